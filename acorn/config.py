@@ -1,0 +1,238 @@
+"""Configuration, read in one place.
+
+Sources, strongest first: keyword arguments, ``ACORN_*`` environment variables (nested
+with ``__``, e.g. ``ACORN_ASN_POLICY__MINUTES_AFTER_DEPARTURE=20``), a TOML file named by
+``ACORN_CONFIG_FILE``, then the embedded defaults, which describe the two vendor accounts
+the built-in sandbox serves. Nothing here talks to the network; secrets stored in Prefect
+Secret blocks are resolved only when :meth:`AcornSettings.lwa_secrets` is called.
+
+A bad setting stops start-up with :class:`ConfigError`, whose message names the setting.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import time
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, TomlConfigSettingsSource
+
+SANDBOX_CLIENT_ID = "acorn-sandbox-client"
+SANDBOX_CLIENT_SECRET = "acorn-sandbox-secret"
+SANDBOX_REFRESH_TOKEN = "Atzr|acorn-sandbox-refresh"
+
+#: marketplace code -> (country for holidays, currency, region); ids/time zones live in the domain calendar
+MARKETPLACE_FACTS: dict[str, tuple[str, str, str]] = {
+    "US": ("US", "USD", "NA"), "CA": ("CA", "CAD", "NA"), "MX": ("MX", "MXN", "NA"), "BR": ("BR", "BRL", "NA"),
+    "UK": ("GB", "GBP", "EU"), "DE": ("DE", "EUR", "EU"), "FR": ("FR", "EUR", "EU"), "IT": ("IT", "EUR", "EU"),
+    "ES": ("ES", "EUR", "EU"), "NL": ("NL", "EUR", "EU"), "SE": ("SE", "SEK", "EU"), "PL": ("PL", "PLN", "EU"),
+    "JP": ("JP", "JPY", "FE"), "AU": ("AU", "AUD", "FE"),
+}
+
+
+class ConfigError(ValueError):
+    """A setting is missing or wrong; the message names it and the environment variable."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Address(_Strict):
+    name: str
+    line1: str
+    city: str
+    state_or_region: str | None = None
+    postal_code: str
+    country_code: str = Field(min_length=2, max_length=2)
+
+
+class PaymentTermsSettings(_Strict):
+    net_days: int = Field(default=60, ge=0, le=365)
+    discount_percent: Decimal = Field(default=Decimal("0"), ge=0, lt=100)
+    discount_days: int = Field(default=0, ge=0, le=365)
+    basis: Literal["invoice", "receipt"] = "invoice"
+
+
+class AsnPolicySettings(_Strict):
+    """Amazon's ASN timeliness rule, and how our dock works."""
+
+    minutes_after_departure: int = Field(default=30, ge=0)
+    hours_before_appointment: int = Field(default=6, ge=0)
+    cutoff_local_time: time = time(15, 0)
+    transit_business_days: int = Field(default=2, ge=0, le=30)
+
+
+class VendorAccountSettings(_Strict):
+    code: str = Field(min_length=1, max_length=40)
+    selling_party: str = Field(min_length=1, max_length=20)
+    marketplace: str
+    region: str | None = None
+    ship_from_party: str
+    ship_from_address: Address
+    gs1_company_prefix: str
+    sscc_extension_digit: int = Field(default=0, ge=0, le=9)
+    payment_terms: PaymentTermsSettings = PaymentTermsSettings()
+    tax_rate: Decimal = Field(default=Decimal("0"), ge=0, lt=1)
+    tax_registration: str | None = None
+    invoice_prefix: str = Field(default="INV", min_length=1, max_length=8)
+    parcel_carrier_scac: str = Field(default="UPSN", min_length=2, max_length=4)
+    freight_carrier_scac: str = Field(default="ODFL", min_length=2, max_length=4)
+    erp_warehouse: str = "MAIN"
+    max_carton_weight_kg: Decimal = Field(default=Decimal("22.5"), gt=0)
+    max_cartons_per_pallet: int = Field(default=40, gt=0)
+    max_pallet_weight_kg: Decimal = Field(default=Decimal("680"), gt=0)
+
+    @field_validator("marketplace")
+    @classmethod
+    def _known_marketplace(cls, v: str) -> str:
+        if v not in MARKETPLACE_FACTS:
+            raise ValueError(f"unknown marketplace {v!r}; expected one of {', '.join(MARKETPLACE_FACTS)}")
+        return v
+
+    @field_validator("gs1_company_prefix")
+    @classmethod
+    def _gs1_prefix(cls, v: str) -> str:
+        if not (v.isdigit() and 7 <= len(v) <= 11):
+            raise ValueError("a GS1 company prefix is 7 to 11 digits")
+        return v
+
+    @model_validator(mode="after")
+    def _region_matches(self) -> VendorAccountSettings:
+        region = MARKETPLACE_FACTS[self.marketplace][2]
+        if self.region is None:
+            object.__setattr__(self, "region", region)
+        elif self.region != region:
+            raise ValueError(f"region {self.region!r} does not serve marketplace {self.marketplace} ({region})")
+        return self
+
+    @property
+    def currency(self) -> str:
+        return MARKETPLACE_FACTS[self.marketplace][1]
+
+    @property
+    def country(self) -> str:
+        return MARKETPLACE_FACTS[self.marketplace][0]
+
+
+_SANDBOX_WAREHOUSE = Address(name="Acorn Demo Goods Co.", line1="100 Harbor Way", city="Reno",
+                             state_or_region="NV", postal_code="89502", country_code="US")
+
+DEFAULT_ACCOUNTS = [
+    VendorAccountSettings(code="ACRNUS", selling_party="ACRNUS", marketplace="US", ship_from_party="ACRNWH1",
+                          ship_from_address=_SANDBOX_WAREHOUSE, gs1_company_prefix="0614141",
+                          invoice_prefix="US"),
+    VendorAccountSettings(code="ACRNCA", selling_party="ACRNCA", marketplace="CA", ship_from_party="ACRNWH1",
+                          ship_from_address=_SANDBOX_WAREHOUSE, gs1_company_prefix="0614141",
+                          sscc_extension_digit=1, invoice_prefix="CA", tax_rate=Decimal("0"),
+                          tax_registration="123456789RT0001"),
+]
+
+#: Amazon fulfilment centres the sandbox ships to, with the time zone their appointments use
+DEFAULT_WAREHOUSES = {"ABE8": "America/New_York", "MDW2": "America/Chicago",
+                      "ONT8": "America/Los_Angeles", "YYZ4": "America/Toronto"}
+
+
+class AcornSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="ACORN_", env_nested_delimiter="__", extra="forbid",
+                                      validate_default=True)
+
+    home: Path = Path(".acorn")
+    database_url: str | None = None
+    spapi_base_url: str | None = None
+    token_url: str | None = None
+    lwa_client_id: str = SANDBOX_CLIENT_ID
+    lwa_client_secret: SecretStr = SecretStr(SANDBOX_CLIENT_SECRET)
+    lwa_refresh_token: SecretStr = SecretStr(SANDBOX_REFRESH_TOKEN)
+    lwa_client_secret_block: str | None = None
+    lwa_refresh_token_block: str | None = None
+    accounts: list[VendorAccountSettings] = Field(default_factory=lambda: list(DEFAULT_ACCOUNTS), min_length=1)
+    warehouses: dict[str, str] = Field(default_factory=lambda: dict(DEFAULT_WAREHOUSES))
+    asn_policy: AsnPolicySettings = AsnPolicySettings()
+    receipt_alert_days: int = Field(default=5, ge=1)
+    transaction_stuck_minutes: int = Field(default=60, ge=1)
+    erp_sku_file: Path | None = None
+    erp_inventory_file: Path | None = None
+
+    @classmethod
+    def settings_customise_sources(cls, settings_cls: type[BaseSettings], init_settings: PydanticBaseSettingsSource,
+                                   env_settings: PydanticBaseSettingsSource, dotenv_settings: PydanticBaseSettingsSource,
+                                   file_secret_settings: PydanticBaseSettingsSource) -> tuple[PydanticBaseSettingsSource, ...]:
+        sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
+        config_file = os.environ.get("ACORN_CONFIG_FILE")
+        if config_file:
+            sources.append(TomlConfigSettingsSource(settings_cls, toml_file=Path(config_file)))
+        return tuple(sources)
+
+    @field_validator("warehouses")
+    @classmethod
+    def _time_zones_exist(cls, v: dict[str, str]) -> dict[str, str]:
+        for fc, tz in v.items():
+            try:
+                ZoneInfo(tz)
+            except (ZoneInfoNotFoundError, ValueError):
+                raise ValueError(f"warehouse {fc}: unknown time zone {tz!r}") from None
+        return v
+
+    @model_validator(mode="after")
+    def _unique_accounts(self) -> AcornSettings:
+        codes = [a.code for a in self.accounts]
+        dupes = sorted({c for c in codes if codes.count(c) > 1})
+        if dupes:
+            raise ValueError(f"accounts: duplicate code(s) {', '.join(dupes)}")
+        return self
+
+    @property
+    def resolved_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{(self.home / 'acorn.db').resolve()}"
+
+    def account(self, code: str) -> VendorAccountSettings:
+        for a in self.accounts:
+            if a.code == code:
+                return a
+        raise ConfigError(f"accounts: no vendor account {code!r} (configured: {', '.join(a.code for a in self.accounts)})")
+
+    def warehouse_tz(self, fc: str) -> ZoneInfo:
+        if fc not in self.warehouses:
+            raise ConfigError(f"warehouses: no time zone for fulfilment centre {fc!r}; set ACORN_WAREHOUSES")
+        return ZoneInfo(self.warehouses[fc])
+
+    def lwa_secrets(self) -> tuple[SecretStr, SecretStr]:
+        """Client secret and refresh token, from Prefect Secret blocks when named there."""
+        secret, refresh = self.lwa_client_secret, self.lwa_refresh_token
+        if self.lwa_client_secret_block or self.lwa_refresh_token_block:
+            from prefect.blocks.system import Secret  # only when blocks are configured
+
+            if self.lwa_client_secret_block:
+                secret = SecretStr(Secret.load(self.lwa_client_secret_block).get())
+            if self.lwa_refresh_token_block:
+                refresh = SecretStr(Secret.load(self.lwa_refresh_token_block).get())
+        return secret, refresh
+
+    def redacted(self) -> dict[str, Any]:
+        """What `acorn config show` prints: SecretStr fields stay masked."""
+        return self.model_dump(mode="json")
+
+
+def _setting_name(loc: tuple[Any, ...]) -> str:
+    name = ""
+    for part in loc:
+        name += f"[{part}]" if isinstance(part, int) else (f".{part}" if name else str(part))
+    return name
+
+
+def load_settings(**overrides: Any) -> AcornSettings:
+    """Read the configuration once; turn validation errors into messages naming the setting."""
+    try:
+        return AcornSettings(**overrides)
+    except ValidationError as exc:
+        lines = []
+        for err in exc.errors():
+            name = _setting_name(tuple(err["loc"]))
+            env = "ACORN_" + "__".join(str(p).upper() for p in err["loc"])
+            lines.append(f"setting {name} (env {env}): {err['msg']}")
+        raise ConfigError("invalid configuration:\n  " + "\n  ".join(lines)) from None

@@ -1,0 +1,251 @@
+"""Deciding how to acknowledge purchase-order lines from the stock the ERP reports.
+
+Stock is promised first come, first served: purchase orders in order-date order (the PO
+number breaks ties, so a rerun decides the same), lines in item-sequence order. Per line:
+
+* enough stock: ``Accepted`` for everything;
+* some or no stock, restock date known: ``Accepted`` for what is there, ``Backordered``
+  for the rest with ``scheduledShipDate`` = the restock date;
+* shortfall and no restock date: the rest is ``Rejected`` as ``TemporarilyUnavailable``
+  (Amazon's ``Backordered`` is a promise with a date; without one, saying "no" is honest).
+  ``backorder_without_date=True`` backorders it undated instead, for vendors whose
+  buyers agreed to that;
+* SKU/ASIN unknown: ``Rejected`` ``InvalidProductIdentifier``; discontinued SKU:
+  ``Rejected`` ``ObsoleteProduct``.
+
+A restock date on or before the ``as_of`` day is stale (the goods did not come) and is
+treated as unknown. Cancelled lines get no decision and take no stock. Inputs are never
+mutated: the stock left after the decisions comes back in the plan.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+
+from acorn.domain import _checks
+from acorn.domain.errors import DuplicateRecord
+from acorn.domain.model import OrderLine, PurchaseOrderView, ShipmentItem, SkuInfo, StockLevel
+
+#: Amazon's compliance target: accepted + backordered units ≥ 80% of requested units.
+FILL_RATE_TARGET = Decimal("0.80")
+
+
+class AcknowledgementCode(StrEnum):
+    ACCEPTED = "Accepted"
+    BACKORDERED = "Backordered"
+    REJECTED = "Rejected"
+
+
+class RejectionReason(StrEnum):
+    TEMPORARILY_UNAVAILABLE = "TemporarilyUnavailable"
+    INVALID_PRODUCT_IDENTIFIER = "InvalidProductIdentifier"
+    OBSOLETE_PRODUCT = "ObsoleteProduct"
+
+
+@dataclass(frozen=True)
+class AcknowledgedQuantity:
+    """One entry of Amazon's ``itemAcknowledgements`` array for a line."""
+
+    code: AcknowledgementCode
+    qty: int
+    scheduled_ship_date: date | None = None
+    rejection_reason: RejectionReason | None = None
+
+
+@dataclass(frozen=True)
+class LineDecision:
+    """What Acorn answers for one PO line; the three quantities add up to ``ordered_qty``."""
+
+    po_number: str
+    item_sequence: str
+    vendor_sku: str
+    asin: str
+    ordered_qty: int
+    accepted_qty: int = 0
+    backordered_qty: int = 0
+    rejected_qty: int = 0
+    scheduled_ship_date: date | None = None
+    rejection_reason: RejectionReason | None = None
+
+    @property
+    def parts(self) -> tuple[AcknowledgedQuantity, ...]:
+        """The non-zero parts, in Amazon's order; a zero-quantity line is ``Accepted`` 0."""
+        parts = []
+        if self.accepted_qty or not (self.backordered_qty or self.rejected_qty):
+            parts.append(AcknowledgedQuantity(AcknowledgementCode.ACCEPTED, self.accepted_qty))
+        if self.backordered_qty:
+            parts.append(
+                AcknowledgedQuantity(AcknowledgementCode.BACKORDERED, self.backordered_qty, self.scheduled_ship_date)
+            )
+        if self.rejected_qty:
+            parts.append(
+                AcknowledgedQuantity(
+                    AcknowledgementCode.REJECTED, self.rejected_qty, rejection_reason=self.rejection_reason
+                )
+            )
+        return tuple(parts)
+
+    def accepted_item(self) -> ShipmentItem | None:
+        """The accepted units as an item to pack now (``None`` when nothing was accepted)."""
+        if not self.accepted_qty:
+            return None
+        return ShipmentItem(self.po_number, self.item_sequence, self.vendor_sku, self.asin, self.accepted_qty)
+
+
+@dataclass(frozen=True)
+class PoFillRate:
+    """Per purchase order: units requested vs. promised, and the acknowledgement deadline."""
+
+    po_number: str
+    requested_qty: int
+    accepted_qty: int
+    backordered_qty: int
+    rejected_qty: int
+    acknowledgement_deadline: datetime
+    acknowledged_late: bool
+
+    @property
+    def fill_rate(self) -> Decimal:
+        """(accepted + backordered) / requested; a PO with nothing requested is filled."""
+        if not self.requested_qty:
+            return Decimal(1)
+        return Decimal(self.accepted_qty + self.backordered_qty) / Decimal(self.requested_qty)
+
+    @property
+    def compliant(self) -> bool:
+        return self.fill_rate >= FILL_RATE_TARGET
+
+
+@dataclass(frozen=True)
+class AcknowledgementPlan:
+    """Decisions for every active line, fill rates per PO, and the stock left over."""
+
+    decisions: tuple[LineDecision, ...]
+    fill_rates: tuple[PoFillRate, ...]
+    remaining_stock: Mapping[str, int]
+
+    def for_po(self, po_number: str) -> tuple[LineDecision, ...]:
+        return tuple(d for d in self.decisions if d.po_number == po_number)
+
+    def fill_rate_of(self, po_number: str) -> PoFillRate:
+        return next(f for f in self.fill_rates if f.po_number == po_number)
+
+
+def _sequence_key(seq: str) -> tuple[int, int | str]:
+    return (0, int(seq)) if seq.isdigit() else (1, seq)
+
+
+def _find_sku(line: OrderLine, skus: Mapping[str, SkuInfo], by_asin: Mapping[str, SkuInfo]) -> SkuInfo | None:
+    """The SKU a line means: by vendor SKU, else by ASIN; a SKU/ASIN contradiction is unknown."""
+    sku = skus.get(line.vendor_sku) if line.vendor_sku else None
+    if sku is not None:
+        return sku if not line.asin or line.asin == sku.asin else None
+    return by_asin.get(line.asin) if line.asin else None
+
+
+def decide_acknowledgements(
+    orders: Iterable[PurchaseOrderView],
+    skus: Mapping[str, SkuInfo],
+    stock: Mapping[str, StockLevel],
+    *,
+    as_of: datetime,
+    backorder_without_date: bool = False,
+) -> AcknowledgementPlan:
+    """Allocate free stock across ``orders`` first come, first served, line by line.
+
+    ``skus`` and ``stock`` are keyed by vendor SKU; a SKU missing from ``stock`` has none.
+    ``as_of`` is the business time of the decision: it marks stale restock dates and
+    late acknowledgements.
+    """
+    as_of = _checks.utc(as_of, record=None, field="as_of")
+    today = as_of.date()
+    by_asin = {info.asin: info for info in skus.values() if info.asin}
+    free = {sku: level.on_hand for sku, level in stock.items()}
+    ordered = sorted(orders, key=lambda po: (po.order_date, po.po_number))
+    seen: set[str] = set()
+    decisions: list[LineDecision] = []
+    fill_rates: list[PoFillRate] = []
+    for po in ordered:
+        if po.po_number in seen:
+            raise DuplicateRecord("purchase order given twice", record=po.po_number, field="po_number")
+        seen.add(po.po_number)
+        po_decisions = []
+        for line in sorted(po.active_lines, key=lambda ln: _sequence_key(ln.item_sequence)):
+            decision = _decide_line(line, skus, by_asin, stock, free, today, backorder_without_date)
+            po_decisions.append(decision)
+        decisions.extend(po_decisions)
+        fill_rates.append(_fill_rate(po, po_decisions, as_of))
+    return AcknowledgementPlan(tuple(decisions), tuple(fill_rates), dict(free))
+
+
+def _decide_line(
+    line: OrderLine,
+    skus: Mapping[str, SkuInfo],
+    by_asin: Mapping[str, SkuInfo],
+    stock: Mapping[str, StockLevel],
+    free: dict[str, int],
+    today: date,
+    backorder_without_date: bool,
+) -> LineDecision:
+    base = dict(
+        po_number=line.po_number,
+        item_sequence=line.item_sequence,
+        asin=line.asin,
+        ordered_qty=line.ordered_qty,
+    )
+    sku = _find_sku(line, skus, by_asin)
+    if sku is None:
+        return LineDecision(
+            vendor_sku=line.vendor_sku,
+            rejected_qty=line.ordered_qty,
+            rejection_reason=RejectionReason.INVALID_PRODUCT_IDENTIFIER,
+            **base,
+        )
+    base["asin"] = line.asin or sku.asin
+    if sku.discontinued:
+        return LineDecision(
+            vendor_sku=sku.vendor_sku,
+            rejected_qty=line.ordered_qty,
+            rejection_reason=RejectionReason.OBSOLETE_PRODUCT,
+            **base,
+        )
+    available = free.get(sku.vendor_sku, 0)
+    accepted = min(available, line.ordered_qty)
+    if sku.vendor_sku in free:
+        free[sku.vendor_sku] = available - accepted
+    shortfall = line.ordered_qty - accepted
+    level = stock.get(sku.vendor_sku)
+    restock = level.restock_date if level is not None else None
+    if restock is not None and restock <= today:
+        restock = None
+    if shortfall and (restock is not None or backorder_without_date):
+        return LineDecision(
+            vendor_sku=sku.vendor_sku,
+            accepted_qty=accepted,
+            backordered_qty=shortfall,
+            scheduled_ship_date=restock,
+            **base,
+        )
+    return LineDecision(
+        vendor_sku=sku.vendor_sku,
+        accepted_qty=accepted,
+        rejected_qty=shortfall,
+        rejection_reason=RejectionReason.TEMPORARILY_UNAVAILABLE if shortfall else None,
+        **base,
+    )
+
+
+def _fill_rate(po: PurchaseOrderView, decisions: list[LineDecision], as_of: datetime) -> PoFillRate:
+    return PoFillRate(
+        po_number=po.po_number,
+        requested_qty=sum(d.ordered_qty for d in decisions),
+        accepted_qty=sum(d.accepted_qty for d in decisions),
+        backordered_qty=sum(d.backordered_qty for d in decisions),
+        rejected_qty=sum(d.rejected_qty for d in decisions),
+        acknowledgement_deadline=po.acknowledgement_deadline,
+        acknowledged_late=as_of > po.acknowledgement_deadline,
+    )

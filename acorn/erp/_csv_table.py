@@ -1,0 +1,180 @@
+"""Read one CSV export into validated rows, quarantining the rows that fail.
+
+The mechanics shared by every ERP file: header checks, physical line numbers, one
+:class:`RowError` per bad row, duplicate keys, and the ``<stem>.rejected.csv`` file that
+gives the operator the bad rows back in their own columns with the reason beside them.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Generic, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from acorn.erp._errors import ErpInputError, RowError
+from acorn.erp.source import LoadResult
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
+_ROW = "(row)"
+
+
+@dataclass(frozen=True)
+class TableSpec(Generic[ModelT]):
+    """How one export is laid out and what identifies a row in it."""
+
+    model: type[ModelT]
+    required: tuple[str, ...]
+    optional: tuple[str, ...]
+    key: tuple[str, ...]
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return self.required + self.optional
+
+
+@dataclass(frozen=True)
+class _Rejected:
+    record: list[str]
+    error: RowError
+
+
+def load_table(path: Path, spec: TableSpec[ModelT], *, quarantine_dir: Path | None = None) -> LoadResult[ModelT]:
+    """Every data row of ``path`` either validated into ``spec.model`` or reported as a RowError."""
+    file = str(path)
+    rows: list[ModelT] = []
+    rejected: list[_Rejected] = []
+    seen: dict[tuple[str, ...], int] = {}
+    header: list[str] = []
+
+    for line, header, record in _records(path, spec):
+        values = {col: _cell(record, header, col) for col in spec.columns if col in header}
+        error = _extra_values(file, line, header, record)
+        if error is None:
+            try:
+                row = spec.model.model_validate(values)
+            except ValidationError as exc:
+                error = _row_error(file, line, exc, values)
+            else:
+                key = tuple(str(getattr(row, k)) for k in spec.key)
+                if key in seen:
+                    error = RowError(
+                        file=file,
+                        line=line,
+                        field=spec.key[0],
+                        value=values.get(spec.key[0]),
+                        message=f"duplicate {' + '.join(spec.key)} {'/'.join(key)!r}: "
+                        f"first seen on line {seen[key]}, which is kept",
+                    )
+                else:
+                    seen[key] = line
+                    rows.append(row)
+        if error is not None:
+            rejected.append(_Rejected(record=record, error=error))
+
+    if quarantine_dir is not None:
+        _write_quarantine(quarantine_dir / f"{path.stem}.rejected.csv", header, rejected)
+    return LoadResult(rows=rows, errors=[r.error for r in rejected])
+
+
+def _records(path: Path, spec: TableSpec[BaseModel]) -> Iterator[tuple[int, list[str], list[str]]]:
+    """(physical line where the record starts, normalised header, raw record) per data row."""
+    if not path.is_file():
+        raise ErpInputError(file=path, message="file not found")
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            reader = csv.reader(handle)
+            raw_header = _next(reader, path)
+            if raw_header is None:
+                raise ErpInputError(file=path, message="file is empty: expected a header row")
+            header = [name.strip().lower() for name in raw_header]
+            _check_header(path, header, spec)
+            while True:
+                line = reader.line_num + 1
+                record = _next(reader, path)
+                if record is None:
+                    return
+                if not record or all(not cell.strip() for cell in record):
+                    continue  # a blank line is not a row
+                yield line, header, record
+    except UnicodeDecodeError as exc:
+        raise ErpInputError(file=path, message=f"not UTF-8 text (byte {exc.start}): export as CSV UTF-8") from None
+
+
+def _next(reader: Iterator[list[str]], path: Path) -> list[str] | None:
+    try:
+        return next(reader)
+    except StopIteration:
+        return None
+    except csv.Error as exc:
+        raise ErpInputError(file=path, message=f"malformed CSV: {exc}") from None
+
+
+def _check_header(path: Path, header: list[str], spec: TableSpec[BaseModel]) -> None:
+    doubled = sorted({name for name in header if name and header.count(name) > 1})
+    if doubled:
+        raise ErpInputError(file=path, column=doubled[0], message="column appears more than once in the header")
+    missing = [col for col in spec.required if col not in header]
+    if missing:
+        raise ErpInputError(
+            file=path,
+            column=missing[0],
+            message=f"required column missing (missing: {', '.join(missing)}; expected: {', '.join(spec.columns)})",
+        )
+
+
+def _cell(record: list[str], header: list[str], column: str) -> str | None:
+    index = header.index(column)
+    value = record[index].strip() if index < len(record) else ""
+    return value or None
+
+
+def _extra_values(file: str, line: int, header: list[str], record: list[str]) -> RowError | None:
+    # More cells than columns usually means an unquoted comma inside a title: every
+    # value after it has shifted, so no field of the row can be trusted.
+    extra = record[len(header) :]
+    if any(cell.strip() for cell in extra):
+        return RowError(
+            file=file,
+            line=line,
+            field=_ROW,
+            value=",".join(record),
+            message=f"row has {len(record)} values but the header has {len(header)} columns "
+            "(an unquoted comma?)",
+        )
+    return None
+
+
+def _row_error(file: str, line: int, exc: ValidationError, values: dict[str, str | None]) -> RowError:
+    problems: list[tuple[str, str | None, str]] = []
+    for err in exc.errors():
+        field = str(err["loc"][0]) if err["loc"] else _ROW
+        raw = values.get(field)
+        if raw is None and field in values or (field not in values and field != _ROW):
+            message = "a value is required"
+        else:
+            message = str(err["msg"]).removeprefix("Value error, ")
+        problems.append((field, raw, message))
+    field, value, _ = problems[0]
+    message = "; ".join(f"{f}: {m}" for f, _, m in problems)
+    return RowError(file=file, line=line, field=field, value=value, message=message)
+
+
+def _write_quarantine(target: Path, header: list[str], rejected: list[_Rejected]) -> None:
+    """Write the rejected rows, as read, plus the reason; written even when empty so a
+    stale file from an earlier run never claims rows are still bad."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    error_column = "error" if "error" not in header else "acorn_error"
+    with target.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow([*header, error_column])
+        for item in rejected:
+            cells = (item.record + [""] * len(header))[: len(header)]
+            writer.writerow([*cells, f"line {item.error.line}: {item.error.message}"])
+
+
+Validator = Callable[[dict[str, str | None]], BaseModel]

@@ -1,0 +1,269 @@
+"""Repositories: the store's vocabulary, one class per aggregate.
+
+They never commit (the unit of work does) and they hide SQL behind business verbs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from schemas.tables import (
+    Acknowledgement, Alert, AuditEvent, Carton, GoodsReceipt, InventoryLevel, Invoice, InvoiceLine,
+    OutboxEntry, Pallet, PurchaseOrder, PurchaseOrderItem, ReconciliationLine, ReconciliationRun,
+    Shipment, ShipmentLine, Sku, SsccSerial, VendorAccount, Watermark, utcnow,
+)
+
+
+class _Repository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, row):  # noqa: ANN001, ANN201
+        self.session.add(row)
+        return row
+
+
+class AccountRepository(_Repository):
+    def get(self, code: str) -> VendorAccount | None:
+        return self.session.exec(select(VendorAccount).where(VendorAccount.code == code)).first()
+
+    def ensure(self, *, code: str, selling_party: str, marketplace: str, region: str, currency: str) -> VendorAccount:
+        row = self.get(code)
+        if row is None:
+            row = self.add(VendorAccount(code=code, selling_party=selling_party, marketplace=marketplace,
+                                         region=region, currency=currency))
+        else:
+            row.selling_party, row.marketplace, row.region, row.currency = selling_party, marketplace, region, currency
+        return row
+
+
+class SkuRepository(_Repository):
+    def get(self, vendor_sku: str) -> Sku | None:
+        return self.session.exec(select(Sku).where(Sku.vendor_sku == vendor_sku)).first()
+
+    def all(self) -> Sequence[Sku]:
+        return self.session.exec(select(Sku).order_by(Sku.vendor_sku)).all()
+
+    def upsert(self, **fields) -> Sku:  # noqa: ANN003
+        row = self.get(fields["vendor_sku"])
+        if row is None:
+            return self.add(Sku(**fields))
+        for k, v in fields.items():
+            setattr(row, k, v)
+        row.updated_at = utcnow()
+        return row
+
+
+class InventoryRepository(_Repository):
+    def get(self, vendor_sku: str, warehouse: str) -> InventoryLevel | None:
+        return self.session.exec(select(InventoryLevel).where(
+            InventoryLevel.vendor_sku == vendor_sku, InventoryLevel.warehouse == warehouse)).first()
+
+    def all(self) -> Sequence[InventoryLevel]:
+        return self.session.exec(select(InventoryLevel).order_by(InventoryLevel.vendor_sku)).all()
+
+    def upsert(self, **fields) -> InventoryLevel:  # noqa: ANN003
+        row = self.get(fields["vendor_sku"], fields["warehouse"])
+        if row is None:
+            return self.add(InventoryLevel(**fields))
+        for k, v in fields.items():
+            setattr(row, k, v)
+        row.updated_at = utcnow()
+        return row
+
+
+class PurchaseOrderRepository(_Repository):
+    def get(self, account_code: str, po_number: str) -> PurchaseOrder | None:
+        return self.session.exec(select(PurchaseOrder).where(
+            PurchaseOrder.account_code == account_code, PurchaseOrder.po_number == po_number)).first()
+
+    def items(self, po: PurchaseOrder) -> list[PurchaseOrderItem]:
+        return list(self.session.exec(select(PurchaseOrderItem).where(
+            PurchaseOrderItem.purchase_order_id == po.id).order_by(PurchaseOrderItem.item_sequence)).all())
+
+    def item(self, po: PurchaseOrder, item_sequence: str) -> PurchaseOrderItem | None:
+        return self.session.exec(select(PurchaseOrderItem).where(
+            PurchaseOrderItem.purchase_order_id == po.id,
+            PurchaseOrderItem.item_sequence == item_sequence)).first()
+
+    def list(self, account_code: str, *, states: Iterable[str] | None = None,
+             unacknowledged: bool | None = None) -> list[PurchaseOrder]:
+        q = select(PurchaseOrder).where(PurchaseOrder.account_code == account_code)
+        if states is not None:
+            q = q.where(PurchaseOrder.state.in_(list(states)))
+        if unacknowledged is True:
+            q = q.where(PurchaseOrder.acknowledged_at.is_(None))
+        elif unacknowledged is False:
+            q = q.where(PurchaseOrder.acknowledged_at.is_not(None))
+        return list(self.session.exec(q.order_by(PurchaseOrder.order_date, PurchaseOrder.po_number)).all())
+
+    def count(self, account_code: str | None = None) -> int:
+        q = select(sa.func.count()).select_from(PurchaseOrder)
+        if account_code:
+            q = q.where(PurchaseOrder.account_code == account_code)
+        return self.session.exec(q).one()
+
+
+class AcknowledgementRepository(_Repository):
+    def get(self, account_code: str, po_number: str) -> Acknowledgement | None:
+        return self.session.exec(select(Acknowledgement).where(
+            Acknowledgement.account_code == account_code, Acknowledgement.po_number == po_number)).first()
+
+
+class ShipmentRepository(_Repository):
+    def get(self, shipment_identifier: str) -> Shipment | None:
+        return self.session.exec(select(Shipment).where(Shipment.shipment_identifier == shipment_identifier)).first()
+
+    def list(self, account_code: str, *, statuses: Iterable[str] | None = None) -> list[Shipment]:
+        q = select(Shipment).where(Shipment.account_code == account_code)
+        if statuses is not None:
+            q = q.where(Shipment.status.in_(list(statuses)))
+        return list(self.session.exec(q.order_by(Shipment.departure, Shipment.shipment_identifier)).all())
+
+    def lines(self, shipment: Shipment) -> list[ShipmentLine]:
+        return list(self.session.exec(select(ShipmentLine).where(ShipmentLine.shipment_id == shipment.id)
+                                      .order_by(ShipmentLine.po_number, ShipmentLine.item_sequence)).all())
+
+    def cartons(self, shipment: Shipment) -> list[Carton]:
+        return list(self.session.exec(select(Carton).where(Carton.shipment_id == shipment.id).order_by(Carton.id)).all())
+
+    def pallets(self, shipment: Shipment) -> list[Pallet]:
+        return list(self.session.exec(select(Pallet).where(Pallet.shipment_id == shipment.id).order_by(Pallet.id)).all())
+
+    def count_cartons(self, account_code: str) -> int:
+        q = (select(sa.func.count()).select_from(Carton).join(Shipment, Carton.shipment_id == Shipment.id)
+             .where(Shipment.account_code == account_code))
+        return self.session.exec(q).one()
+
+
+class SsccSerialRepository(_Repository):
+    def allocate(self, company_prefix: str, count: int) -> range:
+        """Reserve ``count`` consecutive serials; the row lock makes concurrent planners safe."""
+        row = self.session.exec(select(SsccSerial).where(SsccSerial.company_prefix == company_prefix)
+                                .with_for_update()).first()
+        if row is None:
+            row = self.add(SsccSerial(company_prefix=company_prefix, next_serial=1))
+            self.session.flush()
+        start = row.next_serial
+        row.next_serial = start + count
+        self.session.flush()
+        return range(start, start + count)
+
+
+class OutboxRepository(_Repository):
+    def get(self, idempotency_key: str) -> OutboxEntry | None:
+        return self.session.exec(select(OutboxEntry).where(OutboxEntry.idempotency_key == idempotency_key)).first()
+
+    def by_id(self, entry_id: int) -> OutboxEntry | None:
+        return self.session.get(OutboxEntry, entry_id)
+
+    def list(self, *, kind: str | None = None, states: Iterable[str] | None = None,
+             account_code: str | None = None) -> list[OutboxEntry]:
+        q = select(OutboxEntry)
+        if kind:
+            q = q.where(OutboxEntry.kind == kind)
+        if states is not None:
+            q = q.where(OutboxEntry.state.in_(list(states)))
+        if account_code:
+            q = q.where(OutboxEntry.account_code == account_code)
+        return list(self.session.exec(q.order_by(OutboxEntry.id)).all())
+
+    def lock(self, entry_id: int) -> OutboxEntry | None:
+        return self.session.exec(select(OutboxEntry).where(OutboxEntry.id == entry_id).with_for_update()).first()
+
+
+class InvoiceRepository(_Repository):
+    def get(self, account_code: str, invoice_number: str) -> Invoice | None:
+        return self.session.exec(select(Invoice).where(
+            Invoice.account_code == account_code, Invoice.invoice_number == invoice_number)).first()
+
+    def for_shipment(self, shipment_identifier: str) -> Invoice | None:
+        return self.session.exec(select(Invoice).where(Invoice.shipment_identifier == shipment_identifier)).first()
+
+    def lines(self, invoice: Invoice) -> list[InvoiceLine]:
+        return list(self.session.exec(select(InvoiceLine).where(InvoiceLine.invoice_id == invoice.id)
+                                      .order_by(InvoiceLine.item_sequence)).all())
+
+    def list(self, account_code: str, *, statuses: Iterable[str] | None = None) -> list[Invoice]:
+        q = select(Invoice).where(Invoice.account_code == account_code)
+        if statuses is not None:
+            q = q.where(Invoice.status.in_(list(statuses)))
+        return list(self.session.exec(q.order_by(Invoice.invoice_date, Invoice.invoice_number)).all())
+
+
+class ReceiptRepository(_Repository):
+    def get(self, account_code: str, po_number: str, item_sequence: str) -> GoodsReceipt | None:
+        return self.session.exec(select(GoodsReceipt).where(
+            GoodsReceipt.account_code == account_code, GoodsReceipt.po_number == po_number,
+            GoodsReceipt.item_sequence == item_sequence)).first()
+
+    def list(self, account_code: str) -> list[GoodsReceipt]:
+        return list(self.session.exec(select(GoodsReceipt).where(GoodsReceipt.account_code == account_code)
+                                      .order_by(GoodsReceipt.po_number, GoodsReceipt.item_sequence)).all())
+
+
+class ReconciliationRepository(_Repository):
+    def get(self, account_code: str, month: str) -> ReconciliationRun | None:
+        return self.session.exec(select(ReconciliationRun).where(
+            ReconciliationRun.account_code == account_code, ReconciliationRun.month == month)).first()
+
+    def lines(self, run: ReconciliationRun) -> list[ReconciliationLine]:
+        return list(self.session.exec(select(ReconciliationLine).where(ReconciliationLine.run_id == run.id)).all())
+
+
+class AlertRepository(_Repository):
+    def raise_alert(self, *, dedupe_key: str, account_code: str, kind: str, subject: str, message: str,
+                    next_step: str = "", severity: str = "warning", code: str | None = None) -> tuple[Alert, bool]:
+        """Open an alert once per problem; returns (alert, created)."""
+        row = self.session.exec(select(Alert).where(Alert.dedupe_key == dedupe_key)).first()
+        if row is not None:
+            return row, False
+        return self.add(Alert(dedupe_key=dedupe_key, account_code=account_code, kind=kind, subject=subject,
+                              message=message, next_step=next_step, severity=severity, code=code)), True
+
+    def resolve(self, dedupe_key: str, *, at: datetime) -> bool:
+        row = self.session.exec(select(Alert).where(Alert.dedupe_key == dedupe_key, Alert.status == "open")).first()
+        if row is None:
+            return False
+        row.status, row.resolved_at = "resolved", at
+        return True
+
+    def list(self, *, account_code: str | None = None, status: str | None = "open") -> list[Alert]:
+        q = select(Alert)
+        if account_code:
+            q = q.where(Alert.account_code == account_code)
+        if status:
+            q = q.where(Alert.status == status)
+        return list(self.session.exec(q.order_by(Alert.id)).all())
+
+
+class AuditRepository(_Repository):
+    def append(self, *, action: str, entity: str, entity_id: str, detail: dict | None = None,
+               actor: str = "acorn", at: datetime | None = None) -> AuditEvent:
+        return self.add(AuditEvent(action=action, entity=entity, entity_id=entity_id, detail=detail or {},
+                                   actor=actor, at=at or utcnow()))
+
+    def list(self, *, entity: str | None = None, entity_id: str | None = None) -> list[AuditEvent]:
+        q = select(AuditEvent)
+        if entity:
+            q = q.where(AuditEvent.entity == entity)
+        if entity_id:
+            q = q.where(AuditEvent.entity_id == entity_id)
+        return list(self.session.exec(q.order_by(AuditEvent.id)).all())
+
+
+class WatermarkRepository(_Repository):
+    def get(self, name: str) -> datetime | None:
+        row = self.session.get(Watermark, name)
+        return row.value if row else None
+
+    def set(self, name: str, value: datetime) -> None:
+        row = self.session.get(Watermark, name)
+        if row is None:
+            self.add(Watermark(name=name, value=value))
+        else:
+            row.value, row.updated_at = value, utcnow()

@@ -1,0 +1,379 @@
+"""Acorn's store: the system of record for everything Amazon will not let us read back.
+
+SP-API has no endpoint to list the ASNs, invoices or payments a vendor sent, so these
+tables are the only durable memory of what was submitted, when, and with what outcome.
+Money is ``Numeric`` (Decimal in Python); every timestamp is stored as UTC and comes back
+timezone-aware on SQLite and PostgreSQL alike (see :class:`UtcDateTime`).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+from decimal import Decimal
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.types import TypeDecorator
+from sqlmodel import Field, SQLModel
+
+
+class UtcDateTime(TypeDecorator):
+    """Aware UTC in, aware UTC out, whatever the dialect.
+
+    SQLite hands back naive datetimes even for ``timezone=True`` columns; normalising here,
+    at the boundary, keeps the rest of the code free of "is this naive?" checks.
+    """
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"naive datetime {value!r} given to a UTC column; pass an aware datetime")
+        value = value.astimezone(timezone.utc)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=timezone.utc)
+        return value.astimezone(timezone.utc)
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _ts(**kw: Any) -> Any:
+    return Field(sa_type=UtcDateTime, **kw)
+
+
+def _money(**kw: Any) -> Any:
+    return Field(sa_type=sa.Numeric(14, 2), **kw)
+
+
+def _json(**kw: Any) -> Any:
+    return Field(sa_type=sa.JSON, **kw)
+
+
+class VendorAccount(SQLModel, table=True):
+    __tablename__ = "vendor_account"
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(unique=True, max_length=40)
+    selling_party: str = Field(max_length=20, index=True)
+    marketplace: str = Field(max_length=4)
+    region: str = Field(max_length=4)
+    currency: str = Field(max_length=3)
+    created_at: datetime = _ts(default_factory=utcnow)
+
+
+class Sku(SQLModel, table=True):
+    """A row of the vendor's SKU master, as loaded from the ERP."""
+
+    __tablename__ = "sku"
+    __table_args__ = (sa.UniqueConstraint("vendor_sku", name="uq_sku_vendor_sku"),)
+    id: int | None = Field(default=None, primary_key=True)
+    vendor_sku: str = Field(max_length=40)
+    asin: str = Field(max_length=10, index=True)
+    ean: str | None = Field(default=None, max_length=14)
+    title: str = Field(default="", max_length=300)
+    case_pack: int
+    unit_weight_kg: Decimal = Field(sa_type=sa.Numeric(10, 3))
+    carton_weight_kg: Decimal | None = Field(default=None, sa_type=sa.Numeric(10, 3))
+    unit_cost: Decimal = _money()
+    currency: str = Field(max_length=3)
+    discontinued: bool = False
+    updated_at: datetime = _ts(default_factory=utcnow)
+
+
+class InventoryLevel(SQLModel, table=True):
+    __tablename__ = "inventory_level"
+    __table_args__ = (sa.UniqueConstraint("vendor_sku", "warehouse", name="uq_inventory_sku_wh"),)
+    id: int | None = Field(default=None, primary_key=True)
+    vendor_sku: str = Field(max_length=40, index=True)
+    warehouse: str = Field(max_length=40)
+    on_hand: int
+    reserved: int = 0
+    restock_date: date | None = None
+    updated_at: datetime = _ts(default_factory=utcnow)
+
+
+class PurchaseOrder(SQLModel, table=True):
+    __tablename__ = "purchase_order"
+    __table_args__ = (sa.UniqueConstraint("account_code", "po_number", name="uq_po_account_number"),)
+    id: int | None = Field(default=None, primary_key=True)
+    account_code: str = Field(max_length=40, index=True)
+    po_number: str = Field(max_length=40, index=True)
+    state: str = Field(max_length=20)  # New / Acknowledged / Closed (Amazon's purchaseOrderState)
+    order_type: str | None = Field(default=None, max_length=30)
+    selling_party: str = Field(max_length=20)
+    ship_to: str = Field(max_length=20)
+    bill_to: str | None = Field(default=None, max_length=20)
+    marketplace: str = Field(max_length=4)
+    currency: str = Field(max_length=3)
+    order_date: datetime = _ts()
+    changed_date: datetime | None = _ts(default=None)
+    state_changed_date: datetime | None = _ts(default=None)
+    ship_window_start: datetime | None = _ts(default=None)
+    ship_window_end: datetime | None = _ts(default=None)
+    delivery_window_start: datetime | None = _ts(default=None)
+    delivery_window_end: datetime | None = _ts(default=None)
+    payment_method: str | None = Field(default=None, max_length=20)
+    raw_payload: dict = _json(default_factory=dict)
+    first_seen_at: datetime = _ts(default_factory=utcnow)
+    updated_at: datetime = _ts(default_factory=utcnow)
+    acknowledged_at: datetime | None = _ts(default=None)
+
+
+class PurchaseOrderItem(SQLModel, table=True):
+    __tablename__ = "purchase_order_item"
+    __table_args__ = (sa.UniqueConstraint("purchase_order_id", "item_sequence", name="uq_po_item_seq"),)
+    id: int | None = Field(default=None, primary_key=True)
+    purchase_order_id: int = Field(foreign_key="purchase_order.id", index=True)
+    item_sequence: str = Field(max_length=10)
+    asin: str | None = Field(default=None, max_length=10)
+    vendor_sku: str | None = Field(default=None, max_length=40)
+    ordered_qty: int
+    unit_of_measure: str = Field(default="Eaches", max_length=10)
+    unit_size: int = 1
+    net_cost: Decimal | None = _money(default=None)
+    currency: str | None = Field(default=None, max_length=3)
+    cancelled: bool = False
+    accepted_qty: int = 0
+    backordered_qty: int = 0
+    rejected_qty: int = 0
+    rejection_reason: str | None = Field(default=None, max_length=40)
+    scheduled_ship_date: date | None = None
+    shipped_qty: int = 0
+    received_qty: int = 0
+    damaged_qty: int = 0
+    invoiced_qty: int = 0
+
+
+class Acknowledgement(SQLModel, table=True):
+    """The decision Acorn sent for one PO; its delivery is tracked by the outbox row."""
+
+    __tablename__ = "acknowledgement"
+    __table_args__ = (sa.UniqueConstraint("account_code", "po_number", name="uq_ack_po"),)
+    id: int | None = Field(default=None, primary_key=True)
+    account_code: str = Field(max_length=40)
+    po_number: str = Field(max_length=40)
+    decided_at: datetime = _ts()
+    deadline: datetime | None = _ts(default=None)
+    outbox_key: str = Field(max_length=200)
+    accepted_units: int = 0
+    backordered_units: int = 0
+    rejected_units: int = 0
+
+
+class Shipment(SQLModel, table=True):
+    __tablename__ = "shipment"
+    id: int | None = Field(default=None, primary_key=True)
+    account_code: str = Field(max_length=40, index=True)
+    shipment_identifier: str = Field(unique=True, max_length=40)
+    ship_to: str = Field(max_length=20)
+    status: str = Field(default="planned", max_length=20)  # planned/submitted/accepted/failed
+    structure: str = Field(max_length=40)
+    transport_mode: str = Field(max_length=20)
+    carrier_scac: str | None = Field(default=None, max_length=8)
+    pro_number: str | None = Field(default=None, max_length=40)
+    bill_of_lading: str | None = Field(default=None, max_length=40)
+    departure: datetime = _ts()
+    estimated_delivery: datetime = _ts()
+    delivery_appointment: datetime | None = _ts(default=None)
+    asn_deadline: datetime = _ts()
+    asn_submitted_at: datetime | None = _ts(default=None)
+    asn_revision: int = 0  # 0 = Original; each Replace bumps it
+    total_weight_kg: Decimal = Field(default=Decimal("0"), sa_type=sa.Numeric(12, 3))
+    created_at: datetime = _ts(default_factory=utcnow)
+
+
+class ShipmentLine(SQLModel, table=True):
+    __tablename__ = "shipment_line"
+    __table_args__ = (sa.UniqueConstraint("shipment_id", "po_number", "item_sequence", name="uq_shipment_line"),)
+    id: int | None = Field(default=None, primary_key=True)
+    shipment_id: int = Field(foreign_key="shipment.id", index=True)
+    po_number: str = Field(max_length=40)
+    item_sequence: str = Field(max_length=10)
+    vendor_sku: str | None = Field(default=None, max_length=40)
+    asin: str | None = Field(default=None, max_length=10)
+    shipped_qty: int
+
+
+class Pallet(SQLModel, table=True):
+    __tablename__ = "pallet"
+    id: int | None = Field(default=None, primary_key=True)
+    shipment_id: int = Field(foreign_key="shipment.id", index=True)
+    sscc: str = Field(unique=True, max_length=18)
+    weight_kg: Decimal = Field(sa_type=sa.Numeric(12, 3))
+
+
+class Carton(SQLModel, table=True):
+    __tablename__ = "carton"
+    id: int | None = Field(default=None, primary_key=True)
+    shipment_id: int = Field(foreign_key="shipment.id", index=True)
+    pallet_id: int | None = Field(default=None, foreign_key="pallet.id")
+    sscc: str = Field(unique=True, max_length=18)
+    weight_kg: Decimal = Field(sa_type=sa.Numeric(12, 3))
+    items: list = _json(default_factory=list)  # [{po_number, item_sequence, vendor_sku, asin, qty}]
+
+
+class SsccSerial(SQLModel, table=True):
+    """The next free serial per GS1 company prefix: an SSCC is never reused."""
+
+    __tablename__ = "sscc_serial"
+    company_prefix: str = Field(primary_key=True, max_length=11)
+    next_serial: int = 1
+
+
+class OutboxEntry(SQLModel, table=True):
+    """One submission to Amazon, written before it is ever posted.
+
+    ``state``: pending → sending → submitted → accepted | failed, with ``unknown`` when the
+    answer to a POST was lost and ``stuck`` when Amazon kept it Processing past the limit.
+    """
+
+    __tablename__ = "outbox"
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=30, index=True)  # acknowledgement / shipment_confirmation / invoice
+    idempotency_key: str = Field(unique=True, max_length=200)
+    account_code: str = Field(max_length=40)
+    business_id: str = Field(max_length=60, index=True)
+    payload: dict = _json()
+    state: str = Field(default="pending", max_length=20, index=True)
+    transaction_id: str | None = Field(default=None, max_length=120)
+    attempts: int = 0
+    errors: list = _json(default_factory=list)
+    created_at: datetime = _ts(default_factory=utcnow)
+    updated_at: datetime = _ts(default_factory=utcnow)
+    submitted_at: datetime | None = _ts(default=None)
+    completed_at: datetime | None = _ts(default=None)
+
+
+class Invoice(SQLModel, table=True):
+    __tablename__ = "invoice"
+    __table_args__ = (sa.UniqueConstraint("account_code", "invoice_number", name="uq_invoice_number_per_vendor"),)
+    id: int | None = Field(default=None, primary_key=True)
+    account_code: str = Field(max_length=40, index=True)
+    invoice_number: str = Field(max_length=40)
+    shipment_identifier: str | None = Field(default=None, max_length=40)
+    invoice_date: datetime = _ts()
+    currency: str = Field(max_length=3)
+    subtotal: Decimal = _money()
+    tax_amount: Decimal = _money(default=Decimal("0"))
+    total: Decimal = _money()
+    payment_due: date | None = None
+    status: str = Field(default="draft", max_length=20)
+    created_at: datetime = _ts(default_factory=utcnow)
+
+
+class InvoiceLine(SQLModel, table=True):
+    __tablename__ = "invoice_line"
+    id: int | None = Field(default=None, primary_key=True)
+    invoice_id: int = Field(foreign_key="invoice.id", index=True)
+    item_sequence: str = Field(max_length=10)
+    po_number: str = Field(max_length=40)
+    po_item_sequence: str = Field(max_length=10)
+    vendor_sku: str | None = Field(default=None, max_length=40)
+    asin: str | None = Field(default=None, max_length=10)
+    quantity: int
+    unit_cost: Decimal = _money()
+    amount: Decimal = _money()
+
+
+class GoodsReceipt(SQLModel, table=True):
+    """What Amazon's warehouse says it received, per PO item (from PO status)."""
+
+    __tablename__ = "goods_receipt"
+    __table_args__ = (sa.UniqueConstraint("account_code", "po_number", "item_sequence", name="uq_receipt_item"),)
+    id: int | None = Field(default=None, primary_key=True)
+    account_code: str = Field(max_length=40)
+    po_number: str = Field(max_length=40, index=True)
+    item_sequence: str = Field(max_length=10)
+    receive_status: str = Field(max_length=20)
+    received_qty: int = 0
+    pending_qty: int | None = None
+    last_receive_date: datetime | None = _ts(default=None)
+    observed_at: datetime = _ts(default_factory=utcnow)
+
+
+class ReconciliationRun(SQLModel, table=True):
+    __tablename__ = "reconciliation_run"
+    __table_args__ = (sa.UniqueConstraint("account_code", "month", name="uq_recon_month"),)
+    id: int | None = Field(default=None, primary_key=True)
+    account_code: str = Field(max_length=40)
+    month: str = Field(max_length=7)
+    status: str = Field(default="running", max_length=20)
+    started_at: datetime = _ts(default_factory=utcnow)
+    finished_at: datetime | None = _ts(default=None)
+
+
+class ReconciliationLine(SQLModel, table=True):
+    __tablename__ = "reconciliation_line"
+    id: int | None = Field(default=None, primary_key=True)
+    run_id: int = Field(foreign_key="reconciliation_run.id", index=True)
+    po_number: str = Field(max_length=40)
+    item_sequence: str = Field(max_length=10)
+    category: str = Field(max_length=30)  # shortage / overage / price_variance / missing_asn / ...
+    ordered_qty: int = 0
+    shipped_qty: int = 0
+    received_qty: int = 0
+    invoiced_qty: int = 0
+    amount: Decimal = _money(default=Decimal("0"))
+    currency: str = Field(max_length=3)
+
+
+class Alert(SQLModel, table=True):
+    """Something ops must look at; ``dedupe_key`` keeps one open alert per problem."""
+
+    __tablename__ = "alert"
+    id: int | None = Field(default=None, primary_key=True)
+    dedupe_key: str = Field(unique=True, max_length=200)
+    account_code: str = Field(max_length=40)
+    kind: str = Field(max_length=40, index=True)
+    severity: str = Field(default="warning", max_length=10)
+    subject: str = Field(max_length=200)
+    message: str = Field(sa_type=sa.Text)
+    next_step: str = Field(default="", sa_type=sa.Text)
+    code: str | None = Field(default=None, max_length=60)
+    status: str = Field(default="open", max_length=12, index=True)
+    created_at: datetime = _ts(default_factory=utcnow)
+    resolved_at: datetime | None = _ts(default=None)
+
+
+class AuditEvent(SQLModel, table=True):
+    """Append-only: the repository offers no update or delete, and the ORM refuses both."""
+
+    __tablename__ = "audit_log"
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = _ts(default_factory=utcnow)
+    actor: str = Field(default="acorn", max_length=60)
+    action: str = Field(max_length=60)
+    entity: str = Field(max_length=40)
+    entity_id: str = Field(max_length=120)
+    detail: dict = _json(default_factory=dict)
+
+
+class Watermark(SQLModel, table=True):
+    """Where each incremental reader stopped (e.g. PO intake's last changed-after)."""
+
+    __tablename__ = "watermark"
+    name: str = Field(primary_key=True, max_length=120)
+    value: datetime = _ts()
+    updated_at: datetime = _ts(default_factory=utcnow)
+
+
+@sa.event.listens_for(AuditEvent, "before_update")
+def _audit_is_append_only_update(mapper: Any, connection: Any, target: AuditEvent) -> None:
+    raise PermissionError("audit_log is append-only: rows cannot be updated")
+
+
+@sa.event.listens_for(AuditEvent, "before_delete")
+def _audit_is_append_only_delete(mapper: Any, connection: Any, target: AuditEvent) -> None:
+    raise PermissionError("audit_log is append-only: rows cannot be deleted")
+
+
+TABLES = sorted(SQLModel.metadata.tables)

@@ -1,0 +1,77 @@
+"""Configuration: defaults that run the demo, bad settings that stop start-up by name."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from acorn.config import ConfigError, load_settings
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def test_the_embedded_defaults_describe_the_sandbox_accounts() -> None:
+    s = load_settings()
+    assert [a.code for a in s.accounts] == ["ACRNUS", "ACRNCA"]
+    assert s.account("ACRNCA").currency == "CAD" and s.account("ACRNUS").region == "NA"
+    assert s.resolved_database_url.startswith("sqlite:///") and s.resolved_database_url.endswith("acorn.db")
+
+
+def test_the_database_url_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ACORN_DATABASE_URL", "postgresql+psycopg://acorn@db/acorn")
+    assert load_settings().resolved_database_url == "postgresql+psycopg://acorn@db/acorn"
+
+
+def test_nested_settings_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ACORN_ASN_POLICY__MINUTES_AFTER_DEPARTURE", "20")
+    assert load_settings().asn_policy.minutes_after_departure == 20
+
+
+@pytest.mark.parametrize(("env", "value", "named"), [
+    pytest.param("ACORN_RECEIPT_ALERT_DAYS", "0", "receipt_alert_days", id="out-of-range"),
+    pytest.param("ACORN_WAREHOUSES", '{"ABE8": "Mars/Olympus"}', "warehouses", id="unknown-time-zone"),
+    pytest.param("ACORN_ASN_POLICY__CUTOFF_LOCAL_TIME", "25:99", "asn_policy.cutoff_local_time", id="bad-time"),
+    pytest.param("ACORN_ACCOUNTS", json.dumps([{"code": "A", "selling_party": "A", "marketplace": "ZZ",
+                 "ship_from_party": "W", "ship_from_address": {"name": "n", "line1": "l", "city": "c",
+                 "postal_code": "1", "country_code": "US"}, "gs1_company_prefix": "0614141"}]),
+                 "accounts[0].marketplace", id="unknown-marketplace"),
+    pytest.param("ACORN_ACCOUNTS", json.dumps([{"code": "A", "selling_party": "A", "marketplace": "US",
+                 "region": "EU", "ship_from_party": "W", "ship_from_address": {"name": "n", "line1": "l",
+                 "city": "c", "postal_code": "1", "country_code": "US"}, "gs1_company_prefix": "0614141"}]),
+                 "accounts[0]", id="wrong-region"),
+])
+def test_a_bad_setting_fails_at_start_naming_the_setting(monkeypatch: pytest.MonkeyPatch, env: str, value: str,
+                                                         named: str) -> None:
+    monkeypatch.setenv(env, value)
+    with pytest.raises(ConfigError) as err:
+        load_settings()
+    assert f"setting {named}" in str(err.value)
+
+
+def test_secrets_are_masked_in_repr_and_in_the_printed_configuration(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ACORN_LWA_CLIENT_SECRET", "amzn1.oa2-cs.v1.super-secret-value")
+    monkeypatch.setenv("ACORN_LWA_REFRESH_TOKEN", "Atzr|refresh-secret-value")
+    s = load_settings()
+    shown = repr(s) + str(s) + json.dumps(s.redacted())
+    assert "super-secret-value" not in shown and "refresh-secret-value" not in shown
+    assert s.lwa_client_secret.get_secret_value().endswith("super-secret-value")
+
+
+def test_a_toml_file_named_by_acorn_config_file_is_read(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    cfg = tmp_path / "acorn.toml"
+    cfg.write_text('receipt_alert_days = 9\n[asn_policy]\ntransit_business_days = 4\n')
+    monkeypatch.setenv("ACORN_CONFIG_FILE", str(cfg))
+    s = load_settings()
+    assert (s.receipt_alert_days, s.asn_policy.transit_business_days) == (9, 4)
+
+
+def test_the_cli_refuses_to_start_on_a_bad_setting(tmp_path: Path) -> None:
+    env = {"PATH": "/usr/bin:/bin", "ACORN_HOME": str(tmp_path), "ACORN_RECEIPT_ALERT_DAYS": "-3"}
+    out = subprocess.run([sys.executable, "-m", "acorn.cli", "config", "check"], cwd=REPO, env=env,
+                         capture_output=True, text=True, timeout=60)
+    assert out.returncode == 2
+    assert "receipt_alert_days" in out.stdout + out.stderr

@@ -1,0 +1,68 @@
+"""The shape of the project: layout, dependency direction, one place for sessions."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+FORBIDDEN_IN_DOMAIN = ("prefect", "httpx", "sqlmodel", "sqlalchemy", "fastapi", "great_expectations", "acorn.store",
+                       "acorn.spapi", "acorn.sandbox", "schemas.tables")
+
+
+def _imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found.update(a.name for a in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.add(node.module)
+    return found
+
+
+def test_the_required_top_level_layout_exists() -> None:
+    for name in ("pyproject.toml", "README.md", "prefect.yaml", "Makefile", ".ci/run", "flows", "tasks", "schemas",
+                 "tests", "deployments", "acorn"):
+        assert (REPO / name).exists(), name
+
+
+def test_the_domain_imports_neither_prefect_nor_http_nor_the_database() -> None:
+    domain = REPO / "acorn" / "domain"
+    if not domain.exists():
+        pytest.skip("acorn/domain not created yet")
+    offenders = {str(p.relative_to(REPO)): sorted(m for m in _imports(p) if m.startswith(FORBIDDEN_IN_DOMAIN))
+                 for p in domain.rglob("*.py")}
+    assert {k: v for k, v in offenders.items() if v} == {}
+
+
+def test_only_the_store_opens_database_sessions() -> None:
+    offenders = []
+    for p in list((REPO / "acorn").rglob("*.py")) + list((REPO / "flows").rglob("*.py")) + list(
+            (REPO / "tasks").rglob("*.py")):
+        if "store" in p.parts or "sandbox" in p.parts:
+            continue
+        src = p.read_text(encoding="utf-8")
+        if "Session(" in src or "sessionmaker" in src:
+            offenders.append(str(p.relative_to(REPO)))
+    assert offenders == []
+
+
+def test_the_acorn_console_script_lists_its_commands() -> None:
+    exe = Path(sys.executable).with_name("acorn")
+    out = subprocess.run([str(exe), "--help"], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    for command in ("config", "db", "demo"):
+        assert command in out.stdout
+
+
+def test_db_upgrade_from_the_cli_creates_the_store(tmp_path: Path) -> None:
+    exe = Path(sys.executable).with_name("acorn")
+    env = {"PATH": "/usr/bin:/bin", "ACORN_DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}"}
+    out = subprocess.run([str(exe), "db", "upgrade"], capture_output=True, text=True, timeout=120, env=env)
+    assert out.returncode == 0, out.stderr
+    assert "revision" in out.stdout and (tmp_path / "cli.db").exists()
