@@ -67,14 +67,19 @@ def db_status() -> None:
 def demo(
     days: int = typer.Option(14, min=1, max=60, help="Simulated business days to run."),
     seed: int = typer.Option(0, help="Sandbox seed (same seed, same day, same result)."),
-    out: str = typer.Option("out", help="Directory for summary.json and documents."),
+    out: str = typer.Option("out", help="Directory for summary.json, the store and quarantine files."),
 ) -> None:
     """Run the daily lifecycle against the built-in sandbox for N simulated days."""
-    console.print("The demo will: start the sandbox in-process, load the sample ERP files, run "
-                  f"daily_lifecycle for {days} simulated days (seed {seed}) as Prefect flow runs, and write "
-                  f"{out}/summary.json.")
-    console.print("[red]not built yet: the lifecycle flows land with issue 5.[/red]")
-    raise typer.Exit(3)
+    from pathlib import Path
+
+    from acorn.demo import DemoOptions, run_demo, verdict
+
+    summary = run_demo(DemoOptions(days=days, seed=seed, out=Path(out)), console)
+    problems = verdict(summary)
+    if problems:
+        console.print(f"[red]demo finished with problems: {'; '.join(problems)}[/red]")
+        raise typer.Exit(1)
+    console.print(f"[green]demo OK[/green]: {Path(out) / 'summary.json'}")
 
 
 def _mount_optional_apps() -> None:

@@ -74,15 +74,16 @@ class VendorAccountSettings(_Strict):
     region: str | None = None
     ship_from_party: str
     ship_from_address: Address
+    ship_from_tz: str = "America/New_York"
     gs1_company_prefix: str
     sscc_extension_digit: int = Field(default=0, ge=0, le=9)
     payment_terms: PaymentTermsSettings = PaymentTermsSettings()
     tax_rate: Decimal = Field(default=Decimal("0"), ge=0, lt=1)
     tax_registration: str | None = None
-    invoice_prefix: str = Field(default="INV", min_length=1, max_length=8)
+    invoice_prefix: str = Field(default="INV", pattern=r"^[A-Z0-9]{1,8}$")
     parcel_carrier_scac: str = Field(default="UPSN", min_length=2, max_length=4)
     freight_carrier_scac: str = Field(default="ODFL", min_length=2, max_length=4)
-    erp_warehouse: str = "MAIN"
+    erp_warehouse: str = "NJ1"
     max_carton_weight_kg: Decimal = Field(default=Decimal("22.5"), gt=0)
     max_cartons_per_pallet: int = Field(default=40, gt=0)
     max_pallet_weight_kg: Decimal = Field(default=Decimal("680"), gt=0)
@@ -92,6 +93,15 @@ class VendorAccountSettings(_Strict):
     def _known_marketplace(cls, v: str) -> str:
         if v not in MARKETPLACE_FACTS:
             raise ValueError(f"unknown marketplace {v!r}; expected one of {', '.join(MARKETPLACE_FACTS)}")
+        return v
+
+    @field_validator("ship_from_tz")
+    @classmethod
+    def _dock_time_zone(cls, v: str) -> str:
+        try:
+            ZoneInfo(v)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {v!r}") from None
         return v
 
     @field_validator("gs1_company_prefix")
@@ -119,8 +129,8 @@ class VendorAccountSettings(_Strict):
         return MARKETPLACE_FACTS[self.marketplace][0]
 
 
-_SANDBOX_WAREHOUSE = Address(name="Acorn Demo Goods Co.", line1="100 Harbor Way", city="Reno",
-                             state_or_region="NV", postal_code="89502", country_code="US")
+_SANDBOX_WAREHOUSE = Address(name="Acorn Demo Goods Co.", line1="100 Harbor Way", city="Edison",
+                             state_or_region="NJ", postal_code="08817", country_code="US")
 
 DEFAULT_ACCOUNTS = [
     VendorAccountSettings(code="ACRNUS", selling_party="ACRNUS", marketplace="US", ship_from_party="ACRNWH1",

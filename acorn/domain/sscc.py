@@ -47,7 +47,9 @@ class Sscc:
 
     def __post_init__(self) -> None:
         if not is_valid_sscc(self.value):
-            raise InvalidSscc(f"{self.value!r} is not 18 digits with a valid GS1 check digit", record=str(self.value), field="sscc")
+            raise InvalidSscc(
+                f"{self.value!r} is not 18 digits with a valid GS1 check digit", record=str(self.value), field="sscc"
+            )
 
     def __str__(self) -> str:
         return self.value
@@ -68,7 +70,9 @@ class Sscc:
 
 def _check_prefix_length(length: int, *, record: str) -> None:
     if length not in PREFIX_LENGTHS:
-        raise InvalidSscc(f"a GS1 company prefix has 7 to 11 digits, not {length}", record=record, field="company_prefix")
+        raise InvalidSscc(
+            f"a GS1 company prefix has 7 to 11 digits, not {length}", record=record, field="company_prefix"
+        )
 
 
 def serial_capacity(company_prefix: str) -> int:
@@ -91,7 +95,9 @@ def make_sscc(*, extension_digit: int, company_prefix: str, serial: int) -> Sscc
     """
     _validate_prefix(company_prefix)
     if isinstance(extension_digit, bool) or not isinstance(extension_digit, int) or not 0 <= extension_digit <= 9:
-        raise InvalidSscc(f"extension digit must be 0-9, not {extension_digit!r}", record=company_prefix, field="extension_digit")
+        raise InvalidSscc(
+            f"extension digit must be 0-9, not {extension_digit!r}", record=company_prefix, field="extension_digit"
+        )
     if isinstance(serial, bool) or not isinstance(serial, int) or serial < 0:
         raise InvalidSscc(f"serial must be a whole number ≥ 0, not {serial!r}", record=company_prefix, field="serial")
     width = SSCC_LENGTH - 2 - len(company_prefix)

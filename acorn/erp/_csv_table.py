@@ -8,7 +8,8 @@ gives the operator the bad rows back in their own columns with the reason beside
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable, Iterator
+import io
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Generic, TypeVar
@@ -46,12 +47,12 @@ class _Rejected:
 def load_table(path: Path, spec: TableSpec[ModelT], *, quarantine_dir: Path | None = None) -> LoadResult[ModelT]:
     """Every data row of ``path`` either validated into ``spec.model`` or reported as a RowError."""
     file = str(path)
+    header, records = _read(path, spec)
     rows: list[ModelT] = []
     rejected: list[_Rejected] = []
     seen: dict[tuple[str, ...], int] = {}
-    header: list[str] = []
 
-    for line, header, record in _records(path, spec):
+    for line, record in records:
         values = {col: _cell(record, header, col) for col in spec.columns if col in header}
         error = _extra_values(file, line, header, record)
         if error is None:
@@ -81,28 +82,32 @@ def load_table(path: Path, spec: TableSpec[ModelT], *, quarantine_dir: Path | No
     return LoadResult(rows=rows, errors=[r.error for r in rejected])
 
 
-def _records(path: Path, spec: TableSpec[BaseModel]) -> Iterator[tuple[int, list[str], list[str]]]:
-    """(physical line where the record starts, normalised header, raw record) per data row."""
+def _read(path: Path, spec: TableSpec[ModelT]) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """The normalised header and (physical line where the record starts, raw record) per data row.
+
+    ERP exports are thousands of rows, not millions: reading the file whole keeps the
+    header check ahead of any row work and the file closed while rows are validated.
+    """
     if not path.is_file():
         raise ErpInputError(file=path, message="file not found")
     try:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            reader = csv.reader(handle)
-            raw_header = _next(reader, path)
-            if raw_header is None:
-                raise ErpInputError(file=path, message="file is empty: expected a header row")
-            header = [name.strip().lower() for name in raw_header]
-            _check_header(path, header, spec)
-            while True:
-                line = reader.line_num + 1
-                record = _next(reader, path)
-                if record is None:
-                    return
-                if not record or all(not cell.strip() for cell in record):
-                    continue  # a blank line is not a row
-                yield line, header, record
+        text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ErpInputError(file=path, message=f"not UTF-8 text (byte {exc.start}): export as CSV UTF-8") from None
+    reader = csv.reader(io.StringIO(text, newline=""))
+    raw_header = _next(reader, path)
+    if raw_header is None:
+        raise ErpInputError(file=path, message="file is empty: expected a header row")
+    header = [name.strip().lower() for name in raw_header]
+    _check_header(path, header, spec)
+    records: list[tuple[int, list[str]]] = []
+    while True:
+        line = reader.line_num + 1
+        record = _next(reader, path)
+        if record is None:
+            return header, records
+        if any(cell.strip() for cell in record):  # a blank line is not a row
+            records.append((line, record))
 
 
 def _next(reader: Iterator[list[str]], path: Path) -> list[str] | None:
@@ -114,7 +119,7 @@ def _next(reader: Iterator[list[str]], path: Path) -> list[str] | None:
         raise ErpInputError(file=path, message=f"malformed CSV: {exc}") from None
 
 
-def _check_header(path: Path, header: list[str], spec: TableSpec[BaseModel]) -> None:
+def _check_header(path: Path, header: list[str], spec: TableSpec[ModelT]) -> None:
     doubled = sorted({name for name in header if name and header.count(name) > 1})
     if doubled:
         raise ErpInputError(file=path, column=doubled[0], message="column appears more than once in the header")
@@ -154,7 +159,7 @@ def _row_error(file: str, line: int, exc: ValidationError, values: dict[str, str
     for err in exc.errors():
         field = str(err["loc"][0]) if err["loc"] else _ROW
         raw = values.get(field)
-        if raw is None and field in values or (field not in values and field != _ROW):
+        if field != _ROW and raw is None:
             message = "a value is required"
         else:
             message = str(err["msg"]).removeprefix("Value error, ")
@@ -176,5 +181,3 @@ def _write_quarantine(target: Path, header: list[str], rejected: list[_Rejected]
             cells = (item.record + [""] * len(header))[: len(header)]
             writer.writerow([*cells, f"line {item.error.line}: {item.error.message}"])
 
-
-Validator = Callable[[dict[str, str | None]], BaseModel]

@@ -37,8 +37,8 @@ class SkuRow(BaseModel):
     ean: str
     title: Annotated[str, Field(min_length=1)]
     case_pack: Annotated[int, Field(gt=0)]
-    unit_weight_kg: Annotated[Decimal, Field(gt=0, decimal_places=3)]
-    carton_weight_kg: Annotated[Decimal | None, Field(gt=0, decimal_places=3)] = None
+    unit_weight_kg: Annotated[Decimal, Field(gt=0)]
+    carton_weight_kg: Annotated[Decimal | None, Field(gt=0)] = None
     unit_cost: Annotated[Decimal, Field(gt=0, decimal_places=2)]
     currency: str
     discontinued: bool = False

@@ -101,6 +101,12 @@ class PurchaseOrderRepository(_Repository):
             q = q.where(PurchaseOrder.acknowledged_at.is_not(None))
         return list(self.session.exec(q.order_by(PurchaseOrder.order_date, PurchaseOrder.po_number)).all())
 
+    def open_items(self) -> list[PurchaseOrderItem]:
+        """Items with accepted units still to ship, across every account."""
+        return list(self.session.exec(select(PurchaseOrderItem).where(
+            PurchaseOrderItem.accepted_qty > PurchaseOrderItem.shipped_qty,
+            PurchaseOrderItem.cancelled.is_(False))).all())
+
     def count(self, account_code: str | None = None) -> int:
         q = select(sa.func.count()).select_from(PurchaseOrder)
         if account_code:

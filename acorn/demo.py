@@ -1,0 +1,159 @@
+"""`acorn demo`: a vendor's fortnight against the built-in sandbox, as real Prefect runs.
+
+Starts the simulated Vendor Central in-process, loads the sample ERP files (one bad row
+in each, to show quarantine), then runs ``daily_lifecycle`` once per simulated day just
+after the dock's cut-off, moving the sandbox clock to that moment first. Writes
+``summary.json`` and prints a table; exits non-zero when an ASN missed its deadline or
+the sandbox ledger shows a document accepted twice.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import time
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import httpx
+from rich.console import Console
+from rich.table import Table
+
+from acorn import prefect_env
+
+DEMO_DATA = Path(__file__).resolve().parent / "demo_data"
+
+
+@dataclass(frozen=True)
+class DemoOptions:
+    days: int = 14
+    seed: int = 0
+    out: Path = Path("out")
+    home: Path = Path(".acorn")
+
+
+def run_times(start: datetime, days: int, *, tz: ZoneInfo, cutoff: Any, minutes_after_cutoff: int = 10
+              ) -> list[datetime]:
+    """One run per day, ``minutes_after_cutoff`` after the dock's cut-off, from ``start``'s day."""
+    first: date = start.astimezone(tz).date()
+    times = []
+    for n in range(days):
+        local = datetime.combine(first + timedelta(days=n), cutoff, tzinfo=tz) + timedelta(minutes=minutes_after_cutoff)
+        times.append(local.astimezone(timezone.utc))
+    return times
+
+
+def run_demo(options: DemoOptions, console: Console) -> dict[str, Any]:
+    prefect_env.configure(options.home / "prefect", quiet=True)
+    from acorn import runtime
+    from acorn.config import load_settings
+    from acorn.erp import CsvErp
+    from acorn.sandbox import SandboxConfig, SandboxServer
+    from acorn.services.erp import load_erp
+    from acorn.services.summary import lifecycle_counts
+    from acorn.store import upgrade
+
+    out = options.out
+    out.mkdir(parents=True, exist_ok=True)
+    db = out / "acorn.db"
+    for stale in out.glob("acorn.db*"):
+        stale.unlink()
+    shutil.rmtree(out / "quarantine", ignore_errors=True)
+    started = time.monotonic()
+    with SandboxServer(SandboxConfig(seed=options.seed), host="127.0.0.1", port=0) as sandbox:
+        settings = load_settings(spapi_base_url=sandbox.base_url, database_url=f"sqlite:///{db.resolve()}",
+                                 home=options.home)
+        upgrade(settings.resolved_database_url)
+        previous = runtime.install(runtime.Runtime(settings))
+        operator = httpx.Client(base_url=sandbox.base_url, timeout=30)
+        try:
+            clock = datetime.fromisoformat(operator.get("/_sandbox/clock").json()["now"].replace("Z", "+00:00"))
+            erp = CsvErp(DEMO_DATA / "skus.csv", DEMO_DATA / "inventory.csv", quarantine_dir=out / "quarantine")
+            loaded = load_erp(settings.resolved_database_url, erp, as_of=clock)
+            console.print(f"sandbox at {sandbox.base_url} (seed {options.seed}), clock {clock:%Y-%m-%d %H:%M}Z; "
+                          f"ERP: {loaded.skus} SKUs, {loaded.stock_rows} stock rows, "
+                          f"{len(loaded.errors)} rows quarantined")
+            account = settings.accounts[0]
+            days = run_times(clock, options.days, tz=ZoneInfo(account.ship_from_tz),
+                             cutoff=settings.asn_policy.cutoff_local_time)
+            failed_days = _run_days(days, operator, console)
+            ledger = operator.get("/_sandbox/ledger").json()
+        finally:
+            operator.close()
+            runtime.install(previous)
+    counts = lifecycle_counts(settings.resolved_database_url)
+    summary = {"days": options.days, "seed": options.seed, "first_day": days[0].isoformat(),
+               "last_day": days[-1].isoformat(), "seconds": round(time.monotonic() - started, 1),
+               "failed_days": failed_days, "erp": {"skus": loaded.skus, "stock_rows": loaded.stock_rows,
+                                                   "quarantined": [str(e) for e in loaded.errors]},
+               **counts, "ledger": _ledger_stats(ledger)}
+    (out / "summary.json").write_text(json.dumps(summary, indent=2, default=str), encoding="utf-8")
+    console.print(_table(summary))
+    return summary
+
+
+def _run_days(days: list[datetime], operator: httpx.Client, console: Console) -> list[str]:
+    from flows.daily_lifecycle import daily_lifecycle
+
+    failed = []
+    with prefect_env.without_heartbeats():
+        for n, as_of in enumerate(days, start=1):
+            operator.post("/_sandbox/clock", json={"set": as_of.isoformat().replace("+00:00", "Z")})
+            t0 = time.monotonic()
+            state = daily_lifecycle(as_of=as_of, return_state=True)
+            if not state.is_completed():
+                failed.append(as_of.isoformat())
+            console.print(f"day {n:>2}/{len(days)}  {as_of:%a %Y-%m-%d %H:%M}Z  {state.name:<9} "
+                          f"{time.monotonic() - t0:5.1f}s")
+    return failed
+
+
+def _ledger_stats(ledger: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
+    stats = {}
+    for kind, entries in ledger.items():
+        stats[kind] = {"documents": len(entries), "accepted": sum(e.get("accepted", 0) >= 1 for e in entries),
+                       "accepted_twice": sum(e.get("accepted", 0) > 1 for e in entries),
+                       "posted_more_than_once": sum(e.get("submissions", 0) > 1 for e in entries),
+                       "late": sum(bool(e.get("late")) for e in entries)}
+    return stats
+
+
+def _table(s: dict[str, Any]) -> Table:
+    t = Table(title=f"Acorn demo — {s['days']} days, seed {s['seed']}, {s['seconds']} s", show_header=False)
+    t.add_column("what")
+    t.add_column("count", justify="right")
+    items, asns, inv = s["items"], s["asns"], s["invoices"]
+    led = s["ledger"]
+    rows = [
+        ("purchase orders", s["purchase_orders"]),
+        ("items accepted / backordered / rejected", f"{items['accepted']} / {items['backordered']} / "
+                                                    f"{items['rejected']}"),
+        ("items cancelled by Amazon", items["cancelled"]),
+        ("shipments / cartons / pallets", f"{s['shipments']} / {s['cartons']} / {s['pallets']}"),
+        ("ASNs on time / late / failed / waiting", f"{asns['on_time']} / {asns['late']} / {asns['failed']} / "
+                                                   f"{asns['pending']}"),
+        ("invoices accepted / rejected / open", f"{inv['accepted']} / {inv['rejected']} / {inv['open']}"),
+        ("receipts (items) / fully received", f"{s['receipts']['items']} / {s['receipts']['fully_received']}"),
+        ("open alerts", s["alerts"]["open"]),
+        ("ledger: documents accepted twice", sum(v["accepted_twice"] for v in led.values())),
+        ("ledger: documents posted more than once", sum(v["posted_more_than_once"] for v in led.values())),
+    ]
+    for what, value in rows:
+        t.add_row(what, str(value))
+    return t
+
+
+def verdict(summary: dict[str, Any]) -> list[str]:
+    """What makes the demo fail: late or failed ASNs, double acceptance, failed days."""
+    problems = []
+    if summary["asns"]["late"] or summary["asns"]["failed"]:
+        problems.append(f"{summary['asns']['late']} late and {summary['asns']['failed']} failed ASNs")
+    twice = sum(v["accepted_twice"] for v in summary["ledger"].values())
+    if twice:
+        problems.append(f"{twice} documents accepted twice by the sandbox")
+    if summary["failed_days"]:
+        problems.append(f"daily runs failed on {', '.join(summary['failed_days'])}")
+    return problems

@@ -1,0 +1,19 @@
+"""The one error documents raise: the data given cannot make a correct document.
+
+A carton label with a wrong SSCC or "carton 5 of 4" is worse than no label: it is
+printed, stuck on a box and costs a chargeback at the fulfilment centre. So rendering
+refuses such input, naming the record and the field.
+"""
+
+from __future__ import annotations
+
+
+class DocumentError(ValueError):
+    """``record``'s ``field`` cannot go on the document; ``reason`` says why."""
+
+    def __init__(self, reason: str, *, record: str | None = None, field: str | None = None) -> None:
+        self.reason = reason
+        self.record = record
+        self.field = field
+        where = ".".join(part for part in (record, field) if part)
+        super().__init__(f"{where}: {reason}" if where else reason)

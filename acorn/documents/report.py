@@ -1,0 +1,65 @@
+"""The daily operations report as Markdown, for a Prefect markdown artifact.
+
+The summary dict the daily flow builds (every key optional except ``business_date``)::
+
+    {
+      "business_date": "2025-01-15" | date,
+      "vendor": "ACME-US",                                   # account code, optional
+      "stages": [{"stage": "Acknowledge POs", "done": 12, "failed": 1, "pending": 0,
+                  "note": "1 quarantined"}],
+      "money": [{"label": "Invoiced", "amount": Decimal("1234.50"), "currency": "USD"}],
+      "deadlines": [{"record": "PO 4Z32PABC", "what": "ASN", "due": "2025-01-15T18:00:00Z",
+                     "status": "at risk"}],
+      "issues": [{"record": "PO 4Z32PABC/2", "field": "sscc", "problem": "bad check digit"}],
+    }
+
+Every cell is escaped for Markdown (a ``|`` in a product title would break the table,
+a ``<`` would be HTML in the Prefect UI); money prints with two decimals.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from acorn.documents._env import day, render
+from acorn.documents.errors import DocumentError
+
+
+def render_daily_report_md(summary: Mapping[str, Any]) -> str:
+    """Markdown with one table per section present in ``summary``."""
+    business_date = day(summary.get("business_date"))
+    if not business_date:
+        raise DocumentError("the daily report needs its business date", field="business_date")
+    stages = [
+        {
+            "stage": s.get("stage", ""),
+            "done": s.get("done", 0),
+            "failed": s.get("failed", 0),
+            "pending": s.get("pending", 0),
+            "note": s.get("note", ""),
+        }
+        for s in summary.get("stages") or []
+    ]
+    return render(
+        "daily_report.md",
+        business_date=business_date,
+        vendor=summary.get("vendor") or "",
+        stages=stages,
+        totals={
+            "done": sum(_count(s["done"]) for s in stages),
+            "failed": sum(_count(s["failed"]) for s in stages),
+            "pending": sum(_count(s["pending"]) for s in stages),
+        },
+        money=[_with_keys(m, "label", "amount", "currency") for m in summary.get("money") or []],
+        deadlines=[_with_keys(d, "record", "what", "due", "status") for d in summary.get("deadlines") or []],
+        issues=[_with_keys(i, "record", "field", "problem") for i in summary.get("issues") or []],
+    )
+
+
+def _with_keys(row: Mapping[str, Any], *keys: str) -> dict[str, Any]:
+    return {key: row.get(key, "") for key in keys}
+
+
+def _count(value: Any) -> int:
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0

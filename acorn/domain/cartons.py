@@ -1,0 +1,172 @@
+"""Cartonization: turning the units of a shipment into physical cartons.
+
+Rules (what a vendor's packing line does):
+
+* Full case packs ship as they came from the factory: one single-SKU carton per case,
+  at the SKU's case weight.
+* Leftover loose units are repacked into mixed cartons, never above
+  ``max_carton_weight_kg``; heaviest SKUs are placed first and each carton is filled
+  before a new one opens (first fit decreasing), so few cartons are used.
+* A carton holds one purchase order only (Amazon's hierarchy is shipment → order →
+  carton → item, and receiving matches cartons to a PO).
+* A full case heavier than the limit cannot ship as is: its units are repacked loose.
+  A single unit heavier than the limit raises :class:`PackingError`.
+* Every unit of every line lands in exactly one carton; zero-quantity lines yield none.
+
+Carton sequence numbers are ``001``, ``002``, … across the shipment, as the ASN's
+``cartonSequenceNumber`` expects. SSCCs come later (:func:`acorn.domain.labels.assign_ssccs`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import StrEnum
+
+from acorn.domain import _checks
+from acorn.domain.errors import DuplicateRecord, PackingError, UnknownSku
+from acorn.domain.model import ShipmentItem, SkuInfo
+from acorn.domain.sscc import Sscc
+
+
+class CartonKind(StrEnum):
+    FULL_CASE = "FullCase"  # a manufacturer's case pack, one SKU
+    MIXED = "Mixed"  # loose units repacked, possibly several SKUs of one PO
+
+
+@dataclass(frozen=True)
+class CartonPlan:
+    """One physical carton: what is in it, what it weighs, and (later) its SSCC."""
+
+    sequence: str
+    po_number: str
+    kind: CartonKind
+    items: tuple[ShipmentItem, ...]
+    weight_kg: Decimal
+    sscc: Sscc | None = None
+
+    @property
+    def units(self) -> int:
+        return sum(item.qty for item in self.items)
+
+
+@dataclass
+class _OpenCarton:
+    weight: Decimal
+    qty_by_line: dict[tuple[str, str], int] = field(default_factory=dict)
+
+
+def _sequence_key(item: ShipmentItem) -> tuple[str, tuple[int, int | str]]:
+    seq = item.item_sequence
+    return (item.po_number, (0, int(seq)) if seq.isdigit() else (1, seq))
+
+
+def plan_cartons(
+    lines: Iterable[ShipmentItem],
+    skus: Mapping[str, SkuInfo],
+    *,
+    max_carton_weight_kg: Decimal,
+    mixed_carton_tare_kg: Decimal = Decimal(0),
+) -> list[CartonPlan]:
+    """Pack ``lines`` (units to ship, one entry per PO line) into cartons.
+
+    ``skus`` is keyed by vendor SKU. ``mixed_carton_tare_kg`` is the weight of the empty
+    box used for repacked units; it counts toward the limit.
+    """
+    limit = _checks.decimal(max_carton_weight_kg, record=None, field="max_carton_weight_kg")
+    tare = _checks.decimal(mixed_carton_tare_kg, record=None, field="mixed_carton_tare_kg")
+    if limit <= tare:
+        raise PackingError("carton weight limit must exceed the empty carton's weight", field="max_carton_weight_kg")
+    items = _unique_lines(lines)
+    cartons: list[CartonPlan] = []
+    loose_by_po: dict[str, list[tuple[ShipmentItem, SkuInfo, int]]] = {}
+    for item in sorted(items, key=_sequence_key):
+        sku = skus.get(item.vendor_sku)
+        if sku is None:
+            raise UnknownSku("no master data (case pack, weight) for this SKU", record=item.ref, field="vendor_sku")
+        if tare + sku.unit_weight_kg > limit:
+            raise PackingError(
+                f"one unit ({sku.unit_weight_kg} kg) exceeds the carton limit of {limit} kg",
+                record=item.ref,
+                field="unit_weight_kg",
+            )
+        full_cases = item.qty // sku.case_pack if sku.case_weight_kg <= limit else 0
+        for _ in range(full_cases):
+            cartons.append(
+                CartonPlan(
+                    sequence="",
+                    po_number=item.po_number,
+                    kind=CartonKind.FULL_CASE,
+                    items=(_with_qty(item, sku.case_pack),),
+                    weight_kg=sku.case_weight_kg,
+                )
+            )
+        loose = item.qty - full_cases * sku.case_pack
+        if loose:
+            loose_by_po.setdefault(item.po_number, []).append((item, sku, loose))
+    for po_number, loose_items in loose_by_po.items():
+        cartons.extend(_pack_loose(po_number, loose_items, limit=limit, tare=tare))
+    cartons.sort(key=lambda c: (c.po_number, c.kind != CartonKind.FULL_CASE))
+    return [_numbered(carton, index) for index, carton in enumerate(cartons, start=1)]
+
+
+def _unique_lines(lines: Iterable[ShipmentItem]) -> list[ShipmentItem]:
+    seen: set[tuple[str, str]] = set()
+    kept = []
+    for item in lines:
+        if item.line_key in seen:
+            raise DuplicateRecord(
+                "PO line given twice; merge its quantities first", record=item.ref, field="item_sequence"
+            )
+        seen.add(item.line_key)
+        if item.qty:
+            kept.append(item)
+    return kept
+
+
+def _with_qty(item: ShipmentItem, qty: int) -> ShipmentItem:
+    return ShipmentItem(item.po_number, item.item_sequence, item.vendor_sku, item.asin, qty)
+
+
+def _pack_loose(
+    po_number: str,
+    loose_items: list[tuple[ShipmentItem, SkuInfo, int]],
+    *,
+    limit: Decimal,
+    tare: Decimal,
+) -> list[CartonPlan]:
+    """First fit decreasing by unit weight, one PO's loose units into mixed cartons."""
+    open_cartons: list[_OpenCarton] = []
+    by_key = {item.line_key: item for item, _, _ in loose_items}
+    heaviest_first = sorted(loose_items, key=lambda entry: -entry[1].unit_weight_kg)
+    for item, sku, remaining in heaviest_first:
+        unit = sku.unit_weight_kg
+        for carton in open_cartons:
+            if not remaining:
+                break
+            fits = min(remaining, int((limit - carton.weight) // unit))
+            if fits > 0:
+                carton.qty_by_line[item.line_key] = carton.qty_by_line.get(item.line_key, 0) + fits
+                carton.weight += fits * unit
+                remaining -= fits
+        while remaining:
+            fits = min(remaining, int((limit - tare) // unit))
+            open_cartons.append(_OpenCarton(weight=tare + fits * unit, qty_by_line={item.line_key: fits}))
+            remaining -= fits
+    return [
+        CartonPlan(
+            sequence="",
+            po_number=po_number,
+            kind=CartonKind.MIXED,
+            items=tuple(
+                sorted((_with_qty(by_key[key], qty) for key, qty in carton.qty_by_line.items()), key=_sequence_key)
+            ),
+            weight_kg=carton.weight,
+        )
+        for carton in open_cartons
+    ]
+
+
+def _numbered(carton: CartonPlan, index: int) -> CartonPlan:
+    return CartonPlan(f"{index:03d}", carton.po_number, carton.kind, carton.items, carton.weight_kg, carton.sscc)

@@ -1,0 +1,173 @@
+"""Ship dates, delivery estimates and the ASN deadline, across time zones and holidays.
+
+Inputs and outputs are aware UTC. Local time is used only inside, where the business
+lives in it: the warehouse's daily carrier cut-off and its holidays (``calendar.tz``),
+and the fulfilment centre's appointment clock (``fc_tz``).
+
+Rules:
+
+* The truck leaves at the cut-off on a business day. An order planned after the day's
+  cut-off (local time) leaves the next business day; never before the ship window opens.
+* Transit counts carrier business days from the departure day; the delivery then rolls
+  forward to the first receiving day (no weekends, holidays or peak blackout).
+* Without a booked appointment, Acorn assumes the first slot of the delivery day
+  (``appointment_local_time`` at the FC).
+* Amazon's ASN deadline: within 30 minutes of departure or at least 6 hours before the
+  delivery appointment, whichever is sooner; and a ``shippedDate`` is never later than
+  the submission that reports it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, timezone
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from acorn.domain import _checks
+from acorn.domain.calendar import MarketplaceCalendar
+from acorn.domain.errors import InvalidRecord, ShippedDateInFuture
+
+DEFAULT_APPOINTMENT_LOCAL_TIME = time(8, 0)
+
+
+@dataclass(frozen=True)
+class AsnDeadlinePolicy:
+    """Amazon's ASN timeliness rule, as numbers that a marketplace could change."""
+
+    minutes_after_departure: int = 30
+    hours_before_appointment: int = 6
+
+
+DEFAULT_ASN_POLICY = AsnDeadlinePolicy()
+
+
+def asn_deadline(
+    *,
+    departure: datetime,
+    delivery_appointment: datetime,
+    policy: AsnDeadlinePolicy = DEFAULT_ASN_POLICY,
+) -> datetime:
+    """The latest moment an ASN may be sent: min(departure + 30 min, appointment − 6 h), in UTC."""
+    departure = _checks.utc(departure, record=None, field="departure")
+    appointment = _checks.utc(delivery_appointment, record=None, field="delivery_appointment")
+    return min(
+        departure + timedelta(minutes=policy.minutes_after_departure),
+        appointment - timedelta(hours=policy.hours_before_appointment),
+    )
+
+
+def asn_is_on_time(submitted_at: datetime, deadline: datetime) -> bool:
+    """An ASN submitted at the deadline itself is on time."""
+    return _checks.utc(submitted_at, record=None, field="submitted_at") <= _checks.utc(
+        deadline, record=None, field="deadline"
+    )
+
+
+def shipped_date_is_valid(*, shipped_at: datetime, submitted_at: datetime) -> bool:
+    """Whether an ASN submitted at ``submitted_at`` may report goods shipped at ``shipped_at``."""
+    return _checks.utc(shipped_at, record=None, field="shipped_at") <= _checks.utc(
+        submitted_at, record=None, field="submitted_at"
+    )
+
+
+def ensure_shipped_date_not_in_future(
+    *, shipped_at: datetime, submitted_at: datetime, record: str | None = None
+) -> None:
+    """Raise :class:`ShippedDateInFuture` when an ASN would claim goods left after it was sent."""
+    if not shipped_date_is_valid(shipped_at=shipped_at, submitted_at=submitted_at):
+        raise ShippedDateInFuture(
+            f"shipped date {shipped_at.isoformat()} is after the submission at {submitted_at.isoformat()}",
+            record=record,
+            field="shippedDate",
+        )
+
+
+@dataclass(frozen=True)
+class ShipSchedule:
+    """When the goods leave, arrive and are booked in; all aware UTC."""
+
+    departure: datetime
+    estimated_delivery: datetime
+    delivery_appointment: datetime
+    within_ship_window: bool
+    asn_policy: AsnDeadlinePolicy = DEFAULT_ASN_POLICY
+
+    @property
+    def asn_deadline(self) -> datetime:
+        return asn_deadline(
+            departure=self.departure, delivery_appointment=self.delivery_appointment, policy=self.asn_policy
+        )
+
+    @property
+    def asn_due_before_departure(self) -> bool:
+        """True when the appointment is so close that the ASN must go before the truck leaves."""
+        return self.asn_deadline < self.departure
+
+
+def _at(day: date, clock: time, tz: ZoneInfo) -> datetime:
+    return datetime.combine(day, clock, tzinfo=tz).astimezone(timezone.utc)
+
+
+def _local_clock(value: time, *, field: str) -> time:
+    if not isinstance(value, time) or value.tzinfo is not None:
+        raise InvalidRecord("expected a naive local wall-clock time (the time zone comes separately)", field=field)
+    return value
+
+
+def _zone(tz: ZoneInfo | str) -> ZoneInfo:
+    if isinstance(tz, ZoneInfo):
+        return tz
+    try:
+        return ZoneInfo(tz)
+    except (ZoneInfoNotFoundError, ValueError, TypeError):
+        raise InvalidRecord(f"unknown time zone {tz!r}", field="fc_tz") from None
+
+
+def plan_ship_dates(
+    *,
+    as_of: datetime,
+    ship_window_start: datetime,
+    ship_window_end: datetime,
+    calendar: MarketplaceCalendar,
+    fc_tz: ZoneInfo | str,
+    cutoff_local_time: time,
+    transit_business_days: int,
+    appointment_local_time: time = DEFAULT_APPOINTMENT_LOCAL_TIME,
+    delivery_appointment: datetime | None = None,
+    asn_policy: AsnDeadlinePolicy = DEFAULT_ASN_POLICY,
+) -> ShipSchedule:
+    """The earliest honest departure from ``as_of``, and the delivery that follows.
+
+    ``delivery_appointment`` is the slot booked with the carrier when there is one; it
+    replaces the assumed first slot but not the transit estimate. A departure after the
+    ship window is still planned (the goods exist) and flagged ``within_ship_window=False``.
+    """
+    as_of = _checks.utc(as_of, record=None, field="as_of")
+    window_start = _checks.utc(ship_window_start, record=None, field="ship_window_start")
+    window_end = _checks.utc(ship_window_end, record=None, field="ship_window_end")
+    cutoff = _local_clock(cutoff_local_time, field="cutoff_local_time")
+    first_slot = _local_clock(appointment_local_time, field="appointment_local_time")
+    _checks.count(transit_business_days, record=None, field="transit_business_days")
+    fc_zone = _zone(fc_tz)
+    local_tz = calendar.zone
+
+    not_before = max(as_of, window_start)
+    day = calendar.next_business_day(not_before.astimezone(local_tz).date())
+    while _at(day, cutoff, local_tz) <= as_of or _at(day, cutoff, local_tz) < window_start:
+        day = calendar.next_business_day(day, inclusive=False)
+    departure = _at(day, cutoff, local_tz)
+
+    arrival_day = calendar.next_receiving_day(calendar.add_business_days(day, transit_business_days))
+    estimated_delivery = _at(arrival_day, first_slot, fc_zone)
+    appointment = (
+        _checks.utc(delivery_appointment, record=None, field="delivery_appointment")
+        if delivery_appointment is not None
+        else estimated_delivery
+    )
+    return ShipSchedule(
+        departure=departure,
+        estimated_delivery=estimated_delivery,
+        delivery_appointment=appointment,
+        within_ship_window=window_start <= departure <= window_end,
+        asn_policy=asn_policy,
+    )

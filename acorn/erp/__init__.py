@@ -1,0 +1,25 @@
+"""The vendor's ERP as Acorn sees it: SKU master and stock on hand, validated row by row.
+
+``CsvErp`` reads the two CSV exports documented in :mod:`acorn.erp.csv_source`; any other
+source implements :class:`ErpSource`. Bad rows come back as :class:`RowError` entries
+(and, when asked, in a quarantine file); a file that cannot be read raises
+:class:`ErpInputError`. Demo files consistent with the sandbox catalogue:
+:mod:`acorn.erp.demo`.
+"""
+
+from __future__ import annotations
+
+from acorn.erp._errors import ErpInputError, RowError
+from acorn.erp.csv_source import CsvErp
+from acorn.erp.rows import SkuRow, StockRow
+from acorn.erp.source import ErpSource, LoadResult
+
+__all__ = [
+    "CsvErp",
+    "ErpInputError",
+    "ErpSource",
+    "LoadResult",
+    "RowError",
+    "SkuRow",
+    "StockRow",
+]

@@ -1,0 +1,45 @@
+"""Prefect settings for running flows in-process (demo, tests, ad-hoc `acorn run`).
+
+Measured on 2-core machines (see STACK-NOTES): the ephemeral server needs more than the
+default 20 s to start on a fresh home, the heartbeat thread costs ~1 s per flow run, and
+the task-run recorder falls behind unless it batches. These defaults remove that noise;
+anything already set in the environment wins. Must run before Prefect is imported.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+DEFAULTS = {
+    "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120",
+    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+    "PREFECT_SERVER_UI_ENABLED": "false",
+    "PREFECT_SERVER_LOGGING_LEVEL": "CRITICAL",
+    "PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_BATCH_SIZE": "100",
+    "PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_READ_BATCH_SIZE": "100",
+    "PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_FLUSH_INTERVAL": "1",
+    "PREFECT_SERVER_SERVICES_EVENT_PERSISTER_BATCH_SIZE": "200",
+    "PREFECT_SERVER_SERVICES_EVENT_PERSISTER_READ_BATCH_SIZE": "200",
+    "PREFECT_SERVER_SERVICES_EVENT_PERSISTER_FLUSH_INTERVAL": "1",
+}
+
+
+def configure(home: Path | None = None, *, quiet: bool = False) -> None:
+    """Set in-process Prefect defaults; ``home`` keeps its database between runs (faster start)."""
+    if os.environ.get("PREFECT_API_URL") == "":
+        del os.environ["PREFECT_API_URL"]  # an empty API URL breaks Prefect: unset it
+    if home is not None and "PREFECT_HOME" not in os.environ:
+        home.mkdir(parents=True, exist_ok=True)
+        os.environ["PREFECT_HOME"] = str(home.resolve())
+    for key, value in DEFAULTS.items():
+        os.environ.setdefault(key, value)
+    if quiet:
+        os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+
+
+def without_heartbeats():  # noqa: ANN201
+    """Context manager: no heartbeat thread per flow run (~1 s saved per run)."""
+    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+
+    return temporary_settings({PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None})

@@ -1,0 +1,97 @@
+"""The errors the sandbox answers with, in Amazon's shapes.
+
+Two families, one per boundary:
+
+    SandboxError                       an SP-API answer that is not 2xx (HTTP status + errors list)
+    RuleViolation                      one business-rule finding inside an asynchronous transaction
+                                       (``code`` from ``TRANSACTION_ERROR_CODES``, ``field`` path)
+
+Transactions report ``RuleViolation``s as ``errors: [{code, message, details}]`` where the
+message names the field path (``shipmentConfirmations[0].shippedItems[2].shippedQuantity.amount``)
+and ``details`` carries the bare path, so a machine can key on it. Ops' playbook
+(``acorn.playbook``) is keyed on the codes below: change them only together.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+#: Every code a getTransaction ``Failure`` can carry. Exactly these; the playbook is keyed on them.
+TRANSACTION_ERROR_CODES: tuple[str, ...] = (
+    "InvalidInput",  # schema violation found while processing (formats, patterns, model rules in prose)
+    "UnknownPurchaseOrder",
+    "UnknownItem",
+    "CancelledItem",
+    "QuantityExceedsOrdered",
+    "QuantityExceedsAccepted",
+    "InvalidSSCC",
+    "DuplicateSSCC",
+    "DuplicateShipmentIdentifier",
+    "UnknownShipmentIdentifier",
+    "ShippedDateInFuture",
+    "MissingCarrierDetails",
+    "DuplicateAcknowledgement",
+    "DuplicateInvoiceNumber",
+    "InvoiceQuantityExceedsShipped",
+    "PriceMismatch",
+    "CurrencyMismatch",
+    "InvoiceTotalMismatch",
+    "InvoiceDateBeforeOrder",
+)
+
+#: Codes of synchronous (non-2xx) SP-API answers.
+HTTP_ERROR_CODES: dict[int, str] = {
+    400: "InvalidInput",
+    403: "Unauthorized",
+    404: "NotFound",
+    429: "QuotaExceeded",
+    500: "InternalFailure",
+    503: "ServiceUnavailable",
+}
+
+
+@dataclass(frozen=True)
+class RuleViolation:
+    """One reason a submitted document was refused, naming the field an operator must fix."""
+
+    code: str
+    field: str
+    message: str
+
+    def __post_init__(self) -> None:
+        if self.code not in TRANSACTION_ERROR_CODES:
+            raise ValueError(f"unknown transaction error code {self.code!r}")
+
+    def as_error(self) -> dict[str, str]:
+        return {"code": self.code, "message": f"{self.field}: {self.message}", "details": self.field}
+
+
+class SandboxError(Exception):
+    """An SP-API call answered with a non-2xx status and Amazon's ``{"errors": [...]}`` body."""
+
+    def __init__(self, status: int, message: str, *, code: str | None = None, details: str = "",
+                 errors: list[dict[str, str]] | None = None) -> None:
+        self.status = status
+        self.code = code or HTTP_ERROR_CODES.get(status, "InvalidInput")
+        self.errors = errors or [{"code": self.code, "message": message, "details": details}]
+        super().__init__(f"{status} {self.code}: {message}")
+
+    def body(self) -> dict[str, Any]:
+        return {"errors": self.errors}
+
+
+class InvalidRequest(SandboxError):
+    """A query parameter or body Amazon's gateway refuses before any transaction exists (400)."""
+
+    def __init__(self, message: str, *, details: str = "", code: str = "InvalidInput") -> None:
+        super().__init__(400, message, code=code, details=details)
+
+
+class NotFound(SandboxError):
+    def __init__(self, message: str = "The resource specified does not exist.", *, details: str = "") -> None:
+        super().__init__(404, message, details=details)
+
+
+class ClockError(ValueError):
+    """An operator asked the sandbox clock to do something it will not (e.g. go backwards)."""

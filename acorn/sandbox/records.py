@@ -1,0 +1,51 @@
+"""What the simulated Amazon has accepted: shipment confirmations, invoices, SSCCs in use."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+
+from acorn.sandbox.orders import OrderLine, PurchaseOrder
+
+
+@dataclass(slots=True)
+class ShipmentRecord:
+    shipment_id: str
+    first_accepted_at: datetime
+    accepted_at: datetime
+    confirmation_type: str
+    shipped_date: datetime | None
+    estimated_delivery: datetime | None
+    delivered_at: datetime
+    late: bool
+    ssccs: list[str]
+    lines: list[tuple[PurchaseOrder, OrderLine, int]]
+    revision: int = 1
+
+
+@dataclass(slots=True)
+class InvoiceLine:
+    po: PurchaseOrder
+    line: OrderLine
+    quantity: int  # eaches
+    net_cost: Decimal
+
+
+@dataclass(slots=True)
+class InvoiceRecord:
+    invoice_id: str
+    invoice_type: str
+    date: datetime
+    total: Decimal
+    currency: str | None
+    net_days: int
+    accepted_at: datetime
+    lines: list[InvoiceLine] = field(default_factory=list)
+
+
+@dataclass
+class Registry:
+    shipments: dict[str, ShipmentRecord] = field(default_factory=dict)
+    invoices: dict[str, InvoiceRecord] = field(default_factory=dict)
+    ssccs: dict[str, str] = field(default_factory=dict)  # SSCC -> shipmentIdentifier that used it

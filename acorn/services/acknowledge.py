@@ -1,0 +1,156 @@
+"""Acknowledge new purchase orders from ERP stock, through the outbox.
+
+Decisions are made once per PO and stored on its items before anything is posted, so a
+rerun re-sends nothing and re-decides nothing: it only advances the outbox.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from acorn import contract
+from acorn.config import VendorAccountSettings
+from acorn.domain.acknowledgement import LineDecision, decide_acknowledgements
+from acorn.domain.model import OrderLine, PurchaseOrderView
+from acorn.services import outbox
+from acorn.services.stock import free_stock, sku_master
+from acorn.store import UnitOfWork
+from schemas.tables import Acknowledgement, PurchaseOrder, PurchaseOrderItem
+
+log = logging.getLogger("acorn.acknowledge")
+
+
+@dataclass
+class AcknowledgeResult:
+    decided: list[str] = field(default_factory=list)
+    accepted_units: int = 0
+    backordered_units: int = 0
+    rejected_units: int = 0
+    outbox_keys: list[str] = field(default_factory=list)
+
+
+def ack_key(account_code: str, po_number: str) -> str:
+    return f"ack:{account_code}:{po_number}"
+
+
+def po_view(po: PurchaseOrder, items: list[PurchaseOrderItem]) -> PurchaseOrderView:
+    start = po.ship_window_start or po.delivery_window_start or po.order_date
+    end = po.ship_window_end or po.delivery_window_end or start
+    return PurchaseOrderView(
+        po_number=po.po_number, selling_party=po.selling_party, ship_to=po.ship_to, marketplace=po.marketplace,
+        order_date=po.order_date, ship_window_start=start, ship_window_end=end,
+        delivery_window_start=po.delivery_window_start, delivery_window_end=po.delivery_window_end,
+        lines=tuple(OrderLine(po_number=po.po_number, item_sequence=i.item_sequence, asin=i.asin or "",
+                              vendor_sku=i.vendor_sku or "", ordered_qty=i.ordered_qty, net_cost=i.net_cost,
+                              currency=i.currency or po.currency, cancelled=i.cancelled) for i in items))
+
+
+def decide_and_queue(database_url: str, account: VendorAccountSettings, *, as_of: datetime) -> AcknowledgeResult:
+    """Decide every unacknowledged PO ordered by ``as_of`` and queue its acknowledgement."""
+    result = AcknowledgeResult()
+    with UnitOfWork(database_url) as uow:
+        pos = [po for po in uow.purchase_orders.list(account.code, states=["New"], unacknowledged=True)
+               if po.order_date <= as_of]
+        if not pos:
+            return result
+        items = {po.po_number: uow.purchase_orders.items(po) for po in pos}
+        plan = decide_acknowledgements([po_view(po, items[po.po_number]) for po in pos], sku_master(uow),
+                                       free_stock(uow, account.erp_warehouse), as_of=as_of)
+        for po in pos:
+            decisions = {d.item_sequence: d for d in plan.for_po(po.po_number)}
+            for item in items[po.po_number]:
+                _apply(item, decisions.get(item.item_sequence))
+            payload = acknowledgement_payload(account, po, items[po.po_number], decisions, as_of=as_of)
+            contract.validate("orders", "SubmitAcknowledgementRequest", payload)
+            key = ack_key(account.code, po.po_number)
+            outbox.enqueue(uow, kind="acknowledgement", key=key, account_code=account.code,
+                           business_id=po.po_number, payload=payload)
+            fill = plan.fill_rate_of(po.po_number)
+            uow.acknowledgements.add(Acknowledgement(
+                account_code=account.code, po_number=po.po_number, decided_at=as_of,
+                deadline=fill.acknowledgement_deadline, outbox_key=key, accepted_units=fill.accepted_qty,
+                backordered_units=fill.backordered_qty, rejected_units=fill.rejected_qty))
+            po.acknowledged_at = as_of
+            _alert_on_compliance(uow, account, po.po_number, fill)
+            result.decided.append(po.po_number)
+            result.outbox_keys.append(key)
+            result.accepted_units += fill.accepted_qty
+            result.backordered_units += fill.backordered_qty
+            result.rejected_units += fill.rejected_qty
+        uow.commit()
+    log.info("%s: decided %d POs (%d accepted, %d backordered, %d rejected units)", account.code,
+             len(result.decided), result.accepted_units, result.backordered_units, result.rejected_units)
+    return result
+
+
+def _apply(item: PurchaseOrderItem, decision: LineDecision | None) -> None:
+    if decision is None:  # cancelled line: nothing promised
+        item.accepted_qty = item.backordered_qty = 0
+        item.rejected_qty = 0
+        return
+    item.accepted_qty, item.backordered_qty, item.rejected_qty = (
+        decision.accepted_qty, decision.backordered_qty, decision.rejected_qty)
+    item.rejection_reason = decision.rejection_reason.value if decision.rejection_reason else None
+    item.scheduled_ship_date = decision.scheduled_ship_date
+
+
+def acknowledgement_payload(account: VendorAccountSettings, po: PurchaseOrder, items: list[PurchaseOrderItem],
+                            decisions: dict[str, LineDecision], *, as_of: datetime) -> dict[str, Any]:
+    lines = []
+    for item in items:
+        decision = decisions.get(item.item_sequence)
+        parts = decision.parts if decision else ()
+        acks = [{"acknowledgementCode": p.code.value,
+                 "acknowledgedQuantity": {"amount": p.qty, "unitOfMeasure": "Eaches"},
+                 **({"scheduledShipDate": f"{p.scheduled_ship_date.isoformat()}T00:00:00Z"}
+                    if p.scheduled_ship_date else {}),
+                 **({"rejectionReason": p.rejection_reason.value} if p.rejection_reason else {})}
+                for p in parts] or [{"acknowledgementCode": "Rejected",
+                                     "acknowledgedQuantity": {"amount": 0, "unitOfMeasure": "Eaches"}}]
+        line: dict[str, Any] = {"itemSequenceNumber": item.item_sequence,
+                                "orderedQuantity": {"amount": item.ordered_qty, "unitOfMeasure": "Eaches"},
+                                "netCost": {"currencyCode": item.currency or po.currency,
+                                            "amount": f"{item.net_cost:.2f}"},
+                                "itemAcknowledgements": acks}
+        if item.asin:
+            line["amazonProductIdentifier"] = item.asin
+        if item.vendor_sku:
+            line["vendorProductIdentifier"] = item.vendor_sku
+        lines.append(line)
+    return {"acknowledgements": [{
+        "purchaseOrderNumber": po.po_number, "sellingParty": {"partyId": account.selling_party},
+        "acknowledgementDate": as_of.strftime("%Y-%m-%dT%H:%M:%SZ"), "items": lines}]}
+
+
+def _alert_on_compliance(uow: UnitOfWork, account: VendorAccountSettings, po_number: str, fill: Any) -> None:
+    if not fill.compliant:
+        uow.alerts.raise_alert(
+            dedupe_key=f"fill-rate:{account.code}:{po_number}", account_code=account.code, kind="low_fill_rate",
+            subject=f"PO {po_number} confirmed at {fill.fill_rate:.0%} of requested units",
+            message=(f"accepted {fill.accepted_qty} + backordered {fill.backordered_qty} of {fill.requested_qty} "
+                     "requested units; Amazon expects at least 80%"),
+            next_step="Check stock and restock dates in the ERP; backorder with a date rather than reject "
+                      "when goods are coming.")
+    if fill.acknowledged_late:
+        uow.alerts.raise_alert(
+            dedupe_key=f"ack-late:{account.code}:{po_number}", account_code=account.code, kind="late_acknowledgement",
+            subject=f"PO {po_number} acknowledged after its 24-hour deadline",
+            message=f"deadline was {fill.acknowledgement_deadline:%Y-%m-%d %H:%M} UTC",
+            next_step="Run po_intake and acknowledge_orders more often (the deployment schedule), and check why "
+                      "the PO arrived late.")
+
+
+def confirm_acknowledged(client: Any):  # noqa: ANN201
+    """Outbox confirmer: Amazon's PO status tells whether a lost acknowledgement landed."""
+
+    def confirm(entry: Any) -> bool | None:
+        for status in client.get_purchase_orders_status(purchase_order_number=entry.business_id):
+            confirmations = {(i.acknowledgement_status.confirmation_status if i.acknowledgement_status else None)
+                             for i in status.item_status}
+            return bool(confirmations - {None, "UNCONFIRMED"})
+        return None
+
+    return confirm

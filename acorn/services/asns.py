@@ -1,0 +1,177 @@
+"""Advance shipment notices: built from what left the dock, gated, queued, delivered.
+
+An ASN goes out only after its truck has left (``shippedDate`` is never in the future)
+and is judged against the deadline stored when the shipment was planned. A transport
+change after acceptance sends a ``Replace`` that keeps the shipment identifier.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from acorn import contract
+from acorn.config import VendorAccountSettings
+from acorn.gates import gate_shipment
+from acorn.services import outbox
+from acorn.store import UnitOfWork
+from schemas.tables import Shipment
+
+log = logging.getLogger("acorn.asns")
+
+_ISO = "%Y-%m-%dT%H:%M:%SZ"
+
+
+@dataclass
+class AsnQueueResult:
+    queued: list[str] = field(default_factory=list)
+    gated: list[str] = field(default_factory=list)  # held back by a quality gate
+    late: list[str] = field(default_factory=list)
+
+
+def asn_key(shipment: Shipment) -> str:
+    return f"asn:{shipment.shipment_identifier}:r{shipment.asn_revision}"
+
+
+def queue_asns(database_url: str, account: VendorAccountSettings, *, as_of: datetime) -> AsnQueueResult:
+    """Queue an ASN for every planned shipment whose truck has left by ``as_of``."""
+    result = AsnQueueResult()
+    with UnitOfWork(database_url) as uow:
+        for shipment in uow.shipments.list(account.code, statuses=["planned"]):
+            if shipment.departure > as_of:
+                continue
+            payload = asn_payload(uow, account, shipment, submitted_at=as_of)
+            gate = gate_shipment(_gate_rows(uow, shipment))
+            if not gate.passed:
+                result.gated.append(shipment.shipment_identifier)
+                uow.alerts.raise_alert(
+                    dedupe_key=f"asn-gate:{shipment.shipment_identifier}:r{shipment.asn_revision}",
+                    account_code=account.code, kind="asn_gate_failed",
+                    subject=f"ASN {shipment.shipment_identifier} held back by the quality gate",
+                    message=gate.summary(), severity="error",
+                    next_step="Fix the shipment (quantities, SSCC labels) named in the message; nothing was "
+                              "sent to Amazon.")
+                continue
+            contract.validate("shipments", "SubmitShipmentConfirmationsRequest", payload)
+            outbox.enqueue(uow, kind="shipment_confirmation", key=asn_key(shipment), account_code=account.code,
+                           business_id=shipment.shipment_identifier, payload=payload)
+            shipment.status, shipment.asn_submitted_at = "queued", as_of
+            if as_of > shipment.asn_deadline:
+                result.late.append(shipment.shipment_identifier)
+                uow.alerts.raise_alert(
+                    dedupe_key=f"asn-late:{shipment.shipment_identifier}", account_code=account.code,
+                    kind="asn_late", subject=f"ASN {shipment.shipment_identifier} sent after its deadline",
+                    message=f"deadline {shipment.asn_deadline:%Y-%m-%d %H:%M} UTC, sent {as_of:%Y-%m-%d %H:%M} UTC",
+                    next_step="Expect a chargeback; run submit_asns right after the dock cut-off.")
+            result.queued.append(shipment.shipment_identifier)
+        uow.commit()
+    return result
+
+
+def change_transport(database_url: str, shipment_identifier: str, *, carrier_scac: str, transport_mode: str,
+                     pro_number: str, bill_of_lading: str | None, as_of: datetime) -> str:
+    """Record a new carrier for an accepted shipment and queue the replacing confirmation."""
+    with UnitOfWork(database_url) as uow:
+        shipment = uow.shipments.get(shipment_identifier)
+        if shipment is None:
+            raise KeyError(f"shipment {shipment_identifier!r} does not exist")
+        if shipment.status != "accepted":
+            raise ValueError(f"shipment {shipment_identifier}: status is {shipment.status!r}; only an accepted "
+                             "ASN is replaced (a planned one is simply sent with the new carrier)")
+        shipment.carrier_scac, shipment.transport_mode = carrier_scac, transport_mode
+        shipment.pro_number, shipment.bill_of_lading = pro_number, bill_of_lading
+        shipment.asn_revision += 1
+        shipment.status = "queued"
+        from acorn.config import load_settings  # the account's parties are configuration
+
+        account = load_settings().account(shipment.account_code)
+        payload = asn_payload(uow, account, shipment, submitted_at=as_of)
+        contract.validate("shipments", "SubmitShipmentConfirmationsRequest", payload)
+        key = asn_key(shipment)
+        outbox.enqueue(uow, kind="shipment_confirmation", key=key, account_code=shipment.account_code,
+                       business_id=shipment_identifier, payload=payload)
+        uow.audit.append(action="shipment.transport_changed", entity="shipment", entity_id=shipment_identifier,
+                         detail={"carrier": carrier_scac, "mode": transport_mode, "revision": shipment.asn_revision})
+        uow.commit()
+    return key
+
+
+def asn_payload(uow: UnitOfWork, account: VendorAccountSettings, shipment: Shipment, *,
+                submitted_at: datetime) -> dict[str, Any]:
+    lines = uow.shipments.lines(shipment)
+    cartons = uow.shipments.cartons(shipment)
+    pallets = uow.shipments.pallets(shipment)
+    address = account.ship_from_address
+    transport: dict[str, Any] = {"carrierScac": shipment.carrier_scac,
+                                 "carrierShipmentReferenceNumber": shipment.pro_number,
+                                 "transportationMode": "Road"}
+    if shipment.bill_of_lading:
+        transport["billOfLadingNumber"] = shipment.bill_of_lading
+    confirmation: dict[str, Any] = {
+        "shipmentIdentifier": shipment.shipment_identifier,
+        "shipmentConfirmationType": "Replace" if shipment.asn_revision else "Original",
+        "shipmentType": shipment.transport_mode,
+        "shipmentStructure": shipment.structure,
+        "transportationDetails": transport,
+        "shipmentConfirmationDate": submitted_at.strftime(_ISO),
+        "shippedDate": shipment.departure.strftime(_ISO),
+        "estimatedDeliveryDate": shipment.estimated_delivery.strftime(_ISO),
+        "sellingParty": {"partyId": account.selling_party},
+        "shipFromParty": {"partyId": account.ship_from_party, "address": {
+            "name": address.name, "addressLine1": address.line1, "city": address.city,
+            **({"stateOrRegion": address.state_or_region} if address.state_or_region else {}),
+            "postalCode": address.postal_code, "countryCode": address.country_code}},
+        "shipToParty": {"partyId": shipment.ship_to},
+        "shipmentMeasurements": {"grossShipmentWeight": {"unitOfMeasure": "Kg",
+                                                         "value": _dec(shipment.total_weight_kg)},
+                                 "cartonCount": len(cartons), "palletCount": len(pallets)},
+        "shippedItems": [{"itemSequenceNumber": ln.item_sequence,
+                          **({"amazonProductIdentifier": ln.asin} if ln.asin else {}),
+                          **({"vendorProductIdentifier": ln.vendor_sku} if ln.vendor_sku else {}),
+                          "shippedQuantity": {"amount": ln.shipped_qty, "unitOfMeasure": "Eaches"},
+                          "itemDetails": {"purchaseOrderNumber": ln.po_number}} for ln in lines],
+        "cartons": [{"cartonIdentifiers": [{"containerIdentificationType": "SSCC",
+                                            "containerIdentificationNumber": c.sscc}],
+                     "cartonSequenceNumber": str(n),
+                     "weight": {"unitOfMeasure": "Kg", "value": _dec(c.weight_kg)},
+                     **({"trackingNumber": f"{shipment.pro_number}{n:03d}"} if not pallets else {}),
+                     "items": [{"itemReference": i["item_sequence"],
+                                "shippedQuantity": {"amount": i["qty"], "unitOfMeasure": "Eaches"},
+                                "itemDetails": {"purchaseOrderNumber": i["po_number"]}} for i in c.items]}
+                    for n, c in enumerate(cartons, start=1)],
+    }
+    if pallets:
+        seq_of = {c.id: str(n) for n, c in enumerate(cartons, start=1)}
+        confirmation["pallets"] = [{
+            "palletIdentifiers": [{"containerIdentificationType": "SSCC", "containerIdentificationNumber": p.sscc}],
+            "weight": {"unitOfMeasure": "Kg", "value": _dec(p.weight_kg)},
+            "cartonReferenceDetails": {"cartonReferenceNumbers": [seq_of[c.id] for c in cartons
+                                                                  if c.pallet_id == p.id]}}
+            for p in pallets]
+    return {"shipmentConfirmations": [confirmation]}
+
+
+def _gate_rows(uow: UnitOfWork, shipment: Shipment) -> list[dict[str, Any]]:
+    po_items = {}
+    rows = []
+    for carton in uow.shipments.cartons(shipment):
+        for item in carton.items:
+            key = (item["po_number"], item["item_sequence"])
+            if key not in po_items:
+                po = uow.purchase_orders.get(shipment.account_code, item["po_number"])
+                po_items[key] = uow.purchase_orders.item(po, item["item_sequence"]) if po else None
+            line = po_items[key]
+            this_shipment = sum(ln.shipped_qty for ln in uow.shipments.lines(shipment)
+                                if (ln.po_number, ln.item_sequence) == key)
+            rows.append({"po_number": key[0], "item_sequence": key[1], "sscc": carton.sscc,
+                         "shipped_qty": item["qty"], "accepted_qty": line.accepted_qty if line else 0,
+                         "already_shipped_qty": (line.shipped_qty - this_shipment) if line else 0,
+                         "cancelled": bool(line.cancelled) if line else True})
+    return rows
+
+
+def _dec(value: Decimal) -> str:
+    return f"{Decimal(value).quantize(Decimal('0.001')).normalize():f}"

@@ -1,0 +1,108 @@
+"""Goods receipts: what Amazon's warehouse says it received, per PO item.
+
+``receivingStatus`` can be missing or lag the warehouse, so a missing status is never
+read as "nothing received"; only time decides when to alert: a shipment delivered more
+than N days ago and still not fully received raises one alert, resolved when it lands.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from acorn.config import VendorAccountSettings
+from acorn.store import UnitOfWork
+from schemas.tables import GoodsReceipt, utcnow
+
+log = logging.getLogger("acorn.receipts")
+
+
+@dataclass
+class ReceiptResult:
+    polled_pos: int = 0
+    items_received: int = 0
+    units_received: int = 0
+    missing_status: int = 0
+    overdue: list[str] = field(default_factory=list)
+
+
+def awaiting_receipt(database_url: str, account: VendorAccountSettings) -> list[str]:
+    """PO numbers with shipped units Amazon has not yet reported as received."""
+    with UnitOfWork(database_url) as uow:
+        pos = set()
+        for shipment in uow.shipments.list(account.code, statuses=["accepted"]):
+            for line in uow.shipments.lines(shipment):
+                po = uow.purchase_orders.get(account.code, line.po_number)
+                item = uow.purchase_orders.item(po, line.item_sequence)
+                if item.received_qty + item.damaged_qty < item.shipped_qty:
+                    pos.add(line.po_number)
+        return sorted(pos)
+
+
+def fetch_statuses(client: Any, po_numbers: list[str]) -> list[Any]:
+    statuses = []
+    for po in po_numbers:
+        statuses.extend(client.get_purchase_orders_status(purchase_order_number=po))
+    return statuses
+
+
+def record_receipts(database_url: str, account: VendorAccountSettings, statuses: list[Any], *, as_of: datetime,
+                    alert_after_days: int) -> ReceiptResult:
+    result = ReceiptResult(polled_pos=len({s.purchase_order_number for s in statuses}))
+    with UnitOfWork(database_url) as uow:
+        for status in statuses:
+            po = uow.purchase_orders.get(account.code, status.purchase_order_number)
+            if po is None:
+                continue
+            for item_status in status.item_status:
+                rs = item_status.receiving_status
+                if rs is None or rs.receive_status is None:
+                    result.missing_status += 1
+                    continue
+                received = (rs.received_quantity.amount if rs.received_quantity else 0) or 0
+                item = uow.purchase_orders.item(po, item_status.item_sequence_number)
+                if item is None:
+                    continue
+                row = uow.receipts.get(account.code, po.po_number, item.item_sequence)
+                if row is None:
+                    row = uow.receipts.add(GoodsReceipt(account_code=account.code, po_number=po.po_number,
+                                                        item_sequence=item.item_sequence, receive_status="",
+                                                        received_qty=0))
+                if received != row.received_qty or rs.receive_status != row.receive_status:
+                    if received > item.received_qty:
+                        result.items_received += 1
+                        result.units_received += received - item.received_qty
+                    row.receive_status, row.received_qty = rs.receive_status, received
+                    row.last_receive_date, row.observed_at = rs.last_receive_date, utcnow()
+                    item.received_qty = received
+                    uow.audit.append(action="receipt.observed", entity="purchase_order_item",
+                                     entity_id=f"{po.po_number}/{item.item_sequence}",
+                                     detail={"received": received, "status": rs.receive_status})
+        result.overdue = _alert_overdue(uow, account, as_of=as_of, after=timedelta(days=alert_after_days))
+        uow.commit()
+    return result
+
+
+def _alert_overdue(uow: UnitOfWork, account: VendorAccountSettings, *, as_of: datetime,
+                   after: timedelta) -> list[str]:
+    overdue = []
+    for shipment in uow.shipments.list(account.code, statuses=["accepted"]):
+        missing = 0
+        for line in uow.shipments.lines(shipment):
+            item = uow.purchase_orders.item(uow.purchase_orders.get(account.code, line.po_number), line.item_sequence)
+            missing += max(item.shipped_qty - item.received_qty - item.damaged_qty, 0)
+        key = f"not-received:{shipment.shipment_identifier}"
+        if missing and as_of - shipment.estimated_delivery > after:
+            overdue.append(shipment.shipment_identifier)
+            uow.alerts.raise_alert(
+                dedupe_key=key, account_code=account.code, kind="not_received",
+                subject=f"Shipment {shipment.shipment_identifier} delivered but not received",
+                message=(f"{missing} units not reported received {after.days} days after the estimated delivery "
+                         f"{shipment.estimated_delivery:%Y-%m-%d}"),
+                next_step="Ask the carrier for proof of delivery (POD) and keep the ASN, BOL and labels; open a "
+                          "Vendor Central case if Amazon does not receive it within a week.")
+        elif not missing:
+            uow.alerts.resolve(key, at=as_of)
+    return overdue

@@ -1,0 +1,164 @@
+"""Plan tomorrow's shipments: allocate, cartonize, palletize, label, schedule.
+
+One shipment per purchase order and departure: the ASN then names one PO, so item
+references inside cartons are unambiguous and the invoice follows the shipment 1:1.
+Planning happens once; a rerun finds nothing left to ship and changes nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from acorn.config import AcornSettings, VendorAccountSettings
+from acorn.domain.calendar import MarketplaceCalendar
+from acorn.domain.deadlines import AsnDeadlinePolicy, ShipSchedule, plan_ship_dates
+from acorn.domain.freight import FreightPolicy, LoadPlan, ShipMode, plan_load
+from acorn.domain.labels import assign_ssccs
+from acorn.domain.model import ShipmentItem
+from acorn.services.acknowledge import ack_key
+from acorn.services.stock import sku_master
+from acorn.store import UnitOfWork
+from schemas.tables import Carton, Pallet, PurchaseOrder, PurchaseOrderItem, Shipment, ShipmentLine
+
+log = logging.getLogger("acorn.shipments")
+
+
+@dataclass
+class PlanResult:
+    shipments: list[str] = field(default_factory=list)
+    cartons: int = 0
+    pallets: int = 0
+    waiting: list[str] = field(default_factory=list)  # POs whose ship window has not opened yet
+    problems: list[str] = field(default_factory=list)
+
+
+def dock_calendar(account: VendorAccountSettings) -> MarketplaceCalendar:
+    return MarketplaceCalendar(account.ship_from_address.country_code.upper(), account.ship_from_tz)
+
+
+def freight_policy(account: VendorAccountSettings) -> FreightPolicy:
+    return FreightPolicy(max_carton_weight_kg=account.max_carton_weight_kg,
+                         max_cartons_per_pallet=account.max_cartons_per_pallet,
+                         max_pallet_weight_kg=account.max_pallet_weight_kg)
+
+
+def schedule_for(settings: AcornSettings, account: VendorAccountSettings, po: PurchaseOrder, *,
+                 as_of: datetime) -> ShipSchedule:
+    policy = settings.asn_policy
+    window_start = po.ship_window_start or po.order_date
+    return plan_ship_dates(
+        as_of=as_of, ship_window_start=window_start, ship_window_end=po.ship_window_end or window_start,
+        calendar=dock_calendar(account), fc_tz=settings.warehouse_tz(po.ship_to),
+        cutoff_local_time=policy.cutoff_local_time, transit_business_days=policy.transit_business_days,
+        asn_policy=AsnDeadlinePolicy(policy.minutes_after_departure, policy.hours_before_appointment))
+
+
+def plan_shipments(database_url: str, settings: AcornSettings, account: VendorAccountSettings, *,
+                   as_of: datetime) -> PlanResult:
+    """Plan every accepted, unshipped PO whose next departure is the dock's next truck."""
+    result = PlanResult()
+    with UnitOfWork(database_url) as uow:
+        skus = sku_master(uow)
+        for po in uow.purchase_orders.list(account.code, unacknowledged=False):
+            ack = uow.outbox.get(ack_key(account.code, po.po_number))
+            if ack is None or ack.state != "accepted":
+                continue  # Amazon has not confirmed our acknowledgement: quantities are not yet promised
+            items = [i for i in uow.purchase_orders.items(po)
+                     if not i.cancelled and i.accepted_qty > i.shipped_qty]
+            if not items:
+                continue
+            schedule = schedule_for(settings, account, po, as_of=as_of)
+            next_truck = plan_ship_dates_next_truck(settings, account, po, as_of=as_of)
+            if schedule.departure > next_truck:
+                result.waiting.append(po.po_number)
+                continue
+            try:
+                shipment = _plan_one(uow, account, po, items, skus, schedule, freight_policy(account))
+            except (ValueError, KeyError) as exc:  # domain refusals name the record and field
+                result.problems.append(f"{po.po_number}: {exc}")
+                uow.alerts.raise_alert(
+                    dedupe_key=f"plan-failed:{account.code}:{po.po_number}", account_code=account.code,
+                    kind="shipment_planning_failed", subject=f"PO {po.po_number} could not be packed",
+                    message=str(exc), severity="error",
+                    next_step="Fix the SKU master (case pack, weights) in the ERP and rerun the day.")
+                continue
+            result.shipments.append(shipment.shipment_identifier)
+            result.cartons += len(uow.shipments.cartons(shipment))
+            result.pallets += len(uow.shipments.pallets(shipment))
+        uow.commit()
+    log.info("%s: planned %d shipments (%d cartons, %d pallets); %d POs wait for their ship window",
+             account.code, len(result.shipments), result.cartons, result.pallets, len(result.waiting))
+    return result
+
+
+def plan_ship_dates_next_truck(settings: AcornSettings, account: VendorAccountSettings, po: PurchaseOrder, *,
+                               as_of: datetime) -> datetime:
+    """The dock's next departure regardless of the PO's window (a PO planned for later waits)."""
+    policy = settings.asn_policy
+    return plan_ship_dates(
+        as_of=as_of, ship_window_start=as_of, ship_window_end=as_of, calendar=dock_calendar(account),
+        fc_tz=settings.warehouse_tz(po.ship_to), cutoff_local_time=policy.cutoff_local_time,
+        transit_business_days=policy.transit_business_days).departure
+
+
+def shipment_identifier(po_number: str, departure: datetime) -> str:
+    return f"{po_number}-{departure:%y%m%d}"
+
+
+def _plan_one(uow: UnitOfWork, account: VendorAccountSettings, po: PurchaseOrder, items: list[PurchaseOrderItem],
+              skus: dict, schedule: ShipSchedule, policy: FreightPolicy) -> Shipment:
+    by_asin = {info.asin: sku for sku, info in skus.items()}
+    to_ship = [ShipmentItem(po_number=po.po_number, item_sequence=i.item_sequence,
+                            vendor_sku=i.vendor_sku or by_asin.get(i.asin or "", ""),
+                            asin=i.asin or "", qty=i.accepted_qty - i.shipped_qty) for i in items]
+    load: LoadPlan = plan_load(to_ship, skus, policy=policy)
+    serials = uow.serials.allocate(account.gs1_company_prefix, len(load.cartons) + len(load.pallets))
+    cartons, pallets = assign_ssccs(load.cartons, load.pallets, iter(serials),
+                                    extension_digit=account.sscc_extension_digit,
+                                    company_prefix=account.gs1_company_prefix)
+    identifier = shipment_identifier(po.po_number, schedule.departure)
+    parcel = load.ship_mode == ShipMode.SMALL_PARCEL
+    shipment = uow.shipments.add(Shipment(
+        account_code=account.code, shipment_identifier=identifier, ship_to=po.ship_to, status="planned",
+        structure=load.structure.value, transport_mode=load.ship_mode.value,
+        carrier_scac=account.parcel_carrier_scac if parcel else account.freight_carrier_scac,
+        pro_number=_reference("1Z" if parcel else "", identifier, 16 if parcel else 10),
+        bill_of_lading=None if parcel else f"BOL{_reference('', identifier, 12)}",
+        departure=schedule.departure, estimated_delivery=schedule.estimated_delivery,
+        delivery_appointment=schedule.delivery_appointment, asn_deadline=schedule.asn_deadline,
+        total_weight_kg=load.gross_weight_kg))
+    uow.flush()
+    by_line = {i.item_sequence: i for i in items}
+    for item in to_ship:
+        uow.shipments.add(ShipmentLine(shipment_id=shipment.id, po_number=item.po_number,
+                                       item_sequence=item.item_sequence, vendor_sku=item.vendor_sku,
+                                       asin=item.asin, shipped_qty=item.qty))
+        by_line[item.item_sequence].shipped_qty += item.qty
+        stock = uow.inventory.get(item.vendor_sku, account.erp_warehouse)
+        if stock is not None:  # the goods are picked: they leave the warehouse's on-hand
+            stock.on_hand = max(stock.on_hand - item.qty, 0)
+    pallet_rows = {}
+    for p in pallets:
+        pallet_rows[p.sequence] = uow.shipments.add(Pallet(shipment_id=shipment.id, sscc=str(p.sscc),
+                                                           weight_kg=p.weight_kg))
+    uow.flush()
+    pallet_of = {c: pallet_rows[p.sequence].id for p in pallets for c in p.carton_sequences}
+    for c in cartons:
+        uow.shipments.add(Carton(
+            shipment_id=shipment.id, pallet_id=pallet_of.get(c.sequence), sscc=str(c.sscc), weight_kg=c.weight_kg,
+            items=[{"po_number": i.po_number, "item_sequence": i.item_sequence, "vendor_sku": i.vendor_sku,
+                    "asin": i.asin, "qty": i.qty, "carton_sequence": c.sequence} for i in c.items]))
+    uow.audit.append(action="shipment.planned", entity="shipment", entity_id=identifier,
+                     detail={"po": po.po_number, "cartons": len(cartons), "pallets": len(pallets),
+                             "mode": load.ship_mode.value, "departure": schedule.departure.isoformat(),
+                             "asn_deadline": schedule.asn_deadline.isoformat()})
+    return shipment
+
+
+def _reference(prefix: str, seed: str, digits: int) -> str:
+    """A deterministic carrier reference (PRO / tracking / BOL) for a shipment."""
+    number = int(hashlib.sha256(seed.encode()).hexdigest(), 16) % (10 ** digits)
+    return f"{prefix}{number:0{digits}d}"

@@ -1,0 +1,19 @@
+"""Acknowledge new purchase orders from ERP stock."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from prefect import flow
+
+from flows._common import business_time
+from tasks.lifecycle import decide_acknowledgements, deliver_outbox
+
+
+@flow(name="acknowledge_orders", flow_run_name="acknowledge {account} {as_of}")
+def acknowledge_orders(account: str, as_of: datetime | None = None) -> dict:
+    """Decide accept / backorder / reject per line, then submit one acknowledgement per PO."""
+    as_of = business_time(as_of)
+    decided = decide_acknowledgements(account, as_of)
+    delivered = deliver_outbox(account, "acknowledgement", as_of)
+    return {**decided, "delivery": delivered}

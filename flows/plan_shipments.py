@@ -1,0 +1,16 @@
+"""Plan the shipments that leave on the dock's next truck."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from prefect import flow
+
+from flows._common import business_time
+from tasks.lifecycle import plan_shipments as plan
+
+
+@flow(name="plan_shipments", flow_run_name="plan shipments {account} {as_of}")
+def plan_shipments(account: str, as_of: datetime | None = None) -> dict:
+    """Allocate stock, cartonize, palletize, assign SSCCs, book carrier, dates and ASN deadline."""
+    return plan(account, business_time(as_of))

@@ -1,0 +1,19 @@
+"""Send the ASN of every shipment that has left, before its deadline."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from prefect import flow
+
+from flows._common import business_time
+from tasks.lifecycle import deliver_outbox, queue_asns
+
+
+@flow(name="submit_asns", flow_run_name="submit ASNs {account} {as_of}")
+def submit_asns(account: str, as_of: datetime | None = None) -> dict:
+    """Gate and queue departed shipments' ASNs, then deliver them exactly once."""
+    as_of = business_time(as_of)
+    queued = queue_asns(account, as_of)
+    delivered = deliver_outbox(account, "shipment_confirmation", as_of)
+    return {**queued, "delivery": delivered}

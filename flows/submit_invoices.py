@@ -1,0 +1,19 @@
+"""Invoice what Amazon confirmed was shipped."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from prefect import flow
+
+from flows._common import business_time
+from tasks.lifecycle import deliver_outbox, queue_invoices
+
+
+@flow(name="submit_invoices", flow_run_name="submit invoices {account} {as_of}")
+def submit_invoices(account: str, as_of: datetime | None = None) -> dict:
+    """Bill shipped quantities at the PO's net cost, gate, and deliver each invoice once."""
+    as_of = business_time(as_of)
+    queued = queue_invoices(account, as_of)
+    delivered = deliver_outbox(account, "invoice", as_of)
+    return {**queued, "delivery": delivered}

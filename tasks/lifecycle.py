@@ -1,0 +1,110 @@
+"""The steps of a vendor's day, as Prefect tasks."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import datetime, timedelta
+from typing import Any
+
+from prefect import get_run_logger, task
+from prefect.cache_policies import NO_CACHE
+
+from acorn import runtime
+from acorn.services import acknowledge, asns, delivery, intake, invoices, receipts, shipments
+from tasks._policy import BACKOFF, JITTER, DeliveryIncomplete, retry_transient
+
+_COMMON = {"cache_policy": NO_CACHE, "retry_jitter_factor": JITTER, "retry_condition_fn": retry_transient}
+
+
+@task(name="fetch purchase orders", retries=3, retry_delay_seconds=BACKOFF, timeout_seconds=600, **_COMMON)
+def fetch_and_record_purchase_orders(account_code: str, as_of: datetime) -> dict[str, Any]:
+    """Read new and changed POs since the watermark and upsert them (safe to repeat)."""
+    rt, log = runtime.current(), get_run_logger()
+    account = rt.account(account_code)
+    from acorn.store import UnitOfWork
+
+    with UnitOfWork(rt.database_url) as uow:
+        watermark = uow.watermarks.get(f"po-intake:{account_code}")
+    start, end = intake.intake_window(watermark, as_of)
+    unreadable: list[Any] = []
+    orders = intake.fetch_purchase_orders(rt.client(account), account, start, end, unreadable=unreadable)
+    result = intake.record_purchase_orders(rt.database_url, account, orders, as_of=as_of, window=(start, end),
+                                           unreadable=unreadable)
+    log.info("%s: %d new, %d changed, %d unchanged POs between %s and %s; %d quarantined", account_code,
+             len(result.new), len(result.changed), result.unchanged, f"{start:%Y-%m-%d %H:%M}",
+             f"{end:%Y-%m-%d %H:%M}", len(result.quarantined))
+    return {"new": len(result.new), "changed": len(result.changed), "quarantined": result.quarantined}
+
+
+@task(name="decide acknowledgements", retries=2, retry_delay_seconds=BACKOFF, **_COMMON)
+def decide_acknowledgements(account_code: str, as_of: datetime) -> dict[str, Any]:
+    """Accept, backorder or reject each new PO line from ERP stock; queue one acknowledgement per PO."""
+    rt = runtime.current()
+    result = acknowledge.decide_and_queue(rt.database_url, rt.account(account_code), as_of=as_of)
+    get_run_logger().info("%s: %d POs decided: %d units accepted, %d backordered, %d rejected", account_code,
+                          len(result.decided), result.accepted_units, result.backordered_units, result.rejected_units)
+    return {"pos": len(result.decided), "accepted_units": result.accepted_units,
+            "backordered_units": result.backordered_units, "rejected_units": result.rejected_units}
+
+
+@task(name="deliver to Amazon", retries=3, retry_delay_seconds=BACKOFF, timeout_seconds=900, **_COMMON)
+def deliver_outbox(account_code: str, kind: str, as_of: datetime) -> dict[str, int]:
+    """Post what the outbox holds and read each transaction; never posts a document twice."""
+    rt, log = runtime.current(), get_run_logger()
+    result = delivery.deliver(rt.database_url, rt.client(rt.account(account_code)), account_code=account_code,
+                              kind=kind, as_of=as_of,
+                              stuck_after=timedelta(minutes=rt.settings.transaction_stuck_minutes))
+    counts = {state: result.count(state) for state in ("accepted", "failed", "submitted", "stuck", "unknown",
+                                                       "pending")}
+    log.info("%s %s: %s", account_code, kind.replace("_", " "), ", ".join(f"{v} {k}" for k, v in counts.items() if v)
+             or "nothing to deliver")
+    if result.retryable:
+        raise DeliveryIncomplete(f"{len(result.retryable)} {kind} submissions throttled or unanswered: "
+                                 f"{', '.join(result.retryable[:5])}")
+    return counts
+
+
+@task(name="plan shipments", retries=2, retry_delay_seconds=BACKOFF, **_COMMON)
+def plan_shipments(account_code: str, as_of: datetime) -> dict[str, Any]:
+    """Allocate, cartonize, palletize and label what leaves on the dock's next truck."""
+    rt = runtime.current()
+    result = shipments.plan_shipments(rt.database_url, rt.settings, rt.account(account_code), as_of=as_of)
+    get_run_logger().info("%s: %d shipments planned (%d cartons, %d pallets); %d POs wait for their window",
+                          account_code, len(result.shipments), result.cartons, result.pallets, len(result.waiting))
+    return {"shipments": result.shipments, "cartons": result.cartons, "pallets": result.pallets,
+            "problems": result.problems}
+
+
+@task(name="queue ASNs", retries=2, retry_delay_seconds=BACKOFF, **_COMMON)
+def queue_asns(account_code: str, as_of: datetime) -> dict[str, Any]:
+    """Build, gate and queue the ASN of every shipment whose truck has left."""
+    rt = runtime.current()
+    result = asns.queue_asns(rt.database_url, rt.account(account_code), as_of=as_of)
+    get_run_logger().info("%s: %d ASNs queued (%d late), %d held by the quality gate", account_code,
+                          len(result.queued), len(result.late), len(result.gated))
+    return asdict(result)
+
+
+@task(name="queue invoices", retries=2, retry_delay_seconds=BACKOFF, **_COMMON)
+def queue_invoices(account_code: str, as_of: datetime) -> dict[str, Any]:
+    """Invoice each accepted shipment once, at the PO's cost, after the quality gate."""
+    rt = runtime.current()
+    result = invoices.queue_invoices(rt.database_url, rt.account(account_code), as_of=as_of)
+    get_run_logger().info("%s: %d invoices queued, %d held by the quality gate", account_code,
+                          len(result.queued), len(result.gated))
+    return asdict(result)
+
+
+@task(name="poll goods receipts", retries=3, retry_delay_seconds=BACKOFF, timeout_seconds=600, **_COMMON)
+def poll_goods_receipts(account_code: str, as_of: datetime) -> dict[str, Any]:
+    """Read receiving status for shipped POs; alert on deliveries not received in time."""
+    rt = runtime.current()
+    account = rt.account(account_code)
+    pos = receipts.awaiting_receipt(rt.database_url, account)
+    statuses = receipts.fetch_statuses(rt.client(account), pos)
+    result = receipts.record_receipts(rt.database_url, account, statuses, as_of=as_of,
+                                      alert_after_days=rt.settings.receipt_alert_days)
+    get_run_logger().info("%s: %d POs polled, %d units newly received, %d items without status, %d overdue",
+                          account_code, result.polled_pos, result.units_received, result.missing_status,
+                          len(result.overdue))
+    return asdict(result)

@@ -1,0 +1,187 @@
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+from decimal import Decimal
+
+import pytest
+
+from acorn.domain import (
+    AcknowledgementCode,
+    DuplicateRecord,
+    NaiveDatetime,
+    OrderLine,
+    PurchaseOrderView,
+    RejectionReason,
+    SkuInfo,
+    StockLevel,
+    decide_acknowledgements,
+)
+
+UTC = timezone.utc
+AS_OF = datetime(2026, 3, 10, 18, 0, tzinfo=UTC)
+
+SKUS = {
+    "MUG": SkuInfo("MUG", "B000MUG001", None, case_pack=6, unit_weight_kg=Decimal("0.4")),
+    "PAN": SkuInfo("PAN", "B000PAN001", None, case_pack=4, unit_weight_kg=Decimal("1.2")),
+    "OLD": SkuInfo("OLD", "B000OLD001", None, case_pack=1, unit_weight_kg=Decimal("1"), discontinued=True),
+}
+
+
+def order(po_number, *lines, placed=datetime(2026, 3, 10, 9, 0, tzinfo=UTC)):
+    return PurchaseOrderView(
+        po_number=po_number, selling_party="ABCDE", ship_to="ABE8", marketplace="US", order_date=placed,
+        ship_window_start=placed + timedelta(days=1), ship_window_end=placed + timedelta(days=7),
+        lines=tuple(
+            OrderLine(po_number, str(seq), asin, sku, qty, Decimal("5.00"), "USD", cancelled=cancelled)
+            for seq, (sku, asin, qty, cancelled) in enumerate(lines, start=1)
+        ),
+    )
+
+
+def ln(sku, qty, *, asin=None, cancelled=False):
+    asin = SKUS[sku].asin if asin is None and sku in SKUS else (asin or "")
+    return (sku, asin, qty, cancelled)
+
+
+def test_a_line_fully_in_stock_is_accepted_and_the_stock_is_spent():
+    stock = {"MUG": StockLevel("MUG", 30)}
+    plan = decide_acknowledgements([order("PO000001", ln("MUG", 12))], SKUS, stock, as_of=AS_OF)
+    (decision,) = plan.decisions
+    assert (decision.accepted_qty, decision.backordered_qty, decision.rejected_qty) == (12, 0, 0)
+    assert [p.code for p in decision.parts] == [AcknowledgementCode.ACCEPTED]
+    assert plan.remaining_stock["MUG"] == 18
+
+
+def test_a_backorder_carries_the_restock_date():
+    stock = {"MUG": StockLevel("MUG", 4, restock_date=date(2026, 3, 20))}
+    plan = decide_acknowledgements([order("PO000001", ln("MUG", 10))], SKUS, stock, as_of=AS_OF)
+    (decision,) = plan.decisions
+    accepted, backordered = decision.parts
+    assert (accepted.code, accepted.qty) == (AcknowledgementCode.ACCEPTED, 4)
+    assert (backordered.code, backordered.qty) == (AcknowledgementCode.BACKORDERED, 6)
+    assert backordered.scheduled_ship_date == date(2026, 3, 20)
+    assert plan.remaining_stock["MUG"] == 0
+
+
+def test_a_shortfall_without_a_restock_date_is_rejected_as_temporarily_unavailable():
+    stock = {"MUG": StockLevel("MUG", 4)}
+    (decision,) = decide_acknowledgements([order("PO000001", ln("MUG", 10))], SKUS, stock, as_of=AS_OF).decisions
+    assert (decision.accepted_qty, decision.rejected_qty) == (4, 6)
+    assert decision.parts[-1].rejection_reason is RejectionReason.TEMPORARILY_UNAVAILABLE
+
+
+def test_a_vendor_may_choose_to_backorder_without_a_date():
+    stock = {"MUG": StockLevel("MUG", 4)}
+    plan = decide_acknowledgements(
+        [order("PO000001", ln("MUG", 10))], SKUS, stock, as_of=AS_OF, backorder_without_date=True
+    )
+    (decision,) = plan.decisions
+    assert (decision.accepted_qty, decision.backordered_qty, decision.scheduled_ship_date) == (4, 6, None)
+
+
+def test_a_restock_date_already_past_is_stale_and_not_promised():
+    stock = {"MUG": StockLevel("MUG", 0, restock_date=date(2026, 3, 10))}
+    (decision,) = decide_acknowledgements([order("PO000001", ln("MUG", 5))], SKUS, stock, as_of=AS_OF).decisions
+    assert decision.backordered_qty == 0
+    assert decision.rejected_qty == 5
+
+
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [
+        pytest.param(ln("NOPE", 3, asin="B0UNKNOWN0"), RejectionReason.INVALID_PRODUCT_IDENTIFIER, id="unknown-sku-and-asin"),
+        pytest.param(ln("MUG", 3, asin="B000PAN001"), RejectionReason.INVALID_PRODUCT_IDENTIFIER, id="sku-and-asin-contradict"),
+        pytest.param(ln("OLD", 3), RejectionReason.OBSOLETE_PRODUCT, id="discontinued"),
+        pytest.param(ln("PAN", 3), RejectionReason.TEMPORARILY_UNAVAILABLE, id="no-stock-no-restock-date"),
+    ],
+)
+def test_a_line_that_cannot_be_served_is_rejected_with_amazons_reason(line, reason):
+    stock = {"MUG": StockLevel("MUG", 100), "OLD": StockLevel("OLD", 100)}
+    (decision,) = decide_acknowledgements([order("PO000001", line)], SKUS, stock, as_of=AS_OF).decisions
+    assert decision.rejected_qty == 3
+    assert decision.rejection_reason is reason
+    assert [p.code for p in decision.parts] == [AcknowledgementCode.REJECTED]
+
+
+def test_a_line_known_only_by_asin_finds_its_sku():
+    stock = {"PAN": StockLevel("PAN", 10)}
+    (decision,) = decide_acknowledgements([order("PO000001", ("", "B000PAN001", 2, False))], SKUS, stock, as_of=AS_OF).decisions
+    assert (decision.vendor_sku, decision.accepted_qty) == ("PAN", 2)
+
+
+def test_stock_goes_to_the_earliest_purchase_order_first():
+    later = order("PO000001", ln("MUG", 8), placed=datetime(2026, 3, 10, 12, tzinfo=UTC))
+    earlier = order("PO000009", ln("MUG", 8), placed=datetime(2026, 3, 10, 8, tzinfo=UTC))
+    plan = decide_acknowledgements([later, earlier], SKUS, {"MUG": StockLevel("MUG", 10)}, as_of=AS_OF)
+    assert plan.for_po("PO000009")[0].accepted_qty == 8
+    assert plan.for_po("PO000001")[0].accepted_qty == 2
+
+
+def test_the_po_number_breaks_ties_between_orders_placed_at_the_same_moment():
+    a, b = order("PO00000A", ln("MUG", 8)), order("PO00000B", ln("MUG", 8))
+    plan = decide_acknowledgements([b, a], SKUS, {"MUG": StockLevel("MUG", 10)}, as_of=AS_OF)
+    assert (plan.for_po("PO00000A")[0].accepted_qty, plan.for_po("PO00000B")[0].accepted_qty) == (8, 2)
+
+
+def test_cancelled_lines_get_no_decision_and_take_no_stock():
+    plan = decide_acknowledgements(
+        [order("PO000001", ln("MUG", 5, cancelled=True), ln("MUG", 3))], SKUS, {"MUG": StockLevel("MUG", 5)}, as_of=AS_OF
+    )
+    assert [d.item_sequence for d in plan.decisions] == ["2"]
+    assert plan.remaining_stock["MUG"] == 2
+    assert plan.fill_rate_of("PO000001").requested_qty == 3
+
+
+def test_the_inputs_are_not_mutated():
+    stock = {"MUG": StockLevel("MUG", 5)}
+    decide_acknowledgements([order("PO000001", ln("MUG", 5))], SKUS, stock, as_of=AS_OF)
+    assert stock == {"MUG": StockLevel("MUG", 5)}
+
+
+@pytest.mark.parametrize(
+    ("on_hand", "restock", "fill_rate", "compliant"),
+    [
+        pytest.param(8, None, Decimal("0.8"), True, id="exactly-80-percent-accepted"),
+        pytest.param(7, None, Decimal("0.7"), False, id="70-percent-accepted"),
+        pytest.param(0, date(2026, 3, 25), Decimal(1), True, id="all-backordered-counts"),
+    ],
+)
+def test_a_po_is_compliant_when_accepted_plus_backordered_reach_80_percent(on_hand, restock, fill_rate, compliant):
+    plan = decide_acknowledgements(
+        [order("PO000001", ln("MUG", 10))], SKUS, {"MUG": StockLevel("MUG", on_hand, restock)}, as_of=AS_OF
+    )
+    summary = plan.fill_rate_of("PO000001")
+    assert summary.fill_rate == fill_rate
+    assert summary.compliant is compliant
+
+
+def test_the_summary_flags_an_acknowledgement_decided_after_the_24_hour_deadline():
+    po = order("PO000001", ln("MUG", 1), placed=datetime(2026, 3, 9, 17, 59, tzinfo=UTC))
+    summary = decide_acknowledgements([po], SKUS, {}, as_of=AS_OF).fill_rate_of("PO000001")
+    assert summary.acknowledgement_deadline == datetime(2026, 3, 10, 17, 59, tzinfo=UTC)
+    assert summary.acknowledged_late
+
+
+def test_line_sequences_are_allocated_in_numeric_order():
+    po = order("PO000001", *[ln("MUG", 1)] * 10)
+    plan = decide_acknowledgements([po], SKUS, {"MUG": StockLevel("MUG", 9)}, as_of=AS_OF)
+    assert [d.item_sequence for d in plan.decisions if d.rejected_qty] == ["10"]
+
+
+def test_the_same_po_twice_is_refused():
+    with pytest.raises(DuplicateRecord) as raised:
+        decide_acknowledgements([order("PO000001", ln("MUG", 1))] * 2, SKUS, {}, as_of=AS_OF)
+    assert raised.value.record == "PO000001"
+
+
+def test_business_time_must_be_aware():
+    with pytest.raises(NaiveDatetime):
+        decide_acknowledgements([], SKUS, {}, as_of=datetime(2026, 3, 10))
+
+
+def test_accepted_units_become_the_item_to_pack():
+    (decision,) = decide_acknowledgements(
+        [order("PO000001", ln("MUG", 10))], SKUS, {"MUG": StockLevel("MUG", 4, date(2026, 4, 1))}, as_of=AS_OF
+    ).decisions
+    item = decision.accepted_item()
+    assert (item.po_number, item.item_sequence, item.vendor_sku, item.qty) == ("PO000001", "1", "MUG", 4)
