@@ -82,6 +82,124 @@ def demo(
     console.print(f"[green]demo OK[/green]: {Path(out) / 'summary.json'}")
 
 
+def _as_of(value: str | None):  # noqa: ANN202
+    from datetime import datetime
+
+    if value is None:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise typer.BadParameter(f"{value!r} is not an ISO-8601 time such as 2026-03-02T20:10:00Z",
+                                 param_hint="--as-of") from None
+    if parsed.tzinfo is None:
+        raise typer.BadParameter(f"{value!r} has no time zone; add Z or an offset", param_hint="--as-of")
+    return parsed
+
+
+@app.command("run")
+def run_day(
+    as_of: str = typer.Option(None, "--as-of", help="Business time (ISO-8601 with zone); default now."),
+    account: str = typer.Option(None, help="One vendor account code; default all."),
+) -> None:
+    """Run daily_lifecycle once, in-process, against the configured SP-API host."""
+    from pathlib import Path
+
+    from acorn import prefect_env
+
+    settings = _settings()
+    when = _as_of(as_of)
+    if account is not None:
+        try:
+            settings.account(account)
+        except ConfigError as exc:
+            raise typer.BadParameter(str(exc), param_hint="--account") from None
+    prefect_env.configure(Path(settings.home) / "prefect")
+    from acorn.store import upgrade
+    from flows.daily_lifecycle import daily_lifecycle
+
+    upgrade(settings.resolved_database_url)
+    state = daily_lifecycle(as_of=when, account=account, return_state=True)
+    console.print(f"daily_lifecycle: {state.name}")
+    raise typer.Exit(0 if state.is_completed() else 1)
+
+
+@app.command("erp-load")
+def erp_load(
+    skus: str = typer.Option(..., help="SKU master CSV (see acorn/erp/csv_source.py for columns)."),
+    inventory: str = typer.Option(..., help="Inventory CSV."),
+    quarantine: str = typer.Option("quarantine", help="Where rejected rows are written."),
+) -> None:
+    """Load the SKU master and stock from ERP CSV exports; bad rows are reported and quarantined."""
+    from datetime import datetime, timezone
+
+    from acorn.erp import CsvErp, ErpInputError
+    from acorn.services.erp import load_erp
+    from acorn.store import upgrade
+
+    url = _settings().resolved_database_url
+    upgrade(url)
+    try:
+        result = load_erp(url, CsvErp(skus, inventory, quarantine_dir=quarantine), as_of=datetime.now(timezone.utc))
+    except ErpInputError as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from None
+    for error in result.errors:
+        console.print(f"[yellow]rejected[/yellow] {error}")
+    console.print(f"loaded {result.skus} SKUs and {result.stock_rows} stock rows; {len(result.errors)} rows rejected")
+
+
+@app.command("alerts")
+def list_alerts(all_: bool = typer.Option(False, "--all", help="Include resolved alerts.")) -> None:
+    """Open alerts with Amazon's code and the next step for ops."""
+    from rich.table import Table
+
+    from acorn.store import UnitOfWork
+
+    with UnitOfWork(_settings().resolved_database_url) as uow:
+        alerts = uow.alerts.list(status=None if all_ else "open")
+    table = Table("id", "account", "kind", "code", "subject", "next step")
+    for a in alerts:
+        table.add_row(str(a.id), a.account_code, a.kind, a.code or "", a.subject, a.next_step)
+    console.print(table)
+
+
+@app.command("outbox")
+def list_outbox(state: str = typer.Option(None, help="Only rows in this state (pending, unknown, stuck, ...).")
+                ) -> None:
+    """Submissions to Amazon and where each one stands."""
+    from rich.table import Table
+
+    from acorn.store import UnitOfWork
+
+    with UnitOfWork(_settings().resolved_database_url) as uow:
+        rows = uow.outbox.list(states=[state] if state else None)
+    table = Table("key", "state", "attempts", "transaction", "last error")
+    for r in rows:
+        last = r.errors[-1] if r.errors else {}
+        table.add_row(r.idempotency_key, r.state, str(r.attempts), r.transaction_id or "",
+                      f"{last.get('code', '')} {last.get('message', '')}".strip())
+    console.print(table)
+
+
+@app.command("release")
+def release_stuck(key: str = typer.Argument(..., help="Outbox key, e.g. asn:4Z32PABC-260303:r0."),
+                  by: str = typer.Option(..., "--by", help="Who checked Vendor Central (kept in the audit log).")
+                  ) -> None:
+    """Release a stuck submission after checking Vendor Central: the next run sends it again."""
+    from acorn.services.outbox import release
+    from acorn.store import UnitOfWork
+
+    with UnitOfWork(_settings().resolved_database_url) as uow:
+        try:
+            release(uow, key, actor=by)
+        except (KeyError, ValueError) as exc:
+            console.print(f"[red]{exc}[/red]")
+            raise typer.Exit(2) from None
+        uow.commit()
+    console.print(f"{key} released; the next run of its flow sends it again")
+
+
 def _mount_optional_apps() -> None:
     from acorn.sandbox.cli import app as sandbox_app
     from acorn.spapi.bench import app as bench_app

@@ -52,7 +52,7 @@ PLAYBOOK: dict[str, Play] = {
                          "(Prefect Secret blocks or ACORN_LWA_* settings).", "critical"),
     "TransactionStuck": Play("Amazon kept the document in Processing past the limit. Acorn checked PO status "
                              "and did NOT re-post. Check the document in Vendor Central; if absent, release "
-                             "it with `acorn outbox retry <key>`."),
+                             "it with `acorn release <key>`."),
     "OutcomeUnknown": Play("The answer to a submission was lost. Acorn will confirm it before ever sending "
                            "it again; no action unless this alert stays open.", "warning"),
 }

@@ -33,7 +33,7 @@ def render_bill_of_lading_html(shipment: Mapping[str, Any], *, freight_terms: st
         raise DocumentError("a bill of lading needs the shipment identifier", field="shipmentIdentifier")
     transport = shipment.get("transportationDetails") or {}
     items = shipment.get("shippedItems") or []
-    po_by_sequence = {str(i.get("itemSequenceNumber")): (i.get("itemDetails") or {}).get("purchaseOrderNumber") or "" for i in items}
+    po_by_sequence = {str(i.get("itemSequenceNumber")): _po_of(i) for i in items}
     cartons = [_carton(c, po_by_sequence) for c in shipment.get("cartons") or []]
     pallets = [_pallet(p) for p in shipment.get("pallets") or []]
     measurements = shipment.get("shipmentMeasurements") or {}
@@ -45,8 +45,8 @@ def render_bill_of_lading_html(shipment: Mapping[str, Any], *, freight_terms: st
         bol_number=transport.get("billOfLadingNumber") or shipment_id,
         confirmation_type=shipment.get("shipmentConfirmationType") or "",
         shipment_type=shipment.get("shipmentType") or "",
-        shipped_date=shipment.get("shippedDate") or "",
-        delivery_date=shipment.get("estimatedDeliveryDate") or "",
+        shipped_date=shipment.get("shippedDate") or transport.get("shippedDate") or "",
+        delivery_date=shipment.get("estimatedDeliveryDate") or transport.get("estimatedDeliveryDate") or "",
         scac=transport.get("carrierScac") or "",
         pro_number=transport.get("carrierShipmentReferenceNumber") or "",
         mode=transport.get("transportationMode") or "",
@@ -76,7 +76,7 @@ def _sscc(identifiers: list[Mapping[str, Any]] | None) -> str:
 def _carton(carton: Mapping[str, Any], po_by_sequence: Mapping[str, str]) -> dict[str, Any]:
     weight = carton.get("weight") or {}
     pos = {
-        (item.get("itemDetails") or {}).get("purchaseOrderNumber") or po_by_sequence.get(str(item.get("itemReference")), "")
+        _po_of(item) or po_by_sequence.get(str(item.get("itemReference")), "")
         for item in carton.get("items") or []
     }
     return {
@@ -103,7 +103,7 @@ def _pallet(pallet: Mapping[str, Any]) -> dict[str, Any]:
 def _orders(items: list[Mapping[str, Any]], cartons: list[dict[str, Any]]) -> list[dict[str, Any]]:
     orders: dict[str, dict[str, Any]] = {}
     for item in items:
-        po = (item.get("itemDetails") or {}).get("purchaseOrderNumber") or ""
+        po = _po_of(item)
         entry = orders.setdefault(po, {"po_number": po, "units": 0, "cartons": 0, "weight": Decimal(0)})
         entry["units"] += _eaches(item.get("shippedQuantity"))
     for carton in cartons:
@@ -114,6 +114,10 @@ def _orders(items: list[Mapping[str, Any]], cartons: list[dict[str, Any]]) -> li
             if len(carton["po_numbers"]) == 1 and carton["weight"] is not None:
                 entry["weight"] += carton["weight"]
     return [orders[po] for po in sorted(orders)]
+
+
+def _po_of(item: Mapping[str, Any]) -> str:
+    return str((item.get("itemDetails") or {}).get("purchaseOrderNumber") or "")
 
 
 def _eaches(quantity: Mapping[str, Any] | None) -> int:

@@ -81,7 +81,9 @@ def _line(item: Mapping[str, Any], number: str) -> dict[str, Any]:
     unit_cost = decimal((item.get("netCost") or {}).get("amount"))
     sequence = item.get("itemSequenceNumber")
     if not isinstance(qty, int) or isinstance(qty, bool) or unit_cost is None:
-        raise DocumentError("invoice line needs a whole invoicedQuantity and a netCost", record=f"{number}/{sequence}", field="items")
+        raise DocumentError(
+            "invoice line needs a whole invoicedQuantity and a netCost", record=f"{number}/{sequence}", field="items"
+        )
     eaches = qty * int(quantity.get("unitSize") or 1) if quantity.get("unitOfMeasure") == "Cases" else qty
     return {
         "sequence": sequence,

@@ -62,10 +62,14 @@ def render_carton_label(
         raise DocumentError("a carton label needs the purchase order number", record=sscc, field="po_number")
     to = party_view(ship_to)
     if not to["party_id"]:
-        raise DocumentError("a carton label needs the fulfilment centre code (ship_to partyId)", record=sscc, field="ship_to")
+        raise DocumentError(
+            "a carton label needs the fulfilment centre code (ship_to partyId)", record=sscc, field="ship_to"
+        )
     if not (isinstance(carton_count, int) and isinstance(carton_number, int) and 1 <= carton_number <= carton_count):
         raise DocumentError(
-            f"carton {carton_number!r} of {carton_count!r} is not a position in the shipment", record=sscc, field="carton_number"
+            f"carton {carton_number!r} of {carton_count!r} is not a position in the shipment",
+            record=sscc,
+            field="carton_number",
         )
     lines = [
         {"vendor_sku": line.get("vendor_sku") or "", "asin": line.get("asin") or "", "qty": line.get("qty", "")}

@@ -39,7 +39,8 @@ the column. A bad row becomes a :class:`RowError` (file, line, field, value, mes
 and the rest of the file loads; with ``quarantine_dir`` the bad rows are also written,
 as read, to ``<quarantine_dir>/<file stem>.rejected.csv`` with an extra ``error``
 column. For a duplicated key the first row is kept and the later ones are rejected.
-Nothing is dropped silently: rows loaded + errors = data rows in the file.
+Nothing is dropped silently: rows loaded + errors = data rows in the file (blank lines
+and rows of only empty cells, as spreadsheets leave behind, are not data rows).
 """
 
 from __future__ import annotations
@@ -93,7 +94,9 @@ INVENTORY_COLUMNS: tuple[str, ...] = ("vendor_sku", "warehouse", "on_hand", "res
 class CsvErp:
     """An :class:`~acorn.erp.source.ErpSource` over two CSV exports; reads on every call."""
 
-    def __init__(self, sku_path: Path | str, inventory_path: Path | str, *, quarantine_dir: Path | str | None = None) -> None:
+    def __init__(
+        self, sku_path: Path | str, inventory_path: Path | str, *, quarantine_dir: Path | str | None = None
+    ) -> None:
         self.sku_path = Path(sku_path)
         self.inventory_path = Path(inventory_path)
         self.quarantine_dir = Path(quarantine_dir) if quarantine_dir is not None else None

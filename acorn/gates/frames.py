@@ -141,7 +141,8 @@ def _shipment(frame: pd.DataFrame) -> None:
     shipped_on_line = frame.groupby(line, dropna=False)["shipped_qty"].transform("sum")
     total = shipped_on_line + frame["already_shipped_qty"]
     within = (total <= frame["accepted_qty"]).fillna(False)
-    frame["_within_accepted"] = _flags(_where(frame, [*line, "shipped_qty", "accepted_qty", "already_shipped_qty"], within))
+    inputs = [*line, "shipped_qty", "accepted_qty", "already_shipped_qty"]
+    frame["_within_accepted"] = _flags(_where(frame, inputs, within))
 
 
 def _invoice(frame: pd.DataFrame) -> None:

@@ -81,14 +81,17 @@ def _holds(flag: str, rule: str, column: str) -> Check:
 
 
 def _at_least(column: str, minimum: int) -> Check:
-    return Check("ExpectColumnValuesToBeBetween", f"{column} is at least {minimum}", column, {"column": column, "min_value": minimum})
+    return Check(
+        "ExpectColumnValuesToBeBetween", f"{column} is at least {minimum}", column, {"column": column, "min_value": minimum}
+    )
 
 
 _NOT_EMPTY = Check("ExpectTableRowCountToBeBetween", "the document has at least one line", None, {"min_value": 1})
 
 
 def _acknowledgement() -> Suite:
-    text, qty = ("po_number", "item_sequence", "rejection_reason"), ("ordered_qty", "accepted_qty", "backordered_qty", "rejected_qty")
+    text = ("po_number", "item_sequence", "rejection_reason")
+    qty = ("ordered_qty", "accepted_qty", "backordered_qty", "rejected_qty")
     return Suite(
         name=ACKNOWLEDGEMENT,
         keys=("po_number", "item_sequence"),
@@ -120,7 +123,8 @@ def _shipment() -> Suite:
         checks=(
             _NOT_EMPTY,
             *_present(text + qty + ("cancelled",)),
-            Check("ExpectColumnValuesToMatchRegex", "SSCC is 18 digits", "sscc", {"column": "sscc", "regex": r"^\d{18}$"}),
+            Check("ExpectColumnValuesToMatchRegex", "SSCC is 18 digits", "sscc",
+                  {"column": "sscc", "regex": r"^\d{18}$"}),
             _holds("_sscc_check_digit_ok", "SSCC ends with its GS1 mod-10 check digit", "sscc"),
             Check("ExpectCompoundColumnsToBeUnique", "a carton lists each PO line once", "sscc",
                   {"column_list": ["sscc", "po_number", "item_sequence"]}),
@@ -128,7 +132,8 @@ def _shipment() -> Suite:
             _at_least("shipped_qty", 1),
             _at_least("accepted_qty", 0),
             _at_least("already_shipped_qty", 0),
-            _holds("_within_accepted", "shipped (all cartons) + already shipped <= accepted, per PO line", "shipped_qty"),
+            _holds("_within_accepted", "shipped (all cartons) + already shipped <= accepted, per PO line",
+                   "shipped_qty"),
             Check("ExpectColumnValuesToBeInSet", "cancelled PO lines are not shipped", "cancelled",
                   {"column": "cancelled", "value_set": [False]}),
         ),

@@ -71,13 +71,14 @@ def queue_asns(database_url: str, account: VendorAccountSettings, *, as_of: date
     return result
 
 
-def change_transport(database_url: str, shipment_identifier: str, *, carrier_scac: str, transport_mode: str,
-                     pro_number: str, bill_of_lading: str | None, as_of: datetime) -> str:
+def change_transport(database_url: str, account: VendorAccountSettings, shipment_identifier: str, *,
+                     carrier_scac: str, transport_mode: str, pro_number: str, bill_of_lading: str | None,
+                     as_of: datetime) -> str:
     """Record a new carrier for an accepted shipment and queue the replacing confirmation."""
     with UnitOfWork(database_url) as uow:
         shipment = uow.shipments.get(shipment_identifier)
-        if shipment is None:
-            raise KeyError(f"shipment {shipment_identifier!r} does not exist")
+        if shipment is None or shipment.account_code != account.code:
+            raise KeyError(f"shipment {shipment_identifier!r} does not exist for account {account.code}")
         if shipment.status != "accepted":
             raise ValueError(f"shipment {shipment_identifier}: status is {shipment.status!r}; only an accepted "
                              "ASN is replaced (a planned one is simply sent with the new carrier)")
@@ -85,9 +86,6 @@ def change_transport(database_url: str, shipment_identifier: str, *, carrier_sca
         shipment.pro_number, shipment.bill_of_lading = pro_number, bill_of_lading
         shipment.asn_revision += 1
         shipment.status = "queued"
-        from acorn.config import load_settings  # the account's parties are configuration
-
-        account = load_settings().account(shipment.account_code)
         payload = asn_payload(uow, account, shipment, submitted_at=as_of)
         contract.validate("shipments", "SubmitShipmentConfirmationsRequest", payload)
         key = asn_key(shipment)

@@ -81,6 +81,20 @@ def enqueue(uow: UnitOfWork, *, kind: str, key: str, account_code: str, business
     return entry, True
 
 
+def release(uow: UnitOfWork, key: str, *, actor: str) -> OutboxEntry:
+    """Ops checked Vendor Central: a stuck document never arrived, so it may be sent again."""
+    entry = uow.outbox.get(key)
+    if entry is None:
+        raise KeyError(f"no outbox entry {key!r}")
+    if entry.state != "stuck":
+        raise ValueError(f"{key} is {entry.state!r}; only a stuck submission is released by hand")
+    entry.state, entry.updated_at = "pending", utcnow()
+    uow.audit.append(action=f"{entry.kind}.released", entity="outbox", entity_id=key, actor=actor,
+                     detail={"previous_transaction_id": entry.transaction_id})
+    entry.transaction_id = None
+    return entry
+
+
 Confirmer = Callable[[OutboxEntry], bool | None]
 
 

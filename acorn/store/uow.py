@@ -44,8 +44,11 @@ class UnitOfWork:
                  tb: TracebackType | None) -> None:
         assert self._session is not None
         try:
-            self._session.rollback()
+            if exc_type is not None:
+                self._session.rollback()
         finally:
+            # close() ends the transaction without committing but keeps loaded rows readable
+            # after the block (detached), which read-only units of work rely on
             self._session.close()
             self._session = None
 

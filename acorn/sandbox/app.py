@@ -1,0 +1,213 @@
+"""The simulated Vendor Central over HTTP: SP-API Retail Procurement routes and LWA.
+
+Every SP-API call goes through the same gate, in Amazon's order: (injected latency) →
+access token (403 ``Unauthorized``) → the operation's usage plan (429 ``QuotaExceeded``) →
+injected throttling / 5xx → the operation. Answers carry ``x-amzn-RequestId`` always and
+``x-amzn-RateLimit-Limit`` where the models declare it (200, 202, 400, 404).
+
+POSTs answer 202 with a ``transactionId`` once the body passed the gateway's structural
+check (else 400). With the ``drop_after_commit_rate`` fault the POST is fully applied and then
+the connection is closed before any byte of the answer: the client sees a transport error
+(``httpx.RemoteProtocolError``). Where the server is not uvicorn (an in-process ASGI
+transport) there is no connection to close and the answer is a 504 with an empty body.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+import uuid
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import parse_qsl
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from acorn.sandbox.errors import InvalidRequest, SandboxError
+from acorn.sandbox.operator import router as operator_router
+from acorn.sandbox.state import SandboxState
+from acorn.sandbox.submissions import gateway_check
+
+RAW_SEND = "acorn.raw_send"
+_RATE_HEADER_STATUSES = {200, 202, 400, 404}
+_PO_NUMBER = re.compile(r"^[A-Za-z0-9-]{1,64}$")
+
+
+class _KeepRawSend:
+    """Outermost ASGI layer: remembers the server's own ``send`` so a response can drop the connection."""
+
+    def __init__(self, app: FastAPI) -> None:
+        self.app = app
+        self.fastapi = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            scope[RAW_SEND] = send
+        await self.app(scope, receive, send)
+
+
+class DroppedAnswer(Response):
+    """Close the connection without answering (uvicorn), else a bodiless 504."""
+
+    def __init__(self) -> None:
+        super().__init__(status_code=504)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        raw = scope.get(RAW_SEND)
+        transport = getattr(getattr(raw, "__self__", None), "transport", None)
+        if transport is not None and hasattr(transport, "close"):
+            transport.close()
+            for _ in range(5):  # let the server notice the disconnect before the app returns
+                await asyncio.sleep(0)
+            return
+        await send({"type": "http.response.start", "status": 504, "headers": [(b"content-length", b"0")]})
+        await send({"type": "http.response.body", "body": b""})
+
+
+def _answer(state: SandboxState, operation: str, status: int, body: Any) -> JSONResponse:
+    headers = {"x-amzn-RequestId": str(uuid.uuid4())}
+    if status in _RATE_HEADER_STATUSES:
+        headers["x-amzn-RateLimit-Limit"] = f"{state.limiter.limit(operation):g}"
+    return JSONResponse(body, status_code=status, headers=headers)
+
+
+def _error(state: SandboxState, operation: str, err: SandboxError) -> JSONResponse:
+    return _answer(state, operation, err.status, err.body())
+
+
+async def _gate(request: Request, operation: str) -> SandboxError | None:
+    """Latency, token, usage plan and injected faults; the error to answer with, if any."""
+    state: SandboxState = request.app.state.sandbox
+    with state.lock:
+        delay = state.faults.latency_seconds()
+    if delay:
+        await asyncio.sleep(delay)
+    with state.lock:
+        problem = state.tokens.problem(request.headers.get("x-amz-access-token"), sim_now=state.clock.now())
+    if problem:
+        return SandboxError(403, "Access to requested resource is denied.", details=problem)
+    quota = SandboxError(429, "You exceeded your quota for the requested resource.")
+    if not state.limiter.allow(operation):
+        return quota
+    with state.lock:
+        if state.faults.throttle():
+            return quota
+        status = state.faults.server_error()
+    if status == 500:
+        return SandboxError(500, "We encountered an internal error. Please try again.")
+    if status == 503:
+        return SandboxError(503, "Service temporarily unavailable. Please try again.")
+    return None
+
+
+async def _read(request: Request, operation: str, handler: Callable[[SandboxState], dict[str, Any]]) -> Response:
+    state: SandboxState = request.app.state.sandbox
+    refused = await _gate(request, operation)
+    if refused is not None:
+        return _error(state, operation, refused)
+    try:
+        return _answer(state, operation, 200, handler(state))
+    except SandboxError as err:
+        return _error(state, operation, err)
+
+
+async def _submit(request: Request, operation: str) -> Response:
+    state: SandboxState = request.app.state.sandbox
+    refused = await _gate(request, operation)
+    if refused is not None:
+        return _error(state, operation, refused)
+    try:
+        raw = await request.body()
+        try:
+            body = json.loads(raw or b"null")
+        except (ValueError, UnicodeDecodeError):
+            raise InvalidRequest("The request body is not valid JSON", details="(body)") from None
+        gateway_check(operation, body)
+    except SandboxError as err:
+        return _error(state, operation, err)
+    with state.lock:
+        txn = state.submit(operation, body)
+        drop = state.faults.drop_after_commit()
+    if drop:
+        return DroppedAnswer()
+    return _answer(state, operation, 202, {"payload": {"transactionId": txn.transaction_id}})
+
+
+def _add_spapi_routes(api: FastAPI) -> None:
+    @api.get("/vendor/orders/v1/purchaseOrders")
+    async def get_purchase_orders(request: Request) -> Response:
+        params = dict(request.query_params)
+        return await _read(request, "getPurchaseOrders", lambda s: s.get_purchase_orders(params))
+
+    @api.get("/vendor/orders/v1/purchaseOrders/{purchaseOrderNumber}")
+    async def get_purchase_order(request: Request, purchaseOrderNumber: str) -> Response:  # noqa: N803
+        def handler(state: SandboxState) -> dict[str, Any]:
+            if purchaseOrderNumber.lower() in ("null", "undefined") or not _PO_NUMBER.match(purchaseOrderNumber):
+                raise InvalidRequest("Request is missing or has invalid parameters", code="InvalidRequest",
+                                     details=f"purchaseOrderNumber cannot be {purchaseOrderNumber}")
+            return state.get_purchase_order(purchaseOrderNumber)
+
+        return await _read(request, "getPurchaseOrder", handler)
+
+    @api.get("/vendor/orders/v1/purchaseOrdersStatus")
+    async def get_purchase_orders_status(request: Request) -> Response:
+        params = dict(request.query_params)
+        return await _read(request, "getPurchaseOrdersStatus", lambda s: s.get_purchase_orders_status(params))
+
+    @api.get("/vendor/transactions/v1/transactions/{transactionId}")
+    async def get_transaction(request: Request, transactionId: str) -> Response:  # noqa: N803
+        return await _read(request, "getTransaction", lambda s: s.get_transaction(transactionId))
+
+    @api.post("/vendor/orders/v1/acknowledgements")
+    async def submit_acknowledgement(request: Request) -> Response:
+        return await _submit(request, "submitAcknowledgement")
+
+    @api.post("/vendor/shipping/v1/shipmentConfirmations")
+    async def submit_shipment_confirmations(request: Request) -> Response:
+        return await _submit(request, "SubmitShipmentConfirmations")
+
+    @api.post("/vendor/payments/v1/invoices")
+    async def submit_invoices(request: Request) -> Response:
+        return await _submit(request, "submitInvoices")
+
+
+def _add_lwa_route(api: FastAPI) -> None:
+    @api.post("/auth/o2/token")
+    async def token(request: Request) -> Response:
+        state: SandboxState = request.app.state.sandbox
+        raw = await request.body()
+        form: dict[str, str]
+        if "json" in request.headers.get("content-type", ""):
+            try:
+                loaded = json.loads(raw or b"{}")
+            except ValueError:
+                loaded = {}
+            form = {str(k): str(v) for k, v in loaded.items()} if isinstance(loaded, dict) else {}
+        else:
+            form = dict(parse_qsl(raw.decode("utf-8", "replace")))
+        with state.lock:
+            status, body = state.tokens.grant(form, sim_now=state.clock.now())
+        return JSONResponse(body, status_code=status, headers={"Cache-Control": "no-store"})
+
+
+def build_app(state: SandboxState) -> ASGIApp:
+    """The sandbox as an ASGI app (serve it with uvicorn, or mount it in an httpx ASGI transport)."""
+    api = FastAPI(title="Acorn sandbox (simulated Vendor Central)", docs_url=None, redoc_url=None,
+                  openapi_url=None)
+    api.state.sandbox = state
+
+    @api.exception_handler(StarletteHTTPException)
+    async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        code = {404: "NotFound", 405: "InvalidInput"}.get(exc.status_code, "InvalidInput")
+        return JSONResponse({"errors": [{"code": code, "message": str(exc.detail), "details": request.url.path}]},
+                            status_code=exc.status_code, headers={"x-amzn-RequestId": str(uuid.uuid4())})
+
+    _add_spapi_routes(api)
+    _add_lwa_route(api)
+    api.include_router(operator_router)
+    return _KeepRawSend(api)
+

@@ -1,0 +1,131 @@
+"""Operator endpoints under ``/_sandbox/`` (not SP-API): clock, faults, ledger, remittances, reset.
+
+Shapes are fixed so outside tools can drive the sandbox:
+
+* ``GET /_sandbox/clock`` → ``{"now": "<ISO-8601 UTC>"}``; ``POST /_sandbox/clock`` with
+  ``{"advance_seconds": N}`` or ``{"set": "<ISO-8601>"}`` → the new ``{"now": ...}`` (forward only).
+* ``POST /_sandbox/faults`` with any of ``throttle_rate, error_rate, latency_ms,
+  drop_after_commit_rate, stuck_processing_rate, missing_receiving_status_rate`` (``{}``
+  clears) → the settings in force; ``GET`` reads them.
+* ``GET /_sandbox/ledger`` → ``{"acknowledgements": [...], "shipmentConfirmations": [...],
+  "invoices": [...]}``, entries with ``id, submissions, accepted, status`` (and more).
+* ``GET /_sandbox/remittances?month=YYYY-MM`` → CSV (``acorn.sandbox.remittance``).
+* ``POST /_sandbox/reset`` → back to the seed's start; answers ``{"now": ...}``.
+* ``POST /_sandbox/purchaseOrders`` with ``{"orders": [<SP-API Order>, ...]}`` or
+  ``{"scenario": "official-examples"}`` → ``{"loaded": n}``: extra orders for a rehearsal.
+
+Errors answer 400 with ``{"errors": [{code, message, details}]}`` like SP-API does.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse, Response
+from pydantic import ValidationError
+
+from acorn.sandbox.errors import ClockError, SandboxError
+from acorn.sandbox.faults import FaultSettings
+from acorn.sandbox.scenarios import official_examples_scenario, orders_from_wire
+from acorn.sandbox.state import SandboxState
+from acorn.sandbox.timefmt import iso, parse_iso
+
+router = APIRouter(prefix="/_sandbox")
+
+
+def _bad(message: str, details: str = "") -> JSONResponse:
+    return JSONResponse({"errors": [{"code": "InvalidInput", "message": message, "details": details}]},
+                        status_code=400)
+
+
+async def _json_body(request: Request) -> Any:
+    raw = await request.body()
+    return json.loads(raw) if raw.strip() else {}
+
+
+def _state(request: Request) -> SandboxState:
+    return request.app.state.sandbox
+
+
+@router.get("/clock")
+async def read_clock(request: Request) -> Response:
+    return JSONResponse({"now": iso(_state(request).now())})
+
+
+@router.post("/clock")
+async def move_clock(request: Request) -> Response:
+    state = _state(request)
+    try:
+        body = await _json_body(request)
+        if not isinstance(body, dict) or len({"advance_seconds", "set"} & body.keys()) != 1:
+            return _bad('send exactly one of {"advance_seconds": N} or {"set": "<ISO-8601>"}', "(body)")
+        if "advance_seconds" in body:
+            seconds = body["advance_seconds"]
+            if isinstance(seconds, bool) or not isinstance(seconds, (int, float)):
+                return _bad("advance_seconds must be a number of seconds", "advance_seconds")
+            now = state.advance(float(seconds))
+        else:
+            now = state.set_now(parse_iso(body["set"]))
+    except ClockError as exc:
+        return _bad(str(exc), "set" if "set" in body else "advance_seconds")
+    except ValueError as exc:
+        return _bad(str(exc), "(body)")
+    return JSONResponse({"now": iso(now)})
+
+
+@router.get("/faults")
+async def read_faults(request: Request) -> Response:
+    return JSONResponse(_state(request).faults.settings.model_dump(mode="json"))
+
+
+@router.post("/faults")
+async def set_faults(request: Request) -> Response:
+    try:
+        settings = FaultSettings.model_validate(await _json_body(request))
+    except ValueError as exc:
+        if isinstance(exc, ValidationError):
+            first = exc.errors()[0]
+            return _bad(f"{'.'.join(map(str, first['loc']))}: {first['msg']}", ".".join(map(str, first["loc"])))
+        return _bad(str(exc), "(body)")
+    _state(request).configure_faults(settings)
+    return JSONResponse(settings.model_dump(mode="json"))
+
+
+@router.get("/ledger")
+async def ledger(request: Request) -> Response:
+    return JSONResponse(_state(request).ledger_snapshot())
+
+
+@router.get("/remittances")
+async def remittances(request: Request, month: str = "") -> Response:
+    try:
+        text = _state(request).remittance_csv(month)
+    except SandboxError as exc:
+        return JSONResponse(exc.body(), status_code=exc.status)
+    return Response(text, media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="remittance-{month}.csv"'})
+
+
+@router.post("/reset")
+async def reset(request: Request) -> Response:
+    state = _state(request)
+    state.reset()
+    return JSONResponse({"now": iso(state.now())})
+
+
+@router.post("/purchaseOrders")
+async def load_orders(request: Request) -> Response:
+    try:
+        body = await _json_body(request)
+        if body.get("scenario") == "official-examples":
+            orders = official_examples_scenario()
+        elif isinstance(body.get("orders"), list):
+            orders = body["orders"]
+        else:
+            return _bad('send {"orders": [<SP-API Order>, ...]} or {"scenario": "official-examples"}', "(body)")
+        _state(request).add_orders(orders_from_wire(orders))
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        return _bad(f"cannot load these orders: {exc}", "orders")
+    return JSONResponse({"loaded": len(orders)})

@@ -1,0 +1,160 @@
+"""The live simulator: one object holding the clock, the orders and everything accepted.
+
+The HTTP app calls it from uvicorn's event-loop thread; tests read it from theirs. Every
+public method takes ``lock`` (re-entrant), and a test that walks several objects at once
+should hold it too: ``with sb.state.lock: ...``.
+"""
+
+from __future__ import annotations
+
+import threading
+from datetime import datetime, timedelta
+from typing import Any
+
+from acorn.sandbox.auth import TokenIssuer
+from acorn.sandbox.catalogue import CatalogueItem, catalogue
+from acorn.sandbox.clock import SandboxClock, start_of
+from acorn.sandbox.config import SandboxConfig
+from acorn.sandbox.errors import NotFound
+from acorn.sandbox.faults import Faults, FaultSettings
+from acorn.sandbox.generator import OrderGenerator
+from acorn.sandbox.ledger import Ledger
+from acorn.sandbox.orderbook import OrderBook
+from acorn.sandbox.orders import PurchaseOrder
+from acorn.sandbox.queries import parse_orders_query, parse_status_query, search
+from acorn.sandbox.ratelimit import RateLimiter
+from acorn.sandbox.records import Registry
+from acorn.sandbox.remittance import remittance_rows, to_csv
+from acorn.sandbox.render import order_json, status_json
+from acorn.sandbox.submissions import process
+from acorn.sandbox.transactions import Transaction, TransactionBook
+
+
+class SandboxState:
+    def __init__(self, config: SandboxConfig | None = None) -> None:
+        self.config = config or SandboxConfig()
+        self.lock = threading.RLock()
+        self._build()
+
+    def __repr__(self) -> str:
+        return f"SandboxState(seed={self.config.seed}, now={self.clock.now().isoformat()})"
+
+    def _build(self) -> None:
+        cfg = self.config
+        self.clock = SandboxClock(start_of(cfg.seed))
+        self.catalogue: list[CatalogueItem] = catalogue(cfg.seed)
+        generator = OrderGenerator(seed=cfg.seed, pos_per_day=cfg.pos_per_day, items=self.catalogue)
+        self.book = OrderBook(generator, (self.clock.start - timedelta(days=cfg.history_days)).date())
+        self.registry = Registry()
+        self.ledger = Ledger()
+        self.transactions = TransactionBook(cfg.seed, cfg.processing_polls)
+        self.faults = Faults(cfg.seed)
+        self.limiter = RateLimiter(cfg.rate_scale)
+        self.tokens = TokenIssuer(client_id=cfg.client_id, client_secret=cfg.client_secret,
+                                  refresh_token=cfg.refresh_token)
+        self.book.ensure(self.clock.now())
+
+    def reset(self) -> None:
+        """Back to the seed's start: clock, orders, ledger, faults, tokens and rate buckets."""
+        with self.lock:
+            self._build()
+
+    # ---- clock ---------------------------------------------------------------------------
+    def now(self) -> datetime:
+        with self.lock:
+            return self.clock.now()
+
+    def advance(self, seconds: float) -> datetime:
+        with self.lock:
+            now = self.clock.advance(seconds)
+            self.book.ensure(now)
+            return now
+
+    def set_now(self, moment: datetime) -> datetime:
+        with self.lock:
+            now = self.clock.set(moment)
+            self.book.ensure(now)
+            return now
+
+    # ---- SP-API reads --------------------------------------------------------------------
+    def get_purchase_orders(self, params: dict[str, str]) -> dict[str, Any]:
+        with self.lock:
+            now = self.clock.now()
+            query, cursor = parse_orders_query(params, now)
+            page, token = search(self.book, query, now, cursor)
+            payload: dict[str, Any] = {}
+            if token:
+                payload["pagination"] = {"nextToken": token}
+            payload["orders"] = [order_json(po, now, details=query.include_details) for po in page]
+            return {"payload": payload}
+
+    def get_purchase_order(self, number: str) -> dict[str, Any]:
+        with self.lock:
+            now = self.clock.now()
+            po = self.book.get(number, now)
+            if po is None:
+                raise NotFound(f"Purchase order {number} was not found.", details=f"purchaseOrderNumber: {number}")
+            return {"payload": order_json(po, now)}
+
+    def get_purchase_orders_status(self, params: dict[str, str]) -> dict[str, Any]:
+        with self.lock:
+            now = self.clock.now()
+            number = params.get("purchaseOrderNumber")
+            if number and not params.get("nextToken"):
+                query, _ = parse_status_query(params, now)  # validates the other parameters
+                po = self.book.get(number, now)
+                page, token = ([po] if po is not None else []), None
+            else:
+                query, cursor = parse_status_query(params, now)
+                page, token = search(self.book, query, now, cursor)
+            omit = (lambda _po, _line: self.faults.omit_receiving())
+            payload: dict[str, Any] = {}
+            if token:
+                payload["pagination"] = {"nextToken": token}
+            payload["ordersStatus"] = [status_json(po, now, omit_receiving=omit) for po in page]
+            return {"payload": payload}
+
+    def get_transaction(self, transaction_id: str) -> dict[str, Any]:
+        with self.lock:
+            found = self.transactions.read(transaction_id)
+            if found is None:
+                raise NotFound(f"Transaction {transaction_id} was not found.",
+                               details=f"transactionId: {transaction_id}")
+            return {"payload": {"transactionStatus": found}}
+
+    # ---- SP-API writes -------------------------------------------------------------------
+    def submit(self, operation: str, body: dict[str, Any]) -> Transaction:
+        with self.lock:
+            return process(self, operation, body)
+
+    # ---- operator --------------------------------------------------------------------------
+    def configure_faults(self, settings: FaultSettings) -> None:
+        with self.lock:
+            self.faults.configure(settings)
+
+    def ledger_snapshot(self) -> dict[str, list[dict[str, Any]]]:
+        with self.lock:
+            return self.ledger.snapshot()
+
+    def remittance_csv(self, month: str) -> str:
+        with self.lock:
+            return to_csv(remittance_rows(self.registry, month, self.clock.now()))
+
+    def purchase_order(self, number: str) -> PurchaseOrder:
+        """The live order object (tests: hold ``lock`` while reading it)."""
+        with self.lock:
+            po = self.book.by_number.get(number)
+            if po is None:
+                raise KeyError(f"no purchase order {number}")
+            return po
+
+    def visible_orders(self) -> list[PurchaseOrder]:
+        """Every order created up to now, oldest first."""
+        with self.lock:
+            now = self.clock.now()
+            return [po for po in self.book.orders if po.created <= now]
+
+    def add_orders(self, orders: list[PurchaseOrder]) -> None:
+        with self.lock:
+            for po in orders:
+                self.book.add(po)

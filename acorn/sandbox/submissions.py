@@ -1,0 +1,95 @@
+"""The three POST operations end to end: gateway check, transaction, rules, apply, ledger.
+
+A submission is all-or-nothing: if any document in the body breaks a rule, the transaction
+fails with every finding and nothing is applied (so "Failure" always means "not applied").
+The ledger still counts the submission for every business id the body carried.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from acorn.sandbox.ack_rules import apply_acknowledgements, check_acknowledgements
+from acorn.sandbox.asn_rules import apply_shipments, check_shipments
+from acorn.sandbox.errors import InvalidRequest, SandboxError
+from acorn.sandbox.invoice_rules import apply_invoices, check_invoices
+from acorn.sandbox.schema_checks import gateway_errors, processing_violations
+from acorn.sandbox.timefmt import iso
+from acorn.sandbox.transactions import Transaction
+
+if TYPE_CHECKING:
+    from acorn.sandbox.state import SandboxState
+
+
+@dataclass(frozen=True)
+class SubmitOperation:
+    operation_id: str
+    api: str
+    request_definition: str
+    ledger_kind: str  # also the body's list property
+    id_field: str
+
+
+OPERATIONS: dict[str, SubmitOperation] = {
+    "submitAcknowledgement": SubmitOperation("submitAcknowledgement", "orders", "SubmitAcknowledgementRequest",
+                                             "acknowledgements", "purchaseOrderNumber"),
+    "SubmitShipmentConfirmations": SubmitOperation("SubmitShipmentConfirmations", "shipments",
+                                                   "SubmitShipmentConfirmationsRequest", "shipmentConfirmations",
+                                                   "shipmentIdentifier"),
+    "submitInvoices": SubmitOperation("submitInvoices", "invoices", "SubmitInvoicesRequest", "invoices", "id"),
+}
+
+
+def gateway_check(operation: str, body: Any) -> None:
+    """Raise the synchronous 400 Amazon's gateway gives a structurally invalid body."""
+    op = OPERATIONS[operation]
+    if not isinstance(body, dict):
+        raise InvalidRequest("The request body must be a JSON object", details="(body)")
+    errors = gateway_errors(op.api, op.request_definition, body)
+    if errors:
+        raise SandboxError(400, errors[0]["message"], errors=errors)
+
+
+def process(state: SandboxState, operation: str, body: dict[str, Any]) -> Transaction:
+    """Decide, apply and record one accepted-for-processing POST (caller holds ``state.lock``)."""
+    op = OPERATIONS[operation]
+    now = state.clock.now()
+    violations = processing_violations(op.api, op.request_definition, body)
+    plan: Any = None
+    if not violations:
+        if operation == "submitAcknowledgement":
+            violations, plan = check_acknowledgements(body, book=state.book, now=now)
+        elif operation == "SubmitShipmentConfirmations":
+            violations, plan = check_shipments(body, book=state.book, registry=state.registry, now=now)
+        else:
+            violations, plan = check_invoices(body, book=state.book, registry=state.registry, now=now)
+    accepted = not violations
+    extras: dict[str, dict[str, Any]] = {}
+    if accepted:
+        if operation == "submitAcknowledgement":
+            apply_acknowledgements(plan, book=state.book, now=now)
+        elif operation == "SubmitShipmentConfirmations":
+            cfg = state.config
+            apply_shipments(plan, book=state.book, registry=state.registry, now=now, seed=cfg.seed,
+                            shortage_rate=cfg.shortage_rate, damage_rate=cfg.damage_rate)
+            for doc in plan:
+                extras[doc.shipment_id] = {
+                    "shipmentConfirmationType": doc.confirmation_type, "late": doc.late,
+                    "shippedDate": iso(doc.shipped_date) if doc.shipped_date else None,
+                    "estimatedDeliveryDate": iso(doc.estimated_delivery) if doc.estimated_delivery else None,
+                    "receivedAt": iso(doc.delivers_at)}
+        else:
+            apply_invoices(plan, book=state.book, registry=state.registry)
+            for record in plan.records:
+                extras[record.invoice_id] = {"invoiceType": record.invoice_type, "date": iso(record.date),
+                                             "invoiceTotal": str(record.total), "currencyCode": record.currency}
+    ids = [str(doc[op.id_field]) for doc in body.get(op.ledger_kind) or []
+           if isinstance(doc, dict) and isinstance(doc.get(op.id_field), (str, int))]
+    txn = state.transactions.open(operation, now=now, violations=violations, stuck=state.faults.stuck(),
+                                  business_ids=ids)
+    codes = sorted({v.code for v in violations})
+    for business_id in dict.fromkeys(ids):
+        state.ledger.record(op.ledger_kind, business_id, transaction_id=txn.transaction_id, at=now,
+                            accepted=accepted, error_codes=codes, extra=extras.get(business_id))
+    return txn

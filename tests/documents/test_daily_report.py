@@ -1,0 +1,43 @@
+"""The daily report as Markdown for a Prefect artifact."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+from decimal import Decimal
+
+import pytest
+
+from acorn.documents import DocumentError, render_daily_report_md
+
+
+def test_the_daily_report_tabulates_stages_money_deadlines_and_issues() -> None:
+    md = render_daily_report_md({
+        "business_date": date(2026, 3, 4),
+        "vendor": "ACME-US",
+        "stages": [{"stage": "Acknowledge POs", "done": 12, "failed": 1, "note": "1 quarantined"},
+                   {"stage": "Submit ASNs", "done": 3, "pending": 2}],
+        "money": [{"label": "Invoiced", "amount": Decimal("12345.6"), "currency": "USD"}],
+        "deadlines": [{"record": "PO 4Z32PABC", "what": "ASN", "due": datetime(2026, 3, 4, 18, tzinfo=timezone.utc),
+                       "status": "at risk"}],
+        "issues": [{"record": "PO 4Z32PABC/2", "field": "sscc", "problem": "bad check digit"}],
+    })
+    assert md.startswith("# Acorn daily report — 2026-03-04 — ACME-US")
+    assert "| Acknowledge POs | 12 | 1 | 0 | 1 quarantined |" in md
+    assert "| **Total** | **15** | **1** | **2** | |" in md
+    assert "| Invoiced | 12,345.60 | USD |" in md
+    assert "| PO 4Z32PABC | ASN | 2026-03-04 18:00 UTC | at risk |" in md
+    assert "## Issues (1)" in md and "| PO 4Z32PABC/2 | sscc | bad check digit |" in md
+
+
+def test_cells_are_escaped_so_a_pipe_or_markup_cannot_break_the_table() -> None:
+    md = render_daily_report_md({"business_date": "2026-03-04",
+                                 "issues": [{"record": "SKU A|B", "field": "title", "problem": "<script>x</script> *bold*"}]})
+    assert "| SKU A\\|B | title | &lt;script&gt;x&lt;/script&gt; \\*bold\\* |" in md
+    assert "<script>" not in md
+
+
+def test_a_quiet_day_says_there_were_no_issues_and_a_report_needs_its_date() -> None:
+    assert "No issues." in render_daily_report_md({"business_date": "2026-03-04"})
+    with pytest.raises(DocumentError) as caught:
+        render_daily_report_md({"stages": []})
+    assert caught.value.field == "business_date"

@@ -1,0 +1,69 @@
+"""The lifecycle as real Prefect flow runs on a test server."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import yaml
+
+from acorn import prefect_env
+from acorn.services.summary import lifecycle_counts
+from lifecycle_world import US, World
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def prefect_server() -> Iterator[None]:
+    prefect_env.configure()
+    import os
+
+    os.environ.setdefault("PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_ENABLED", "false")
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=180), prefect_env.without_heartbeats():
+        yield
+
+
+def test_every_deployment_entrypoint_loads_as_a_flow() -> None:
+    from prefect import Flow
+    from prefect.flows import load_flow_from_entrypoint
+
+    deployments = yaml.safe_load((REPO / "prefect.yaml").read_text())["deployments"]
+    assert deployments
+    for d in deployments:
+        flow = load_flow_from_entrypoint(str(REPO / d["entrypoint"]))
+        assert isinstance(flow, Flow), d["entrypoint"]
+
+
+@pytest.mark.flows
+def test_daily_lifecycle_runs_as_prefect_flows_and_a_rerun_changes_nothing(prefect_server: None,
+                                                                          world: World) -> None:
+    from flows.daily_lifecycle import daily_lifecycle
+
+    days = world.run_times(3)
+    for as_of in days:
+        world.set_clock(as_of)
+        state = daily_lifecycle(as_of=as_of, return_state=True)
+        assert state.is_completed(), state.message
+    counts = lifecycle_counts(world.db)
+    assert counts["purchase_orders"] > 0 and counts["shipments"] > 0
+    assert counts["asns"]["on_time"] > 0 and counts["asns"]["late"] == 0
+    ledger = world.ledger()
+    state = daily_lifecycle(as_of=days[-1], return_state=True)
+    assert state.is_completed()
+    assert lifecycle_counts(world.db) == counts
+    assert world.ledger() == ledger
+
+
+@pytest.mark.flows
+def test_a_stage_flow_with_an_unknown_account_fails_naming_the_configured_ones(prefect_server: None,
+                                                                             world: World) -> None:
+    from flows.daily_lifecycle import daily_lifecycle
+
+    state = daily_lifecycle(as_of=world.run_times(1)[0], account="NOPE", return_state=True)
+    assert state.is_failed()
+    with pytest.raises(Exception, match=f"NOPE.*{US}"):
+        state.result()
