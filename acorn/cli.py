@@ -200,7 +200,7 @@ def release_stuck(key: str = typer.Argument(..., help="Outbox key, e.g. asn:4Z32
     console.print(f"{key} released; the next run of its flow sends it again")
 
 
-def _mount_optional_apps() -> None:
+def _mount_sub_apps() -> None:
     from acorn.sandbox.cli import app as sandbox_app
     from acorn.spapi.bench import app as bench_app
 
@@ -208,10 +208,7 @@ def _mount_optional_apps() -> None:
     app.add_typer(bench_app, name="bench", help="Benchmarks that print their figures.")
 
 
-try:
-    _mount_optional_apps()
-except ImportError:  # pragma: no cover - parts still being built
-    pass
+_mount_sub_apps()
 
 
 if __name__ == "__main__":

@@ -6,7 +6,7 @@ minutes, and tomorrow's shipments are planned from today's acknowledged orders.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any
 
 from prefect import flow, get_run_logger, task
@@ -15,6 +15,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.events import emit_event
 
 from acorn import runtime
+from acorn.documents import render_daily_report_md
 from acorn.services.summary import lifecycle_counts
 from acorn.store import UnitOfWork
 from flows._common import account_codes, business_time
@@ -32,6 +33,7 @@ STAGES = (po_intake, acknowledge_orders, plan_shipments, submit_asns, submit_inv
 def daily_lifecycle(as_of: datetime | None = None, account: str | None = None) -> dict[str, Any]:
     """Intake → acknowledge → plan → ASN → invoice → receipts, for every vendor account."""
     as_of = business_time(as_of)
+    started = datetime.now(timezone.utc)
     log = get_run_logger()
     failed: list[str] = []
     for code in account_codes(account):
@@ -40,41 +42,47 @@ def daily_lifecycle(as_of: datetime | None = None, account: str | None = None) -
             if not state.is_completed():
                 failed.append(f"{stage.name} {code}")
                 log.error("%s for %s ended %s; the remaining stages still run", stage.name, code, state.name)
-    counts = publish_day(as_of)
+    counts = publish_day(as_of, started)
     if failed:
         raise RuntimeError(f"stages failed: {', '.join(failed)}; see their runs and the open alerts")
     return counts
 
 
 @task(name="publish the day", cache_policy=NO_CACHE)
-def publish_day(as_of: datetime) -> dict[str, Any]:
-    """A summary artifact for the UI and one event per new alert, for automations to route."""
+def publish_day(as_of: datetime, since: datetime) -> dict[str, Any]:
+    """A report artifact for the UI, and one event per alert raised during this run."""
     rt = runtime.current()
     counts = lifecycle_counts(rt.database_url)
     with UnitOfWork(rt.database_url) as uow:
         alerts = uow.alerts.list(status="open")
     for alert in alerts:
+        if alert.created_at < since:
+            continue  # announced when it was raised; the report still lists it
         emit_event(event=f"acorn.alert.{alert.kind}", resource={"prefect.resource.id": f"acorn.alert.{alert.id}",
                                                                  "acorn.account": alert.account_code},
                    payload={"subject": alert.subject, "message": alert.message, "next_step": alert.next_step,
                             "code": alert.code, "severity": alert.severity})
-    create_markdown_artifact(key="acorn-daily-summary", markdown=_markdown(as_of, counts, alerts),
-                             description=f"Acorn day {as_of:%Y-%m-%d}")
+    money = [{"label": f"Invoiced and accepted ({a.code})",
+              "amount": lifecycle_counts(rt.database_url, a.code)["invoices"]["billed"], "currency": a.currency}
+             for a in rt.settings.accounts]
+    create_markdown_artifact(key="acorn-daily-report", markdown=render_daily_report_md(
+        {"business_date": as_of.date(), "vendor": ", ".join(a.code for a in rt.settings.accounts),
+         "stages": _stages(counts), "money": money,
+         "issues": [{"record": a.subject, "field": a.code or a.kind, "problem": a.next_step} for a in alerts[:50]]}),
+        description=f"Acorn day {as_of:%Y-%m-%d}")
     return counts
 
 
-def _markdown(as_of: datetime, counts: dict[str, Any], alerts: list[Any]) -> str:
-    asn = counts["asns"]
-    rows = [("Purchase orders", counts["purchase_orders"]),
-            ("Items accepted / backordered / rejected",
-             f"{counts['items']['accepted']} / {counts['items']['backordered']} / {counts['items']['rejected']}"),
-            ("Shipments / cartons / pallets", f"{counts['shipments']} / {counts['cartons']} / {counts['pallets']}"),
-            ("ASNs on time / late / failed", f"{asn['on_time']} / {asn['late']} / {asn['failed']}"),
-            ("Invoices accepted / rejected", f"{counts['invoices']['accepted']} / {counts['invoices']['rejected']}"),
-            ("Receipts (items)", counts["receipts"]["items"]), ("Open alerts", counts["alerts"]["open"])]
-    text = [f"# Acorn — {as_of:%Y-%m-%d %H:%M} UTC", "", "| | |", "|---|---|"]
-    text += [f"| {k} | {v} |" for k, v in rows]
-    if alerts:
-        text += ["", "## Open alerts", "", "| kind | subject | next step |", "|---|---|---|"]
-        text += [f"| {a.kind} | {a.subject} | {a.next_step} |".replace("\n", " ") for a in alerts[:50]]
-    return "\n".join(text)
+def _stages(c: dict[str, Any]) -> list[dict[str, Any]]:
+    acks, asn, inv, rec = c["acknowledgements"], c["asns"], c["invoices"], c["receipts"]
+    return [
+        {"stage": "Purchase orders received", "done": c["purchase_orders"]},
+        {"stage": "Acknowledgements", "done": acks["accepted"], "failed": acks["failed"], "pending": acks["open"]},
+        {"stage": "Shipments planned", "done": c["shipments"],
+         "note": f"{c['cartons']} cartons, {c['pallets']} pallets"},
+        {"stage": "ASNs", "done": asn["on_time"] + asn["late"], "failed": asn["failed"], "pending": asn["pending"],
+         "note": f"{asn['late']} late"},
+        {"stage": "Invoices", "done": inv["accepted"], "failed": inv["rejected"], "pending": inv["open"]},
+        {"stage": "Goods receipts (items)", "done": rec["fully_received"],
+         "pending": rec["items"] - rec["fully_received"]},
+    ]

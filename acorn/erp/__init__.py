@@ -3,8 +3,8 @@
 ``CsvErp`` reads the two CSV exports documented in :mod:`acorn.erp.csv_source`; any other
 source implements :class:`ErpSource`. Bad rows come back as :class:`RowError` entries
 (and, when asked, in a quarantine file); a file that cannot be read raises
-:class:`ErpInputError`. Demo files consistent with the sandbox catalogue:
-:mod:`acorn.erp.demo`.
+:class:`ErpInputError`. ``sku_infos`` / ``stock_levels`` hand the rows to the domain rules.
+Demo files consistent with the sandbox catalogue: :mod:`acorn.erp.demo`.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from acorn.erp._errors import ErpInputError, RowError
 from acorn.erp.csv_source import CsvErp
 from acorn.erp.rows import SkuRow, StockRow
 from acorn.erp.source import ErpSource, LoadResult
+from acorn.erp.to_domain import sku_infos, stock_levels
 
 __all__ = [
     "CsvErp",
@@ -22,4 +23,6 @@ __all__ = [
     "RowError",
     "SkuRow",
     "StockRow",
+    "sku_infos",
+    "stock_levels",
 ]

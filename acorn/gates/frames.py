@@ -49,7 +49,6 @@ def to_frame(rows: Iterable[Mapping[str, Any]], suite: Suite) -> pd.DataFrame:
             malformed[column] = [value is _MALFORMED for value in values]
             data[column] = [None if value is _MALFORMED else value for value in values]
     frame = pd.DataFrame({col: pd.Series(data[col], dtype=_dtype(col, suite)) for col in suite.columns})
-    frame.index = pd.RangeIndex(len(records))
     for column in suite.optional:
         frame[f"_{column}_well_formed"] = pd.Series([not bad for bad in malformed[column]], dtype=object)
     _DERIVE[suite.name](frame)

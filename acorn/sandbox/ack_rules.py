@@ -65,9 +65,10 @@ def check_acknowledgements(body: dict[str, Any], *, book: OrderBook,
                 else:
                     slot.rejected += units
                 if po.is_cancelled(line, now) and code != "Rejected" and units > 0:
-                    found.append(RuleViolation("CancelledItem", f"{where}.itemAcknowledgements[{k}].acknowledgementCode",
-                                               f"line {line.sequence} of purchase order {number} was cancelled by "
-                                               f"Amazon; it can only be Rejected"))
+                    found.append(RuleViolation(
+                        "CancelledItem", f"{where}.itemAcknowledgements[{k}].acknowledgementCode",
+                        f"line {line.sequence} of purchase order {number} was cancelled by Amazon; it can only be "
+                        f"Rejected"))
             ordered = po.ordered_each(line, now)
             acknowledged = slot.accepted + slot.backordered + slot.rejected
             if acknowledged > ordered and not po.is_cancelled(line, now):

@@ -70,7 +70,7 @@ async def move_clock(request: Request) -> Response:
             now = state.set_now(parse_iso(body["set"]))
     except ClockError as exc:
         return _bad(str(exc), "set" if "set" in body else "advance_seconds")
-    except ValueError as exc:
+    except (ValueError, OverflowError) as exc:
         return _bad(str(exc), "(body)")
     return JSONResponse({"now": iso(now)})
 

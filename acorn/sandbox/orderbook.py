@@ -21,13 +21,14 @@ class OrderBook:
         self.orders: list[PurchaseOrder] = []
         self.keys: list[tuple[datetime, str]] = []
         self.by_number: dict[str, PurchaseOrder] = {}
+        self._numbers: set[str] = set()  # every number ever used, for the generator to avoid
         self.changed: list[PurchaseOrder] = []  # sorted by key
         self.active: dict[str, PurchaseOrder] = {}  # acknowledged, shipped against or invoiced
 
     def ensure(self, now: datetime) -> None:
         """Generate whole days up to and including ``now``'s day (deterministic per day)."""
         while self._next_day <= now.date():
-            batch = self._generator.orders_for_day(self._next_day, set(self.by_number))
+            batch = self._generator.orders_for_day(self._next_day, self._numbers)
             self._next_day += timedelta(days=1)
             for po in batch:
                 self._append(po)
@@ -41,6 +42,7 @@ class OrderBook:
             self.keys.append(po.key)
             self.orders.append(po)
         self.by_number[po.number] = po
+        self._numbers.add(po.number)
         if po.change is not None:
             insort(self.changed, po, key=lambda p: p.key)
 

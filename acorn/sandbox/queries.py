@@ -172,7 +172,8 @@ def encode_token(q: OrderQuery, cursor: tuple[datetime, str]) -> str:
     for name in _DATES:
         if fields[name] is not None:
             fields[name] = iso(fields[name])
-    raw = json.dumps({"q": fields, "c": [iso(cursor[0]), cursor[1]]}, separators=(",", ":"))
+    compact = {k: v for k, v in fields.items() if v is not None}
+    raw = json.dumps({"q": compact, "c": [iso(cursor[0]), cursor[1]]}, separators=(",", ":"))
     return base64.b64encode(raw.encode()).decode()
 
 
@@ -224,9 +225,8 @@ def _candidates(book: OrderBook, q: OrderQuery, now: datetime,
         if q.operation == "getPurchaseOrdersStatus":
             # created inside the window, or earlier but acted upon since
             lo, hi = book.window(after, before)
-            pool = list(book.active.values()) + book.changed
-            seen: set[str] = set()
-            extra = [p for p in pool if p.created < after and not (p.number in seen or seen.add(p.number))]
+            pool = {p.number: p for p in [*book.active.values(), *book.changed]}
+            extra = [p for p in pool.values() if p.created < after]
         else:
             extra = [p for p in book.changed if p.created < before]
         extra.sort(key=lambda p: p.key, reverse=q.descending)

@@ -63,21 +63,28 @@ def _explain(err: ValidationError) -> Iterator[tuple[str, str]]:
     yield field_path(path), err.message
 
 
+def _document_order(err: ValidationError) -> list[tuple[int, int, str]]:
+    return [(0, p, "") if isinstance(p, int) else (1, 0, str(p)) for p in err.absolute_path]
+
+
+def _findings(api: str, definition: str, body: Any, *, strict: bool) -> list[tuple[str, str]]:
+    """(field path, reason) pairs, each once, in document order."""
+    found: dict[tuple[str, str], None] = {}
+    for err in sorted(_validator(api, definition, strict).iter_errors(body), key=_document_order):
+        for finding in _explain(err):
+            found.setdefault(finding)
+    return list(found)
+
+
 def gateway_errors(api: str, definition: str, body: Any) -> list[dict[str, str]]:
     """Structural violations as SP-API errors (empty when the body may enter a transaction)."""
-    errors = []
-    for err in sorted(_validator(api, definition, False).iter_errors(body), key=lambda e: list(e.absolute_path)):
-        for path, why in _explain(err):
-            errors.append({"code": "InvalidInput", "message": f"{path}: {why}", "details": path})
-    return errors
+    return [{"code": "InvalidInput", "message": f"{path}: {why}", "details": path}
+            for path, why in _findings(api, definition, body, strict=False)]
 
 
 def processing_violations(api: str, definition: str, body: Any) -> list[RuleViolation]:
     """Format and prose-rule violations found while a transaction is processed."""
-    found = []
-    for err in sorted(_validator(api, definition, True).iter_errors(body), key=lambda e: list(e.absolute_path)):
-        for path, why in _explain(err):
-            found.append(RuleViolation("InvalidInput", path, why))
+    found = [RuleViolation("InvalidInput", path, why) for path, why in _findings(api, definition, body, strict=True)]
     found.extend(_prose_rules(body))
     return found
 

@@ -155,6 +155,11 @@ class SandboxState:
             return [po for po in self.book.orders if po.created <= now]
 
     def add_orders(self, orders: list[PurchaseOrder]) -> None:
+        """Add orders from a scenario; all or none (a number already known refuses the batch)."""
         with self.lock:
+            numbers = [po.number for po in orders]
+            clash = sorted({n for n in numbers if n in self.book.by_number or numbers.count(n) > 1})
+            if clash:
+                raise ValueError(f"purchase order(s) already exist: {', '.join(clash)}")
             for po in orders:
                 self.book.add(po)

@@ -19,7 +19,7 @@ from acorn.domain.freight import FreightPolicy, LoadPlan, ShipMode, plan_load
 from acorn.domain.labels import assign_ssccs
 from acorn.domain.model import ShipmentItem
 from acorn.services.acknowledge import ack_key
-from acorn.services.stock import sku_master
+from acorn.services.stock import SkuResolver, sku_master
 from acorn.store import UnitOfWork
 from schemas.tables import Carton, Pallet, PurchaseOrder, PurchaseOrderItem, Shipment, ShipmentLine
 
@@ -110,9 +110,9 @@ def shipment_identifier(po_number: str, departure: datetime) -> str:
 
 def _plan_one(uow: UnitOfWork, account: VendorAccountSettings, po: PurchaseOrder, items: list[PurchaseOrderItem],
               skus: dict, schedule: ShipSchedule, policy: FreightPolicy) -> Shipment:
-    by_asin = {info.asin: sku for sku, info in skus.items()}
+    resolve = SkuResolver(skus)
     to_ship = [ShipmentItem(po_number=po.po_number, item_sequence=i.item_sequence,
-                            vendor_sku=i.vendor_sku or by_asin.get(i.asin or "", ""),
+                            vendor_sku=resolve.erp_sku(i.vendor_sku, i.asin) or i.vendor_sku or i.asin or "?",
                             asin=i.asin or "", qty=i.accepted_qty - i.shipped_qty) for i in items]
     load: LoadPlan = plan_load(to_ship, skus, policy=policy)
     serials = uow.serials.allocate(account.gs1_company_prefix, len(load.cartons) + len(load.pallets))
@@ -133,10 +133,11 @@ def _plan_one(uow: UnitOfWork, account: VendorAccountSettings, po: PurchaseOrder
     uow.flush()
     by_line = {i.item_sequence: i for i in items}
     for item in to_ship:
+        po_item = by_line[item.item_sequence]
         uow.shipments.add(ShipmentLine(shipment_id=shipment.id, po_number=item.po_number,
-                                       item_sequence=item.item_sequence, vendor_sku=item.vendor_sku,
+                                       item_sequence=item.item_sequence, vendor_sku=po_item.vendor_sku,
                                        asin=item.asin, shipped_qty=item.qty))
-        by_line[item.item_sequence].shipped_qty += item.qty
+        po_item.shipped_qty += item.qty
         stock = uow.inventory.get(item.vendor_sku, account.erp_warehouse)
         if stock is not None:  # the goods are picked: they leave the warehouse's on-hand
             stock.on_hand = max(stock.on_hand - item.qty, 0)

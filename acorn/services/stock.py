@@ -15,6 +15,26 @@ def sku_master(uow: UnitOfWork) -> dict[str, SkuInfo]:
             for s in uow.skus.all()}
 
 
+class SkuResolver:
+    """Amazon names an item by ASIN and a vendor id that may be our SKU or the EAN/UPC.
+
+    Map both onto the ERP's vendor SKU; the PO keeps what Amazon sent (the ASN and invoice
+    echo it back), while packing and stock use the ERP's SKU.
+    """
+
+    def __init__(self, skus: dict[str, SkuInfo]) -> None:
+        self.skus = skus
+        self.by_ean = {info.ean.lstrip("0"): sku for sku, info in skus.items() if info.ean}
+        self.by_asin = {info.asin: sku for sku, info in skus.items() if info.asin}
+
+    def erp_sku(self, vendor_id: str | None, asin: str | None) -> str | None:
+        if vendor_id and vendor_id in self.skus:
+            return vendor_id
+        if vendor_id and vendor_id.isdigit() and vendor_id.lstrip("0") in self.by_ean:
+            return self.by_ean[vendor_id.lstrip("0")]
+        return self.by_asin.get(asin or "")
+
+
 def free_stock(uow: UnitOfWork, warehouse: str) -> dict[str, StockLevel]:
     """On hand minus what is already promised (accepted, not yet shipped) on any PO.
 
@@ -22,9 +42,11 @@ def free_stock(uow: UnitOfWork, warehouse: str) -> dict[str, StockLevel]:
     bookkeeping that could drift.
     """
     promised: dict[str, int] = defaultdict(int)
+    resolve = SkuResolver(sku_master(uow))
     for item in uow.purchase_orders.open_items():
-        if item.vendor_sku:
-            promised[item.vendor_sku] += max(item.accepted_qty - item.shipped_qty, 0)
+        sku = resolve.erp_sku(item.vendor_sku, item.asin)
+        if sku:
+            promised[sku] += max(item.accepted_qty - item.shipped_qty, 0)
     levels = {}
     for row in uow.inventory.all():
         if row.warehouse != warehouse:

@@ -43,8 +43,8 @@ class SpApiClient:
     ``token_url`` defaults to Amazon's LWA endpoint for Amazon hosts and to
     ``{base_url}/auth/o2/token`` otherwise (the sandbox). ``rate_overrides`` maps an
     operationId to ``(rate, burst)``. ``rate_limiter`` replaces the in-process buckets (for
-    example with one backed by a Prefect global concurrency limit). ``transport`` is handed
-    to httpx (e.g. the sandbox mounted in-process).
+    example with one backed by a Prefect global concurrency limit). ``retry_policy`` replaces
+    ``max_retries`` and the backoff shapes. ``transport`` is handed to httpx as it is.
     """
 
     def __init__(self, base_url: str, *, credentials: LwaCredentials, token_url: str | None = None,
@@ -53,6 +53,8 @@ class SpApiClient:
                  rate_limiter: RateLimiter | None = None, retry_policy: RetryPolicy | None = None) -> None:
         if not base_url.startswith(("http://", "https://")):
             raise ValueError(f"base_url must be an http(s) URL, got {base_url!r}")
+        if rate_overrides and rate_limiter is not None:
+            raise ValueError("give rate_overrides to the rate_limiter you pass, not to the client")
         self.base_url = base_url.rstrip("/")
         self.token_url = token_url or default_token_url(self.base_url)
         self.client_id = credentials.client_id

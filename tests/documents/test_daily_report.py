@@ -41,3 +41,10 @@ def test_a_quiet_day_says_there_were_no_issues_and_a_report_needs_its_date() -> 
     with pytest.raises(DocumentError) as caught:
         render_daily_report_md({"stages": []})
     assert caught.value.field == "business_date"
+
+
+def test_the_public_surface_of_the_documents_package_is_exactly_what_all_lists() -> None:
+    import acorn.documents as documents
+
+    exported = {n for n, v in vars(documents).items() if not n.startswith("_") and type(v).__name__ != "module"}
+    assert set(documents.__all__) == exported - {"annotations"}

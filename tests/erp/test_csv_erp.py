@@ -212,3 +212,10 @@ def test_rows_convert_to_domain_master_data_and_stock_summed_over_warehouses(tmp
     assert (levels["ACR-1"].on_hand, levels["ACR-1"].restock_date) == (15, date(2026, 3, 20))
     only_nj = stock_levels(stock(tmp_path, "ACR-1,NJ1,10,", "ACR-1,PA2,5,").rows, warehouses={"NJ1"})
     assert only_nj["ACR-1"].on_hand == 10
+
+
+def test_the_public_surface_of_the_erp_package_is_exactly_what_all_lists() -> None:
+    import acorn.erp as erp
+
+    exported = {name for name, value in vars(erp).items() if not name.startswith("_") and type(value).__name__ != "module"}
+    assert set(erp.__all__) == exported - {"annotations"}

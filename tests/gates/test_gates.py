@@ -166,3 +166,10 @@ def test_importing_the_gates_does_not_import_great_expectations() -> None:
     code = "import sys, acorn.gates; print('great_expectations' in sys.modules, 'pandas' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.split() == ["False", "False"]
+
+
+def test_the_public_surface_of_the_gates_package_is_exactly_what_all_lists() -> None:
+    import acorn.gates as gates
+
+    exported = {n for n, v in vars(gates).items() if not n.startswith("_") and type(v).__name__ != "module"}
+    assert set(gates.__all__) == exported - {"annotations"}

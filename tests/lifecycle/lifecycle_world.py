@@ -63,7 +63,7 @@ def world(tmp_path: Path) -> Iterator[World]:
     from acorn.services.erp import load_erp
     from acorn.store import upgrade
 
-    with SandboxServer(SandboxConfig(seed=3, shortage_rate=0.0, damage_rate=0.0), host="127.0.0.1",
+    with SandboxServer(SandboxConfig(seed=0, shortage_rate=0.0, damage_rate=0.0), host="127.0.0.1",
                        port=0) as sandbox:
         settings = load_settings(spapi_base_url=sandbox.base_url, database_url=f"sqlite:///{tmp_path / 'acorn.db'}",
                                  home=tmp_path / ".acorn", transaction_stuck_minutes=60)

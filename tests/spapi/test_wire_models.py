@@ -281,3 +281,16 @@ def test_the_sscc_check_agrees_with_the_gs1_check_digit_of_python_stdnum() -> No
         assert wire.ContainerIdentification.sscc(good).container_identification_number == good
         with pytest.raises(ValidationError):
             wire.ContainerIdentification.sscc(bad)
+
+
+def test_a_party_read_from_a_po_is_respelt_for_the_api_it_is_sent_to() -> None:
+    bill_to = wire.PartyIdentification.model_validate({
+        "partyId": "AMZNCA", "address": {"name": "Amazon.com.ca ULC", "addressLine1": "40 King Street West",
+                                         "city": "Toronto", "postalCode": "M5H 3Y2", "countryCode": "CA"},
+        "taxInfo": {"taxRegistrationType": "GST", "taxRegistrationNumber": "85730 5932 RT0001"}})
+    for_invoice = bill_to.for_api("invoices").to_wire()
+    contract.validate("invoices", "PartyIdentification", for_invoice)
+    assert for_invoice["address"]["postalOrZipCode"] == "M5H 3Y2" and "postalCode" not in for_invoice["address"]
+    assert for_invoice["taxRegistrationDetails"] == [{"taxRegistrationType": "GST",
+                                                      "taxRegistrationNumber": "85730 5932 RT0001"}]
+    assert bill_to.for_api("invoices").for_api("orders").to_wire() == bill_to.to_wire()

@@ -1,0 +1,70 @@
+"""``acorn sandbox serve`` as ops start it: a subprocess that is ready within seconds."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_the_cli_serves_within_five_seconds_and_stops_on_sigterm() -> None:
+    port = _free_port()
+    began = time.monotonic()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "acorn.sandbox.cli", "serve", "--host", "127.0.0.1", "--port", str(port),
+         "--seed", "3", "--rate-scale", "2", "--client-id", "cli-app", "--client-secret", "cli-secret",
+         "--refresh-token", "Atzr|cli-refresh", "--pos-per-day", "2", "--shortage-rate", "0", "--damage-rate", "0"],
+        cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    try:
+        line = proc.stdout.readline() if proc.stdout else ""
+        ready = time.monotonic() - began
+        assert f"listening on http://127.0.0.1:{port}" in line, line
+        assert ready < 5, f"took {ready:.2f} s"
+        assert "cli-secret" not in line and "cli-refresh" not in line
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}") as http:
+            assert http.get("/_sandbox/clock").json() == {"now": "2026-03-05T14:00:00Z"}
+            wrong = http.post("/auth/o2/token", data={"grant_type": "refresh_token", "client_id": "acorn-sandbox-client",
+                                                      "client_secret": "acorn-sandbox-secret",
+                                                      "refresh_token": "Atzr|cli-refresh"})
+            assert wrong.status_code == 401 and wrong.json()["error"] == "invalid_client"
+            grant = http.post("/auth/o2/token", data={"grant_type": "refresh_token", "client_id": "cli-app",
+                                                      "client_secret": "cli-secret", "refresh_token": "Atzr|cli-refresh"})
+            r = http.get("/vendor/orders/v1/purchaseOrders",
+                         headers={"x-amz-access-token": grant.json()["access_token"]})
+            assert r.status_code == 200 and r.headers["x-amzn-RateLimit-Limit"] == "20"
+            assert len({o["orderDetails"]["purchaseOrderDate"][:10] for o in r.json()["payload"]["orders"]}) >= 3
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        out, err = proc.communicate(timeout=15)
+    assert proc.returncode == 0, err
+    assert "stopped" in out
+    assert "cli-secret" not in out + err
+
+
+def test_the_cli_explains_itself_and_refuses_a_busy_port() -> None:
+    helped = subprocess.run([sys.executable, "-m", "acorn.sandbox.cli", "serve", "--help"], cwd=REPO,
+                            capture_output=True, text=True, timeout=60)
+    assert helped.returncode == 0
+    for option in ("--seed", "--rate-scale", "--client-id", "--shortage-rate", "--damage-rate", "--pos-per-day"):
+        assert option in helped.stdout
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        refused = subprocess.run([sys.executable, "-m", "acorn.sandbox.cli", "serve", "--port", str(port)], cwd=REPO,
+                                 capture_output=True, text=True, timeout=60)
+    assert refused.returncode == 1 and "cannot listen" in refused.stderr
