@@ -10,6 +10,7 @@ from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
 from acorn import runtime
+from acorn.store import UnitOfWork
 from acorn.services import acknowledge, asns, delivery, intake, invoices, receipts, shipments
 from tasks._policy import BACKOFF, JITTER, DeliveryIncomplete, retry_transient
 
@@ -21,8 +22,6 @@ def fetch_and_record_purchase_orders(account_code: str, as_of: datetime) -> dict
     """Read new and changed POs since the watermark and upsert them (safe to repeat)."""
     rt, log = runtime.current(), get_run_logger()
     account = rt.account(account_code)
-    from acorn.store import UnitOfWork
-
     with UnitOfWork(rt.database_url) as uow:
         watermark = uow.watermarks.get(f"po-intake:{account_code}")
     start, end = intake.intake_window(watermark, as_of)
@@ -100,8 +99,10 @@ def poll_goods_receipts(account_code: str, as_of: datetime) -> dict[str, Any]:
     """Read receiving status for shipped POs; alert on deliveries not received in time."""
     rt = runtime.current()
     account = rt.account(account_code)
-    pos = receipts.awaiting_receipt(rt.database_url, account)
-    statuses = receipts.fetch_statuses(rt.client(account), pos)
+    with UnitOfWork(rt.database_url) as uow:
+        watermark = uow.watermarks.get(f"po-status:{account_code}")
+    statuses = receipts.fetch_statuses(rt.client(account), account, watermark, as_of,
+                                       awaiting=receipts.awaiting_receipt(rt.database_url, account))
     result = receipts.record_receipts(rt.database_url, account, statuses, as_of=as_of,
                                       alert_after_days=rt.settings.receipt_alert_days)
     get_run_logger().info("%s: %d POs polled, %d units newly received, %d items without status, %d overdue",

@@ -6,7 +6,7 @@ cost, or the demo would reject its own purchase orders. :func:`write_demo_files`
 both CSVs from the catalogue for a seed, deterministically, and shapes the stock so the
 demo shows each path of the business:
 
-- most SKUs plentiful (30 to 120 cartons on hand);
+- most SKUs plentiful (200 to 400 cartons on hand, a fortnight of the sandbox's demand);
 - a few low on stock (1 to 3 cartons) with a restock date 5 to 21 days after ``as_of``;
 - one or two out of stock with no restock date (to be rejected or backordered);
 - one discontinued (a little stock left, no restock);
@@ -170,7 +170,7 @@ def _stock_rows(items: list[Any], plan: DemoStockPlan, rng: random.Random, as_of
         elif sku == plan.discontinued:
             on_hand = pack * 2
         else:
-            on_hand = pack * rng.randint(30, 120)
+            on_hand = pack * rng.randint(200, 400)
         rows.append({"vendor_sku": sku, "warehouse": MAIN_WAREHOUSE, "on_hand": str(on_hand), "restock_date": restock})
     # a stocktake adjustment keyed in with the wrong sign, in the second warehouse
     special = {plan.discontinued, *plan.low_stock, *plan.out_of_stock}

@@ -8,13 +8,14 @@ package is cheap: Great Expectations is imported and its context built on the fi
 from __future__ import annotations
 
 from acorn.gates.result import GateFailed, GateFailure, GateResult
-from acorn.gates.run import gate_acknowledgements, gate_invoice, gate_shipment, run_gate
+from acorn.gates.run import gate_acknowledgements, gate_each, gate_invoice, gate_shipment, run_gate
 
 __all__ = [
     "GateFailed",
     "GateFailure",
     "GateResult",
     "gate_acknowledgements",
+    "gate_each",
     "gate_invoice",
     "gate_shipment",
     "run_gate",

@@ -8,7 +8,7 @@ acknowledgement, an ASN, an invoice. A gate never raises for bad data: it answer
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from acorn.gates import _context
@@ -32,6 +32,22 @@ def gate_shipment(rows: Records) -> GateResult:
 def gate_invoice(rows: Records) -> GateResult:
     """Invoice lines before ``submitInvoices``: billed as shipped, at the PO's cost and currency."""
     return run_gate(INVOICE, rows)
+
+
+def gate_each(gate: Callable[[Records], GateResult], documents: Mapping[str, Records]) -> dict[str, GateResult]:
+    """Gate many documents (by business id) with one validation run.
+
+    A validation costs ~0.3 s whatever the batch size, so a day's ASNs or invoices are
+    checked together; only when that batch fails is each document checked alone, to say
+    exactly which ones to hold back.
+    """
+    rows = {key: list(records) for key, records in documents.items()}
+    if not rows:
+        return {}
+    batch = gate([r for records in rows.values() for r in records])
+    if batch.passed:
+        return {key: batch for key in rows}
+    return {key: gate(records) for key, records in rows.items()}
 
 
 def run_gate(suite_name: str, rows: Records) -> GateResult:

@@ -7,7 +7,7 @@ rerun re-sends nothing and re-decides nothing: it only advances the outbox.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -15,6 +15,7 @@ from acorn import contract
 from acorn.config import VendorAccountSettings
 from acorn.domain.acknowledgement import LineDecision, decide_acknowledgements
 from acorn.domain.model import OrderLine, PurchaseOrderView
+from acorn.gates import gate_acknowledgements, gate_each
 from acorn.services import outbox
 from acorn.services.stock import free_stock, sku_master
 from acorn.store import UnitOfWork
@@ -26,6 +27,7 @@ log = logging.getLogger("acorn.acknowledge")
 @dataclass
 class AcknowledgeResult:
     decided: list[str] = field(default_factory=list)
+    gated: list[str] = field(default_factory=list)
     accepted_units: int = 0
     backordered_units: int = 0
     rejected_units: int = 0
@@ -59,7 +61,18 @@ def decide_and_queue(database_url: str, account: VendorAccountSettings, *, as_of
         items = {po.po_number: uow.purchase_orders.items(po) for po in pos}
         plan = decide_acknowledgements([po_view(po, items[po.po_number]) for po in pos], sku_master(uow),
                                        free_stock(uow, account.erp_warehouse), as_of=as_of)
+        gates = gate_each(gate_acknowledgements,
+                          {po.po_number: [asdict(d) for d in plan.for_po(po.po_number)] for po in pos})
         for po in pos:
+            if not gates[po.po_number].passed:
+                result.gated.append(po.po_number)
+                uow.alerts.raise_alert(
+                    dedupe_key=f"ack-gate:{account.code}:{po.po_number}", account_code=account.code,
+                    kind="acknowledgement_gate_failed",
+                    subject=f"Acknowledgement of PO {po.po_number} held back by the quality gate",
+                    message=gates[po.po_number].summary(), severity="error",
+                    next_step="Check the PO lines and the SKU master named in the message; nothing was sent.")
+                continue
             decisions = {d.item_sequence: d for d in plan.for_po(po.po_number)}
             for item in items[po.po_number]:
                 _apply(item, decisions.get(item.item_sequence))

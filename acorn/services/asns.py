@@ -15,7 +15,7 @@ from typing import Any
 
 from acorn import contract
 from acorn.config import VendorAccountSettings
-from acorn.gates import gate_shipment
+from acorn.gates import gate_each, gate_shipment
 from acorn.services import outbox
 from acorn.store import UnitOfWork
 from schemas.tables import Shipment
@@ -40,11 +40,11 @@ def queue_asns(database_url: str, account: VendorAccountSettings, *, as_of: date
     """Queue an ASN for every planned shipment whose truck has left by ``as_of``."""
     result = AsnQueueResult()
     with UnitOfWork(database_url) as uow:
-        for shipment in uow.shipments.list(account.code, statuses=["planned"]):
-            if shipment.departure > as_of:
-                continue
+        departed = [s for s in uow.shipments.list(account.code, statuses=["planned"]) if s.departure <= as_of]
+        gates = gate_each(gate_shipment, {s.shipment_identifier: _gate_rows(uow, s) for s in departed})
+        for shipment in departed:
             payload = asn_payload(uow, account, shipment, submitted_at=as_of)
-            gate = gate_shipment(_gate_rows(uow, shipment))
+            gate = gates[shipment.shipment_identifier]
             if not gate.passed:
                 result.gated.append(shipment.shipment_identifier)
                 uow.alerts.raise_alert(
@@ -155,6 +155,7 @@ def asn_payload(uow: UnitOfWork, account: VendorAccountSettings, shipment: Shipm
 def _gate_rows(uow: UnitOfWork, shipment: Shipment) -> list[dict[str, Any]]:
     po_items = {}
     rows = []
+    in_this_shipment = {(ln.po_number, ln.item_sequence): ln.shipped_qty for ln in uow.shipments.lines(shipment)}
     for carton in uow.shipments.cartons(shipment):
         for item in carton.items:
             key = (item["po_number"], item["item_sequence"])
@@ -162,8 +163,7 @@ def _gate_rows(uow: UnitOfWork, shipment: Shipment) -> list[dict[str, Any]]:
                 po = uow.purchase_orders.get(shipment.account_code, item["po_number"])
                 po_items[key] = uow.purchase_orders.item(po, item["item_sequence"]) if po else None
             line = po_items[key]
-            this_shipment = sum(ln.shipped_qty for ln in uow.shipments.lines(shipment)
-                                if (ln.po_number, ln.item_sequence) == key)
+            this_shipment = in_this_shipment.get(key, 0)
             rows.append({"po_number": key[0], "item_sequence": key[1], "sscc": carton.sscc,
                          "shipped_qty": item["qty"], "accepted_qty": line.accepted_qty if line else 0,
                          "already_shipped_qty": (line.shipped_qty - this_shipment) if line else 0,

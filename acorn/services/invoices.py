@@ -16,7 +16,7 @@ from typing import Any
 from acorn import contract
 from acorn.config import VendorAccountSettings
 from acorn.domain.invoice import InvoiceDraft, PaymentTerms, ShippedLine, build_invoice, invoice_number_for
-from acorn.gates import gate_invoice
+from acorn.gates import gate_each, gate_invoice
 from acorn.services import outbox
 from acorn.store import UnitOfWork
 from schemas.tables import Invoice, InvoiceLine, Shipment
@@ -44,6 +44,7 @@ def queue_invoices(database_url: str, account: VendorAccountSettings, *, as_of: 
                          discount_percent=account.payment_terms.discount_percent,
                          discount_days=account.payment_terms.discount_days, basis=account.payment_terms.basis)
     with UnitOfWork(database_url) as uow:
+        drafts = {}
         for shipment in uow.shipments.list(account.code, statuses=["accepted"]):
             if uow.invoices.for_shipment(shipment.shipment_identifier) is not None:
                 continue
@@ -51,13 +52,10 @@ def queue_invoices(database_url: str, account: VendorAccountSettings, *, as_of: 
             number = invoice_number_for(prefix=account.invoice_prefix, shipment_id=shipment.shipment_identifier)
             draft = build_invoice(invoice_number=number, invoice_date=as_of.date(), shipped_lines=shipped,
                                   tax_rate=account.tax_rate, payment_terms=terms, currency=account.currency)
-            gate = gate_invoice([{
-                "po_number": ln.po_number, "item_sequence": ln.item_sequence, "invoiced_qty": ln.quantity,
-                "shipped_qty": po_lines[(ln.po_number, ln.item_sequence)].shipped_qty - po_lines[
-                    (ln.po_number, ln.item_sequence)].invoiced_qty,
-                "unit_cost": ln.unit_net_cost, "po_unit_cost": po_lines[(ln.po_number, ln.item_sequence)].net_cost,
-                "currency": draft.currency, "po_currency": po_lines[(ln.po_number, ln.item_sequence)].currency,
-                "line_amount": ln.line_amount} for ln in draft.lines])
+            drafts[number] = (shipment, draft, po_lines)
+        gates = gate_each(gate_invoice, {n: _gate_rows(d, lines) for n, (_, d, lines) in drafts.items()})
+        for number, (shipment, draft, po_lines) in drafts.items():
+            gate = gates[number]
             if not gate.passed:
                 result.gated.append(number)
                 uow.alerts.raise_alert(
@@ -74,6 +72,17 @@ def queue_invoices(database_url: str, account: VendorAccountSettings, *, as_of: 
             result.queued.append(number)
         uow.commit()
     return result
+
+
+def _gate_rows(draft: InvoiceDraft, po_lines: dict) -> list[dict[str, Any]]:
+    rows = []
+    for ln in draft.lines:
+        item = po_lines[(ln.po_number, ln.item_sequence)]
+        rows.append({"po_number": ln.po_number, "item_sequence": ln.item_sequence, "invoiced_qty": ln.quantity,
+                     "shipped_qty": item.shipped_qty - item.invoiced_qty, "unit_cost": ln.unit_net_cost,
+                     "po_unit_cost": item.net_cost, "currency": draft.currency,
+                     "po_currency": item.currency or draft.currency, "line_amount": ln.line_amount})
+    return rows
 
 
 def _shipped_lines(uow: UnitOfWork, shipment: Shipment) -> tuple[list[ShippedLine], dict]:

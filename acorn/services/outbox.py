@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import logging
 import os
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -27,7 +28,7 @@ from typing import Any
 
 from acorn.playbook import play_for
 from acorn.spapi import (ClientRequestError, InvalidSubmission, NetworkError, ServerError, SubmissionOutcomeUnknown,
-                         ThrottledError, TransactionTimeout)
+                         ThrottledError)
 from acorn.store import UnitOfWork
 from schemas.tables import OutboxEntry, utcnow
 
@@ -102,17 +103,42 @@ class OutboxCourier:
     """Moves outbox rows through their states, committing after every step."""
 
     def __init__(self, database_url: str, client: Any, *, now: datetime, stuck_after: timedelta,
-                 confirmers: dict[str, Confirmer] | None = None, wait_s: float = 5.0) -> None:
+                 confirmers: dict[str, Confirmer] | None = None, wait_s: float = 5.0,
+                 poll_interval_s: float = 0.25, cross_check: Callable[[OutboxEntry], str] | None = None) -> None:
         self.database_url = database_url
         self.client = client
         self.now = now
         self.stuck_after = stuck_after
         self.confirmers = confirmers or {}
         self.wait_s = wait_s
+        self.poll_interval_s = poll_interval_s
+        self.cross_check = cross_check
 
     # -- public -------------------------------------------------------------------------
     def deliver(self, key: str) -> DeliveryReport:
         """Advance one row as far as it can go now; safe to call any number of times."""
+        return self.deliver_all([key])[0]
+
+    def deliver_all(self, keys: list[str]) -> list[DeliveryReport]:
+        """Post every row that needs it, then read their transactions in rounds.
+
+        Polling in rounds (one getTransaction per open row, then a short pause) keeps a
+        batch of N submissions at about N reads per round instead of N sequential waits.
+        """
+        for key in keys:
+            self._send(key)
+        waiting = [k for k in keys if self._load(k).state in ("submitted", "stuck")]
+        deadline = time.monotonic() + self.wait_s
+        while waiting:
+            waiting = [k for k in waiting if self._poll(k, final_round=False) in ("submitted", "stuck")]
+            if not waiting or time.monotonic() >= deadline:
+                break
+            time.sleep(self.poll_interval_s)
+        for key in waiting:  # still Processing when time ran out: judge how long it has been
+            self._poll(key, final_round=True)
+        return [self._report(k) for k in keys]
+
+    def _send(self, key: str) -> str:
         state = self._load(key).state
         if state == "sending":  # a previous run died between marking and recording
             self._set(key, "unknown", error={"code": "OutcomeUnknown", "message": "run ended mid-submission"})
@@ -121,8 +147,9 @@ class OutboxCourier:
             state = self._resolve_unknown(key)
         if state == "pending":
             state = self._post(key)
-        if state in ("submitted", "stuck"):
-            state = self._poll(key)
+        return state
+
+    def _report(self, key: str) -> DeliveryReport:
         entry = self._load(key)
         return DeliveryReport(entry.idempotency_key, entry.kind, entry.business_id, entry.state,
                               entry.transaction_id, list(entry.errors))
@@ -167,18 +194,17 @@ class OutboxCourier:
                     entry.kind, entry.business_id)
         return "pending"
 
-    def _poll(self, key: str) -> str:
+    def _poll(self, key: str, *, final_round: bool) -> str:
         entry = self._load(key)
-        try:
-            status = self.client.wait_for_transaction(entry.transaction_id, timeout_s=self.wait_s,
-                                                      poll_interval_s=0.2)
-        except TransactionTimeout:
-            status = None
-        if status is None or status.status == "Processing":
-            if entry.submitted_at and self.now - entry.submitted_at >= self.stuck_after:
-                return self._set(key, "stuck", error={"code": "TransactionStuck",
-                                                      "message": f"transaction {entry.transaction_id} still "
-                                                                 f"Processing since {entry.submitted_at:%Y-%m-%d %H:%M}Z"})
+        status = self.client.get_transaction(entry.transaction_id)
+        if status.status == "Processing":
+            overdue = entry.submitted_at and self.now - entry.submitted_at >= self.stuck_after
+            if final_round and overdue and entry.state != "stuck":
+                note = self.cross_check(entry) if self.cross_check else ""
+                return self._set(key, "stuck", error={
+                    "code": "TransactionStuck",
+                    "message": f"transaction {entry.transaction_id} still Processing since "
+                               f"{entry.submitted_at:%Y-%m-%d %H:%M}Z; {note}".rstrip("; ")})
             return entry.state
         if status.status == "Success":
             return self._accept(key)

@@ -28,7 +28,7 @@ class ReceiptResult:
     overdue: list[str] = field(default_factory=list)
 
 
-def awaiting_receipt(database_url: str, account: VendorAccountSettings) -> list[str]:
+def awaiting_receipt(database_url: str, account: VendorAccountSettings) -> set[str]:
     """PO numbers with shipped units Amazon has not yet reported as received."""
     with UnitOfWork(database_url) as uow:
         pos = set()
@@ -38,13 +38,36 @@ def awaiting_receipt(database_url: str, account: VendorAccountSettings) -> list[
                 item = uow.purchase_orders.item(po, line.item_sequence)
                 if item.received_qty + item.damaged_qty < item.shipped_qty:
                     pos.add(line.po_number)
-        return sorted(pos)
+        return pos
 
 
-def fetch_statuses(client: Any, po_numbers: list[str]) -> list[Any]:
+STATUS_WINDOW = timedelta(days=7)  # getPurchaseOrdersStatus accepts at most 7 days per query
+
+
+def status_windows(watermark: datetime | None, as_of: datetime) -> list[tuple[datetime, datetime]]:
+    """Consecutive windows of at most 7 days from the watermark (or a week back) to ``as_of``."""
+    start = watermark if watermark is not None and watermark < as_of else as_of - STATUS_WINDOW
+    windows = []
+    while start < as_of:
+        end = min(start + STATUS_WINDOW, as_of)
+        windows.append((start, end))
+        start = end
+    return windows
+
+
+def fetch_statuses(client: Any, account: VendorAccountSettings, watermark: datetime | None, as_of: datetime,
+                   *, awaiting: set[str]) -> list[Any]:
+    """PO statuses Amazon updated since the watermark, for POs we still expect goods on.
+
+    One paged query per week of updates replaces one call per PO: the cost follows the
+    number of changes, not the number of open POs.
+    """
     statuses = []
-    for po in po_numbers:
-        statuses.extend(client.get_purchase_orders_status(purchase_order_number=po))
+    for start, end in status_windows(watermark, as_of):
+        for status in client.get_purchase_orders_status(updated_after=start, updated_before=end,
+                                                        ordering_vendor_code=account.selling_party):
+            if status.purchase_order_number in awaiting:
+                statuses.append(status)
     return statuses
 
 
@@ -66,6 +89,8 @@ def record_receipts(database_url: str, account: VendorAccountSettings, statuses:
                 if item is None:
                     continue
                 row = uow.receipts.get(account.code, po.po_number, item.item_sequence)
+                if row is None and not received and rs.receive_status.upper() == "NOT_RECEIVED":
+                    continue  # nothing arrived yet: a receipt row starts with the first goods
                 if row is None:
                     row = uow.receipts.add(GoodsReceipt(account_code=account.code, po_number=po.po_number,
                                                         item_sequence=item.item_sequence, receive_status="",
@@ -81,6 +106,8 @@ def record_receipts(database_url: str, account: VendorAccountSettings, statuses:
                                      entity_id=f"{po.po_number}/{item.item_sequence}",
                                      detail={"received": received, "status": rs.receive_status})
         result.overdue = _alert_overdue(uow, account, as_of=as_of, after=timedelta(days=alert_after_days))
+        uow.watermarks.set(f"po-status:{account.code}",
+                           max(uow.watermarks.get(f"po-status:{account.code}") or as_of, as_of))
         uow.commit()
     return result
 
@@ -89,12 +116,26 @@ def _alert_overdue(uow: UnitOfWork, account: VendorAccountSettings, *, as_of: da
                    after: timedelta) -> list[str]:
     overdue = []
     for shipment in uow.shipments.list(account.code, statuses=["accepted"]):
-        missing = 0
+        missing, received, closed = 0, 0, True
         for line in uow.shipments.lines(shipment):
             item = uow.purchase_orders.item(uow.purchase_orders.get(account.code, line.po_number), line.item_sequence)
             missing += max(item.shipped_qty - item.received_qty - item.damaged_qty, 0)
+            received += item.received_qty
+            receipt = uow.receipts.get(account.code, line.po_number, line.item_sequence)
+            closed &= receipt is not None and receipt.receive_status.upper() == "RECEIVED"
         key = f"not-received:{shipment.shipment_identifier}"
-        if missing and as_of - shipment.estimated_delivery > after:
+        overdue_now = as_of - shipment.estimated_delivery > after
+        # Amazon finished receiving, or received part and nothing more for N days: the rest is short
+        if missing and (closed or (received and overdue_now)):
+            uow.alerts.resolve(key, at=as_of)
+            uow.alerts.raise_alert(
+                dedupe_key=f"shortage:{shipment.shipment_identifier}", account_code=account.code, kind="shortage",
+                subject=f"Shipment {shipment.shipment_identifier}: {missing} units short at receipt",
+                message=(f"Amazon reports {missing} of the shipped units not received "
+                         f"{'(receiving closed)' if closed else f'{after.days} days after the estimated delivery'}."),
+                next_step="Dispute the shortage in Vendor Central with the ASN, bill of lading / carrier proof of "
+                          "delivery and the carton labels (SSCC list) as evidence.")
+        elif missing and overdue_now:
             overdue.append(shipment.shipment_identifier)
             uow.alerts.raise_alert(
                 dedupe_key=key, account_code=account.code, kind="not_received",

@@ -57,16 +57,20 @@ class World:
 
 
 @pytest.fixture
-def world(tmp_path: Path) -> Iterator[World]:
+def world(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[World]:
+    """Parametrize indirectly with a dict to change the sandbox (e.g. ``{"shortage_rate": 0.5}``)."""
     from acorn.erp import CsvErp
     from acorn.sandbox import SandboxConfig, SandboxServer
     from acorn.services.erp import load_erp
     from acorn.store import upgrade
 
-    with SandboxServer(SandboxConfig(seed=0, shortage_rate=0.0, damage_rate=0.0), host="127.0.0.1",
-                       port=0) as sandbox:
+    # rate_scale: the sandbox grants 20x Amazon's published rates and says so in
+    # x-amzn-RateLimit-Limit, which the client follows (the benchmark measures real rates)
+    sandbox_options = {"seed": 0, "shortage_rate": 0.0, "damage_rate": 0.0, "rate_scale": 20.0,
+                       **getattr(request, "param", {})}
+    with SandboxServer(SandboxConfig(**sandbox_options), host="127.0.0.1", port=0) as sandbox:
         settings = load_settings(spapi_base_url=sandbox.base_url, database_url=f"sqlite:///{tmp_path / 'acorn.db'}",
-                                 home=tmp_path / ".acorn", transaction_stuck_minutes=60)
+                                 home=tmp_path / ".acorn", transaction_stuck_minutes=60, receipt_alert_days=2)
         upgrade(settings.resolved_database_url)
         previous = runtime.install(runtime.Runtime(settings))
         operator = httpx.Client(base_url=sandbox.base_url, timeout=30)
@@ -111,7 +115,10 @@ def run_day(world: World, as_of: datetime, account_code: str = US) -> dict[str, 
     out["asn_delivery"] = deliver("shipment_confirmation")
     out["invoices"] = invoices.queue_invoices(world.db, account, as_of=as_of)
     out["invoice_delivery"] = deliver("invoice")
-    statuses = receipts.fetch_statuses(client, receipts.awaiting_receipt(world.db, account))
+    with UnitOfWork(world.db) as uow:
+        status_wm = uow.watermarks.get(f"po-status:{account_code}")
+    statuses = receipts.fetch_statuses(client, account, status_wm, as_of,
+                                       awaiting=receipts.awaiting_receipt(world.db, account))
     out["receipts"] = receipts.record_receipts(world.db, account, statuses, as_of=as_of,
                                                alert_after_days=world.settings.receipt_alert_days)
     return out

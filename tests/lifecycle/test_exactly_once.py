@@ -39,7 +39,7 @@ def _queue_asn(world: World, as_of: datetime) -> str:
 
 def _deliver(world: World, as_of: datetime, kind: str = "shipment_confirmation") -> delivery.DeliveryResult:
     return delivery.deliver(world.db, world.client, account_code=US, kind=kind, as_of=as_of,
-                            stuck_after=timedelta(minutes=world.settings.transaction_stuck_minutes))
+                            stuck_after=timedelta(minutes=world.settings.transaction_stuck_minutes), wait_s=1.0)
 
 
 def _state(result: delivery.DeliveryResult, business_id: str) -> str:
@@ -117,6 +117,7 @@ def test_a_transaction_stuck_past_the_limit_is_alerted_and_not_reposted(world: W
     with UnitOfWork(world.db) as uow:
         [alert] = [a for a in uow.alerts.list() if a.kind == "outbox_stuck" and shipment in a.subject]
     assert alert.code == "TransactionStuck" and "did NOT re-post" in alert.next_step
+    assert "cross-check: PO" in alert.message
     assert world.ledger_entry("shipmentConfirmations", shipment)["submissions"] == 1
 
 
