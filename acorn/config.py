@@ -165,8 +165,11 @@ class AcornSettings(BaseSettings):
     asn_policy: AsnPolicySettings = AsnPolicySettings()
     receipt_alert_days: int = Field(default=5, ge=1)
     transaction_stuck_minutes: int = Field(default=60, ge=1)
-    erp_sku_file: Path | None = None
-    erp_inventory_file: Path | None = None
+    documents_dir: Path | None = None  # default: <home>/documents
+
+    @property
+    def resolved_documents_dir(self) -> Path:
+        return self.documents_dir or self.home / "documents"
 
     @classmethod
     def settings_customise_sources(cls, settings_cls: type[BaseSettings], init_settings: PydanticBaseSettingsSource,

@@ -62,10 +62,11 @@ def run_demo(options: DemoOptions, console: Console) -> dict[str, Any]:
     for stale in out.glob("acorn.db*"):
         stale.unlink()
     shutil.rmtree(out / "quarantine", ignore_errors=True)
+    shutil.rmtree(out / "documents", ignore_errors=True)
     started = time.monotonic()
     with SandboxServer(SandboxConfig(seed=options.seed), host="127.0.0.1", port=0) as sandbox:
         settings = load_settings(spapi_base_url=sandbox.base_url, database_url=f"sqlite:///{db.resolve()}",
-                                 home=options.home)
+                                 home=options.home, documents_dir=out / "documents")
         upgrade(settings.resolved_database_url)
         previous = runtime.install(runtime.Runtime(settings))
         operator = httpx.Client(base_url=sandbox.base_url, timeout=30)

@@ -78,7 +78,8 @@ def plan_shipments(account_code: str, as_of: datetime) -> dict[str, Any]:
 def queue_asns(account_code: str, as_of: datetime) -> dict[str, Any]:
     """Build, gate and queue the ASN of every shipment whose truck has left."""
     rt = runtime.current()
-    result = asns.queue_asns(rt.database_url, rt.account(account_code), as_of=as_of)
+    result = asns.queue_asns(rt.database_url, rt.account(account_code), as_of=as_of,
+                             documents_dir=rt.settings.resolved_documents_dir)
     get_run_logger().info("%s: %d ASNs queued (%d late), %d held by the quality gate", account_code,
                           len(result.queued), len(result.late), len(result.gated))
     return asdict(result)
@@ -88,7 +89,8 @@ def queue_asns(account_code: str, as_of: datetime) -> dict[str, Any]:
 def queue_invoices(account_code: str, as_of: datetime) -> dict[str, Any]:
     """Invoice each accepted shipment once, at the PO's cost, after the quality gate."""
     rt = runtime.current()
-    result = invoices.queue_invoices(rt.database_url, rt.account(account_code), as_of=as_of)
+    result = invoices.queue_invoices(rt.database_url, rt.account(account_code), as_of=as_of,
+                                     documents_dir=rt.settings.resolved_documents_dir)
     get_run_logger().info("%s: %d invoices queued, %d held by the quality gate", account_code,
                           len(result.queued), len(result.gated))
     return asdict(result)

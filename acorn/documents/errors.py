@@ -8,12 +8,8 @@ refuses such input, naming the record and the field.
 from __future__ import annotations
 
 
-class DocumentError(ValueError):
-    """``record``'s ``field`` cannot go on the document; ``reason`` says why."""
+from acorn.domain.errors import DomainError
 
-    def __init__(self, reason: str, *, record: str | None = None, field: str | None = None) -> None:
-        self.reason = reason
-        self.record = record
-        self.field = field
-        where = ".".join(part for part in (record, field) if part)
-        super().__init__(f"{where}: {reason}" if where else reason)
+
+class DocumentError(DomainError):
+    """``record``'s ``field`` cannot go on the document; ``reason`` says why."""

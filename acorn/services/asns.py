@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from decimal import Decimal
 from typing import Any
 
@@ -17,6 +18,7 @@ from acorn import contract
 from acorn.config import VendorAccountSettings
 from acorn.gates import gate_each, gate_shipment
 from acorn.services import outbox
+from acorn.services.archive import archive_asn
 from acorn.store import UnitOfWork
 from schemas.tables import Shipment
 
@@ -36,7 +38,8 @@ def asn_key(shipment: Shipment) -> str:
     return f"asn:{shipment.shipment_identifier}:r{shipment.asn_revision}"
 
 
-def queue_asns(database_url: str, account: VendorAccountSettings, *, as_of: datetime) -> AsnQueueResult:
+def queue_asns(database_url: str, account: VendorAccountSettings, *, as_of: datetime,
+               documents_dir: Path | None = None) -> AsnQueueResult:
     """Queue an ASN for every planned shipment whose truck has left by ``as_of``."""
     result = AsnQueueResult()
     with UnitOfWork(database_url) as uow:
@@ -56,6 +59,8 @@ def queue_asns(database_url: str, account: VendorAccountSettings, *, as_of: date
                               "sent to Amazon.")
                 continue
             contract.validate("shipments", "SubmitShipmentConfirmationsRequest", payload)
+            if documents_dir is not None:
+                archive_asn(documents_dir, account, payload)
             outbox.enqueue(uow, kind="shipment_confirmation", key=asn_key(shipment), account_code=account.code,
                            business_id=shipment.shipment_identifier, payload=payload)
             shipment.status, shipment.asn_submitted_at = "queued", as_of

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from decimal import Decimal
 from typing import Any
 
@@ -18,6 +19,7 @@ from acorn.config import VendorAccountSettings
 from acorn.domain.invoice import InvoiceDraft, PaymentTerms, ShippedLine, build_invoice, invoice_number_for
 from acorn.gates import gate_each, gate_invoice
 from acorn.services import outbox
+from acorn.services.archive import archive_invoice
 from acorn.store import UnitOfWork
 from schemas.tables import Invoice, InvoiceLine, Shipment
 
@@ -37,7 +39,8 @@ def invoice_key(account_code: str, invoice_number: str) -> str:
     return f"invoice:{account_code}:{invoice_number}"
 
 
-def queue_invoices(database_url: str, account: VendorAccountSettings, *, as_of: datetime) -> InvoiceQueueResult:
+def queue_invoices(database_url: str, account: VendorAccountSettings, *, as_of: datetime,
+                   documents_dir: Path | None = None) -> InvoiceQueueResult:
     """Invoice every shipment whose ASN Amazon accepted and that has no invoice yet."""
     result = InvoiceQueueResult()
     terms = PaymentTerms(net_days=account.payment_terms.net_days,
@@ -66,6 +69,8 @@ def queue_invoices(database_url: str, account: VendorAccountSettings, *, as_of: 
                 continue
             payload = invoice_payload(account, draft, shipment)
             contract.validate("invoices", "SubmitInvoicesRequest", payload)
+            if documents_dir is not None:
+                archive_invoice(documents_dir, account, payload)
             _store(uow, account, draft, shipment, po_lines)
             outbox.enqueue(uow, kind="invoice", key=invoice_key(account.code, number), account_code=account.code,
                            business_id=number, payload=payload)

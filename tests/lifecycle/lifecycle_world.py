@@ -111,9 +111,10 @@ def run_day(world: World, as_of: datetime, account_code: str = US) -> dict[str, 
 
     out["ack_delivery"] = deliver("acknowledgement")
     out["plan"] = shipments.plan_shipments(world.db, world.settings, account, as_of=as_of)
-    out["asns"] = asns.queue_asns(world.db, account, as_of=as_of)
+    docs = world.settings.resolved_documents_dir
+    out["asns"] = asns.queue_asns(world.db, account, as_of=as_of, documents_dir=docs)
     out["asn_delivery"] = deliver("shipment_confirmation")
-    out["invoices"] = invoices.queue_invoices(world.db, account, as_of=as_of)
+    out["invoices"] = invoices.queue_invoices(world.db, account, as_of=as_of, documents_dir=docs)
     out["invoice_delivery"] = deliver("invoice")
     with UnitOfWork(world.db) as uow:
         status_wm = uow.watermarks.get(f"po-status:{account_code}")

@@ -61,3 +61,26 @@ def test_acknowledgements_follow_erp_stock_and_amazon_accepts_them(world: World)
     assert all(i.accepted_qty + i.backordered_qty + i.rejected_qty == i.ordered_qty for i in items if not i.cancelled)
     assert {e.state for e in acks} == {"accepted"}
     assert len(acks) == len(pos)
+
+
+def test_every_asn_and_invoice_sent_is_archived_with_its_labels(world: World) -> None:
+    import json
+
+    for as_of in world.run_times(4):
+        run_day(world, as_of)
+    docs = world.settings.resolved_documents_dir / US
+    with UnitOfWork(world.db) as uow:
+        sent = [s for s in uow.shipments.list(US) if s.status == "accepted"]
+        invoices = uow.invoices.list(US)
+        cartons = {s.shipment_identifier: uow.shipments.cartons(s) for s in sent}
+    assert sent and invoices
+    for shipment in sent:
+        folder = docs / "shipments" / shipment.shipment_identifier
+        [asn] = folder.glob("asn-original-*.json")
+        assert json.loads(asn.read_text())["shipmentConfirmations"][0]["shipmentIdentifier"] == \
+            shipment.shipment_identifier
+        labels = (folder / "carton-labels.zpl").read_text()
+        assert all(c.sscc in labels for c in cartons[shipment.shipment_identifier])
+    for invoice in invoices:
+        html = (docs / "invoices" / invoice.invoice_number / "invoice.html").read_text()
+        assert invoice.invoice_number in html and f"{invoice.total:,.2f}" in html
