@@ -200,6 +200,53 @@ def release_stuck(key: str = typer.Argument(..., help="Outbox key, e.g. asn:4Z32
     console.print(f"{key} released; the next run of its flow sends it again")
 
 
+@app.command("resolve-alert")
+def resolve_alert(alert_id: int = typer.Argument(..., help="Alert id from `acorn alerts`."),
+                  by: str = typer.Option(..., "--by", help="Who handled it (kept in the audit log)."),
+                  note: str = typer.Option("", help="What was done.")) -> None:
+    """Mark an alert handled; it stays in the history, out of the open list."""
+    from datetime import datetime, timezone
+
+    from acorn.store import UnitOfWork
+
+    with UnitOfWork(_settings().resolved_database_url) as uow:
+        alert = next((a for a in uow.alerts.list(status="open") if a.id == alert_id), None)
+        if alert is None:
+            console.print(f"[red]no open alert with id {alert_id}[/red]")
+            raise typer.Exit(2)
+        uow.alerts.resolve(alert.dedupe_key, at=datetime.now(timezone.utc))
+        uow.audit.append(action="alert.resolved", entity="alert", entity_id=str(alert_id), actor=by,
+                         detail={"note": note, "kind": alert.kind})
+        uow.commit()
+    console.print(f"alert {alert_id} resolved")
+
+
+@app.command("change-transport")
+def change_transport(
+    shipment: str = typer.Argument(..., help="Shipment identifier of an accepted ASN."),
+    account: str = typer.Option(..., help="Vendor account code."),
+    carrier: str = typer.Option(..., help="New carrier SCAC."),
+    mode: str = typer.Option(..., help="SmallParcel, LessThanTruckLoad or TruckLoad."),
+    pro: str = typer.Option(..., help="New PRO / tracking number."),
+    bol: str = typer.Option(None, help="Bill of lading number (LTL / truckload)."),
+) -> None:
+    """Record a carrier change and queue the replacing ASN (sent by the next submit_asns run)."""
+    from datetime import datetime, timezone
+
+    from acorn.services.asns import change_transport as change
+
+    if mode not in ("SmallParcel", "LessThanTruckLoad", "TruckLoad"):
+        raise typer.BadParameter(f"{mode!r} is not SmallParcel, LessThanTruckLoad or TruckLoad", param_hint="--mode")
+    settings = _settings()
+    try:
+        key = change(settings.resolved_database_url, settings.account(account), shipment, carrier_scac=carrier,
+                     transport_mode=mode, pro_number=pro, bill_of_lading=bol, as_of=datetime.now(timezone.utc))
+    except (KeyError, ValueError, ConfigError) as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from None
+    console.print(f"replacing ASN queued as {key}")
+
+
 def _mount_sub_apps() -> None:
     from acorn.sandbox.cli import app as sandbox_app
     from acorn.spapi.bench import app as bench_app

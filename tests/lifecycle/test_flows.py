@@ -67,3 +67,19 @@ def test_a_stage_flow_with_an_unknown_account_fails_naming_the_configured_ones(p
     assert state.is_failed()
     with pytest.raises(Exception, match=f"NOPE.*{US}"):
         state.result()
+
+
+@pytest.mark.flows
+def test_lwa_secrets_can_come_from_prefect_secret_blocks_and_stay_masked(prefect_server: None) -> None:
+    from prefect.blocks.system import Secret
+
+    from acorn.config import load_settings
+
+    Secret(value="amzn1.oa2-cs.v1.block-held-secret").save("acorn-test-lwa-secret", overwrite=True)
+    Secret(value="Atzr|block-held-refresh").save("acorn-test-lwa-refresh", overwrite=True)
+    settings = load_settings(lwa_client_secret_block="acorn-test-lwa-secret",
+                             lwa_refresh_token_block="acorn-test-lwa-refresh")
+    secret, refresh = settings.lwa_secrets()
+    assert secret.get_secret_value() == "amzn1.oa2-cs.v1.block-held-secret"
+    assert refresh.get_secret_value() == "Atzr|block-held-refresh"
+    assert "block-held" not in repr(secret) + str(refresh) + repr(settings)
