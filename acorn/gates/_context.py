@@ -9,6 +9,8 @@ running go through one lock (a validation takes tens of milliseconds).
 
 from __future__ import annotations
 
+import logging
+
 import threading
 from functools import cache
 from typing import Any
@@ -25,6 +27,8 @@ def context() -> Any:
     import great_expectations as gx
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
+    # its INFO lines (temporary docs directories) mean nothing to an ops person
+    logging.getLogger("great_expectations").setLevel(logging.WARNING)
     ctx = gx.get_context(mode="ephemeral")
     ctx.variables.progress_bars = ProgressBarsConfig(globally=False)
     ctx.data_sources.add_pandas(_DATA_SOURCE)

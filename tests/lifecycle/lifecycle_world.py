@@ -66,10 +66,12 @@ def world(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[World]:
 
     # rate_scale: the sandbox grants 20x Amazon's published rates and says so in
     # x-amzn-RateLimit-Limit, which the client follows (the benchmark measures real rates)
-    sandbox_options = {"seed": 0, "shortage_rate": 0.0, "damage_rate": 0.0, "rate_scale": 20.0,
-                       **getattr(request, "param", {})}
+    options = dict(getattr(request, "param", {}))
+    database_url = (request.getfixturevalue("postgres_url") if options.pop("database", "sqlite") == "postgres"
+                    else f"sqlite:///{tmp_path / 'acorn.db'}")
+    sandbox_options = {"seed": 0, "shortage_rate": 0.0, "damage_rate": 0.0, "rate_scale": 20.0, **options}
     with SandboxServer(SandboxConfig(**sandbox_options), host="127.0.0.1", port=0) as sandbox:
-        settings = load_settings(spapi_base_url=sandbox.base_url, database_url=f"sqlite:///{tmp_path / 'acorn.db'}",
+        settings = load_settings(spapi_base_url=sandbox.base_url, database_url=database_url,
                                  home=tmp_path / ".acorn", transaction_stuck_minutes=60, receipt_alert_days=2)
         upgrade(settings.resolved_database_url)
         previous = runtime.install(runtime.Runtime(settings))

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections import Counter
 
+import pytest
+
 from acorn.domain.sscc import is_valid_sscc
 from acorn.services.summary import lifecycle_counts
 from acorn.store import UnitOfWork
@@ -16,6 +18,9 @@ def _snapshot(world: World) -> tuple:
     return lifecycle_counts(world.db), outbox, world.ledger()
 
 
+@pytest.mark.parametrize("world", [pytest.param({}, id="sqlite"),
+                                   pytest.param({"database": "postgres"}, id="postgres", marks=pytest.mark.postgres)],
+                         indirect=True)
 def test_a_week_ships_invoices_and_receives_with_every_document_accepted_once(world: World) -> None:
     for as_of in world.run_times(7):
         run_day(world, as_of)
