@@ -66,3 +66,18 @@ def test_db_upgrade_from_the_cli_creates_the_store(tmp_path: Path) -> None:
     out = subprocess.run([str(exe), "db", "upgrade"], capture_output=True, text=True, timeout=120, env=env)
     assert out.returncode == 0, out.stderr
     assert "revision" in out.stdout and (tmp_path / "cli.db").exists()
+
+
+@pytest.mark.parametrize(("layer", "must_not_import"), [
+    pytest.param("acorn", ("flows", "tasks"), id="core-does-not-import-flows-or-tasks"),
+    pytest.param("tasks", ("flows",), id="tasks-do-not-import-flows"),
+    pytest.param("schemas", ("acorn.services", "acorn.store", "flows", "tasks", "prefect"), id="schemas-are-the-bottom"),
+])
+def test_dependencies_point_one_way(layer: str, must_not_import: tuple[str, ...]) -> None:
+    entrypoints = {REPO / "acorn" / "cli.py", REPO / "acorn" / "demo.py"}  # they start flows: the top of the stack
+    offenders = {}
+    for path in set((REPO / layer).rglob("*.py")) - entrypoints:
+        bad = sorted(m for m in _imports(path) if m.split(".")[0] in must_not_import or m.startswith(must_not_import))
+        if bad:
+            offenders[str(path.relative_to(REPO))] = bad
+    assert offenders == {}
