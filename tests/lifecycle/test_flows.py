@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
+from unittest import mock
 
 import pytest
 import yaml
@@ -18,8 +20,6 @@ REPO = Path(__file__).resolve().parents[2]
 @pytest.fixture(scope="module")
 def prefect_server() -> Iterator[None]:
     prefect_env.configure()
-    import os
-
     os.environ.setdefault("PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_ENABLED", "false")
     from prefect.testing.utilities import prefect_test_harness
 
@@ -83,3 +83,23 @@ def test_lwa_secrets_can_come_from_prefect_secret_blocks_and_stay_masked(prefect
     assert secret.get_secret_value() == "amzn1.oa2-cs.v1.block-held-secret"
     assert refresh.get_secret_value() == "Atzr|block-held-refresh"
     assert "block-held" not in repr(secret) + str(refresh) + repr(settings)
+
+
+@pytest.mark.flows
+def test_the_demo_writes_its_summary_with_every_asn_on_time_and_no_duplicates(prefect_server: None,
+                                                                              tmp_path: Path) -> None:
+    import json
+
+    from rich.console import Console
+
+    from acorn.demo import DemoOptions, run_demo, verdict
+
+    console = Console(record=True, width=120)
+    with mock.patch.dict(os.environ):  # the demo sets Prefect defaults in the environment; keep them here
+        summary = run_demo(DemoOptions(days=3, seed=0, out=tmp_path / "out", home=tmp_path / ".acorn"), console)
+    written = json.loads((tmp_path / "out" / "summary.json").read_text())
+    assert written["purchase_orders"] == summary["purchase_orders"] > 0
+    assert written["asns"]["on_time"] > 0 and verdict(written) == []
+    assert len(written["erp"]["quarantined"]) == 2  # one bad row in each sample file
+    assert "ASNs on time" in console.export_text()
+    assert list((tmp_path / "out" / "quarantine").glob("*.rejected.csv"))
