@@ -21,17 +21,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, TomlConfigSettingsSource
 
-SANDBOX_CLIENT_ID = "acorn-sandbox-client"
-SANDBOX_CLIENT_SECRET = "acorn-sandbox-secret"
-SANDBOX_REFRESH_TOKEN = "Atzr|acorn-sandbox-refresh"
+from acorn.domain.calendar import MARKETPLACES
+from acorn.sandbox.config import DEFAULT_CREDENTIALS as SANDBOX_CREDENTIALS
 
-#: marketplace code -> (country for holidays, currency, region); ids/time zones live in the domain calendar
-MARKETPLACE_FACTS: dict[str, tuple[str, str, str]] = {
-    "US": ("US", "USD", "NA"), "CA": ("CA", "CAD", "NA"), "MX": ("MX", "MXN", "NA"), "BR": ("BR", "BRL", "NA"),
-    "UK": ("GB", "GBP", "EU"), "DE": ("DE", "EUR", "EU"), "FR": ("FR", "EUR", "EU"), "IT": ("IT", "EUR", "EU"),
-    "ES": ("ES", "EUR", "EU"), "NL": ("NL", "EUR", "EU"), "SE": ("SE", "SEK", "EU"), "PL": ("PL", "PLN", "EU"),
-    "JP": ("JP", "JPY", "FE"), "AU": ("AU", "AUD", "FE"),
-}
+
 
 
 class ConfigError(ValueError):
@@ -91,8 +84,8 @@ class VendorAccountSettings(_Strict):
     @field_validator("marketplace")
     @classmethod
     def _known_marketplace(cls, v: str) -> str:
-        if v not in MARKETPLACE_FACTS:
-            raise ValueError(f"unknown marketplace {v!r}; expected one of {', '.join(MARKETPLACE_FACTS)}")
+        if v not in MARKETPLACES:
+            raise ValueError(f"unknown marketplace {v!r}; expected one of {', '.join(MARKETPLACES)}")
         return v
 
     @field_validator("ship_from_tz")
@@ -113,7 +106,7 @@ class VendorAccountSettings(_Strict):
 
     @model_validator(mode="after")
     def _region_matches(self) -> VendorAccountSettings:
-        region = MARKETPLACE_FACTS[self.marketplace][2]
+        region = MARKETPLACES[self.marketplace].region
         if self.region is None:
             object.__setattr__(self, "region", region)
         elif self.region != region:
@@ -122,11 +115,11 @@ class VendorAccountSettings(_Strict):
 
     @property
     def currency(self) -> str:
-        return MARKETPLACE_FACTS[self.marketplace][1]
+        return MARKETPLACES[self.marketplace].currency
 
     @property
     def country(self) -> str:
-        return MARKETPLACE_FACTS[self.marketplace][0]
+        return MARKETPLACES[self.marketplace].country
 
 
 _SANDBOX_WAREHOUSE = Address(name="Acorn Demo Goods Co.", line1="100 Harbor Way", city="Edison",
@@ -155,9 +148,9 @@ class AcornSettings(BaseSettings):
     database_url: str | None = None
     spapi_base_url: str | None = None
     token_url: str | None = None
-    lwa_client_id: str = SANDBOX_CLIENT_ID
-    lwa_client_secret: SecretStr = SecretStr(SANDBOX_CLIENT_SECRET)
-    lwa_refresh_token: SecretStr = SecretStr(SANDBOX_REFRESH_TOKEN)
+    lwa_client_id: str = SANDBOX_CREDENTIALS["client_id"]
+    lwa_client_secret: SecretStr = SecretStr(SANDBOX_CREDENTIALS["client_secret"])
+    lwa_refresh_token: SecretStr = SecretStr(SANDBOX_CREDENTIALS["refresh_token"])
     lwa_client_secret_block: str | None = None
     lwa_refresh_token_block: str | None = None
     accounts: list[VendorAccountSettings] = Field(default_factory=lambda: list(DEFAULT_ACCOUNTS), min_length=1)

@@ -30,7 +30,7 @@ class Runtime:
 
     def client(self, account: VendorAccountSettings | None = None) -> Any:
         """One SP-API client per host, so its token cache and rate buckets are shared."""
-        from acorn.spapi import REGION_HOSTS, TOKEN_URL, LwaCredentials, SpApiClient
+        from acorn.spapi import REGION_HOSTS, LwaCredentials, SpApiClient
 
         region = account.region if account else self.settings.accounts[0].region
         base_url = self.settings.spapi_base_url or REGION_HOSTS[region]
@@ -39,9 +39,9 @@ class Runtime:
                 secret, refresh = self.settings.lwa_secrets()
                 creds = LwaCredentials(client_id=self.settings.lwa_client_id, client_secret=secret,
                                        refresh_token=refresh)
-                token_url = self.settings.token_url or (
-                    f"{base_url}/auth/o2/token" if self.settings.spapi_base_url else TOKEN_URL)
-                self._clients[base_url] = SpApiClient(base_url=base_url, credentials=creds, token_url=token_url)
+                # None: the client picks Amazon's LWA endpoint for Amazon hosts, {base_url}/auth/o2/token otherwise
+                self._clients[base_url] = SpApiClient(base_url=base_url, credentials=creds,
+                                                      token_url=self.settings.token_url)
             return self._clients[base_url]
 
     def close(self) -> None:

@@ -10,7 +10,6 @@ from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
 from acorn import runtime
-from acorn.store import UnitOfWork
 from acorn.services import acknowledge, asns, delivery, intake, invoices, receipts, shipments
 from tasks._policy import BACKOFF, JITTER, DeliveryIncomplete, retry_transient
 
@@ -22,13 +21,8 @@ def fetch_and_record_purchase_orders(account_code: str, as_of: datetime) -> dict
     """Read new and changed POs since the watermark and upsert them (safe to repeat)."""
     rt, log = runtime.current(), get_run_logger()
     account = rt.account(account_code)
-    with UnitOfWork(rt.database_url) as uow:
-        watermark = uow.watermarks.get(f"po-intake:{account_code}")
-    start, end = intake.intake_window(watermark, as_of)
-    unreadable: list[Any] = []
-    orders = intake.fetch_purchase_orders(rt.client(account), account, start, end, unreadable=unreadable)
-    result = intake.record_purchase_orders(rt.database_url, account, orders, as_of=as_of, window=(start, end),
-                                           unreadable=unreadable)
+    result = intake.intake_purchase_orders(rt.database_url, rt.client(account), account, as_of=as_of)
+    start, end = result.window
     log.info("%s: %d new, %d changed, %d unchanged POs between %s and %s; %d quarantined", account_code,
              len(result.new), len(result.changed), result.unchanged, f"{start:%Y-%m-%d %H:%M}",
              f"{end:%Y-%m-%d %H:%M}", len(result.quarantined))
@@ -101,12 +95,8 @@ def poll_goods_receipts(account_code: str, as_of: datetime) -> dict[str, Any]:
     """Read receiving status for shipped POs; alert on deliveries not received in time."""
     rt = runtime.current()
     account = rt.account(account_code)
-    with UnitOfWork(rt.database_url) as uow:
-        watermark = uow.watermarks.get(f"po-status:{account_code}")
-    statuses = receipts.fetch_statuses(rt.client(account), account, watermark, as_of,
-                                       awaiting=receipts.awaiting_receipt(rt.database_url, account))
-    result = receipts.record_receipts(rt.database_url, account, statuses, as_of=as_of,
-                                      alert_after_days=rt.settings.receipt_alert_days)
+    result = receipts.poll_receipts(rt.database_url, rt.client(account), account, as_of=as_of,
+                                    alert_after_days=rt.settings.receipt_alert_days)
     get_run_logger().info("%s: %d POs polled, %d units newly received, %d items without status, %d overdue",
                           account_code, result.polled_pos, result.units_received, result.missing_status,
                           len(result.overdue))

@@ -158,17 +158,13 @@ def asn_payload(uow: UnitOfWork, account: VendorAccountSettings, shipment: Shipm
 
 
 def _gate_rows(uow: UnitOfWork, shipment: Shipment) -> list[dict[str, Any]]:
-    po_items = {}
+    shipped = {(ln.po_number, ln.item_sequence): (ln.shipped_qty, item)
+               for ln, item, _ in uow.shipments.lines_with_orders(shipment)}
     rows = []
-    in_this_shipment = {(ln.po_number, ln.item_sequence): ln.shipped_qty for ln in uow.shipments.lines(shipment)}
     for carton in uow.shipments.cartons(shipment):
         for item in carton.items:
             key = (item["po_number"], item["item_sequence"])
-            if key not in po_items:
-                po = uow.purchase_orders.get(shipment.account_code, item["po_number"])
-                po_items[key] = uow.purchase_orders.item(po, item["item_sequence"]) if po else None
-            line = po_items[key]
-            this_shipment = in_this_shipment.get(key, 0)
+            this_shipment, line = shipped.get(key, (0, None))
             rows.append({"po_number": key[0], "item_sequence": key[1], "sscc": carton.sscc,
                          "shipped_qty": item["qty"], "accepted_qty": line.accepted_qty if line else 0,
                          "already_shipped_qty": (line.shipped_qty - this_shipment) if line else 0,

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from acorn.services.acknowledge import confirm_acknowledged
+from acorn.services.asns import asn_key
 from acorn.services.outbox import OPEN_STATES, DeliveryReport, OutboxCourier
 from acorn.store import UnitOfWork
 
@@ -35,7 +36,7 @@ def deliver(database_url: str, client: Any, *, account_code: str, kind: str, as_
     with UnitOfWork(database_url) as uow:
         keys = [e.idempotency_key for e in uow.outbox.list(kind=kind, states=OPEN_STATES, account_code=account_code)]
     result = DeliveryResult(reports=courier.deliver_all(keys))
-    _reflect(database_url, result.reports)
+    _reflect(database_url, account_code, result.reports)
     return result
 
 
@@ -69,7 +70,7 @@ def po_status_note(client: Any):  # noqa: ANN201
     return note
 
 
-def _reflect(database_url: str, reports: list[DeliveryReport]) -> None:
+def _reflect(database_url: str, account_code: str, reports: list[DeliveryReport]) -> None:
     """Shipment and invoice status follow their outbox rows."""
     with UnitOfWork(database_url) as uow:
         for r in reports:
@@ -77,11 +78,10 @@ def _reflect(database_url: str, reports: list[DeliveryReport]) -> None:
                 continue
             if r.kind == "shipment_confirmation":
                 shipment = uow.shipments.get(r.business_id)
-                if shipment is not None and shipment.status == "queued" and r.key.endswith(f"r{shipment.asn_revision}"):
+                if shipment is not None and shipment.status == "queued" and r.key == asn_key(shipment):
                     shipment.status = r.state
             elif r.kind == "invoice":
-                entry = uow.outbox.get(r.key)
-                invoice = uow.invoices.get(entry.account_code, r.business_id) if entry else None
+                invoice = uow.invoices.get(account_code, r.business_id)
                 if invoice is not None:
                     invoice.status = r.state
         uow.commit()

@@ -102,6 +102,18 @@ def record_purchase_orders(database_url: str, account: VendorAccountSettings, or
     return result
 
 
+def intake_purchase_orders(database_url: str, client: Any, account: VendorAccountSettings, *,
+                           as_of: datetime) -> IntakeResult:
+    """The whole step: window from the watermark, fetch, upsert, move the watermark."""
+    with UnitOfWork(database_url) as uow:
+        watermark = uow.watermarks.get(f"po-intake:{account.code}")
+    start, end = intake_window(watermark, as_of)
+    unreadable: list[Any] = []
+    orders = fetch_purchase_orders(client, account, start, end, unreadable=unreadable)
+    return record_purchase_orders(database_url, account, orders, as_of=as_of, window=(start, end),
+                                  unreadable=unreadable)
+
+
 def _raw(order: Any) -> dict[str, Any]:
     if hasattr(order, "model_dump"):
         return order.model_dump(by_alias=True, mode="json", exclude_none=True)
@@ -172,12 +184,13 @@ def _upsert(uow: UnitOfWork, account: VendorAccountSettings, header: dict[str, A
         return "new"
     if po.raw_payload == header["raw_payload"]:
         return "unchanged"
-    changes = {}
+    changes: list[str] = []
     for key, value in header.items():
-        if key in ("state",) and po.state in ("Acknowledged", "Closed") and value == "New":
+        if key == "state" and po.state in ("Acknowledged", "Closed") and value == "New":
             continue  # our own acknowledgement already moved it on
         if getattr(po, key) != value:
-            changes[key] = True
+            if key != "raw_payload":
+                changes.append(key)
             setattr(po, key, value)
     po.updated_at = utcnow()
     existing = {i.item_sequence: i for i in uow.purchase_orders.items(po)}
@@ -187,12 +200,12 @@ def _upsert(uow: UnitOfWork, account: VendorAccountSettings, header: dict[str, A
             uow.purchase_orders.add(PurchaseOrderItem(purchase_order_id=po.id, **item))
             continue
         if row.ordered_qty != item["ordered_qty"]:
-            changes[f"item {row.item_sequence} qty {row.ordered_qty}->{item['ordered_qty']}"] = True
+            changes.append(f"item {row.item_sequence} qty {row.ordered_qty}->{item['ordered_qty']}")
             row.ordered_qty = item["ordered_qty"]
             row.cancelled = item["cancelled"]
             # Amazon's change wins: never ship more than it still wants
             row.accepted_qty = min(row.accepted_qty, row.ordered_qty)
             row.backordered_qty = min(row.backordered_qty, row.ordered_qty - row.accepted_qty)
     uow.audit.append(action="po.changed", entity="purchase_order", entity_id=po.po_number,
-                     detail={"changes": sorted(k for k in changes if k != "raw_payload")})
+                     detail={"changes": sorted(changes)})
     return "changed"

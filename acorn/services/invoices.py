@@ -92,9 +92,7 @@ def _gate_rows(draft: InvoiceDraft, po_lines: dict) -> list[dict[str, Any]]:
 
 def _shipped_lines(uow: UnitOfWork, shipment: Shipment) -> tuple[list[ShippedLine], dict]:
     shipped, po_lines = [], {}
-    for line in uow.shipments.lines(shipment):
-        po = uow.purchase_orders.get(shipment.account_code, line.po_number)
-        item = uow.purchase_orders.item(po, line.item_sequence)
+    for line, item, po in uow.shipments.lines_with_orders(shipment):
         po_lines[(line.po_number, line.item_sequence)] = item
         shipped.append(ShippedLine(po_number=line.po_number, item_sequence=line.item_sequence,
                                    vendor_sku=line.vendor_sku or "", asin=line.asin or "",

@@ -157,7 +157,7 @@ class OutboxCourier:
     # -- steps --------------------------------------------------------------------------
     def _post(self, key: str) -> str:
         with UnitOfWork(self.database_url) as uow:
-            entry = uow.outbox.lock(self._load(key).id)
+            entry = uow.outbox.lock(key)
             if entry.state not in ("pending", "unknown"):
                 return entry.state
             entry.state, entry.attempts, entry.updated_at = "sending", entry.attempts + 1, utcnow()
@@ -175,7 +175,7 @@ class OutboxCourier:
             return self._set(key, "unknown", error={**_error_of(exc), "code": "OutcomeUnknown"})
         _crash_point("after_post")
         with UnitOfWork(self.database_url) as uow:
-            entry = uow.outbox.lock(self._load(key).id)
+            entry = uow.outbox.lock(key)
             entry.state, entry.transaction_id = "submitted", transaction_id
             entry.submitted_at, entry.updated_at = self.now, utcnow()
             uow.audit.append(action=f"{entry.kind}.submitted", entity="outbox", entity_id=key,
@@ -216,7 +216,7 @@ class OutboxCourier:
     # -- state changes ------------------------------------------------------------------
     def _accept(self, key: str, note: str | None = None) -> str:
         with UnitOfWork(self.database_url) as uow:
-            entry = uow.outbox.lock(self._load(key).id)
+            entry = uow.outbox.lock(key)
             entry.state, entry.completed_at, entry.updated_at = "accepted", self.now, utcnow()
             uow.audit.append(action=f"{entry.kind}.accepted", entity="outbox", entity_id=key,
                              detail={"transaction_id": entry.transaction_id, "note": note}, at=utcnow())
@@ -227,7 +227,7 @@ class OutboxCourier:
 
     def _fail(self, key: str, *errors: dict[str, Any]) -> str:
         with UnitOfWork(self.database_url) as uow:
-            entry = uow.outbox.lock(self._load(key).id)
+            entry = uow.outbox.lock(key)
             entry.state, entry.completed_at, entry.updated_at = "failed", self.now, utcnow()
             entry.errors = [*entry.errors, *errors]
             first = errors[0] if errors else {"code": None, "message": "failed without details"}
@@ -245,7 +245,7 @@ class OutboxCourier:
 
     def _set(self, key: str, state: str, *, error: dict[str, Any] | None = None) -> str:
         with UnitOfWork(self.database_url) as uow:
-            entry = uow.outbox.lock(self._load(key).id)
+            entry = uow.outbox.lock(key)
             entry.state, entry.updated_at = state, utcnow()
             if error:
                 entry.errors = [*entry.errors, {**error, "at": self.now.isoformat()}]

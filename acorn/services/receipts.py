@@ -33,9 +33,7 @@ def awaiting_receipt(database_url: str, account: VendorAccountSettings) -> set[s
     with UnitOfWork(database_url) as uow:
         pos = set()
         for shipment in uow.shipments.list(account.code, statuses=["accepted"]):
-            for line in uow.shipments.lines(shipment):
-                po = uow.purchase_orders.get(account.code, line.po_number)
-                item = uow.purchase_orders.item(po, line.item_sequence)
+            for line, item, _ in uow.shipments.lines_with_orders(shipment):
                 if item.received_qty + item.damaged_qty < item.shipped_qty:
                     pos.add(line.po_number)
         return pos
@@ -69,6 +67,15 @@ def fetch_statuses(client: Any, account: VendorAccountSettings, watermark: datet
             if status.purchase_order_number in awaiting:
                 statuses.append(status)
     return statuses
+
+
+def poll_receipts(database_url: str, client: Any, account: VendorAccountSettings, *, as_of: datetime,
+                  alert_after_days: int) -> ReceiptResult:
+    """The whole step: statuses updated since the watermark for POs awaiting goods, recorded."""
+    with UnitOfWork(database_url) as uow:
+        watermark = uow.watermarks.get(f"po-status:{account.code}")
+    statuses = fetch_statuses(client, account, watermark, as_of, awaiting=awaiting_receipt(database_url, account))
+    return record_receipts(database_url, account, statuses, as_of=as_of, alert_after_days=alert_after_days)
 
 
 def record_receipts(database_url: str, account: VendorAccountSettings, statuses: list[Any], *, as_of: datetime,
@@ -117,8 +124,7 @@ def _alert_overdue(uow: UnitOfWork, account: VendorAccountSettings, *, as_of: da
     overdue = []
     for shipment in uow.shipments.list(account.code, statuses=["accepted"]):
         missing, received, closed = 0, 0, True
-        for line in uow.shipments.lines(shipment):
-            item = uow.purchase_orders.item(uow.purchase_orders.get(account.code, line.po_number), line.item_sequence)
+        for line, item, _ in uow.shipments.lines_with_orders(shipment):
             missing += max(item.shipped_qty - item.received_qty - item.damaged_qty, 0)
             received += item.received_qty
             receipt = uow.receipts.get(account.code, line.po_number, line.item_sequence)

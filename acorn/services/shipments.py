@@ -46,11 +46,13 @@ def freight_policy(account: VendorAccountSettings) -> FreightPolicy:
 
 
 def schedule_for(settings: AcornSettings, account: VendorAccountSettings, po: PurchaseOrder, *,
-                 as_of: datetime) -> ShipSchedule:
+                 as_of: datetime, ignore_window: bool = False) -> ShipSchedule:
+    """When ``po`` leaves and arrives; ``ignore_window`` gives the dock's next truck whatever the PO asks."""
     policy = settings.asn_policy
-    window_start = po.ship_window_start or po.order_date
+    window_start = as_of if ignore_window else po.ship_window_start or po.order_date
+    window_end = as_of if ignore_window else po.ship_window_end or window_start
     return plan_ship_dates(
-        as_of=as_of, ship_window_start=window_start, ship_window_end=po.ship_window_end or window_start,
+        as_of=as_of, ship_window_start=window_start, ship_window_end=window_end,
         calendar=dock_calendar(account), fc_tz=settings.warehouse_tz(po.ship_to),
         cutoff_local_time=policy.cutoff_local_time, transit_business_days=policy.transit_business_days,
         asn_policy=AsnDeadlinePolicy(policy.minutes_after_departure, policy.hours_before_appointment))
@@ -62,6 +64,7 @@ def plan_shipments(database_url: str, settings: AcornSettings, account: VendorAc
     result = PlanResult()
     with UnitOfWork(database_url) as uow:
         skus = sku_master(uow)
+        resolve = SkuResolver(skus)
         for po in uow.purchase_orders.list(account.code, unacknowledged=False):
             ack = uow.outbox.get(ack_key(account.code, po.po_number))
             if ack is None or ack.state != "accepted":
@@ -71,12 +74,12 @@ def plan_shipments(database_url: str, settings: AcornSettings, account: VendorAc
             if not items:
                 continue
             schedule = schedule_for(settings, account, po, as_of=as_of)
-            next_truck = plan_ship_dates_next_truck(settings, account, po, as_of=as_of)
-            if schedule.departure > next_truck:
+            if schedule.departure > schedule_for(settings, account, po, as_of=as_of, ignore_window=True).departure:
                 result.waiting.append(po.po_number)
                 continue
             try:
-                shipment = _plan_one(uow, account, po, items, skus, schedule, freight_policy(account))
+                shipment, cartons, pallets = _plan_one(uow, account, po, items, skus, resolve, schedule,
+                                                       freight_policy(account))
             except (ValueError, KeyError) as exc:  # domain refusals name the record and field
                 result.problems.append(f"{po.po_number}: {exc}")
                 uow.alerts.raise_alert(
@@ -86,22 +89,12 @@ def plan_shipments(database_url: str, settings: AcornSettings, account: VendorAc
                     next_step="Fix the SKU master (case pack, weights) in the ERP and rerun the day.")
                 continue
             result.shipments.append(shipment.shipment_identifier)
-            result.cartons += len(uow.shipments.cartons(shipment))
-            result.pallets += len(uow.shipments.pallets(shipment))
+            result.cartons += cartons
+            result.pallets += pallets
         uow.commit()
     log.info("%s: planned %d shipments (%d cartons, %d pallets); %d POs wait for their ship window",
              account.code, len(result.shipments), result.cartons, result.pallets, len(result.waiting))
     return result
-
-
-def plan_ship_dates_next_truck(settings: AcornSettings, account: VendorAccountSettings, po: PurchaseOrder, *,
-                               as_of: datetime) -> datetime:
-    """The dock's next departure regardless of the PO's window (a PO planned for later waits)."""
-    policy = settings.asn_policy
-    return plan_ship_dates(
-        as_of=as_of, ship_window_start=as_of, ship_window_end=as_of, calendar=dock_calendar(account),
-        fc_tz=settings.warehouse_tz(po.ship_to), cutoff_local_time=policy.cutoff_local_time,
-        transit_business_days=policy.transit_business_days).departure
 
 
 def shipment_identifier(po_number: str, departure: datetime) -> str:
@@ -109,8 +102,8 @@ def shipment_identifier(po_number: str, departure: datetime) -> str:
 
 
 def _plan_one(uow: UnitOfWork, account: VendorAccountSettings, po: PurchaseOrder, items: list[PurchaseOrderItem],
-              skus: dict, schedule: ShipSchedule, policy: FreightPolicy) -> Shipment:
-    resolve = SkuResolver(skus)
+              skus: dict, resolve: SkuResolver, schedule: ShipSchedule,
+              policy: FreightPolicy) -> tuple[Shipment, int, int]:
     to_ship = [ShipmentItem(po_number=po.po_number, item_sequence=i.item_sequence,
                             vendor_sku=resolve.erp_sku(i.vendor_sku, i.asin) or i.vendor_sku or i.asin or "?",
                             asin=i.asin or "", qty=i.accepted_qty - i.shipped_qty) for i in items]
@@ -156,7 +149,7 @@ def _plan_one(uow: UnitOfWork, account: VendorAccountSettings, po: PurchaseOrder
                      detail={"po": po.po_number, "cartons": len(cartons), "pallets": len(pallets),
                              "mode": load.ship_mode.value, "departure": schedule.departure.isoformat(),
                              "asn_deadline": schedule.asn_deadline.isoformat()})
-    return shipment
+    return shipment, len(cartons), len(pallets)
 
 
 def _reference(prefix: str, seed: str, digits: int) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 import sqlalchemy as sa
@@ -77,13 +78,6 @@ class _Counter:
             "receipts": {"items": len(receipts), "fully_received": sum(r.receive_status.upper().replace("_", "")
                                                                        == "RECEIVED" for r in receipts)},
             "alerts": {"open": sum(a.status == "open" for a in alerts), "total": len(alerts),
-                       "by_kind": _by(a.kind for a in alerts if a.status == "open")},
+                       "by_kind": dict(sorted(Counter(a.kind for a in alerts if a.status == "open").items()))},
             "submissions": {"posts": sum(e.attempts for e in outbox), "documents": len(outbox)},
         }
-
-
-def _by(values: Any) -> dict[str, int]:
-    out: dict[str, int] = {}
-    for v in values:
-        out[v] = out.get(v, 0) + 1
-    return dict(sorted(out.items()))

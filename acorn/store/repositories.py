@@ -134,6 +134,17 @@ class ShipmentRepository(_Repository):
         return list(self.session.exec(select(ShipmentLine).where(ShipmentLine.shipment_id == shipment.id)
                                       .order_by(ShipmentLine.po_number, ShipmentLine.item_sequence)).all())
 
+    def lines_with_orders(self, shipment: Shipment) -> list[tuple[ShipmentLine, PurchaseOrderItem, PurchaseOrder]]:
+        """Each shipped line with the PO item and PO it ships, in one query."""
+        q = (select(ShipmentLine, PurchaseOrderItem, PurchaseOrder)
+             .join(PurchaseOrder, (PurchaseOrder.po_number == ShipmentLine.po_number)
+                   & (PurchaseOrder.account_code == shipment.account_code))
+             .join(PurchaseOrderItem, (PurchaseOrderItem.purchase_order_id == PurchaseOrder.id)
+                   & (PurchaseOrderItem.item_sequence == ShipmentLine.item_sequence))
+             .where(ShipmentLine.shipment_id == shipment.id)
+             .order_by(ShipmentLine.po_number, ShipmentLine.item_sequence))
+        return [tuple(row) for row in self.session.exec(q).all()]
+
     def cartons(self, shipment: Shipment) -> list[Carton]:
         return list(self.session.exec(select(Carton).where(Carton.shipment_id == shipment.id).order_by(Carton.id)).all())
 
@@ -178,8 +189,13 @@ class OutboxRepository(_Repository):
             q = q.where(OutboxEntry.account_code == account_code)
         return list(self.session.exec(q.order_by(OutboxEntry.id)).all())
 
-    def lock(self, entry_id: int) -> OutboxEntry | None:
-        return self.session.exec(select(OutboxEntry).where(OutboxEntry.id == entry_id).with_for_update()).first()
+    def lock(self, idempotency_key: str) -> OutboxEntry:
+        """The row, locked for this transaction (PostgreSQL: FOR UPDATE; SQLite locks on write)."""
+        entry = self.session.exec(select(OutboxEntry).where(OutboxEntry.idempotency_key == idempotency_key)
+                                  .with_for_update()).first()
+        if entry is None:
+            raise KeyError(f"no outbox entry {idempotency_key!r}")
+        return entry
 
 
 class InvoiceRepository(_Repository):

@@ -93,18 +93,12 @@ def later(when: datetime, **delta: float) -> datetime:
 def run_day(world: World, as_of: datetime, account_code: str = US) -> dict[str, Any]:
     """The daily stages as plain service calls (the flows add Prefect around the same calls)."""
     from acorn.services import acknowledge, asns, delivery, intake, invoices, receipts, shipments
-    from acorn.store import UnitOfWork
 
     world.set_clock(as_of)
     account = world.settings.account(account_code)
     client = world.client
     stuck = timedelta(minutes=world.settings.transaction_stuck_minutes)
-    with UnitOfWork(world.db) as uow:
-        wm = uow.watermarks.get(f"po-intake:{account_code}")
-    start, end = intake.intake_window(wm, as_of)
-    orders = intake.fetch_purchase_orders(client, account, start, end)
-    out: dict[str, Any] = {"intake": intake.record_purchase_orders(world.db, account, orders, as_of=as_of,
-                                                                   window=(start, end))}
+    out: dict[str, Any] = {"intake": intake.intake_purchase_orders(world.db, client, account, as_of=as_of)}
     out["ack"] = acknowledge.decide_and_queue(world.db, account, as_of=as_of)
 
     def deliver(kind: str) -> Any:
@@ -118,10 +112,6 @@ def run_day(world: World, as_of: datetime, account_code: str = US) -> dict[str, 
     out["asn_delivery"] = deliver("shipment_confirmation")
     out["invoices"] = invoices.queue_invoices(world.db, account, as_of=as_of, documents_dir=docs)
     out["invoice_delivery"] = deliver("invoice")
-    with UnitOfWork(world.db) as uow:
-        status_wm = uow.watermarks.get(f"po-status:{account_code}")
-    statuses = receipts.fetch_statuses(client, account, status_wm, as_of,
-                                       awaiting=receipts.awaiting_receipt(world.db, account))
-    out["receipts"] = receipts.record_receipts(world.db, account, statuses, as_of=as_of,
-                                               alert_after_days=world.settings.receipt_alert_days)
+    out["receipts"] = receipts.poll_receipts(world.db, client, account, as_of=as_of,
+                                             alert_after_days=world.settings.receipt_alert_days)
     return out
