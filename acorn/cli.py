@@ -39,9 +39,25 @@ def config_show() -> None:
 
 @config_app.command("check")
 def config_check() -> None:
-    """Validate the configuration and exit non-zero naming any bad setting."""
+    """Validate the configuration and exit non-zero naming any bad setting.
+
+    Also shows where the LWA credentials go and warns (exit 0) when the SP-API host and the
+    token host disagree in kind; plain http to a non-loopback host was refused above (exit 2).
+    """
+    from urllib.parse import urlsplit
+
     s = _settings()
+    try:
+        routes, warnings = s.credential_routes(), s.credential_route_warnings()
+    except ValueError as exc:   # CredentialRouteError; the settings validators normally catch it first
+        console.print(f"invalid configuration: {exc}", style="red", markup=False, highlight=False, soft_wrap=True)
+        raise typer.Exit(2) from None
     console.print(f"configuration OK: {len(s.accounts)} vendor account(s), database {s.resolved_database_url}")
+    for base, token in routes:
+        console.print(f"SP-API host {urlsplit(base).hostname}: LWA credentials go to {urlsplit(token).hostname}",
+                      markup=False, highlight=False, soft_wrap=True)
+    for warning in warnings:
+        console.print(f"warning: {warning}", style="yellow", markup=False, highlight=False, soft_wrap=True)
 
 
 @db_app.command("upgrade")
@@ -130,8 +146,15 @@ def erp_load(
     inventory: str = typer.Option(..., help="Inventory CSV."),
     quarantine: str = typer.Option("quarantine", help="Where rejected rows are written."),
 ) -> None:
-    """Load the SKU master and stock from ERP CSV exports; bad rows are reported and quarantined."""
+    """Load the SKU master and stock from ERP CSV exports; bad rows are reported and quarantined.
+
+    Exit 0 when rows loaded (rejected rows are printed, file:line: field, and written to the
+    quarantine directory); 2 when the input is unusable as a whole: a file that cannot be
+    read, or not one good row in either file.
+    """
     from datetime import datetime, timezone
+
+    from rich.markup import escape
 
     from acorn.erp import CsvErp, ErpInputError
     from acorn.services.erp import load_erp
@@ -142,11 +165,15 @@ def erp_load(
     try:
         result = load_erp(url, CsvErp(skus, inventory, quarantine_dir=quarantine), as_of=datetime.now(timezone.utc))
     except ErpInputError as exc:
-        console.print(f"[red]{exc}[/red]")
+        console.print(f"[red]{escape(str(exc))}[/red]", soft_wrap=True)
         raise typer.Exit(2) from None
-    for error in result.errors:
-        console.print(f"[yellow]rejected[/yellow] {error}")
-    console.print(f"loaded {result.skus} SKUs and {result.stock_rows} stock rows; {len(result.errors)} rows rejected")
+    for error in result.errors:  # escaped: a row's own text may look like console markup
+        console.print(f"[yellow]rejected[/yellow] {escape(str(error))}", soft_wrap=True)
+    console.print(f"loaded {result.skus} SKUs and {result.stock_rows} stock rows; {len(result.errors)} rows rejected"
+                  + (f" (see {escape(quarantine)}/)" if result.errors else ""))
+    if result.errors and not (result.skus or result.stock_rows):
+        console.print("[red]nothing loaded: every row was rejected[/red]")
+        raise typer.Exit(2)
 
 
 @app.command("alerts")
@@ -248,9 +275,11 @@ def change_transport(
 
 
 def _mount_sub_apps() -> None:
+    from acorn.chaos.cli import register as register_chaos
     from acorn.sandbox.cli import app as sandbox_app
     from acorn.spapi.bench import app as bench_app
 
+    register_chaos(bench_app)  # `acorn bench chaos`
     app.add_typer(sandbox_app, name="sandbox", help="Run the simulated Vendor Central.")
     app.add_typer(bench_app, name="bench", help="Benchmarks that print their figures.")
 

@@ -18,7 +18,8 @@ from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic import (BaseModel, ConfigDict, Field, SecretStr, ValidationError, ValidationInfo, field_validator,
+                      model_validator)
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, TomlConfigSettingsSource
 
 from acorn.domain.calendar import MARKETPLACES
@@ -158,6 +159,9 @@ class AcornSettings(BaseSettings):
     asn_policy: AsnPolicySettings = AsnPolicySettings()
     receipt_alert_days: int = Field(default=5, ge=1)
     transaction_stuck_minutes: int = Field(default=60, ge=1)
+    #: how long a worker's claim on a document it is sending holds (a crashed worker's claim on
+    #: another host is taken over after this; on this host as soon as its process is gone)
+    outbox_lease_seconds: int = Field(default=300, ge=5)
     documents_dir: Path | None = None  # default: <home>/documents
 
     @property
@@ -184,6 +188,16 @@ class AcornSettings(BaseSettings):
                 raise ValueError(f"warehouse {fc}: unknown time zone {tz!r}") from None
         return v
 
+    @field_validator("spapi_base_url", "token_url")
+    @classmethod
+    def _no_secrets_in_clear(cls, v: str | None, info: ValidationInfo) -> str | None:
+        """http(s) with a host; plain http only to loopback (the rule lives in acorn.spapi._credentials)."""
+        if v is None or not v.strip():
+            return None
+        from acorn.spapi._credentials import validate_endpoint_url  # the client package, only when configured
+
+        return validate_endpoint_url(v, setting="base_url" if info.field_name == "spapi_base_url" else "token_url")
+
     @model_validator(mode="after")
     def _unique_accounts(self) -> AcornSettings:
         codes = [a.code for a in self.accounts]
@@ -195,6 +209,26 @@ class AcornSettings(BaseSettings):
     @property
     def resolved_database_url(self) -> str:
         return self.database_url or f"sqlite:///{(self.home / 'acorn.db').resolve()}"
+
+    def spapi_base_urls(self) -> list[str]:
+        """The SP-API hosts the accounts use: ``spapi_base_url``, else each account's region host."""
+        if self.spapi_base_url:
+            return [self.spapi_base_url]
+        from acorn.spapi._credentials import REGION_HOSTS
+
+        return list(dict.fromkeys(REGION_HOSTS[a.region] for a in self.accounts if a.region))
+
+    def credential_routes(self) -> list[tuple[str, str]]:
+        """``(SP-API base URL, token URL that receives the LWA secrets)`` for each host in use."""
+        from acorn.spapi._credentials import token_endpoint_for
+
+        return [(base, token_endpoint_for(base, self.token_url)) for base in self.spapi_base_urls()]
+
+    def credential_route_warnings(self) -> list[str]:
+        """What ``acorn config check`` warns about: API and token hosts that disagree in kind."""
+        from acorn.spapi._credentials import credential_route_warnings
+
+        return [w for base in self.spapi_base_urls() for w in credential_route_warnings(base, self.token_url)]
 
     def account(self, code: str) -> VendorAccountSettings:
         for a in self.accounts:

@@ -136,6 +136,7 @@ def _table(s: dict[str, Any]) -> Table:
         ("shipments / cartons / pallets", f"{s['shipments']} / {s['cartons']} / {s['pallets']}"),
         ("ASNs on time / late / failed / waiting", f"{asns['on_time']} / {asns['late']} / {asns['failed']} / "
                                                    f"{asns['pending']}"),
+        ("late ASNs: Acorn / Amazon's ledger", f"{asns['late']} / {led['shipmentConfirmations']['late']}"),
         ("invoices accepted / rejected / open", f"{inv['accepted']} / {inv['rejected']} / {inv['open']}"),
         ("receipts (items) / fully received", f"{s['receipts']['items']} / {s['receipts']['fully_received']}"),
         ("open alerts", s["alerts"]["open"]),
@@ -148,10 +149,14 @@ def _table(s: dict[str, Any]) -> Table:
 
 
 def verdict(summary: dict[str, Any]) -> list[str]:
-    """What makes the demo fail: late or failed ASNs, double acceptance, failed days."""
+    """What makes the demo fail: late or failed ASNs, lateness Acorn and Amazon disagree on, double
+    acceptance, failed days."""
     problems = []
     if summary["asns"]["late"] or summary["asns"]["failed"]:
         problems.append(f"{summary['asns']['late']} late and {summary['asns']['failed']} failed ASNs")
+    amazon_late = summary["ledger"]["shipmentConfirmations"]["late"]
+    if amazon_late != summary["asns"]["late"]:
+        problems.append(f"Acorn counts {summary['asns']['late']} late ASNs where Amazon's ledger counts {amazon_late}")
     twice = sum(v["accepted_twice"] for v in summary["ledger"].values())
     if twice:
         problems.append(f"{twice} documents accepted twice by the sandbox")

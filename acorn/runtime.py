@@ -39,7 +39,8 @@ class Runtime:
                 secret, refresh = self.settings.lwa_secrets()
                 creds = LwaCredentials(client_id=self.settings.lwa_client_id, client_secret=secret,
                                        refresh_token=refresh)
-                # None: the client picks Amazon's LWA endpoint for Amazon hosts, {base_url}/auth/o2/token otherwise
+                # token_url None: {base_url}/auth/o2/token for a loopback base URL (the sandbox), Amazon's LWA
+                # endpoint for every other host (acorn.spapi._credentials.token_endpoint_for decides)
                 self._clients[base_url] = SpApiClient(base_url=base_url, credentials=creds,
                                                       token_url=self.settings.token_url)
             return self._clients[base_url]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timezone
 
 from acorn import runtime
@@ -22,3 +24,46 @@ def account_codes(account: str | None) -> list[str]:
         return [a.code for a in settings.accounts]
     settings.account(account)  # a wrong code fails here, naming the configured ones
     return [account]
+
+
+_created_limits: set[str] = set()
+
+
+def submission_limit_name(account: str) -> str:
+    return f"acorn-submit-{account}"
+
+
+@contextmanager
+def submission_slot(account: str) -> Iterator[None]:
+    """One submitting flow per account at a time, across workers (a Prefect global concurrency limit).
+
+    The daily run, the ASN safety net and a manual rerun then queue behind each other
+    instead of racing for the same documents. The outbox's leases and compare-and-set keep
+    documents safe without this; the limit keeps the runs themselves orderly. The slot's
+    lease is the shortest Prefect allows (60 s), so a killed run holds it at most a minute.
+    """
+    from prefect.concurrency.sync import concurrency
+
+    name = submission_limit_name(account)
+    _ensure_limit(name)
+    with concurrency(name, occupy=1, lease_duration=60, strict=False):
+        yield
+
+
+def _ensure_limit(name: str) -> None:
+    """Create the limit once (Prefect no longer creates it on first use); a race with another worker is fine."""
+    if name in _created_limits:
+        return
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.actions import GlobalConcurrencyLimitCreate
+    from prefect.exceptions import ObjectAlreadyExists, ObjectNotFound
+
+    with get_client(sync_client=True) as client:
+        try:
+            client.read_global_concurrency_limit_by_name(name)
+        except ObjectNotFound:
+            try:
+                client.create_global_concurrency_limit(GlobalConcurrencyLimitCreate(name=name, limit=1))
+            except ObjectAlreadyExists:
+                pass
+    _created_limits.add(name)

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from prefect import flow
 
-from flows._common import business_time
+from flows._common import business_time, submission_slot
 from tasks.lifecycle import decide_acknowledgements, deliver_outbox
 
 
@@ -14,6 +14,7 @@ from tasks.lifecycle import decide_acknowledgements, deliver_outbox
 def acknowledge_orders(account: str, as_of: datetime | None = None) -> dict:
     """Decide accept / backorder / reject per line, then submit one acknowledgement per PO."""
     as_of = business_time(as_of)
-    decided = decide_acknowledgements(account, as_of)
-    delivered = deliver_outbox(account, "acknowledgement", as_of)
+    with submission_slot(account):
+        decided = decide_acknowledgements(account, as_of)
+        delivered = deliver_outbox(account, "acknowledgement", as_of)
     return {**decided, "delivery": delivered}

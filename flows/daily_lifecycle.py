@@ -25,13 +25,14 @@ from flows.po_intake import po_intake
 from flows.poll_receipts import poll_receipts
 from flows.submit_asns import submit_asns
 from flows.submit_invoices import submit_invoices
+from tasks.lifecycle import check_invariants
 
 STAGES = (po_intake, acknowledge_orders, plan_shipments, submit_asns, submit_invoices, poll_receipts)
 
 
 @flow(name="daily_lifecycle", flow_run_name="daily lifecycle {as_of}")
 def daily_lifecycle(as_of: datetime | None = None, account: str | None = None) -> dict[str, Any]:
-    """Intake → acknowledge → plan → ASN → invoice → receipts, for every vendor account."""
+    """Intake → acknowledge → plan → ASN → invoice → receipts → invariants, for every vendor account."""
     as_of = business_time(as_of)
     started = datetime.now(timezone.utc)
     log = get_run_logger()
@@ -42,6 +43,9 @@ def daily_lifecycle(as_of: datetime | None = None, account: str | None = None) -
             if not state.is_completed():
                 failed.append(f"{stage.name} {code}")
                 log.error("%s for %s ended %s; the remaining stages still run", stage.name, code, state.name)
+        # whatever happened above, nothing accepted stays unbilled and nothing open stays silent
+        if not check_invariants(code, as_of, return_state=True).is_completed():
+            failed.append(f"check invariants {code}")
     counts = publish_day(as_of, started)
     if failed:
         raise RuntimeError(f"stages failed: {', '.join(failed)}; see their runs and the open alerts")

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from prefect import flow
 
-from flows._common import business_time
+from flows._common import business_time, submission_slot
 from tasks.lifecycle import deliver_outbox, queue_asns
 
 
@@ -14,6 +14,7 @@ from tasks.lifecycle import deliver_outbox, queue_asns
 def submit_asns(account: str, as_of: datetime | None = None) -> dict:
     """Gate and queue departed shipments' ASNs, then deliver them exactly once."""
     as_of = business_time(as_of)
-    queued = queue_asns(account, as_of)
-    delivered = deliver_outbox(account, "shipment_confirmation", as_of)
+    with submission_slot(account):
+        queued = queue_asns(account, as_of)
+        delivered = deliver_outbox(account, "shipment_confirmation", as_of)
     return {**queued, "delivery": delivered}

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from prefect import flow
 
-from flows._common import business_time
+from flows._common import business_time, submission_slot
 from tasks.lifecycle import deliver_outbox, queue_invoices
 
 
@@ -14,6 +14,7 @@ from tasks.lifecycle import deliver_outbox, queue_invoices
 def submit_invoices(account: str, as_of: datetime | None = None) -> dict:
     """Bill shipped quantities at the PO's net cost, gate, and deliver each invoice once."""
     as_of = business_time(as_of)
-    queued = queue_invoices(account, as_of)
-    delivered = deliver_outbox(account, "invoice", as_of)
+    with submission_slot(account):
+        queued = queue_invoices(account, as_of)
+        delivered = deliver_outbox(account, "invoice", as_of)
     return {**queued, "delivery": delivered}

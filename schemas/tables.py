@@ -232,8 +232,8 @@ class SsccSerial(SQLModel, table=True):
 class OutboxEntry(SQLModel, table=True):
     """One submission to Amazon, written before it is ever posted.
 
-    ``state``: pending → sending → submitted → accepted | failed, with ``unknown`` when the
-    answer to a POST was lost and ``stuck`` when Amazon kept it Processing past the limit.
+    ``state`` is an :class:`acorn.domain.documents.DocumentState`; the allowed moves are
+    there, and the courier (``acorn/services/outbox.py``) makes them compare-and-set.
     """
 
     __tablename__ = "outbox"
@@ -251,6 +251,16 @@ class OutboxEntry(SQLModel, table=True):
     updated_at: datetime = _ts(default_factory=utcnow)
     submitted_at: datetime | None = _ts(default=None)
     completed_at: datetime | None = _ts(default=None)
+    #: bumped by every change: each update is compare-and-set on (state, version)
+    version: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    #: the worker sending this row, and until when (wall clock) its claim holds
+    lease_owner: str | None = Field(default=None, max_length=120)
+    lease_expires_at: datetime | None = _ts(default=None)
+    #: business time of the latest POST, and of a POST whose answer was lost (awaiting proof)
+    posted_at: datetime | None = _ts(default=None)
+    unconfirmed_posted_at: datetime | None = _ts(default=None)
+    #: business time of the POST Amazon applied: what lateness is judged on
+    applied_at: datetime | None = _ts(default=None)
 
 
 class Invoice(SQLModel, table=True):
@@ -355,6 +365,19 @@ class AuditEvent(SQLModel, table=True):
     entity: str = Field(max_length=40)
     entity_id: str = Field(max_length=120)
     detail: dict = _json(default_factory=dict)
+
+
+class StageLock(SQLModel, table=True):
+    """One row per (stage, account): writing it first serialises two runs of the same stage.
+
+    PostgreSQL holds the row lock until commit; SQLite takes its write lock with the first
+    write. The second run waits, then finds the work done instead of doing it twice.
+    """
+
+    __tablename__ = "stage_lock"
+    name: str = Field(primary_key=True, max_length=120)
+    holder: str = Field(default="", max_length=120)
+    locked_at: datetime = _ts(default_factory=utcnow)
 
 
 class Watermark(SQLModel, table=True):

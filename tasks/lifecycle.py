@@ -10,7 +10,8 @@ from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
 from acorn import runtime
-from acorn.services import acknowledge, asns, delivery, intake, invoices, receipts, shipments
+from acorn.domain.documents import DocumentState
+from acorn.services import acknowledge, asns, delivery, intake, invariants, invoices, receipts, shipments
 from tasks._policy import BACKOFF, JITTER, DeliveryIncomplete, retry_transient
 
 _COMMON = {"cache_policy": NO_CACHE, "retry_jitter_factor": JITTER, "retry_condition_fn": retry_transient}
@@ -46,9 +47,10 @@ def deliver_outbox(account_code: str, kind: str, as_of: datetime) -> dict[str, i
     rt, log = runtime.current(), get_run_logger()
     result = delivery.deliver(rt.database_url, rt.client(rt.account(account_code)), account_code=account_code,
                               kind=kind, as_of=as_of,
-                              stuck_after=timedelta(minutes=rt.settings.transaction_stuck_minutes))
-    counts = {state: result.count(state) for state in ("accepted", "failed", "submitted", "stuck", "unknown",
-                                                       "pending")}
+                              stuck_after=timedelta(minutes=rt.settings.transaction_stuck_minutes),
+                              lease=timedelta(seconds=rt.settings.outbox_lease_seconds))
+    counts = {str(state): result.count(state) for state in DocumentState}
+    counts["busy_elsewhere"] = len(result.busy)
     log.info("%s %s: %s", account_code, kind.replace("_", " "), ", ".join(f"{v} {k}" for k, v in counts.items() if v)
              or "nothing to deliver")
     if result.retryable:
@@ -74,8 +76,8 @@ def queue_asns(account_code: str, as_of: datetime) -> dict[str, Any]:
     rt = runtime.current()
     result = asns.queue_asns(rt.database_url, rt.account(account_code), as_of=as_of,
                              documents_dir=rt.settings.resolved_documents_dir)
-    get_run_logger().info("%s: %d ASNs queued (%d late), %d held by the quality gate", account_code,
-                          len(result.queued), len(result.late), len(result.gated))
+    get_run_logger().info("%s: %d ASNs queued, %d held by the quality gate", account_code,
+                          len(result.queued), len(result.gated))
     return asdict(result)
 
 
@@ -101,3 +103,14 @@ def poll_goods_receipts(account_code: str, as_of: datetime) -> dict[str, Any]:
                           account_code, result.polled_pos, result.units_received, result.missing_status,
                           len(result.overdue))
     return asdict(result)
+
+
+@task(name="check invariants", retries=2, retry_delay_seconds=BACKOFF, **_COMMON)
+def check_invariants(account_code: str, as_of: datetime) -> dict[str, Any]:
+    """Repair what drifted and alert what is open: nothing accepted unbilled, nothing open unseen."""
+    rt, log = runtime.current(), get_run_logger()
+    findings = invariants.sweep(rt.database_url, rt.account(account_code), as_of=as_of)
+    for f in findings:
+        log.warning("%s: %s %s: %s (%s)", account_code, f.check, f.record, f.problem, f.action)
+    return {"findings": len(findings), "repaired": sum(f.action == "repaired" for f in findings),
+            "alerted": sum(f.action == "alerted" for f in findings)}

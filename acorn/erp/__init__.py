@@ -4,11 +4,13 @@
 source implements :class:`ErpSource`. Bad rows come back as :class:`RowError` entries
 (and, when asked, in a quarantine file); a file that cannot be read raises
 :class:`ErpInputError`. ``sku_infos`` / ``stock_levels`` hand the rows to the domain rules.
+``ISO_4217`` is the set of currency codes a vendor can be paid in.
 Demo files consistent with the sandbox catalogue: :mod:`acorn.erp.demo`.
 """
 
 from __future__ import annotations
 
+from acorn.erp._currencies import ISO_4217
 from acorn.erp._errors import ErpInputError, RowError
 from acorn.erp.csv_source import CsvErp
 from acorn.erp.rows import SkuRow, StockRow
@@ -19,6 +21,7 @@ __all__ = [
     "CsvErp",
     "ErpInputError",
     "ErpSource",
+    "ISO_4217",
     "LoadResult",
     "RowError",
     "SkuRow",

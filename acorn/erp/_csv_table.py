@@ -3,13 +3,17 @@
 The mechanics shared by every ERP file: header checks, physical line numbers, one
 :class:`RowError` per bad row, duplicate keys, and the ``<stem>.rejected.csv`` file that
 gives the operator the bad rows back in their own columns with the reason beside them.
+
+A NUL byte anywhere in a row rejects the row (a damaged export; no database column takes
+it); in the quarantine file it is written as the visible U+2400 ``␀``, because a raw NUL
+cuts the line short in the spreadsheets operators open it with.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Generic, TypeVar
@@ -22,6 +26,12 @@ from acorn.erp.source import LoadResult
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
 _ROW = "(row)"
+_NUL = "\x00"
+_VISIBLE_NUL = "\u2400"
+
+#: A check across the file's boundary (e.g. "is this SKU known?") on a row that validated:
+#: ``(field, message)`` when the row must be rejected, ``None`` when it may load.
+RowCheck = Callable[[ModelT], tuple[str, str] | None]
 
 
 @dataclass(frozen=True)
@@ -44,8 +54,12 @@ class _Rejected:
     error: RowError
 
 
-def load_table(path: Path, spec: TableSpec[ModelT], *, quarantine_dir: Path | None = None) -> LoadResult[ModelT]:
-    """Every data row of ``path`` either validated into ``spec.model`` or reported as a RowError."""
+def load_table(path: Path, spec: TableSpec[ModelT], *, quarantine_dir: Path | None = None,
+               check_row: RowCheck[ModelT] | None = None) -> LoadResult[ModelT]:
+    """Every data row of ``path`` either validated into ``spec.model`` or reported as a RowError.
+
+    ``check_row`` rejects rows that are valid on their own but not in the wider load.
+    """
     file = str(path)
     header, records = _read(path, spec)
     rows: list[ModelT] = []
@@ -54,26 +68,28 @@ def load_table(path: Path, spec: TableSpec[ModelT], *, quarantine_dir: Path | No
 
     for line, record in records:
         values = {col: _cell(record, header, col) for col in spec.columns if col in header}
-        error = _extra_values(file, line, header, record)
+        error = _nul_byte(file, line, header, record) or _extra_values(file, line, header, record)
         if error is None:
             try:
                 row = spec.model.model_validate(values)
             except ValidationError as exc:
                 error = _row_error(file, line, exc, values)
             else:
-                key = tuple(str(getattr(row, k)) for k in spec.key)
-                if key in seen:
-                    error = RowError(
-                        file=file,
-                        line=line,
-                        field=spec.key[0],
-                        value=values.get(spec.key[0]),
-                        message=f"duplicate {' + '.join(spec.key)} {'/'.join(key)!r}: "
-                        f"first seen on line {seen[key]}, which is kept",
-                    )
-                else:
-                    seen[key] = line
-                    rows.append(row)
+                error = _checked(file, line, row, values, check_row)
+        if error is None:
+            key = tuple(str(getattr(row, k)) for k in spec.key)
+            if key in seen:
+                error = RowError(
+                    file=file,
+                    line=line,
+                    field=spec.key[0],
+                    value=values.get(spec.key[0]),
+                    message=f"duplicate {' + '.join(spec.key)} {'/'.join(key)!r}: "
+                    f"first seen on line {seen[key]}, which is kept",
+                )
+            else:
+                seen[key] = line
+                rows.append(row)
         if error is not None:
             rejected.append(_Rejected(record=record, error=error))
 
@@ -94,6 +110,8 @@ def _read(path: Path, spec: TableSpec[ModelT]) -> tuple[list[str], list[tuple[in
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ErpInputError(file=path, message=f"not UTF-8 text (byte {exc.start}): export as CSV UTF-8") from None
+    except OSError as exc:
+        raise ErpInputError(file=path, message=f"cannot be read: {exc.strerror or exc}") from None
     reader = csv.reader(io.StringIO(text, newline=""))
     raw_header = _next(reader, path)
     if raw_header is None:
@@ -138,6 +156,29 @@ def _cell(record: list[str], header: list[str], column: str) -> str | None:
     return value or None
 
 
+def _nul_byte(file: str, line: int, header: list[str], record: list[str]) -> RowError | None:
+    for index, cell in enumerate(record):
+        if _NUL in cell:
+            return RowError(
+                file=file,
+                line=line,
+                field=header[index] if index < len(header) and header[index] else _ROW,
+                value=cell,
+                message="contains a NUL byte (a damaged export?): re-export the row",
+            )
+    return None
+
+
+def _checked(
+    file: str, line: int, row: ModelT, values: dict[str, str | None], check_row: RowCheck[ModelT] | None
+) -> RowError | None:
+    problem = check_row(row) if check_row is not None else None
+    if problem is None:
+        return None
+    field, message = problem
+    return RowError(file=file, line=line, field=field, value=values.get(field), message=message)
+
+
 def _extra_values(file: str, line: int, header: list[str], record: list[str]) -> RowError | None:
     # More cells than columns usually means an unquoted comma inside a title: every
     # value after it has shifted, so no field of the row can be trusted.
@@ -178,6 +219,6 @@ def _write_quarantine(target: Path, header: list[str], rejected: list[_Rejected]
         writer = csv.writer(handle)
         writer.writerow([*header, error_column])
         for item in rejected:
-            cells = (item.record + [""] * len(header))[: len(header)]
+            cells = [cell.replace(_NUL, _VISIBLE_NUL) for cell in (item.record + [""] * len(header))[: len(header)]]
             writer.writerow([*cells, f"line {item.error.line}: {item.error.message}"])
 

@@ -14,10 +14,10 @@ vendor_sku         yes       the vendor's own item code; unique in the file
 asin               yes       Amazon's item id: 10 upper-case letters or digits
 ean                yes       EAN-13 / GTIN (8, 12, 13 or 14 digits) with a valid check digit
 title              yes       item description
-case_pack          yes       units per carton, a whole number > 0
-unit_weight_kg     yes       weight of one unit in kg, > 0
+case_pack          yes       units per carton, a whole number from 1 to 10,000
+unit_weight_kg     yes       weight of one unit in kg, > 0 and below 10,000,000
 carton_weight_kg   no        gross weight of a full carton in kg; not less than its units
-unit_cost          yes       net cost per unit, > 0, at most 2 decimals (cents)
+unit_cost          yes       net cost per unit, > 0, at most 2 decimals (cents), below 10^12
 currency           yes       ISO 4217 code, e.g. USD
 discontinued       yes       true/false (yes/no, 1/0 and an empty cell = false accepted)
 =================  ========  ==============================================================
@@ -27,9 +27,10 @@ Inventory (e.g. ``inventory.csv``), one row per SKU and warehouse:
 =================  ========  ==============================================================
 column             required  meaning and rule
 =================  ========  ==============================================================
-vendor_sku         yes       the SKU; (vendor_sku, warehouse) unique in the file
+vendor_sku         yes       the SKU; (vendor_sku, warehouse) unique in the file; when the
+                             load knows the SKUs (``known_skus``), one of them
 warehouse          yes       the vendor's warehouse code the stock sits in
-on_hand            yes       units on hand, a whole number >= 0
+on_hand            yes       units on hand, a whole number from 0 to 100,000,000
 restock_date       no        YYYY-MM-DD: when more units are expected (blank = unknown)
 =================  ========  ==============================================================
 
@@ -38,13 +39,16 @@ required column missing or doubled) raises :class:`ErpInputError` naming the fil
 the column. A bad row becomes a :class:`RowError` (file, line, field, value, message)
 and the rest of the file loads; with ``quarantine_dir`` the bad rows are also written,
 as read, to ``<quarantine_dir>/<file stem>.rejected.csv`` with an extra ``error``
-column. For a duplicated key the first row is kept and the later ones are rejected.
+column. For a duplicated key the first row is kept and the later ones are rejected. A
+NUL byte anywhere in a row rejects the row. Texts longer than the store keeps (SKU and
+warehouse 40 characters, title 300) are rejected too.
 Nothing is dropped silently: rows loaded + errors = data rows in the file (blank lines
 and rows of only empty cells, as spreadsheets leave behind, are not data rows).
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from pathlib import Path
 
 from acorn.erp._csv_table import TableSpec, load_table
@@ -108,6 +112,20 @@ class CsvErp:
         """The SKU master; bad rows are returned as errors (and quarantined when asked)."""
         return load_table(self.sku_path, SKU_MASTER, quarantine_dir=self.quarantine_dir)
 
-    def load_inventory(self) -> LoadResult[StockRow]:
-        """Stock per SKU and warehouse; bad rows are returned as errors (and quarantined)."""
-        return load_table(self.inventory_path, INVENTORY, quarantine_dir=self.quarantine_dir)
+    def load_inventory(self, *, known_skus: Collection[str] | None = None) -> LoadResult[StockRow]:
+        """Stock per SKU and warehouse; bad rows are returned as errors (and quarantined).
+
+        With ``known_skus``, a row for any other SKU is rejected: stock of an item the SKU
+        master does not describe cannot be packed, acknowledged or invoiced.
+        """
+        if known_skus is None:
+            return load_table(self.inventory_path, INVENTORY, quarantine_dir=self.quarantine_dir)
+        known = frozenset(known_skus)
+        master = self.sku_path.name
+
+        def known_sku(row: StockRow) -> tuple[str, str] | None:
+            if row.vendor_sku in known:
+                return None
+            return "vendor_sku", f"unknown SKU {row.vendor_sku!r}: not in the SKU master ({master}) nor already stored"
+
+        return load_table(self.inventory_path, INVENTORY, quarantine_dir=self.quarantine_dir, check_row=known_sku)

@@ -2,7 +2,7 @@
 
 Pydantic (non-table) models, so a row is checked when it is built: an ``SkuRow`` that
 exists has a valid ASIN, a GTIN with a correct check digit, a positive case pack and a
-cost in cents. The CSV adapter turns each ``ValidationError`` into a quarantined row;
+cost in cents, and every number and text fits the store's column. The CSV adapter turns each ``ValidationError`` into a quarantined row;
 other sources (an ERP API, a database view) can reuse the same models.
 """
 
@@ -23,6 +23,20 @@ _ASIN = re.compile(r"^[A-Z0-9]{10}$")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _CENT = Decimal("0.01")
 
+# Bounds: what a real row can hold and the store's columns (schemas/tables.py) can keep. A
+# number beyond them is a keying or export error; rejecting the row names it, where storing
+# it would overflow the column (a traceback that loads nothing) or plan with nonsense.
+#: Units of one SKU in one warehouse: a hundred million, well inside a 32-bit INTEGER.
+MAX_ON_HAND = 100_000_000
+#: Units per carton.
+MAX_CASE_PACK = 10_000
+#: ``Numeric(14, 2)``: the unit cost column.
+MAX_UNIT_COST = Decimal("999999999999.99")
+#: ``Numeric(10, 3)``: the weight columns, in kg.
+MAX_WEIGHT_KG = Decimal("9999999.999")
+#: ``String(40)`` / ``String(300)``: SKU, warehouse and title columns.
+SKU_MAX, WAREHOUSE_MAX, TITLE_MAX = 40, 40, 300
+
 _TRUE = {"true", "yes", "y", "1"}
 _FALSE = {"false", "no", "n", "0", ""}
 
@@ -32,14 +46,14 @@ class SkuRow(BaseModel):
 
     model_config = ConfigDict(frozen=True, str_strip_whitespace=True)
 
-    vendor_sku: Annotated[str, Field(min_length=1)]
+    vendor_sku: Annotated[str, Field(min_length=1, max_length=SKU_MAX)]
     asin: str
     ean: str
-    title: Annotated[str, Field(min_length=1)]
-    case_pack: Annotated[int, Field(gt=0)]
-    unit_weight_kg: Annotated[Decimal, Field(gt=0)]
-    carton_weight_kg: Annotated[Decimal | None, Field(gt=0)] = None
-    unit_cost: Annotated[Decimal, Field(gt=0, decimal_places=2)]
+    title: Annotated[str, Field(min_length=1, max_length=TITLE_MAX)]
+    case_pack: Annotated[int, Field(gt=0, le=MAX_CASE_PACK)]
+    unit_weight_kg: Annotated[Decimal, Field(gt=0, le=MAX_WEIGHT_KG)]
+    carton_weight_kg: Annotated[Decimal | None, Field(gt=0, le=MAX_WEIGHT_KG)] = None
+    unit_cost: Annotated[Decimal, Field(gt=0, le=MAX_UNIT_COST, decimal_places=2)]
     currency: str
     discontinued: bool = False
 
@@ -103,9 +117,9 @@ class StockRow(BaseModel):
 
     model_config = ConfigDict(frozen=True, str_strip_whitespace=True)
 
-    vendor_sku: Annotated[str, Field(min_length=1)]
-    warehouse: Annotated[str, Field(min_length=1)]
-    on_hand: Annotated[int, Field(ge=0)]
+    vendor_sku: Annotated[str, Field(min_length=1, max_length=SKU_MAX)]
+    warehouse: Annotated[str, Field(min_length=1, max_length=WAREHOUSE_MAX)]
+    on_hand: Annotated[int, Field(ge=0, le=MAX_ON_HAND)]
     restock_date: date | None = None
 
     @field_validator("restock_date", mode="before")

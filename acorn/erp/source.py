@@ -8,6 +8,7 @@ are interchangeable, and tests use real files rather than fakes.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Generic, Protocol, TypeVar, runtime_checkable
 
@@ -46,6 +47,9 @@ class ErpSource(Protocol):
         """The SKU master; rejected rows come back as errors, not exceptions."""
         ...
 
-    def load_inventory(self) -> LoadResult[StockRow]:
-        """Stock per SKU and warehouse; rejected rows come back as errors."""
+    def load_inventory(self, *, known_skus: Collection[str] | None = None) -> LoadResult[StockRow]:
+        """Stock per SKU and warehouse; rejected rows come back as errors.
+
+        With ``known_skus``, rows of any other SKU are rejected (field ``vendor_sku``).
+        """
         ...

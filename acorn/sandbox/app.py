@@ -29,6 +29,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from acorn.sandbox.errors import InvalidRequest, SandboxError
 from acorn.sandbox.operator import router as operator_router
+from acorn.sandbox.shipment_queries import shipment_details
 from acorn.sandbox.state import SandboxState
 from acorn.sandbox.submissions import gateway_check
 
@@ -161,6 +162,16 @@ def _add_spapi_routes(api: FastAPI) -> None:
     @api.get("/vendor/transactions/v1/transactions/{transactionId}")
     async def get_transaction(request: Request, transactionId: str) -> Response:  # noqa: N803
         return await _read(request, "getTransaction", lambda s: s.get_transaction(transactionId))
+
+    @api.get("/vendor/shipping/v1/shipments")
+    async def get_shipment_details(request: Request) -> Response:
+        params = dict(request.query_params)
+
+        def handler(state: SandboxState) -> dict[str, Any]:
+            with state.lock:
+                return shipment_details(state.registry, params, state.clock.now())
+
+        return await _read(request, "GetShipmentDetails", handler)
 
     @api.post("/vendor/orders/v1/acknowledgements")
     async def submit_acknowledgement(request: Request) -> Response:

@@ -12,16 +12,24 @@ accepted, or ordered when the line was never acknowledged (``QuantityExceedsAcce
 ``QuantityExceedsOrdered``). Every SSCC must be 18 digits with a valid GS1 check digit
 (``InvalidSSCC``) and never seen before (``DuplicateSSCC``).
 
-Lateness is recorded, not refused: an ASN accepted more than 30 minutes after its
-``shippedDate`` is ``late`` in the ledger (that is a chargeback, not a rejection).
+Lateness is recorded, not refused (that is a chargeback, not a rejection), and judged by
+the project's one rule, ``acorn.domain.deadlines``: the ASN is due 30 minutes after
+``shippedDate`` or 6 hours before ``estimatedDeliveryDate`` (the appointment Amazon knows
+of), whichever is sooner, and it is ``late`` when the sandbox clock at the accepted
+submission is past that. Without an ``estimatedDeliveryDate`` only the 30-minute half can be
+judged; without a ``shippedDate`` nothing can, and the ASN is not late. A ``Replace`` keeps
+the flag of the ``Original`` it replaces: the chargeback is about the first ASN, and a fix
+sent later neither cures nor causes it.
 """
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from acorn.domain.deadlines import DEFAULT_ASN_POLICY, asn_deadline, asn_is_on_time
 from acorn.sandbox.accounts import CARRIER_DETAILS_REQUIRED_IN, country_of_party
 from acorn.sandbox.errors import RuleViolation
 from acorn.sandbox.gs1 import sscc_problem
@@ -33,7 +41,6 @@ from acorn.sandbox.receiving import delivery_moment, receive
 from acorn.sandbox.timefmt import parse_iso
 
 IDENTIFIER_REUSE = timedelta(days=365)
-ASN_GRACE = timedelta(minutes=30)
 BOL_REQUIRED_FOR = frozenset({"TruckLoad", "LessThanTruckLoad"})
 
 
@@ -48,6 +55,22 @@ class ShipmentDoc:
     ssccs: list[str]
     lines: list[tuple[PurchaseOrder, OrderLine, int]] = field(default_factory=list)
     replaces: ShipmentRecord | None = None
+    confirmation: dict[str, Any] = field(default_factory=dict)  # as sent, for GetShipmentDetails
+
+
+def is_late(*, accepted_at: datetime, shipped: datetime | None, estimated_delivery: datetime | None) -> bool:
+    """Whether an ASN accepted at ``accepted_at`` missed Amazon's deadline (``acorn.domain.deadlines``).
+
+    The estimated delivery stands in for the appointment; without it the deadline is the
+    30 minutes after departure alone, and without a departure there is nothing to judge.
+    """
+    if shipped is None:
+        return False
+    if estimated_delivery is None:
+        deadline = shipped + timedelta(minutes=DEFAULT_ASN_POLICY.minutes_after_departure)
+    else:
+        deadline = asn_deadline(departure=shipped, delivery_appointment=estimated_delivery)
+    return not asn_is_on_time(accepted_at, deadline)
 
 
 def _po_numbers_from_containers(conf: dict[str, Any]) -> dict[str, str]:
@@ -100,9 +123,11 @@ def check_shipments(body: dict[str, Any], *, book: OrderBook, registry: Registry
             found.append(RuleViolation("ShippedDateInFuture", f"{base}.shippedDate",
                                        f"{conf['shippedDate']} is after the current time"))
         estimated = parse_iso(conf["estimatedDeliveryDate"]) if conf.get("estimatedDeliveryDate") else None
+        late = (replaces.late if replaces is not None
+                else is_late(accepted_at=now, shipped=shipped, estimated_delivery=estimated))
         doc = ShipmentDoc(sid, kind, shipped, estimated,
                           delivery_moment(estimated=estimated, shipped=shipped, accepted_at=now),
-                          late=shipped is not None and now > shipped + ASN_GRACE, ssccs=[], replaces=replaces)
+                          late=late, ssccs=[], replaces=replaces, confirmation=copy.deepcopy(conf))
         countries: set[str] = set()
         container_pos = _po_numbers_from_containers(conf)
         for j, item in enumerate(conf["shippedItems"]):
@@ -207,4 +232,4 @@ def apply_shipments(plan: list[ShipmentDoc], *, book: OrderBook, registry: Regis
             shipment_id=doc.shipment_id, first_accepted_at=first_accepted, accepted_at=now,
             confirmation_type=doc.confirmation_type, shipped_date=doc.shipped_date,
             estimated_delivery=doc.estimated_delivery, delivered_at=delivered, late=doc.late, ssccs=list(doc.ssccs),
-            lines=list(doc.lines), revision=revision)
+            lines=list(doc.lines), revision=revision, confirmation=doc.confirmation)

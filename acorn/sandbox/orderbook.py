@@ -3,15 +3,54 @@
 Kept as a sorted list plus indexes so a page of a 10,000-order window costs a bisect and a
 slice, not a scan: ``window`` gives the index range of a creation window, ``changed`` the
 (few) orders Amazon changed, ``active`` the orders the vendor has acted on.
+
+``RawPurchaseOrder`` is an order an operator stored as given (``POST
+/_sandbox/rawPurchaseOrders``): its values are served exactly as sent, however wrong, so
+tests can put a poison PO in a page of good ones. ``OrderBook.put`` adds one or puts it in
+place of the order with its number, which is how "Amazon" changes an order in a test.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right, insort
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from acorn.sandbox.generator import OrderGenerator
-from acorn.sandbox.orders import PurchaseOrder
+from acorn.sandbox.orders import OrderLine, PurchaseOrder
+
+
+def _whole(value: Any) -> int:
+    """A number the sandbox can count with; anything else (missing, 2.5, "ten") counts as 0."""
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0
+
+
+class RawOrderLine(OrderLine):
+    """A line holding its values as sent (any JSON value); only the sandbox's own arithmetic
+    reads them tolerantly, so a poison line is served verbatim and never crashes the server."""
+
+    __slots__ = ()
+
+    @property
+    def factor(self) -> int:
+        return max(_whole(self.unit_size), 1) if self._in_cases else 1
+
+    @property
+    def case_size(self) -> int:
+        return max(_whole(self.unit_size), 1) if self._in_cases else (self.case_pack or 1)
+
+    @property
+    def _in_cases(self) -> bool:
+        return str(self.unit_of_measure).lower() == "cases"  # Amazon's own examples send "CASES"
+
+
+class RawPurchaseOrder(PurchaseOrder):
+    """An order stored as an operator gave it; see :class:`RawOrderLine`."""
+
+    __slots__ = ()
+
+    def ordered_each(self, line: OrderLine, now: datetime) -> int:
+        return _whole(self.amount(line, now)) * line.factor
 
 
 class OrderBook:
@@ -51,6 +90,28 @@ class OrderBook:
         if po.number in self.by_number:
             raise ValueError(f"purchase order {po.number} already exists")
         self._append(po)
+
+    def put(self, po: PurchaseOrder) -> PurchaseOrder | None:
+        """Add ``po``, or put it in place of the order with its number (Amazon changed it).
+
+        Returns the order replaced, if any. The replacement is a new order: what the vendor
+        did against the old one (acknowledgements, shipments) is not carried over.
+        """
+        old = self.by_number.get(po.number)
+        if old is not None:
+            self._remove(old)
+        self._append(po)
+        return old
+
+    def _remove(self, po: PurchaseOrder) -> None:
+        i = bisect_left(self.keys, po.key)
+        if i == len(self.keys) or self.orders[i] is not po:  # keys are unique: (created, number)
+            i = next(j for j, other in enumerate(self.orders) if other is po)
+        del self.keys[i]
+        del self.orders[i]
+        self.changed[:] = [other for other in self.changed if other is not po]
+        self.active.pop(po.number, None)
+        del self.by_number[po.number]
 
     def get(self, number: str, now: datetime) -> PurchaseOrder | None:
         po = self.by_number.get(number)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from acorn.sandbox.orders import OrderLine, PurchaseOrder
 
@@ -22,6 +23,9 @@ class ShipmentRecord:
     ssccs: list[str]
     lines: list[tuple[PurchaseOrder, OrderLine, int]]
     revision: int = 1
+    #: the accepted ShipmentConfirmation as the vendor sent it: GetShipmentDetails echoes its parties,
+    #: containers and carrier (Amazon answers with what it was told, not with what it guesses)
+    confirmation: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(slots=True)

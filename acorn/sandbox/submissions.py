@@ -81,9 +81,12 @@ def process(state: SandboxState, operation: str, body: dict[str, Any]) -> Transa
                     "receivedAt": iso(doc.delivers_at)}
         else:
             apply_invoices(plan, book=state.book, registry=state.registry)
+            references = {str(doc["id"]): doc.get("referenceNumber") for doc in body.get("invoices") or []
+                          if isinstance(doc, dict) and "id" in doc}
             for record in plan.records:
                 extras[record.invoice_id] = {"invoiceType": record.invoice_type, "date": iso(record.date),
-                                             "invoiceTotal": str(record.total), "currencyCode": record.currency}
+                                             "invoiceTotal": str(record.total), "currencyCode": record.currency,
+                                             "referenceNumber": references.get(str(record.invoice_id))}
     ids = [str(doc[op.id_field]) for doc in body.get(op.ledger_kind) or []
            if isinstance(doc, dict) and isinstance(doc.get(op.id_field), (str, int))]
     txn = state.transactions.open(operation, now=now, violations=violations, stuck=state.faults.stuck(),

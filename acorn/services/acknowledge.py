@@ -54,6 +54,7 @@ def decide_and_queue(database_url: str, account: VendorAccountSettings, *, as_of
     """Decide every unacknowledged PO ordered by ``as_of`` and queue its acknowledgement."""
     result = AcknowledgeResult()
     with UnitOfWork(database_url) as uow:
+        uow.stage_lock(f"decide-acknowledgements:{account.code}")
         pos = [po for po in uow.purchase_orders.list(account.code, states=["New"], unacknowledged=True)
                if po.order_date <= as_of]
         if not pos:

@@ -1,8 +1,11 @@
 """Advance shipment notices: built from what left the dock, gated, queued, delivered.
 
-An ASN goes out only after its truck has left (``shippedDate`` is never in the future)
-and is judged against the deadline stored when the shipment was planned. A transport
-change after acceptance sends a ``Replace`` that keeps the shipment identifier.
+An ASN goes out only after its truck has left (``shippedDate`` is never in the future).
+Whether it was on time is judged once, when Amazon accepts it, on the time of the
+submission Amazon applied (``outbox.reflect`` with ``domain.deadlines.asn_is_on_time``);
+a shipment still without an accepted ASN past its deadline is the invariant sweep's to
+alert. A transport change after acceptance sends a ``Replace`` that keeps the shipment
+identifier.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from acorn import contract
 from acorn.config import VendorAccountSettings
 from acorn.gates import gate_each, gate_shipment
 from acorn.services import outbox
+from acorn.services.outbox import crash_point
 from acorn.services.archive import archive_asn
 from acorn.store import UnitOfWork
 from schemas.tables import Shipment
@@ -31,7 +35,6 @@ _ISO = "%Y-%m-%dT%H:%M:%SZ"
 class AsnQueueResult:
     queued: list[str] = field(default_factory=list)
     gated: list[str] = field(default_factory=list)  # held back by a quality gate
-    late: list[str] = field(default_factory=list)
 
 
 def asn_key(shipment: Shipment) -> str:
@@ -43,6 +46,7 @@ def queue_asns(database_url: str, account: VendorAccountSettings, *, as_of: date
     """Queue an ASN for every planned shipment whose truck has left by ``as_of``."""
     result = AsnQueueResult()
     with UnitOfWork(database_url) as uow:
+        uow.stage_lock(f"queue-asns:{account.code}")
         departed = [s for s in uow.shipments.list(account.code, statuses=["planned"]) if s.departure <= as_of]
         gates = gate_each(gate_shipment, {s.shipment_identifier: _gate_rows(uow, s) for s in departed})
         for shipment in departed:
@@ -63,16 +67,10 @@ def queue_asns(database_url: str, account: VendorAccountSettings, *, as_of: date
                 archive_asn(documents_dir, account, payload)
             outbox.enqueue(uow, kind="shipment_confirmation", key=asn_key(shipment), account_code=account.code,
                            business_id=shipment.shipment_identifier, payload=payload)
-            shipment.status, shipment.asn_submitted_at = "queued", as_of
-            if as_of > shipment.asn_deadline:
-                result.late.append(shipment.shipment_identifier)
-                uow.alerts.raise_alert(
-                    dedupe_key=f"asn-late:{shipment.shipment_identifier}", account_code=account.code,
-                    kind="asn_late", subject=f"ASN {shipment.shipment_identifier} sent after its deadline",
-                    message=f"deadline {shipment.asn_deadline:%Y-%m-%d %H:%M} UTC, sent {as_of:%Y-%m-%d %H:%M} UTC",
-                    next_step="Expect a chargeback; run submit_asns right after the dock cut-off.")
+            shipment.status = "queued"
             result.queued.append(shipment.shipment_identifier)
         uow.commit()
+    crash_point("after_queue", "shipment_confirmation")
     return result
 
 
@@ -81,6 +79,7 @@ def change_transport(database_url: str, account: VendorAccountSettings, shipment
                      as_of: datetime) -> str:
     """Record a new carrier for an accepted shipment and queue the replacing confirmation."""
     with UnitOfWork(database_url) as uow:
+        uow.stage_lock(f"queue-asns:{account.code}")
         shipment = uow.shipments.get(shipment_identifier)
         if shipment is None or shipment.account_code != account.code:
             raise KeyError(f"shipment {shipment_identifier!r} does not exist for account {account.code}")

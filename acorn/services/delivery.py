@@ -1,4 +1,8 @@
-"""Deliver what the outbox holds, then reflect the outcome on the business records."""
+"""Deliver what the outbox holds, with the read-backs Amazon offers for each kind of document.
+
+The business records (shipment, invoice status) follow their outbox rows inside the
+courier's own transactions (``outbox.reflect``): nothing here writes after the fact.
+"""
 
 from __future__ import annotations
 
@@ -8,8 +12,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from acorn.services.acknowledge import confirm_acknowledged
-from acorn.services.asns import asn_key
-from acorn.services.outbox import OPEN_STATES, DeliveryReport, OutboxCourier
+from acorn.services.outbox import DEFAULT_LEASE, OPEN_STATES, DeliveryReport, OutboxCourier
 from acorn.store import UnitOfWork
 
 log = logging.getLogger("acorn.delivery")
@@ -24,20 +27,40 @@ class DeliveryResult:
 
     @property
     def retryable(self) -> list[str]:
-        """Rows that want another attempt soon (throttled or answer lost)."""
-        return [r.key for r in self.reports if r.state in ("pending", "unknown")]
+        """Rows of ours that want another attempt soon (throttled or answer lost)."""
+        return [r.key for r in self.reports if r.state in ("pending", "unknown") and not r.busy]
+
+    @property
+    def busy(self) -> list[str]:
+        """Rows another live worker is delivering right now."""
+        return [r.key for r in self.reports if r.busy]
 
 
 def deliver(database_url: str, client: Any, *, account_code: str, kind: str, as_of: datetime,
-            stuck_after: timedelta, wait_s: float = 5.0) -> DeliveryResult:
-    courier = OutboxCourier(database_url, client, now=as_of, stuck_after=stuck_after, wait_s=wait_s,
-                            confirmers={"acknowledgement": confirm_acknowledged(client)},
+            stuck_after: timedelta, wait_s: float = 5.0, lease: timedelta = DEFAULT_LEASE) -> DeliveryResult:
+    courier = OutboxCourier(database_url, client, now=as_of, stuck_after=stuck_after, wait_s=wait_s, lease=lease,
+                            confirmers={"acknowledgement": confirm_acknowledged(client),
+                                        "shipment_confirmation": asn_read_back(client)},
                             cross_check=po_status_note(client))
     with UnitOfWork(database_url) as uow:
         keys = [e.idempotency_key for e in uow.outbox.list(kind=kind, states=OPEN_STATES, account_code=account_code)]
-    result = DeliveryResult(reports=courier.deliver_all(keys))
-    _reflect(database_url, account_code, result.reports)
-    return result
+    return DeliveryResult(reports=courier.deliver_all(keys))
+
+
+def asn_read_back(client: Any):  # noqa: ANN201
+    """Outbox confirmer: GetShipmentDetails tells whether Amazon holds an ASN we sent.
+
+    Only an ``Original`` can be proved this way: a ``Replace`` keeps the identifier Amazon
+    already holds, so its presence proves nothing (and re-posting a Replace is harmless).
+    """
+
+    def confirm(entry: Any) -> bool | None:
+        confirmations = entry.payload.get("shipmentConfirmations") or [{}]
+        if confirmations[0].get("shipmentConfirmationType") != "Original":
+            return None
+        return bool(client.get_shipment_details(vendor_shipment_identifier=entry.business_id))
+
+    return confirm
 
 
 def purchase_orders_of(payload: dict[str, Any]) -> list[str]:
@@ -68,20 +91,3 @@ def po_status_note(client: Any):  # noqa: ANN201
         return "cross-check: " + "; ".join(parts) if parts else "cross-check: PO status unavailable"
 
     return note
-
-
-def _reflect(database_url: str, account_code: str, reports: list[DeliveryReport]) -> None:
-    """Shipment and invoice status follow their outbox rows."""
-    with UnitOfWork(database_url) as uow:
-        for r in reports:
-            if r.state not in ("accepted", "failed"):
-                continue
-            if r.kind == "shipment_confirmation":
-                shipment = uow.shipments.get(r.business_id)
-                if shipment is not None and shipment.status == "queued" and r.key == asn_key(shipment):
-                    shipment.status = r.state
-            elif r.kind == "invoice":
-                invoice = uow.invoices.get(account_code, r.business_id)
-                if invoice is not None:
-                    invoice.status = r.state
-        uow.commit()

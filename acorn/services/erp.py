@@ -1,10 +1,16 @@
-"""Load the vendor's SKU master and stock from its ERP into the store."""
+"""Load the vendor's SKU master and stock from its ERP into the store.
+
+Bad rows never stop a load: each is reported with file, line and field (and written to the
+source's quarantine file), the good rows load. Stock is only taken for SKUs Acorn knows,
+from the master being loaded or from an earlier load.
+"""
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 
 from acorn.erp import ErpSource, RowError
 from acorn.store import UnitOfWork
@@ -21,7 +27,10 @@ class ErpLoadResult:
 
 def load_erp(database_url: str, source: ErpSource, *, as_of: datetime, account_code: str = "*") -> ErpLoadResult:
     """Upsert every good row; report every bad one (file, line, field) and keep going."""
-    skus, stock = source.load_skus(), source.load_inventory()
+    skus = source.load_skus()
+    with UnitOfWork(database_url) as uow:
+        stored = {sku.vendor_sku for sku in uow.skus.all()}
+    stock = source.load_inventory(known_skus=stored | {row.vendor_sku for row in skus.rows})
     result = ErpLoadResult(errors=[*skus.errors, *stock.errors])
     with UnitOfWork(database_url) as uow:
         for row in skus.rows:
@@ -36,8 +45,11 @@ def load_erp(database_url: str, source: ErpSource, *, as_of: datetime, account_c
             result.stock_rows += 1
         for error in result.errors:
             log.warning("ERP row rejected: %s", error)
-            uow.audit.append(action="erp.row_rejected", entity="erp_row", entity_id=f"{error.file}:{error.line}",
-                             detail={"field": error.field, "value": str(error.value), "message": error.message})
+            # the file's name keeps the id inside its column however deep the export sits
+            uow.audit.append(action="erp.row_rejected", entity="erp_row",
+                             entity_id=f"{Path(error.file).name[:100]}:{error.line}",
+                             detail={"file": error.file, "field": error.field, "value": _printable(error.value),
+                                     "message": error.message})
         if result.errors:
             uow.alerts.raise_alert(
                 dedupe_key=f"erp-rejected:{as_of:%Y-%m-%d}", account_code=account_code, kind="erp_rows_rejected",
@@ -46,3 +58,8 @@ def load_erp(database_url: str, source: ErpSource, *, as_of: datetime, account_c
                 next_step="Correct the named rows in the ERP export (the quarantine file lists them) and reload.")
         uow.commit()
     return result
+
+
+def _printable(value: str | None) -> str:
+    # a NUL byte is what rejected some rows; keep it visible, and out of the database's text
+    return str(value).replace("\x00", "\u2400")

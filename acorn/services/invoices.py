@@ -19,6 +19,7 @@ from acorn.config import VendorAccountSettings
 from acorn.domain.invoice import InvoiceDraft, PaymentTerms, ShippedLine, build_invoice, invoice_number_for
 from acorn.gates import gate_each, gate_invoice
 from acorn.services import outbox
+from acorn.services.outbox import crash_point
 from acorn.services.archive import archive_invoice
 from acorn.store import UnitOfWork
 from schemas.tables import Invoice, InvoiceLine, Shipment
@@ -47,6 +48,7 @@ def queue_invoices(database_url: str, account: VendorAccountSettings, *, as_of: 
                          discount_percent=account.payment_terms.discount_percent,
                          discount_days=account.payment_terms.discount_days, basis=account.payment_terms.basis)
     with UnitOfWork(database_url) as uow:
+        uow.stage_lock(f"queue-invoices:{account.code}")
         drafts = {}
         for shipment in uow.shipments.list(account.code, statuses=["accepted"]):
             if uow.invoices.for_shipment(shipment.shipment_identifier) is not None:
@@ -76,6 +78,7 @@ def queue_invoices(database_url: str, account: VendorAccountSettings, *, as_of: 
                            business_id=number, payload=payload)
             result.queued.append(number)
         uow.commit()
+    crash_point("after_queue", "invoice")
     return result
 
 

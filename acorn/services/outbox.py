@@ -1,19 +1,28 @@
-"""Exactly-once submissions to Amazon.
+"""Exactly-once submissions to Amazon, with nothing lost on the way.
 
 Every acknowledgement, ASN and invoice is written here (with a deterministic idempotency
-key) before it is ever posted, and every step of its delivery is committed before the
-next one starts::
+key) before it is ever posted. The states and their allowed moves live in
+:mod:`acorn.domain.documents`; every move here is compare-and-set on the row's version and
+happens in the same database transaction as the change to the business record it implies
+(a shipment or invoice status, an alert), so a crash between "Amazon accepted it" and
+"invoice it" cannot exist.
 
-    pending ──POST──> sending ──202──> submitted ──getTransaction──> accepted | failed
-                         │                  └── Processing too long ──> stuck (alert, never re-posted)
-                         └── answer lost / crash ──> unknown ──confirm──> accepted | (re-post once) submitted
+Concurrency: a worker claims the rows it delivers with a lease (owner + expiry). It never
+touches a row under another worker's live lease; it takes over an expired one, or one whose
+owner was a process on this host that has since died. A row found in ``sending`` under a
+lease it took over is a crash leftover: the POST may or may not have reached Amazon.
 
-SP-API has no idempotency keys and no way to read back ASNs or invoices, so when the
-answer to a POST is lost we first ask Amazon whatever it can tell (PO status for an
-acknowledgement). Only when nothing can tell do we post the identical document again:
-Amazon rejects a second copy of an applied document by its business id (shipment
-identifier, invoice number), so the ledger ends with exactly one accepted copy and the
-duplicate answer itself proves the first was applied.
+Lost answers (SP-API has no idempotency keys):
+
+* acknowledgement — Amazon's PO status tells whether it landed;
+* ASN — read back with ``GetShipmentDetails`` (filter ``vendorShipmentIdentifier``) before
+  any re-post; a ``Replace`` cannot be told apart from its Original, and is idempotent by
+  content, so it is re-posted;
+* invoice — Amazon offers no read-back: the identical document is posted once more. A
+  ``Duplicate*`` failure on that re-post confirms the first copy landed. ASSUMPTION: the
+  ``Duplicate*`` codes are the sandbox's, not documented by Amazon (its transaction
+  errors are free text), so any other failure on a re-post becomes ``needs_review`` with
+  an alert, never a definitive ``failed``.
 """
 
 from __future__ import annotations
@@ -26,36 +35,50 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from acorn.domain.deadlines import asn_is_on_time
+from acorn.domain.documents import DELIVERABLE, FINAL, DocumentState, check_transition
 from acorn.playbook import play_for
-from acorn.spapi import (ClientRequestError, InvalidSubmission, NetworkError, ServerError, SubmissionOutcomeUnknown,
-                         ThrottledError)
+from acorn.services.workers import owner_is_dead, this_worker
+from acorn.spapi import (AuthError, ClientRequestError, InvalidSubmission, NetworkError, ServerError, SpApiError,
+                         SubmissionOutcomeUnknown, ThrottledError)
 from acorn.store import UnitOfWork
 from schemas.tables import OutboxEntry, utcnow
 
 log = logging.getLogger("acorn.outbox")
+
+S = DocumentState
 
 SUBMIT_OPERATION = {
     "acknowledgement": "submit_acknowledgement",
     "shipment_confirmation": "submit_shipment_confirmations",
     "invoice": "submit_invoices",
 }
-#: the Failure code that means "you already sent this one and it was applied"
+#: ASSUMPTION (sandbox codes, not Amazon's documentation): the failure that means "already applied"
 DUPLICATE_CODE = {
     "acknowledgement": "DuplicateAcknowledgement",
     "shipment_confirmation": "DuplicateShipmentIdentifier",
     "invoice": "DuplicateInvoiceNumber",
 }
-FINAL_STATES = frozenset({"accepted", "failed"})
-OPEN_STATES = frozenset({"pending", "sending", "submitted", "unknown", "stuck"})
+FINAL_STATES = frozenset(str(s) for s in FINAL)
+OPEN_STATES = frozenset(str(s) for s in DELIVERABLE)
+#: alerts about a row that its move to a final state settles (``outbox-failed`` stays: it is the outcome)
+TRANSIENT_ALERTS = ("unknown", "stuck", "needs_review", "auth", "open")
+DEFAULT_LEASE = timedelta(minutes=5)
 
 #: test-only fault injection: the process dies at this point, as a killed worker would
 CRASH_ENV = "ACORN_CRASH_AT"
 
 
-def _crash_point(name: str) -> None:
-    if os.environ.get(CRASH_ENV) == name:
-        log.error("fault injection: process killed at %s", name)
+def crash_point(name: str, kind: str = "") -> None:
+    """Die here when ``ACORN_CRASH_AT`` names this point (``after_post`` or ``after_post:invoice``)."""
+    wanted = os.environ.get(CRASH_ENV)
+    if wanted and wanted in (name, f"{name}:{kind}"):
+        log.error("fault injection: process killed at %s", wanted)
         os._exit(70)
+
+
+def alert_key(state: str, key: str) -> str:
+    return f"outbox-{state}:{key}"
 
 
 @dataclass
@@ -66,11 +89,15 @@ class DeliveryReport:
     state: str
     transaction_id: str | None
     errors: list[dict[str, Any]] = field(default_factory=list)
+    busy: bool = False  # another live worker holds it
 
 
 def enqueue(uow: UnitOfWork, *, kind: str, key: str, account_code: str, business_id: str,
             payload: dict[str, Any]) -> tuple[OutboxEntry, bool]:
-    """Record a submission once; a rerun gets the existing row back untouched."""
+    """Record a submission once; a rerun gets the existing row back untouched.
+
+    Callers hold the stage lock (``uow.stage_lock``), so two runs never race to insert.
+    """
     if kind not in SUBMIT_OPERATION:
         raise ValueError(f"unknown outbox kind {kind!r}")
     existing = uow.outbox.get(key)
@@ -82,29 +109,114 @@ def enqueue(uow: UnitOfWork, *, kind: str, key: str, account_code: str, business
     return entry, True
 
 
+# -- what a document's outcome changes, in the same transaction -----------------------------------------------
+def reflect(uow: UnitOfWork, entry: OutboxEntry) -> None:
+    """The business record follows its outbox row (called inside the transaction that moved it)."""
+    if entry.state not in (S.ACCEPTED, S.FAILED, S.NEEDS_REVIEW):
+        return
+    if entry.kind == "shipment_confirmation":
+        shipment = uow.shipments.get(entry.business_id)
+        if shipment is None or not entry.idempotency_key.endswith(f":r{shipment.asn_revision}"):
+            return  # an older revision: the current one decides the shipment's status
+        shipment.status = entry.state
+        if entry.state == S.ACCEPTED and shipment.asn_revision == 0:
+            shipment.asn_submitted_at = entry.applied_at
+            _judge_lateness(uow, entry, shipment)
+    elif entry.kind == "invoice":
+        invoice = uow.invoices.get(entry.account_code, entry.business_id)
+        if invoice is not None:
+            invoice.status = entry.state
+
+
+def _judge_lateness(uow: UnitOfWork, entry: OutboxEntry, shipment: Any) -> None:
+    """Amazon judges the ASN it accepted, at the time it was sent: so does Acorn (one rule, in the domain)."""
+    if entry.applied_at is None or asn_is_on_time(entry.applied_at, shipment.asn_deadline):
+        return
+    uow.alerts.raise_alert(
+        dedupe_key=f"asn-late:{shipment.shipment_identifier}", account_code=shipment.account_code,
+        kind="asn_late", subject=f"ASN {shipment.shipment_identifier} sent after its deadline",
+        message=f"deadline {shipment.asn_deadline:%Y-%m-%d %H:%M} UTC, the submission Amazon accepted was sent "
+                f"{entry.applied_at:%Y-%m-%d %H:%M} UTC",
+        next_step="Expect a chargeback; run submit_asns right after the dock cut-off.")
+
+
+def settle_alerts(uow: UnitOfWork, entry: OutboxEntry, *, at: datetime) -> None:
+    """Alerts about a row that moved on are resolved; a failure or a review opens its own."""
+    keep = {alert_key(entry.state, entry.idempotency_key)}
+    for name in TRANSIENT_ALERTS:
+        dedupe = alert_key(name, entry.idempotency_key)
+        if dedupe not in keep:
+            uow.alerts.resolve(dedupe, at=at)
+
+
+# -- ops close the loop by hand -----------------------------------------------------------------------------
 def release(uow: UnitOfWork, key: str, *, actor: str) -> OutboxEntry:
-    """Ops checked Vendor Central: a stuck document never arrived, so it may be sent again."""
+    """Ops checked Vendor Central and found nothing: a stuck document may be sent once more.
+
+    It may have been applied after all (Amazon kept it Processing), so its re-post is judged
+    like one after a lost answer: proof of the first copy means accepted, never failed.
+    """
+    entry = _get(uow, key)
+    if entry.state != S.STUCK:
+        raise ValueError(f"{key} is {entry.state!r}; only a stuck submission is released by hand")
+    return _move_by_hand(uow, entry, S.PENDING, actor=actor, action="released", note=None, transaction_id=None,
+                         unconfirmed_posted_at=entry.posted_at or entry.submitted_at)
+
+
+def resolve_by_hand(uow: UnitOfWork, key: str, *, accepted: bool, actor: str, note: str,
+                    at: datetime) -> OutboxEntry:
+    """Record what ops saw in Vendor Central for an open document: accepted, or rejected with a reason."""
+    entry = _get(uow, key)
+    live_lease = (entry.lease_owner is not None and entry.lease_expires_at is not None
+                  and entry.lease_expires_at > utcnow() and not owner_is_dead(entry.lease_owner))
+    if entry.state == S.SENDING or live_lease:
+        raise ValueError(f"{key} is being delivered by {entry.lease_owner or 'a worker'} right now; try again "
+                         "when that run ends")
+    wanted = S.ACCEPTED if accepted else S.FAILED
+    check_transition(key, entry.state, wanted, manual=True)
+    values: dict[str, Any] = {"completed_at": at}
+    if accepted:
+        values["applied_at"] = entry.applied_at or entry.unconfirmed_posted_at or entry.posted_at or at
+    else:
+        values["errors"] = [*entry.errors, {"code": "RejectedPerVendorCentral", "message": note, "by": actor,
+                                            "at": at.isoformat()}]
+    moved = _move_by_hand(uow, entry, wanted, actor=actor, action="resolved_by_hand", note=note, **values)
+    reflect(uow, moved)
+    settle_alerts(uow, moved, at=at)
+    return moved
+
+
+def _get(uow: UnitOfWork, key: str) -> OutboxEntry:
     entry = uow.outbox.get(key)
     if entry is None:
-        raise KeyError(f"no outbox entry {key!r}")
-    if entry.state != "stuck":
-        raise ValueError(f"{key} is {entry.state!r}; only a stuck submission is released by hand")
-    entry.state, entry.updated_at = "pending", utcnow()
-    uow.audit.append(action=f"{entry.kind}.released", entity="outbox", entity_id=key, actor=actor,
-                     detail={"previous_transaction_id": entry.transaction_id})
-    entry.transaction_id = None
+        raise KeyError(f"no outbox entry {key!r}; `acorn outbox` lists them")
     return entry
 
 
+def _move_by_hand(uow: UnitOfWork, entry: OutboxEntry, wanted: S, *, actor: str, action: str, note: str | None,
+                  **values: Any) -> OutboxEntry:
+    check_transition(entry.idempotency_key, entry.state, wanted, manual=action == "resolved_by_hand")
+    moved = uow.outbox.compare_and_set(entry, state=str(wanted), owner=None, lease_until=None, **values)
+    if moved is None:
+        raise ValueError(f"{entry.idempotency_key} changed while you looked (it was {entry.state!r}); "
+                         "check `acorn outbox` and try again")
+    uow.audit.append(action=f"{entry.kind}.{action}", entity="outbox", entity_id=entry.idempotency_key,
+                     actor=actor, detail={"from": entry.state, "to": str(wanted), "note": note})
+    return moved
+
+
+#: a read-back: True applied, False not applied, None "this document cannot be read back"
 Confirmer = Callable[[OutboxEntry], bool | None]
+APPLIED, ABSENT, NO_READBACK, UNREACHABLE = "applied", "absent", "no read-back", "unreachable"
 
 
 class OutboxCourier:
-    """Moves outbox rows through their states, committing after every step."""
+    """Moves outbox rows through their states; one compare-and-set transaction per move."""
 
     def __init__(self, database_url: str, client: Any, *, now: datetime, stuck_after: timedelta,
                  confirmers: dict[str, Confirmer] | None = None, wait_s: float = 5.0,
-                 poll_interval_s: float = 0.25, cross_check: Callable[[OutboxEntry], str] | None = None) -> None:
+                 poll_interval_s: float = 0.25, cross_check: Callable[[OutboxEntry], str] | None = None,
+                 lease: timedelta = DEFAULT_LEASE, worker: str | None = None) -> None:
         self.database_url = database_url
         self.client = client
         self.now = now
@@ -113,6 +225,8 @@ class OutboxCourier:
         self.wait_s = wait_s
         self.poll_interval_s = poll_interval_s
         self.cross_check = cross_check
+        self.lease = lease
+        self.worker = worker or this_worker()
 
     # -- public -------------------------------------------------------------------------
     def deliver(self, key: str) -> DeliveryReport:
@@ -120,145 +234,234 @@ class OutboxCourier:
         return self.deliver_all([key])[0]
 
     def deliver_all(self, keys: list[str]) -> list[DeliveryReport]:
-        """Post every row that needs it, then read their transactions in rounds.
+        """Claim the rows, post what needs it, then read their transactions in rounds.
 
         Polling in rounds (one getTransaction per open row, then a short pause) keeps a
         batch of N submissions at about N reads per round instead of N sequential waits.
         """
-        for key in keys:
-            self._send(key)
-        waiting = [k for k in keys if self._load(k).state in ("submitted", "stuck")]
-        deadline = time.monotonic() + self.wait_s
-        while waiting:
-            waiting = [k for k in waiting if self._poll(k, final_round=False) in ("submitted", "stuck")]
-            if not waiting or time.monotonic() >= deadline:
-                break
-            time.sleep(self.poll_interval_s)
-        for key in waiting:  # still Processing when time ran out: judge how long it has been
-            self._poll(key, final_round=True)
-        return [self._report(k) for k in keys]
+        claimed = self._claim(keys)
+        try:
+            for key in claimed:
+                self._send(key)
+            waiting = [k for k in claimed if self._state(k) in (S.SUBMITTED, S.STUCK)]
+            deadline = time.monotonic() + self.wait_s
+            while waiting:
+                waiting = [k for k in waiting if self._poll(k, final_round=False) in (S.SUBMITTED, S.STUCK)]
+                if not waiting or time.monotonic() >= deadline:
+                    break
+                time.sleep(self.poll_interval_s)
+            for key in waiting:  # still Processing when time ran out: judge how long it has been
+                self._poll(key, final_round=True)
+        finally:
+            with UnitOfWork(self.database_url) as uow:
+                uow.outbox.release_leases(claimed, owner=self.worker)
+                uow.commit()
+        return [self._report(k, busy=k not in claimed) for k in keys]
 
-    def _send(self, key: str) -> str:
-        state = self._load(key).state
-        if state == "sending":  # a previous run died between marking and recording
-            self._set(key, "unknown", error={"code": "OutcomeUnknown", "message": "run ended mid-submission"})
-            state = "unknown"
-        if state == "unknown":
-            state = self._resolve_unknown(key)
-        if state == "pending":
-            state = self._post(key)
-        return state
+    # -- leases -------------------------------------------------------------------------
+    def _claim(self, keys: list[str]) -> list[str]:
+        if not keys:
+            return []
+        with UnitOfWork(self.database_url) as uow:
+            claimed = uow.outbox.claim(keys, owner=self.worker, until=utcnow() + self.lease,
+                                       states=[str(s) for s in DELIVERABLE], may_take=self._may_take)
+            uow.commit()
+        skipped = sorted(set(keys) - set(claimed))
+        if skipped:
+            log.info("%d rows are being delivered by another live worker; left to it: %s", len(skipped),
+                     ", ".join(skipped[:5]))
+        return claimed
 
-    def _report(self, key: str) -> DeliveryReport:
-        entry = self._load(key)
-        return DeliveryReport(entry.idempotency_key, entry.kind, entry.business_id, entry.state,
-                              entry.transaction_id, list(entry.errors))
+    def _may_take(self, entry: OutboxEntry) -> bool:
+        """Free, ours, expired, or held by a process on this host that no longer exists."""
+        if entry.lease_owner is None or entry.lease_owner == self.worker:
+            return True
+        if entry.lease_expires_at is None or entry.lease_expires_at <= utcnow():
+            return True
+        return owner_is_dead(entry.lease_owner)
 
     # -- steps --------------------------------------------------------------------------
-    def _post(self, key: str) -> str:
-        with UnitOfWork(self.database_url) as uow:
-            entry = uow.outbox.lock(key)
-            if entry.state not in ("pending", "unknown"):
-                return entry.state
-            entry.state, entry.attempts, entry.updated_at = "sending", entry.attempts + 1, utcnow()
-            kind, payload = entry.kind, entry.payload
-            uow.commit()
-        _crash_point("before_post")
-        submit = getattr(self.client, SUBMIT_OPERATION[kind])
-        try:
-            transaction_id = submit(payload)
-        except ThrottledError as exc:  # refused before processing: safe to send later
-            return self._set(key, "pending", error=_error_of(exc))
-        except (ClientRequestError, InvalidSubmission) as exc:  # refused as sent: sending again cannot help
-            return self._fail(key, _error_of(exc))
-        except (SubmissionOutcomeUnknown, ServerError, NetworkError) as exc:
-            return self._set(key, "unknown", error={**_error_of(exc), "code": "OutcomeUnknown"})
-        _crash_point("after_post")
-        with UnitOfWork(self.database_url) as uow:
-            entry = uow.outbox.lock(key)
-            entry.state, entry.transaction_id = "submitted", transaction_id
-            entry.submitted_at, entry.updated_at = self.now, utcnow()
-            uow.audit.append(action=f"{entry.kind}.submitted", entity="outbox", entity_id=key,
-                             detail={"transaction_id": transaction_id, "attempt": entry.attempts}, at=utcnow())
-            uow.commit()
-        log.info("%s %s submitted, transaction %s", entry.kind, entry.business_id, transaction_id)
-        return "submitted"
-
-    def _resolve_unknown(self, key: str) -> str:
+    def _send(self, key: str) -> str:
         entry = self._load(key)
-        confirm = self.confirmers.get(entry.kind)
-        applied = confirm(entry) if confirm else None
-        if applied:
-            return self._accept(key, note="confirmed applied by Amazon's PO status after a lost answer")
-        log.warning("%s %s: outcome unknown; posting the identical document once to learn it",
-                    entry.kind, entry.business_id)
-        return "pending"
+        if entry.state == S.SENDING:  # we took it over: its last worker died between marking and recording
+            entry = self._lost(entry, "the worker sending it ended mid-submission") or self._load(key)
+        if entry.state == S.UNKNOWN:
+            entry = self._resolve_unknown(entry) or self._load(key)
+        if entry.state == S.PENDING:
+            return self._post(entry)
+        return entry.state
+
+    def _post(self, entry: OutboxEntry) -> str:
+        key, kind = entry.idempotency_key, entry.kind
+        sending = self._move(entry, S.SENDING, attempts=entry.attempts + 1, posted_at=self.now)
+        if sending is None:
+            return self._state(key)
+        crash_point("before_post", kind)
+        try:
+            transaction_id = getattr(self.client, SUBMIT_OPERATION[kind])(sending.payload)
+        except ThrottledError as exc:  # refused before processing: safe to send later
+            return self._to(sending, S.PENDING, error=_error_of(exc))
+        except AuthError as exc:  # refused before processing, and a person must fix the credentials
+            return self._to(sending, S.PENDING, error=_error_of(exc), alert=("auth", "Unauthorized"))
+        except (ClientRequestError, InvalidSubmission) as exc:  # refused as sent
+            if sending.unconfirmed_posted_at is not None:
+                return self._judge_refused_repost(sending, [_error_of(exc)])
+            return self._fail(sending, [_error_of(exc)])
+        except (SubmissionOutcomeUnknown, ServerError, NetworkError) as exc:
+            self._lost(sending, _error_of(exc)["message"])
+            return S.UNKNOWN
+        except BaseException:  # a bug or an interrupt mid-POST: the outcome is unknown, say so before dying
+            self._lost(sending, "the run stopped on an unexpected error while posting")
+            raise
+        crash_point("after_post", kind)
+        state = self._to(sending, S.SUBMITTED, transaction_id=transaction_id, submitted_at=self.now,
+                         audit={"transaction_id": transaction_id, "attempt": sending.attempts})
+        log.info("%s %s submitted, transaction %s", kind, sending.business_id, transaction_id)
+        return state
+
+    def _lost(self, entry: OutboxEntry, why: str) -> OutboxEntry | None:
+        return self._move(entry, S.UNKNOWN, unconfirmed_posted_at=entry.posted_at or self.now,
+                          error={"code": "OutcomeUnknown", "message": why}, alert=("unknown", "OutcomeUnknown"))
+
+    def _resolve_unknown(self, entry: OutboxEntry) -> OutboxEntry | None:
+        found = self._confirm(entry)
+        if found == APPLIED:
+            return self._accept(entry, applied_at=entry.unconfirmed_posted_at,
+                                note="Amazon shows it applied after a lost answer")
+        if found == UNREACHABLE:
+            return None  # Amazon could not be asked now: stay unknown (alerted), never re-post blind
+        log.warning("%s %s: %s; posting the identical document once", entry.kind, entry.business_id,
+                    "Amazon shows it was not applied" if found == ABSENT else "Amazon offers no read-back")
+        return self._move(entry, S.PENDING)
 
     def _poll(self, key: str, *, final_round: bool) -> str:
         entry = self._load(key)
-        status = self.client.get_transaction(entry.transaction_id)
-        if status.status == "Processing":
-            overdue = entry.submitted_at and self.now - entry.submitted_at >= self.stuck_after
-            if final_round and overdue and entry.state != "stuck":
-                note = self.cross_check(entry) if self.cross_check else ""
-                return self._set(key, "stuck", error={
-                    "code": "TransactionStuck",
-                    "message": f"transaction {entry.transaction_id} still Processing since "
-                               f"{entry.submitted_at:%Y-%m-%d %H:%M}Z; {note}".rstrip("; ")})
+        if entry.state not in (S.SUBMITTED, S.STUCK) or entry.lease_owner != self.worker:
             return entry.state
+        try:
+            status = self.client.get_transaction(entry.transaction_id)
+        except SpApiError as exc:  # the row stays submitted; the next round or run reads it again
+            log.warning("%s: getTransaction %s failed (%s); will read it again", key, entry.transaction_id, exc)
+            return S.SUBMITTED if not final_round else entry.state
+        if status.status == "Processing":
+            return self._still_processing(entry, final_round=final_round)
         if status.status == "Success":
-            return self._accept(key)
+            return self._accept_state(entry, applied_at=entry.posted_at)
         errors = [_plain(e) for e in (status.errors or [])]
-        if self._lost_answer_before(entry) and errors and all(e["code"] == DUPLICATE_CODE[entry.kind] for e in errors):
-            return self._accept(key, note="a lost earlier submission was applied (Amazon answered duplicate)")
-        return self._fail(key, *errors)
+        if entry.unconfirmed_posted_at is not None:
+            return self._judge_refused_repost(entry, errors)
+        return self._fail(entry, errors)
 
-    # -- state changes ------------------------------------------------------------------
-    def _accept(self, key: str, note: str | None = None) -> str:
-        with UnitOfWork(self.database_url) as uow:
-            entry = uow.outbox.lock(key)
-            entry.state, entry.completed_at, entry.updated_at = "accepted", self.now, utcnow()
-            uow.audit.append(action=f"{entry.kind}.accepted", entity="outbox", entity_id=key,
-                             detail={"transaction_id": entry.transaction_id, "note": note}, at=utcnow())
-            for suffix in ("unknown", "stuck"):
-                uow.alerts.resolve(f"outbox-{suffix}:{key}", at=self.now)
-            uow.commit()
-        return "accepted"
+    def _still_processing(self, entry: OutboxEntry, *, final_round: bool) -> str:
+        overdue = entry.submitted_at is not None and self.now - entry.submitted_at >= self.stuck_after
+        if not (final_round and overdue):
+            return entry.state
+        if self._confirm(entry) == APPLIED:  # Amazon applied it but never finished the transaction
+            return self._accept_state(entry, applied_at=entry.posted_at,
+                                      note="transaction stuck in Processing; Amazon shows it applied")
+        if entry.state == S.STUCK:
+            return entry.state
+        note = self.cross_check(entry) if self.cross_check else ""
+        return self._to(entry, S.STUCK, alert=("stuck", "TransactionStuck"), error={
+            "code": "TransactionStuck",
+            "message": f"transaction {entry.transaction_id} still Processing since "
+                       f"{entry.submitted_at:%Y-%m-%d %H:%M}Z; {note}".rstrip("; ")})
 
-    def _fail(self, key: str, *errors: dict[str, Any]) -> str:
-        with UnitOfWork(self.database_url) as uow:
-            entry = uow.outbox.lock(key)
-            entry.state, entry.completed_at, entry.updated_at = "failed", self.now, utcnow()
-            entry.errors = [*entry.errors, *errors]
-            first = errors[0] if errors else {"code": None, "message": "failed without details"}
-            play = play_for(first.get("code"))
-            uow.alerts.raise_alert(
-                dedupe_key=f"outbox-failed:{key}", account_code=entry.account_code, kind=f"{entry.kind}_failed",
-                subject=f"{entry.kind.replace('_', ' ')} {entry.business_id} was rejected by Amazon",
-                message="; ".join(f"{e.get('code')}: {e.get('message')}" for e in errors) or "no details",
-                next_step=play.next_step, severity=play.severity, code=first.get("code"))
-            uow.audit.append(action=f"{entry.kind}.failed", entity="outbox", entity_id=key,
-                             detail={"errors": list(errors)}, at=utcnow())
-            uow.commit()
-        log.error("%s %s rejected: %s", entry.kind, entry.business_id, errors)
-        return "failed"
+    def _judge_refused_repost(self, entry: OutboxEntry, errors: list[dict[str, Any]]) -> str:
+        """Amazon refused a re-post made after a lost answer: did the first copy land?"""
+        found = self._confirm(entry)
+        if found == APPLIED:
+            return self._accept_state(entry, applied_at=entry.unconfirmed_posted_at,
+                                      note="re-post refused; Amazon shows the earlier copy applied")
+        if found == ABSENT:  # Amazon says the first copy never landed: the re-post is judged on its own
+            return self._fail(entry, errors)
+        if found == NO_READBACK and errors and all(e.get("code") == DUPLICATE_CODE[entry.kind] for e in errors):
+            return self._accept_state(entry, applied_at=entry.unconfirmed_posted_at,
+                                      note="re-post answered duplicate: the earlier copy was applied")
+        return self._to(entry, S.NEEDS_REVIEW, error={"code": "NeedsReview", "message": _joined(errors)},
+                        alert=("needs_review", "NeedsReview"), completed_at=self.now)
 
-    def _set(self, key: str, state: str, *, error: dict[str, Any] | None = None) -> str:
+    def _confirm(self, entry: OutboxEntry) -> str:
+        """Ask Amazon whether the document was applied: APPLIED, ABSENT, NO_READBACK or UNREACHABLE."""
+        confirm = self.confirmers.get(entry.kind)
+        if confirm is None:
+            return NO_READBACK
+        try:
+            answer = confirm(entry)
+        except SpApiError as exc:
+            log.warning("%s: could not ask Amazon whether it was applied (%s)", entry.idempotency_key, exc)
+            return UNREACHABLE
+        return NO_READBACK if answer is None else APPLIED if answer else ABSENT
+
+    # -- moves --------------------------------------------------------------------------
+    def _accept_state(self, entry: OutboxEntry, *, applied_at: datetime | None, note: str | None = None) -> str:
+        moved = self._accept(entry, applied_at=applied_at, note=note)
+        return moved.state if moved else self._state(entry.idempotency_key)
+
+    def _accept(self, entry: OutboxEntry, *, applied_at: datetime | None, note: str | None = None
+                ) -> OutboxEntry | None:
+        moved = self._move(entry, S.ACCEPTED, completed_at=self.now, applied_at=applied_at or self.now,
+                           audit={"transaction_id": entry.transaction_id, "note": note})
+        if moved is not None:
+            crash_point("after_accept", entry.kind)
+        return moved
+
+    def _fail(self, entry: OutboxEntry, errors: list[dict[str, Any]]) -> str:
+        first = errors[0] if errors else {"code": None, "message": "failed without details"}
+        moved = self._move(entry, S.FAILED, completed_at=self.now, errors_add=errors,
+                           alert=("failed", first.get("code")), audit={"errors": errors})
+        if moved is not None:
+            log.error("%s %s rejected: %s", entry.kind, entry.business_id, errors)
+        return moved.state if moved else self._state(entry.idempotency_key)
+
+    def _to(self, entry: OutboxEntry, wanted: S, **values: Any) -> str:
+        moved = self._move(entry, wanted, **values)
+        return moved.state if moved else self._state(entry.idempotency_key)
+
+    def _move(self, entry: OutboxEntry, wanted: S, *, error: dict[str, Any] | None = None,
+              errors_add: list[dict[str, Any]] | None = None, alert: tuple[str, str | None] | None = None,
+              audit: dict[str, Any] | None = None, **values: Any) -> OutboxEntry | None:
+        """Compare-and-set ``entry`` (as read) to ``wanted``; None when someone else moved it first."""
+        check_transition(entry.idempotency_key, entry.state, wanted)
+        added = [*(errors_add or []), *([{**error, "at": self.now.isoformat()}] if error else [])]
+        if added:
+            values["errors"] = [*entry.errors, *added]
         with UnitOfWork(self.database_url) as uow:
-            entry = uow.outbox.lock(key)
-            entry.state, entry.updated_at = state, utcnow()
-            if error:
-                entry.errors = [*entry.errors, {**error, "at": self.now.isoformat()}]
-            if state in ("unknown", "stuck"):
-                code = "OutcomeUnknown" if state == "unknown" else "TransactionStuck"
-                play = play_for(code)
-                uow.alerts.raise_alert(
-                    dedupe_key=f"outbox-{state}:{key}", account_code=entry.account_code, kind=f"outbox_{state}",
-                    subject=f"{entry.kind.replace('_', ' ')} {entry.business_id}: {state}",
-                    message=(error or {}).get("message", state), next_step=play.next_step,
-                    severity=play.severity, code=code)
+            moved = uow.outbox.compare_and_set(entry, state=str(wanted), owner=self.worker,
+                                               lease_until=utcnow() + self.lease, **values)
+            if moved is None:
+                log.warning("%s moved on elsewhere (was %s); re-reading instead of overwriting",
+                            entry.idempotency_key, entry.state)
+                return None
+            if alert is not None:
+                self._raise(uow, moved, alert[0], alert[1], added)
+            settle_alerts(uow, moved, at=self.now)
+            reflect(uow, moved)
+            uow.audit.append(action=f"{moved.kind}.{wanted}", entity="outbox", entity_id=moved.idempotency_key,
+                             detail={"from": entry.state, **(audit or {})}, at=utcnow())
             uow.commit()
-        return state
+        return moved
+
+    @staticmethod
+    def _raise(uow: UnitOfWork, entry: OutboxEntry, name: str, code: str | None,
+               errors: list[dict[str, Any]]) -> None:
+        play = play_for(code)
+        subject = (f"{entry.kind.replace('_', ' ')} {entry.business_id} was rejected by Amazon" if name == "failed"
+                   else f"{entry.kind.replace('_', ' ')} {entry.business_id}: {name.replace('_', ' ')}")
+        uow.alerts.raise_alert(
+            dedupe_key=alert_key(name, entry.idempotency_key), account_code=entry.account_code,
+            kind=f"{entry.kind}_failed" if name == "failed" else f"outbox_{name}",
+            subject=subject, message=_joined(errors) or name, next_step=play.next_step, severity=play.severity,
+            code=code)
+
+    # -- reads --------------------------------------------------------------------------
+    def _report(self, key: str, *, busy: bool) -> DeliveryReport:
+        entry = self._load(key)
+        return DeliveryReport(entry.idempotency_key, entry.kind, entry.business_id, entry.state,
+                              entry.transaction_id, list(entry.errors), busy=busy and entry.state not in FINAL)
+
+    def _state(self, key: str) -> str:
+        return self._load(key).state
 
     def _load(self, key: str) -> OutboxEntry:
         with UnitOfWork(self.database_url) as uow:
@@ -267,9 +470,9 @@ class OutboxCourier:
             raise KeyError(f"no outbox entry {key!r}")
         return entry
 
-    @staticmethod
-    def _lost_answer_before(entry: OutboxEntry) -> bool:
-        return any(e.get("code") == "OutcomeUnknown" for e in entry.errors)
+
+def _joined(errors: list[dict[str, Any]]) -> str:
+    return "; ".join(f"{e.get('code')}: {e.get('message')}" for e in errors)
 
 
 def _error_of(exc: Exception) -> dict[str, Any]:

@@ -63,6 +63,7 @@ def plan_shipments(database_url: str, settings: AcornSettings, account: VendorAc
     """Plan every accepted, unshipped PO whose next departure is the dock's next truck."""
     result = PlanResult()
     with UnitOfWork(database_url) as uow:
+        uow.stage_lock(f"plan-shipments:{account.code}")
         skus = sku_master(uow)
         resolve = SkuResolver(skus)
         for po in uow.purchase_orders.list(account.code, unacknowledged=False):

@@ -8,6 +8,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import select
 
+from acorn.domain.deadlines import asn_is_on_time
+from acorn.domain.documents import DocumentState
 from acorn.store import UnitOfWork
 from schemas.tables import (Alert, GoodsReceipt, Invoice, OutboxEntry, PurchaseOrder, PurchaseOrderItem, Shipment,
                             Carton, Pallet)
@@ -34,12 +36,14 @@ class _Counter:
         items = self.s.exec(self._where(select(PurchaseOrderItem).join(
             PurchaseOrder, PurchaseOrderItem.purchase_order_id == PurchaseOrder.id), PurchaseOrder.account_code)).all()
         shipments = self.s.exec(self._where(select(Shipment), Shipment.account_code)).all()
-        asn = {"on_time": 0, "late": 0, "failed": 0, "pending": 0}
+        asn = {"on_time": 0, "late": 0, "failed": 0, "needs_review": 0, "pending": 0}
         for sh in shipments:
-            if sh.status == "accepted":
-                asn["on_time" if sh.asn_submitted_at and sh.asn_submitted_at <= sh.asn_deadline else "late"] += 1
-            elif sh.status == "failed":
-                asn["failed"] += 1
+            if sh.status == DocumentState.ACCEPTED:
+                # judged like Amazon does: the submission it applied, against the deadline (one rule)
+                on_time = sh.asn_submitted_at is not None and asn_is_on_time(sh.asn_submitted_at, sh.asn_deadline)
+                asn["on_time" if on_time else "late"] += 1
+            elif sh.status in (DocumentState.FAILED, DocumentState.NEEDS_REVIEW):
+                asn[str(sh.status)] += 1
             else:
                 asn["pending"] += 1
         invoices = self.s.exec(self._where(select(Invoice), Invoice.account_code)).all()

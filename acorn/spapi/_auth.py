@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import httpx
 from pydantic import SecretStr
 
-from ._credentials import LwaCredentials
+from ._credentials import LwaCredentials, validate_endpoint_url
 from ._exceptions import AuthError, NetworkError, ResponseFormatError, ServerError, ThrottledError
 from ._operations import LWA_TOKEN
 from ._redact import RedactingLog, Redactor
@@ -43,7 +43,7 @@ class LwaTokenSource:
                  log: RedactingLog, policy: RetryPolicy, stats: ClientStats,
                  clock: Callable[[], float] = time.monotonic, sleep: Callable[[float], None] = time.sleep) -> None:
         self._http = http
-        self._token_url = token_url
+        self._token_url = validate_endpoint_url(token_url, setting="token_url")   # no secrets in clear
         self._credentials = credentials
         self._redact = redactor
         self._log = log

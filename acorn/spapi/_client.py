@@ -15,7 +15,7 @@ from schemas import spapi as wire
 
 from . import _operations as ops
 from ._auth import LwaTokenSource
-from ._credentials import LwaCredentials, default_token_url, region_base_url
+from ._credentials import LwaCredentials, region_base_url, token_endpoint_for
 from ._exceptions import ResponseFormatError, TransactionTimeout
 from ._payloads import outgoing_payload
 from ._ratelimit import RateLimit, RateLimiter, TokenBucketLimiter
@@ -40,8 +40,12 @@ class SpApiClient:
     Thread-safe: threads may share a client; they share its connection pool, its access
     token and its per-operation rate buckets. Use as a context manager or call ``close()``.
 
-    ``token_url`` defaults to Amazon's LWA endpoint for Amazon hosts and to
-    ``{base_url}/auth/o2/token`` otherwise (the sandbox). ``rate_overrides`` maps an
+    ``token_url`` — where the LWA client secret and refresh token are posted — is used as
+    given when set; otherwise it is ``{base_url}/auth/o2/token`` for a loopback base URL
+    (the sandbox) and Amazon's ``https://api.amazon.com/auth/o2/token`` for every other one
+    (a proxy or mirror never receives the secrets unless named here). Plain ``http://`` to a
+    host that is not loopback is refused for either URL (``CredentialRouteError``, a
+    ``ValueError`` naming the setting); see ``token_endpoint_for``. ``rate_overrides`` maps an
     operationId to ``(rate, burst)``. ``rate_limiter`` replaces the in-process buckets (for
     example with one backed by a Prefect global concurrency limit). ``retry_policy`` replaces
     ``max_retries`` and the backoff shapes. ``transport`` is handed to httpx as it is.
@@ -51,12 +55,11 @@ class SpApiClient:
                  timeout: float = 30.0, rate_overrides: Mapping[str, RateLimit | tuple[float, int] | float] | None = None,
                  max_retries: int = 5, transport: httpx.BaseTransport | None = None,
                  rate_limiter: RateLimiter | None = None, retry_policy: RetryPolicy | None = None) -> None:
-        if not base_url.startswith(("http://", "https://")):
-            raise ValueError(f"base_url must be an http(s) URL, got {base_url!r}")
+        token_endpoint = token_endpoint_for(base_url, token_url)   # refuses a route that exposes secrets
         if rate_overrides and rate_limiter is not None:
             raise ValueError("give rate_overrides to the rate_limiter you pass, not to the client")
         self.base_url = base_url.rstrip("/")
-        self.token_url = token_url or default_token_url(self.base_url)
+        self.token_url = token_endpoint
         self.client_id = credentials.client_id
         policy = retry_policy or RetryPolicy(max_retries=max_retries)
         self.stats = ClientStats()
@@ -161,6 +164,34 @@ class SpApiClient:
         params = self._query(op, {k: v for k, v in filters.items() if v is not None}, limit)
         yield from self._pages(op, params, wire.OrderStatus, "ordersStatus", on_invalid)
 
+    # ------------------------------------------------------------------ shipments (read back)
+
+    def get_shipment_details(self, *, vendor_shipment_identifier: str | None = None,
+                             created_after: datetime | None = None, created_before: datetime | None = None,
+                             shipment_confirmed_after: datetime | None = None,
+                             shipment_confirmed_before: datetime | None = None, sort_order: str | None = None,
+                             limit: int = 50, on_invalid: OnInvalid | None = None,
+                             **other_filters: Any) -> list[wire.Shipment]:
+        """Shipments Amazon holds, every page followed; ``[]`` when none matches.
+
+        ``vendor_shipment_identifier`` is how an ASN whose answer was lost is read back: Amazon
+        lists only what it accepted (a ``Replace`` shows the replacing content), so an empty
+        list means "not applied". Other filters are GetShipmentDetails' query parameters in
+        snake_case or camelCase (``shipped_after=...``, ``buyer_warehouse_code="ABE8"``).
+        ``limit`` is the page size (1-50). A shipment that does not fit the model raises
+        :class:`ResponseFormatError` naming it, or is handed to ``on_invalid``.
+        """
+        op = ops.operation(ops.GET_SHIPMENT_DETAILS)
+        filters: dict[str, Any] = {
+            "vendorShipmentIdentifier": vendor_shipment_identifier,
+            "createdAfter": created_after, "createdBefore": created_before,
+            "shipmentConfirmedAfter": shipment_confirmed_after, "shipmentConfirmedBefore": shipment_confirmed_before,
+            "sortOrder": sort_order, **other_filters,
+        }
+        params = self._query(op, filters, limit)
+        return list(self._pages(op, params, wire.Shipment, "shipments", on_invalid,
+                                record_key="vendorShipmentIdentifier"))
+
     # ------------------------------------------------------------------ submissions
 
     def submit_acknowledgement(self, request: wire.SubmitAcknowledgementRequest | dict[str, Any]) -> str:
@@ -221,8 +252,9 @@ class SpApiClient:
 
     @staticmethod
     def _query(op: ops.Operation, filters: Mapping[str, Any], limit: int) -> dict[str, str]:
-        if not 1 <= limit <= 100:
-            raise ValueError(f"limit must be 1..100, got {limit}")
+        maximum = op.max_limit or 100
+        if not 1 <= limit <= maximum:
+            raise ValueError(f"limit must be 1..{maximum}, got {limit}")
         reserved = _WINDOW_PARAMS if op.name == ops.GET_PURCHASE_ORDERS else {"limit", "nextToken"}
         allowed = [p for p in op.query_parameters if p not in reserved]
         params = {"limit": str(limit)}
@@ -241,8 +273,8 @@ class SpApiClient:
         return params
 
     def _pages(self, op: ops.Operation, params: dict[str, str], item_model: type[M], items_key: str,
-               on_invalid: OnInvalid | None) -> Iterator[M]:
-        """Yield each item of every page; items are parsed one by one so one bad PO is nameable."""
+               on_invalid: OnInvalid | None, *, record_key: str = "purchaseOrderNumber") -> Iterator[M]:
+        """Yield each item of every page; items are parsed one by one so one bad record is nameable."""
         next_token: str | None = None
         while True:
             page_params = dict(params, nextToken=next_token) if next_token else params
@@ -252,7 +284,7 @@ class SpApiClient:
                 raise ResponseFormatError("the answer has no payload", operation=op.name, request_id=request_id)
             raw_items = payload.get(items_key) or []
             for raw in raw_items if isinstance(raw_items, list) else [raw_items]:
-                record = raw.get("purchaseOrderNumber") if isinstance(raw, dict) else None
+                record = raw.get(record_key) if isinstance(raw, dict) else None
                 try:
                     yield self._parse(item_model, raw, op.name, request_id, record=record)
                 except ResponseFormatError as exc:

@@ -5,8 +5,9 @@ They never commit (the unit of work does) and they hide SQL behind business verb
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Session, select
@@ -189,13 +190,52 @@ class OutboxRepository(_Repository):
             q = q.where(OutboxEntry.account_code == account_code)
         return list(self.session.exec(q.order_by(OutboxEntry.id)).all())
 
-    def lock(self, idempotency_key: str) -> OutboxEntry:
-        """The row, locked for this transaction (PostgreSQL: FOR UPDATE; SQLite locks on write)."""
-        entry = self.session.exec(select(OutboxEntry).where(OutboxEntry.idempotency_key == idempotency_key)
-                                  .with_for_update()).first()
-        if entry is None:
-            raise KeyError(f"no outbox entry {idempotency_key!r}")
-        return entry
+    def compare_and_set(self, entry: OutboxEntry, *, state: str, owner: str | None, lease_until: datetime | None,
+                        **values: Any) -> OutboxEntry | None:
+        """Move ``entry`` as it was read: the UPDATE matches only its version (and, for a worker, its lease).
+
+        Returns the row as stored now, or None when another worker changed it first: the
+        caller re-reads instead of overwriting a state someone else already left.
+        """
+        q = sa.update(OutboxEntry).where(OutboxEntry.id == entry.id, OutboxEntry.version == entry.version)
+        if owner is not None:
+            q = q.where(OutboxEntry.lease_owner == owner)
+            values["lease_expires_at"] = lease_until
+        q = q.values(state=state, version=OutboxEntry.version + 1, updated_at=utcnow(), **values)
+        if self.session.execute(q.execution_options(synchronize_session=False)).rowcount != 1:
+            return None
+        return self.session.exec(select(OutboxEntry).where(OutboxEntry.id == entry.id)
+                                 .execution_options(populate_existing=True)).one()
+
+    def claim(self, keys: Sequence[str], *, owner: str, until: datetime, states: Iterable[str],
+              may_take: Callable[[OutboxEntry], bool]) -> list[str]:
+        """Lease the rows among ``keys`` that no live worker holds; returns the keys now ours.
+
+        PostgreSQL skips rows another transaction is claiming (``FOR UPDATE SKIP LOCKED``);
+        on both databases the lease itself is taken compare-and-set on the row's version.
+        """
+        q = select(OutboxEntry).where(OutboxEntry.idempotency_key.in_(list(keys)),
+                                      OutboxEntry.state.in_(list(states))).order_by(OutboxEntry.id)
+        if self.session.get_bind().dialect.name == "postgresql":
+            q = q.with_for_update(skip_locked=True)
+        claimed = []
+        for entry in self.session.exec(q).all():
+            if not may_take(entry):
+                continue
+            taken = self.session.execute(
+                sa.update(OutboxEntry).where(OutboxEntry.id == entry.id, OutboxEntry.version == entry.version)
+                .values(lease_owner=owner, lease_expires_at=until, version=OutboxEntry.version + 1)
+                .execution_options(synchronize_session=False))
+            if taken.rowcount == 1:
+                claimed.append(entry.idempotency_key)
+        return claimed
+
+    def release_leases(self, keys: Sequence[str], *, owner: str) -> None:
+        if keys:
+            self.session.execute(sa.update(OutboxEntry).where(OutboxEntry.idempotency_key.in_(list(keys)),
+                                                              OutboxEntry.lease_owner == owner)
+                                 .values(lease_owner=None, lease_expires_at=None)
+                                 .execution_options(synchronize_session=False))
 
 
 class InvoiceRepository(_Repository):
@@ -242,8 +282,12 @@ class AlertRepository(_Repository):
                     next_step: str = "", severity: str = "warning", code: str | None = None) -> tuple[Alert, bool]:
         """Open an alert once per problem; returns (alert, created)."""
         row = self.session.exec(select(Alert).where(Alert.dedupe_key == dedupe_key)).first()
-        if row is not None:
+        if row is not None and row.status == "open":
             return row, False
+        if row is not None:  # the same problem is back: reopen it rather than keep it silent
+            row.status, row.resolved_at, row.created_at = "open", None, utcnow()
+            row.subject, row.message, row.next_step, row.severity, row.code = subject, message, next_step, severity, code
+            return row, True
         return self.add(Alert(dedupe_key=dedupe_key, account_code=account_code, kind=kind, subject=subject,
                               message=message, next_step=next_step, severity=severity, code=code)), True
 

@@ -7,13 +7,18 @@ committing rolls back, so a crash half-way never leaves half a shipment behind.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from types import TracebackType
 
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from acorn.store import repositories as r
 from acorn.store.db import engine_for
+from schemas.tables import StageLock, utcnow
 
 
 class UnitOfWork:
@@ -52,6 +57,19 @@ class UnitOfWork:
             self._session.close()
             self._session = None
 
+    def stage_lock(self, name: str, holder: str = "") -> None:
+        """Serialise a stage across workers: call first; held until commit or the end of the block.
+
+        Two runs of the same stage (a rerun beside the scheduled run, the daily run beside the
+        ASN safety net) then queue behind each other, and the second finds the work done.
+        """
+        assert self._session is not None
+        insert = sqlite_insert if self._engine.dialect.name == "sqlite" else postgresql_insert
+        stmt = insert(StageLock).values(name=name, holder=holder[:120], locked_at=utcnow())
+        self._session.execute(stmt.on_conflict_do_update(index_elements=["name"],
+                                                         set_={"holder": stmt.excluded.holder,
+                                                               "locked_at": stmt.excluded.locked_at}))
+
     def commit(self) -> None:
         assert self._session is not None, "commit() outside a `with UnitOfWork(...)` block"
         self._session.commit()
@@ -64,3 +82,34 @@ class UnitOfWork:
     def flush(self) -> None:
         assert self._session is not None
         self._session.flush()
+
+    @contextmanager
+    def savepoint(self) -> Iterator[None]:
+        """Run the block inside a SAVEPOINT of this unit of work.
+
+        An exception leaving the block undoes only what the block wrote and propagates; the
+        unit of work stays usable, so one bad record can be set aside while the rest of the
+        batch commits. Leaving normally keeps the block's writes for ``commit()``.
+        """
+        assert self._session is not None, "savepoint() outside a `with UnitOfWork(...)` block"
+        self._open_for_writing()
+        with self._session.begin_nested():
+            yield
+
+    def _open_for_writing(self) -> None:
+        """Make sure the database transaction has really begun before a SAVEPOINT.
+
+        pysqlite (Python's sqlite3) only sends BEGIN in front of its first INSERT/UPDATE/
+        DELETE. A SAVEPOINT sent before that opens the transaction itself, and releasing it
+        would then commit on the spot, outside ``commit()``/rollback. BEGIN IMMEDIATE also
+        takes SQLite's write lock up front (waiting the busy timeout for another writer), so
+        a concurrent writer cannot make this transaction's first write fail with "database
+        is locked" after it has read. Other databases open their transaction themselves.
+        """
+        assert self._session is not None
+        connection = self._session.connection()
+        if connection.dialect.name != "sqlite":
+            return
+        dbapi_connection = connection.connection.dbapi_connection
+        if dbapi_connection is not None and not dbapi_connection.in_transaction:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")

@@ -58,6 +58,11 @@ def test_a_clean_sku_row_loads_with_its_cost_in_cents_as_a_decimal(tmp_path: Pat
         pytest.param("ACR-2,B000000001,4006381333931,T,6,0.5,,1.00,USD,maybe", "discontinued", "true or false", id="discontinued-maybe"),
         pytest.param("ACR-2,B000000001,4006381333931,T,6,0.5,2.0,1.00,USD,false", "carton_weight_kg", "less than its 6 units", id="carton-lighter-than-units"),
         pytest.param("ACR-2,B000000001,4006381333931,,6,0.5,,1.00,USD,false", "title", "required", id="missing-title"),
+        pytest.param("ACR-2,B000000001,4006381333931,T,10001,0.5,,1.00,USD,false", "case_pack", "less than or equal to 10000", id="huge-case-pack"),
+        pytest.param("ACR-2,B000000001,4006381333931,T,6,0.5,,1000000000000.00,USD,false", "unit_cost", "less than or equal to 999999999999.99", id="cost-beyond-numeric-14-2"),
+        pytest.param("ACR-2,B000000001,4006381333931,T,6,10000000,,1.00,USD,false", "unit_weight_kg", "less than or equal to 9999999.999", id="unit-weight-beyond-numeric-10-3"),
+        pytest.param("ACR-2,B000000001,4006381333931,T,6,0.5,99999999,1.00,USD,false", "carton_weight_kg", "less than or equal to 9999999.999", id="carton-weight-beyond-numeric-10-3"),
+        pytest.param("ACR-2" + "X" * 40 + ",B000000001,4006381333931,T,6,0.5,,1.00,USD,false", "vendor_sku", "at most 40 characters", id="sku-longer-than-its-column"),
     ],
 )
 def test_a_bad_sku_row_is_rejected_naming_its_line_field_and_value(tmp_path: Path, row: str, field: str, words: str) -> None:
@@ -167,6 +172,12 @@ def test_stock_loads_per_warehouse_with_an_optional_restock_date(tmp_path: Path)
         pytest.param("ACR-2,NJ1,3,2026-02-30", "restock_date", "not a calendar date", id="impossible-date"),
         pytest.param("ACR-1,NJ1,7,", "vendor_sku", "duplicate vendor_sku + warehouse", id="same-sku-same-warehouse"),
         pytest.param(",NJ1,7,", "vendor_sku", "required", id="missing-sku"),
+        pytest.param("ACR-2,NJ1,99999999999999999999999,", "on_hand", "less than or equal to 100000000", id="on-hand-beyond-any-integer"),
+        pytest.param("ACR-2,NJ1,100000001,", "on_hand", "less than or equal to 100000000", id="on-hand-beyond-a-sane-bound"),
+        pytest.param("ACR-2,NJ1,1e3,", "on_hand", "integer", id="on-hand-in-exponent-notation"),
+        pytest.param("ACR-2," + "W" * 41 + ",7,", "warehouse", "at most 40 characters", id="warehouse-longer-than-its-column"),
+        pytest.param("ACR-2,NJ\x001,7,", "warehouse", "NUL byte", id="nul-byte"),
+        pytest.param("ACR-2,NJ1,7,\x00", "restock_date", "NUL byte", id="nul-byte-alone"),
     ],
 )
 def test_a_bad_stock_row_is_rejected_and_the_rest_loads(tmp_path: Path, row: str, field: str, words: str) -> None:
@@ -219,3 +230,36 @@ def test_the_public_surface_of_the_erp_package_is_exactly_what_all_lists() -> No
 
     exported = {name for name, value in vars(erp).items() if not name.startswith("_") and type(value).__name__ != "module"}
     assert set(erp.__all__) == exported - {"annotations"}
+
+
+def test_a_nul_byte_rejects_the_row_naming_the_field_and_the_quarantine_file_shows_it(tmp_path: Path) -> None:
+    path = write(tmp_path / "skus.csv", SKU_HEADER, GOOD_SKU, "ACR-2,B000000002,4006381333931,Oak\x00Board,6,0.5,,12.50,USD,false")
+    result = CsvErp(path, tmp_path / "inventory.csv", quarantine_dir=tmp_path / "quarantine").load_skus()
+    assert [r.vendor_sku for r in result.rows] == ["ACR-1"]
+    (error,) = result.errors
+    assert (error.line, error.field) == (3, "title") and "NUL byte" in error.message
+    assert str(error).startswith(f"{path}:3: title='Oak\\x00Board'")
+    with (tmp_path / "quarantine" / "skus.rejected.csv").open(encoding="utf-8", newline="") as handle:
+        (rejected,) = list(csv.DictReader(handle))
+    assert rejected["title"] == "Oak\u2400Board" and "\x00" not in (tmp_path / "quarantine" / "skus.rejected.csv").read_text()
+
+
+def test_stock_of_a_sku_the_load_does_not_know_is_rejected_naming_file_line_and_sku(tmp_path: Path) -> None:
+    path = write(tmp_path / "inventory.csv", STOCK_HEADER, "ACR-1,NJ1,10,", "ACR-404,NJ1,5,", "ACR-3,NJ1,5,")
+    erp = CsvErp(tmp_path / "skus.csv", path, quarantine_dir=tmp_path / "quarantine")
+    result = erp.load_inventory(known_skus={"ACR-1", "ACR-3"})
+    assert [r.vendor_sku for r in result.rows] == ["ACR-1", "ACR-3"]
+    (error,) = result.errors
+    assert (error.file, error.line, error.field, error.value) == (str(path), 3, "vendor_sku", "ACR-404")
+    assert "unknown SKU" in error.message and "skus.csv" in error.message
+    rejected = (tmp_path / "quarantine" / "inventory.rejected.csv").read_text(encoding="utf-8").splitlines()
+    assert rejected[1].startswith("ACR-404,NJ1,5,,line 3: unknown SKU")
+    assert erp.load_inventory().errors == [], "without known_skus any SKU is taken, as before"
+
+
+def test_a_file_that_cannot_be_decoded_names_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "skus.csv"
+    path.write_bytes(b"\xff\xfe\x00\x00\x81\x9f garbage \xc3\x28")
+    with pytest.raises(ErpInputError, match="UTF-8") as caught:
+        CsvErp(path, tmp_path / "inventory.csv").load_skus()
+    assert str(path) in str(caught.value)

@@ -39,3 +39,57 @@ def test_ops_commands_answer_on_an_empty_store(tmp_path: Path) -> None:
     assert release.returncode == 2 and "asn:NOPE:r0" in release.stdout
     resolve = _acorn(tmp_path, "resolve-alert", "42", "--by", "ops")
     assert resolve.returncode == 2 and "42" in resolve.stdout
+
+
+def _config_check(tmp_path: Path, **env: str) -> subprocess.CompletedProcess:
+    base = {"PATH": "/usr/bin:/bin", "ACORN_HOME": str(tmp_path / ".acorn"), "COLUMNS": "400"}
+    return subprocess.run([ACORN, "config", "check"], capture_output=True, text=True, timeout=120,
+                          env={**base, **env})
+
+
+@pytest.mark.parametrize(("env", "hosts", "receiver"), [
+    pytest.param({"ACORN_SPAPI_BASE_URL": "http://127.0.0.1:8000",
+                  "ACORN_TOKEN_URL": "https://api.amazon.com/auth/o2/token"},
+                 ("127.0.0.1", "api.amazon.com"), "api.amazon.com", id="sandbox-api-amazon-token"),
+    pytest.param({"ACORN_TOKEN_URL": "https://lwa.example.com/token"},
+                 ("sellingpartnerapi-na.amazon.com", "lwa.example.com"), "lwa.example.com",
+                 id="amazon-api-foreign-token"),
+    pytest.param({"ACORN_SPAPI_BASE_URL": "https://spapi-proxy.example.com",
+                  "ACORN_TOKEN_URL": "https://lwa.example.com/token"},
+                 ("spapi-proxy.example.com", "lwa.example.com"), "lwa.example.com", id="token-on-a-third-host"),
+    pytest.param({"ACORN_SPAPI_BASE_URL": "https://spapi-proxy.example.com"},
+                 ("spapi-proxy.example.com", "api.amazon.com"), "api.amazon.com", id="proxy-api-default-token"),
+])
+def test_config_check_warns_when_api_and_token_hosts_disagree(tmp_path: Path, env: dict[str, str],
+                                                               hosts: tuple[str, str], receiver: str) -> None:
+    out = _config_check(tmp_path, **env)
+    assert out.returncode == 0, out.stdout + out.stderr
+    warnings = [line for line in out.stdout.splitlines() if line.startswith("warning:")]
+    assert len(warnings) == 1, out.stdout
+    assert all(f"'{host}'" in warnings[0] for host in hosts)
+    assert f"will be sent to '{receiver}'" in warnings[0]
+    assert f"LWA credentials go to {receiver}" in out.stdout
+
+
+@pytest.mark.parametrize(("env", "receiver"), [
+    pytest.param({}, "api.amazon.com", id="embedded-defaults"),
+    pytest.param({"ACORN_SPAPI_BASE_URL": "http://127.0.0.1:8000"}, "127.0.0.1", id="sandbox"),
+    pytest.param({"ACORN_SPAPI_BASE_URL": "https://sellingpartnerapi-eu.amazon.com"}, "api.amazon.com",
+                 id="amazon-eu"),
+])
+def test_config_check_is_quiet_about_a_consistent_route(tmp_path: Path, env: dict[str, str], receiver: str) -> None:
+    out = _config_check(tmp_path, **env)
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert "configuration OK" in out.stdout and "warning" not in out.stdout.lower()
+    assert f"LWA credentials go to {receiver}" in out.stdout
+
+
+@pytest.mark.parametrize(("env", "setting"), [
+    pytest.param({"ACORN_TOKEN_URL": "http://lwa.example.com/auth/o2/token"}, "ACORN_TOKEN_URL", id="http-token"),
+    pytest.param({"ACORN_SPAPI_BASE_URL": "http://spapi-proxy.example.com"}, "ACORN_SPAPI_BASE_URL",
+                 id="http-base"),
+])
+def test_config_check_refuses_plain_http_to_a_remote_host(tmp_path: Path, env: dict[str, str], setting: str) -> None:
+    out = _config_check(tmp_path, **env)
+    assert out.returncode == 2
+    assert setting in out.stdout + out.stderr and "configuration OK" not in out.stdout

@@ -75,3 +75,73 @@ def test_the_cli_refuses_to_start_on_a_bad_setting(tmp_path: Path) -> None:
                          capture_output=True, text=True, timeout=60)
     assert out.returncode == 2
     assert "receipt_alert_days" in out.stdout + out.stderr
+
+
+# ----------------------------------------------------------------------------- where the LWA secrets go
+
+AMAZON_TOKEN = "https://api.amazon.com/auth/o2/token"
+
+
+@pytest.mark.parametrize(("env", "named"), [
+    pytest.param({"ACORN_TOKEN_URL": "http://lwa.example.com/auth/o2/token"}, ("token_url", "ACORN_TOKEN_URL"),
+                 id="http-token-url-remote"),
+    pytest.param({"ACORN_SPAPI_BASE_URL": "https://sellingpartnerapi-na.amazon.com",
+                  "ACORN_TOKEN_URL": "http://api.amazon.com/auth/o2/token"}, ("token_url", "ACORN_TOKEN_URL"),
+                 id="http-amazon-token-url"),
+    pytest.param({"ACORN_SPAPI_BASE_URL": "http://spapi-proxy.example.com"},
+                 ("spapi_base_url", "ACORN_SPAPI_BASE_URL"), id="http-base-url-remote"),
+    pytest.param({"ACORN_SPAPI_BASE_URL": "sandbox:8000"}, ("spapi_base_url", "ACORN_SPAPI_BASE_URL"),
+                 id="base-url-not-http"),
+])
+def test_a_route_that_sends_secrets_in_clear_is_refused_naming_the_setting(
+        monkeypatch: pytest.MonkeyPatch, env: dict[str, str], named: tuple[str, str]) -> None:
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    with pytest.raises(ConfigError) as err:
+        load_settings()
+    setting, variable = named
+    assert f"setting {setting} (env {variable})" in str(err.value)
+
+
+@pytest.mark.parametrize(("overrides", "routes", "warned"), [
+    pytest.param({}, [("https://sellingpartnerapi-na.amazon.com", AMAZON_TOKEN)], False, id="embedded-defaults"),
+    pytest.param({"spapi_base_url": "http://127.0.0.1:8000"},
+                 [("http://127.0.0.1:8000", "http://127.0.0.1:8000/auth/o2/token")], False, id="sandbox"),
+    pytest.param({"spapi_base_url": "http://localhost:8000/"},
+                 [("http://localhost:8000/", "http://localhost:8000/auth/o2/token")], False, id="sandbox-localhost"),
+    pytest.param({"spapi_base_url": "https://spapi-proxy.example.com"},
+                 [("https://spapi-proxy.example.com", AMAZON_TOKEN)], True, id="proxy-secrets-go-to-amazon"),
+    pytest.param({"spapi_base_url": "https://spapi-proxy.example.com",
+                  "token_url": "https://spapi-proxy.example.com/auth/o2/token"},
+                 [("https://spapi-proxy.example.com", "https://spapi-proxy.example.com/auth/o2/token")], False,
+                 id="proxy-explicit-token"),
+    pytest.param({"spapi_base_url": "http://127.0.0.1:8000", "token_url": AMAZON_TOKEN},
+                 [("http://127.0.0.1:8000", AMAZON_TOKEN)], True, id="sandbox-with-amazon-token"),
+    pytest.param({"token_url": "https://lwa.example.com/token"},
+                 [("https://sellingpartnerapi-na.amazon.com", "https://lwa.example.com/token")], True,
+                 id="amazon-with-foreign-token"),
+])
+def test_the_settings_say_where_the_credentials_go(overrides: dict[str, str], routes: list[tuple[str, str]],
+                                                    warned: bool) -> None:
+    s = load_settings(**overrides)
+    assert s.credential_routes() == routes
+    assert bool(s.credential_route_warnings()) is warned
+
+
+def test_an_empty_token_url_means_unset(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ACORN_SPAPI_BASE_URL", "http://127.0.0.1:8000")
+    monkeypatch.setenv("ACORN_TOKEN_URL", "")
+    s = load_settings()
+    assert s.token_url is None
+    assert s.credential_routes() == [("http://127.0.0.1:8000", "http://127.0.0.1:8000/auth/o2/token")]
+
+
+def test_accounts_in_two_regions_route_both_region_hosts_to_amazon() -> None:
+    address = {"name": "n", "line1": "l", "city": "c", "postal_code": "1", "country_code": "US"}
+    accounts = [{"code": code, "selling_party": code, "marketplace": marketplace, "ship_from_party": "W",
+                 "ship_from_address": address, "gs1_company_prefix": "0614141"}
+                for code, marketplace in (("A", "US"), ("B", "DE"))]
+    s = load_settings(accounts=accounts)
+    assert s.credential_routes() == [("https://sellingpartnerapi-na.amazon.com", AMAZON_TOKEN),
+                                     ("https://sellingpartnerapi-eu.amazon.com", AMAZON_TOKEN)]
+    assert s.credential_route_warnings() == []

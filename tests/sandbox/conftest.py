@@ -30,6 +30,7 @@ OPERATIONS: list[tuple[str, re.Pattern[str], str, str]] = [
     ("GET", re.compile(r"^/vendor/orders/v1/purchaseOrdersStatus$"), "orders", "getPurchaseOrdersStatus"),
     ("POST", re.compile(r"^/vendor/orders/v1/acknowledgements$"), "orders", "submitAcknowledgement"),
     ("POST", re.compile(r"^/vendor/shipping/v1/shipmentConfirmations$"), "shipments", "SubmitShipmentConfirmations"),
+    ("GET", re.compile(r"^/vendor/shipping/v1/shipments$"), "shipments", "GetShipmentDetails"),
     ("POST", re.compile(r"^/vendor/payments/v1/invoices$"), "invoices", "submitInvoices"),
     ("GET", re.compile(r"^/vendor/transactions/v1/transactions/[^/]+$"), "transactions", "getTransaction"),
 ]

@@ -32,7 +32,7 @@ def _client(handler: Handler, seen: list[httpx.Request]) -> SpApiClient:
     from acorn.spapi import LwaCredentials
 
     creds = LwaCredentials(client_id="c", client_secret="s", refresh_token="r")  # type: ignore[arg-type]
-    return SpApiClient("http://spapi.test", credentials=creds, transport=httpx.MockTransport(route),
+    return SpApiClient("https://spapi.test", credentials=creds, transport=httpx.MockTransport(route),
                        retry_policy=FAST_RETRIES)
 
 

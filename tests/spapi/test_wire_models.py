@@ -22,6 +22,7 @@ RESPONSE_ENVELOPES: dict[str, type[BaseModel]] = {
     "SubmitShipmentConfirmations": wire.SubmissionResponse,
     "submitInvoices": wire.SubmissionResponse,
     "getTransaction": wire.GetTransactionResponse,
+    "GetShipmentDetails": wire.GetShipmentDetailsResponse,
 }
 REQUESTS: dict[str, tuple[type[BaseModel], str, str]] = {
     "submitAcknowledgement": (wire.SubmitAcknowledgementRequest, "orders", "SubmitAcknowledgementRequest"),
@@ -294,3 +295,18 @@ def test_a_party_read_from_a_po_is_respelt_for_the_api_it_is_sent_to() -> None:
     assert for_invoice["taxRegistrationDetails"] == [{"taxRegistrationType": "GST",
                                                       "taxRegistrationNumber": "85730 5932 RT0001"}]
     assert bill_to.for_api("invoices").for_api("orders").to_wire() == bill_to.to_wire()
+
+
+def test_amazons_shipment_details_example_reads_typed_despite_its_spelling() -> None:
+    op = contract.model("shipments")["paths"]["/vendor/shipping/v1/shipments"]["get"]
+    body = op["responses"]["200"]["examples"]["application/json"]
+    details = wire.GetShipmentDetailsResponse.model_validate(body).payload
+    assert details is not None and details.pagination is not None and details.pagination.next_token
+    (shipment,) = details.shipments
+    assert shipment.current_shipment_status == "CarrierAssigned"
+    assert shipment.current_shipment_status_date == datetime(2019, 8, 9, 19, 56, 45, 632000, tzinfo=UTC)  # naive: UTC
+    carton = shipment.containers[0]
+    assert carton.weight is not None and carton.weight.unit_of_measure == "Kg"  # "KG" in the example
+    assert carton.dimensions is not None and carton.dimensions.unit_of_measure == "In"  # "IN"
+    assert carton.container_identifiers[0].container_identification_number == "213124134213"  # not an SSCC-18
+    assert shipment.to_wire()["currentshipmentStatusDate"] == "2019-08-09T19:56:45.632Z"  # the model's spelling

@@ -1,0 +1,171 @@
+"""The promises Acorn keeps, checked every run: nothing accepted is left unbilled, nothing open is silent.
+
+Checks (each finding names the record):
+
+* ``status_follows_document`` — a shipment's or invoice's status is its outbox row's
+  outcome (they move in one transaction; rows from older versions are repaired here);
+* ``accepted_asn_not_invoiced`` — every ASN Amazon accepted has its invoice queued, or an
+  open quality-gate alert saying why not;
+* ``open_document_without_alert`` — every outbox row that is not final has an open alert
+  (rows a live worker is delivering right now are left to it);
+* ``asn_overdue`` — no shipment is past its ASN deadline without an ASN (unless the
+  quality gate holds it, which has its own alert);
+* ``alert_of_settled_document`` — alerts about a row that has since moved on are resolved.
+
+What can be repaired is repaired and audited; the rest is alerted. ``acorn doctor`` prints
+the same findings without changing anything.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from acorn.config import VendorAccountSettings
+from acorn.domain.documents import FINAL, DocumentState
+from acorn.domain.invoice import invoice_number_for
+from acorn.services.outbox import TRANSIENT_ALERTS, alert_key, reflect
+from acorn.services.workers import owner_is_dead
+from acorn.store import UnitOfWork
+from schemas.tables import OutboxEntry, utcnow
+
+S = DocumentState
+
+
+@dataclass(frozen=True)
+class Finding:
+    check: str
+    record: str
+    problem: str
+    action: str  # "repaired", "alerted", "already alerted", or "none" (read-only)
+
+
+def sweep(database_url: str, account: VendorAccountSettings, *, as_of: datetime, repair: bool = True
+          ) -> list[Finding]:
+    """Check every invariant for one account; with ``repair``, fix or alert what is wrong."""
+    with UnitOfWork(database_url) as uow:
+        sweeper = _Sweep(uow, account, as_of=as_of, repair=repair)
+        sweeper.statuses_follow_documents()
+        sweeper.accepted_asns_are_invoiced()
+        sweeper.open_documents_are_alerted()
+        sweeper.shipments_have_asns_by_their_deadline()
+        sweeper.settled_documents_have_no_alerts()
+        if repair:
+            uow.commit()
+    return sweeper.findings
+
+
+class _Sweep:
+    def __init__(self, uow: UnitOfWork, account: VendorAccountSettings, *, as_of: datetime, repair: bool) -> None:
+        self.uow, self.account, self.as_of, self.repair = uow, account, as_of, repair
+        self.findings: list[Finding] = []
+        self.rows = uow.outbox.list(account_code=account.code)
+        self.open_alerts = {a.dedupe_key for a in uow.alerts.list(account_code=account.code, status="open")}
+
+    def _found(self, check: str, record: str, problem: str, action: str) -> None:
+        self.findings.append(Finding(check, record, problem, action if self.repair else "none"))
+
+    def _alert(self, dedupe_key: str, *, kind: str, subject: str, message: str, next_step: str) -> str:
+        if dedupe_key in self.open_alerts:
+            return "already alerted"
+        if self.repair:
+            self.uow.alerts.raise_alert(dedupe_key=dedupe_key, account_code=self.account.code, kind=kind,
+                                        subject=subject, message=message, next_step=next_step, severity="error")
+            self.open_alerts.add(dedupe_key)
+        return "alerted"
+
+    def statuses_follow_documents(self) -> None:
+        for entry in self.rows:
+            if entry.state not in (S.ACCEPTED, S.FAILED, S.NEEDS_REVIEW):
+                continue
+            record = self._business_record(entry)
+            if record is None or record.status == entry.state:
+                continue
+            self._found("status_follows_document", entry.business_id,
+                        f"{entry.kind.replace('_', ' ')} is {entry.state} but the record says {record.status}",
+                        "repaired")
+            if self.repair:
+                reflect(self.uow, entry)
+                self.uow.audit.append(action="invariant.repaired", entity="outbox", entity_id=entry.idempotency_key,
+                                      detail={"check": "status_follows_document", "was": record.status})
+
+    def _business_record(self, entry: OutboxEntry):  # noqa: ANN202
+        if entry.kind == "shipment_confirmation":
+            shipment = self.uow.shipments.get(entry.business_id)
+            current = shipment is not None and entry.idempotency_key.endswith(f":r{shipment.asn_revision}")
+            return shipment if current else None
+        if entry.kind == "invoice":
+            return self.uow.invoices.get(entry.account_code, entry.business_id)
+        return None
+
+    def accepted_asns_are_invoiced(self) -> None:
+        for shipment in self.uow.shipments.list(self.account.code, statuses=[str(S.ACCEPTED)]):
+            if self.uow.invoices.for_shipment(shipment.shipment_identifier) is not None:
+                continue
+            number = invoice_number_for(prefix=self.account.invoice_prefix, shipment_id=shipment.shipment_identifier)
+            if f"invoice-gate:{self.account.code}:{number}" in self.open_alerts:
+                continue  # the quality gate holds it, and its alert says why
+            action = self._alert(
+                f"invoice-missing:{shipment.shipment_identifier}", kind="invoice_missing",
+                subject=f"Shipment {shipment.shipment_identifier}: ASN accepted, no invoice",
+                message="Amazon accepted the ASN but no invoice was queued for it.",
+                next_step="Run submit_invoices for the account; if it stays, check the shipment's lines and the "
+                          "PO costs.")
+            self._found("accepted_asn_not_invoiced", shipment.shipment_identifier, "ASN accepted, no invoice", action)
+
+    def open_documents_are_alerted(self) -> None:
+        now = utcnow()
+        for entry in self.rows:
+            if entry.state in FINAL or self._leased_elsewhere(entry, now):
+                continue
+            if any(alert_key(name, entry.idempotency_key) in self.open_alerts
+                   for name in (*TRANSIENT_ALERTS, "failed")):
+                continue
+            action = self._alert(
+                alert_key("open", entry.idempotency_key), kind="outbox_open",
+                subject=f"{entry.kind.replace('_', ' ')} {entry.business_id}: still {entry.state}",
+                message=f"{entry.idempotency_key} is {entry.state} after {entry.attempts} attempt(s); "
+                        f"last error: {(entry.errors or [{}])[-1].get('message', 'none')}",
+                next_step="The next run delivers it; if this stays open, check `acorn outbox` and Vendor Central, "
+                          "then `acorn outbox resolve` it.")
+            self._found("open_document_without_alert", entry.idempotency_key, f"{entry.state} without an alert",
+                        action)
+
+    @staticmethod
+    def _leased_elsewhere(entry: OutboxEntry, now: datetime) -> bool:
+        return (entry.lease_owner is not None and entry.lease_expires_at is not None
+                and entry.lease_expires_at > now and not owner_is_dead(entry.lease_owner))
+
+    def shipments_have_asns_by_their_deadline(self) -> None:
+        for shipment in self.uow.shipments.list(self.account.code, statuses=["planned"]):
+            if shipment.asn_deadline >= self.as_of:
+                continue
+            if f"asn-gate:{shipment.shipment_identifier}:r{shipment.asn_revision}" in self.open_alerts:
+                continue
+            action = self._alert(
+                f"asn-overdue:{shipment.shipment_identifier}", kind="asn_overdue",
+                subject=f"Shipment {shipment.shipment_identifier}: no ASN by its deadline",
+                message=f"deadline {shipment.asn_deadline:%Y-%m-%d %H:%M} UTC passed with no ASN queued",
+                next_step="Run submit_asns for the account now; expect a chargeback.")
+            self._found("asn_overdue", shipment.shipment_identifier, "past its ASN deadline without an ASN", action)
+
+    def settled_documents_have_no_alerts(self) -> None:
+        for entry in self.rows:
+            if entry.state not in FINAL:
+                continue
+            stale = [alert_key(n, entry.idempotency_key) for n in TRANSIENT_ALERTS]
+            if entry.state == S.ACCEPTED:
+                stale.append(alert_key("failed", entry.idempotency_key))  # resolved by hand as accepted
+            for dedupe in stale:
+                if dedupe in self.open_alerts:
+                    self._found("alert_of_settled_document", entry.idempotency_key,
+                                f"alert {dedupe} still open though the document is {entry.state}", "repaired")
+                    if self.repair:
+                        self.uow.alerts.resolve(dedupe, at=self.as_of)
+        for shipment in self.uow.shipments.list(self.account.code, statuses=[str(S.ACCEPTED)]):
+            dedupe = f"asn-overdue:{shipment.shipment_identifier}"
+            if dedupe in self.open_alerts:
+                self._found("alert_of_settled_document", shipment.shipment_identifier,
+                            "overdue alert open though the ASN was accepted", "repaired")
+                if self.repair:
+                    self.uow.alerts.resolve(dedupe, at=self.as_of)
