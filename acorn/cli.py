@@ -191,14 +191,26 @@ def list_alerts(all_: bool = typer.Option(False, "--all", help="Include resolved
     console.print(table)
 
 
-@app.command("outbox")
-def list_outbox(state: str = typer.Option(None, help="Only rows in this state (pending, unknown, stuck, ...).")
-                ) -> None:
+outbox_app = typer.Typer(help="Submissions to Amazon: list them, and close one by hand after checking Vendor "
+                              "Central.")
+app.add_typer(outbox_app, name="outbox")
+
+
+@outbox_app.callback(invoke_without_command=True)
+def list_outbox(ctx: typer.Context,
+                state: str = typer.Option(None, help="Only rows in this state (pending, unknown, stuck, "
+                                                     "needs_review, ...).")) -> None:
     """Submissions to Amazon and where each one stands."""
+    if ctx.invoked_subcommand is not None:
+        return
     from rich.table import Table
 
+    from acorn.domain.documents import DocumentState
     from acorn.store import UnitOfWork
 
+    if state is not None and state not in {s.value for s in DocumentState}:
+        raise typer.BadParameter(f"{state!r} is not one of {', '.join(s.value for s in DocumentState)}",
+                                 param_hint="--state")
     with UnitOfWork(_settings().resolved_database_url) as uow:
         rows = uow.outbox.list(states=[state] if state else None)
     table = Table("key", "state", "attempts", "transaction", "last error")
@@ -209,11 +221,44 @@ def list_outbox(state: str = typer.Option(None, help="Only rows in this state (p
     console.print(table)
 
 
+@outbox_app.command("resolve")
+def resolve_outbox(
+    key: str = typer.Argument(..., help="Outbox key, e.g. invoice:ACRNUS:US-4Z32PABC-260303."),
+    accepted: bool = typer.Option(None, "--accepted/--rejected",
+                                  help="What Vendor Central shows: the document was accepted, or rejected."),
+    by: str = typer.Option(..., "--by", help="Who checked Vendor Central (kept in the audit log)."),
+    note: str = typer.Option(..., "--note", help="What Vendor Central shows (kept in the audit log)."),
+) -> None:
+    """Record the outcome of an open document after checking Vendor Central (audited)."""
+    from datetime import datetime, timezone
+
+    from acorn.domain.documents import IllegalTransition
+    from acorn.services.outbox import resolve_by_hand
+    from acorn.store import UnitOfWork
+
+    if accepted is None:
+        raise typer.BadParameter("say what Vendor Central shows: --accepted or --rejected",
+                                 param_hint="--accepted/--rejected")
+    if not note.strip():
+        raise typer.BadParameter("say what you saw in Vendor Central", param_hint="--note")
+    with UnitOfWork(_settings().resolved_database_url) as uow:
+        try:
+            entry = resolve_by_hand(uow, key, accepted=accepted, actor=by, note=note, at=datetime.now(timezone.utc))
+        except (KeyError, ValueError, IllegalTransition) as exc:
+            console.print(f"[red]{exc.args[0] if isinstance(exc, KeyError) else exc}[/red]")
+            raise typer.Exit(2) from None
+        uow.commit()
+    console.print(f"{key} recorded as {entry.state} by {by}")
+
+
 @app.command("release")
 def release_stuck(key: str = typer.Argument(..., help="Outbox key, e.g. asn:4Z32PABC-260303:r0."),
                   by: str = typer.Option(..., "--by", help="Who checked Vendor Central (kept in the audit log).")
                   ) -> None:
-    """Release a stuck submission after checking Vendor Central: the next run sends it again."""
+    """Release a stuck submission after checking Vendor Central: the next run sends it again.
+
+    If Amazon answers that it already has it, the document ends accepted, not failed.
+    """
     from acorn.services.outbox import release
     from acorn.store import UnitOfWork
 
@@ -221,10 +266,51 @@ def release_stuck(key: str = typer.Argument(..., help="Outbox key, e.g. asn:4Z32
         try:
             release(uow, key, actor=by)
         except (KeyError, ValueError) as exc:
-            console.print(f"[red]{exc}[/red]")
+            console.print(f"[red]{exc.args[0] if isinstance(exc, KeyError) else exc}[/red]")
             raise typer.Exit(2) from None
         uow.commit()
     console.print(f"{key} released; the next run of its flow sends it again")
+
+
+@app.command("doctor")
+def doctor(
+    account: str = typer.Option(None, help="One vendor account code; default all."),
+    repair: bool = typer.Option(False, "--repair", help="Repair what can be repaired and raise alerts for the "
+                                                        "rest (what every daily run does)."),
+) -> None:
+    """Check Acorn's promises: nothing accepted unbilled, nothing open unseen, no ASN overdue."""
+    from datetime import datetime, timezone
+
+    from rich.table import Table
+
+    from acorn.services.invariants import sweep
+
+    settings = _settings()
+    try:
+        accounts = [settings.account(account)] if account else list(settings.accounts)
+    except ConfigError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--account") from None
+    url = settings.resolved_database_url
+    _require_schema(url)
+    findings = [(a.code, f) for a in accounts
+                for f in sweep(url, a, as_of=datetime.now(timezone.utc), repair=repair)]
+    if not findings:
+        console.print(f"[green]all invariants hold[/green] ({', '.join(a.code for a in accounts)})")
+        return
+    table = Table("account", "check", "record", "problem", "action")
+    for code, f in findings:
+        table.add_row(code, f.check, f.record, f.problem, f.action)
+    console.print(table)
+    unsettled = [f for _, f in findings if f.action in ("none", "alerted")]
+    raise typer.Exit(1 if unsettled else 0)
+
+
+def _require_schema(url: str) -> None:
+    from acorn.store import current_revision
+
+    if current_revision(url) is None:
+        console.print(f"[red]no Acorn store at {url}: run `acorn db upgrade` (or `acorn run`) first[/red]")
+        raise typer.Exit(2)
 
 
 @app.command("resolve-alert")

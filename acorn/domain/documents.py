@@ -69,11 +69,9 @@ class IllegalTransition(ValueError):
 def check_transition(key: str, current: str, wanted: str, *, manual: bool = False) -> None:
     """Raise :class:`IllegalTransition` unless ``current → wanted`` is allowed."""
     now, then = DocumentState(current), DocumentState(wanted)
-    if then in TRANSITIONS[now]:
-        return
-    if manual and now in MANUAL and then in FINAL:
-        return
-    raise IllegalTransition(key, now, then)
+    allowed = (now in MANUAL and then in FINAL) if manual else then in TRANSITIONS[now]
+    if not allowed:
+        raise IllegalTransition(key, now, then)
 
 
 def is_final(state: str) -> bool:

@@ -2,8 +2,9 @@
 
 Pydantic (non-table) models, so a row is checked when it is built: an ``SkuRow`` that
 exists has a valid ASIN, a GTIN with a correct check digit, a positive case pack and a
-cost in cents, and every number and text fits the store's column. The CSV adapter turns each ``ValidationError`` into a quarantined row;
-other sources (an ERP API, a database view) can reuse the same models.
+cost in cents, and every number and text fits the store's column. The CSV adapter turns
+each ``ValidationError`` into a quarantined row; other sources (an ERP API, a database
+view) can reuse the same models.
 """
 
 from __future__ import annotations

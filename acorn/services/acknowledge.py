@@ -17,6 +17,7 @@ from acorn.domain.acknowledgement import LineDecision, decide_acknowledgements
 from acorn.domain.model import OrderLine, PurchaseOrderView
 from acorn.gates import gate_acknowledgements, gate_each
 from acorn.services import outbox
+from acorn.services.outbox import crash_point
 from acorn.services.stock import free_stock, sku_master
 from acorn.store import UnitOfWork
 from schemas.tables import Acknowledgement, PurchaseOrder, PurchaseOrderItem
@@ -95,6 +96,7 @@ def decide_and_queue(database_url: str, account: VendorAccountSettings, *, as_of
             result.backordered_units += fill.backordered_qty
             result.rejected_units += fill.rejected_qty
         uow.commit()
+    crash_point("after_queue", "acknowledgement")
     log.info("%s: decided %d POs (%d accepted, %d backordered, %d rejected units)", account.code,
              len(result.decided), result.accepted_units, result.backordered_units, result.rejected_units)
     return result

@@ -122,8 +122,7 @@ def record_purchase_orders(database_url: str, account: VendorAccountSettings, or
     result = IntakeResult(window=window)
     with UnitOfWork(database_url) as uow:
         quarantined_before = _open_quarantine_alerts(uow, account)
-        for error in unreadable:
-            problem = unreadable_problem(error)
+        for problem in _unreadable_once(unreadable):
             _quarantine(uow, account, problem, raw=None, result=result)
         for order in orders:
             try:
@@ -161,6 +160,15 @@ def intake_purchase_orders(database_url: str, client: Any, account: VendorAccoun
     orders = fetch_purchase_orders(client, account, start, end, unreadable=unreadable)
     return record_purchase_orders(database_url, account, orders, as_of=as_of, window=(start, end),
                                   unreadable=unreadable)
+
+
+def _unreadable_once(unreadable: list[Any]) -> list[MalformedPurchaseOrder]:
+    # a PO created and changed inside the window is listed (and refused) by both queries
+    problems: dict[str, MalformedPurchaseOrder] = {}
+    for error in unreadable:
+        problem = unreadable_problem(error)
+        problems.setdefault(problem.po_number, problem)
+    return list(problems.values())
 
 
 def unreadable_problem(error: Any) -> MalformedPurchaseOrder:
@@ -305,7 +313,8 @@ def _net_cost(po: str, where: str, cost: Any, account: VendorAccountSettings) ->
         raise MalformedPurchaseOrder(po, f"{where}.netCost.amount", "missing, zero or negative")
     amount = Decimal(cost.amount)
     if amount > MAX_NET_COST:
-        raise MalformedPurchaseOrder(po, f"{where}.netCost.amount", f"{amount} is out of range (at most {MAX_NET_COST})")
+        raise MalformedPurchaseOrder(po, f"{where}.netCost.amount",
+                                     f"{amount} is out of range (at most {MAX_NET_COST})")
     code = cost.currency_code
     if code and code not in ISO_4217:
         raise MalformedPurchaseOrder(po, f"{where}.netCost.currencyCode", f"{code!r} is not an ISO 4217 currency code")
@@ -445,11 +454,11 @@ def _raise_quarantine_alert(uow: UnitOfWork, account: VendorAccountSettings, pro
         dedupe_key=_alert_key(account, problem.po_number), account_code=account.code, kind=_ALERT_KIND,
         subject=f"PO {problem.po_number} could not be read", message=message, severity="error",
         next_step=_QUARANTINE_NEXT_STEP)
-    if not created and alert.status == "open" and alert.message == message:
+    # (a resolved alert for this PO, bad again after a fix, comes back reopened as created)
+    if not created and alert.message == message:
         return "same"
     if not created:
-        # bad again after Amazon fixed it once, or bad in a new way: the one alert says so
-        alert.status, alert.resolved_at, alert.message = "open", None, message
+        alert.message = message  # bad in a new way: the one open alert says what is wrong now
     detail: dict[str, Any] = {"field": problem.field_name, "error": message}
     if raw is not None:
         detail["raw"] = raw

@@ -433,9 +433,9 @@ class OutboxCourier:
                 log.warning("%s moved on elsewhere (was %s); re-reading instead of overwriting",
                             entry.idempotency_key, entry.state)
                 return None
+            settle_alerts(uow, moved, at=self.now)
             if alert is not None:
                 self._raise(uow, moved, alert[0], alert[1], added)
-            settle_alerts(uow, moved, at=self.now)
             reflect(uow, moved)
             uow.audit.append(action=f"{moved.kind}.{wanted}", entity="outbox", entity_id=moved.idempotency_key,
                              detail={"from": entry.state, **(audit or {})}, at=utcnow())

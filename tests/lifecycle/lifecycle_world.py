@@ -92,26 +92,33 @@ def later(when: datetime, **delta: float) -> datetime:
 
 def run_day(world: World, as_of: datetime, account_code: str = US) -> dict[str, Any]:
     """The daily stages as plain service calls (the flows add Prefect around the same calls)."""
-    from acorn.services import acknowledge, asns, delivery, intake, invoices, receipts, shipments
-
     world.set_clock(as_of)
-    account = world.settings.account(account_code)
-    client = world.client
-    stuck = timedelta(minutes=world.settings.transaction_stuck_minutes)
-    out: dict[str, Any] = {"intake": intake.intake_purchase_orders(world.db, client, account, as_of=as_of)}
-    out["ack"] = acknowledge.decide_and_queue(world.db, account, as_of=as_of)
+    return services_day(world.settings, world.client, as_of, account_code)
+
+
+def services_day(settings: AcornSettings, client: Any, as_of: datetime, account_code: str = US) -> dict[str, Any]:
+    """One day's stages for one account, then the invariant sweep, as the daily flow runs them."""
+    from acorn.services import acknowledge, asns, delivery, intake, invariants, invoices, receipts, shipments
+
+    db = settings.resolved_database_url
+    account = settings.account(account_code)
+    stuck = timedelta(minutes=settings.transaction_stuck_minutes)
+    lease = timedelta(seconds=settings.outbox_lease_seconds)
+    out: dict[str, Any] = {"intake": intake.intake_purchase_orders(db, client, account, as_of=as_of)}
+    out["ack"] = acknowledge.decide_and_queue(db, account, as_of=as_of)
 
     def deliver(kind: str) -> Any:
-        return delivery.deliver(world.db, client, account_code=account_code, kind=kind, as_of=as_of,
-                                stuck_after=stuck)
+        return delivery.deliver(db, client, account_code=account_code, kind=kind, as_of=as_of, stuck_after=stuck,
+                                lease=lease)
 
     out["ack_delivery"] = deliver("acknowledgement")
-    out["plan"] = shipments.plan_shipments(world.db, world.settings, account, as_of=as_of)
-    docs = world.settings.resolved_documents_dir
-    out["asns"] = asns.queue_asns(world.db, account, as_of=as_of, documents_dir=docs)
+    out["plan"] = shipments.plan_shipments(db, settings, account, as_of=as_of)
+    docs = settings.resolved_documents_dir
+    out["asns"] = asns.queue_asns(db, account, as_of=as_of, documents_dir=docs)
     out["asn_delivery"] = deliver("shipment_confirmation")
-    out["invoices"] = invoices.queue_invoices(world.db, account, as_of=as_of, documents_dir=docs)
+    out["invoices"] = invoices.queue_invoices(db, account, as_of=as_of, documents_dir=docs)
     out["invoice_delivery"] = deliver("invoice")
-    out["receipts"] = receipts.poll_receipts(world.db, client, account, as_of=as_of,
-                                             alert_after_days=world.settings.receipt_alert_days)
+    out["receipts"] = receipts.poll_receipts(db, client, account, as_of=as_of,
+                                             alert_after_days=settings.receipt_alert_days)
+    out["invariants"] = invariants.sweep(db, account, as_of=as_of)
     return out

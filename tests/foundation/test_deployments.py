@@ -1,0 +1,50 @@
+"""prefect.yaml: what Prefect will accept, and schedules that never collide for no reason."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from itertools import combinations
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import yaml
+from cronsim import CronSim
+
+REPO = Path(__file__).resolve().parents[2]
+SUBMITTING_FLOWS = ("daily_lifecycle", "submit_asns", "submit_invoices", "acknowledge_orders")
+
+
+def _deployments() -> list[dict]:
+    return yaml.safe_load((REPO / "prefect.yaml").read_text())["deployments"]
+
+
+def test_every_deployment_is_valid_for_prefect_deploy() -> None:
+    from prefect.cli.deploy._models import DeploymentConfig
+
+    for d in _deployments():
+        DeploymentConfig.model_validate(d)  # raises naming the field Prefect would refuse
+
+
+def test_deployments_that_submit_never_run_twice_at_once() -> None:
+    for d in _deployments():
+        if d["entrypoint"].rsplit(":", 1)[1] in SUBMITTING_FLOWS:
+            assert d.get("concurrency_limit", {}).get("limit") == 1, d["name"]
+
+
+def _starts(cron: str, tz: str, week: datetime) -> set[datetime]:
+    start = week.replace(tzinfo=ZoneInfo(tz))
+    out = set()
+    for when in CronSim(cron, start):
+        if when >= start + timedelta(days=7):
+            break
+        out.add(when.astimezone(ZoneInfo("UTC")).replace(second=0, microsecond=0))
+    return out
+
+
+def test_no_two_schedules_start_in_the_same_minute() -> None:
+    week = datetime(2026, 3, 2)
+    starts = {d["name"]: set().union(*(_starts(s["cron"], s["timezone"], week) for s in d["schedules"]))
+              for d in _deployments() if d.get("schedules")}
+    assert len(starts) >= 3
+    for (a, when_a), (b, when_b) in combinations(starts.items(), 2):
+        assert not when_a & when_b, f"{a} and {b} both start at {sorted(when_a & when_b)[0]:%a %H:%M} UTC"
