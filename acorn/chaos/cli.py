@@ -13,7 +13,7 @@ def chaos(
     kill_rate: float = typer.Option(0.35, min=0.0, max=0.99, help="Chance that a run is SIGKILLed."),
     kill_window: float = typer.Option(None, min=1.0, show_default=False,
                                       help="T: a kill lands uniformly between 1 and T s after the run starts "
-                                           "(default 25 s, a typical run measured here)."),
+                                           "(default 60 s, a typical run measured here)."),
     concurrent: bool = typer.Option(True, "--concurrent/--no-concurrent",
                                     help="Start a second run of each day 0-3 s after the first."),
     faults: bool = typer.Option(True, "--faults/--no-faults", help="Sandbox faults while the days run."),

@@ -42,13 +42,15 @@ class ChildProcesses:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._live: set[subprocess.Popen[bytes]] = set()
+        self._closed = False
 
     def start(self, args: list[str], *, env: Mapping[str, str], log: Path, cwd: Path) -> subprocess.Popen[bytes]:
         log.parent.mkdir(parents=True, exist_ok=True)
-        with open(log, "ab") as out:
+        with self._lock, open(log, "ab") as out:
+            if self._closed:
+                raise RuntimeError("the benchmark is shutting down; no new process")
             proc = subprocess.Popen(args, env=dict(env), cwd=cwd, stdout=out, stderr=subprocess.STDOUT,
                                     stdin=subprocess.DEVNULL, start_new_session=True)
-        with self._lock:
             self._live.add(proc)
         return proc
 
@@ -81,6 +83,7 @@ class ChildProcesses:
 
     def kill_all(self) -> None:
         with self._lock:
+            self._closed = True
             live = list(self._live)
         for proc in live:
             self.kill_group(proc)
@@ -118,19 +121,40 @@ def prefect_server_env(home: Path) -> dict[str, str]:
     return env
 
 
+class PrefectServer:
+    """A started ``prefect server``; :meth:`ready` waits (once) until it answers its health URL."""
+
+    def __init__(self, proc: subprocess.Popen[bytes], api: str, log: Path, startup_timeout: float) -> None:
+        self.proc, self.api, self.log, self.startup_timeout = proc, api, log, startup_timeout
+        self.started = time.monotonic()
+        self.ready_after: float | None = None
+        self._lock = threading.Lock()
+
+    def ready(self) -> str:
+        with self._lock:
+            if self.ready_after is None:
+                _wait_healthy(f"{self.api}/health", self.proc, what="prefect server", log=self.log,
+                              timeout=self.startup_timeout)
+                self.ready_after = time.monotonic() - self.started
+        return self.api
+
+
 @contextmanager
-def prefect_server(children: ChildProcesses, workdir: Path, *, startup_timeout: float = 180.0) -> Iterator[str]:
-    """``prefect server start`` in the background with a temporary PREFECT_HOME; yields the API URL."""
+def prefect_server(children: ChildProcesses, workdir: Path, *, startup_timeout: float = 180.0
+                   ) -> Iterator[PrefectServer]:
+    """``prefect server start`` in the background with a temporary PREFECT_HOME.
+
+    Yields at once, so the sandbox and the ERP load can start while Prefect migrates its
+    database (~10-25 s here); call ``.ready()`` before the first flow run.
+    """
     home = workdir / "prefect-server-home"
     home.mkdir(parents=True, exist_ok=True)
     port = free_port()
     log = workdir / "logs" / "prefect-server.log"
     proc = children.start([executable("prefect"), "server", "start", "--host", "127.0.0.1", "--port", str(port)],
                           env=prefect_server_env(home), log=log, cwd=workdir)
-    api = f"http://127.0.0.1:{port}/api"
     try:
-        _wait_healthy(f"{api}/health", proc, what="prefect server", log=log, timeout=startup_timeout)
-        yield api
+        yield PrefectServer(proc, f"http://127.0.0.1:{port}/api", log, startup_timeout)
     finally:
         children.stop(proc)
 

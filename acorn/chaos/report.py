@@ -14,8 +14,9 @@ from acorn.chaos.measure import LABEL, LEDGER_KIND
 def table(fig: DatabaseFigures, result: ChaosResult) -> Table:
     o, s = result.options, fig.store
     problems = fig.problems()
-    t = Table(title=f"Acorn chaos — {fig.database}: {fig.days} days, kill rate {o.kill_rate:g}, seed {o.seed}, "
-                    f"faults {'on' if o.faults else 'off'}, concurrent {'on' if o.concurrent else 'off'}")
+    t = Table(title=f"Acorn chaos — {fig.database}: {fig.days} days, kill rate {o.kill_rate:g} within "
+                    f"{o.kill_window:g} s, seed {o.seed}, faults {'on' if o.faults else 'off'}, "
+                    f"concurrent {'on' if o.concurrent else 'off'}")
     t.add_column("metric")
     t.add_column("value", justify="right")
     exits = fig.exits

@@ -142,11 +142,8 @@ def _judge_lateness(uow: UnitOfWork, entry: OutboxEntry, shipment: Any) -> None:
 
 def settle_alerts(uow: UnitOfWork, entry: OutboxEntry, *, at: datetime) -> None:
     """Alerts about a row that moved on are resolved; a failure or a review opens its own."""
-    keep = {alert_key(entry.state, entry.idempotency_key)}
-    for name in TRANSIENT_ALERTS:
-        dedupe = alert_key(name, entry.idempotency_key)
-        if dedupe not in keep:
-            uow.alerts.resolve(dedupe, at=at)
+    keep = alert_key(entry.state, entry.idempotency_key)
+    uow.alerts.resolve_all([k for n in TRANSIENT_ALERTS if (k := alert_key(n, entry.idempotency_key)) != keep], at=at)
 
 
 # -- ops close the loop by hand -----------------------------------------------------------------------------

@@ -298,6 +298,16 @@ class AlertRepository(_Repository):
         row.status, row.resolved_at = "resolved", at
         return True
 
+    def resolve_all(self, dedupe_keys: Iterable[str], *, at: datetime) -> int:
+        """Resolve whichever of these alerts are open, in one statement; returns how many were."""
+        keys = list(dedupe_keys)
+        if not keys:
+            return 0
+        done = self.session.execute(sa.update(Alert).where(Alert.dedupe_key.in_(keys), Alert.status == "open")
+                                    .values(status="resolved", resolved_at=at)
+                                    .execution_options(synchronize_session=False))
+        return done.rowcount
+
     def list(self, *, account_code: str | None = None, status: str | None = "open") -> list[Alert]:
         q = select(Alert)
         if account_code:

@@ -23,10 +23,11 @@ import pytest
 from acorn.chaos import measure
 from acorn.chaos.harness import ChaosOptions, ChaosResult, kill_plan, run_chaos
 
-#: seed 5 plans three kills over the six runs of days 1-3 (day 1 run a, day 3 runs a and b);
-#: the window keeps every kill inside a run (runs last > 40 s here with faults and a peer)
-CI = {"days": 3, "kill_rate": 0.35, "kill_window": 30.0, "concurrent": True, "faults": True, "seed": 5}
-PLANNED_KILLS = 3
+#: seed 0 plans two kills over the six runs of days 1-3: day 2 run a at ~30 s (ASNs and invoices
+#: being delivered) and day 3 run a at ~17 s; runs last > 40 s here with faults and a peer, so
+#: both land inside a run
+CI = {"days": 3, "kill_rate": 0.35, "kill_window": 30.0, "concurrent": True, "faults": True, "seed": 0}
+PLANNED_KILLS = 2
 
 
 def _planned_kills(options: ChaosOptions) -> int:
@@ -70,6 +71,7 @@ def test_the_ci_kill_plan_has_at_least_two_kills() -> None:
 
 
 @pytest.mark.flows
+@pytest.mark.timeout(1200)
 def test_chaos_on_sqlite_loses_nothing_and_accepts_nothing_twice(tmp_path: Path) -> None:
     t0 = time.monotonic()
     result = run_chaos(ChaosOptions(databases=("sqlite",), workdir=tmp_path / "chaos", **CI), say=print)
@@ -79,6 +81,7 @@ def test_chaos_on_sqlite_loses_nothing_and_accepts_nothing_twice(tmp_path: Path)
 
 @pytest.mark.flows
 @pytest.mark.postgres
+@pytest.mark.timeout(1200)
 def test_chaos_on_postgresql_loses_nothing_and_accepts_nothing_twice(postgres_server: str, tmp_path: Path) -> None:
     t0 = time.monotonic()
     result = run_chaos(ChaosOptions(databases=("postgres",), workdir=tmp_path / "chaos",
