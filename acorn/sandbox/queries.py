@@ -51,7 +51,8 @@ class OrderQuery:
 
 # ---- parameter parsing ---------------------------------------------------------------
 
-def _date(params: Mapping[str, str], name: str) -> datetime | None:
+def query_date(params: Mapping[str, str], name: str) -> datetime | None:
+    """An ISO-8601 query parameter, or None when absent; a 400 naming the parameter when malformed."""
     raw = params.get(name)
     if raw is None or raw == "":
         return None
@@ -95,7 +96,7 @@ def _limit(params: Mapping[str, str]) -> int:
 
 def _window(params: Mapping[str, str], after_name: str, before_name: str,
             now: datetime) -> tuple[datetime, datetime] | None:
-    after, before = _date(params, after_name), _date(params, before_name)
+    after, before = query_date(params, after_name), query_date(params, before_name)
     if after is None and before is None:
         return None
     if before is None:

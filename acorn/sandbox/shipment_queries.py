@@ -24,6 +24,7 @@ from datetime import datetime
 from typing import Any
 
 from acorn.sandbox.errors import InvalidRequest
+from acorn.sandbox.queries import query_date
 from acorn.sandbox.records import Registry, ShipmentRecord
 from acorn.sandbox.shipment_render import SHIPPED, delivered, shipment_json
 from acorn.sandbox.timefmt import iso, parse_iso
@@ -75,17 +76,6 @@ def _limit(raw: str | None) -> int:
     return value
 
 
-def _moment(params: Mapping[str, str], name: str) -> datetime | None:
-    raw = params.get(name)
-    if not raw:
-        return None
-    try:
-        return parse_iso(raw)
-    except ValueError:
-        raise InvalidRequest("The request is invalid.", code="InvalidRequest",
-                             details=f"{name}: {raw!r} is not an ISO-8601 date-time") from None
-
-
 def parse_query(params: Mapping[str, str]) -> tuple[ShipmentQuery, tuple[str, str] | None]:
     """Query parameters -> query, and the cursor when ``nextToken`` is given (400 when invalid)."""
     if params.get("nextToken"):
@@ -95,7 +85,7 @@ def parse_query(params: Mapping[str, str]) -> tuple[ShipmentQuery, tuple[str, st
         raise InvalidRequest("sortOrder must be one of ASC, DESC", details=f"sortOrder: {order!r}")
     q = ShipmentQuery(descending=order == "DESC", limit=_limit(params.get("limit")))
     for name in _WINDOWS:
-        after, before = _moment(params, f"{name}After"), _moment(params, f"{name}Before")
+        after, before = query_date(params, f"{name}After"), query_date(params, f"{name}Before")
         if after is not None and before is not None and after >= before:
             raise InvalidRequest(f"{name}After must be earlier than {name}Before",
                                  details=f"{name}After: {iso(after)}, {name}Before: {iso(before)}")

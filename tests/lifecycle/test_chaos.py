@@ -28,6 +28,9 @@ from acorn.chaos.harness import ChaosOptions, ChaosResult, kill_plan, run_chaos
 #: both land inside a run
 CI = {"days": 3, "kill_rate": 0.35, "kill_window": 30.0, "concurrent": True, "faults": True, "seed": 0}
 PLANNED_KILLS = 2
+#: PostgreSQL: a shorter variant (2 days); seed 9 plans two kills of day 2's concurrent run (at
+#: ~16 s, then its rerun), so the kill, the rerun and the peer all meet on one day
+CI_POSTGRES = {**CI, "days": 2, "kill_window": 25.0, "seed": 9}
 
 
 def _planned_kills(options: ChaosOptions) -> int:
@@ -56,7 +59,7 @@ def _assert_no_loss_no_double_acceptance(result: ChaosResult) -> None:
     figures = _report(result)
     # the harness did what it says: kills landed, both runs of every day ended by themselves
     assert fig.kills >= 2, figures
-    assert fig.concurrent_runs >= 3, figures
+    assert fig.concurrent_runs >= 2, figures
     assert fig.hung == 0 and set(fig.exits) <= {0, 1}, figures
     assert s.documents.get("shipment_confirmation", {}).get("total", 0) > 0, figures
     # the four checks
@@ -66,8 +69,9 @@ def _assert_no_loss_no_double_acceptance(result: ChaosResult) -> None:
     assert s.late_acorn == s.late_ledger, figures
 
 
-def test_the_ci_kill_plan_has_at_least_two_kills() -> None:
+def test_the_ci_kill_plans_have_at_least_two_kills() -> None:
     assert _planned_kills(ChaosOptions(databases=("sqlite",), **CI)) == PLANNED_KILLS
+    assert _planned_kills(ChaosOptions(databases=("postgres",), **CI_POSTGRES)) == PLANNED_KILLS
 
 
 @pytest.mark.flows
@@ -85,7 +89,7 @@ def test_chaos_on_sqlite_loses_nothing_and_accepts_nothing_twice(tmp_path: Path)
 def test_chaos_on_postgresql_loses_nothing_and_accepts_nothing_twice(postgres_server: str, tmp_path: Path) -> None:
     t0 = time.monotonic()
     result = run_chaos(ChaosOptions(databases=("postgres",), workdir=tmp_path / "chaos",
-                                    postgres_server=postgres_server, **CI), say=print)
+                                    postgres_server=postgres_server, **CI_POSTGRES), say=print)
     print(f"chaos postgres: {time.monotonic() - t0:.0f} s\n{_report(result)}")
     _assert_no_loss_no_double_acceptance(result)
 
