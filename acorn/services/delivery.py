@@ -12,7 +12,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from acorn.services.acknowledge import confirm_acknowledged
-from acorn.services.outbox import DEFAULT_LEASE, OPEN_STATES, DeliveryReport, OutboxCourier
+from acorn.domain.documents import DELIVERABLE
+from acorn.services.outbox import DEFAULT_LEASE, DeliveryReport, OutboxCourier
 from acorn.store import UnitOfWork
 
 log = logging.getLogger("acorn.delivery")
@@ -43,7 +44,7 @@ def deliver(database_url: str, client: Any, *, account_code: str, kind: str, as_
                                         "shipment_confirmation": asn_read_back(client)},
                             cross_check=po_status_note(client))
     with UnitOfWork(database_url) as uow:
-        keys = [e.idempotency_key for e in uow.outbox.list(kind=kind, states=OPEN_STATES, account_code=account_code)]
+        keys = [e.idempotency_key for e in uow.outbox.list(kind=kind, states=DELIVERABLE, account_code=account_code)]
     return DeliveryResult(reports=courier.deliver_all(keys))
 
 

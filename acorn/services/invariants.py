@@ -24,10 +24,9 @@ from datetime import datetime
 from acorn.config import VendorAccountSettings
 from acorn.domain.documents import FINAL, DocumentState
 from acorn.domain.invoice import invoice_number_for
-from acorn.services.outbox import TRANSIENT_ALERTS, alert_key, reflect
-from acorn.services.workers import owner_is_dead
+from acorn.services.outbox import REFLECTED, TRANSIENT_ALERTS, alert_key, business_record, lease_is_live, reflect
 from acorn.store import UnitOfWork
-from schemas.tables import OutboxEntry, utcnow
+from schemas.tables import utcnow
 
 S = DocumentState
 
@@ -76,9 +75,9 @@ class _Sweep:
 
     def statuses_follow_documents(self) -> None:
         for entry in self.rows:
-            if entry.state not in (S.ACCEPTED, S.FAILED, S.NEEDS_REVIEW):
+            if entry.state not in REFLECTED:
                 continue
-            record = self._business_record(entry)
+            record = business_record(self.uow, entry)
             if record is None or record.status == entry.state:
                 continue
             self._found("status_follows_document", entry.business_id,
@@ -88,15 +87,6 @@ class _Sweep:
                 reflect(self.uow, entry)
                 self.uow.audit.append(action="invariant.repaired", entity="outbox", entity_id=entry.idempotency_key,
                                       detail={"check": "status_follows_document", "was": record.status})
-
-    def _business_record(self, entry: OutboxEntry):  # noqa: ANN202
-        if entry.kind == "shipment_confirmation":
-            shipment = self.uow.shipments.get(entry.business_id)
-            current = shipment is not None and entry.idempotency_key.endswith(f":r{shipment.asn_revision}")
-            return shipment if current else None
-        if entry.kind == "invoice":
-            return self.uow.invoices.get(entry.account_code, entry.business_id)
-        return None
 
     def accepted_asns_are_invoiced(self) -> None:
         for shipment in self.uow.shipments.list(self.account.code, statuses=[str(S.ACCEPTED)]):
@@ -116,7 +106,7 @@ class _Sweep:
     def open_documents_are_alerted(self) -> None:
         now = utcnow()
         for entry in self.rows:
-            if entry.state in FINAL or self._leased_elsewhere(entry, now):
+            if entry.state in FINAL or lease_is_live(entry, now=now):
                 continue
             if any(alert_key(name, entry.idempotency_key) in self.open_alerts
                    for name in (*TRANSIENT_ALERTS, "failed")):
@@ -130,11 +120,6 @@ class _Sweep:
                           "then `acorn outbox resolve` it.")
             self._found("open_document_without_alert", entry.idempotency_key, f"{entry.state} without an alert",
                         action)
-
-    @staticmethod
-    def _leased_elsewhere(entry: OutboxEntry, now: datetime) -> bool:
-        return (entry.lease_owner is not None and entry.lease_expires_at is not None
-                and entry.lease_expires_at > now and not owner_is_dead(entry.lease_owner))
 
     def shipments_have_asns_by_their_deadline(self) -> None:
         for shipment in self.uow.shipments.list(self.account.code, statuses=["planned"]):

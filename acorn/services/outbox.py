@@ -59,8 +59,6 @@ DUPLICATE_CODE = {
     "shipment_confirmation": "DuplicateShipmentIdentifier",
     "invoice": "DuplicateInvoiceNumber",
 }
-FINAL_STATES = frozenset(str(s) for s in FINAL)
-OPEN_STATES = frozenset(str(s) for s in DELIVERABLE)
 #: alerts about a row that its move to a final state settles (``outbox-failed`` stays: it is the outcome)
 TRANSIENT_ALERTS = ("unknown", "stuck", "needs_review", "auth", "open")
 DEFAULT_LEASE = timedelta(minutes=5)
@@ -110,22 +108,36 @@ def enqueue(uow: UnitOfWork, *, kind: str, key: str, account_code: str, business
 
 
 # -- what a document's outcome changes, in the same transaction -----------------------------------------------
-def reflect(uow: UnitOfWork, entry: OutboxEntry) -> None:
-    """The business record follows its outbox row (called inside the transaction that moved it)."""
-    if entry.state not in (S.ACCEPTED, S.FAILED, S.NEEDS_REVIEW):
-        return
+#: the outcomes a business record takes from its document
+REFLECTED = frozenset({S.ACCEPTED, S.FAILED, S.NEEDS_REVIEW})
+
+
+def business_record(uow: UnitOfWork, entry: OutboxEntry) -> Any | None:
+    """The shipment or invoice whose status follows ``entry``; None for an older ASN revision or an acknowledgement."""
     if entry.kind == "shipment_confirmation":
         shipment = uow.shipments.get(entry.business_id)
-        if shipment is None or not entry.idempotency_key.endswith(f":r{shipment.asn_revision}"):
-            return  # an older revision: the current one decides the shipment's status
-        shipment.status = entry.state
-        if entry.state == S.ACCEPTED and shipment.asn_revision == 0:
-            shipment.asn_submitted_at = entry.applied_at
-            _judge_lateness(uow, entry, shipment)
-    elif entry.kind == "invoice":
-        invoice = uow.invoices.get(entry.account_code, entry.business_id)
-        if invoice is not None:
-            invoice.status = entry.state
+        current = shipment is not None and entry.idempotency_key.endswith(f":r{shipment.asn_revision}")
+        return shipment if current else None  # an older revision: the current one decides the status
+    if entry.kind == "invoice":
+        return uow.invoices.get(entry.account_code, entry.business_id)
+    return None
+
+
+def reflect(uow: UnitOfWork, entry: OutboxEntry) -> None:
+    """The business record follows its outbox row (called inside the transaction that moved it)."""
+    record = business_record(uow, entry) if entry.state in REFLECTED else None
+    if record is None:
+        return
+    record.status = entry.state
+    if entry.kind == "shipment_confirmation" and entry.state == S.ACCEPTED and record.asn_revision == 0:
+        record.asn_submitted_at = entry.applied_at
+        _judge_lateness(uow, entry, record)
+
+
+def lease_is_live(entry: OutboxEntry, *, now: datetime) -> bool:
+    """Someone holds this row now: a lease not yet expired, whose owner is not a dead process of this host."""
+    return (entry.lease_owner is not None and entry.lease_expires_at is not None
+            and entry.lease_expires_at > now and not owner_is_dead(entry.lease_owner))
 
 
 def _judge_lateness(uow: UnitOfWork, entry: OutboxEntry, shipment: Any) -> None:
@@ -164,9 +176,7 @@ def resolve_by_hand(uow: UnitOfWork, key: str, *, accepted: bool, actor: str, no
                     at: datetime) -> OutboxEntry:
     """Record what ops saw in Vendor Central for an open document: accepted, or rejected with a reason."""
     entry = _get(uow, key)
-    live_lease = (entry.lease_owner is not None and entry.lease_expires_at is not None
-                  and entry.lease_expires_at > utcnow() and not owner_is_dead(entry.lease_owner))
-    if entry.state == S.SENDING or live_lease:
+    if entry.state == S.SENDING or lease_is_live(entry, now=utcnow()):
         raise ValueError(f"{key} is being delivered by {entry.lease_owner or 'a worker'} right now; try again "
                          "when that run ends")
     wanted = S.ACCEPTED if accepted else S.FAILED
@@ -271,11 +281,7 @@ class OutboxCourier:
 
     def _may_take(self, entry: OutboxEntry) -> bool:
         """Free, ours, expired, or held by a process on this host that no longer exists."""
-        if entry.lease_owner is None or entry.lease_owner == self.worker:
-            return True
-        if entry.lease_expires_at is None or entry.lease_expires_at <= utcnow():
-            return True
-        return owner_is_dead(entry.lease_owner)
+        return entry.lease_owner == self.worker or not lease_is_live(entry, now=utcnow())
 
     # -- steps --------------------------------------------------------------------------
     def _send(self, key: str) -> str:
