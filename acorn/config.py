@@ -61,6 +61,18 @@ class AsnPolicySettings(_Strict):
     transit_business_days: int = Field(default=2, ge=0, le=30)
 
 
+class DisputeSettings(_Strict):
+    """How long Amazon lets a vendor dispute a deduction (Vendor Central guidance; see
+    acorn/sandbox/README.md): shortages best within 30 days of the invoice's due date, price
+    claims within 60 days of the deduction, nothing older than two years."""
+
+    shortage_days_after_due: int = Field(default=30, ge=0, le=730)
+    price_days_after_deduction: int = Field(default=60, ge=0, le=730)
+    max_age_days: int = Field(default=730, ge=1, le=3650)
+    #: raise an alert when a disputable claim's window closes within this many days
+    alert_days_before: int = Field(default=7, ge=0, le=365)
+
+
 class VendorAccountSettings(_Strict):
     code: str = Field(min_length=1, max_length=40)
     selling_party: str = Field(min_length=1, max_length=20)
@@ -163,10 +175,17 @@ class AcornSettings(BaseSettings):
     #: another host is taken over after this; on this host as soon as its process is gone)
     outbox_lease_seconds: int = Field(default=300, ge=5)
     documents_dir: Path | None = None  # default: <home>/documents
+    disputes: DisputeSettings = DisputeSettings()
+    #: where remittance files are dropped to be imported (default: <home>/remittances)
+    remittance_inbox: Path | None = None
 
     @property
     def resolved_documents_dir(self) -> Path:
         return self.documents_dir or self.home / "documents"
+
+    @property
+    def resolved_remittance_inbox(self) -> Path:
+        return self.remittance_inbox or self.home / "remittances"
 
     @classmethod
     def settings_customise_sources(cls, settings_cls: type[BaseSettings], init_settings: PydanticBaseSettingsSource,

@@ -193,7 +193,8 @@ class Shipment(SQLModel, table=True):
 
 class ShipmentLine(SQLModel, table=True):
     __tablename__ = "shipment_line"
-    __table_args__ = (sa.UniqueConstraint("shipment_id", "po_number", "item_sequence", name="uq_shipment_line"),)
+    __table_args__ = (sa.UniqueConstraint("shipment_id", "po_number", "item_sequence", name="uq_shipment_line"),
+                      sa.Index("ix_shipment_line_po_item", "po_number", "item_sequence"))
     id: int | None = Field(default=None, primary_key=True)
     shipment_id: int = Field(foreign_key="shipment.id", index=True)
     po_number: str = Field(max_length=40)
@@ -282,6 +283,7 @@ class Invoice(SQLModel, table=True):
 
 class InvoiceLine(SQLModel, table=True):
     __tablename__ = "invoice_line"
+    __table_args__ = (sa.Index("ix_invoice_line_po_item", "po_number", "po_item_sequence"),)
     id: int | None = Field(default=None, primary_key=True)
     invoice_id: int = Field(foreign_key="invoice.id", index=True)
     item_sequence: str = Field(max_length=10)
@@ -311,6 +313,8 @@ class GoodsReceipt(SQLModel, table=True):
 
 
 class ReconciliationRun(SQLModel, table=True):
+    """One account's month, reconciled at ``as_of`` (business time); a rerun replaces it."""
+
     __tablename__ = "reconciliation_run"
     __table_args__ = (sa.UniqueConstraint("account_code", "month", name="uq_recon_month"),)
     id: int | None = Field(default=None, primary_key=True)
@@ -319,21 +323,130 @@ class ReconciliationRun(SQLModel, table=True):
     status: str = Field(default="running", max_length=20)
     started_at: datetime = _ts(default_factory=utcnow)
     finished_at: datetime | None = _ts(default=None)
+    as_of: datetime | None = _ts(default=None)
+    #: {category: {"lines": n, "units": n, "amount": "0.00"}} plus "currency"; see acorn.services.reconcile
+    totals: dict = _json(default_factory=dict)
 
 
 class ReconciliationLine(SQLModel, table=True):
+    """One PO line in one category of a run (a line can be in several: short and price-varied)."""
+
     __tablename__ = "reconciliation_line"
     id: int | None = Field(default=None, primary_key=True)
     run_id: int = Field(foreign_key="reconciliation_run.id", index=True)
     po_number: str = Field(max_length=40)
     item_sequence: str = Field(max_length=10)
-    category: str = Field(max_length=30)  # shortage / overage / price_variance / missing_asn / ...
+    category: str = Field(max_length=30)  # acorn.domain.reconciliation.Category
     ordered_qty: int = 0
     shipped_qty: int = 0
     received_qty: int = 0
     invoiced_qty: int = 0
-    amount: Decimal = _money(default=Decimal("0"))
+    amount: Decimal = _money(default=Decimal("0"))  # the money this category puts on the line
     currency: str = Field(max_length=3)
+    accepted_qty: int = 0
+    units: int = 0  # the units this category puts on the line
+    invoiced_amount: Decimal = _money(default=Decimal("0"))
+    paid_amount: Decimal = _money(default=Decimal("0"))
+    deducted_amount: Decimal = _money(default=Decimal("0"))
+
+
+class RemittanceImport(SQLModel, table=True):
+    """A remittance file once loaded: the same bytes are never loaded twice."""
+
+    __tablename__ = "remittance_import"
+    id: int | None = Field(default=None, primary_key=True)
+    sha256: str = Field(unique=True, max_length=64)
+    file_name: str = Field(max_length=300)
+    rows: int = 0
+    loaded: int = 0
+    errors: list = _json(default_factory=list)  # [{"line": n, "field": "...", "problem": "..."}]
+    imported_at: datetime = _ts(default_factory=utcnow)
+
+
+class RemittanceLine(SQLModel, table=True):
+    """What one payment did for one invoice line (or the whole invoice when the file has no lines).
+
+    Deductions are positive when Amazon kept money and negative when it gave it back (a
+    reversal on a later payment); ``line_paid`` is what this payment paid for the line.
+    """
+
+    __tablename__ = "remittance_line"
+    __table_args__ = (sa.UniqueConstraint("account_code", "payment_number", "invoice_number", "po_number",
+                                          "item_sequence", name="uq_remittance_line"),
+                      sa.Index("ix_remittance_invoice", "account_code", "invoice_number"),
+                      sa.Index("ix_remittance_po_item", "account_code", "po_number", "item_sequence"))
+    id: int | None = Field(default=None, primary_key=True)
+    account_code: str = Field(max_length=40)
+    import_id: int | None = Field(default=None, foreign_key="remittance_import.id")
+    row_number: int = 0
+    payment_number: str = Field(max_length=60)
+    payment_date: date
+    invoice_number: str = Field(max_length=40)
+    invoice_date: date | None = None
+    currency: str = Field(max_length=3)
+    po_number: str = Field(default="", max_length=40)
+    item_sequence: str = Field(default="", max_length=10)
+    asin: str | None = Field(default=None, max_length=10)
+    invoiced_quantity: int | None = None
+    received_quantity: int | None = None
+    invoiced_unit_cost: Decimal | None = _money(default=None)
+    po_unit_cost: Decimal | None = _money(default=None)
+    line_amount: Decimal = _money(default=Decimal("0"))
+    shortage_deduction: Decimal = _money(default=Decimal("0"))
+    damage_deduction: Decimal = _money(default=Decimal("0"))
+    price_deduction: Decimal = _money(default=Decimal("0"))
+    other_deduction: Decimal = _money(default=Decimal("0"))
+    line_paid: Decimal = _money(default=Decimal("0"))
+    imported_at: datetime = _ts(default_factory=utcnow)
+
+
+class Claim(SQLModel, table=True):
+    """A deduction Amazon took on one invoice in one payment, by type: what a vendor disputes.
+
+    ``lines`` holds the evidence per invoice line ``[{po_number, item_sequence, units, amount}]``;
+    ``recovered`` grows with reversals on later remittances. ``status``: open, disputed,
+    recovered, won, lost, expired (acorn.domain.claims).
+    """
+
+    __tablename__ = "claim"
+    id: int | None = Field(default=None, primary_key=True)
+    claim_key: str = Field(unique=True, max_length=200)
+    account_code: str = Field(max_length=40, index=True)
+    kind: str = Field(max_length=20)  # shortage / damage / price
+    invoice_number: str = Field(max_length=40, index=True)
+    payment_number: str = Field(max_length=60)
+    deducted_on: date
+    invoice_date: date | None = None
+    invoice_due: date | None = None
+    units: int = 0
+    amount: Decimal = _money()
+    recovered: Decimal = _money(default=Decimal("0"))
+    currency: str = Field(max_length=3)
+    dispute_deadline: date | None = None
+    status: str = Field(default="open", max_length=20, index=True)
+    disputed_on: date | None = None
+    resolved_on: date | None = None
+    note: str = Field(default="", sa_type=sa.Text)
+    lines: list = _json(default_factory=list)
+    package_path: str | None = Field(default=None, max_length=400)
+    created_at: datetime = _ts(default_factory=utcnow)
+    updated_at: datetime = _ts(default_factory=utcnow)
+
+
+class ReceiptSnapshot(SQLModel, table=True):
+    """What Amazon reported received for a PO item at one moment (business time): the evidence
+    a shortage dispute needs, since ``goods_receipt`` keeps only the latest figure."""
+
+    __tablename__ = "receipt_snapshot"
+    __table_args__ = (sa.Index("ix_receipt_snapshot_item", "account_code", "po_number", "item_sequence"),)
+    id: int | None = Field(default=None, primary_key=True)
+    account_code: str = Field(max_length=40)
+    po_number: str = Field(max_length=40)
+    item_sequence: str = Field(max_length=10)
+    observed_at: datetime = _ts()
+    receive_status: str = Field(max_length=20)
+    received_qty: int = 0
+    last_receive_date: datetime | None = _ts(default=None)
 
 
 class Alert(SQLModel, table=True):

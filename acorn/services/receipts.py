@@ -109,6 +109,7 @@ def record_receipts(database_url: str, account: VendorAccountSettings, statuses:
                     row.receive_status, row.received_qty = rs.receive_status, received
                     row.last_receive_date, row.observed_at = rs.last_receive_date, utcnow()
                     item.received_qty = received
+                    uow.receipts.snapshot(row, at=as_of)
                     uow.audit.append(action="receipt.observed", entity="purchase_order_item",
                                      entity_id=f"{po.po_number}/{item.item_sequence}",
                                      detail={"received": received, "status": rs.receive_status})

@@ -13,9 +13,9 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from schemas.tables import (
-    Acknowledgement, Alert, AuditEvent, Carton, GoodsReceipt, InventoryLevel, Invoice, InvoiceLine,
-    OutboxEntry, Pallet, PurchaseOrder, PurchaseOrderItem, ReconciliationLine, ReconciliationRun,
-    Shipment, ShipmentLine, Sku, SsccSerial, VendorAccount, Watermark, utcnow,
+    Acknowledgement, Alert, AuditEvent, Carton, Claim, GoodsReceipt, InventoryLevel, Invoice, InvoiceLine,
+    OutboxEntry, Pallet, PurchaseOrder, PurchaseOrderItem, ReceiptSnapshot, ReconciliationLine, ReconciliationRun,
+    RemittanceImport, RemittanceLine, Shipment, ShipmentLine, Sku, SsccSerial, VendorAccount, Watermark, utcnow,
 )
 
 
@@ -267,6 +267,19 @@ class ReceiptRepository(_Repository):
         return list(self.session.exec(select(GoodsReceipt).where(GoodsReceipt.account_code == account_code)
                                       .order_by(GoodsReceipt.po_number, GoodsReceipt.item_sequence)).all())
 
+    def snapshot(self, receipt: GoodsReceipt, *, at: datetime) -> ReceiptSnapshot:
+        """Keep what Amazon reported at business time ``at``: a dispute shows the receipt over time."""
+        return self.add(ReceiptSnapshot(account_code=receipt.account_code, po_number=receipt.po_number,
+                                        item_sequence=receipt.item_sequence, observed_at=at,
+                                        receive_status=receipt.receive_status, received_qty=receipt.received_qty,
+                                        last_receive_date=receipt.last_receive_date))
+
+    def history(self, account_code: str, po_number: str, item_sequence: str) -> list[ReceiptSnapshot]:
+        return list(self.session.exec(select(ReceiptSnapshot).where(
+            ReceiptSnapshot.account_code == account_code, ReceiptSnapshot.po_number == po_number,
+            ReceiptSnapshot.item_sequence == item_sequence).order_by(ReceiptSnapshot.observed_at,
+                                                                     ReceiptSnapshot.id)).all())
+
 
 class ReconciliationRepository(_Repository):
     def get(self, account_code: str, month: str) -> ReconciliationRun | None:
@@ -275,6 +288,25 @@ class ReconciliationRepository(_Repository):
 
     def lines(self, run: ReconciliationRun) -> list[ReconciliationLine]:
         return list(self.session.exec(select(ReconciliationLine).where(ReconciliationLine.run_id == run.id)).all())
+
+
+class RemittanceRepository(_Repository):
+    """Remittance files and their lines (``acorn.services.remittances``)."""
+
+    def import_for(self, sha256: str) -> RemittanceImport | None:
+        return self.session.exec(select(RemittanceImport).where(RemittanceImport.sha256 == sha256)).first()
+
+    def for_invoice(self, account_code: str, invoice_number: str) -> list[RemittanceLine]:
+        return list(self.session.exec(select(RemittanceLine).where(
+            RemittanceLine.account_code == account_code, RemittanceLine.invoice_number == invoice_number)
+            .order_by(RemittanceLine.payment_date, RemittanceLine.id)).all())
+
+
+class ClaimRepository(_Repository):
+    """Deductions Amazon took, one per invoice, payment and kind (``acorn.services.disputes``)."""
+
+    def get(self, claim_key: str) -> Claim | None:
+        return self.session.exec(select(Claim).where(Claim.claim_key == claim_key)).first()
 
 
 class AlertRepository(_Repository):

@@ -40,6 +40,8 @@ class UnitOfWork:
         self.invoices = r.InvoiceRepository(s)
         self.receipts = r.ReceiptRepository(s)
         self.reconciliations = r.ReconciliationRepository(s)
+        self.remittances = r.RemittanceRepository(s)
+        self.claims = r.ClaimRepository(s)
         self.alerts = r.AlertRepository(s)
         self.audit = r.AuditRepository(s)
         self.watermarks = r.WatermarkRepository(s)
