@@ -362,10 +362,14 @@ def change_transport(
 
 def _mount_sub_apps() -> None:
     from acorn.chaos.cli import register as register_chaos
+    from acorn.cli_money import register as register_money
+    from acorn.reconcile_bench import register as register_reconcile_bench
     from acorn.sandbox.cli import app as sandbox_app
     from acorn.spapi.bench import app as bench_app
 
     register_chaos(bench_app)  # `acorn bench chaos`
+    register_reconcile_bench(bench_app)  # `acorn bench reconcile`
+    register_money(app)  # reconcile, remittance, disputes, metrics
     app.add_typer(sandbox_app, name="sandbox", help="Run the simulated Vendor Central.")
     app.add_typer(bench_app, name="bench", help="Benchmarks that print their figures.")
 

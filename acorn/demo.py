@@ -2,9 +2,13 @@
 
 Starts the simulated Vendor Central in-process, loads the sample ERP files (one bad row
 in each, to show quarantine), then runs ``daily_lifecycle`` once per simulated day just
-after the dock's cut-off, moving the sandbox clock to that moment first. Writes
-``summary.json`` and prints a table; exits non-zero when an ASN missed its deadline or
-the sandbox ledger shows a document accepted twice.
+after the dock's cut-off, moving the sandbox clock to that moment first. Then it closes the
+books: the sandbox clock jumps past the payment runs (terms + reversal delay), the demo
+saves Amazon's remittance files into the watched folder and runs ``monthly_reconcile`` for
+each month with orders: remittances imported, claims and dispute packages, the monthly
+report. Writes ``summary.json`` and prints a table; exits non-zero when an ASN missed its
+deadline, the sandbox ledger shows a document accepted twice, or what Acorn loaded as paid
+differs from what the sandbox says it paid.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ import shutil
 import time
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -62,11 +67,13 @@ def run_demo(options: DemoOptions, console: Console) -> dict[str, Any]:
     for stale in out.glob("acorn.db*"):
         stale.unlink()
     shutil.rmtree(out / "quarantine", ignore_errors=True)
-    shutil.rmtree(out / "documents", ignore_errors=True)
+    for stale_dir in ("documents", "remittances", "reconciliation"):
+        shutil.rmtree(out / stale_dir, ignore_errors=True)
     started = time.monotonic()
     with SandboxServer(SandboxConfig(seed=options.seed), host="127.0.0.1", port=0) as sandbox:
         settings = load_settings(spapi_base_url=sandbox.base_url, database_url=f"sqlite:///{db.resolve()}",
-                                 home=options.home, documents_dir=out / "documents")
+                                 home=options.home, documents_dir=out / "documents",
+                                 remittance_inbox=out / "remittances")
         upgrade(settings.resolved_database_url)
         previous = runtime.install(runtime.Runtime(settings))
         operator = httpx.Client(base_url=sandbox.base_url, timeout=30)
@@ -82,6 +89,7 @@ def run_demo(options: DemoOptions, console: Console) -> dict[str, Any]:
                              cutoff=settings.asn_policy.cutoff_local_time)
             failed_days = _run_days(days, operator, console)
             ledger = operator.get("/_sandbox/ledger").json()
+            money = _close_the_books(settings, operator, days, console, out)
         finally:
             operator.close()
             runtime.install(previous)
@@ -90,7 +98,7 @@ def run_demo(options: DemoOptions, console: Console) -> dict[str, Any]:
                "last_day": days[-1].isoformat(), "seconds": round(time.monotonic() - started, 1),
                "failed_days": failed_days, "erp": {"skus": loaded.skus, "stock_rows": loaded.stock_rows,
                                                    "quarantined": [str(e) for e in loaded.errors]},
-               **counts, "ledger": _ledger_stats(ledger)}
+               **counts, "ledger": _ledger_stats(ledger), "money": money}
     (out / "summary.json").write_text(json.dumps(summary, indent=2, default=str), encoding="utf-8")
     console.print(_table(summary))
     return summary
@@ -110,6 +118,73 @@ def _run_days(days: list[datetime], operator: httpx.Client, console: Console) ->
             console.print(f"day {n:>2}/{len(days)}  {as_of:%a %Y-%m-%d %H:%M}Z  {state.name:<9} "
                           f"{time.monotonic() - t0:5.1f}s")
     return failed
+
+
+def _close_the_books(settings: Any, operator: httpx.Client, days: list[datetime], console: Console,
+                     out: Path) -> dict[str, Any]:
+    """Jump to after the last payment (and its reversals), fetch Amazon's remittances, reconcile each month."""
+    from flows.monthly_reconcile import monthly_reconcile
+    from flows.poll_receipts import poll_receipts
+    from acorn.services.money_summary import money_figures
+
+    net_days = max(a.payment_terms.net_days for a in settings.accounts)
+    settled = days[-1] + timedelta(days=net_days + SETTLEMENT_MARGIN_DAYS)
+    operator.post("/_sandbox/clock", json={"set": settled.isoformat().replace("+00:00", "Z")})
+    inbox = settings.resolved_remittance_inbox
+    inbox.mkdir(parents=True, exist_ok=True)
+    sandbox_paid: dict[str, Decimal] = {}
+    for month in _months(days[0] - timedelta(days=7), settled):
+        response = operator.get("/_sandbox/remittances", params={"month": month})
+        response.raise_for_status()
+        (inbox / f"remittance-{month}.csv").write_text(response.text, encoding="utf-8")
+        for currency, paid in _paid_by_currency(response.text).items():
+            sandbox_paid[currency] = sandbox_paid.get(currency, Decimal("0")) + paid
+    with prefect_env.without_heartbeats():
+        for code in (a.code for a in settings.accounts):  # what Amazon found after the last daily run
+            poll_receipts(account=code, as_of=settled, return_state=True)
+        reconciled: dict[str, Any] = {}
+        for month in _months(days[0] - timedelta(days=7), days[-1]):
+            state = monthly_reconcile(month=month, as_of=settled, out_dir=str(out / "reconciliation"),
+                                      return_state=True)
+            console.print(f"reconcile {month}  {settled:%Y-%m-%d}  {state.name}")
+            if not state.is_completed():
+                reconciled[month] = {"state": state.name}
+                continue
+            result = state.result()
+            reconciled[month] = {"report": result["report"], "accounts": {
+                code: {"dispute_packages": info["dispute_packages"],
+                       "categories": {c: v for c, v in info["totals"].get("categories", {}).items() if v.get("lines")}}
+                for code, info in result["accounts"].items()}}
+    figures = money_figures(settings.resolved_database_url, as_of=settled)
+    for currency, paid in sandbox_paid.items():
+        figures.setdefault(currency, {"paid": "0.00"})["sandbox_paid"] = f"{paid:.2f}"
+    return {"settled_at": settled.isoformat(), "by_currency": figures, "reconciliation": reconciled}
+
+
+#: days past the last invoice's net terms: the sandbox's shortage reversals come 21 days after a payment
+SETTLEMENT_MARGIN_DAYS = 30
+
+
+def _months(first: datetime, last: datetime) -> list[str]:
+    months, day = [], first.date().replace(day=1)
+    while day <= last.date():
+        months.append(f"{day:%Y-%m}")
+        day = (day + timedelta(days=32)).replace(day=1)
+    return months
+
+
+def _paid_by_currency(csv_text: str) -> dict[str, Decimal]:
+    """What the sandbox's remittance file says Amazon paid, per currency (invoice-level columns, once each)."""
+    import csv
+    import io
+
+    seen, totals = set(), {}
+    for row in csv.DictReader(io.StringIO(csv_text)):
+        key = (row["payment_number"], row["invoice_number"])
+        if key not in seen:
+            seen.add(key)
+            totals[row["currency"]] = totals.get(row["currency"], Decimal("0")) + Decimal(row["paid_amount"])
+    return totals
 
 
 def _ledger_stats(ledger: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
@@ -140,12 +215,26 @@ def _table(s: dict[str, Any]) -> Table:
         ("invoices accepted / rejected / open", f"{inv['accepted']} / {inv['rejected']} / {inv['open']}"),
         ("receipts (items) / fully received", f"{s['receipts']['items']} / {s['receipts']['fully_received']}"),
         ("open alerts", s["alerts"]["open"]),
+        *_money_rows(s["money"]),
         ("ledger: documents accepted twice", sum(v["accepted_twice"] for v in led.values())),
         ("ledger: documents posted more than once", sum(v["posted_more_than_once"] for v in led.values())),
     ]
     for what, value in rows:
         t.add_row(what, str(value))
     return t
+
+
+def _money_rows(money: dict[str, Any]) -> list[tuple[str, str]]:
+    rows = []
+    for currency, m in money.get("by_currency", {}).items():
+        d = m.get("deducted", {})
+        rows += [(f"{currency} invoiced / paid (Acorn) / paid (Amazon)",
+                  f"{m.get('invoiced', '0.00')} / {m.get('paid')} / {m.get('sandbox_paid', '0.00')}"),
+                 (f"{currency} deducted: shortage / damage / price",
+                  " / ".join(d.get(k, "0.00") for k in ("shortage", "damage", "price"))),
+                 (f"{currency} claims: disputable / disputed / recovered",
+                  f"{m.get('disputable', '0.00')} / {m.get('disputed', '0.00')} / {m.get('recovered', '0.00')}")]
+    return rows
 
 
 def verdict(summary: dict[str, Any]) -> list[str]:
@@ -160,6 +249,13 @@ def verdict(summary: dict[str, Any]) -> list[str]:
     twice = sum(v["accepted_twice"] for v in summary["ledger"].values())
     if twice:
         problems.append(f"{twice} documents accepted twice by the sandbox")
+    for currency, m in (summary.get("money") or {}).get("by_currency", {}).items():
+        if Decimal(m.get("paid", "0")) != Decimal(m.get("sandbox_paid", "0")):
+            problems.append(f"Acorn loaded {m.get('paid')} {currency} as paid where Amazon's remittances say "
+                            f"{m.get('sandbox_paid')}")
+    failed_months = [m for m, r in (summary.get("money") or {}).get("reconciliation", {}).items() if "state" in r]
+    if failed_months:
+        problems.append(f"reconciliation failed for {', '.join(failed_months)}")
     if summary["failed_days"]:
         problems.append(f"daily runs failed on {', '.join(summary['failed_days'])}")
     return problems

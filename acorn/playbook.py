@@ -40,10 +40,6 @@ PLAYBOOK: dict[str, Play] = {
                                      "changed.", "warning"),
     "DuplicateInvoiceNumber": Play("The invoice number was already used. Never reuse it: if this invoice is "
                                    "genuinely new, issue it under a new number.", "warning"),
-    "InvoiceQuantityExceedsShipped": Play("Invoice only what was shipped: correct the quantities and reissue "
-                                          "under a new invoice number."),
-    "PriceMismatch": Play("Unit cost differs from the PO. Invoice at the PO cost, or agree a cost change with "
-                          "the vendor manager before invoicing."),
     "CurrencyMismatch": Play("Invoice currency differs from the PO currency. Reissue in the PO currency."),
     "InvoiceTotalMismatch": Play("Totals do not add up. Regenerate the invoice; check tax settings."),
     "InvoiceDateBeforeOrder": Play("An invoice is dated before its PO. Reissue with a date on or after the PO."),

@@ -7,6 +7,7 @@ from contextlib import contextmanager
 from datetime import datetime, timezone
 
 from acorn import runtime
+from acorn.store import UnitOfWork
 
 
 def business_time(as_of: datetime | None) -> datetime:
@@ -67,3 +68,19 @@ def _ensure_limit(name: str) -> None:
             except ObjectAlreadyExists:
                 pass
     _created_limits.add(name)
+
+
+def announce_alerts(database_url: str, since: datetime) -> list:
+    """One Prefect event per alert raised since ``since`` (automations notify ops); returns all open alerts."""
+    from prefect.events import emit_event
+
+    with UnitOfWork(database_url) as uow:
+        alerts = uow.alerts.list(status="open")
+    for alert in alerts:
+        if alert.created_at < since:
+            continue  # announced when it was raised; reports still list it
+        emit_event(event=f"acorn.alert.{alert.kind}", resource={"prefect.resource.id": f"acorn.alert.{alert.id}",
+                                                                 "acorn.account": alert.account_code},
+                   payload={"subject": alert.subject, "message": alert.message, "next_step": alert.next_step,
+                            "code": alert.code, "severity": alert.severity})
+    return alerts

@@ -12,13 +12,11 @@ from typing import Any
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
-from prefect.events import emit_event
 
 from acorn import runtime
 from acorn.documents import render_daily_report_md
 from acorn.services.summary import lifecycle_counts
-from acorn.store import UnitOfWork
-from flows._common import account_codes, business_time
+from flows._common import account_codes, announce_alerts, business_time
 from flows.acknowledge_orders import acknowledge_orders
 from flows.plan_shipments import plan_shipments
 from flows.po_intake import po_intake
@@ -57,15 +55,7 @@ def publish_day(as_of: datetime, since: datetime) -> dict[str, Any]:
     """A report artifact for the UI, and one event per alert raised during this run."""
     rt = runtime.current()
     counts = lifecycle_counts(rt.database_url)
-    with UnitOfWork(rt.database_url) as uow:
-        alerts = uow.alerts.list(status="open")
-    for alert in alerts:
-        if alert.created_at < since:
-            continue  # announced when it was raised; the report still lists it
-        emit_event(event=f"acorn.alert.{alert.kind}", resource={"prefect.resource.id": f"acorn.alert.{alert.id}",
-                                                                 "acorn.account": alert.account_code},
-                   payload={"subject": alert.subject, "message": alert.message, "next_step": alert.next_step,
-                            "code": alert.code, "severity": alert.severity})
+    alerts = announce_alerts(rt.database_url, since)
     money = [{"label": f"Invoiced and accepted ({a.code})",
               "amount": lifecycle_counts(rt.database_url, a.code)["invoices"]["billed"], "currency": a.currency}
              for a in rt.settings.accounts]

@@ -389,8 +389,9 @@ class RemittanceLine(SQLModel, table=True):
     asin: str | None = Field(default=None, max_length=10)
     invoiced_quantity: int | None = None
     received_quantity: int | None = None
-    invoiced_unit_cost: Decimal | None = _money(default=None)
-    po_unit_cost: Decimal | None = _money(default=None)
+    #: unit costs keep the precision they were invoiced at (Amazon accepts more than cents)
+    invoiced_unit_cost: Decimal | None = Field(default=None, sa_type=sa.Numeric(18, 6))
+    po_unit_cost: Decimal | None = Field(default=None, sa_type=sa.Numeric(18, 6))
     line_amount: Decimal = _money(default=Decimal("0"))
     shortage_deduction: Decimal = _money(default=Decimal("0"))
     damage_deduction: Decimal = _money(default=Decimal("0"))

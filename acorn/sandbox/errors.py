@@ -33,8 +33,6 @@ TRANSACTION_ERROR_CODES: tuple[str, ...] = (
     "MissingCarrierDetails",
     "DuplicateAcknowledgement",
     "DuplicateInvoiceNumber",
-    "InvoiceQuantityExceedsShipped",
-    "PriceMismatch",
     "CurrencyMismatch",
     "InvoiceTotalMismatch",
     "InvoiceDateBeforeOrder",

@@ -1,15 +1,17 @@
-"""submitInvoices: Amazon's three-way checks on an invoice, and what an accepted one changes.
+"""submitInvoices: what Amazon refuses outright, and what an accepted invoice changes.
 
-Rules: an invoice number is used once (``DuplicateInvoiceNumber``); every line of an
-``Invoice`` names a known PO and line (``UnknownPurchaseOrder``, ``UnknownItem``) and bills at
-the PO's unit cost (``PriceMismatch``) in the PO's currency (``CurrencyMismatch``, also for
-``invoiceTotal``), never more units than accepted ASNs shipped
-(``InvoiceQuantityExceedsShipped``, counted over all accepted invoices); the invoice is dated
-on or after each of its POs (``InvoiceDateBeforeOrder``); ``invoiceTotal`` equals the lines
-(quantity x net cost) plus charges, minus allowances, plus taxes, to the cent
-(``InvoiceTotalMismatch``). For each of charges, allowances and taxes the invoice-level
-figure is used when given, else the sum of the line-level ones.
-Credit notes are checked for duplicates only.
+Amazon refuses only what it cannot process: an invoice number used before
+(``DuplicateInvoiceNumber``); a line naming an unknown PO or line (``UnknownPurchaseOrder``,
+``UnknownItem``); a currency other than the PO's (``CurrencyMismatch``, also for
+``invoiceTotal``); an invoice dated before one of its POs (``InvoiceDateBeforeOrder``); an
+``invoiceTotal`` that is not the lines (quantity x net cost) plus charges, minus allowances,
+plus taxes, to the cent (``InvoiceTotalMismatch``). For each of charges, allowances and taxes
+the invoice-level figure is used when given, else the sum of the line-level ones.
+
+A quantity or cost that differs from the PO or the receipt is *not* a refusal: Amazon accepts
+the invoice and pays it short later, with shortage and price claims on the remittance
+(``acorn.sandbox.settlement``). So each accepted line keeps the PO's cost next to the invoiced
+one. Credit notes are checked for duplicates only.
 """
 
 from __future__ import annotations
@@ -48,12 +50,20 @@ def _adjustments(invoice: dict[str, Any], list_name: str, money_key: str) -> Dec
     return sum((_sum(item.get(list_name), money_key) for item in invoice.get("items") or []), Decimal("0"))
 
 
+def _add_line(record: InvoiceRecord, entry: InvoiceLine) -> None:
+    """Two items billing one PO line at one cost are one line to Amazon (one remittance row per PO line)."""
+    for known in record.lines:
+        if known.line is entry.line and known.net_cost == entry.net_cost:
+            known.quantity += entry.quantity
+            return
+    record.lines.append(entry)
+
+
 def check_invoices(body: dict[str, Any], *, book: OrderBook, registry: Registry,
                    now: datetime) -> tuple[list[RuleViolation], InvoicePlan]:
     found: list[RuleViolation] = []
     plan = InvoicePlan()
     seen: set[str] = set()
-    pending: dict[tuple[str, str], int] = {}
     for i, invoice in enumerate(body.get("invoices") or []):
         base = f"invoices[{i}]"
         invoice_id = invoice["id"]
@@ -103,20 +113,9 @@ def check_invoices(body: dict[str, Any], *, book: OrderBook, registry: Registry,
             if po.currency and currency and currency != po.currency:
                 found.append(RuleViolation("CurrencyMismatch", f"{where}.netCost.currencyCode",
                                            f"{currency} differs from purchase order {number}'s {po.currency}"))
-            if line.net_cost is not None and cost != line.net_cost:
-                found.append(RuleViolation("PriceMismatch", f"{where}.netCost.amount",
-                                           f"{cost} differs from the cost {line.net_cost} on purchase order "
-                                           f"{number} line {line.sequence}"))
             units = eaches(item["invoicedQuantity"], line)
-            key = (po.number, line.sequence)
-            billed = line.invoiced + pending.get(key, 0) + units
-            pending[key] = pending.get(key, 0) + units
-            if billed > line.shipped_total:
-                found.append(RuleViolation("InvoiceQuantityExceedsShipped", f"{where}.invoicedQuantity.amount",
-                                           f"{billed} units of purchase order {number} line {line.sequence} "
-                                           f"would be invoiced but {line.shipped_total} were shipped"))
             lines_total += units * cost
-            record.lines.append(InvoiceLine(po, line, units, cost))
+            _add_line(record, InvoiceLine(po, line, units, cost, line.net_cost))
         if invoice.get("items") and resolved:
             expected = (lines_total + _adjustments(invoice, "chargeDetails", "chargeAmount")
                         - _adjustments(invoice, "allowanceDetails", "allowanceAmount")

@@ -40,6 +40,14 @@ class ShippedLine:
     short: int
 
 
+@dataclass(slots=True, frozen=True)
+class FoundUnits:
+    """Units the FC had lost and found later (a shortage reversal): received from ``at`` on."""
+
+    at: datetime
+    units: int
+
+
 @dataclass(slots=True)
 class OrderLine:
     sequence: str
@@ -57,6 +65,7 @@ class OrderLine:
     ack: LineAck | None = None
     shipped: list[ShippedLine] = field(default_factory=list)
     invoiced: int = 0  # eaches on accepted invoices
+    found: list[FoundUnits] = field(default_factory=list)  # set by acorn.sandbox.settlement
 
     @property
     def factor(self) -> int:
@@ -151,9 +160,13 @@ class PurchaseOrder:
         return [s for s in line.shipped if s.delivered_at <= now]
 
     def receive_status(self, line: OrderLine, now: datetime) -> tuple[str, int, datetime | None]:
-        """(receiveStatus, received eaches, last receive date) as the FC reports them at ``now``."""
+        """(receiveStatus, received eaches, last receive date) as the FC reports them at ``now``.
+
+        Units found later count as received from the reversal on; the last receive date stays the
+        delivery's (payment terms that run from receipt must not move after the fact).
+        """
         done = self.receipts(line, now)
-        received = sum(s.received for s in done)
+        received = sum(s.received for s in done) + sum(f.units for f in line.found if f.at <= now)
         last = max((s.delivered_at for s in done), default=None)
         if received == 0:
             return "NOT_RECEIVED", 0, last

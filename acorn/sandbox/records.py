@@ -30,10 +30,13 @@ class ShipmentRecord:
 
 @dataclass(slots=True)
 class InvoiceLine:
+    """One billed PO line: the invoiced cost next to the PO's, since a difference is settled at payment."""
+
     po: PurchaseOrder
     line: OrderLine
     quantity: int  # eaches
-    net_cost: Decimal
+    net_cost: Decimal  # as invoiced, per each
+    po_cost: Decimal | None = None  # the PO line's cost when the invoice was accepted (None: the PO states none)
 
 
 @dataclass(slots=True)

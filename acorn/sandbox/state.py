@@ -26,6 +26,7 @@ from acorn.sandbox.ratelimit import RateLimiter
 from acorn.sandbox.records import Registry
 from acorn.sandbox.remittance import remittance_rows, to_csv
 from acorn.sandbox.render import order_json, status_json
+from acorn.sandbox.settlement import Settlement, record_found_units, settle
 from acorn.sandbox.submissions import process
 from acorn.sandbox.transactions import Transaction, TransactionBook
 
@@ -46,6 +47,8 @@ class SandboxState:
         generator = OrderGenerator(seed=cfg.seed, pos_per_day=cfg.pos_per_day, items=self.catalogue)
         self.book = OrderBook(generator, (self.clock.start - timedelta(days=cfg.history_days)).date())
         self.registry = Registry()
+        self._settlements: list[Settlement] = []
+        self._unsettled = False
         self.ledger = Ledger()
         self.transactions = TransactionBook(cfg.seed, cfg.processing_polls)
         self.faults = Faults(cfg.seed)
@@ -98,6 +101,7 @@ class SandboxState:
 
     def get_purchase_orders_status(self, params: dict[str, str]) -> dict[str, Any]:
         with self.lock:
+            self.settlements()  # units found later count as received (also for itemReceiveStatus)
             now = self.clock.now()
             number = params.get("purchaseOrderNumber")
             if number and not params.get("nextToken"):
@@ -125,7 +129,25 @@ class SandboxState:
     # ---- SP-API writes -------------------------------------------------------------------
     def submit(self, operation: str, body: dict[str, Any]) -> Transaction:
         with self.lock:
-            return process(self, operation, body)
+            txn = process(self, operation, body)
+            self._unsettled |= operation != "submitAcknowledgement"
+            return txn
+
+    def settlements(self) -> list[Settlement]:
+        """Every invoice's payment, worked out again once invoices or deliveries have changed.
+
+        Reading it also puts the units Amazon found back on their PO lines, so whatever shows
+        receiving status must read it first.
+        """
+        with self.lock:
+            if self._unsettled:
+                cfg = self.config
+                self._settlements = settle(self.registry, seed=cfg.seed, basis=cfg.payment_basis,
+                                           reversal_rate=cfg.shortage_reversal_rate,
+                                           reversal_days=cfg.reversal_days)
+                record_found_units(self._settlements)
+                self._unsettled = False
+            return self._settlements
 
     # ---- operator --------------------------------------------------------------------------
     def configure_faults(self, settings: FaultSettings) -> None:
@@ -138,11 +160,12 @@ class SandboxState:
 
     def remittance_csv(self, month: str) -> str:
         with self.lock:
-            return to_csv(remittance_rows(self.registry, month, self.clock.now()))
+            return to_csv(remittance_rows(self.settlements(), month, self.clock.now()))
 
     def purchase_order(self, number: str) -> PurchaseOrder:
         """The live order object (tests: hold ``lock`` while reading it)."""
         with self.lock:
+            self.settlements()  # units found later count as received
             po = self.book.by_number.get(number)
             if po is None:
                 raise KeyError(f"no purchase order {number}")

@@ -282,12 +282,31 @@ class ReceiptRepository(_Repository):
 
 
 class ReconciliationRepository(_Repository):
+    """One run per account and month (``acorn.services.reconcile``); a rerun replaces its lines."""
+
     def get(self, account_code: str, month: str) -> ReconciliationRun | None:
         return self.session.exec(select(ReconciliationRun).where(
             ReconciliationRun.account_code == account_code, ReconciliationRun.month == month)).first()
 
     def lines(self, run: ReconciliationRun) -> list[ReconciliationLine]:
-        return list(self.session.exec(select(ReconciliationLine).where(ReconciliationLine.run_id == run.id)).all())
+        return list(self.session.exec(select(ReconciliationLine).where(ReconciliationLine.run_id == run.id)
+                                      .order_by(ReconciliationLine.po_number, ReconciliationLine.item_sequence,
+                                                ReconciliationLine.category)).all())
+
+    def restart(self, account_code: str, month: str, *, as_of: datetime) -> ReconciliationRun:
+        """The month's run, emptied and marked running (created the first time); the caller holds the stage lock."""
+        run = self.get(account_code, month)
+        if run is None:
+            run = self.add(ReconciliationRun(account_code=account_code, month=month))
+        else:
+            self.session.execute(sa.delete(ReconciliationLine).where(ReconciliationLine.run_id == run.id)
+                                 .execution_options(synchronize_session=False))
+        run.status, run.started_at, run.finished_at, run.as_of, run.totals = "running", utcnow(), None, as_of, {}
+        self.session.flush()
+        return run
+
+    def finish(self, run: ReconciliationRun, *, totals: dict, at: datetime) -> None:
+        run.status, run.totals, run.finished_at = "done", totals, at
 
 
 class RemittanceRepository(_Repository):
@@ -301,12 +320,63 @@ class RemittanceRepository(_Repository):
             RemittanceLine.account_code == account_code, RemittanceLine.invoice_number == invoice_number)
             .order_by(RemittanceLine.payment_date, RemittanceLine.id)).all())
 
+    @staticmethod
+    def _chunks(values: Sequence[str], size: int = 500) -> Iterable[list[str]]:
+        """``IN`` lists in slices: SQLite and PostgreSQL both cap the parameters of one statement."""
+        for start in range(0, len(values), size):
+            yield list(values[start:start + size])
+
+    def for_account(self, account_code: str) -> list[RemittanceLine]:
+        return list(self.session.exec(select(RemittanceLine).where(RemittanceLine.account_code == account_code)
+                                      .order_by(RemittanceLine.payment_date, RemittanceLine.id)).all())
+
+    def existing_keys(self, account_code: str, payment_numbers: Iterable[str]) -> set[tuple[str, str, str, str]]:
+        """``(payment, invoice, po, item)`` already stored for these payments: a line is loaded once."""
+        keys: set[tuple[str, str, str, str]] = set()
+        for chunk in self._chunks(sorted(set(payment_numbers))):
+            rows = self.session.exec(select(RemittanceLine.payment_number, RemittanceLine.invoice_number,
+                                            RemittanceLine.po_number, RemittanceLine.item_sequence).where(
+                RemittanceLine.account_code == account_code, RemittanceLine.payment_number.in_(chunk))).all()
+            keys.update(tuple(row) for row in rows)
+        return keys
+
+    def invoice_accounts(self, invoice_numbers: Iterable[str]) -> dict[str, list[str]]:
+        """Which vendor accounts issued each of these invoice numbers (a remittance row names no account)."""
+        found: dict[str, list[str]] = {}
+        for chunk in self._chunks(sorted(set(invoice_numbers))):
+            for number, account in self.session.exec(select(Invoice.invoice_number, Invoice.account_code)
+                                                     .where(Invoice.invoice_number.in_(chunk))).all():
+                found.setdefault(number, []).append(account)
+        return found
+
 
 class ClaimRepository(_Repository):
     """Deductions Amazon took, one per invoice, payment and kind (``acorn.services.disputes``)."""
 
     def get(self, claim_key: str) -> Claim | None:
         return self.session.exec(select(Claim).where(Claim.claim_key == claim_key)).first()
+
+    def list(self, *, account_code: str | None = None, statuses: Iterable[str] | None = None,
+             invoice_number: str | None = None) -> list[Claim]:
+        q = select(Claim)
+        if account_code:
+            q = q.where(Claim.account_code == account_code)
+        if statuses is not None:
+            q = q.where(Claim.status.in_(list(statuses)))
+        if invoice_number:
+            q = q.where(Claim.invoice_number == invoice_number)
+        return list(self.session.exec(q.order_by(Claim.deducted_on, Claim.claim_key)).all())
+
+    def shipments_carrying(self, account_code: str, lines: Iterable[tuple[str, str]]) -> list[Shipment]:
+        """Shipments whose ASN carried any of these PO lines ``(po_number, item_sequence)``: dispute evidence."""
+        wanted = sorted(set(lines))
+        if not wanted:
+            return []
+        match = sa.or_(*[(ShipmentLine.po_number == po) & (ShipmentLine.item_sequence == seq) for po, seq in wanted])
+        q = (select(Shipment).join(ShipmentLine, ShipmentLine.shipment_id == Shipment.id)
+             .where(Shipment.account_code == account_code, match).distinct()
+             .order_by(Shipment.departure, Shipment.shipment_identifier))
+        return list(self.session.exec(q).all())
 
 
 class AlertRepository(_Repository):

@@ -24,6 +24,15 @@ def _acorn(tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
     pytest.param(["change-transport", "S1", "--account", "ACRNUS", "--carrier", "FXFE", "--mode", "Boat",
                   "--pro", "1"], "Boat", id="unknown-transport-mode"),
     pytest.param(["demo", "--days", "0"], "--days", id="demo-zero-days"),
+    pytest.param(["reconcile", "--month", "2026-13"], "--month", id="reconcile-bad-month"),
+    pytest.param(["reconcile", "--month", "2026-11", "--account", "NOPE"], "NOPE", id="reconcile-unknown-account"),
+    pytest.param(["disputes", "--due-within", "soon"], "--due-within", id="disputes-bad-duration"),
+    pytest.param(["disputes", "mark", "shortage:X", "--status", "maybe", "--by", "ops"], "--status",
+                 id="disputes-bad-status"),
+    pytest.param(["metrics", "--from", "2026-11-30", "--to", "2026-11-01"], "--to", id="metrics-range-backwards"),
+    pytest.param(["metrics", "--from", "November", "--to", "2026-11-30"], "--from", id="metrics-bad-date"),
+    pytest.param(["remittance", "import", "/nonexistent/remittance.csv"], "remittance.csv",
+                 id="remittance-missing-file"),
 ])
 def test_a_wrong_argument_is_refused_naming_it(tmp_path: Path, args: list[str], expected: str) -> None:
     out = _acorn(tmp_path, *args)
@@ -39,6 +48,12 @@ def test_ops_commands_answer_on_an_empty_store(tmp_path: Path) -> None:
     assert release.returncode == 2 and "asn:NOPE:r0" in release.stdout
     resolve = _acorn(tmp_path, "resolve-alert", "42", "--by", "ops")
     assert resolve.returncode == 2 and "42" in resolve.stdout
+    disputes = _acorn(tmp_path, "disputes")
+    assert disputes.returncode == 0 and "0 claims" in disputes.stdout
+    mark = _acorn(tmp_path, "disputes", "mark", "shortage:NOPE", "--status", "disputed", "--by", "ops")
+    assert mark.returncode == 2 and "shortage:NOPE" in mark.stdout
+    metrics = _acorn(tmp_path, "metrics", "--from", "2026-11-01", "--to", "2026-11-30")
+    assert metrics.returncode == 0 and "fill rate" in metrics.stdout.lower()
 
 
 def _config_check(tmp_path: Path, **env: str) -> subprocess.CompletedProcess:

@@ -55,7 +55,8 @@ def test_the_ledger_marks_an_asn_sent_more_than_30_minutes_after_departure_as_la
 
 
 def test_remittances_pay_on_terms_less_shortage_and_damage_claims(make_sandbox: Any) -> None:
-    sb, vendor = make_sandbox(SandboxConfig(seed=7, shortage_rate=0.2, damage_rate=0.1, rate_scale=100))
+    sb, vendor = make_sandbox(SandboxConfig(seed=7, shortage_rate=0.2, damage_rate=0.1, rate_scale=100,
+                                            shortage_reversal_rate=0))
     orders = vendor.orders(orderingVendorCode="ACRNUS", sortOrder="ASC")
     order = max(orders, key=lambda o: sum(it["orderedQuantity"]["amount"] for it in o["orderDetails"]["items"]))
     vendor.submit(ACK, vendor.acknowledgement(order))
@@ -65,22 +66,34 @@ def test_remittances_pay_on_terms_less_shortage_and_damage_claims(make_sandbox: 
     vendor.submit(INVOICE, vendor.invoice(_other_shipped(vendor, orders, order), "PAY-INV-2"))  # default Net 60
     assert _remittance(vendor, "2026-04") == []  # due 2026-04-01, clock still in March
     vendor.advance(31 * 86400)
-    (row,) = _remittance(vendor, "2026-04")
+    rows = _remittance(vendor, "2026-04")
+    items = order["orderDetails"]["items"]
+    assert [(r["po_number"], r["item_sequence"]) for r in rows] == [
+        (order["purchaseOrderNumber"], it["itemSequenceNumber"]) for it in items]  # one row per invoice line
+    row = rows[0]
+    assert {tuple(r[c] for c in COLUMNS[:10]) for r in rows} == {tuple(row[c] for c in COLUMNS[:10])}
     assert (row["invoice_number"], row["payment_date"], row["invoice_date"]) == ("PAY-INV-1", "2026-04-01",
                                                                                  "2026-03-02")
     assert row["purchase_order"] == order["purchaseOrderNumber"] and row["currency"] == "USD"
     with sb.state.lock:
         lines = sb.state.purchase_order(order["purchaseOrderNumber"]).lines
-        short = sum(ln.shipped[0].short * ln.net_cost for ln in lines)
-        damaged = sum(ln.shipped[0].damaged * ln.net_cost for ln in lines)
+        outcome = {ln.sequence: (ln.shipped[0].received, ln.shipped[0].damaged, ln.shipped[0].short, ln.net_cost)
+                   for ln in lines}
+    short = sum(s * cost for _, _, s, cost in outcome.values())
+    damaged = sum(d * cost for _, d, _, cost in outcome.values())
     assert short > 0 and damaged > 0
+    for r in rows:
+        received, d, s, cost = outcome[r["item_sequence"]]
+        assert (int(r["invoiced_quantity"]), int(r["received_quantity"])) == (received + d + s, received)
+        assert Decimal(r["shortage_deduction"]) == s * cost and Decimal(r["damage_deduction"]) == d * cost
+        assert Decimal(r["price_deduction"]) == 0 and Decimal(r["line_paid"]) == received * cost
     assert row["invoice_amount"] == body["invoices"][0]["invoiceTotal"]["amount"]
     assert Decimal(row["deduction_amount"]) == short + damaged
     assert row["deduction_reasons"] == f"SHORTAGE_CLAIM:{short:.2f};DAMAGE_CLAIM:{damaged:.2f}"
     assert Decimal(row["paid_amount"]) == Decimal(row["invoice_amount"]) - short - damaged
     vendor.advance(31 * 86400)
-    (net60,) = _remittance(vendor, "2026-05")
-    assert (net60["invoice_number"], net60["payment_date"]) == ("PAY-INV-2", "2026-05-01")
+    net60 = _remittance(vendor, "2026-05")
+    assert {(r["invoice_number"], r["payment_date"]) for r in net60} == {("PAY-INV-2", "2026-05-01")}
 
 
 def _other_shipped(vendor: Any, orders: list[dict[str, Any]], taken: dict[str, Any]) -> dict[str, Any]:
@@ -97,9 +110,13 @@ def test_a_fully_received_invoice_is_paid_in_full(make_sandbox: Any) -> None:
     body = vendor.invoice(order, "CA-INV-1", net_days=1)
     assert vendor.submit(INVOICE, body)["status"] == "Success"
     vendor.advance(86400)
-    (row,) = _remittance(vendor, "2026-03")
-    assert row["currency"] == "CAD" and row["deduction_amount"] == "0.00" and row["deduction_reasons"] == ""
-    assert row["paid_amount"] == row["invoice_amount"] == f"{Decimal(body['invoices'][0]['invoiceTotal']['amount']):.2f}"
+    rows = _remittance(vendor, "2026-03")
+    assert len(rows) == len(body["invoices"][0]["items"])
+    for row in rows:
+        assert row["currency"] == "CAD" and row["deduction_amount"] == "0.00" and row["deduction_reasons"] == ""
+        total = f"{Decimal(body['invoices'][0]['invoiceTotal']['amount']):.2f}"
+        assert row["paid_amount"] == row["invoice_amount"] == total
+        assert row["line_paid"] == row["line_amount"] and row["received_quantity"] == row["invoiced_quantity"]
 
 
 @pytest.mark.parametrize("month", ["2026-13", "March", ""])

@@ -1,0 +1,229 @@
+"""`acorn reconcile`, `acorn remittance import`, `acorn disputes`, `acorn metrics`: the money side.
+
+Registered on the main app by :func:`register`; heavy imports happen inside the commands.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+import typer
+from rich.markup import escape
+
+from acorn.config import ConfigError
+
+remittance_app = typer.Typer(no_args_is_help=True, help="What Amazon paid: load remittance files.")
+disputes_app = typer.Typer(help="Deductions Amazon took: list them by money at stake and deadline, record disputes.")
+
+
+def _cli():  # noqa: ANN202 - the shared console and settings of acorn.cli, imported late (no cycle)
+    from acorn import cli
+
+    return cli
+
+
+def _accounts(settings, account: str | None) -> list:  # noqa: ANN001
+    try:
+        return [settings.account(account)] if account else list(settings.accounts)
+    except ConfigError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--account") from None
+
+
+def _day(value: str | None, hint: str) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(f"{value!r} is not a date such as 2026-11-30", param_hint=hint) from None
+
+
+def reconcile_command(
+    month: str = typer.Option(..., "--month", help="The month to reconcile, YYYY-MM (POs ordered in it)."),
+    account: str = typer.Option(None, help="One vendor account code; default all."),
+    out: str = typer.Option(None, "--out", help="Where the report and dispute packages go "
+                                                 "(default <documents>/reconciliation)."),
+    as_of: str = typer.Option(None, "--as-of", help="Business time (ISO-8601 with zone); default now."),
+) -> None:
+    """Reconcile a month (PO × ASN × receipt × invoice × remittance) as a Prefect run; a rerun replaces it."""
+    from acorn import prefect_env
+    from acorn.domain.errors import InvalidRecord
+    from acorn.domain.reconciliation import parse_month
+
+    cli = _cli()
+    settings = cli._settings()
+    try:
+        parse_month(month)
+    except (InvalidRecord, ValueError) as exc:
+        raise typer.BadParameter(str(exc), param_hint="--month") from None
+    _accounts(settings, account)
+    when = cli._as_of(as_of)
+    prefect_env.configure(Path(settings.home) / "prefect")
+    from acorn.store import upgrade
+    from flows.monthly_reconcile import monthly_reconcile
+
+    upgrade(settings.resolved_database_url)
+    state = monthly_reconcile(month=month, account=account, as_of=when, out_dir=out, return_state=True)
+    if not state.is_completed():
+        cli.console.print(f"[red]monthly_reconcile: {state.name}: {escape(str(state.message or ''))}[/red]")
+        raise typer.Exit(1)
+    result = state.result()
+    _print_totals(result)
+    cli.console.print(f"report: {result['report']}")
+
+
+def _print_totals(result: dict) -> None:
+    from rich.table import Table
+
+    table = Table("account", "category", "lines", "units", "amount", title=f"Reconciliation {result['month']}")
+    for code, info in result["accounts"].items():
+        totals = info["totals"]
+        for category, v in totals.get("categories", {}).items():
+            if v.get("lines"):
+                table.add_row(code, category, str(v["lines"]), str(v["units"]), f"{v['amount']} {totals['currency']}")
+    _cli().console.print(table)
+
+
+@remittance_app.command("import")
+def remittance_import(
+    file: Path = typer.Argument(..., help="Remittance CSV: the sandbox's format or Vendor Central's payments export."),
+    account: str = typer.Option(None, help="Account for rows whose invoice Acorn does not know."),
+    as_of: str = typer.Option(None, "--as-of", help="Business time for dispute deadlines; default now."),
+) -> None:
+    """Load a remittance file (bad rows named by line and field, the rest load; twice changes nothing).
+
+    Exit 0 when the file loaded or was already loaded, 2 when it cannot be read or no row was good.
+    """
+    from acorn.services import disputes
+    from acorn.services.remittances import RemittanceFileError, import_remittance
+    from acorn.store import upgrade
+
+    cli = _cli()
+    settings = cli._settings()
+    if account:
+        _accounts(settings, account)
+    url = settings.resolved_database_url
+    upgrade(url)
+    try:
+        result = import_remittance(url, file, list(settings.accounts), account_code=account)
+    except (OSError, RemittanceFileError) as exc:
+        cli.console.print(f"[red]{escape(str(exc))}[/red]", soft_wrap=True)
+        raise typer.Exit(2) from None
+    if result.already_imported:
+        cli.console.print(f"{escape(str(file))} was already imported; nothing changed")
+        return
+    for line, field, problem in result.errors:
+        cli.console.print(f"[yellow]rejected[/yellow] {escape(str(file))}:{line}: {escape(field)}: "
+                          f"{escape(problem)}", soft_wrap=True)
+    cli.console.print(f"{result.rows} rows: {result.loaded} loaded, {result.duplicates} already known, "
+                      f"{len(result.errors)} rejected")
+    when = cli._as_of(as_of) or datetime.now(timezone.utc)
+    for acct in settings.accounts:
+        disputes.refresh_claims(url, acct, settings.disputes, as_of=when)
+    if result.errors and not result.loaded and not result.duplicates:
+        raise typer.Exit(2)
+
+
+@disputes_app.callback(invoke_without_command=True)
+def list_disputes(
+    ctx: typer.Context,
+    account: str = typer.Option(None, help="One vendor account code; default all."),
+    due_within: str = typer.Option(None, "--due-within", help="Only claims whose window closes within this long, "
+                                                              "e.g. 7d or 2w."),
+    all_: bool = typer.Option(False, "--all", help="Every claim, not only the open ones."),
+    as_of: str = typer.Option(None, "--as-of", help="Business date/time the deadlines count from; default now."),
+) -> None:
+    """Claims (shortage, damage, price deductions) by money at stake, then deadline."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from rich.table import Table
+
+    from acorn.domain.claims import parse_duration
+    from acorn.services.disputes import disputes
+
+    cli = _cli()
+    settings = cli._settings()
+    if account:
+        _accounts(settings, account)
+    try:
+        within = parse_duration(due_within) if due_within else None
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--due-within") from None
+    today = (cli._as_of(as_of) or datetime.now(timezone.utc)).date()
+    cli._require_schema(settings.resolved_database_url)
+    claims = disputes(settings.resolved_database_url, account_code=account, as_of=today, due_within=within,
+                      statuses=None if all_ else ("open",))
+    table = Table("claim", "account", "invoice", "kind", "at stake", "deadline", "days left", "status", "package")
+    for c in claims:
+        left = (c.dispute_deadline - today).days if c.dispute_deadline else None
+        table.add_row(c.claim_key, c.account_code, c.invoice_number, c.kind, f"{c.amount - c.recovered} {c.currency}",
+                      str(c.dispute_deadline or ""), "" if left is None else str(left), c.status,
+                      c.package_path or "")
+    cli.console.print(table)
+    at_stake = sum((c.amount - c.recovered for c in claims), start=0)
+    cli.console.print(f"{len(claims)} claims, {at_stake} at stake")
+
+
+@disputes_app.command("mark")
+def mark_dispute(
+    claim_key: str = typer.Argument(..., help="Claim key from `acorn disputes`."),
+    status: str = typer.Option(..., "--status", help="disputed (filed in Vendor Central), won or lost."),
+    by: str = typer.Option(..., "--by", help="Who filed or read the outcome (kept in the audit log)."),
+    note: str = typer.Option("", "--note", help="Case number, outcome text."),
+    on: str = typer.Option(None, "--on", help="Date it happened (default today)."),
+) -> None:
+    """Record that a claim was disputed, won or lost."""
+    from acorn.services.disputes import mark_claim
+
+    cli = _cli()
+    settings = cli._settings()
+    if status not in ("disputed", "won", "lost"):
+        raise typer.BadParameter(f"{status!r} is not one of disputed, won, lost", param_hint="--status")
+    when = _day(on, "--on") or datetime.now(timezone.utc).date()
+    try:
+        claim = mark_claim(settings.resolved_database_url, claim_key, status=status, on=when, note=note, by=by)
+    except (KeyError, ValueError) as exc:
+        cli.console.print(f"[red]{escape(str(exc.args[0] if isinstance(exc, KeyError) else exc))}[/red]")
+        raise typer.Exit(2) from None
+    cli.console.print(f"{claim_key} is now {claim.status}")
+
+
+def metrics_command(
+    start: str = typer.Option(..., "--from", help="First day, YYYY-MM-DD."),
+    end: str = typer.Option(..., "--to", help="Last day, YYYY-MM-DD (inclusive)."),
+    account: str = typer.Option(None, help="One vendor account code; default all."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
+) -> None:
+    """Vendor metrics over a range: acknowledgement, fill, ASN and invoice rates, deductions, recovery."""
+    import dataclasses
+    import json
+
+    from acorn.services.metrics import metrics_rows, vendor_metrics
+
+    cli = _cli()
+    settings = cli._settings()
+    first, last = _day(start, "--from"), _day(end, "--to")
+    if last < first:
+        raise typer.BadParameter(f"--to {last} is before --from {first}", param_hint="--to")
+    if account:
+        _accounts(settings, account)
+    cli._require_schema(settings.resolved_database_url)
+    m = vendor_metrics(settings.resolved_database_url, start=first, end=last, account_code=account)
+    if as_json:
+        cli.console.print_json(json.dumps(dataclasses.asdict(m), default=str))
+        return
+    from rich.table import Table
+
+    table = Table("metric", "value", "basis", title=f"Vendor metrics {first} – {last}"
+                  + (f" ({account})" if account else ""))
+    for name, value, basis in metrics_rows(m):
+        table.add_row(name, value, basis)
+    cli.console.print(table)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("reconcile")(reconcile_command)
+    app.command("metrics")(metrics_command)
+    app.add_typer(remittance_app, name="remittance")
+    app.add_typer(disputes_app, name="disputes")

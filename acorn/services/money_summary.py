@@ -1,0 +1,64 @@
+"""The money in one place: what was invoiced, paid, deducted, disputable and disputed, per currency.
+
+``summary.json`` and the demo's table read it. Paid and deducted come from Amazon's own
+remittance files (imported, never computed by Acorn); invoiced from invoices Amazon accepted.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import select
+
+from acorn.domain.documents import DocumentState
+from acorn.store import UnitOfWork
+from schemas.tables import Claim, Invoice, RemittanceLine
+
+_ZERO = Decimal("0")
+DISPUTED = ("disputed", "won", "lost")
+
+
+def money_figures(database_url: str, *, as_of: datetime, account_code: str | None = None) -> dict[str, Any]:
+    """``{currency: {invoiced, paid, deducted: {shortage, damage, price}, recovered, disputable, disputed}}``."""
+    out: dict[str, dict[str, Any]] = defaultdict(lambda: {
+        "invoiced": _ZERO, "paid": _ZERO, "deducted": {"shortage": _ZERO, "damage": _ZERO, "price": _ZERO},
+        "recovered": _ZERO, "disputable": _ZERO, "disputed": _ZERO, "open_claims": 0})
+    with UnitOfWork(database_url) as uow:
+        s = uow.claims.session  # a read model: plain aggregate queries are clearest
+
+        def scoped(q: Any, column: Any) -> Any:
+            return q.where(column == account_code) if account_code else q
+
+        for currency, total in s.execute(scoped(
+                sa.select(Invoice.currency, sa.func.sum(Invoice.total))
+                .where(Invoice.status == DocumentState.ACCEPTED).group_by(Invoice.currency), Invoice.account_code)):
+            out[currency]["invoiced"] = Decimal(str(total or 0))
+        r = RemittanceLine
+        for currency, paid, shortage, damage, price in s.execute(scoped(
+                sa.select(r.currency, sa.func.sum(r.line_paid), sa.func.sum(r.shortage_deduction),
+                          sa.func.sum(r.damage_deduction), sa.func.sum(r.price_deduction)).group_by(r.currency),
+                r.account_code)):
+            out[currency]["paid"] = Decimal(str(paid or 0))
+            out[currency]["deducted"] = {"shortage": Decimal(str(shortage or 0)), "damage": Decimal(str(damage or 0)),
+                                         "price": Decimal(str(price or 0))}
+        today = as_of.date()
+        for claim in s.exec(scoped(select(Claim), Claim.account_code)).all():
+            money = out[claim.currency]
+            at_stake = claim.amount - claim.recovered
+            money["recovered"] += claim.recovered
+            if claim.status == "open" and claim.dispute_deadline and claim.dispute_deadline >= today and at_stake > 0:
+                money["disputable"] += at_stake
+                money["open_claims"] += 1
+            if claim.status in DISPUTED:
+                money["disputed"] += claim.amount
+    return {cur: _strings(v) for cur, v in sorted(out.items())}
+
+
+def _strings(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _strings(v) for k, v in value.items()}
+    return f"{value:.2f}" if isinstance(value, Decimal) else value
