@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from decimal import Decimal
 from pathlib import Path
 from unittest import mock
 
@@ -103,3 +104,14 @@ def test_the_demo_writes_its_summary_with_every_asn_on_time_and_no_duplicates(pr
     assert len(written["erp"]["quarantined"]) == 2  # one bad row in each sample file
     assert "ASNs on time" in console.export_text()
     assert list((tmp_path / "out" / "quarantine").glob("*.rejected.csv"))
+    # the books closed: what Acorn loaded as paid is what Amazon's remittance files say, per currency
+    money = written["money"]
+    assert set(money["by_currency"]) == {"USD", "CAD"}
+    for m in money["by_currency"].values():
+        assert Decimal(m["paid"]) == Decimal(m["sandbox_paid"]) > 0
+        deducted = sum(Decimal(v) for v in m["deducted"].values())
+        assert Decimal(m["invoiced"]) - deducted == Decimal(m["paid"])  # no tax in the demo accounts
+    for month in money["reconciliation"].values():
+        assert Path(month["report"]).exists() and "<svg" in Path(month["report"]).read_text()
+    packages = list((tmp_path / "out" / "reconciliation" / "disputes").rglob("*.html"))
+    assert packages and all(p.with_suffix(".csv").exists() for p in packages)
