@@ -2,9 +2,11 @@
 
 Stateful and deterministic from a seed: it places purchase orders over simulated days,
 takes acknowledgements, shipment confirmations and invoices, validates them like Amazon
-(schema, references, quantities, duplicates) and answers asynchronously through
-getTransaction, receives goods after delivery with shortages and damage, pays invoices (a
-remittance CSV), and enforces LWA tokens and rate limits. Operator endpoints under
+(schema, references, quantities, duplicates; an invoice's quantity and price variances
+are accepted and settled at payment, as Amazon does) and answers asynchronously through
+getTransaction, receives goods after delivery with shortages and damage, pays invoices on
+their terms less shortage, damage and price claims, later reverses some shortages (a
+remittance CSV per month), and enforces LWA tokens and rate limits. Operator endpoints under
 ``/_sandbox/`` move its clock, inject faults and expose a ledger of everything it accepted.
 
     from acorn.sandbox import SandboxConfig, SandboxServer
