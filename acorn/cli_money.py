@@ -6,6 +6,7 @@ Registered on the main app by :func:`register`; heavy imports happen inside the 
 from __future__ import annotations
 
 from datetime import date, datetime, timezone
+from decimal import Decimal
 from pathlib import Path
 
 import typer
@@ -161,8 +162,11 @@ def list_disputes(
                       str(c.dispute_deadline or ""), "" if left is None else str(left), c.status,
                       c.package_path or "")
     cli.console.print(table)
-    at_stake = sum((c.amount - c.recovered for c in claims), start=0)
-    cli.console.print(f"{len(claims)} claims, {at_stake} at stake")
+    at_stake: dict[str, Decimal] = {}
+    for c in claims:  # never add two currencies together
+        at_stake[c.currency] = at_stake.get(c.currency, Decimal("0")) + c.amount - c.recovered
+    cli.console.print(f"{len(claims)} claims" + "".join(f", {v} {k}" for k, v in sorted(at_stake.items()))
+                      + (" at stake" if at_stake else ""))
 
 
 @disputes_app.command("mark")
