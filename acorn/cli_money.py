@@ -140,7 +140,7 @@ def list_disputes(
         return
     from rich.table import Table
 
-    from acorn.domain.claims import parse_duration
+    from acorn.domain.claims import at_stake, parse_duration
     from acorn.services.disputes import disputes
 
     cli = _cli()
@@ -158,15 +158,16 @@ def list_disputes(
     table = Table("claim", "account", "invoice", "kind", "at stake", "deadline", "days left", "status", "package")
     for c in claims:
         left = (c.dispute_deadline - today).days if c.dispute_deadline else None
-        table.add_row(c.claim_key, c.account_code, c.invoice_number, c.kind, f"{c.amount - c.recovered} {c.currency}",
+        table.add_row(c.claim_key, c.account_code, c.invoice_number, c.kind,
+                      f"{at_stake(c.amount, c.recovered)} {c.currency}",
                       str(c.dispute_deadline or ""), "" if left is None else str(left), c.status,
                       c.package_path or "")
     cli.console.print(table)
-    at_stake: dict[str, Decimal] = {}
+    stake: dict[str, Decimal] = {}
     for c in claims:  # never add two currencies together
-        at_stake[c.currency] = at_stake.get(c.currency, Decimal("0")) + c.amount - c.recovered
-    cli.console.print(f"{len(claims)} claims" + "".join(f", {v} {k}" for k, v in sorted(at_stake.items()))
-                      + (" at stake" if at_stake else ""))
+        stake[c.currency] = stake.get(c.currency, Decimal("0")) + at_stake(c.amount, c.recovered)
+    cli.console.print(f"{len(claims)} claims" + "".join(f", {v} {k}" for k, v in sorted(stake.items()))
+                      + (" at stake" if stake else ""))
 
 
 @disputes_app.command("mark")

@@ -155,7 +155,7 @@ def _close_the_books(settings: Any, operator: httpx.Client, days: list[datetime]
                 code: {"dispute_packages": info["dispute_packages"],
                        "categories": {c: v for c, v in info["totals"].get("categories", {}).items() if v.get("lines")}}
                 for code, info in result["accounts"].items()}}
-    figures = money_figures(settings.resolved_database_url, as_of=settled)
+    figures = money_figures(settings.resolved_database_url, list(settings.accounts), as_of=settled)
     for currency, paid in sandbox_paid.items():
         figures.setdefault(currency, {"paid": "0.00"})["sandbox_paid"] = f"{paid:.2f}"
     return {"settled_at": settled.isoformat(), "by_currency": figures, "reconciliation": reconciled}

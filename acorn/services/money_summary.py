@@ -14,16 +14,22 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import select
 
+from acorn.config import VendorAccountSettings
+from acorn.domain.claims import ClaimStatus, at_stake, is_disputable
 from acorn.domain.documents import DocumentState
+from acorn.services.disputes import local_today
 from acorn.store import UnitOfWork
 from schemas.tables import Claim, Invoice, RemittanceLine
 
 _ZERO = Decimal("0")
-DISPUTED = ("disputed", "won", "lost")
+#: claims a person filed (a claim recovered by a reversal alone was never disputed)
+DISPUTED = (ClaimStatus.DISPUTED, ClaimStatus.WON, ClaimStatus.LOST)
 
 
-def money_figures(database_url: str, *, as_of: datetime, account_code: str | None = None) -> dict[str, Any]:
+def money_figures(database_url: str, accounts: list[VendorAccountSettings], *, as_of: datetime,
+                  account_code: str | None = None) -> dict[str, Any]:
     """``{currency: {invoiced, paid, deducted: {shortage, damage, price}, recovered, disputable, disputed}}``."""
+    by_code = {a.code: a for a in accounts}
     out: dict[str, dict[str, Any]] = defaultdict(lambda: {
         "invoiced": _ZERO, "paid": _ZERO, "deducted": {"shortage": _ZERO, "damage": _ZERO, "price": _ZERO},
         "recovered": _ZERO, "disputable": _ZERO, "disputed": _ZERO, "open_claims": 0})
@@ -45,13 +51,13 @@ def money_figures(database_url: str, *, as_of: datetime, account_code: str | Non
             out[currency]["paid"] = Decimal(str(paid or 0))
             out[currency]["deducted"] = {"shortage": Decimal(str(shortage or 0)), "damage": Decimal(str(damage or 0)),
                                          "price": Decimal(str(price or 0))}
-        today = as_of.date()
         for claim in s.exec(scoped(select(Claim), Claim.account_code)).all():
             money = out[claim.currency]
-            at_stake = claim.amount - claim.recovered
             money["recovered"] += claim.recovered
-            if claim.status == "open" and claim.dispute_deadline and claim.dispute_deadline >= today and at_stake > 0:
-                money["disputable"] += at_stake
+            # the rule `acorn disputes` and the packages use, on the account's own calendar day
+            if is_disputable(claim.status, deadline=claim.dispute_deadline, amount=claim.amount,
+                             recovered=claim.recovered, today=local_today(by_code[claim.account_code], as_of)):
+                money["disputable"] += at_stake(claim.amount, claim.recovered)
                 money["open_claims"] += 1
             if claim.status in DISPUTED:
                 money["disputed"] += claim.amount
