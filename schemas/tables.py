@@ -142,6 +142,7 @@ class PurchaseOrderItem(SQLModel, table=True):
     net_cost: Decimal | None = _money(default=None)
     currency: str | None = Field(default=None, max_length=3)
     cancelled: bool = False
+    backorder_allowed: bool = False  # Amazon's isBackOrderAllowed for the line
     accepted_qty: int = 0
     backordered_qty: int = 0
     rejected_qty: int = 0

@@ -4,12 +4,12 @@ Stock is promised first come, first served: purchase orders in order-date order 
 number breaks ties, so a rerun decides the same), lines in item-sequence order. Per line:
 
 * enough stock: ``Accepted`` for everything;
-* some or no stock, restock date known: ``Accepted`` for what is there, ``Backordered``
-  for the rest with ``scheduledShipDate`` = the restock date;
-* shortfall and no restock date: the rest is ``Rejected`` as ``TemporarilyUnavailable``
-  (Amazon's ``Backordered`` is a promise with a date; without one, saying "no" is honest).
-  ``backorder_without_date=True`` backorders it undated instead, for vendors whose
-  buyers agreed to that;
+* some or no stock, restock date known, and the PO line allows backorders
+  (``isBackOrderAllowed``): ``Accepted`` for what is there, ``Backordered`` for the rest with
+  ``scheduledShipDate`` = the restock date;
+* shortfall otherwise: the rest is ``Rejected`` as ``TemporarilyUnavailable``. Amazon refuses
+  a backorder on a line that does not allow one, and a backorder without a date: it is a
+  promise with a date, and without one saying "no" is honest;
 * SKU/ASIN unknown: ``Rejected`` ``InvalidProductIdentifier``; discontinued SKU:
   ``Rejected`` ``ObsoleteProduct``.
 
@@ -153,7 +153,6 @@ def decide_acknowledgements(
     stock: Mapping[str, StockLevel],
     *,
     as_of: datetime,
-    backorder_without_date: bool = False,
 ) -> AcknowledgementPlan:
     """Allocate free stock across ``orders`` first come, first served, line by line.
 
@@ -175,7 +174,7 @@ def decide_acknowledgements(
         seen.add(po.po_number)
         po_decisions = []
         for line in sorted(po.active_lines, key=lambda ln: _sequence_key(ln.item_sequence)):
-            decision = _decide_line(line, skus, by_asin, stock, free, today, backorder_without_date)
+            decision = _decide_line(line, skus, by_asin, stock, free, today)
             po_decisions.append(decision)
         decisions.extend(po_decisions)
         fill_rates.append(_fill_rate(po, po_decisions, as_of))
@@ -189,7 +188,6 @@ def _decide_line(
     stock: Mapping[str, StockLevel],
     free: dict[str, int],
     today: date,
-    backorder_without_date: bool,
 ) -> LineDecision:
     base = dict(
         po_number=line.po_number,
@@ -222,7 +220,7 @@ def _decide_line(
     restock = level.restock_date if level is not None else None
     if restock is not None and restock <= today:
         restock = None
-    if shortfall and (restock is not None or backorder_without_date):
+    if shortfall and restock is not None and line.backorder_allowed:
         return LineDecision(
             vendor_sku=sku.vendor_sku,
             accepted_qty=accepted,

@@ -43,6 +43,8 @@ class OrderLine:
     net_cost: Decimal
     currency: str
     cancelled: bool = False
+    #: Amazon's ``isBackOrderAllowed``: without it a shortfall can only be rejected
+    backorder_allowed: bool = False
 
     def __post_init__(self) -> None:
         _checks.text(self.po_number, record=None, field="po_number")

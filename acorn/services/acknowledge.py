@@ -48,7 +48,8 @@ def po_view(po: PurchaseOrder, items: list[PurchaseOrderItem]) -> PurchaseOrderV
         delivery_window_start=po.delivery_window_start, delivery_window_end=po.delivery_window_end,
         lines=tuple(OrderLine(po_number=po.po_number, item_sequence=i.item_sequence, asin=i.asin or "",
                               vendor_sku=i.vendor_sku or "", ordered_qty=i.ordered_qty, net_cost=i.net_cost,
-                              currency=i.currency or po.currency, cancelled=i.cancelled) for i in items))
+                              currency=i.currency or po.currency, cancelled=i.cancelled,
+                              backorder_allowed=i.backorder_allowed) for i in items))
 
 
 def decide_and_queue(database_url: str, account: VendorAccountSettings, *, as_of: datetime) -> AcknowledgeResult:
@@ -58,9 +59,11 @@ def decide_and_queue(database_url: str, account: VendorAccountSettings, *, as_of
         uow.stage_lock(f"decide-acknowledgements:{account.code}")
         pos = [po for po in uow.purchase_orders.list(account.code, states=["New"], unacknowledged=True)
                if po.order_date <= as_of]
+        items = {po.po_number: uow.purchase_orders.items(po) for po in pos}
+        # every line cancelled by Amazon: there is nothing to acknowledge (Amazon closes such a PO)
+        pos = [po for po in pos if any(not i.cancelled for i in items[po.po_number])]
         if not pos:
             return result
-        items = {po.po_number: uow.purchase_orders.items(po) for po in pos}
         plan = decide_acknowledgements([po_view(po, items[po.po_number]) for po in pos], sku_master(uow),
                                        free_stock(uow, account.erp_warehouse), as_of=as_of)
         gates = gate_each(gate_acknowledgements,
@@ -119,13 +122,14 @@ def acknowledgement_payload(account: VendorAccountSettings, po: PurchaseOrder, i
     for item in items:
         decision = decisions.get(item.item_sequence)
         parts = decision.parts if decision else ()
+        if not parts:  # a line Amazon cancelled: nothing to confirm (Amazon refuses a 0 quantity)
+            continue
         acks = [{"acknowledgementCode": p.code.value,
                  "acknowledgedQuantity": {"amount": p.qty, "unitOfMeasure": "Eaches"},
                  **({"scheduledShipDate": f"{p.scheduled_ship_date.isoformat()}T00:00:00Z"}
                     if p.scheduled_ship_date else {}),
                  **({"rejectionReason": p.rejection_reason.value} if p.rejection_reason else {})}
-                for p in parts] or [{"acknowledgementCode": "Rejected",
-                                     "acknowledgedQuantity": {"amount": 0, "unitOfMeasure": "Eaches"}}]
+                for p in parts]
         line: dict[str, Any] = {"itemSequenceNumber": item.item_sequence,
                                 "orderedQuantity": {"amount": item.ordered_qty, "unitOfMeasure": "Eaches"},
                                 "netCost": {"currencyCode": item.currency or po.currency,

@@ -258,6 +258,7 @@ def _convert(order: Any, account: VendorAccountSettings) -> tuple[dict[str, Any]
         sequence = _item_sequence(po, where, item.item_sequence_number, first_line_of)
         first_line_of[sequence] = i
         eaches = _ordered_eaches(po, where, item.ordered_quantity)
+        unit, unit_size = _unit(item.ordered_quantity)
         cost = _net_cost(po, where, item.net_cost, account)
         if not (item.amazon_product_identifier or item.vendor_product_identifier):
             raise MalformedPurchaseOrder(po, f"{where}.amazonProductIdentifier", "no ASIN and no vendor SKU")
@@ -265,8 +266,9 @@ def _convert(order: Any, account: VendorAccountSettings) -> tuple[dict[str, Any]
         _at_most(po, f"{where}.vendorProductIdentifier", item.vendor_product_identifier, VENDOR_SKU_MAX)
         items.append({"item_sequence": sequence, "asin": item.amazon_product_identifier,
                       "vendor_sku": item.vendor_product_identifier, "ordered_qty": eaches,
-                      "unit_of_measure": "Eaches", "unit_size": 1, "net_cost": cost,
-                      "currency": item.net_cost.currency_code or account.currency, "cancelled": eaches == 0})
+                      "unit_of_measure": unit, "unit_size": unit_size, "net_cost": cost,
+                      "currency": item.net_cost.currency_code or account.currency, "cancelled": eaches == 0,
+                      "backorder_allowed": bool(item.is_back_order_allowed)})
     return header, items
 
 
@@ -280,6 +282,13 @@ def _item_sequence(po: str, where: str, sequence: str | None, first_line_of: dic
         raise MalformedPurchaseOrder(po, field_name, f"{sequence!r} repeats the sequence of "
                                                      f"orderDetails.items[{first_line_of[sequence]}]")
     return sequence
+
+
+def _unit(qty: Any) -> tuple[str, int]:
+    """How Amazon counted the line (``ordered_qty`` is always in eaches): unit and units per case."""
+    if (qty.unit_of_measure or "Eaches") == "Cases":
+        return "Cases", qty.unit_size or 1
+    return "Eaches", 1
 
 
 def _ordered_eaches(po: str, where: str, qty: Any) -> int:
@@ -398,6 +407,7 @@ def _upsert(uow: UnitOfWork, account: VendorAccountSettings, header: dict[str, A
         if row is None:
             uow.purchase_orders.add(PurchaseOrderItem(purchase_order_id=po.id, **item))
             continue
+        row.backorder_allowed = item["backorder_allowed"]
         if row.ordered_qty != item["ordered_qty"]:
             changes.append(f"item {row.item_sequence} qty {row.ordered_qty}->{item['ordered_qty']}")
             row.ordered_qty = item["ordered_qty"]

@@ -32,15 +32,16 @@ def order(po_number, *lines, placed=datetime(2026, 3, 10, 9, 0, tzinfo=UTC)):
         po_number=po_number, selling_party="ABCDE", ship_to="ABE8", marketplace="US", order_date=placed,
         ship_window_start=placed + timedelta(days=1), ship_window_end=placed + timedelta(days=7),
         lines=tuple(
-            OrderLine(po_number, str(seq), asin, sku, qty, Decimal("5.00"), "USD", cancelled=cancelled)
-            for seq, (sku, asin, qty, cancelled) in enumerate(lines, start=1)
+            OrderLine(po_number, str(seq), asin, sku, qty, Decimal("5.00"), "USD", cancelled=cancelled,
+                      backorder_allowed=backorder)
+            for seq, (sku, asin, qty, cancelled, backorder) in enumerate(lines, start=1)
         ),
     )
 
 
-def ln(sku, qty, *, asin=None, cancelled=False):
+def ln(sku, qty, *, asin=None, cancelled=False, backorder=True):
     asin = SKUS[sku].asin if asin is None and sku in SKUS else (asin or "")
-    return (sku, asin, qty, cancelled)
+    return (sku, asin, qty, cancelled, backorder)
 
 
 def test_a_line_fully_in_stock_is_accepted_and_the_stock_is_spent():
@@ -70,13 +71,19 @@ def test_a_shortfall_without_a_restock_date_is_rejected_as_temporarily_unavailab
     assert decision.parts[-1].rejection_reason is RejectionReason.TEMPORARILY_UNAVAILABLE
 
 
-def test_a_vendor_may_choose_to_backorder_without_a_date():
-    stock = {"MUG": StockLevel("MUG", 4)}
-    plan = decide_acknowledgements(
-        [order("PO000001", ln("MUG", 10))], SKUS, stock, as_of=AS_OF, backorder_without_date=True
-    )
+def test_a_line_that_does_not_allow_backorders_rejects_the_shortfall_even_with_a_restock_date():
+    stock = {"MUG": StockLevel("MUG", 4, restock_date=date(2026, 3, 20))}
+    plan = decide_acknowledgements([order("PO000001", ln("MUG", 10, backorder=False))], SKUS, stock, as_of=AS_OF)
     (decision,) = plan.decisions
-    assert (decision.accepted_qty, decision.backordered_qty, decision.scheduled_ship_date) == (4, 6, None)
+    assert (decision.accepted_qty, decision.backordered_qty, decision.rejected_qty) == (4, 0, 6)
+    assert decision.parts[-1].rejection_reason is RejectionReason.TEMPORARILY_UNAVAILABLE
+
+
+def test_no_backorder_is_ever_promised_without_a_date():
+    stock = {"MUG": StockLevel("MUG", 0)}
+    (decision,) = decide_acknowledgements([order("PO000001", ln("MUG", 10))], SKUS, stock, as_of=AS_OF).decisions
+    assert decision.backordered_qty == 0
+    assert all(p.scheduled_ship_date is not None for p in decision.parts if p.code is AcknowledgementCode.BACKORDERED)
 
 
 def test_a_restock_date_already_past_is_stale_and_not_promised():
@@ -105,7 +112,7 @@ def test_a_line_that_cannot_be_served_is_rejected_with_amazons_reason(line, reas
 
 def test_a_line_known_only_by_asin_finds_its_sku():
     stock = {"PAN": StockLevel("PAN", 10)}
-    (decision,) = decide_acknowledgements([order("PO000001", ("", "B000PAN001", 2, False))], SKUS, stock, as_of=AS_OF).decisions
+    (decision,) = decide_acknowledgements([order("PO000001", ("", "B000PAN001", 2, False, True))], SKUS, stock, as_of=AS_OF).decisions
     assert (decision.vendor_sku, decision.accepted_qty) == ("PAN", 2)
 
 
