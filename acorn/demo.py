@@ -214,6 +214,8 @@ def _table(s: dict[str, Any]) -> Table:
         ("ASNs on time / late / failed / waiting", f"{asns['on_time']} / {asns['late']} / {asns['failed']} / "
                                                    f"{asns['pending']}"),
         ("late ASNs: Acorn / Amazon's ledger", f"{asns['late']} / {led['shipmentConfirmations']['late']}"),
+        ("late acknowledgements: Acorn / Amazon's ledger",
+         f"{s['acknowledgements']['late']} / {led['acknowledgements']['late']}"),
         ("invoices accepted / rejected / open", f"{inv['accepted']} / {inv['rejected']} / {inv['open']}"),
         ("receipts (items) / fully received", f"{s['receipts']['items']} / {s['receipts']['fully_received']}"),
         ("open alerts", s["alerts"]["open"]),
@@ -240,14 +242,18 @@ def _money_rows(money: dict[str, Any]) -> list[tuple[str, str]]:
 
 
 def verdict(summary: dict[str, Any]) -> list[str]:
-    """What makes the demo fail: late or failed ASNs, lateness Acorn and Amazon disagree on, double
-    acceptance, failed days."""
+    """What makes the demo fail: late or failed ASNs, lateness (ASNs or acknowledgements) Acorn and Amazon
+    disagree on, double acceptance, failed days."""
     problems = []
     if summary["asns"]["late"] or summary["asns"]["failed"]:
         problems.append(f"{summary['asns']['late']} late and {summary['asns']['failed']} failed ASNs")
     amazon_late = summary["ledger"]["shipmentConfirmations"]["late"]
     if amazon_late != summary["asns"]["late"]:
         problems.append(f"Acorn counts {summary['asns']['late']} late ASNs where Amazon's ledger counts {amazon_late}")
+    acks_late, amazon_acks_late = summary["acknowledgements"]["late"], summary["ledger"]["acknowledgements"]["late"]
+    if acks_late != amazon_acks_late:
+        problems.append(f"Acorn counts {acks_late} late acknowledgements where Amazon's ledger counts "
+                        f"{amazon_acks_late}")
     twice = sum(v["accepted_twice"] for v in summary["ledger"].values())
     if twice:
         problems.append(f"{twice} documents accepted twice by the sandbox")

@@ -1,7 +1,7 @@
 """Watch goods receipts for what was shipped."""
 
-from __future__ import annotations
-
+# No `from __future__ import annotations`: a served flow (flow.serve) resolves its parameter types at
+# run time, and a string annotation of `datetime` would not resolve there.
 from datetime import datetime
 
 from prefect import flow

@@ -15,6 +15,9 @@ Rules:
 * Amazon's ASN deadline: within 30 minutes of departure or at least 6 hours before the
   delivery appointment, whichever is sooner; and a ``shippedDate`` is never later than
   the submission that reports it.
+* Amazon's acknowledgement deadline: 24 hours after the order date
+  (:data:`acorn.domain.model.ACKNOWLEDGEMENT_WINDOW`); one applied at the deadline itself is
+  on time.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from acorn.domain import _checks
 from acorn.domain.calendar import MarketplaceCalendar
 from acorn.domain.errors import InvalidRecord, ShippedDateInFuture
+from acorn.domain.model import ACKNOWLEDGEMENT_WINDOW
 
 DEFAULT_APPOINTMENT_LOCAL_TIME = time(8, 0)
 
@@ -59,6 +63,24 @@ def asn_deadline(
 def asn_is_on_time(submitted_at: datetime, deadline: datetime) -> bool:
     """An ASN submitted at the deadline itself is on time."""
     return _checks.utc(submitted_at, record=None, field="submitted_at") <= _checks.utc(
+        deadline, record=None, field="deadline"
+    )
+
+
+def acknowledgement_deadline(order_date: datetime, *, window: timedelta = ACKNOWLEDGEMENT_WINDOW) -> datetime:
+    """When Amazon expects a purchase order placed at ``order_date`` to be acknowledged, in UTC.
+
+    ``window`` is Amazon's 24 hours unless a rehearsal (the sandbox) wants another.
+    """
+    order_date = _checks.utc(order_date, record=None, field="order_date")
+    if window <= timedelta(0):
+        raise InvalidRecord("the acknowledgement window must be longer than zero", field="window")
+    return order_date + window
+
+
+def acknowledgement_is_on_time(acknowledged_at: datetime, deadline: datetime) -> bool:
+    """An acknowledgement applied at the deadline itself is on time (as for ASNs)."""
+    return _checks.utc(acknowledged_at, record=None, field="acknowledged_at") <= _checks.utc(
         deadline, record=None, field="deadline"
     )
 

@@ -1,8 +1,9 @@
 """The simulated Vendor Central over HTTP: SP-API Retail Procurement routes and LWA.
 
 Every SP-API call goes through the same gate, in Amazon's order: (injected latency) →
-access token (403 ``Unauthorized``) → the operation's usage plan (429 ``QuotaExceeded``) →
-injected throttling / 5xx → the operation. Answers carry ``x-amzn-RequestId`` always and
+access token (403 ``Unauthorized``) → the usage plan of the token's selling partner and
+application for the operation (429 ``QuotaExceeded``) → injected throttling / 5xx → the
+operation. Answers carry ``x-amzn-RequestId`` always and
 ``x-amzn-RateLimit-Limit`` where the models declare it (200, 202, 400, 404).
 
 POSTs answer 202 with a ``transactionId`` once the body passed the gateway's structural
@@ -27,8 +28,10 @@ from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from acorn.sandbox.auth import TokenRefused
 from acorn.sandbox.errors import InvalidRequest, SandboxError
 from acorn.sandbox.operator import router as operator_router
+from acorn.sandbox.labels import shipment_labels
 from acorn.sandbox.shipment_queries import shipment_details
 from acorn.sandbox.state import SandboxState
 from acorn.sandbox.submissions import gateway_check
@@ -88,11 +91,12 @@ async def _gate(request: Request, operation: str) -> SandboxError | None:
     if delay:
         await asyncio.sleep(delay)
     with state.lock:
-        problem = state.tokens.problem(request.headers.get("x-amz-access-token"), sim_now=state.clock.now())
-    if problem:
-        return SandboxError(403, "Access to requested resource is denied.", details=problem)
+        try:
+            principal = state.tokens.verify(request.headers.get("x-amz-access-token"))
+        except TokenRefused as refused:
+            return SandboxError(403, "Access to requested resource is denied.", details=refused.details)
     quota = SandboxError(429, "You exceeded your quota for the requested resource.")
-    if not state.limiter.allow(operation):
+    if not state.limiter.allow(operation, principal):  # a bucket per selling partner, application, operation
         return quota
     with state.lock:
         if state.faults.throttle():
@@ -169,9 +173,23 @@ def _add_spapi_routes(api: FastAPI) -> None:
 
         def handler(state: SandboxState) -> dict[str, Any]:
             with state.lock:
-                return shipment_details(state.registry, params, state.clock.now())
+                return shipment_details(state.registry, params, state.now(), state.page_tokens)
 
         return await _read(request, "GetShipmentDetails", handler)
+
+    @api.post("/vendor/shipping/v1/shipments")
+    async def submit_shipments(request: Request) -> Response:
+        return await _submit(request, "SubmitShipments")
+
+    @api.get("/vendor/shipping/v1/transportLabels")
+    async def get_shipment_labels(request: Request) -> Response:
+        params = dict(request.query_params)
+
+        def handler(state: SandboxState) -> dict[str, Any]:
+            with state.lock:
+                return shipment_labels(state.registry, params, state.now(), state.page_tokens)
+
+        return await _read(request, "GetShipmentLabels", handler)
 
     @api.post("/vendor/orders/v1/acknowledgements")
     async def submit_acknowledgement(request: Request) -> Response:
@@ -201,7 +219,7 @@ def _add_lwa_route(api: FastAPI) -> None:
         else:
             form = dict(parse_qsl(raw.decode("utf-8", "replace")))
         with state.lock:
-            status, body = state.tokens.grant(form, sim_now=state.clock.now())
+            status, body = state.tokens.grant(form)
         return JSONResponse(body, status_code=status, headers={"Cache-Control": "no-store"})
 
 

@@ -12,6 +12,19 @@ accepted, or ordered when the line was never acknowledged (``QuantityExceedsAcce
 ``QuantityExceedsOrdered``). Every SSCC must be 18 digits with a valid GS1 check digit
 (``InvalidSSCC``) and never seen before (``DuplicateSSCC``).
 
+The packing must describe the shipment: every carton or pallet item refers to a line of
+``shippedItems`` by its ``itemSequenceNumber`` (``UnknownItemReference``; ``001`` and ``1`` are
+the same number), every carton a pallet names is in ``cartons`` (``UnknownCartonReference``)
+and, once any container lists items, each shipped line's quantity is exactly what its cartons
+and pallets hold, in eaches (``ContainerQuantityMismatch``). A pallet that names cartons holds
+what they hold: its own ``items`` then only summarise them and are not counted again. A
+palletised ``shipmentStructure`` (``PalletizedAssortmentCase``, ``PalletizedStandardCase``,
+``PalletOfItems``, ``MasterPallet``: the ones whose hierarchy has a Pallet/Tare level) needs
+``pallets`` (``MissingPallets``); every carton of a ``SmallParcel`` shipment needs its
+``trackingNumber`` (``MissingTrackingNumber``, the model's ``Carton.trackingNumber``). The goods
+go to the PO's fulfilment centre: ``shipToParty`` is the ship-to of every PO shipped against
+(``ShipToPartyMismatch``).
+
 Lateness is recorded, not refused (that is a chargeback, not a rejection), and judged by
 the project's one rule, ``acorn.domain.deadlines``: the ASN is due 30 minutes after
 ``shippedDate`` or 6 hours before ``estimatedDeliveryDate`` (the appointment Amazon knows
@@ -33,7 +46,7 @@ from acorn.domain.deadlines import DEFAULT_ASN_POLICY, asn_deadline, asn_is_on_t
 from acorn.sandbox.accounts import CARRIER_DETAILS_REQUIRED_IN, country_of_party
 from acorn.sandbox.errors import RuleViolation
 from acorn.sandbox.gs1 import sscc_problem
-from acorn.sandbox.matching import eaches, find_line, item_reference
+from acorn.sandbox.matching import eaches, find_line, item_reference, party_differs, sequence_key
 from acorn.sandbox.orderbook import OrderBook
 from acorn.sandbox.orders import OrderLine, PurchaseOrder, ShippedLine
 from acorn.sandbox.records import Registry, ShipmentRecord
@@ -42,6 +55,9 @@ from acorn.sandbox.timefmt import parse_iso
 
 IDENTIFIER_REUSE = timedelta(days=365)
 BOL_REQUIRED_FOR = frozenset({"TruckLoad", "LessThanTruckLoad"})
+#: shipmentStructure values whose hierarchy (the model's enum table) has a Pallet/Tare level
+PALLETISED_STRUCTURES = frozenset({"PalletizedAssortmentCase", "PalletizedStandardCase", "PalletOfItems",
+                                   "MasterPallet"})
 
 
 @dataclass
@@ -80,7 +96,7 @@ def _po_numbers_from_containers(conf: dict[str, Any]) -> dict[str, str]:
         for ci in container.get("items") or []:
             number = (ci.get("itemDetails") or {}).get("purchaseOrderNumber")
             if number:
-                found.setdefault(str(ci["itemReference"]), number)
+                found.setdefault(sequence_key(ci["itemReference"]), number)
     return found
 
 
@@ -130,10 +146,12 @@ def check_shipments(body: dict[str, Any], *, book: OrderBook, registry: Registry
                           late=late, ssccs=[], replaces=replaces, confirmation=copy.deepcopy(conf))
         countries: set[str] = set()
         container_pos = _po_numbers_from_containers(conf)
+        orders: dict[str, PurchaseOrder] = {}
+        resolved: dict[int, tuple[str, OrderLine]] = {}  # shippedItems index -> (PO number, line)
         for j, item in enumerate(conf["shippedItems"]):
             where = f"{base}.shippedItems[{j}]"
             number = (item.get("itemDetails") or {}).get("purchaseOrderNumber") or container_pos.get(
-                str(item["itemSequenceNumber"]))
+                sequence_key(item["itemSequenceNumber"]))
             if not number:
                 found.append(RuleViolation("UnknownPurchaseOrder", f"{where}.itemDetails.purchaseOrderNumber",
                                            "no purchase order number on the item nor on a carton or pallet "
@@ -146,12 +164,14 @@ def check_shipments(body: dict[str, Any], *, book: OrderBook, registry: Registry
                 continue
             if po.country:
                 countries.add(po.country)
+            orders[po.number] = po
             line = find_line(po, asin=item.get("amazonProductIdentifier"),
                              vendor_id=item.get("vendorProductIdentifier"), sequence=item["itemSequenceNumber"])
             if line is None:
                 found.append(RuleViolation("UnknownItem", where,
                                            f"{item_reference(item)} is not a line of purchase order {number}"))
                 continue
+            resolved[j] = (po.number, line)
             if po.is_cancelled(line, now):
                 found.append(RuleViolation("CancelledItem", where, f"line {line.sequence} of purchase order "
                                            f"{number} was cancelled by Amazon"))
@@ -174,6 +194,9 @@ def check_shipments(body: dict[str, Any], *, book: OrderBook, registry: Registry
             c = country_of_party((conf.get("shipToParty") or {}).get("partyId"))
             countries = {c} if c else set()
         found.extend(_carrier_rules(conf, base, countries))
+        found.extend(_ship_to_rules(conf, base, orders))
+        found.extend(_structure_rules(conf, base))
+        found.extend(_packing_rules(conf, base, resolved))
         for path, sscc in _container_ids(conf, base):
             problem = sscc_problem(sscc)
             owner = registry.ssccs.get(sscc)
@@ -204,6 +227,104 @@ def _carrier_rules(conf: dict[str, Any], base: str, countries: set[str]) -> list
         found.append(RuleViolation("MissingCarrierDetails", f"{where}.billOfLadingNumber",
                                    f"the bill of lading number is required for {conf['shipmentType']} shipments"))
     return found
+
+
+def _ship_to_rules(conf: dict[str, Any], base: str, orders: dict[str, PurchaseOrder]) -> list[RuleViolation]:
+    """The goods go where the POs send them: ``shipToParty`` is each PO's fulfilment centre."""
+    sent = (conf.get("shipToParty") or {}).get("partyId")
+    wrong = [po for po in orders.values() if party_differs(po.ship_to, sent)]
+    if not wrong:
+        return []
+    expected = ", ".join(f"{po.number} to {po.ship_to}" for po in wrong)
+    return [RuleViolation("ShipToPartyMismatch", f"{base}.shipToParty.partyId",
+                          f"ships to {sent} but the purchase orders ship {expected}")]
+
+
+def _is_small_parcel(conf: dict[str, Any]) -> bool:
+    # shipMode is SubmitShipments' name for shipmentType; a client mixing the two models is still understood
+    return "SmallParcel" in (conf.get("shipmentType"), (conf.get("transportationDetails") or {}).get("shipMode"))
+
+
+def _structure_rules(conf: dict[str, Any], base: str) -> list[RuleViolation]:
+    """The containers the shipment's type and structure imply: pallets, and parcels' tracking numbers."""
+    found = []
+    structure = conf.get("shipmentStructure")
+    if structure in PALLETISED_STRUCTURES and not conf.get("pallets"):
+        found.append(RuleViolation("MissingPallets", f"{base}.pallets",
+                                   f"a {structure} shipment travels on pallets, but none are listed"))
+    if _is_small_parcel(conf):
+        for k, carton in enumerate(conf.get("cartons") or []):
+            if not carton.get("trackingNumber"):
+                found.append(RuleViolation("MissingTrackingNumber", f"{base}.cartons[{k}].trackingNumber",
+                                           "every carton of a small-parcel shipment needs its carrier tracking "
+                                           "number"))
+    return found
+
+
+def _packing_rules(conf: dict[str, Any], base: str,
+                   resolved: dict[int, tuple[str, OrderLine]]) -> list[RuleViolation]:
+    """Cartons and pallets refer to what the shipment lists, and hold exactly what it ships.
+
+    Quantities are compared per item reference in eaches (a carton may count ``Cases``). A
+    pallet that names cartons holds what they hold, so its own ``items`` are not counted
+    again; lines whose PO line is unknown are left to the rule that already refused them.
+    """
+    found: list[RuleViolation] = []
+    shipped = conf["shippedItems"]
+    by_reference: dict[str, list[int]] = {}
+    for j, item in enumerate(shipped):
+        by_reference.setdefault(sequence_key(item["itemSequenceNumber"]), []).append(j)
+    cartons = conf.get("cartons") or []
+    carton_numbers = {sequence_key(c["cartonSequenceNumber"]) for c in cartons}
+    containers: list[tuple[str, dict[str, Any], bool]] = [
+        (f"{base}.cartons[{k}]", carton, True) for k, carton in enumerate(cartons)]
+    for k, pallet in enumerate(conf.get("pallets") or []):
+        where = f"{base}.pallets[{k}]"
+        references = (pallet.get("cartonReferenceDetails") or {}).get("cartonReferenceNumbers") or []
+        for m, number in enumerate(references):
+            if sequence_key(number) not in carton_numbers:
+                found.append(RuleViolation("UnknownCartonReference",
+                                           f"{where}.cartonReferenceDetails.cartonReferenceNumbers[{m}]",
+                                           f"carton {number} is not one of this shipment's cartons"))
+        containers.append((where, pallet, not references))
+    packed: dict[str, int] = {}
+    for where, container, counted in containers:
+        for m, held in enumerate(container.get("items") or []):
+            reference = sequence_key(held["itemReference"])
+            members = by_reference.get(reference)
+            if not members:
+                found.append(RuleViolation("UnknownItemReference", f"{where}.items[{m}].itemReference",
+                                           f"item {held['itemReference']} is not in shippedItems"))
+                continue
+            line = _line_held(held, members, resolved)
+            if counted and line is not None:
+                packed[reference] = packed.get(reference, 0) + eaches(held["shippedQuantity"], line)
+    if not packed:
+        return found  # the shipment lists no container contents: nothing to add up
+    for reference, members in by_reference.items():
+        if any(j not in resolved for j in members):
+            continue
+        ships = sum(eaches(shipped[j]["shippedQuantity"], resolved[j][1]) for j in members)
+        holds = packed.get(reference, 0)
+        if holds != ships:
+            first = members[0]
+            found.append(RuleViolation(
+                "ContainerQuantityMismatch", f"{base}.shippedItems[{first}].shippedQuantity.amount",
+                f"ships {ships} units of item {shipped[first]['itemSequenceNumber']} but its cartons and pallets "
+                f"hold {holds}"))
+    return found
+
+
+def _line_held(held: dict[str, Any], members: list[int],
+               resolved: dict[int, tuple[str, OrderLine]]) -> OrderLine | None:
+    """The PO line a container item counts against: the shipped line it refers to (by its PO when
+    several shipped lines share the reference), or ``None`` when that line is unknown."""
+    known = [resolved[j] for j in members if j in resolved]
+    number = (held.get("itemDetails") or {}).get("purchaseOrderNumber")
+    for po_number, line in known:
+        if po_number == number:
+            return line
+    return known[0][1] if known else None
 
 
 def apply_shipments(plan: list[ShipmentDoc], *, book: OrderBook, registry: Registry, now: datetime, seed: int,

@@ -36,6 +36,28 @@ TRANSACTION_ERROR_CODES: tuple[str, ...] = (
     "CurrencyMismatch",
     "InvoiceTotalMismatch",
     "InvoiceDateBeforeOrder",
+    # ---- acknowledgement rules (round two) ----
+    "EmptyAcknowledgement",  # no acknowledgements, an acknowledgement without items, an item without decisions
+    "SellingPartyMismatch",  # sellingParty is not the PO's vendor code
+    "BackorderNotAllowed",  # Backordered on a line whose isBackOrderAllowed is false
+    "MissingBackorderDate",  # Backordered without scheduledShipDate / scheduledDeliveryDate
+    "MissingRejectionReason",  # Rejected without rejectionReason
+    "AcknowledgementDateInFuture",  # acknowledgementDate after the clock (beyond the allowed skew)
+    # ---- shipment confirmation rules (round two) ----
+    "ContainerQuantityMismatch",  # cartons / pallets do not hold what shippedItems ships
+    "UnknownItemReference",  # a carton or pallet item refers to no shippedItems line
+    "UnknownCartonReference",  # a pallet refers to a carton the shipment does not list
+    "MissingTrackingNumber",  # a small-parcel carton without trackingNumber
+    "ShipToPartyMismatch",  # shipToParty is not the PO's fulfilment centre
+    "MissingPallets",  # a palletised shipmentStructure without pallets
+    # ---- SubmitShipments / Amazon-arranged freight (round two) ----
+    "FreightTermNotCollect",  # a routing request (New) whose shipmentFreightTerm is not Collect
+    "MissingCollectFreightDetails",  # ship-from address, weight, carton/pallet count, requested pickup or POs missing
+    "PurchaseOrderNotConfirmed",  # routing a PO the vendor has not acknowledged
+    "RequestedPickUpTooEarly",  # requestedPickUp in the past or under the lead time (business days)
+    "RequestedPickUpOutsideShipWindow",  # requestedPickUp outside a routed PO's ship window
+    "ImmutableFieldChanged",  # an update / cancel changing sellingParty.partyId or buyerReferenceNumber
+    "ShipmentAlreadyPickedUp",  # Cancel after the pickup (or after an ASN said the goods left)
 )
 
 #: Codes of synchronous (non-2xx) SP-API answers.

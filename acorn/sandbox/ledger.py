@@ -5,6 +5,11 @@ confirmations) and invoice id: ``submissions`` counts every transaction that car
 (202 answers; gateway 400s never became transactions), ``accepted`` those that were applied
 (an ASN's ``Replace`` is one more accepted submission of the same entry). ``status`` is
 ``Accepted`` once any submission was applied, else ``Rejected``.
+
+What an applied submission adds (``extra``, built in ``acorn.sandbox.submissions``): an
+acknowledgement its ``acknowledgementDeadline`` (the PO's creation + ``ack_deadline_hours``)
+and ``late`` (applied after it, by the sandbox clock); an ASN ``late`` and its dates; an invoice
+its type, date, total and reference. Lateness is recorded, never refused.
 """
 
 from __future__ import annotations
@@ -15,7 +20,9 @@ from typing import Any
 
 from acorn.sandbox.timefmt import iso
 
-KINDS = ("acknowledgements", "shipmentConfirmations", "invoices")
+#: ``shipments``: SubmitShipments routing requests by ``vendorShipmentIdentifier`` (a Cancel or an update
+#: is one more accepted submission of the same entry)
+KINDS = ("acknowledgements", "shipmentConfirmations", "invoices", "shipments")
 
 
 @dataclass

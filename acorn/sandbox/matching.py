@@ -12,11 +12,18 @@ from acorn.sandbox.gs1 import same_gtin
 from acorn.sandbox.orders import CASES, OrderLine, PurchaseOrder
 
 
+def sequence_key(value: Any) -> str:
+    """A sequence or reference number as compared: ``"001"``, ``"1"`` and ``1`` are the same line.
+
+    Amazon numbers ASN lines ``001`` and PO lines ``1``; vendors mix the two, and no
+    document uses both spellings for different lines.
+    """
+    text = str(value).strip()
+    return str(int(text)) if text.isdigit() else text
+
+
 def _same_sequence(a: str, b: Any) -> bool:
-    a, b = str(a).strip(), str(b).strip()
-    if a.isdigit() and b.isdigit():
-        return int(a) == int(b)
-    return a == b
+    return sequence_key(a) == sequence_key(b)
 
 
 def _vendor_id_matches(line: OrderLine, vendor_id: str) -> bool:
@@ -65,6 +72,15 @@ def eaches(qty: dict[str, Any] | None, line: OrderLine) -> int:
         size = qty.get("unitSize")
         return amount * (int(size) if isinstance(size, int) and size > 0 else line.case_size)
     return amount
+
+
+#: the party id ``scenarios.order_from_wire`` records when a loaded order names none
+UNKNOWN_PARTY = "UNKNOWN"
+
+
+def party_differs(on_order: str, sent: Any) -> bool:
+    """Whether a document names another party than the PO; a PO that names none matches anyone."""
+    return on_order != UNKNOWN_PARTY and sent != on_order
 
 
 def item_reference(item: dict[str, Any]) -> str:

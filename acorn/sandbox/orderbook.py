@@ -2,7 +2,8 @@
 
 Kept as a sorted list plus indexes so a page of a 10,000-order window costs a bisect and a
 slice, not a scan: ``window`` gives the index range of a creation window, ``changed`` the
-(few) orders Amazon changed, ``active`` the orders the vendor has acted on.
+(few) orders Amazon changes, before or after acknowledgement (whether the change is in force
+yet is decided at query time), ``active`` the orders the vendor has acted on.
 
 ``RawPurchaseOrder`` is an order an operator stored as given (``POST
 /_sandbox/rawPurchaseOrders``): its values are served exactly as sent, however wrong, so
@@ -82,7 +83,7 @@ class OrderBook:
             self.orders.append(po)
         self.by_number[po.number] = po
         self._numbers.add(po.number)
-        if po.change is not None:
+        if po.change is not None or po.late_change is not None:
             insort(self.changed, po, key=lambda p: p.key)
 
     def add(self, po: PurchaseOrder) -> None:

@@ -5,22 +5,23 @@ and reaches back at most 6 months; ``limit`` is 1-100 (default 100); enums are e
 no window at all, the last 7 days of creation are searched. Results are sorted by creation
 date, newest first unless ``sortOrder=ASC``.
 
-``nextToken`` is self-contained (base64 JSON of the resolved query plus a cursor: the
-creation key of the last order returned), so a page costs a bisect plus the page itself,
-and orders created after the first page cannot shift later pages.
+``nextToken`` is opaque and short-lived, as Amazon's (``paging.PageTokens``): it stands for
+the resolved query plus a cursor (the creation key of the last order returned), kept in the
+sandbox. So a page costs a bisect plus the page itself, orders created after the first page
+cannot shift later pages, and a token expires on the wall clock, not the simulated one.
 """
 
 from __future__ import annotations
 
-import base64
 import heapq
-import json
 from collections.abc import Iterator, Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+
 from acorn.sandbox.errors import InvalidRequest
 from acorn.sandbox.orderbook import OrderBook
 from acorn.sandbox.orders import PurchaseOrder
+from acorn.sandbox.paging import PageTokens
 from acorn.sandbox.timefmt import iso, parse_iso
 
 MAX_WINDOW = timedelta(days=7)
@@ -95,7 +96,9 @@ def _limit(params: Mapping[str, str]) -> int:
 
 
 def _window(params: Mapping[str, str], after_name: str, before_name: str,
-            now: datetime) -> tuple[datetime, datetime] | None:
+            now: datetime, *, examples_mode: bool = False) -> tuple[datetime, datetime] | None:
+    """A search window; in examples mode (``official_examples``) Amazon's own examples may send
+    one longer than 7 days, or with its bounds reversed (read swapped)."""
     after, before = query_date(params, after_name), query_date(params, before_name)
     if after is None and before is None:
         return None
@@ -103,10 +106,12 @@ def _window(params: Mapping[str, str], after_name: str, before_name: str,
         before = now
     if after is None:
         after = before - MAX_WINDOW
+    if after > before and examples_mode:
+        after, before = before, after
     if after >= before:
         raise InvalidRequest(f"{after_name} must be earlier than {before_name}",
                              details=f"{after_name}: {iso(after)}, {before_name}: {iso(before)}")
-    if before - after > MAX_WINDOW:
+    if before - after > MAX_WINDOW and not examples_mode:
         raise InvalidRequest(f"The date range between {after_name} and {before_name} must not exceed 7 days",
                              details=f"{after_name}: {iso(after)}, {before_name}: {iso(before)}")
     if after < now - MAX_LOOKBACK:
@@ -119,13 +124,14 @@ def _sort(params: Mapping[str, str]) -> bool:
     return (_enum(params, "sortOrder", ("ASC", "DESC")) or "DESC") == "DESC"
 
 
-def parse_orders_query(params: Mapping[str, str], now: datetime) -> tuple[OrderQuery, tuple[datetime, str] | None]:
+def parse_orders_query(params: Mapping[str, str], now: datetime, tokens: PageTokens, *,
+                       examples_mode: bool = False) -> tuple[OrderQuery, tuple[datetime, str] | None]:
     """getPurchaseOrders parameters → query (and cursor when ``nextToken`` is given)."""
     if params.get("nextToken"):
-        return decode_token(params["nextToken"], "getPurchaseOrders", _limit(params) if "limit" in params else None)
+        return redeem(tokens, params, "getPurchaseOrders")
     q = OrderQuery("getPurchaseOrders", descending=_sort(params), limit=_limit(params))
-    created = _window(params, "createdAfter", "createdBefore", now)
-    changed = _window(params, "changedAfter", "changedBefore", now)
+    created = _window(params, "createdAfter", "createdBefore", now, examples_mode=examples_mode)
+    changed = _window(params, "changedAfter", "changedBefore", now, examples_mode=examples_mode)
     if created is None and changed is None:
         created = (now - MAX_WINDOW, now)
     if created:
@@ -140,11 +146,11 @@ def parse_orders_query(params: Mapping[str, str], now: datetime) -> tuple[OrderQ
     return q, None
 
 
-def parse_status_query(params: Mapping[str, str], now: datetime) -> tuple[OrderQuery, tuple[datetime, str] | None]:
+def parse_status_query(params: Mapping[str, str], now: datetime,
+                       tokens: PageTokens) -> tuple[OrderQuery, tuple[datetime, str] | None]:
     """getPurchaseOrdersStatus parameters → query (and cursor when ``nextToken`` is given)."""
     if params.get("nextToken"):
-        return decode_token(params["nextToken"], "getPurchaseOrdersStatus",
-                            _limit(params) if "limit" in params else None)
+        return redeem(tokens, params, "getPurchaseOrdersStatus")
     q = OrderQuery("getPurchaseOrdersStatus", descending=_sort(params), limit=_limit(params))
     created = _window(params, "createdAfter", "createdBefore", now)
     updated = _window(params, "updatedAfter", "updatedBefore", now)
@@ -165,35 +171,14 @@ def parse_status_query(params: Mapping[str, str], now: datetime) -> tuple[OrderQ
 
 # ---- tokens ---------------------------------------------------------------------------
 
-_DATES = ("created_after", "created_before", "changed_after", "changed_before")
-
-
-def encode_token(q: OrderQuery, cursor: tuple[datetime, str]) -> str:
-    fields = asdict(q)
-    for name in _DATES:
-        if fields[name] is not None:
-            fields[name] = iso(fields[name])
-    compact = {k: v for k, v in fields.items() if v is not None}
-    raw = json.dumps({"q": compact, "c": [iso(cursor[0]), cursor[1]]}, separators=(",", ":"))
-    return base64.b64encode(raw.encode()).decode()
-
-
-def decode_token(token: str, operation: str, limit: int | None) -> tuple[OrderQuery, tuple[datetime, str]]:
-    try:
-        raw = json.loads(base64.b64decode(token.encode(), validate=True))
-        fields = dict(raw["q"])
-        for name in _DATES:
-            if fields.get(name) is not None:
-                fields[name] = parse_iso(fields[name])
-        q = OrderQuery(**fields)
-        cursor = (parse_iso(raw["c"][0]), str(raw["c"][1]))
-    except Exception:  # noqa: BLE001 - any undecodable token is the caller's error
-        raise InvalidRequest("nextToken is invalid or expired", details="nextToken") from None
-    if q.operation != operation:
-        raise InvalidRequest(f"nextToken was issued by {q.operation}, not {operation}", details="nextToken")
-    if limit is not None:
-        q.limit = limit
-    return q, cursor
+def redeem(tokens: PageTokens, params: Mapping[str, str],
+           operation: str) -> tuple[OrderQuery, tuple[datetime, str]]:
+    """The query and cursor a ``nextToken`` stands for (400 when unknown, expired or another
+    operation's). A ``limit`` sent with the token applies to this page; the stored query is left
+    as issued, so the same token can be retried."""
+    limit = _limit(params) if "limit" in params else None
+    q, cursor = tokens.redeem(operation, params["nextToken"])
+    return (q if limit is None else replace(q, limit=limit)), cursor
 
 
 # ---- search ---------------------------------------------------------------------------
@@ -278,15 +263,15 @@ def _matches(po: PurchaseOrder, q: OrderQuery, now: datetime) -> bool:
     return True
 
 
-def search(book: OrderBook, q: OrderQuery, now: datetime,
-           cursor: tuple[datetime, str] | None) -> tuple[list[PurchaseOrder], str | None]:
+def search(book: OrderBook, q: OrderQuery, now: datetime, cursor: tuple[datetime, str] | None,
+           tokens: PageTokens) -> tuple[list[PurchaseOrder], str | None]:
     """One page of matching orders and the ``nextToken`` for the next (``None`` on the last)."""
     page: list[PurchaseOrder] = []
     for po in _candidates(book, q, now, cursor):
         if not _matches(po, q, now):
             continue
         if len(page) == q.limit:
-            return page, encode_token(q, page[-1].key)
+            return page, tokens.issue(q.operation, (q, page[-1].key))
         page.append(po)
     return page, None
 

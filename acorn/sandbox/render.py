@@ -1,4 +1,10 @@
-"""The sandbox's purchase orders in Amazon's wire shapes (``Order``, ``OrderStatus``)."""
+"""The sandbox's purchase orders in Amazon's wire shapes (``Order``, ``OrderStatus``).
+
+Ordered quantities are in the line's unit (``Eaches``, or ``Cases`` with the case pack as
+``unitSize``); accepted, rejected and received quantities are in ``Eaches`` whatever the order
+used, each stating its unit. Each change Amazon made to a line is one ``orderedQuantityDetails``
+entry with its ``cancelledQuantity``.
+"""
 
 from __future__ import annotations
 
@@ -97,23 +103,25 @@ def _item_status(po: PurchaseOrder, line: OrderLine, now: datetime,
     if line.list_price is not None:
         out["listPrice"] = money(line.list_price, line.currency)
     unit, size = line.unit_of_measure, line.unit_size
-    details = [{"updatedDate": iso(po.created), "orderedQuantity": quantity(line.quantity, unit, size)}]
-    changed = po.changed_at(now)
-    amount = po.amount(line, now)
-    if changed is not None and amount != line.quantity:
-        details.append({"updatedDate": iso(changed), "orderedQuantity": quantity(amount, unit, size),
-                        "cancelledQuantity": quantity(line.quantity - amount, unit, size)})
+    history = po.amount_history(line, now)
+    details = [{"updatedDate": iso(history[0][0]), "orderedQuantity": quantity(history[0][1], unit, size)}]
+    for (_, before), (at, after) in zip(history, history[1:]):  # one entry per change of Amazon's
+        details.append({"updatedDate": iso(at), "orderedQuantity": quantity(after, unit, size),
+                        "cancelledQuantity": quantity(before - after, unit, size)})
+    amount = history[-1][1]
     out["orderedQuantity"] = {"orderedQuantity": quantity(amount, unit, size), "orderedQuantityDetails": details}
     ack: dict[str, Any] = {"confirmationStatus": po.confirmation_status(line, now)}
     if line.ack is None:
         ack["acceptedQuantity"] = quantity(0)
         ack["rejectedQuantity"] = quantity(0)
     else:
-        accepted = quantity(line.ack.accepted + line.ack.backordered)
-        rejected = quantity(line.ack.rejected)
-        ack["acceptedQuantity"], ack["rejectedQuantity"] = accepted, rejected
+        # "to be shipped" (the model): after Amazon cut the line, no more than it now orders; the
+        # details keep what the vendor acknowledged
+        ack["acceptedQuantity"] = quantity(po.owed_each(line, now))
+        ack["rejectedQuantity"] = rejected = quantity(line.ack.rejected)
+        acknowledged = quantity(line.ack.accepted + line.ack.backordered)
         ack["acknowledgementStatusDetails"] = [{"acknowledgementDate": iso(line.ack.acknowledged_at),
-                                                "acceptedQuantity": accepted, "rejectedQuantity": rejected}]
+                                                "acceptedQuantity": acknowledged, "rejectedQuantity": rejected}]
     out["acknowledgementStatus"] = ack
     if omit_receiving is None or not omit_receiving(po, line):
         status, received, last = po.receive_status(line, now)

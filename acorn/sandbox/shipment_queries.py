@@ -1,70 +1,80 @@
-"""GetShipmentDetails: the ASNs the sandbox accepted, filtered, sorted and paged.
+"""GetShipmentDetails: the shipments the sandbox knows, filtered, sorted and paged.
 
-This is how a client that lost the answer to a SubmitShipmentConfirmations learns whether
-Amazon has its ASN: ``vendorShipmentIdentifier`` is an exact match, and only what was
-accepted is listed (a rejected ASN never is; a ``Replace`` shows the replacing content).
+A shipment is an accepted ASN, an accepted routing request (SubmitShipments), or both under one
+``vendorShipmentIdentifier`` (see ``shipment_view``). This is also how a client that lost the
+answer to a POST learns whether Amazon has its document: ``vendorShipmentIdentifier`` is an exact
+match, and only what was accepted is listed (a rejected document never is; a ``Replace`` or an
+update shows the new content; a cancelled routing request stays, as ``transactionType`` ``Cancel``).
 
-Parameters as the model declares them. Date filters are ``[after, before)`` windows on
-``shipmentCreateDate`` (created), ``shipmentConfirmDate`` (shipmentConfirmed: the latest
-accepted confirmation), ``shippedDate``, ``estimatedDeliveryDate`` and
-``shipmentDeliveryDate`` (shipmentDelivery: only shipments already received). The sandbox
-never has package labels or pickups, so a filter on those dates matches nothing. Unlike
-purchase orders there is no 7-day window rule (the model states none). ``limit`` is 1-50,
-default 50; sorted by creation, newest first unless ``sortOrder=ASC``; ``nextToken`` is
-self-contained (the filters plus a cursor) like the purchase-order searches.
+Every parameter the model declares. Date filters are ``[after, before)`` windows on
+``shipmentCreateDate`` (created), ``shipmentConfirmDate`` (shipmentConfirmed: the latest accepted
+ASN), ``packageLabelCreateDate`` (packageLabelCreated: small parcel, from the carrier assignment),
+``shippedDate`` (the ASN's, else the pickup), ``estimatedDeliveryDate``, ``shipmentDeliveryDate``
+(shipmentDelivery: only shipments already received), ``requestedPickUp`` and ``scheduledPickUp``
+(from the carrier assignment); a shipment without that date does not match. Exact filters:
+``vendorShipmentIdentifier``, ``buyerReferenceNumber`` (the ARN), ``buyerWarehouseCode``
+(``shipToParty.partyId``), ``sellerWarehouseCode`` (``sellingParty.partyId``) and
+``currentShipmentStatus`` (the status at the sandbox clock). Unlike purchase orders there is no
+7-day window rule (the model states none). ``limit`` 1-50, default 50; sorted by creation, newest
+first unless ``sortOrder=ASC``; ``nextToken`` is opaque (``acorn.sandbox.paging``) and stands for
+the filters plus a cursor, so later pages answer the same question; ``limit`` may change with it.
+``vendorShipmentIdentifier=null`` is refused as in Amazon's own example (400 ``InvalidRequest``).
 """
 
 from __future__ import annotations
 
-import base64
-import json
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from acorn.sandbox.errors import InvalidRequest
+from acorn.sandbox.paging import PageTokens
 from acorn.sandbox.queries import query_date
-from acorn.sandbox.records import Registry, ShipmentRecord
-from acorn.sandbox.shipment_render import SHIPPED, delivered, shipment_json
-from acorn.sandbox.timefmt import iso, parse_iso
+from acorn.sandbox.records import Registry
+from acorn.sandbox.shipment_render import shipment_json
+from acorn.sandbox.shipment_view import ShipmentView, shipment_view, shipment_views
+from acorn.sandbox.timefmt import iso
 
 OPERATION = "GetShipmentDetails"
 MAX_LIMIT = 50
 DEFAULT_LIMIT = 50
+T = TypeVar("T")
+Cursor = tuple[datetime, str]
 
 #: window name (query parameters ``{name}After`` / ``{name}Before``) -> the moment it filters on
-_WINDOWS: dict[str, Callable[[ShipmentRecord, datetime], datetime | None]] = {
-    "created": lambda r, _now: r.first_accepted_at,
-    "shipmentConfirmed": lambda r, _now: r.accepted_at,
-    "shipped": lambda r, _now: r.shipped_date,
-    "estimatedDelivery": lambda r, _now: r.estimated_delivery,
-    "shipmentDelivery": delivered,
-    "packageLabelCreated": lambda _r, _now: None,
-    "requestedPickUp": lambda _r, _now: None,
-    "scheduledPickUp": lambda _r, _now: None,
+_WINDOWS: dict[str, Callable[[ShipmentView, datetime], datetime | None]] = {
+    "created": lambda v, _now: v.created,
+    "shipmentConfirmed": lambda v, _now: v.confirmed,
+    "packageLabelCreated": lambda v, now: v.label_created(now),
+    "shipped": lambda v, now: v.shipped(now),
+    "estimatedDelivery": lambda v, now: v.estimated_delivery(now),
+    "shipmentDelivery": lambda v, now: v.delivered(now),
+    "requestedPickUp": lambda v, _now: v.requested_pickup,
+    "scheduledPickUp": lambda v, now: v.scheduled_pickup(now),
 }
 #: exact-match parameter -> what it is compared with
-_EXACT: dict[str, Callable[[ShipmentRecord], str | None]] = {
-    "vendorShipmentIdentifier": lambda r: r.shipment_id,
-    "buyerReferenceNumber": lambda r: r.confirmation.get("amazonReferenceNumber"),
-    "buyerWarehouseCode": lambda r: (r.confirmation.get("shipToParty") or {}).get("partyId"),
-    "sellerWarehouseCode": lambda r: (r.confirmation.get("sellingParty") or {}).get("partyId"),
-    "currentShipmentStatus": lambda _r: SHIPPED,  # every accepted ASN (see shipment_render)
+_EXACT: dict[str, Callable[[ShipmentView, datetime], str | None]] = {
+    "vendorShipmentIdentifier": lambda v, _now: v.shipment_id,
+    "buyerReferenceNumber": lambda v, _now: v.buyer_reference,
+    "buyerWarehouseCode": lambda v, _now: (v.document.get("shipToParty") or {}).get("partyId"),
+    "sellerWarehouseCode": lambda v, _now: (v.document.get("sellingParty") or {}).get("partyId"),
+    "currentShipmentStatus": lambda v, now: v.current_status(now)[0],
 }
 
 
 @dataclass
-class ShipmentQuery:
-    """Resolved filters; travels inside ``nextToken`` so later pages answer the same question."""
+class ListQuery:
+    """Resolved filters of a paged shipping read; what a ``nextToken`` stands for."""
 
     descending: bool = True
     limit: int = DEFAULT_LIMIT
-    windows: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)  # ISO bounds, [after, before)
+    windows: dict[str, tuple[datetime | None, datetime | None]] = field(default_factory=dict)  # [after, before)
     exact: dict[str, str] = field(default_factory=dict)
 
 
-def _limit(raw: str | None) -> int:
+# ---- shared by the two paged shipping reads (GetShipmentDetails, GetShipmentLabels) -------------
+def parse_limit(raw: str | None) -> int:
     if raw is None:
         return DEFAULT_LIMIT
     try:
@@ -76,88 +86,79 @@ def _limit(raw: str | None) -> int:
     return value
 
 
-def parse_query(params: Mapping[str, str]) -> tuple[ShipmentQuery, tuple[str, str] | None]:
-    """Query parameters -> query, and the cursor when ``nextToken`` is given (400 when invalid)."""
-    if params.get("nextToken"):
-        return decode_token(params["nextToken"], _limit(params["limit"]) if "limit" in params else None)
+def refuse_null_identifier(params: Mapping[str, str]) -> None:
+    """Amazon's examples answer ``vendorShipmentIdentifier=null`` with a 400 ``InvalidRequest``."""
+    if params.get("vendorShipmentIdentifier", "").strip().lower() in ("null", "undefined"):
+        raise InvalidRequest("Request is missing or has invalid parameters", code="InvalidRequest",
+                             details="vendor Shipment Identifier cannot be null")
+
+
+def parse_list_query(params: Mapping[str, str], *, windows: Iterable[str], exact: Iterable[str]) -> ListQuery:
+    """Sort order, limit, ``[after, before)`` windows and exact filters (400 naming a bad parameter)."""
+    refuse_null_identifier(params)
     order = params.get("sortOrder", "DESC")
     if order not in ("ASC", "DESC"):
         raise InvalidRequest("sortOrder must be one of ASC, DESC", details=f"sortOrder: {order!r}")
-    q = ShipmentQuery(descending=order == "DESC", limit=_limit(params.get("limit")))
-    for name in _WINDOWS:
+    q = ListQuery(descending=order == "DESC", limit=parse_limit(params.get("limit")))
+    for name in windows:
         after, before = query_date(params, f"{name}After"), query_date(params, f"{name}Before")
         if after is not None and before is not None and after >= before:
             raise InvalidRequest(f"{name}After must be earlier than {name}Before",
                                  details=f"{name}After: {iso(after)}, {name}Before: {iso(before)}")
         if after is not None or before is not None:
-            q.windows[name] = (after.isoformat() if after else None, before.isoformat() if before else None)
-    q.exact = {name: params[name] for name in _EXACT if params.get(name)}
-    return q, None
+            q.windows[name] = (after, before)
+    q.exact = {name: params[name] for name in exact if params.get(name)}
+    return q
 
 
-def encode_token(q: ShipmentQuery, cursor: tuple[str, str]) -> str:
-    raw = {"op": OPERATION, "d": q.descending, "l": q.limit, "w": q.windows, "x": q.exact, "c": list(cursor)}
-    return base64.urlsafe_b64encode(json.dumps(raw, separators=(",", ":")).encode()).decode()
+def resume(params: Mapping[str, str], tokens: PageTokens, operation: str) -> tuple[ListQuery, Cursor] | None:
+    """The query and cursor a ``nextToken`` stands for (``limit`` may be changed alongside), else ``None``."""
+    token = params.get("nextToken")
+    if not token:
+        return None
+    q, cursor = tokens.redeem(operation, token)
+    limit = parse_limit(params["limit"]) if "limit" in params else q.limit
+    return ListQuery(q.descending, limit, dict(q.windows), dict(q.exact)), cursor
 
 
-def decode_token(token: str, limit: int | None) -> tuple[ShipmentQuery, tuple[str, str]]:
-    try:
-        raw = json.loads(base64.urlsafe_b64decode(token.encode()))
-        if raw["op"] != OPERATION:
-            raise ValueError(raw["op"])
-        q = ShipmentQuery(descending=bool(raw["d"]), limit=int(raw["l"]),
-                          windows={k: (v[0], v[1]) for k, v in raw["w"].items() if k in _WINDOWS},
-                          exact={k: str(v) for k, v in raw["x"].items() if k in _EXACT})
-        cursor = (str(raw["c"][0]), str(raw["c"][1]))
-        parse_iso(cursor[0])
-    except Exception:  # noqa: BLE001 - any undecodable token is the caller's error
-        raise InvalidRequest("nextToken is invalid or expired", details="nextToken") from None
-    if limit is not None:
-        q.limit = limit
-    return q, cursor
+def in_window(moment: datetime | None, bounds: tuple[datetime | None, datetime | None]) -> bool:
+    after, before = bounds
+    return moment is not None and (after is None or moment >= after) and (before is None or moment < before)
 
 
-def _sort_key(record: ShipmentRecord) -> tuple[datetime, str]:
-    return (record.first_accepted_at, record.shipment_id)
-
-
-def _matches(record: ShipmentRecord, q: ShipmentQuery, now: datetime) -> bool:
-    for name, wanted in q.exact.items():
-        if _EXACT[name](record) != wanted:
-            return False
-    for name, (after, before) in q.windows.items():
-        moment = _WINDOWS[name](record, now)
-        if moment is None:
-            return False
-        if after is not None and moment < parse_iso(after):
-            return False
-        if before is not None and moment >= parse_iso(before):
-            return False
-    return True
-
-
-def search(registry: Registry, q: ShipmentQuery, now: datetime,
-           cursor: tuple[str, str] | None) -> tuple[list[ShipmentRecord], str | None]:
-    """One page of matching accepted ASNs and the ``nextToken`` for the next (``None`` on the last)."""
-    sid, known = q.exact.get("vendorShipmentIdentifier"), registry.shipments
-    pool: Iterable[ShipmentRecord] = ([known[sid]] if sid in known else []) if sid else known.values()
-    found = sorted((r for r in pool if _matches(r, q, now)), key=_sort_key, reverse=q.descending)
+def page_of(found: list[T], key: Callable[[T], Cursor], q: ListQuery, cursor: Cursor | None, tokens: PageTokens,
+            operation: str) -> tuple[list[T], str | None]:
+    """One page of ``found`` in the query's order after ``cursor``, and the next page's token (``None``: last)."""
+    found = sorted(found, key=key, reverse=q.descending)
     if cursor is not None:
-        edge = (parse_iso(cursor[0]), cursor[1])
-        found = [r for r in found if (_sort_key(r) < edge if q.descending else _sort_key(r) > edge)]
+        found = [x for x in found if (key(x) < cursor if q.descending else key(x) > cursor)]
     if len(found) <= q.limit:
         return found, None
     page = found[:q.limit]
-    last = _sort_key(page[-1])
-    return page, encode_token(q, (last[0].isoformat(), last[1]))  # full precision: no ties lost
+    return page, tokens.issue(operation, (q, key(page[-1])))
 
 
-def shipment_details(registry: Registry, params: Mapping[str, str], now: datetime) -> dict[str, Any]:
+# ---- GetShipmentDetails -------------------------------------------------------------------------
+def _matches(view: ShipmentView, q: ListQuery, now: datetime) -> bool:
+    return (all(_EXACT[name](view, now) == wanted for name, wanted in q.exact.items())
+            and all(in_window(_WINDOWS[name](view, now), bounds) for name, bounds in q.windows.items()))
+
+
+def _created_key(view: ShipmentView) -> Cursor:
+    return (view.created, view.shipment_id)
+
+
+def shipment_details(registry: Registry, params: Mapping[str, str], now: datetime,
+                     tokens: PageTokens) -> dict[str, Any]:
     """The whole ``GetShipmentDetailsResponse`` for one request (caller holds the state's lock)."""
-    q, cursor = parse_query(params)
-    page, token = search(registry, q, now, cursor)
+    resumed = resume(params, tokens, OPERATION)
+    q, cursor = resumed or (parse_list_query(params, windows=_WINDOWS, exact=_EXACT), None)
+    sid = q.exact.get("vendorShipmentIdentifier")
+    one = shipment_view(registry, sid) if sid else None
+    pool = ([one] if one else []) if sid else shipment_views(registry).values()
+    page, token = page_of([v for v in pool if _matches(v, q, now)], _created_key, q, cursor, tokens, OPERATION)
     payload: dict[str, Any] = {}
     if token:
         payload["pagination"] = {"nextToken": token}
-    payload["shipments"] = [shipment_json(r, now) for r in page]
+    payload["shipments"] = [shipment_json(v, now) for v in page]
     return {"payload": payload}

@@ -1,17 +1,17 @@
-"""An accepted ASN in GetShipmentDetails' wire shape (the model's ``Shipment``).
+"""A shipment in GetShipmentDetails' wire shape (the model's ``Shipment``).
 
 Amazon answers with what it was told and what it did, so a client reading back an ASN
 after a lost answer sees its own document: parties, containers, carrier and dates come from
 the confirmation as accepted (a ``Replace`` shows the replacing one), quantities per PO line
-from what the sandbox booked against the order (in eaches).
+from what the sandbox booked against the order (in eaches). A routing request (SubmitShipments)
+shows its parties, measurements, containers and units per PO line as requested, plus what
+Amazon arranged: ``shipmentFreightTerm`` ``Collect``, ``buyerReferenceNumber`` (the ARN),
+``collectFreightPickupDetails``, ``packageLabelCreateDate`` (small parcel) and the carrier. When an
+ASN confirms a routed shipment (same identifier) the ASN's content wins and the freight is added.
 
-Status: the model's enum (``Created``, ``TransportationRequested``, ``CarrierAssigned``,
-``Shipped``) has no "received". A shipment confirmation reports goods that left, so every
-accepted ASN is ``Shipped`` (at its ``shippedDate``, else at acceptance), after ``Created``
-(when Amazon first accepted it). That the fulfilment centre received it shows as
-``transportationDetails.shipmentDeliveryDate`` once the sandbox clock has reached the
-delivery. Collect-freight fields (pickup, package labels, freight term) are left out: the
-sandbox only knows vendor-confirmed shipments.
+Statuses and the dates that stand in for the stages the enum lacks: see ``shipment_view``.
+An ASN alone is ``Shipped`` (at its ``shippedDate``, else at acceptance) after ``Created``.
+Nothing is shown before the sandbox clock reaches it.
 """
 
 from __future__ import annotations
@@ -19,34 +19,27 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from acorn.sandbox.records import ShipmentRecord
+from acorn.sandbox.orders import OrderLine, PurchaseOrder
+from acorn.sandbox.shipment_view import ShipmentView
 from acorn.sandbox.timefmt import iso
 
-#: The only transactionType a shipment confirmation yields (``Cancel`` is a routing-request notion).
-TRANSACTION_TYPE = "New"
-SHIPPED, CREATED = "Shipped", "Created"
+NEW, CANCEL, COLLECT = "New", "Cancel", "Collect"
 _PACKED_ITEM_DETAILS = ("purchaseOrderNumber", "lotNumber", "expiry")
 
 
-def shipped_moment(record: ShipmentRecord) -> datetime:
-    """When the shipment counts as shipped: the vendor's ``shippedDate``, else its first acceptance."""
-    return record.shipped_date or record.first_accepted_at
-
-
-def delivered(record: ShipmentRecord, now: datetime) -> datetime | None:
-    """When the fulfilment centre received the shipment, once the clock has got there."""
-    return record.delivered_at if record.delivered_at <= now else None
+def _iso(moment: datetime | None) -> str | None:
+    return iso(moment) if moment else None
 
 
 def _compact(fields: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in fields.items() if v not in (None, [], {})}
 
 
-def _purchase_orders(record: ShipmentRecord) -> list[dict[str, Any]]:
-    """Units booked per PO line (a line listed twice on the ASN is one item here)."""
+def _purchase_orders(lines: list[tuple[PurchaseOrder, OrderLine, int]]) -> list[dict[str, Any]]:
+    """Units per PO line (a line listed twice on the document is one item here)."""
     orders: dict[str, dict[str, Any]] = {}
     units: dict[tuple[str, str], int] = {}
-    for po, line, count in record.lines:
+    for po, line, count in lines:
         entry = orders.setdefault(po.number, _compact({
             "purchaseOrderNumber": po.number, "purchaseOrderDate": iso(po.created),
             "shipWindow": (f"{po.ship_window[0]:%m/%d/%Y} - {po.ship_window[1]:%m/%d/%Y}"
@@ -107,40 +100,66 @@ def _measurements(conf: dict[str, Any]) -> dict[str, Any]:
                      "shipmentVolume": sent.get("shipmentVolume")})
 
 
-def _transportation(record: ShipmentRecord, conf: dict[str, Any], now: datetime) -> dict[str, Any]:
-    sent = conf.get("transportationDetails") or {}
-    arrived = delivered(record, now)
+def _transportation(view: ShipmentView, sent: dict[str, Any], now: datetime) -> dict[str, Any]:
+    routing = view.routing
+    plan = routing.plan if routing and view.carrier_assigned(now) else None
+    carrier = _compact({"code": sent.get("carrierScac"), "shipmentReferenceNumber":
+                        sent.get("carrierShipmentReferenceNumber")}) if view.asn else {}
+    if plan is not None and "code" not in carrier:  # the ASN's carrier, as stated, else the one Amazon assigned
+        carrier = {"name": plan.carrier_name, "code": plan.scac, "shipmentReferenceNumber": plan.pro_number}
+    ship_mode = (view.asn.confirmation.get("shipmentType") if view.asn else None) or (
+        routing.plan.ship_mode if routing else None)
     return _compact({
-        "shipMode": conf.get("shipmentType"), "transportationMode": sent.get("transportationMode"),
-        "shippedDate": iso(record.shipped_date) if record.shipped_date else None,
-        "estimatedDeliveryDate": iso(record.estimated_delivery) if record.estimated_delivery else None,
-        "shipmentDeliveryDate": iso(arrived) if arrived else None,
-        "carrierDetails": _compact({"code": sent.get("carrierScac"),
-                                    "shipmentReferenceNumber": sent.get("carrierShipmentReferenceNumber")}),
+        "shipMode": ship_mode, "transportationMode": sent.get("transportationMode") or ("Road" if routing else None),
+        "shippedDate": _iso(view.shipped(now)), "estimatedDeliveryDate": _iso(view.estimated_delivery(now)),
+        "shipmentDeliveryDate": _iso(view.delivered(now)), "carrierDetails": carrier,
         "billOfLadingNumber": sent.get("billOfLadingNumber")})
 
 
-def shipment_json(record: ShipmentRecord, now: datetime) -> dict[str, Any]:
-    """The model's ``Shipment`` for one accepted ASN as the sandbox knows it at ``now``."""
-    conf = record.confirmation
-    shipped = iso(shipped_moment(record))
+def _from_asn(view: ShipmentView, now: datetime) -> dict[str, Any]:
+    asn = view.asn
+    assert asn is not None
+    conf = asn.confirmation
+    return {"sellingParty": conf.get("sellingParty"), "shipFromParty": conf.get("shipFromParty"),
+            "shipToParty": conf.get("shipToParty"), "shipmentMeasurements": _measurements(conf),
+            "purchaseOrders": _purchase_orders(asn.lines), "importDetails": conf.get("importDetails"),
+            "containers": _containers(conf),
+            "transportationDetails": _transportation(view, conf.get("transportationDetails") or {}, now)}
+
+
+def _from_request(view: ShipmentView, now: datetime) -> dict[str, Any]:
+    routing = view.routing
+    assert routing is not None
+    req = routing.request
+    return {"sellingParty": req.get("sellingParty"), "shipFromParty": req.get("shipFromParty"),
+            "shipToParty": req.get("shipToParty"), "shipmentMeasurements": req.get("shipmentMeasurements"),
+            "purchaseOrders": _purchase_orders(routing.lines), "importDetails": req.get("importDetails"),
+            "containers": req.get("containers"),
+            "transportationDetails": _transportation(view, req.get("transportationDetails") or {}, now)}
+
+
+def shipment_json(view: ShipmentView, now: datetime) -> dict[str, Any]:
+    """The model's ``Shipment`` for one shipment as the sandbox knows it at ``now``."""
+    statuses = view.statuses(now)
+    routing = view.routing
+    pickup = _compact({"requestedPickUp": _iso(view.requested_pickup),
+                       "scheduledPickUp": _iso(view.scheduled_pickup(now)),
+                       "carrierAssignmentDate": _iso(view.carrier_assigned(now))})
+    content = _from_asn(view, now) if view.asn else _from_request(view, now)
     return _compact({
-        "vendorShipmentIdentifier": record.shipment_id,
-        "transactionType": TRANSACTION_TYPE,
-        "buyerReferenceNumber": conf.get("amazonReferenceNumber"),
-        "transactionDate": iso(record.accepted_at),
-        "currentShipmentStatus": SHIPPED,
-        "currentshipmentStatusDate": shipped,  # sic: the model's spelling
-        "shipmentStatusDetails": [{"shipmentStatus": SHIPPED, "shipmentStatusDate": shipped},
-                                  {"shipmentStatus": CREATED, "shipmentStatusDate": iso(record.first_accepted_at)}],
-        "shipmentCreateDate": iso(record.first_accepted_at),
-        "shipmentConfirmDate": iso(record.accepted_at),
-        "sellingParty": conf.get("sellingParty"),
-        "shipFromParty": conf.get("shipFromParty"),
-        "shipToParty": conf.get("shipToParty"),
-        "shipmentMeasurements": _measurements(conf),
-        "purchaseOrders": _purchase_orders(record),
-        "importDetails": conf.get("importDetails"),
-        "containers": _containers(conf),
-        "transportationDetails": _transportation(record, conf, now),
+        "vendorShipmentIdentifier": view.shipment_id,
+        "transactionType": CANCEL if view.cancelled else NEW,
+        "buyerReferenceNumber": view.buyer_reference,
+        "transactionDate": iso(view.transaction_date),
+        "currentShipmentStatus": statuses[0][0],
+        "currentshipmentStatusDate": iso(statuses[0][1]),  # sic: the model's spelling
+        "shipmentStatusDetails": [{"shipmentStatus": s, "shipmentStatusDate": iso(at)} for s, at in statuses],
+        "shipmentCreateDate": iso(view.created),
+        "shipmentConfirmDate": _iso(view.confirmed),
+        "packageLabelCreateDate": _iso(view.label_created(now)),
+        "shipmentFreightTerm": COLLECT if routing else None,
+        **{k: v for k, v in content.items() if k in ("sellingParty", "shipFromParty", "shipToParty")},
+        "shipmentMeasurements": content["shipmentMeasurements"],
+        "collectFreightPickupDetails": pickup,
+        **{k: content[k] for k in ("purchaseOrders", "importDetails", "containers", "transportationDetails")},
     })

@@ -11,16 +11,17 @@ import threading
 from datetime import datetime, timedelta
 from typing import Any
 
-from acorn.sandbox.auth import TokenIssuer
+from acorn.sandbox.auth import SandboxCredential, TokenIssuer
 from acorn.sandbox.catalogue import CatalogueItem, catalogue
-from acorn.sandbox.clock import SandboxClock, start_of
+from acorn.sandbox.clock import SandboxClock, parse_clock_mode, start_of
 from acorn.sandbox.config import SandboxConfig
 from acorn.sandbox.errors import NotFound
 from acorn.sandbox.faults import Faults, FaultSettings
-from acorn.sandbox.generator import OrderGenerator
+from acorn.sandbox.generator import OrderGenerator, OrderPolicy
 from acorn.sandbox.ledger import Ledger
 from acorn.sandbox.orderbook import OrderBook
 from acorn.sandbox.orders import PurchaseOrder
+from acorn.sandbox.paging import PageTokens
 from acorn.sandbox.queries import parse_orders_query, parse_status_query, search
 from acorn.sandbox.ratelimit import RateLimiter
 from acorn.sandbox.records import Registry
@@ -42,20 +43,24 @@ class SandboxState:
 
     def _build(self) -> None:
         cfg = self.config
-        self.clock = SandboxClock(start_of(cfg.seed))
+        self.clock = SandboxClock(cfg.clock_start or start_of(cfg.seed), mode=parse_clock_mode(cfg.clock))
         self.catalogue: list[CatalogueItem] = catalogue(cfg.seed)
-        generator = OrderGenerator(seed=cfg.seed, pos_per_day=cfg.pos_per_day, items=self.catalogue)
+        generator = OrderGenerator(seed=cfg.seed, pos_per_day=cfg.pos_per_day, items=self.catalogue,
+                                   policy=OrderPolicy.from_config(cfg))
         self.book = OrderBook(generator, (self.clock.start - timedelta(days=cfg.history_days)).date())
         self.registry = Registry()
         self._settlements: list[Settlement] = []
         self._unsettled = False
         self.ledger = Ledger()
-        self.transactions = TransactionBook(cfg.seed, cfg.processing_polls)
+        self.transactions = TransactionBook(cfg.seed, cfg.processing_polls, cfg.processing, sim_now=self.now)
         self.faults = Faults(cfg.seed)
+        self.page_tokens = PageTokens(cfg.next_token_lifetime_seconds)
+        self.examples_mode = False  # the official-examples scenario's relaxed windows (official_examples.py)
         self.limiter = RateLimiter(cfg.rate_scale)
-        self.tokens = TokenIssuer(client_id=cfg.client_id, client_secret=cfg.client_secret,
-                                  refresh_token=cfg.refresh_token)
-        self.book.ensure(self.clock.now())
+        primary = SandboxCredential(client_id=cfg.client_id, client_secret=cfg.client_secret,
+                                    refresh_token=cfg.refresh_token)
+        self.tokens = TokenIssuer([primary, *cfg.more_credentials], lifetime=cfg.access_token_lifetime_seconds)
+        self.now()
 
     def reset(self) -> None:
         """Back to the seed's start: clock, orders, ledger, faults, tokens and rate buckets."""
@@ -64,27 +69,38 @@ class SandboxState:
 
     # ---- clock ---------------------------------------------------------------------------
     def now(self) -> datetime:
+        """The simulated moment, with every order placed up to it generated.
+
+        The one way to read simulated time: in ``realtime`` / ``speed=N`` the clock moves with no
+        operator call, so whatever reads it must also let the orders of a new day appear. Read it
+        once per request and pass the moment down, so one answer sees one moment.
+        """
         with self.lock:
-            return self.clock.now()
+            now = self.clock.now()
+            self.book.ensure(now)
+            return now
+
+    @property
+    def clock_mode(self) -> str:
+        """``manual``, ``realtime`` or ``speed=N``."""
+        return self.clock.mode.name
 
     def advance(self, seconds: float) -> datetime:
         with self.lock:
-            now = self.clock.advance(seconds)
-            self.book.ensure(now)
-            return now
+            self.clock.advance(seconds)
+            return self.now()
 
     def set_now(self, moment: datetime) -> datetime:
         with self.lock:
-            now = self.clock.set(moment)
-            self.book.ensure(now)
-            return now
+            self.clock.set(moment)
+            return self.now()
 
     # ---- SP-API reads --------------------------------------------------------------------
     def get_purchase_orders(self, params: dict[str, str]) -> dict[str, Any]:
         with self.lock:
-            now = self.clock.now()
-            query, cursor = parse_orders_query(params, now)
-            page, token = search(self.book, query, now, cursor)
+            now = self.now()
+            query, cursor = parse_orders_query(params, now, self.page_tokens, examples_mode=self.examples_mode)
+            page, token = search(self.book, query, now, cursor, self.page_tokens)
             payload: dict[str, Any] = {}
             if token:
                 payload["pagination"] = {"nextToken": token}
@@ -93,7 +109,7 @@ class SandboxState:
 
     def get_purchase_order(self, number: str) -> dict[str, Any]:
         with self.lock:
-            now = self.clock.now()
+            now = self.now()
             po = self.book.get(number, now)
             if po is None:
                 raise NotFound(f"Purchase order {number} was not found.", details=f"purchaseOrderNumber: {number}")
@@ -102,15 +118,15 @@ class SandboxState:
     def get_purchase_orders_status(self, params: dict[str, str]) -> dict[str, Any]:
         with self.lock:
             self.settlements()  # units found later count as received (also for itemReceiveStatus)
-            now = self.clock.now()
+            now = self.now()
             number = params.get("purchaseOrderNumber")
             if number and not params.get("nextToken"):
-                query, _ = parse_status_query(params, now)  # validates the other parameters
+                query, _ = parse_status_query(params, now, self.page_tokens)  # validates the other parameters
                 po = self.book.get(number, now)
                 page, token = ([po] if po is not None else []), None
             else:
-                query, cursor = parse_status_query(params, now)
-                page, token = search(self.book, query, now, cursor)
+                query, cursor = parse_status_query(params, now, self.page_tokens)
+                page, token = search(self.book, query, now, cursor, self.page_tokens)
             omit = (lambda _po, _line: self.faults.omit_receiving())
             payload: dict[str, Any] = {}
             if token:
@@ -154,13 +170,20 @@ class SandboxState:
         with self.lock:
             self.faults.configure(settings)
 
+    def expire_tokens(self, *, access_tokens: bool = True, next_tokens: bool = False) -> dict[str, int]:
+        """Expire every live access token and/or ``nextToken`` now (tests of a client's renewal, which
+        would otherwise wait an hour of real time); how many of each were expired."""
+        with self.lock:
+            return {"accessTokens": self.tokens.expire_all() if access_tokens else 0,
+                    "nextTokens": self.page_tokens.expire_all() if next_tokens else 0}
+
     def ledger_snapshot(self) -> dict[str, list[dict[str, Any]]]:
         with self.lock:
             return self.ledger.snapshot()
 
     def remittance_csv(self, month: str) -> str:
         with self.lock:
-            return to_csv(remittance_rows(self.settlements(), month, self.clock.now()))
+            return to_csv(remittance_rows(self.settlements(), month, self.now()))
 
     def purchase_order(self, number: str) -> PurchaseOrder:
         """The live order object (tests: hold ``lock`` while reading it)."""
@@ -174,7 +197,7 @@ class SandboxState:
     def visible_orders(self) -> list[PurchaseOrder]:
         """Every order created up to now, oldest first."""
         with self.lock:
-            now = self.clock.now()
+            now = self.now()
             return [po for po in self.book.orders if po.created <= now]
 
     def add_orders(self, orders: list[PurchaseOrder]) -> None:

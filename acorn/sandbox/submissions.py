@@ -1,4 +1,4 @@
-"""The three POST operations end to end: gateway check, transaction, rules, apply, ledger.
+"""The four POST operations end to end: gateway check, transaction, rules, apply, ledger.
 
 A submission is all-or-nothing: if any document in the body breaks a rule, the transaction
 fails with every finding and nothing is applied (so "Failure" always means "not applied").
@@ -8,11 +8,14 @@ The ledger still counts the submission for every business id the body carried.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from acorn.sandbox.ack_rules import apply_acknowledgements, check_acknowledgements
 from acorn.sandbox.asn_rules import apply_shipments, check_shipments
 from acorn.sandbox.errors import InvalidRequest, SandboxError
+from acorn.sandbox.freight import apply_routing_requests, check_routing_requests
+from acorn.sandbox.freight import gateway_errors as routing_gateway_errors
 from acorn.sandbox.invoice_rules import apply_invoices, check_invoices
 from acorn.sandbox.schema_checks import gateway_errors, processing_violations
 from acorn.sandbox.timefmt import iso
@@ -38,6 +41,8 @@ OPERATIONS: dict[str, SubmitOperation] = {
                                                    "SubmitShipmentConfirmationsRequest", "shipmentConfirmations",
                                                    "shipmentIdentifier"),
     "submitInvoices": SubmitOperation("submitInvoices", "invoices", "SubmitInvoicesRequest", "invoices", "id"),
+    "SubmitShipments": SubmitOperation("SubmitShipments", "shipments", "SubmitShipments", "shipments",
+                                       "vendorShipmentIdentifier"),
 }
 
 
@@ -46,7 +51,8 @@ def gateway_check(operation: str, body: Any) -> None:
     op = OPERATIONS[operation]
     if not isinstance(body, dict):
         raise InvalidRequest("The request body must be a JSON object", details="(body)")
-    errors = gateway_errors(op.api, op.request_definition, body)
+    errors = (routing_gateway_errors(body) if operation == "SubmitShipments"  # enums checked while processing
+              else gateway_errors(op.api, op.request_definition, body))
     if errors:
         raise SandboxError(400, errors[0]["message"], errors=errors)
 
@@ -54,7 +60,7 @@ def gateway_check(operation: str, body: Any) -> None:
 def process(state: SandboxState, operation: str, body: dict[str, Any]) -> Transaction:
     """Decide, apply and record one accepted-for-processing POST (caller holds ``state.lock``)."""
     op = OPERATIONS[operation]
-    now = state.clock.now()
+    now = state.now()
     violations = processing_violations(op.api, op.request_definition, body)
     plan: Any = None
     if not violations:
@@ -62,13 +68,20 @@ def process(state: SandboxState, operation: str, body: dict[str, Any]) -> Transa
             violations, plan = check_acknowledgements(body, book=state.book, now=now)
         elif operation == "SubmitShipmentConfirmations":
             violations, plan = check_shipments(body, book=state.book, registry=state.registry, now=now)
+        elif operation == "SubmitShipments":
+            violations, plan = check_routing_requests(
+                body, book=state.book, registry=state.registry, now=now,
+                lead_business_days=state.config.freight_pickup_lead_business_days)
         else:
             violations, plan = check_invoices(body, book=state.book, registry=state.registry, now=now)
     accepted = not violations
     extras: dict[str, dict[str, Any]] = {}
     if accepted:
         if operation == "submitAcknowledgement":
-            apply_acknowledgements(plan, book=state.book, now=now)
+            window = timedelta(hours=state.config.ack_deadline_hours)
+            for timing in apply_acknowledgements(plan, book=state.book, now=now, ack_window=window):
+                extras[timing.purchase_order_number] = {"late": timing.late,
+                                                        "acknowledgementDeadline": iso(timing.deadline)}
         elif operation == "SubmitShipmentConfirmations":
             cfg = state.config
             apply_shipments(plan, book=state.book, registry=state.registry, now=now, seed=cfg.seed,
@@ -79,6 +92,11 @@ def process(state: SandboxState, operation: str, body: dict[str, Any]) -> Transa
                     "shippedDate": iso(doc.shipped_date) if doc.shipped_date else None,
                     "estimatedDeliveryDate": iso(doc.estimated_delivery) if doc.estimated_delivery else None,
                     "receivedAt": iso(doc.delivers_at)}
+        elif operation == "SubmitShipments":
+            cfg = state.config
+            extras = apply_routing_requests(plan, registry=state.registry, now=now, seed=cfg.seed,
+                                            assignment_delay=timedelta(hours=cfg.freight_carrier_assignment_hours),
+                                            transit=timedelta(days=cfg.freight_transit_days))
         else:
             apply_invoices(plan, book=state.book, registry=state.registry)
             references = {str(doc["id"]): doc.get("referenceNumber") for doc in body.get("invoices") or []

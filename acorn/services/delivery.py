@@ -18,6 +18,12 @@ from acorn.store import UnitOfWork
 
 log = logging.getLogger("acorn.delivery")
 
+#: Amazon never answers Success for an acknowledgement (its docs: Processing that has not turned to
+#: Failure after 15 minutes means success), and shipments are planned only on accepted
+#: acknowledgements: so an acknowledgement still Processing when a run stops waiting is read back
+#: from the PO status at once, instead of a day later past the stuck limit.
+CONFIRM_EARLY = frozenset({"acknowledgement"})
+
 
 @dataclass
 class DeliveryResult:
@@ -42,7 +48,7 @@ def deliver(database_url: str, client: Any, *, account_code: str, kind: str, as_
     courier = OutboxCourier(database_url, client, now=as_of, stuck_after=stuck_after, wait_s=wait_s, lease=lease,
                             confirmers={"acknowledgement": confirm_acknowledged(client),
                                         "shipment_confirmation": asn_read_back(client)},
-                            cross_check=po_status_note(client))
+                            cross_check=po_status_note(client), confirm_early=CONFIRM_EARLY)
     with UnitOfWork(database_url) as uow:
         keys = [e.idempotency_key for e in uow.outbox.list(kind=kind, states=DELIVERABLE, account_code=account_code)]
     return DeliveryResult(reports=courier.deliver_all(keys))

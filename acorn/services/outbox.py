@@ -223,12 +223,16 @@ class OutboxCourier:
     def __init__(self, database_url: str, client: Any, *, now: datetime, stuck_after: timedelta,
                  confirmers: dict[str, Confirmer] | None = None, wait_s: float = 5.0,
                  poll_interval_s: float = 0.25, cross_check: Callable[[OutboxEntry], str] | None = None,
-                 lease: timedelta = DEFAULT_LEASE, worker: str | None = None) -> None:
+                 lease: timedelta = DEFAULT_LEASE, worker: str | None = None,
+                 confirm_early: frozenset[str] = frozenset()) -> None:
         self.database_url = database_url
         self.client = client
         self.now = now
         self.stuck_after = stuck_after
         self.confirmers = confirmers or {}
+        #: kinds whose rows still Processing when a run stops waiting are read back at once, not only
+        #: past ``stuck_after``: proof that Amazon applied one settles it today (nothing else does)
+        self.confirm_early = confirm_early
         self.wait_s = wait_s
         self.poll_interval_s = poll_interval_s
         self.cross_check = cross_check
@@ -356,13 +360,19 @@ class OutboxCourier:
         return self._fail(entry, errors)
 
     def _still_processing(self, entry: OutboxEntry, *, final_round: bool) -> str:
+        """Processing: wait; at the end of a run, a read-back may prove it applied; past the limit it is stuck.
+
+        Only a read-back that finds the document settles it early; one that does not find it proves
+        nothing while Amazon is still processing, so the row waits for the next run, never re-posted.
+        """
         overdue = entry.submitted_at is not None and self.now - entry.submitted_at >= self.stuck_after
-        if not (final_round and overdue):
+        if not (final_round and (overdue or entry.kind in self.confirm_early)):
             return entry.state
-        if self._confirm(entry) == APPLIED:  # Amazon applied it but never finished the transaction
-            return self._accept_state(entry, applied_at=entry.posted_at,
-                                      note="transaction stuck in Processing; Amazon shows it applied")
-        if entry.state == S.STUCK:
+        if self._confirm(entry) == APPLIED:  # Amazon applied it but has not finished the transaction
+            note = ("transaction stuck in Processing; Amazon shows it applied" if overdue
+                    else "transaction still Processing; Amazon shows it applied")
+            return self._accept_state(entry, applied_at=entry.posted_at, note=note)
+        if entry.state == S.STUCK or not overdue:
             return entry.state
         note = self.cross_check(entry) if self.cross_check else ""
         return self._to(entry, S.STUCK, alert=("stuck", "TransactionStuck"), error={

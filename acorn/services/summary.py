@@ -8,10 +8,10 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import select
 
-from acorn.domain.deadlines import asn_is_on_time
+from acorn.domain.deadlines import acknowledgement_is_on_time, asn_is_on_time
 from acorn.domain.documents import DocumentState
 from acorn.store import UnitOfWork
-from schemas.tables import (Alert, GoodsReceipt, Invoice, OutboxEntry, PurchaseOrder, PurchaseOrderItem, Shipment,
+from schemas.tables import (Acknowledgement, Alert, GoodsReceipt, Invoice, OutboxEntry, PurchaseOrder, PurchaseOrderItem, Shipment,
                             Carton, Pallet)
 
 
@@ -31,6 +31,14 @@ class _Counter:
 
     def _count(self, q: Any) -> int:
         return int(self.s.exec(q).one())
+
+    def _late_acknowledgements(self, acks: list[OutboxEntry]) -> int:
+        """Applied acknowledgements judged like Amazon does: the applied POST against the PO's 24 hours."""
+        deadlines = {a.outbox_key: a.deadline for a in self.s.exec(
+            self._where(select(Acknowledgement), Acknowledgement.account_code)).all()}
+        return sum(1 for e in acks if e.state == "accepted" and e.applied_at is not None
+                   and deadlines.get(e.idempotency_key) is not None
+                   and not acknowledgement_is_on_time(e.applied_at, deadlines[e.idempotency_key]))
 
     def counts(self) -> dict[str, Any]:
         items = self.s.exec(self._where(select(PurchaseOrderItem).join(
@@ -70,7 +78,8 @@ class _Counter:
                       "received": sum(i.received_qty for i in items), "invoiced": sum(i.invoiced_qty for i in items)},
             "acknowledgements": {"accepted": sum(e.state == "accepted" for e in acks),
                                  "failed": sum(e.state == "failed" for e in acks),
-                                 "open": sum(e.state not in ("accepted", "failed") for e in acks)},
+                                 "open": sum(e.state not in ("accepted", "failed") for e in acks),
+                                 "late": self._late_acknowledgements(acks)},
             "shipments": len(shipments),
             "cartons": cartons,
             "pallets": pallets,

@@ -7,6 +7,7 @@ import pytest
 
 from acorn.domain import (
     AsnDeadlinePolicy,
+    InvalidRecord,
     MarketplaceCalendar,
     NaiveDatetime,
     ShippedDateInFuture,
@@ -15,7 +16,12 @@ from acorn.domain import (
     plan_ship_dates,
     shipped_date_is_valid,
 )
-from acorn.domain.deadlines import ensure_shipped_date_not_in_future
+from acorn.domain.deadlines import (
+    acknowledgement_deadline,
+    acknowledgement_is_on_time,
+    ensure_shipped_date_not_in_future,
+)
+from acorn.domain.model import ACKNOWLEDGEMENT_WINDOW
 
 UTC = timezone.utc
 NY = ZoneInfo("America/New_York")
@@ -156,3 +162,29 @@ def test_naive_datetimes_are_refused_naming_the_field(naive_field):
     assert raised.value.field == naive_field
     with pytest.raises(NaiveDatetime):
         asn_deadline(departure=datetime(2026, 3, 10, 19), delivery_appointment=utc(2026, 3, 12))
+
+
+# ---- acknowledgement deadline ------------------------------------------------------------
+
+def test_an_order_is_due_for_acknowledgement_24_hours_after_it_was_placed():
+    placed = datetime(2026, 3, 2, 9, 30, tzinfo=NY)
+    deadline = acknowledgement_deadline(placed)
+    assert deadline == utc(2026, 3, 3, 14, 30) and deadline.tzinfo is UTC
+    assert ACKNOWLEDGEMENT_WINDOW == timedelta(hours=24)
+    assert acknowledgement_deadline(placed, window=timedelta(hours=48)) == utc(2026, 3, 4, 14, 30)
+
+
+def test_an_acknowledgement_at_the_deadline_is_on_time_and_a_millisecond_later_is_late():
+    deadline = acknowledgement_deadline(utc(2026, 3, 2, 14, 0))
+    assert acknowledgement_is_on_time(deadline, deadline)
+    assert acknowledgement_is_on_time(deadline - timedelta(hours=23), deadline)
+    assert not acknowledgement_is_on_time(deadline + timedelta(milliseconds=1), deadline)
+
+
+def test_the_acknowledgement_deadline_refuses_naive_dates_and_empty_windows():
+    with pytest.raises(NaiveDatetime):
+        acknowledgement_deadline(datetime(2026, 3, 2, 14, 0))
+    with pytest.raises(NaiveDatetime):
+        acknowledgement_is_on_time(datetime(2026, 3, 2, 14, 0), utc(2026, 3, 3, 14, 0))
+    with pytest.raises(InvalidRecord, match="window"):
+        acknowledgement_deadline(utc(2026, 3, 2, 14, 0), window=timedelta(0))

@@ -48,3 +48,25 @@ def test_no_two_schedules_start_in_the_same_minute() -> None:
     assert len(starts) >= 3
     for (a, when_a), (b, when_b) in combinations(starts.items(), 2):
         assert not when_a & when_b, f"{a} and {b} both start at {sorted(when_a & when_b)[0]:%a %H:%M} UTC"
+
+
+def test_every_deployed_flow_validates_its_parameters_when_served_from_memory() -> None:
+    """``flow.serve()`` ships the flow pickled by value; its parameter types must resolve there too."""
+    import importlib
+
+    import cloudpickle
+
+    for d in _deployments():
+        path, name = d["entrypoint"].split(":")
+        module = importlib.import_module(path.removesuffix(".py").replace("/", "."))
+        cloudpickle.register_pickle_by_value(module)
+        try:
+            served = cloudpickle.loads(cloudpickle.dumps(getattr(module, name)))
+        finally:
+            cloudpickle.unregister_pickle_by_value(module)
+        parameters = {"as_of": "2026-03-02T14:00:00Z"} if "as_of" in served.parameters.properties else {}
+        if "account" in served.parameters.properties:
+            parameters["account"] = "ACRNUS"
+        validated = served.validate_parameters(parameters)
+        assert validated.get("as_of", datetime(2026, 3, 2, 14, tzinfo=ZoneInfo("UTC"))) == datetime(
+            2026, 3, 2, 14, tzinfo=ZoneInfo("UTC")), d["name"]

@@ -58,7 +58,12 @@ class World:
 
 @pytest.fixture
 def world(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[World]:
-    """Parametrize indirectly with a dict to change the sandbox (e.g. ``{"shortage_rate": 0.5}``)."""
+    """Parametrize indirectly with a dict to change the sandbox (e.g. ``{"shortage_rate": 0.5}``).
+
+    ``{"clock": "realtime", "clock_start": "now"}``: a sandbox on the wall clock, its start read
+    as it starts (not when the test was collected), so sandbox time and the flows' wall-clock
+    business time agree.
+    """
     from acorn.erp import CsvErp
     from acorn.sandbox import SandboxConfig, SandboxServer
     from acorn.services.erp import load_erp
@@ -70,6 +75,8 @@ def world(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[World]:
     database_url = (request.getfixturevalue("postgres_url") if options.pop("database", "sqlite") == "postgres"
                     else f"sqlite:///{tmp_path / 'acorn.db'}")
     sandbox_options = {"seed": 0, "shortage_rate": 0.0, "damage_rate": 0.0, "rate_scale": 20.0, **options}
+    if sandbox_options.get("clock_start") == "now":
+        sandbox_options["clock_start"] = datetime.now(timezone.utc)
     with SandboxServer(SandboxConfig(**sandbox_options), host="127.0.0.1", port=0) as sandbox:
         settings = load_settings(spapi_base_url=sandbox.base_url, database_url=database_url,
                                  home=tmp_path / ".acorn", transaction_stuck_minutes=60, receipt_alert_days=2)

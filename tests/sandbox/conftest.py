@@ -31,6 +31,8 @@ OPERATIONS: list[tuple[str, re.Pattern[str], str, str]] = [
     ("POST", re.compile(r"^/vendor/orders/v1/acknowledgements$"), "orders", "submitAcknowledgement"),
     ("POST", re.compile(r"^/vendor/shipping/v1/shipmentConfirmations$"), "shipments", "SubmitShipmentConfirmations"),
     ("GET", re.compile(r"^/vendor/shipping/v1/shipments$"), "shipments", "GetShipmentDetails"),
+    ("POST", re.compile(r"^/vendor/shipping/v1/shipments$"), "shipments", "SubmitShipments"),
+    ("GET", re.compile(r"^/vendor/shipping/v1/transportLabels$"), "shipments", "GetShipmentLabels"),
     ("POST", re.compile(r"^/vendor/payments/v1/invoices$"), "invoices", "submitInvoices"),
     ("GET", re.compile(r"^/vendor/transactions/v1/transactions/[^/]+$"), "transactions", "getTransaction"),
 ]
@@ -168,7 +170,7 @@ class Vendor:
 
     def acknowledgement(self, order: dict[str, Any], *, accept: dict[str, int] | None = None,
                         when: str | None = None) -> dict[str, Any]:
-        """Accept every line in full, or ``accept[seq]`` units (rest rejected)."""
+        """Accept every line in full, or ``accept[seq]`` units (rest rejected); lines ordered 0 are left out."""
         d = copy.deepcopy(order["orderDetails"])
         items = []
         for it in d["items"]:
@@ -182,7 +184,7 @@ class Vendor:
                 decisions.append({"acknowledgementCode": "Rejected", "rejectionReason": "TemporarilyUnavailable",
                                   "acknowledgedQuantity": {"amount": ordered - accepted, "unitOfMeasure": "Eaches"}})
             if not decisions:
-                decisions.append({"acknowledgementCode": "Rejected", "acknowledgedQuantity": {"amount": 0}})
+                continue  # a line Amazon cancelled (ordered 0): left out, as a decision of 0 units is refused
             items.append({"itemSequenceNumber": it["itemSequenceNumber"],
                           "amazonProductIdentifier": it["amazonProductIdentifier"],
                           "vendorProductIdentifier": it["vendorProductIdentifier"],

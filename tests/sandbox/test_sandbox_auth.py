@@ -63,11 +63,11 @@ def test_sp_api_calls_without_a_valid_token_get_403_unauthorized(vendor: Any, he
     assert "x-amzn-RequestId" in r.headers and "x-amzn-RateLimit-Limit" not in r.headers
 
 
-def test_a_token_expires_when_an_hour_of_simulated_time_passes(vendor: Any) -> None:
+def test_a_token_outlives_simulated_days_and_expires_only_on_the_wall_clock_or_on_demand(vendor: Any) -> None:
     assert vendor.http.get(ORDERS).status_code == 200
-    vendor.advance(3599, refresh=False)
+    vendor.advance(3 * 86400, refresh=False)  # clients cache tokens by their own clock: a simulated day is no hour
     assert vendor.http.get(ORDERS).status_code == 200
-    vendor.advance(1, refresh=False)
+    assert vendor.http.post("/_sandbox/tokens/expire", json={}).json() == {"accessTokens": 1, "nextTokens": 0}
     r = vendor.http.get(ORDERS)
     assert r.status_code == 403 and "expired" in r.json()["errors"][0]["details"]
     vendor.refresh()
@@ -82,7 +82,9 @@ def test_every_sp_api_operation_requires_the_token(vendor: Any) -> None:
         statuses = [anonymous.request(method, path, json={} if method == "POST" else None).status_code
                     for method, path in calls]
     assert statuses == [403] * len(calls)
-    assert vendor.ledger() == {"acknowledgements": {}, "shipmentConfirmations": {}, "invoices": {}}
+    ledger = vendor.ledger()
+    assert {"acknowledgements", "shipmentConfirmations", "invoices"} <= ledger.keys()
+    assert all(entries == {} for entries in ledger.values())
 
 
 def test_the_config_never_shows_its_secrets() -> None:

@@ -8,9 +8,11 @@ import socket
 import subprocess
 import sys
 import time
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import httpx
+import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -36,7 +38,7 @@ def test_the_cli_serves_within_five_seconds_and_stops_on_sigterm() -> None:
         assert ready < 5, f"took {ready:.2f} s"
         assert "cli-secret" not in line and "cli-refresh" not in line
         with httpx.Client(base_url=f"http://127.0.0.1:{port}") as http:
-            assert http.get("/_sandbox/clock").json() == {"now": "2026-03-05T14:00:00Z"}
+            assert http.get("/_sandbox/clock").json() == {"now": "2026-03-05T14:00:00Z", "mode": "manual"}
             wrong = http.post("/auth/o2/token", data={"grant_type": "refresh_token", "client_id": "acorn-sandbox-client",
                                                       "client_secret": "acorn-sandbox-secret",
                                                       "refresh_token": "Atzr|cli-refresh"})
@@ -68,3 +70,39 @@ def test_the_cli_explains_itself_and_refuses_a_busy_port() -> None:
         refused = subprocess.run([sys.executable, "-m", "acorn.sandbox.cli", "serve", "--port", str(port)], cwd=REPO,
                                  capture_output=True, text=True, timeout=60)
     assert refused.returncode == 1 and "cannot listen" in refused.stderr
+
+
+def test_the_cli_runs_a_realtime_clock_from_now_with_the_settlement_flags() -> None:
+    port = _free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "acorn.sandbox.cli", "serve", "--port", str(port), "--clock", "realtime",
+         "--start", "now", "--payment-basis", "receipt", "--shortage-reversal-rate", "0.5", "--reversal-days", "30"],
+        cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    try:
+        line = proc.stdout.readline() if proc.stdout else ""
+        assert f"listening on http://127.0.0.1:{port}" in line and "realtime" in line, line
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}") as http:
+            clock = http.get("/_sandbox/clock").json()
+        now = datetime.fromisoformat(clock["now"].replace("Z", "+00:00"))
+        assert clock["mode"] == "realtime"
+        assert abs(now - datetime.now(timezone.utc)) < timedelta(seconds=10)
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.communicate(timeout=15)
+    assert proc.returncode == 0
+
+
+@pytest.mark.parametrize(("args", "says"), [
+    pytest.param(["--clock", "fast"], "manual, realtime, speed=N", id="unknown-clock"),
+    pytest.param(["--clock", "speed=0"], "0 < N", id="speed-zero"),
+    pytest.param(["--start", "yesterday"], "ISO-8601", id="start-not-a-date"),
+    pytest.param(["--payment-basis", "weekly"], "--payment-basis", id="payment-basis"),
+    pytest.param(["--reversal-days", "0"], "--reversal-days", id="reversal-days"),
+    pytest.param(["--shortage-reversal-rate", "1.5"], "--shortage-reversal-rate", id="reversal-rate"),
+])
+def test_the_cli_refuses_a_bad_clock_start_or_settlement_flag_before_serving(args: list[str], says: str) -> None:
+    refused = subprocess.run([sys.executable, "-m", "acorn.sandbox.cli", "serve", "--port", "0", *args], cwd=REPO,
+                             capture_output=True, text=True, timeout=60, env={**os.environ, "COLUMNS": "200"})
+    assert refused.returncode == 2, refused.stdout
+    assert says in refused.stderr and "listening" not in refused.stdout

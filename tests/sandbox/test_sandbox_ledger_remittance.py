@@ -26,13 +26,14 @@ def _remittance(vendor: Any, month: str) -> list[dict[str, str]]:
 
 
 def test_the_ledger_has_one_entry_per_business_id_with_counts_and_status(vendor: Any, us_order: Any) -> None:
-    assert vendor.ledger() == {"acknowledgements": {}, "shipmentConfirmations": {}, "invoices": {}}
+    assert vendor.ledger() == {"acknowledgements": {}, "shipmentConfirmations": {}, "invoices": {},
+                              "shipments": {}}
     vendor.submit(ACK, vendor.acknowledgement(us_order))
     vendor.submit(ACK, vendor.acknowledgement(us_order))
     bad = vendor.shipment(us_order, "LEDGER-1", shipped="2030-01-01T00:00:00Z")
     vendor.submit(ASN, bad)
     raw = vendor.http.get("/_sandbox/ledger").json()
-    assert set(raw) == {"acknowledgements", "shipmentConfirmations", "invoices"}
+    assert set(raw) == {"acknowledgements", "shipmentConfirmations", "invoices", "shipments"}
     (ack,) = raw["acknowledgements"]
     assert {k: ack[k] for k in ("id", "submissions", "accepted", "status")} == {
         "id": us_order["purchaseOrderNumber"], "submissions": 2, "accepted": 1, "status": "Accepted"}

@@ -8,12 +8,12 @@ import pytest
 
 
 def test_the_clock_reads_and_advances_in_iso_8601_utc(vendor: Any) -> None:
-    assert vendor.http.get("/_sandbox/clock").json() == {"now": "2026-03-02T14:00:00Z"}
+    assert vendor.http.get("/_sandbox/clock").json() == {"now": "2026-03-02T14:00:00Z", "mode": "manual"}
     r = vendor.http.post("/_sandbox/clock", json={"advance_seconds": 90.5})
     assert r.json() == {"now": "2026-03-02T14:01:30.500Z"}
     r = vendor.http.post("/_sandbox/clock", json={"set": "2026-03-09T08:00:00+02:00"})
     assert r.json() == {"now": "2026-03-09T06:00:00Z"}
-    assert vendor.http.get("/_sandbox/clock").json() == {"now": "2026-03-09T06:00:00Z"}
+    assert vendor.http.get("/_sandbox/clock").json() == {"now": "2026-03-09T06:00:00Z", "mode": "manual"}
 
 
 @pytest.mark.parametrize("body", [

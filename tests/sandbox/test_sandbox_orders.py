@@ -74,7 +74,10 @@ def test_generated_orders_look_like_amazon_orders(vendor: Any) -> None:
             assert it["vendorProductIdentifier"] == product.ean and is_valid_gtin(product.ean)
             assert it["netCost"] == {"amount": str(product.cost_for(seller[-2:])[0]), "currencyCode": currency}
             lines += 1
-            whole_cases += it["orderedQuantity"]["amount"] % product.case_pack == 0
+            ordered = it["orderedQuantity"]
+            if ordered["unitOfMeasure"] == "Cases":  # some orders are placed in cases of the case pack
+                assert ordered["unitSize"] == product.case_pack
+            whole_cases += ordered["amount"] * ordered["unitSize"] % product.case_pack == 0
     assert whole_cases / lines > 0.7  # mostly whole cases, sometimes not
     assert whole_cases < lines or lines < 20
 

@@ -100,8 +100,11 @@ def test_a_scripted_session_runs_token_to_receipts_over_plain_http() -> None:
         assert {ln["acknowledgementStatus"]["confirmationStatus"] for ln in lines} == {"ACCEPTED"}
         assert {ln["receivingStatus"]["receiveStatus"] for ln in lines} == {"NOT_RECEIVED"}
 
-        # 7. advance the clock past delivery (the old token expires with simulated time)
+        # 7. advance the clock past delivery (the token lives on the wall clock: it still works), then
+        #    expire it as an hour of real time would, and log in again
         assert http.post("/_sandbox/clock", json={"advance_seconds": 2 * 86400}).json() == {"now": "2026-03-08T14:00:00Z"}
+        assert http.get("/vendor/orders/v1/purchaseOrders/" + number).status_code == 200
+        assert http.post("/_sandbox/tokens/expire").json() == {"accessTokens": 1, "nextTokens": 0}
         assert http.get("/vendor/orders/v1/purchaseOrders/" + number).status_code == 403
         grant = http.post("/auth/o2/token", data={"grant_type": "refresh_token", **DEFAULT_CREDENTIALS})
         http.headers["x-amz-access-token"] = grant.json()["access_token"]

@@ -149,7 +149,7 @@ def test_date_windows_filter_on_creation_and_confirmation(vendor: Any, us_order:
     replaced = vendor.now()
     assert ids(_all(vendor, shipmentConfirmedAfter=replaced)) == ["GSD-P0"]  # confirmed again, created before
     assert ids(_all(vendor, shipmentConfirmedBefore=replaced)) == ["GSD-P1", "GSD-P2", "GSD-P3", "GSD-P4"]
-    assert _all(vendor, scheduledPickUpAfter=times[0]) == []  # the sandbox arranges no pickups
+    assert _all(vendor, scheduledPickUpAfter=times[0]) == []  # an ASN alone has no pickup (collect freight has)
     assert ids(_all(vendor, sellerWarehouseCode="ACRNUS", currentShipmentStatus="Shipped")) == [
         f"GSD-P{n}" for n in range(5)]
     assert _all(vendor, buyerWarehouseCode="NOPE") == []

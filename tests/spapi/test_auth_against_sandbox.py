@@ -20,6 +20,10 @@ from .conftest import FAST_RETRIES, RecordingTransport, advance_clock
 TOKEN_PATH = "/auth/o2/token"
 
 
+def expire_tokens(sandbox: SandboxServer) -> None:
+    httpx.post(f"{sandbox.base_url}/_sandbox/tokens/expire", json={}).raise_for_status()
+
+
 def test_one_access_token_serves_many_calls(sandbox: SandboxServer, client: SpApiClient,
                                             transport: RecordingTransport) -> None:
     numbers = [po.number for po in sandbox.state.visible_orders()[:5]]
@@ -80,10 +84,13 @@ def test_a_token_the_api_rejects_is_replaced_once_and_the_call_goes_through(
         sandbox: SandboxServer, client: SpApiClient, transport: RecordingTransport) -> None:
     number = sandbox.state.visible_orders()[0].number
     client.get_purchase_order(number)
-    advance_clock(sandbox, 86400)    # a day later in business time: yesterday's token has expired
+    advance_clock(sandbox, 86400)    # a simulated day is no real hour: the token still works
+    client.get_purchase_order(number)
+    assert transport.count(TOKEN_PATH) == 1
+    expire_tokens(sandbox)           # as an hour of real time would (or Amazon revoking it)
     assert client.get_purchase_order(number).purchase_order_number == number
     calls = transport.to(f"/vendor/orders/v1/purchaseOrders/{number}")
-    assert len(calls) == 3 and calls[1].access_token == calls[0].access_token != calls[2].access_token
+    assert len(calls) == 4 and calls[2].access_token == calls[0].access_token != calls[3].access_token
     assert transport.count(TOKEN_PATH) == 2
 
 

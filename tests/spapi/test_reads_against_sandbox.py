@@ -57,7 +57,7 @@ def test_a_changed_window_returns_the_orders_amazon_changed_in_it(sandbox: Sandb
     now = sandbox.state.now()
     after = now - timedelta(days=6)
     expected = {po.number for po in sandbox.state.visible_orders()
-                if po.change is not None and after <= po.change.at < now}
+                if (at := po.changed_at(now)) is not None and after <= at < now}
     assert expected, "the seed must give some changed orders"
     changed = list(client.list_purchase_orders(changed_after=after, changed_before=now))
     assert {o.purchase_order_number for o in changed} == expected

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
+import httpx
 import pytest
 from pydantic import SecretStr
 
@@ -22,7 +23,8 @@ def test_no_secret_appears_in_logs_exceptions_or_reprs_across_success_retries_an
     client = make_client(retry_policy=fast_retries(max_retries=10))
     number = sandbox.state.visible_orders()[0].number
     client.get_purchase_order(number)                       # token grant + a call
-    advance_clock(sandbox, 86400)                           # 403 on the old token, refresh, retry
+    advance_clock(sandbox, 86400)
+    httpx.post(f"{sandbox.base_url}/_sandbox/tokens/expire").raise_for_status()  # 403 on the old token, refresh, retry
     client.get_purchase_order(number)
     set_faults(sandbox, throttle_rate=0.3, error_rate=0.2)  # retry decisions get logged
     for _ in range(6):

@@ -41,7 +41,7 @@ def _asn(order: wire.Order, at: datetime, shipment_id: str, *, serial: int,
                                         shipped_quantity=quantity,
                                         item_details=wire.ItemDetails(purchase_order_number=order.purchase_order_number))],
         cartons=[wire.Carton(carton_identifiers=[wire.ContainerIdentification.sscc(_sscc(serial))],
-                             carton_sequence_number="1",
+                             carton_sequence_number="1", tracking_number=f"1ZGSD{serial:04d}",
                              items=[wire.ContainerItem(item_reference="1", shipped_quantity=quantity)])])])
 
 

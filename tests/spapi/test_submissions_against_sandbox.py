@@ -54,7 +54,7 @@ def _ship_all(order: wire.Order, at: datetime, shipment_id: str) -> wire.SubmitS
         selling_party=details.selling_party, ship_from_party=wire.PartyIdentification(party_id="ACRNWH1"),
         ship_to_party=details.ship_to_party, shipped_items=items,
         cartons=[wire.Carton(carton_identifiers=[wire.ContainerIdentification.sscc(_sscc(n))],
-                             carton_sequence_number=str(n),
+                             carton_sequence_number=str(n), tracking_number=f"1ZT1{n:04d}",
                              items=[wire.ContainerItem(item_reference=item.item_sequence_number,
                                                        shipped_quantity=item.shipped_quantity)])
                  for n, item in enumerate(items, start=1)])])
