@@ -211,8 +211,8 @@ def _table(s: dict[str, Any]) -> Table:
                                                     f"{items['rejected']}"),
         ("items cancelled by Amazon", items["cancelled"]),
         ("shipments / cartons / pallets", f"{s['shipments']} / {s['cartons']} / {s['pallets']}"),
-        ("ASNs on time / late / failed / waiting", f"{asns['on_time']} / {asns['late']} / {asns['failed']} / "
-                                                   f"{asns['pending']}"),
+        ("ASNs on time / late / failed / held by the gate / waiting",
+         f"{asns['on_time']} / {asns['late']} / {asns['failed']} / {asns['held']} / {asns['pending']}"),
         ("late ASNs: Acorn / Amazon's ledger", f"{asns['late']} / {led['shipmentConfirmations']['late']}"),
         ("late acknowledgements: Acorn / Amazon's ledger",
          f"{s['acknowledgements']['late']} / {led['acknowledgements']['late']}"),

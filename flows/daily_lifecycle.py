@@ -75,7 +75,7 @@ def _stages(c: dict[str, Any]) -> list[dict[str, Any]]:
         {"stage": "Shipments planned", "done": c["shipments"],
          "note": f"{c['cartons']} cartons, {c['pallets']} pallets"},
         {"stage": "ASNs", "done": asn["on_time"] + asn["late"], "failed": asn["failed"], "pending": asn["pending"],
-         "note": f"{asn['late']} late"},
+         "note": f"{asn['late']} late, {asn['held']} held by the quality gate"},
         {"stage": "Invoices", "done": inv["accepted"], "failed": inv["rejected"], "pending": inv["open"]},
         {"stage": "Goods receipts (items)", "done": rec["fully_received"],
          "pending": rec["items"] - rec["fully_received"]},

@@ -4,7 +4,8 @@ Every acknowledgement, ASN and invoice lives in the outbox in one of these state
 
     pending ──claim──> sending ──202──> submitted ──Success──> accepted
        ^                  │                 │ └──Failure──> failed (or needs_review after a lost answer)
-       │ throttled / auth │                 └──Processing too long──> stuck
+       │ throttled / auth │                 ├──Processing 15 min, no Failure (acks, invoices)──> accepted
+       │                  │                 └──Processing too long──> stuck
        └──────────────────┤
                           └──answer lost / worker died──> unknown ──read back──> accepted
                                                              └──not found──> pending (posted once more)
@@ -18,6 +19,7 @@ worker that lost a race re-reads instead of overwriting.
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 
@@ -76,3 +78,20 @@ def check_transition(key: str, current: str, wanted: str, *, manual: bool = Fals
 
 def is_final(state: str) -> bool:
     return DocumentState(state) in FINAL
+
+
+#: Amazon, "Get transaction status": "If transaction status is Processing, and not updated to Failure
+#: after 15 minutes, that indicates the transaction has successfully processed"; and Success "is not
+#: supported for the submitAcknowledgement and submitInvoices operations". So for those two kinds a
+#: transaction still Processing this long after its POST is Amazon's success answer.
+SILENT_SUCCESS_AFTER = timedelta(minutes=15)
+SILENT_SUCCESS_KINDS: frozenset[str] = frozenset({"acknowledgement", "invoice"})
+
+
+def processing_means_applied(kind: str, *, submitted_at: datetime | None, now: datetime) -> bool:
+    """Whether a transaction of ``kind`` still answering Processing at ``now`` counts as applied.
+
+    Shipment confirmations are not included: Amazon answers them Success (North America and
+    Europe), so a long Processing is an anomaly there, settled by reading the ASN back.
+    """
+    return kind in SILENT_SUCCESS_KINDS and submitted_at is not None and now - submitted_at >= SILENT_SUCCESS_AFTER

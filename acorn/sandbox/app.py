@@ -31,8 +31,6 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from acorn.sandbox.auth import TokenRefused
 from acorn.sandbox.errors import InvalidRequest, SandboxError
 from acorn.sandbox.operator import router as operator_router
-from acorn.sandbox.labels import shipment_labels
-from acorn.sandbox.shipment_queries import shipment_details
 from acorn.sandbox.state import SandboxState
 from acorn.sandbox.submissions import gateway_check
 
@@ -170,12 +168,7 @@ def _add_spapi_routes(api: FastAPI) -> None:
     @api.get("/vendor/shipping/v1/shipments")
     async def get_shipment_details(request: Request) -> Response:
         params = dict(request.query_params)
-
-        def handler(state: SandboxState) -> dict[str, Any]:
-            with state.lock:
-                return shipment_details(state.registry, params, state.now(), state.page_tokens)
-
-        return await _read(request, "GetShipmentDetails", handler)
+        return await _read(request, "GetShipmentDetails", lambda s: s.get_shipment_details(params))
 
     @api.post("/vendor/shipping/v1/shipments")
     async def submit_shipments(request: Request) -> Response:
@@ -184,12 +177,7 @@ def _add_spapi_routes(api: FastAPI) -> None:
     @api.get("/vendor/shipping/v1/transportLabels")
     async def get_shipment_labels(request: Request) -> Response:
         params = dict(request.query_params)
-
-        def handler(state: SandboxState) -> dict[str, Any]:
-            with state.lock:
-                return shipment_labels(state.registry, params, state.now(), state.page_tokens)
-
-        return await _read(request, "GetShipmentLabels", handler)
+        return await _read(request, "GetShipmentLabels", lambda s: s.get_shipment_labels(params))
 
     @api.post("/vendor/orders/v1/acknowledgements")
     async def submit_acknowledgement(request: Request) -> Response:

@@ -18,6 +18,7 @@ from acorn.sandbox.config import SandboxConfig
 from acorn.sandbox.errors import NotFound
 from acorn.sandbox.faults import Faults, FaultSettings
 from acorn.sandbox.generator import OrderGenerator, OrderPolicy
+from acorn.sandbox.labels import shipment_labels
 from acorn.sandbox.ledger import Ledger
 from acorn.sandbox.orderbook import OrderBook
 from acorn.sandbox.orders import PurchaseOrder
@@ -27,6 +28,7 @@ from acorn.sandbox.ratelimit import RateLimiter
 from acorn.sandbox.records import Registry
 from acorn.sandbox.remittance import remittance_rows, to_csv
 from acorn.sandbox.render import order_json, status_json
+from acorn.sandbox.shipment_queries import shipment_details
 from acorn.sandbox.settlement import Settlement, record_found_units, settle
 from acorn.sandbox.submissions import process
 from acorn.sandbox.transactions import Transaction, TransactionBook
@@ -114,6 +116,14 @@ class SandboxState:
             if po is None:
                 raise NotFound(f"Purchase order {number} was not found.", details=f"purchaseOrderNumber: {number}")
             return {"payload": order_json(po, now)}
+
+    def get_shipment_details(self, params: dict[str, str]) -> dict[str, Any]:
+        with self.lock:
+            return shipment_details(self.registry, params, self.now(), self.page_tokens)
+
+    def get_shipment_labels(self, params: dict[str, str]) -> dict[str, Any]:
+        with self.lock:
+            return shipment_labels(self.registry, params, self.now(), self.page_tokens)
 
     def get_purchase_orders_status(self, params: dict[str, str]) -> dict[str, Any]:
         with self.lock:

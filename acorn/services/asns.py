@@ -41,6 +41,11 @@ def asn_key(shipment: Shipment) -> str:
     return f"asn:{shipment.shipment_identifier}:r{shipment.asn_revision}"
 
 
+def gate_alert_key(shipment: Shipment) -> str:
+    """The alert that says this revision of the shipment's ASN is held back by the quality gate."""
+    return f"asn-gate:{shipment.shipment_identifier}:r{shipment.asn_revision}"
+
+
 def queue_asns(database_url: str, account: VendorAccountSettings, *, as_of: datetime,
                documents_dir: Path | None = None) -> AsnQueueResult:
     """Queue an ASN for every planned shipment whose truck has left by ``as_of``."""
@@ -55,7 +60,7 @@ def queue_asns(database_url: str, account: VendorAccountSettings, *, as_of: date
             if not gate.passed:
                 result.gated.append(shipment.shipment_identifier)
                 uow.alerts.raise_alert(
-                    dedupe_key=f"asn-gate:{shipment.shipment_identifier}:r{shipment.asn_revision}",
+                    dedupe_key=gate_alert_key(shipment),
                     account_code=account.code, kind="asn_gate_failed",
                     subject=f"ASN {shipment.shipment_identifier} held back by the quality gate",
                     message=gate.summary(), severity="error",

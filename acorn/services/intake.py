@@ -415,10 +415,29 @@ def _upsert(uow: UnitOfWork, account: VendorAccountSettings, header: dict[str, A
             # Amazon's change wins: never ship more than it still wants
             row.accepted_qty = min(row.accepted_qty, row.ordered_qty)
             row.backordered_qty = min(row.backordered_qty, row.ordered_qty - row.accepted_qty)
+    _alert_on_packed_units_amazon_cut(uow, account, po, list(existing.values()))
     uow.audit.append(action="po.changed", entity="purchase_order", entity_id=po.po_number,
                      detail={"changes": sorted(changes)})
     uow.flush()
     return "changed"
+
+
+def _alert_on_packed_units_amazon_cut(uow: UnitOfWork, account: VendorAccountSettings, po: PurchaseOrder,
+                                      rows: list[PurchaseOrderItem]) -> None:
+    """Amazon cut lines that are already packed: tell ops now, while the truck may not have left.
+
+    The ASN quality gate holds the shipment's ASN back until it matches what Amazon still
+    wants, so nothing wrong is sent; this alert is the early warning."""
+    over = [(r.item_sequence, r.shipped_qty - r.accepted_qty) for r in rows if r.shipped_qty > r.accepted_qty]
+    if not over:
+        return
+    lines = ", ".join(f"line {seq}: {units} units" for seq, units in over)
+    uow.alerts.raise_alert(
+        dedupe_key=f"po-cut-after-packing:{account.code}:{po.po_number}", account_code=account.code,
+        kind="po_cut_after_packing", subject=f"Amazon cut PO {po.po_number} after its goods were packed",
+        message=f"packed or shipped beyond what Amazon now orders: {lines}", severity="error",
+        next_step="Take those units off the shipment before the truck leaves. Its ASN is held back by the "
+                  "quality gate: send the corrected ASN in Vendor Central, then resolve both alerts.")
 
 
 # ---------------------------------------------------------------------------- quarantine

@@ -24,6 +24,7 @@ from datetime import datetime
 from acorn.config import VendorAccountSettings
 from acorn.domain.documents import FINAL, DocumentState
 from acorn.domain.invoice import invoice_number_for
+from acorn.services.asns import gate_alert_key
 from acorn.services.outbox import REFLECTED, TRANSIENT_ALERTS, alert_key, business_record, lease_is_live, reflect
 from acorn.store import UnitOfWork
 from schemas.tables import utcnow
@@ -125,7 +126,7 @@ class _Sweep:
         for shipment in self.uow.shipments.list(self.account.code, statuses=["planned"]):
             if shipment.asn_deadline >= self.as_of:
                 continue
-            if f"asn-gate:{shipment.shipment_identifier}:r{shipment.asn_revision}" in self.open_alerts:
+            if gate_alert_key(shipment) in self.open_alerts:
                 continue
             action = self._alert(
                 f"asn-overdue:{shipment.shipment_identifier}", kind="asn_overdue",

@@ -36,7 +36,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from acorn.domain.deadlines import asn_is_on_time
-from acorn.domain.documents import DELIVERABLE, FINAL, DocumentState, check_transition
+from acorn.domain.documents import DELIVERABLE, FINAL, DocumentState, check_transition, processing_means_applied
 from acorn.playbook import play_for
 from acorn.services.workers import owner_is_dead, this_worker
 from acorn.spapi import (AuthError, ClientRequestError, InvalidSubmission, NetworkError, ServerError, SpApiError,
@@ -62,6 +62,8 @@ DUPLICATE_CODE = {
 #: alerts about a row that its move to a final state settles (``outbox-failed`` stays: it is the outcome)
 TRANSIENT_ALERTS = ("unknown", "stuck", "needs_review", "auth", "open")
 DEFAULT_LEASE = timedelta(minutes=5)
+#: the audit note of a document accepted by Amazon's 15-minute rule (acorn.domain.documents)
+SILENT_SUCCESS_NOTE = "Processing for 15 minutes with no Failure: applied, as Amazon documents"
 
 #: test-only fault injection: the process dies at this point, as a killed worker would
 CRASH_ENV = "ACORN_CRASH_AT"
@@ -365,6 +367,9 @@ class OutboxCourier:
         Only a read-back that finds the document settles it early; one that does not find it proves
         nothing while Amazon is still processing, so the row waits for the next run, never re-posted.
         """
+        if processing_means_applied(entry.kind, submitted_at=entry.submitted_at, now=self.now):
+            return self._accept_state(entry, applied_at=entry.posted_at,
+                                      note=SILENT_SUCCESS_NOTE)
         overdue = entry.submitted_at is not None and self.now - entry.submitted_at >= self.stuck_after
         if not (final_round and (overdue or entry.kind in self.confirm_early)):
             return entry.state

@@ -10,6 +10,7 @@ from sqlmodel import select
 
 from acorn.domain.deadlines import acknowledgement_is_on_time, asn_is_on_time
 from acorn.domain.documents import DocumentState
+from acorn.services.asns import gate_alert_key
 from acorn.store import UnitOfWork
 from schemas.tables import (Acknowledgement, Alert, GoodsReceipt, Invoice, OutboxEntry, PurchaseOrder, PurchaseOrderItem, Shipment,
                             Carton, Pallet)
@@ -44,7 +45,9 @@ class _Counter:
         items = self.s.exec(self._where(select(PurchaseOrderItem).join(
             PurchaseOrder, PurchaseOrderItem.purchase_order_id == PurchaseOrder.id), PurchaseOrder.account_code)).all()
         shipments = self.s.exec(self._where(select(Shipment), Shipment.account_code)).all()
-        asn = {"on_time": 0, "late": 0, "failed": 0, "needs_review": 0, "pending": 0}
+        asn = {"on_time": 0, "late": 0, "failed": 0, "needs_review": 0, "held": 0, "pending": 0}
+        held = set(self.s.exec(self._where(select(Alert.dedupe_key).where(Alert.status == "open"),
+                                           Alert.account_code)).all())
         for sh in shipments:
             if sh.status == DocumentState.ACCEPTED:
                 # judged like Amazon does: the submission it applied, against the deadline (one rule)
@@ -52,6 +55,8 @@ class _Counter:
                 asn["on_time" if on_time else "late"] += 1
             elif sh.status in (DocumentState.FAILED, DocumentState.NEEDS_REVIEW):
                 asn[str(sh.status)] += 1
+            elif gate_alert_key(sh) in held:  # the quality gate stopped it; ops have the alert
+                asn["held"] += 1
             else:
                 asn["pending"] += 1
         invoices = self.s.exec(self._where(select(Invoice), Invoice.account_code)).all()

@@ -20,7 +20,7 @@ import pytest
 
 from acorn.domain.invoice import invoice_number_for
 from acorn.services import asns, delivery, invariants, invoices
-from acorn.services.outbox import CRASH_ENV, release
+from acorn.services.outbox import CRASH_ENV, SILENT_SUCCESS_NOTE, release
 from acorn.services.summary import lifecycle_counts
 from acorn.spapi import LwaCredentials, SpApiClient
 from acorn.store import UnitOfWork
@@ -70,10 +70,17 @@ DAY = """
 """
 
 
-def _deliver(world: World, as_of: datetime, kind: str = "shipment_confirmation", client: Any = None
-             ) -> delivery.DeliveryResult:
+def _deliver(world: World, as_of: datetime, kind: str = "shipment_confirmation", client: Any = None,
+             stuck_after: timedelta | None = None) -> delivery.DeliveryResult:
+    stuck_after = stuck_after or timedelta(minutes=world.settings.transaction_stuck_minutes)
     return delivery.deliver(world.db, client or world.client, account_code=US, kind=kind, as_of=as_of,
-                            stuck_after=timedelta(minutes=world.settings.transaction_stuck_minutes), wait_s=1.0)
+                            stuck_after=stuck_after, wait_s=1.0)
+
+
+#: an invoice still Processing 15 minutes after its POST counts as applied (Amazon's documented rule), so
+#: a stuck invoice needs a stuck limit below that: the ops tools below work the same for any document
+QUICK_STUCK = timedelta(minutes=10)
+BEFORE_AMAZONS_15_MINUTES = timedelta(minutes=12)
 
 
 def _departure_day(world: World) -> datetime:
@@ -181,7 +188,7 @@ def test_a_stuck_invoice_released_by_ops_ends_accepted_when_amazon_already_had_i
     as_of, number = _invoice_ready(world)
     world.faults(stuck_processing_rate=1.0)
     _deliver(world, as_of, kind="invoice")
-    _deliver(world, as_of + timedelta(hours=2), kind="invoice")
+    _deliver(world, as_of + BEFORE_AMAZONS_15_MINUTES, kind="invoice", stuck_after=QUICK_STUCK)
     row = _invoice_row(world, number)
     assert row.state == "stuck"
     with UnitOfWork(world.db) as uow:
@@ -190,7 +197,7 @@ def test_a_stuck_invoice_released_by_ops_ends_accepted_when_amazon_already_had_i
         release(uow, row.idempotency_key, actor="ops@vendor")
         uow.commit()
     world.faults()
-    _deliver(world, as_of + timedelta(hours=3), kind="invoice")
+    _deliver(world, as_of + BEFORE_AMAZONS_15_MINUTES, kind="invoice", stuck_after=QUICK_STUCK)
     row = _invoice_row(world, number)
     assert row.state == "accepted"  # the duplicate answer proves the first copy: not a false "failed"
     entry = world.ledger_entry("invoices", number)
@@ -200,6 +207,23 @@ def test_a_stuck_invoice_released_by_ops_ends_accepted_when_amazon_already_had_i
         assert not [a for a in uow.alerts.list(status="open") if a.dedupe_key.endswith(row.idempotency_key)]
         assert [e.actor for e in uow.audit.list(entity_id=row.idempotency_key) if "released" in e.action] == \
             ["ops@vendor"]
+
+
+def test_an_invoice_still_processing_after_15_minutes_is_accepted_as_amazon_documents(world: World) -> None:
+    as_of, number = _invoice_ready(world)
+    world.faults(stuck_processing_rate=1.0)  # applied, but the transaction never leaves Processing
+    _deliver(world, as_of, kind="invoice")
+    assert _invoice_row(world, number).state == "submitted"
+    _deliver(world, as_of + timedelta(minutes=14), kind="invoice", stuck_after=QUICK_STUCK)
+    assert _invoice_row(world, number).state == "stuck"  # not yet Amazon's 15 minutes
+    _deliver(world, as_of + timedelta(minutes=15), kind="invoice", stuck_after=QUICK_STUCK)
+    row = _invoice_row(world, number)
+    assert row.state == "accepted" and row.applied_at == as_of
+    with UnitOfWork(world.db) as uow:
+        assert [e.detail["note"] for e in uow.audit.list(entity_id=row.idempotency_key)
+                if e.action == "invoice.accepted"] == [SILENT_SUCCESS_NOTE]
+        assert not [a for a in uow.alerts.list(status="open") if a.dedupe_key.endswith(row.idempotency_key)]
+    assert world.ledger_entry("invoices", number)["submissions"] == 1
 
 
 def test_a_refused_repost_after_a_lost_answer_goes_to_review_not_to_failed(world: World) -> None:
@@ -227,8 +251,9 @@ def test_ops_record_a_document_they_found_in_vendor_central(world: World, tmp_pa
     as_of, number = _invoice_ready(world)
     world.faults(stuck_processing_rate=1.0)
     _deliver(world, as_of, kind="invoice")
-    _deliver(world, as_of + timedelta(hours=2), kind="invoice")
+    _deliver(world, as_of + BEFORE_AMAZONS_15_MINUTES, kind="invoice", stuck_after=QUICK_STUCK)
     key = _invoice_row(world, number).idempotency_key
+    assert _invoice_row(world, number).state == "stuck"
     env = {**os.environ, "ACORN_DATABASE_URL": world.db, "ACORN_HOME": str(tmp_path / "home")}
     cli = [str(Path(sys.executable).parent / "acorn"), "outbox", "resolve", key]
     refused = subprocess.run([*cli, "--by", "ops"], env=env, capture_output=True, text=True)
@@ -274,6 +299,34 @@ def test_lateness_is_judged_on_the_submission_amazon_accepted(world: World) -> N
     counts = lifecycle_counts(world.db, US)["asns"]
     amazon_late = sum(bool(e.get("late")) for e in world.ledger()["shipmentConfirmations"])
     assert counts["late"] == amazon_late > 0
+
+
+def test_a_line_amazon_cuts_after_packing_is_alerted_at_intake_and_its_asn_held_back(world: World) -> None:
+    from bisect import insort
+
+    from acorn.sandbox.orders import PoChange
+
+    as_of = _departure_day(world)
+    with UnitOfWork(world.db) as uow:
+        shipment = next(s for s in uow.shipments.list(US, statuses=["planned"]) if s.departure <= as_of)
+        line = uow.shipments.lines(shipment)[0]
+        shipment_id, po_number, sequence = shipment.shipment_identifier, line.po_number, line.item_sequence
+    state = world.sandbox.state
+    with state.lock:  # Amazon cancels the packed line an hour before the day's run
+        po = state.book.by_number[po_number]
+        po.late_change = PoChange(at=as_of - timedelta(hours=1), new_amounts={sequence: 0})
+        if po not in state.book.changed:
+            insort(state.book.changed, po, key=lambda p: p.key)
+
+    run_day(world, as_of)
+
+    with UnitOfWork(world.db) as uow:
+        alerts = {a.kind: a for a in uow.alerts.list(status="open")}
+    assert f"line {sequence}:" in alerts["po_cut_after_packing"].message
+    assert po_number in alerts["po_cut_after_packing"].subject
+    assert shipment_id in alerts["asn_gate_failed"].subject  # nothing wrong went to Amazon
+    assert shipment_id not in {e["id"] for e in world.ledger()["shipmentConfirmations"]}
+    assert lifecycle_counts(world.db, US)["asns"]["held"] == 1
 
 
 # -- concurrent workers ---------------------------------------------------------------------------------------
