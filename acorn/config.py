@@ -23,6 +23,7 @@ from pydantic import (BaseModel, ConfigDict, Field, SecretStr, ValidationError, 
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, TomlConfigSettingsSource
 
 from acorn.domain.calendar import MARKETPLACES
+from acorn.reference import AmazonEntity, FulfilmentCentre, amazon_entity, fulfilment_centre
 from acorn.sandbox.config import DEFAULT_CREDENTIALS as SANDBOX_CREDENTIALS
 
 
@@ -86,6 +87,8 @@ class VendorAccountSettings(_Strict):
     payment_terms: PaymentTermsSettings = PaymentTermsSettings()
     tax_rate: Decimal = Field(default=Decimal("0"), ge=0, lt=1)
     tax_registration: str | None = None
+    #: where Amazon sends payment (printed on invoices); default: the ship-from address
+    remit_to_address: Address | None = None
     invoice_prefix: str = Field(default="INV", pattern=r"^[A-Z0-9]{1,8}$")
     parcel_carrier_scac: str = Field(default="UPSN", min_length=2, max_length=4)
     freight_carrier_scac: str = Field(default="ODFL", min_length=2, max_length=4)
@@ -175,6 +178,9 @@ class AcornSettings(BaseSettings):
     #: another host is taken over after this; on this host as soon as its process is gone)
     outbox_lease_seconds: int = Field(default=300, ge=5)
     documents_dir: Path | None = None  # default: <home>/documents
+    #: extra/overriding rows for the reference tables in acorn/reference/ (same CSV columns)
+    fc_addresses_file: Path | None = None
+    amazon_entities_file: Path | None = None
     disputes: DisputeSettings = DisputeSettings()
     #: where remittance files are dropped to be imported (default: <home>/remittances)
     remittance_inbox: Path | None = None
@@ -254,6 +260,14 @@ class AcornSettings(BaseSettings):
             if a.code == code:
                 return a
         raise ConfigError(f"accounts: no vendor account {code!r} (configured: {', '.join(a.code for a in self.accounts)})")
+
+    def fulfilment_centre(self, code: str) -> FulfilmentCentre:
+        """The FC's full address (ship-to on labels, invoices and bills of lading)."""
+        return fulfilment_centre(code, self.fc_addresses_file)
+
+    def amazon_entity(self, account: VendorAccountSettings) -> AmazonEntity:
+        """Who the account's invoices are billed to (``billToParty``)."""
+        return amazon_entity(account.country, self.amazon_entities_file)
 
     def warehouse_tz(self, fc: str) -> ZoneInfo:
         if fc not in self.warehouses:
