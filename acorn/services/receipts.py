@@ -82,6 +82,8 @@ def record_receipts(database_url: str, account: VendorAccountSettings, statuses:
                     alert_after_days: int) -> ReceiptResult:
     result = ReceiptResult(polled_pos=len({s.purchase_order_number for s in statuses}))
     with UnitOfWork(database_url) as uow:
+        # two runs of the day (a rerun beside the scheduled one) must not both insert a line's first receipt
+        uow.stage_lock(f"record-receipts:{account.code}")
         for status in statuses:
             po = uow.purchase_orders.get(account.code, status.purchase_order_number)
             if po is None:
