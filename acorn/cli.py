@@ -360,6 +360,56 @@ def change_transport(
     console.print(f"replacing ASN queued as {key}")
 
 
+@app.command("labels")
+def reprint_labels(
+    shipment: str = typer.Argument(..., help="Shipment identifier, e.g. 4Z32PABC-260303."),
+    format_: str = typer.Option("zpl", "--format", help="zpl (for the printer), pdf (one 4x6 in page per "
+                                                        "label) or png (one image per label)."),
+    out: str = typer.Option(".", "--out", help="Directory to write the labels to."),
+) -> None:
+    """Reprint a shipment's carton and pallet labels from the store (cartons first, then pallets)."""
+    from pathlib import Path
+
+    from rich.markup import escape
+
+    from acorn.documents import DocumentError
+    from acorn.documents.label_preview import render_label_png, render_labels_pdf
+    from acorn.services.packing import UnknownShipment, packing_documents
+    from acorn.store import UnitOfWork
+
+    if format_ not in ("zpl", "pdf", "png"):
+        raise typer.BadParameter(f"{format_!r} is not zpl, pdf or png", param_hint="--format")
+    settings = _settings()
+    url = settings.resolved_database_url
+    _require_schema(url)
+    try:
+        with UnitOfWork(url) as uow:
+            row = uow.shipments.get(shipment)
+            if row is None:
+                raise UnknownShipment(f"no shipment {shipment!r} in {url}")
+            docs = packing_documents(uow, settings, settings.account(row.account_code), shipment)
+    except (UnknownShipment, ConfigError, DocumentError, LookupError) as exc:
+        console.print(f"[red]{escape(str(exc.args[0] if exc.args else exc))}[/red]", soft_wrap=True)
+        raise typer.Exit(2) from None
+    folder = Path(out)
+    folder.mkdir(parents=True, exist_ok=True)
+    if format_ == "zpl":
+        written = [folder / f"{shipment}-labels.zpl"]
+        written[0].write_text(docs.zpl(), encoding="utf-8")
+    elif format_ == "pdf":
+        written = [folder / f"{shipment}-labels.pdf"]
+        written[0].write_bytes(render_labels_pdf(docs.labels))
+    else:
+        written = [folder / f"{shipment}-{label.sscc}.png" for label in docs.labels]
+        for path, label in zip(written, docs.labels, strict=True):
+            path.write_bytes(render_label_png(label))
+    cartons = sum(label.kind == "carton" for label in docs.labels)
+    console.print(f"{shipment}: {cartons} carton and {len(docs.labels) - cartons} pallet labels "
+                  f"({format_}) written to {escape(str(folder))}", soft_wrap=True)
+    for path in written:
+        console.print(escape(str(path)), soft_wrap=True, highlight=False)
+
+
 def _mount_sub_apps() -> None:
     from acorn.chaos.cli import register as register_chaos
     from acorn.cli_money import register as register_money

@@ -74,6 +74,44 @@ class DisputeSettings(_Strict):
     alert_days_before: int = Field(default=7, ge=0, le=365)
 
 
+class CarrierSettings(_Strict):
+    """One carrier: how its references are made (acorn/domain/carrier_numbers.py says which
+    carrier uses which check rule) and what its bill of lading prints."""
+
+    name: str
+    mode: Literal["parcel", "freight"]
+    #: freight: the PRO block the carrier issued (bases, before the check digit)
+    pro_range_start: int | None = Field(default=None, ge=0)
+    pro_range_end: int | None = Field(default=None, ge=0)
+    pro_digits: int = Field(default=9, ge=4, le=15)
+    pro_check_rule: Literal["mod7", "mod11", "none"] = "mod7"
+    pro_check_span: int | None = Field(default=None, ge=1)
+    #: parcel: the UPS-style shipper number and service code tracking numbers carry
+    shipper_number: str | None = Field(default=None, pattern=r"^[A-Z0-9]{6}$")
+    service_code: str = Field(default="03", pattern=r"^[0-9]{2}$")
+    #: printed on the bill of lading when set
+    freight_class: str | None = None
+    nmfc: str | None = None
+    #: Prepaid: the vendor books and pays the truck; Collect: Amazon-arranged freight
+    amazon_arranged: bool = False
+
+    @model_validator(mode="after")
+    def _references_configured(self) -> CarrierSettings:
+        if self.mode == "freight" and (self.pro_range_start is None or self.pro_range_end is None):
+            raise ValueError("a freight carrier needs pro_range_start and pro_range_end (the PRO block it issued)")
+        if self.mode == "parcel" and self.shipper_number is None:
+            raise ValueError("a parcel carrier needs shipper_number")
+        return self
+
+
+DEFAULT_CARRIERS = {
+    "UPSN": CarrierSettings(name="United Parcel Service", mode="parcel", shipper_number="A0C4R1"),
+    # demo block; ODFL's check rule is assumed mod 7 (see acorn/domain/carrier_numbers.py)
+    "ODFL": CarrierSettings(name="Old Dominion Freight Line", mode="freight", pro_range_start=770000000,
+                            pro_range_end=779999999, pro_digits=9, pro_check_rule="mod7", freight_class="100"),
+}
+
+
 class VendorAccountSettings(_Strict):
     code: str = Field(min_length=1, max_length=40)
     selling_party: str = Field(min_length=1, max_length=20)
@@ -184,6 +222,8 @@ class AcornSettings(BaseSettings):
     disputes: DisputeSettings = DisputeSettings()
     #: where remittance files are dropped to be imported (default: <home>/remittances)
     remittance_inbox: Path | None = None
+    #: per SCAC: PRO blocks, tracking-number shipper, freight class (acorn/domain/carrier_numbers.py)
+    carriers: dict[str, CarrierSettings] = Field(default_factory=lambda: dict(DEFAULT_CARRIERS))
 
     @property
     def resolved_documents_dir(self) -> Path:
@@ -229,6 +269,12 @@ class AcornSettings(BaseSettings):
         dupes = sorted({c for c in codes if codes.count(c) > 1})
         if dupes:
             raise ValueError(f"accounts: duplicate code(s) {', '.join(dupes)}")
+        for a in self.accounts:  # a shipment must never be planned with a carrier we cannot number for
+            for field, kind in (("parcel_carrier_scac", "parcel"), ("freight_carrier_scac", "freight")):
+                scac = getattr(a, field)
+                if scac not in self.carriers or self.carriers[scac].mode != kind:
+                    raise ValueError(f"accounts[{a.code}].{field}: {scac!r} is not a configured {kind} carrier "
+                                     f"(carriers: {', '.join(self.carriers) or 'none'})")
         return self
 
     @property
@@ -260,6 +306,12 @@ class AcornSettings(BaseSettings):
             if a.code == code:
                 return a
         raise ConfigError(f"accounts: no vendor account {code!r} (configured: {', '.join(a.code for a in self.accounts)})")
+
+    def carrier(self, scac: str) -> CarrierSettings:
+        if scac not in self.carriers:
+            raise ConfigError(f"carriers: no carrier {scac!r} (configured: {', '.join(self.carriers)}); "
+                              f"set ACORN_CARRIERS__{scac}__NAME and its PRO block or shipper number")
+        return self.carriers[scac]
 
     def fulfilment_centre(self, code: str) -> FulfilmentCentre:
         """The FC's full address (ship-to on labels, invoices and bills of lading)."""

@@ -182,6 +182,7 @@ class Shipment(SQLModel, table=True):
     carrier_scac: str | None = Field(default=None, max_length=8)
     pro_number: str | None = Field(default=None, max_length=40)
     bill_of_lading: str | None = Field(default=None, max_length=40)
+    seal_number: str | None = Field(default=None, max_length=40)  # the trailer seal, when the dock records it
     departure: datetime = _ts()
     estimated_delivery: datetime = _ts()
     delivery_appointment: datetime | None = _ts(default=None)
@@ -221,6 +222,7 @@ class Carton(SQLModel, table=True):
     sscc: str = Field(unique=True, max_length=18)
     weight_kg: Decimal = Field(sa_type=sa.Numeric(12, 3))
     items: list = _json(default_factory=list)  # [{po_number, item_sequence, vendor_sku, asin, qty}]
+    tracking_number: str | None = Field(default=None, max_length=40)  # small parcel: the carrier's
 
 
 class SsccSerial(SQLModel, table=True):
@@ -229,6 +231,22 @@ class SsccSerial(SQLModel, table=True):
     __tablename__ = "sscc_serial"
     company_prefix: str = Field(primary_key=True, max_length=11)
     next_serial: int = 1
+
+
+class ProNumberAllocation(SQLModel, table=True):
+    """The next PRO base per carrier SCAC: a PRO is never reused (the carrier bills by it)."""
+
+    __tablename__ = "pro_number_allocation"
+    carrier_scac: str = Field(primary_key=True, max_length=8)
+    next_number: int = Field(sa_type=sa.BigInteger)
+
+
+class BillOfLadingSerial(SQLModel, table=True):
+    """The next bill-of-lading serial per GS1 company prefix (a VICS BOL number is a GSIN)."""
+
+    __tablename__ = "bill_of_lading_serial"
+    company_prefix: str = Field(primary_key=True, max_length=11)
+    next_serial: int = Field(default=1, sa_type=sa.BigInteger)
 
 
 class OutboxEntry(SQLModel, table=True):

@@ -61,9 +61,10 @@ def deliver_outbox(account_code: str, kind: str, as_of: datetime) -> dict[str, i
 
 @task(name="plan shipments", retries=2, retry_delay_seconds=BACKOFF, **_COMMON)
 def plan_shipments(account_code: str, as_of: datetime) -> dict[str, Any]:
-    """Allocate, cartonize, palletize and label what leaves on the dock's next truck."""
+    """Allocate, cartonize, palletize what leaves on the dock's next truck; write its labels and packing list."""
     rt = runtime.current()
-    result = shipments.plan_shipments(rt.database_url, rt.settings, rt.account(account_code), as_of=as_of)
+    result = shipments.plan_shipments(rt.database_url, rt.settings, rt.account(account_code), as_of=as_of,
+                                      documents_dir=rt.settings.resolved_documents_dir)
     get_run_logger().info("%s: %d shipments planned (%d cartons, %d pallets); %d POs wait for their window",
                           account_code, len(result.shipments), result.cartons, result.pallets, len(result.waiting))
     return {"shipments": result.shipments, "cartons": result.cartons, "pallets": result.pallets,
@@ -86,7 +87,7 @@ def queue_invoices(account_code: str, as_of: datetime) -> dict[str, Any]:
     """Invoice each accepted shipment once, at the PO's cost, after the quality gate."""
     rt = runtime.current()
     result = invoices.queue_invoices(rt.database_url, rt.account(account_code), as_of=as_of,
-                                     documents_dir=rt.settings.resolved_documents_dir)
+                                     documents_dir=rt.settings.resolved_documents_dir, settings=rt.settings)
     get_run_logger().info("%s: %d invoices queued, %d held by the quality gate", account_code,
                           len(result.queued), len(result.gated))
     return asdict(result)

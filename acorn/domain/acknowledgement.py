@@ -13,6 +13,12 @@ number breaks ties, so a rerun decides the same), lines in item-sequence order. 
 * SKU/ASIN unknown: ``Rejected`` ``InvalidProductIdentifier``; discontinued SKU:
   ``Rejected`` ``ObsoleteProduct``.
 
+A line Amazon ordered in ``Cases`` (``case_sizes``: units per case, the PO's ``unitSize``)
+is promised in whole cases: what stock covers is rounded down to whole cases and the rest
+of the line is backordered or rejected by the rules above (a part case cannot be
+acknowledged, Amazon counts such a line in cases). Decisions stay in eaches; the
+acknowledgement states them in cases (:func:`in_cases`).
+
 A restock date on or before the ``as_of`` day is stale (the goods did not come) and is
 treated as unknown. Cancelled lines get no decision and take no stock. Inputs are never
 mutated: the stock left after the decisions comes back in the plan.
@@ -27,6 +33,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from acorn.domain import _checks
+from acorn.domain.cartons import whole_cases
 from acorn.domain.errors import DuplicateRecord
 from acorn.domain.model import OrderLine, PurchaseOrderView, ShipmentItem, SkuInfo, StockLevel
 
@@ -135,6 +142,11 @@ class AcknowledgementPlan:
         return next(f for f in self.fill_rates if f.po_number == po_number)
 
 
+def in_cases(qty: int, unit_size: int, *, record: str | None = None, field: str = "qty") -> int:
+    """An acknowledged quantity in eaches as whole cases of ``unit_size`` (a part case is an error)."""
+    return whole_cases(qty, unit_size, record=record, field=field)
+
+
 def _sequence_key(seq: str) -> tuple[int, int | str]:
     return (0, int(seq)) if seq.isdigit() else (1, seq)
 
@@ -153,12 +165,14 @@ def decide_acknowledgements(
     stock: Mapping[str, StockLevel],
     *,
     as_of: datetime,
+    case_sizes: Mapping[tuple[str, str], int] | None = None,
 ) -> AcknowledgementPlan:
     """Allocate free stock across ``orders`` first come, first served, line by line.
 
     ``skus`` and ``stock`` are keyed by vendor SKU; a SKU missing from ``stock`` has none.
     ``as_of`` is the business time of the decision: it marks stale restock dates and
-    late acknowledgements.
+    late acknowledgements. ``case_sizes`` gives the units per case of the lines Amazon
+    ordered in ``Cases``, keyed by ``(po_number, item_sequence)``.
     """
     as_of = _checks.utc(as_of, record=None, field="as_of")
     today = as_of.date()
@@ -174,7 +188,9 @@ def decide_acknowledgements(
         seen.add(po.po_number)
         po_decisions = []
         for line in sorted(po.active_lines, key=lambda ln: _sequence_key(ln.item_sequence)):
-            decision = _decide_line(line, skus, by_asin, stock, free, today)
+            case_size = (case_sizes or {}).get((po.po_number, line.item_sequence), 1)
+            _checks.count(case_size, record=line.ref, field="unit_size", minimum=1)
+            decision = _decide_line(line, skus, by_asin, stock, free, today, case_size)
             po_decisions.append(decision)
         decisions.extend(po_decisions)
         fill_rates.append(_fill_rate(po, po_decisions, as_of))
@@ -188,6 +204,7 @@ def _decide_line(
     stock: Mapping[str, StockLevel],
     free: dict[str, int],
     today: date,
+    case_size: int = 1,
 ) -> LineDecision:
     base = dict(
         po_number=line.po_number,
@@ -212,7 +229,7 @@ def _decide_line(
             **base,
         )
     available = free.get(sku.vendor_sku, 0)
-    accepted = min(available, line.ordered_qty)
+    accepted = min(available, line.ordered_qty) // case_size * case_size  # whole cases only
     if sku.vendor_sku in free:
         free[sku.vendor_sku] = available - accepted
     shortfall = line.ordered_qty - accepted

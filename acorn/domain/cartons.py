@@ -12,6 +12,15 @@ Rules (what a vendor's packing line does):
 * A full case heavier than the limit cannot ship as is: its units are repacked loose.
   A single unit heavier than the limit raises :class:`PackingError`.
 * Every unit of every line lands in exactly one carton; zero-quantity lines yield none.
+* A line Amazon ordered in ``Cases`` (``case_sizes``: units per case, the PO's ``unitSize``)
+  ships in whole cases only, one case per single-SKU carton, so the ASN can count every
+  carton in cases. When the PO's case is the SKU's case pack, that is the factory case;
+  when Amazon's ``unitSize`` differs from the case pack, each case Amazon ordered is
+  repacked into its own box of ``unitSize`` units (box tare + units): the fulfilment centre
+  receives and counts the cases the PO and the ASN name, not the factory's. A quantity that
+  is not whole cases raises :class:`PackingError`. A case too heavy for one carton is split
+  into boxes under the limit (the limit protects the people who lift them); the ASN then
+  states those boxes' items in eaches, the line itself still in cases.
 
 Carton sequence numbers are ``001``, ``002``, … across the shipment, as the ASN's
 ``cartonSequenceNumber`` expects. SSCCs come later (:func:`acorn.domain.labels.assign_ssccs`).
@@ -31,7 +40,7 @@ from acorn.domain.sscc import Sscc
 
 
 class CartonKind(StrEnum):
-    FULL_CASE = "FullCase"  # a manufacturer's case pack, one SKU
+    FULL_CASE = "FullCase"  # a manufacturer's case pack (or one case Amazon ordered in Cases), one SKU
     MIXED = "Mixed"  # loose units repacked, possibly several SKUs of one PO
 
 
@@ -49,6 +58,20 @@ class CartonPlan:
     @property
     def units(self) -> int:
         return sum(item.qty for item in self.items)
+
+    @property
+    def is_single_item(self) -> bool:
+        """Whether the carton holds one PO line only (Amazon's "standard case")."""
+        return len({item.line_key for item in self.items}) == 1
+
+
+def whole_cases(qty: int, unit_size: int, *, record: str | None, field: str) -> int:
+    """``qty`` eaches as a number of cases of ``unit_size``; refuses a part case."""
+    _checks.count(unit_size, record=record, field="unit_size", minimum=1)
+    cases, rest = divmod(qty, unit_size)
+    if rest:
+        raise PackingError(f"{qty} units are not a whole number of cases of {unit_size}", record=record, field=field)
+    return cases
 
 
 @dataclass
@@ -68,11 +91,13 @@ def plan_cartons(
     *,
     max_carton_weight_kg: Decimal,
     mixed_carton_tare_kg: Decimal = Decimal(0),
+    case_sizes: Mapping[tuple[str, str], int] | None = None,
 ) -> list[CartonPlan]:
     """Pack ``lines`` (units to ship, one entry per PO line) into cartons.
 
     ``skus`` is keyed by vendor SKU. ``mixed_carton_tare_kg`` is the weight of the empty
-    box used for repacked units; it counts toward the limit.
+    box used for repacked units; it counts toward the limit. ``case_sizes`` gives the units
+    per case of the lines Amazon ordered in ``Cases``, keyed by ``(po_number, item_sequence)``.
     """
     limit = _checks.decimal(max_carton_weight_kg, record=None, field="max_carton_weight_kg")
     tare = _checks.decimal(mixed_carton_tare_kg, record=None, field="mixed_carton_tare_kg")
@@ -91,6 +116,10 @@ def plan_cartons(
                 record=item.ref,
                 field="unit_weight_kg",
             )
+        case_size = (case_sizes or {}).get(item.line_key)
+        if case_size is not None:
+            cartons.extend(_ordered_cases(item, sku, case_size, limit=limit, tare=tare))
+            continue
         full_cases = item.qty // sku.case_pack if sku.case_weight_kg <= limit else 0
         for _ in range(full_cases):
             cartons.append(
@@ -109,6 +138,33 @@ def plan_cartons(
         cartons.extend(_pack_loose(po_number, loose_items, limit=limit, tare=tare))
     cartons.sort(key=lambda c: (c.po_number, c.kind != CartonKind.FULL_CASE))
     return [_numbered(carton, index) for index, carton in enumerate(cartons, start=1)]
+
+
+def _ordered_cases(item: ShipmentItem, sku: SkuInfo, size: int, *, limit: Decimal,
+                   tare: Decimal) -> list[CartonPlan]:
+    """One carton per case of a line ordered in ``Cases``: the factory case, or a box of ``size`` units."""
+    count = whole_cases(item.qty, size, record=item.ref, field="qty")
+    weight = sku.case_weight_kg if size == sku.case_pack else tare + size * sku.unit_weight_kg
+    if weight > limit:  # the carton limit wins: each case is repacked into boxes under it (the ASN then states its items in eaches)
+        return [box for _ in range(count) for box in _split_case(item, sku, size, limit=limit, tare=tare)]
+    return [CartonPlan(sequence="", po_number=item.po_number, kind=CartonKind.FULL_CASE,
+                       items=(_with_qty(item, size),), weight_kg=weight) for _ in range(count)]
+
+
+def _split_case(item: ShipmentItem, sku: SkuInfo, size: int, *, limit: Decimal, tare: Decimal) -> list[CartonPlan]:
+    """One ordered case too heavy for one carton, in boxes of as many units as the limit allows.
+
+    Amazon's carton weight limit is a safety rule for the people who lift them; the case is a
+    counting unit, so the ASN keeps the line in cases and states these boxes' items in eaches.
+    """
+    per_box = int((limit - tare) // sku.unit_weight_kg)  # >= 1: a unit heavier than the limit was refused
+    boxes, left = [], size
+    while left:
+        n = min(per_box, left)
+        boxes.append(CartonPlan(sequence="", po_number=item.po_number, kind=CartonKind.MIXED,
+                                items=(_with_qty(item, n),), weight_kg=tare + n * sku.unit_weight_kg))
+        left -= n
+    return boxes
 
 
 def _unique_lines(lines: Iterable[ShipmentItem]) -> list[ShipmentItem]:

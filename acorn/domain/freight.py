@@ -4,13 +4,14 @@ Thresholds live in :class:`FreightPolicy` (defaults below, all overridable per v
 
 * **SmallParcel** when the shipment has at most 15 cartons, none above 31.75 kg (70 lb,
   the limit in Amazon's model text for small parcel) and at most 150 kg in all. Small
-  parcel cartons travel loose: no pallets, structure ``LooseAssortmentCase``.
-* Otherwise the cartons are palletized (``PalletizedAssortmentCase``) and the load is
-  **TruckLoad** from 12 pallets or 6,804 kg (15,000 lb, where LTL rates stop paying),
-  **LessThanTruckLoad** below.
+  parcel cartons travel loose, without pallets.
+* Otherwise the cartons are palletized and the load is **TruckLoad** from 12 pallets or
+  6,804 kg (15,000 lb, where LTL rates stop paying), **LessThanTruckLoad** below.
 
-Acorn's cartons carry their items, so of Amazon's seven ``shipmentStructure`` values it
-produces the two "assortment case" ones; the enum lists all seven for reading ASNs back.
+The ``shipmentStructure`` follows the cartons (:func:`shipment_structure`): standard case
+when every carton holds one item, assortment case as soon as one carton mixes items;
+palletized or loose as the load travels. Of Amazon's seven values Acorn produces those
+four; the enum lists all seven for reading ASNs back.
 """
 
 from __future__ import annotations
@@ -96,11 +97,23 @@ def ship_mode_for(
     return ShipMode.LESS_THAN_TRUCKLOAD
 
 
-def shipment_structure(*, pallets: Sequence[PalletPlan]) -> ShipmentStructure:
-    """Cartons on pallets, or loose cartons: the two structures Acorn ships."""
+def shipment_structure(*, cartons: Sequence[CartonPlan], pallets: Sequence[PalletPlan]) -> ShipmentStructure:
+    """The hierarchy the ASN describes, from what the cartons hold and whether they are on pallets.
+
+    Amazon's model gives each structure as a hierarchy: ``…StandardCase`` is Shipment →
+    Order → (Pallet →) Item → Carton, the cartons sit *under an item*, so each carton holds
+    that one item (one PO line); ``…AssortmentCase`` is Shipment → Order → (Pallet →) Carton
+    → Item, the items sit under a carton, so a carton may hold several. A shipment with both
+    single-item and mixed cartons is therefore an assortment: a mixed carton cannot be put
+    under one item, while a single-item carton is still a carton holding (one) item, so the
+    assortment hierarchy describes every carton and the standard one does not. The
+    ``Palletized…`` variants have the Pallet/Tare level; loose cartons use the ``Loose…`` ones.
+    """
+    mixed = any(not carton.is_single_item for carton in cartons)
     if pallets:
-        return ShipmentStructure.PALLETIZED_ASSORTMENT_CASE
-    return ShipmentStructure.LOOSE_ASSORTMENT_CASE
+        return (ShipmentStructure.PALLETIZED_ASSORTMENT_CASE if mixed
+                else ShipmentStructure.PALLETIZED_STANDARD_CASE)
+    return ShipmentStructure.LOOSE_ASSORTMENT_CASE if mixed else ShipmentStructure.LOOSE_STANDARD_CASE
 
 
 @dataclass(frozen=True)
@@ -127,13 +140,19 @@ def plan_load(
     skus: Mapping[str, SkuInfo],
     *,
     policy: FreightPolicy = DEFAULT_FREIGHT_POLICY,
+    case_sizes: Mapping[tuple[str, str], int] | None = None,
 ) -> LoadPlan:
-    """Cartonize, decide small parcel or freight, palletize freight: the whole physical plan."""
+    """Cartonize, decide small parcel or freight, palletize freight: the whole physical plan.
+
+    ``case_sizes``: units per case of the lines Amazon ordered in ``Cases`` (see
+    :func:`acorn.domain.cartons.plan_cartons`), which ship in whole cases.
+    """
     cartons = plan_cartons(
         items,
         skus,
         max_carton_weight_kg=policy.max_carton_weight_kg,
         mixed_carton_tare_kg=policy.mixed_carton_tare_kg,
+        case_sizes=case_sizes,
     )
     pallets: list[PalletPlan] = []
     if cartons and not is_small_parcel(cartons, policy=policy):
@@ -148,5 +167,5 @@ def plan_load(
         cartons=tuple(cartons),
         pallets=tuple(pallets),
         ship_mode=ship_mode_for(cartons, pallets, policy=policy),
-        structure=shipment_structure(pallets=pallets),
+        structure=shipment_structure(cartons=cartons, pallets=pallets),
     )

@@ -5,7 +5,13 @@ to what was shipped, so a line bills the *shipped* quantity, never the ordered o
 Rounding is per line, half up, to the currency's minor unit (cents; whole yen): each
 line amount and each line's tax are rounded, and the totals are sums of the rounded
 lines, so the lines always add up to the invoice. An invoice is dated on or after the
-purchase order it bills (compared with the PO's order date in UTC).
+purchase order it bills (compared with the PO's order date in UTC). Which tax, at what rate,
+is ``acorn.domain.tax``'s decision; here it is only applied.
+
+Quantities are kept in eaches (what was shipped and what reconciliation compares). A PO
+line Amazon ordered in ``Cases`` is invoiced in cases of its ``unit_size`` when the shipped
+eaches are whole cases, and in eaches otherwise (the model allows either; Amazon counts
+``Cases`` x ``unitSize`` eaches): ``InvoiceLine.invoiced_quantity``.
 """
 
 from __future__ import annotations
@@ -23,6 +29,7 @@ from acorn.domain.errors import CurrencyMismatch, DuplicateRecord, InvalidRecord
 from acorn.domain.model import OrderLine, line_ref
 from acorn.domain.money import round_money
 from acorn.domain.payment_terms import PaymentBasis, PaymentTerms
+from acorn.domain.tax import TaxRate
 
 __all__ = [
     "INVOICE_NUMBER_MAX_LENGTH",
@@ -52,10 +59,16 @@ class ShippedLine:
     net_cost: Decimal
     currency: str
     order_date: datetime
+    unit_of_measure: str = "Eaches"
+    unit_size: int = 1
 
     def __post_init__(self) -> None:
         ref = line_ref(self.po_number, self.item_sequence)
         _checks.count(self.shipped_qty, record=ref, field="shipped_qty", minimum=1)
+        if self.unit_of_measure not in ("Eaches", "Cases"):
+            raise InvalidRecord(f"unit of measure is Eaches or Cases, not {self.unit_of_measure!r}", record=ref,
+                                field="unit_of_measure")
+        _checks.count(self.unit_size, record=ref, field="unit_size", minimum=1)
         cost = _checks.decimal(self.net_cost, record=ref, field="net_cost")
         if cost <= 0:
             raise InvalidRecord("Amazon refuses a zero or negative net cost", record=ref, field="net_cost")
@@ -91,6 +104,15 @@ class InvoiceLine:
     unit_net_cost: Decimal
     line_amount: Decimal
     tax_amount: Decimal
+    unit_of_measure: str = "Eaches"
+    unit_size: int = 1
+
+    @property
+    def invoiced_quantity(self) -> tuple[int, str, int]:
+        """``(amount, unit, unit size)`` as invoiced: whole cases of a ``Cases`` line, else eaches."""
+        if self.unit_of_measure == "Cases" and self.quantity % self.unit_size == 0:
+            return self.quantity // self.unit_size, "Cases", self.unit_size
+        return self.quantity, "Eaches", 1
 
 
 @dataclass(frozen=True)
@@ -103,6 +125,7 @@ class InvoiceDraft:
     tax_rate: Decimal
     lines: tuple[InvoiceLine, ...]
     payment_terms: PaymentTerms
+    tax: TaxRate | None = None
 
     @property
     def subtotal(self) -> Decimal:
@@ -134,15 +157,19 @@ def build_invoice(
     invoice_number: str,
     invoice_date: date,
     shipped_lines: Iterable[ShippedLine],
-    tax_rate: Decimal,
+    tax_rate: Decimal = Decimal(0),
     payment_terms: PaymentTerms,
     currency: str,
+    tax: TaxRate | None = None,
 ) -> InvoiceDraft:
-    """Bill ``shipped_lines`` at their PO net cost; ``tax_rate`` is a fraction (0.19 = 19 %)."""
+    """Bill ``shipped_lines`` at their PO net cost, taxed at ``tax`` (from ``acorn.domain.tax``)
+    or at a bare ``tax_rate`` (a fraction: 0.19 = 19 %); not both."""
     number = _checks.text(invoice_number, record=None, field="invoice_number")
     if isinstance(invoice_date, datetime) or not isinstance(invoice_date, date):
         raise InvalidRecord("invoice_date must be a date", record=number, field="invoice_date")
-    rate = _checks.decimal(tax_rate, record=number, field="tax_rate")
+    if tax is not None and tax_rate:
+        raise InvalidRecord("give the tax or a bare tax rate, not both", record=number, field="tax_rate")
+    rate = _checks.decimal(tax.rate if tax is not None else tax_rate, record=number, field="tax_rate")
     if rate >= 1:
         raise InvalidRecord(f"tax rate {rate} is a fraction: 0.19 means 19 %", record=number, field="tax_rate")
     _checks.currency(currency, record=number)
@@ -161,11 +188,13 @@ def build_invoice(
                 unit_net_cost=shipped.net_cost,
                 line_amount=amount,
                 tax_amount=round_money(amount * rate, currency),
+                unit_of_measure=shipped.unit_of_measure,
+                unit_size=shipped.unit_size,
             )
         )
     if not lines:
         raise InvalidRecord("an invoice needs at least one shipped line", record=number, field="shipped_lines")
-    return InvoiceDraft(number, invoice_date, currency, rate, tuple(lines), payment_terms)
+    return InvoiceDraft(number, invoice_date, currency, rate, tuple(lines), payment_terms, tax)
 
 
 def _check_line(

@@ -3,8 +3,8 @@
 Cartons are loaded in sequence order (next fit: a pallet is closed when the next carton
 would break its carton count or weight limit), so a pallet holds neighbouring cartons —
 the same SKU's cases together — which is how a dock loads them. By default a pallet
-carries one purchase order only (Amazon's ``PalletizedAssortmentCase`` hierarchy is
-shipment → order → pallet → carton → item); ``mix_purchase_orders=True`` allows mixed
+carries one purchase order only (Amazon's palletized hierarchies are
+shipment → order → pallet → …); ``mix_purchase_orders=True`` allows mixed
 pallets for FCs that take them. The pallet's weight includes its own tare.
 """
 

@@ -13,8 +13,8 @@ from typing import Any
 
 from acorn import contract
 from acorn.config import VendorAccountSettings
-from acorn.domain.acknowledgement import LineDecision, decide_acknowledgements
-from acorn.domain.model import OrderLine, PurchaseOrderView
+from acorn.domain.acknowledgement import LineDecision, decide_acknowledgements, in_cases
+from acorn.domain.model import OrderLine, PurchaseOrderView, line_ref
 from acorn.gates import gate_acknowledgements, gate_each
 from acorn.services import outbox
 from acorn.services.outbox import crash_point
@@ -65,7 +65,8 @@ def decide_and_queue(database_url: str, account: VendorAccountSettings, *, as_of
         if not pos:
             return result
         plan = decide_acknowledgements([po_view(po, items[po.po_number]) for po in pos], sku_master(uow),
-                                       free_stock(uow, account.erp_warehouse), as_of=as_of)
+                                       free_stock(uow, account.erp_warehouse), as_of=as_of,
+                                       case_sizes=case_sizes(items))
         gates = gate_each(gate_acknowledgements,
                           {po.po_number: [asdict(d) for d in plan.for_po(po.po_number)] for po in pos})
         for po in pos:
@@ -105,6 +106,24 @@ def decide_and_queue(database_url: str, account: VendorAccountSettings, *, as_of
     return result
 
 
+def case_sizes(items: dict[str, list[PurchaseOrderItem]]) -> dict[tuple[str, str], int]:
+    """Units per case of the lines Amazon ordered in ``Cases``, by (PO number, item sequence)."""
+    return {(po_number, i.item_sequence): i.unit_size for po_number, lines in items.items() for i in lines
+            if i.unit_of_measure == "Cases"}
+
+
+def quantity(item: PurchaseOrderItem, qty: int, *, po_number: str, field: str) -> dict[str, Any]:
+    """Amazon's ``ItemQuantity`` for ``qty`` eaches of ``item``, in the unit Amazon ordered it in.
+
+    A line ordered in ``Cases`` is stated in whole cases with its ``unitSize`` (the model:
+    "The case size, in the event that we ordered using cases"); any other line in eaches.
+    """
+    if item.unit_of_measure != "Cases":
+        return {"amount": qty, "unitOfMeasure": "Eaches"}
+    cases = in_cases(qty, item.unit_size, record=line_ref(po_number, item.item_sequence), field=field)
+    return {"amount": cases, "unitOfMeasure": "Cases", "unitSize": item.unit_size}
+
+
 def _apply(item: PurchaseOrderItem, decision: LineDecision | None) -> None:
     if decision is None:  # cancelled line: nothing promised
         item.accepted_qty = item.backordered_qty = 0
@@ -125,13 +144,15 @@ def acknowledgement_payload(account: VendorAccountSettings, po: PurchaseOrder, i
         if not parts:  # a line Amazon cancelled: nothing to confirm (Amazon refuses a 0 quantity)
             continue
         acks = [{"acknowledgementCode": p.code.value,
-                 "acknowledgedQuantity": {"amount": p.qty, "unitOfMeasure": "Eaches"},
+                 "acknowledgedQuantity": quantity(item, p.qty, po_number=po.po_number,
+                                                  field=f"{p.code.value.lower()}_qty"),
                  **({"scheduledShipDate": f"{p.scheduled_ship_date.isoformat()}T00:00:00Z"}
                     if p.scheduled_ship_date else {}),
                  **({"rejectionReason": p.rejection_reason.value} if p.rejection_reason else {})}
                 for p in parts]
         line: dict[str, Any] = {"itemSequenceNumber": item.item_sequence,
-                                "orderedQuantity": {"amount": item.ordered_qty, "unitOfMeasure": "Eaches"},
+                                "orderedQuantity": quantity(item, item.ordered_qty, po_number=po.po_number,
+                                                            field="ordered_qty"),
                                 "netCost": {"currencyCode": item.currency or po.currency,
                                             "amount": f"{item.net_cost:.2f}"},
                                 "itemAcknowledgements": acks}

@@ -1,4 +1,4 @@
-"""Keep what was sent: ASN, carton labels, bill of lading and invoice, as files.
+"""Keep what was sent: ASN and invoice, as files (labels, packing list, BOL: ``services/packing.py``).
 
 Amazon offers no way to read back an ASN or an invoice, and disputes (shortages,
 chargebacks) are won with these documents, which vendors keep at least five years.
@@ -9,17 +9,31 @@ exactly the payload the outbox will post.
 from __future__ import annotations
 
 import json
+import os
+import uuid
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from acorn.config import VendorAccountSettings
-from acorn.documents import render_bill_of_lading_html, render_carton_label, render_invoice_html
+from acorn.documents import render_invoice_html
+from acorn.documents.invoice_pdf import render_invoice_pdf
 
 
-def _write_once(path: Path, text: str) -> Path:
+def write_once(path: Path, content: str | bytes | Callable[[], str | bytes]) -> Path:
+    """Write ``content`` (text, bytes, or a callable making them) unless ``path`` exists, atomically.
+
+    Kept documents are never rewritten: what was sent, printed or signed is what stays on file."""
+    if path.exists():
+        return path
+    data = content() if callable(content) else content
     path.parent.mkdir(parents=True, exist_ok=True)
-    if not path.exists():
-        path.write_text(text, encoding="utf-8")
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")  # two runs may write at once
+    if isinstance(data, str):
+        tmp.write_text(data, encoding="utf-8")
+    else:
+        tmp.write_bytes(data)
+    os.replace(tmp, path)
     return path
 
 
@@ -27,28 +41,19 @@ def archive_asn(documents_dir: Path, account: VendorAccountSettings, payload: di
     confirmation = payload["shipmentConfirmations"][0]
     revision = "replace" if confirmation["shipmentConfirmationType"] == "Replace" else "original"
     folder = documents_dir / account.code / "shipments" / confirmation["shipmentIdentifier"]
-    written = [_write_once(folder / f"asn-{revision}-{confirmation['shipmentConfirmationDate'][:10]}.json",
-                           json.dumps(payload, indent=2))]
-    cartons = confirmation.get("cartons", [])
-    po_of = {i["itemSequenceNumber"]: i.get("itemDetails", {}).get("purchaseOrderNumber")
-             for i in confirmation["shippedItems"]}
-    labels = [render_carton_label(
-        sscc=c["cartonIdentifiers"][0]["containerIdentificationNumber"], ship_from=confirmation["shipFromParty"],
-        ship_to=confirmation["shipToParty"], po_number=po_of.get(c["items"][0]["itemReference"]) or "",
-        carton_number=n, carton_count=len(cartons), company_prefix_length=len(account.gs1_company_prefix),
-        carrier_scac=confirmation["transportationDetails"].get("carrierScac"),
-        pro_number=confirmation["transportationDetails"].get("carrierShipmentReferenceNumber"),
-        bill_of_lading=confirmation["transportationDetails"].get("billOfLadingNumber"),
-        contents=[{"vendor_sku": "", "asin": "", "qty": i["shippedQuantity"]["amount"]} for i in c["items"]])
-        for n, c in enumerate(cartons, start=1)]
-    written.append(_write_once(folder / "carton-labels.zpl", "\n".join(labels)))
-    if confirmation.get("pallets"):
-        written.append(_write_once(folder / "bill-of-lading.html", render_bill_of_lading_html(confirmation)))
+    written = [write_once(folder / f"asn-{revision}-{confirmation['shipmentConfirmationDate'][:10]}.json",
+                          json.dumps(payload, indent=2))]
+    # labels, packing list and bill of lading were written at packing time (services/packing.py)
     return written
 
 
-def archive_invoice(documents_dir: Path, account: VendorAccountSettings, payload: dict[str, Any]) -> list[Path]:
+def archive_invoice(documents_dir: Path, account: VendorAccountSettings, payload: dict[str, Any], *,
+                    lines: dict[str, dict[str, str]] | None = None, payment_basis: str = "invoice") -> list[Path]:
+    """The payload, and the invoice as HTML and PDF (``lines``, ``payment_basis``: see ``invoice_view``)."""
     invoice = payload["invoices"][0]
     folder = documents_dir / account.code / "invoices" / invoice["id"]
-    return [_write_once(folder / "invoice.json", json.dumps(payload, indent=2)),
-            _write_once(folder / "invoice.html", render_invoice_html(invoice))]
+    written = [write_once(folder / "invoice.json", json.dumps(payload, indent=2)),
+               write_once(folder / "invoice.html",
+                           render_invoice_html(invoice, lines=lines, payment_basis=payment_basis))]
+    return [*written, write_once(folder / "invoice.pdf",
+                                 lambda: render_invoice_pdf(invoice, lines=lines, payment_basis=payment_basis))]

@@ -19,8 +19,10 @@ from typing import Any
 
 from acorn import contract
 from acorn.config import VendorAccountSettings
+from acorn.domain.errors import PackingError
 from acorn.gates import gate_each, gate_shipment
 from acorn.services import outbox
+from acorn.services.acknowledge import quantity
 from acorn.services.outbox import crash_point
 from acorn.services.archive import archive_asn
 from acorn.store import UnitOfWork
@@ -109,6 +111,23 @@ def change_transport(database_url: str, account: VendorAccountSettings, shipment
 def asn_payload(uow: UnitOfWork, account: VendorAccountSettings, shipment: Shipment, *,
                 submitted_at: datetime) -> dict[str, Any]:
     lines = uow.shipments.lines(shipment)
+    ordered = {(ln.po_number, ln.item_sequence): item for ln, item, _ in uow.shipments.lines_with_orders(shipment)}
+
+    def qty(po_number: str, sequence: str, units: int, field: str) -> dict[str, Any]:
+        """In cases with ``unitSize`` for a line Amazon ordered in ``Cases``, else in eaches.
+
+        Planning ships such lines in whole cases; a part case (a case too heavy for one carton,
+        split into boxes, or a shipment planned before Cases were kept) is stated in eaches,
+        which is as true and which Amazon counts the same.
+        """
+        item = ordered.get((po_number, sequence))
+        if item is None:
+            return {"amount": units, "unitOfMeasure": "Eaches"}
+        try:
+            return quantity(item, units, po_number=po_number, field=field)
+        except PackingError:
+            return {"amount": units, "unitOfMeasure": "Eaches"}
+
     cartons = uow.shipments.cartons(shipment)
     pallets = uow.shipments.pallets(shipment)
     address = account.ship_from_address
@@ -134,19 +153,22 @@ def asn_payload(uow: UnitOfWork, account: VendorAccountSettings, shipment: Shipm
         "shipToParty": {"partyId": shipment.ship_to},
         "shipmentMeasurements": {"grossShipmentWeight": {"unitOfMeasure": "Kg",
                                                          "value": _dec(shipment.total_weight_kg)},
-                                 "cartonCount": len(cartons), "palletCount": len(pallets)},
+                                 # the model: cartonCount "only for non-palletized shipments",
+                                 # palletCount "only for palletized shipments"
+                                 **({"palletCount": len(pallets)} if pallets else {"cartonCount": len(cartons)})},
         "shippedItems": [{"itemSequenceNumber": ln.item_sequence,
                           **({"amazonProductIdentifier": ln.asin} if ln.asin else {}),
                           **({"vendorProductIdentifier": ln.vendor_sku} if ln.vendor_sku else {}),
-                          "shippedQuantity": {"amount": ln.shipped_qty, "unitOfMeasure": "Eaches"},
+                          "shippedQuantity": qty(ln.po_number, ln.item_sequence, ln.shipped_qty, "shipped_qty"),
                           "itemDetails": {"purchaseOrderNumber": ln.po_number}} for ln in lines],
         "cartons": [{"cartonIdentifiers": [{"containerIdentificationType": "SSCC",
                                             "containerIdentificationNumber": c.sscc}],
                      "cartonSequenceNumber": str(n),
                      "weight": {"unitOfMeasure": "Kg", "value": _dec(c.weight_kg)},
-                     **({"trackingNumber": f"{shipment.pro_number}{n:03d}"} if not pallets else {}),
+                     **({"trackingNumber": c.tracking_number} if c.tracking_number else {}),
                      "items": [{"itemReference": i["item_sequence"],
-                                "shippedQuantity": {"amount": i["qty"], "unitOfMeasure": "Eaches"},
+                                "shippedQuantity": qty(i["po_number"], i["item_sequence"], i["qty"],
+                                                       f"carton {c.sscc} qty"),
                                 "itemDetails": {"purchaseOrderNumber": i["po_number"]}} for i in c.items]}
                     for n, c in enumerate(cartons, start=1)],
     }

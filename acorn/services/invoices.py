@@ -3,6 +3,15 @@
 The invoice number is derived from the shipment, stored (unique per vendor) and queued
 in the outbox in one transaction, so it can never be issued twice; cancelled or unshipped
 lines never reach an invoice because only shipment lines are billed.
+
+The payload names every party with its address: the vendor (``remitToParty``: the account's
+``remit_to_address``, else its ship-from address; ``shipFromParty``), the fulfilment centre
+(``shipToParty``, from the FC address table) and Amazon's billing entity of the marketplace
+(``billToParty``, from the entity table). The tax comes from ``acorn.domain.tax`` by the FC's
+country and province; it is rounded per line (as ``acorn.domain.invoice`` does) and sent on
+each item and, summed, on the invoice, so the items' taxes add up to the invoice's exactly.
+``vendorProductIdentifier`` echoes what the PO sent (the model asks for that; often the EAN);
+the printed invoice also shows the ERP's SKU and EAN, resolved from the SKU master.
 """
 
 from __future__ import annotations
@@ -12,22 +21,41 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol
 
 from acorn import contract
 from acorn.config import VendorAccountSettings
+from acorn.domain.errors import InvalidRecord
 from acorn.domain.invoice import InvoiceDraft, PaymentTerms, ShippedLine, build_invoice, invoice_number_for
+from acorn.domain.tax import TaxRate, tax_rate_for
 from acorn.gates import gate_each, gate_invoice
+from acorn.reference import AmazonEntity, FulfilmentCentre, UnknownReference, amazon_entity, fulfilment_centre
 from acorn.services import outbox
 from acorn.services.outbox import crash_point
 from acorn.services.archive import archive_invoice
+from acorn.services.stock import SkuResolver, sku_master
 from acorn.store import UnitOfWork
 from schemas.tables import Invoice, InvoiceLine, Shipment
 
 log = logging.getLogger("acorn.invoices")
 
-TAX_TYPE = {"CA": "GST", "UK": "VAT", "DE": "VAT", "FR": "TVA", "IT": "VAT", "ES": "VAT", "NL": "VAT", "SE": "VAT",
-            "PL": "VAT", "AU": "GST", "JP": "Consumption", "MX": "VAT", "BR": "ST", "US": "ST"}
+
+class ReferenceTables(Protocol):
+    """Where addresses come from: ``AcornSettings`` (with the vendor's extra CSVs) fits."""
+
+    def fulfilment_centre(self, code: str) -> FulfilmentCentre: ...
+
+    def amazon_entity(self, account: VendorAccountSettings) -> AmazonEntity: ...
+
+
+class ShippedTables:
+    """The reference tables shipped with Acorn, for callers that pass no settings."""
+
+    def fulfilment_centre(self, code: str) -> FulfilmentCentre:
+        return fulfilment_centre(code)
+
+    def amazon_entity(self, account: VendorAccountSettings) -> AmazonEntity:
+        return amazon_entity(account.country)
 
 
 @dataclass
@@ -41,8 +69,13 @@ def invoice_key(account_code: str, invoice_number: str) -> str:
 
 
 def queue_invoices(database_url: str, account: VendorAccountSettings, *, as_of: datetime,
-                   documents_dir: Path | None = None) -> InvoiceQueueResult:
-    """Invoice every shipment whose ASN Amazon accepted and that has no invoice yet."""
+                   documents_dir: Path | None = None, settings: ReferenceTables | None = None) -> InvoiceQueueResult:
+    """Invoice every shipment whose ASN Amazon accepted and that has no invoice yet.
+
+    ``settings`` (``AcornSettings``) supplies FC and Amazon-entity addresses; without it the
+    tables shipped with Acorn are used.
+    """
+    tables = settings if settings is not None else ShippedTables()
     result = InvoiceQueueResult()
     terms = PaymentTerms(net_days=account.payment_terms.net_days,
                          discount_percent=account.payment_terms.discount_percent,
@@ -50,13 +83,25 @@ def queue_invoices(database_url: str, account: VendorAccountSettings, *, as_of: 
     with UnitOfWork(database_url) as uow:
         uow.stage_lock(f"queue-invoices:{account.code}")
         drafts = {}
+        resolve = SkuResolver(sku_master(uow))
         for shipment in uow.shipments.list(account.code, statuses=["accepted"]):
             if uow.invoices.for_shipment(shipment.shipment_identifier) is not None:
                 continue
             shipped, po_lines = _shipped_lines(uow, shipment)
             number = invoice_number_for(prefix=account.invoice_prefix, shipment_id=shipment.shipment_identifier)
+            try:  # addresses and tax rule first: a gap there holds this invoice back, not the batch
+                tables.amazon_entity(account)
+                tax = invoice_tax(account, tables.fulfilment_centre(shipment.ship_to), record=number)
+            except (UnknownReference, InvalidRecord) as err:
+                result.gated.append(number)
+                uow.alerts.raise_alert(
+                    dedupe_key=f"invoice-paperwork:{account.code}:{number}", account_code=account.code,
+                    kind="invoice_gate_failed", subject=f"Invoice {number} cannot be written", message=str(err),
+                    severity="error", next_step="Add the missing address or tax rule as the message says and "
+                                                "rerun; nothing was sent to Amazon.")
+                continue
             draft = build_invoice(invoice_number=number, invoice_date=as_of.date(), shipped_lines=shipped,
-                                  tax_rate=account.tax_rate, payment_terms=terms, currency=account.currency)
+                                  tax=tax, payment_terms=terms, currency=account.currency)
             drafts[number] = (shipment, draft, po_lines)
         gates = gate_each(gate_invoice, {n: _gate_rows(d, lines) for n, (_, d, lines) in drafts.items()})
         for number, (shipment, draft, po_lines) in drafts.items():
@@ -69,10 +114,11 @@ def queue_invoices(database_url: str, account: VendorAccountSettings, *, as_of: 
                     message=gate.summary(), severity="error",
                     next_step="Correct the named lines (quantity, cost, currency); nothing was sent to Amazon.")
                 continue
-            payload = invoice_payload(account, draft, shipment)
+            payload = invoice_payload(account, draft, shipment, tables)
             contract.validate("invoices", "SubmitInvoicesRequest", payload)
             if documents_dir is not None:
-                archive_invoice(documents_dir, account, payload)
+                archive_invoice(documents_dir, account, payload, lines=_printed_lines(draft, resolve),
+                                payment_basis=str(terms.basis))
             _store(uow, account, draft, shipment, po_lines)
             outbox.enqueue(uow, kind="invoice", key=invoice_key(account.code, number), account_code=account.code,
                            business_id=number, payload=payload)
@@ -80,6 +126,29 @@ def queue_invoices(database_url: str, account: VendorAccountSettings, *, as_of: 
         uow.commit()
     crash_point("after_queue", "invoice")
     return result
+
+
+def invoice_tax(account: VendorAccountSettings, fc: FulfilmentCentre, *, record: str) -> TaxRate | None:
+    """The invoice's tax: by the FC's country and province, only for a registered vendor; the
+    account's ``tax_rate``, when not zero, overrides the table's rate (``acorn.domain.tax``)."""
+    return tax_rate_for(ship_to_country=fc.address.country_code, ship_to_region=fc.address.state_or_region,
+                        ship_from_country=account.ship_from_address.country_code,
+                        registered=bool(account.tax_registration), override=account.tax_rate, record=record)
+
+
+def _printed_lines(draft: InvoiceDraft, resolve: SkuResolver) -> dict[str, dict[str, str]]:
+    """Per ``PO/itemSequenceNumber`` of the payload: the ERP's SKU and EAN, for the printed invoice."""
+    out = {}
+    for n, ln in enumerate(draft.lines, start=1):
+        sku = resolve.erp_sku(ln.vendor_sku or None, ln.asin or None)
+        info = resolve.skus.get(sku or "")
+        out[f"{ln.po_number}/{_sequence(ln.item_sequence, n)}"] = {
+            "vendor_sku": sku or "", "ean": (info.ean if info and info.ean else "")}
+    return out
+
+
+def _sequence(item_sequence: str, n: int) -> int:
+    return int(item_sequence) if item_sequence.isdigit() else n
 
 
 def _gate_rows(draft: InvoiceDraft, po_lines: dict) -> list[dict[str, Any]]:
@@ -100,7 +169,9 @@ def _shipped_lines(uow: UnitOfWork, shipment: Shipment) -> tuple[list[ShippedLin
         shipped.append(ShippedLine(po_number=line.po_number, item_sequence=line.item_sequence,
                                    vendor_sku=line.vendor_sku or "", asin=line.asin or "",
                                    shipped_qty=line.shipped_qty, net_cost=item.net_cost,
-                                   currency=item.currency or po.currency, order_date=po.order_date))
+                                   currency=item.currency or po.currency, order_date=po.order_date,
+                                   unit_of_measure=item.unit_of_measure or "Eaches",
+                                   unit_size=item.unit_size or 1))
     return shipped, po_lines
 
 
@@ -127,34 +198,66 @@ def _money(amount: Decimal, currency: str) -> dict[str, str]:
     return {"currencyCode": currency, "amount": f"{amount:.2f}"}
 
 
-def invoice_payload(account: VendorAccountSettings, draft: InvoiceDraft, shipment: Shipment) -> dict[str, Any]:
-    address = account.ship_from_address
-    remit: dict[str, Any] = {"partyId": account.selling_party, "address": {
-        "name": address.name, "addressLine1": address.line1, "city": address.city,
-        **({"stateOrRegion": address.state_or_region} if address.state_or_region else {}),
-        "postalOrZipCode": address.postal_code, "countryCode": address.country_code}}
+def _address(address: Any) -> dict[str, str]:
+    """A vendor address (config) or a reference ``Address`` as the invoice model's ``Address``."""
+    if hasattr(address, "as_spapi"):
+        out = address.as_spapi()
+        if "postalCode" in out:
+            out["postalOrZipCode"] = out.pop("postalCode")
+        return out
+    return {"name": address.name, "addressLine1": address.line1, "city": address.city,
+            **({"stateOrRegion": address.state_or_region} if address.state_or_region else {}),
+            "postalOrZipCode": address.postal_code, "countryCode": address.country_code}
+
+
+def _tax_detail(tax: TaxRate, amount: Decimal, taxable: Decimal, currency: str) -> dict[str, Any]:
+    return {"taxType": tax.tax_type, "taxRate": f"{tax.percent.normalize():f}",
+            "taxAmount": _money(amount, currency), "taxableAmount": _money(taxable, currency)}
+
+
+def invoice_payload(account: VendorAccountSettings, draft: InvoiceDraft, shipment: Shipment,
+                    tables: ReferenceTables | None = None) -> dict[str, Any]:
+    """The ``SubmitInvoicesRequest`` for ``draft``; ``tables`` as in ``queue_invoices``."""
+    tables = tables if tables is not None else ShippedTables()
+    remit: dict[str, Any] = {"partyId": account.selling_party,
+                             "address": _address(account.remit_to_address or account.ship_from_address)}
     if account.tax_registration:
-        remit["taxRegistrationDetails"] = [{"taxRegistrationType": "GST" if account.marketplace in ("CA", "AU")
+        remit["taxRegistrationDetails"] = [{"taxRegistrationType": "GST" if account.country in ("CA", "AU")
                                             else "VAT", "taxRegistrationNumber": account.tax_registration}]
+    entity = tables.amazon_entity(account)
+    bill: dict[str, Any] = {"partyId": entity.party_id, "address": _address(entity.address)}
+    if entity.tax_registrations:
+        bill["taxRegistrationDetails"] = [{"taxRegistrationType": kind, "taxRegistrationNumber": number}
+                                          for kind, number in entity.tax_registrations]
+    fc = tables.fulfilment_centre(shipment.ship_to)
     terms = account.payment_terms
+    currency = draft.currency
+    items = []
+    for n, ln in enumerate(draft.lines, start=1):
+        amount, unit, size = ln.invoiced_quantity
+        item: dict[str, Any] = {
+            "itemSequenceNumber": _sequence(ln.item_sequence, n),
+            **({"amazonProductIdentifier": ln.asin} if ln.asin else {}),
+            **({"vendorProductIdentifier": ln.vendor_sku} if ln.vendor_sku else {}),
+            "invoicedQuantity": {"amount": amount, "unitOfMeasure": unit, **({"unitSize": size} if unit == "Cases"
+                                                                           else {})},
+            "netCost": _money(ln.unit_net_cost, currency), "purchaseOrderNumber": ln.po_number}
+        if draft.tax is not None:
+            item["taxDetails"] = [_tax_detail(draft.tax, ln.tax_amount, ln.line_amount, currency)]
+        items.append(item)
     invoice: dict[str, Any] = {
         "invoiceType": "Invoice", "id": draft.invoice_number, "referenceNumber": shipment.shipment_identifier,
-        "date": f"{draft.invoice_date.isoformat()}T00:00:00Z", "remitToParty": remit,
-        "shipToParty": {"partyId": shipment.ship_to}, "shipFromParty": {"partyId": account.ship_from_party},
+        "date": f"{draft.invoice_date.isoformat()}T00:00:00Z", "remitToParty": remit, "billToParty": bill,
+        "shipToParty": {"partyId": shipment.ship_to, "address": _address(fc.address)},
+        "shipFromParty": {"partyId": account.ship_from_party, "address": _address(account.ship_from_address)},
         "paymentTerms": {"type": "Basic", "netDueDays": terms.net_days,
                          **({"discountPercent": f"{terms.discount_percent}", "discountDueDays": terms.discount_days}
                             if terms.discount_percent else {})},
-        "invoiceTotal": _money(draft.total, draft.currency),
-        "items": [{"itemSequenceNumber": int(ln.item_sequence) if ln.item_sequence.isdigit() else n,
-                   **({"amazonProductIdentifier": ln.asin} if ln.asin else {}),
-                   **({"vendorProductIdentifier": ln.vendor_sku} if ln.vendor_sku else {}),
-                   "invoicedQuantity": {"amount": ln.quantity, "unitOfMeasure": "Eaches"},
-                   "netCost": _money(ln.unit_net_cost, draft.currency), "purchaseOrderNumber": ln.po_number}
-                  for n, ln in enumerate(draft.lines, start=1)],
+        "invoiceTotal": _money(draft.total, currency),
+        "items": items,
     }
-    if draft.tax_amount:
-        invoice["taxDetails"] = [{"taxType": TAX_TYPE.get(account.marketplace, "VAT"),
-                                  "taxRate": f"{draft.tax_rate_percent.normalize():f}",
-                                  "taxAmount": _money(draft.tax_amount, draft.currency),
-                                  "taxableAmount": _money(draft.subtotal, draft.currency)}]
+    if draft.tax is not None:
+        invoice["taxDetails"] = [_tax_detail(draft.tax, draft.tax_amount, draft.subtotal, currency)]
+    elif draft.tax_amount:
+        raise ValueError(f"{draft.invoice_number}: a tax amount without its tax type")
     return {"invoices": [invoice]}

@@ -7,17 +7,20 @@ Planning happens once; a rerun finds nothing left to ship and changes nothing.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 
+from acorn.carriers import carrier_port, pro_format
 from acorn.config import AcornSettings, VendorAccountSettings
 from acorn.domain.calendar import MarketplaceCalendar
+from acorn.domain.carrier_numbers import ProRangeExhausted
 from acorn.domain.deadlines import AsnDeadlinePolicy, ShipSchedule, plan_ship_dates
 from acorn.domain.freight import FreightPolicy, LoadPlan, ShipMode, plan_load
 from acorn.domain.labels import assign_ssccs
 from acorn.domain.model import ShipmentItem
+from acorn.services import packing
 from acorn.services.acknowledge import ack_key
 from acorn.services.stock import SkuResolver, sku_master
 from acorn.store import UnitOfWork
@@ -59,8 +62,12 @@ def schedule_for(settings: AcornSettings, account: VendorAccountSettings, po: Pu
 
 
 def plan_shipments(database_url: str, settings: AcornSettings, account: VendorAccountSettings, *,
-                   as_of: datetime) -> PlanResult:
-    """Plan every accepted, unshipped PO whose next departure is the dock's next truck."""
+                   as_of: datetime, documents_dir: Path | None = None) -> PlanResult:
+    """Plan every accepted, unshipped PO whose next departure is the dock's next truck.
+
+    With ``documents_dir``, each planned shipment's labels and packing list are written there
+    after the commit, while the goods are packed (``services/packing.py``).
+    """
     result = PlanResult()
     with UnitOfWork(database_url) as uow:
         uow.stage_lock(f"plan-shipments:{account.code}")
@@ -80,7 +87,16 @@ def plan_shipments(database_url: str, settings: AcornSettings, account: VendorAc
                 continue
             try:
                 shipment, cartons, pallets = _plan_one(uow, account, po, items, skus, resolve, schedule,
-                                                       freight_policy(account))
+                                                       freight_policy(account), settings=settings)
+            except ProRangeExhausted as exc:  # nothing was planned: the PRO came before the shipment row
+                result.problems.append(f"{po.po_number}: {exc}")
+                uow.alerts.raise_alert(
+                    dedupe_key=f"pro-range-exhausted:{account.code}:{exc.record}", account_code=account.code,
+                    kind="pro_range_exhausted", subject=f"Carrier {exc.record} has no PRO numbers left",
+                    message=str(exc), severity="error",
+                    next_step=f"Ask {exc.record} for a new PRO block, set carriers.{exc.record}.pro_range_start/"
+                              "pro_range_end, and rerun the day.")
+                continue
             except (ValueError, KeyError) as exc:  # domain refusals name the record and field
                 result.problems.append(f"{po.po_number}: {exc}")
                 uow.alerts.raise_alert(
@@ -93,6 +109,9 @@ def plan_shipments(database_url: str, settings: AcornSettings, account: VendorAc
             result.cartons += cartons
             result.pallets += pallets
         uow.commit()
+    if documents_dir is not None:
+        result.problems += packing.write_after_planning(database_url, settings, account, result.shipments,
+                                                        documents_dir, as_of=as_of)
     log.info("%s: planned %d shipments (%d cartons, %d pallets); %d POs wait for their ship window",
              account.code, len(result.shipments), result.cartons, result.pallets, len(result.waiting))
     return result
@@ -104,23 +123,30 @@ def shipment_identifier(po_number: str, departure: datetime) -> str:
 
 def _plan_one(uow: UnitOfWork, account: VendorAccountSettings, po: PurchaseOrder, items: list[PurchaseOrderItem],
               skus: dict, resolve: SkuResolver, schedule: ShipSchedule,
-              policy: FreightPolicy) -> tuple[Shipment, int, int]:
+              policy: FreightPolicy, *, settings: AcornSettings) -> tuple[Shipment, int, int]:
     to_ship = [ShipmentItem(po_number=po.po_number, item_sequence=i.item_sequence,
                             vendor_sku=resolve.erp_sku(i.vendor_sku, i.asin) or i.vendor_sku or i.asin or "?",
                             asin=i.asin or "", qty=i.accepted_qty - i.shipped_qty) for i in items]
-    load: LoadPlan = plan_load(to_ship, skus, policy=policy)
+    # lines Amazon ordered in Cases ship in whole cases of the PO's unitSize
+    load: LoadPlan = plan_load(to_ship, skus, policy=policy,
+                               case_sizes={(po.po_number, i.item_sequence): i.unit_size for i in items
+                                           if i.unit_of_measure == "Cases"})
     serials = uow.serials.allocate(account.gs1_company_prefix, len(load.cartons) + len(load.pallets))
     cartons, pallets = assign_ssccs(load.cartons, load.pallets, iter(serials),
                                     extension_digit=account.sscc_extension_digit,
                                     company_prefix=account.gs1_company_prefix)
     identifier = shipment_identifier(po.po_number, schedule.departure)
     parcel = load.ship_mode == ShipMode.SMALL_PARCEL
+    scac = account.parcel_carrier_scac if parcel else account.freight_carrier_scac
+    # parcel: the carrier numbers each carton, the first is the master id Amazon gets as PRO;
+    # freight: the next PRO of the carrier's block and our next VICS bill-of-lading number
+    tracking = carrier_port(settings, scac).tracking_numbers(identifier, len(cartons)) if parcel else []
+    pro_number = tracking[0] if parcel else uow.serials.allocate_pro(pro_format(settings, scac))
     shipment = uow.shipments.add(Shipment(
         account_code=account.code, shipment_identifier=identifier, ship_to=po.ship_to, status="planned",
         structure=load.structure.value, transport_mode=load.ship_mode.value,
-        carrier_scac=account.parcel_carrier_scac if parcel else account.freight_carrier_scac,
-        pro_number=_reference("1Z" if parcel else "", identifier, 16 if parcel else 10),
-        bill_of_lading=None if parcel else f"BOL{_reference('', identifier, 12)}",
+        carrier_scac=scac, pro_number=pro_number,
+        bill_of_lading=None if parcel else uow.serials.allocate_bill_of_lading(account.gs1_company_prefix),
         departure=schedule.departure, estimated_delivery=schedule.estimated_delivery,
         delivery_appointment=schedule.delivery_appointment, asn_deadline=schedule.asn_deadline,
         total_weight_kg=load.gross_weight_kg))
@@ -141,9 +167,11 @@ def _plan_one(uow: UnitOfWork, account: VendorAccountSettings, po: PurchaseOrder
                                                            weight_kg=p.weight_kg))
     uow.flush()
     pallet_of = {c: pallet_rows[p.sequence].id for p in pallets for c in p.carton_sequences}
+    tracking_of = dict(zip((c.sequence for c in cartons), tracking))
     for c in cartons:
         uow.shipments.add(Carton(
             shipment_id=shipment.id, pallet_id=pallet_of.get(c.sequence), sscc=str(c.sscc), weight_kg=c.weight_kg,
+            tracking_number=tracking_of.get(c.sequence),
             items=[{"po_number": i.po_number, "item_sequence": i.item_sequence, "vendor_sku": i.vendor_sku,
                     "asin": i.asin, "qty": i.qty, "carton_sequence": c.sequence} for i in c.items]))
     uow.audit.append(action="shipment.planned", entity="shipment", entity_id=identifier,
@@ -151,9 +179,3 @@ def _plan_one(uow: UnitOfWork, account: VendorAccountSettings, po: PurchaseOrder
                              "mode": load.ship_mode.value, "departure": schedule.departure.isoformat(),
                              "asn_deadline": schedule.asn_deadline.isoformat()})
     return shipment, len(cartons), len(pallets)
-
-
-def _reference(prefix: str, seed: str, digits: int) -> str:
-    """A deterministic carrier reference (PRO / tracking / BOL) for a shipment."""
-    number = int(hashlib.sha256(seed.encode()).hexdigest(), 16) % (10 ** digits)
-    return f"{prefix}{number:0{digits}d}"

@@ -10,12 +10,16 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, select
 
+from acorn.domain.carrier_numbers import ProNumberFormat, bill_of_lading_number
 from schemas.tables import (
     Acknowledgement, Alert, AuditEvent, Carton, Claim, GoodsReceipt, InventoryLevel, Invoice, InvoiceLine,
     OutboxEntry, Pallet, PurchaseOrder, PurchaseOrderItem, ReceiptSnapshot, ReconciliationLine, ReconciliationRun,
-    RemittanceImport, RemittanceLine, Shipment, ShipmentLine, Sku, SsccSerial, VendorAccount, Watermark, utcnow,
+    RemittanceImport, RemittanceLine, Shipment, ShipmentLine, Sku, SsccSerial,
+    ProNumberAllocation, BillOfLadingSerial, VendorAccount, Watermark, utcnow,
 )
 
 
@@ -170,6 +174,40 @@ class SsccSerialRepository(_Repository):
         row.next_serial = start + count
         self.session.flush()
         return range(start, start + count)
+
+    def allocate_pro(self, pro_format: ProNumberFormat) -> str:
+        """The carrier's next PRO number, never handed out twice; a used-up block raises
+        :class:`ProRangeExhausted` and consumes nothing. A new block configured above the
+        old one starts at its own start."""
+        scac = pro_format.scac
+        # create-or-lock in one statement: two planners starting a new carrier must not both insert
+        self._upsert_noop(ProNumberAllocation, carrier_scac=scac, next_number=pro_format.range_start)
+        row = self.session.exec(select(ProNumberAllocation).where(ProNumberAllocation.carrier_scac == scac)
+                                .with_for_update().execution_options(populate_existing=True)).one()
+        base = max(row.next_number, pro_format.range_start)
+        pro = pro_format.pro_number(base)  # raises before anything changes when the block is used up
+        row.next_number = base + 1
+        self.session.flush()
+        return pro
+
+    def allocate_bill_of_lading(self, company_prefix: str) -> str:
+        """The next VICS bill-of-lading number (a GSIN) for the GS1 company prefix."""
+        self._upsert_noop(BillOfLadingSerial, company_prefix=company_prefix, next_serial=1)
+        row = self.session.exec(select(BillOfLadingSerial).where(BillOfLadingSerial.company_prefix == company_prefix)
+                                .with_for_update().execution_options(populate_existing=True)).one()
+        number = bill_of_lading_number(company_prefix, row.next_serial)
+        row.next_serial += 1
+        self.session.flush()
+        return number
+
+    def _upsert_noop(self, table: type, **values: Any) -> None:
+        """Insert the counter row, or touch the existing one (which locks it until commit)."""
+        key, counter = list(values)
+        dialect = self.session.get_bind().dialect.name
+        insert = sqlite_insert if dialect == "sqlite" else postgresql_insert
+        stmt = insert(table).values(**values)
+        self.session.execute(stmt.on_conflict_do_update(index_elements=[key],
+                                                        set_={counter: getattr(table, counter)}))
 
 
 class OutboxRepository(_Repository):

@@ -79,11 +79,11 @@ def test_a_carton_heavier_than_a_pallet_may_carry_is_refused():
 @pytest.mark.parametrize(
     ("boxes", "pens", "mode", "structure"),
     [
-        pytest.param(3, 0, ShipMode.SMALL_PARCEL, ShipmentStructure.LOOSE_ASSORTMENT_CASE, id="three-cartons-go-parcel"),
-        pytest.param(15, 0, ShipMode.SMALL_PARCEL, ShipmentStructure.LOOSE_ASSORTMENT_CASE, id="fifteen-cartons-150-kg"),
-        pytest.param(16, 0, ShipMode.LESS_THAN_TRUCKLOAD, ShipmentStructure.PALLETIZED_ASSORTMENT_CASE, id="sixteen-cartons-palletized"),
-        pytest.param(700, 0, ShipMode.TRUCKLOAD, ShipmentStructure.PALLETIZED_ASSORTMENT_CASE, id="seven-tonnes-truckload"),
-        pytest.param(0, 100, ShipMode.SMALL_PARCEL, ShipmentStructure.LOOSE_ASSORTMENT_CASE, id="light-pens"),
+        pytest.param(3, 0, ShipMode.SMALL_PARCEL, ShipmentStructure.LOOSE_STANDARD_CASE, id="three-cartons-go-parcel"),
+        pytest.param(15, 0, ShipMode.SMALL_PARCEL, ShipmentStructure.LOOSE_STANDARD_CASE, id="fifteen-cartons-150-kg"),
+        pytest.param(16, 0, ShipMode.LESS_THAN_TRUCKLOAD, ShipmentStructure.PALLETIZED_STANDARD_CASE, id="sixteen-cartons-palletized"),
+        pytest.param(700, 0, ShipMode.TRUCKLOAD, ShipmentStructure.PALLETIZED_STANDARD_CASE, id="seven-tonnes-truckload"),
+        pytest.param(0, 100, ShipMode.SMALL_PARCEL, ShipmentStructure.LOOSE_STANDARD_CASE, id="light-pens"),
     ],
 )
 def test_the_load_decides_parcel_or_freight_by_cartons_and_weight(boxes, pens, mode, structure):
@@ -91,8 +91,28 @@ def test_the_load_decides_parcel_or_freight_by_cartons_and_weight(boxes, pens, m
     load = plan_load(items, SKUS, policy=FreightPolicy(pallet_tare_kg=Decimal("20")))
     assert load.ship_mode is mode
     assert load.structure is structure
-    assert bool(load.pallets) is (structure is ShipmentStructure.PALLETIZED_ASSORTMENT_CASE)
+    assert bool(load.pallets) is (structure is ShipmentStructure.PALLETIZED_STANDARD_CASE)
     assert load.units == 10 * boxes + pens
+
+
+@pytest.mark.parametrize(
+    ("boxes", "loose_boxes", "loose_pens", "structure"),
+    [
+        pytest.param(2, 0, 0, ShipmentStructure.LOOSE_STANDARD_CASE, id="only-factory-cases"),
+        pytest.param(2, 3, 0, ShipmentStructure.LOOSE_STANDARD_CASE, id="a-repacked-carton-of-one-line-is-still-standard"),
+        pytest.param(2, 3, 7, ShipmentStructure.LOOSE_ASSORTMENT_CASE, id="one-mixed-carton-makes-it-assortment"),
+        pytest.param(40, 3, 7, ShipmentStructure.PALLETIZED_ASSORTMENT_CASE, id="palletized-with-a-mixed-carton"),
+        pytest.param(40, 0, 0, ShipmentStructure.PALLETIZED_STANDARD_CASE, id="palletized-single-sku-cartons"),
+    ],
+)
+def test_the_structure_is_standard_case_until_one_carton_mixes_items(boxes, loose_boxes, loose_pens, structure):
+    items = [ShipmentItem("PO000001", "1", "BOX", "", 10 * boxes + loose_boxes),
+             ShipmentItem("PO000001", "2", "PEN", "", loose_pens)]
+    load = plan_load(items, SKUS)
+    mixed = [c for c in load.cartons if len({i.line_key for i in c.items}) > 1]
+    assert load.structure is structure
+    assert bool(mixed) is ("Assortment" in structure.value)
+    assert bool(load.pallets) is structure.value.startswith("Palletized")
 
 
 def test_twelve_pallets_make_a_truckload_even_when_light():

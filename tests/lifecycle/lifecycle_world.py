@@ -119,11 +119,11 @@ def services_day(settings: AcornSettings, client: Any, as_of: datetime, account_
                                 lease=lease)
 
     out["ack_delivery"] = deliver("acknowledgement")
-    out["plan"] = shipments.plan_shipments(db, settings, account, as_of=as_of)
     docs = settings.resolved_documents_dir
+    out["plan"] = shipments.plan_shipments(db, settings, account, as_of=as_of, documents_dir=docs)
     out["asns"] = asns.queue_asns(db, account, as_of=as_of, documents_dir=docs)
     out["asn_delivery"] = deliver("shipment_confirmation")
-    out["invoices"] = invoices.queue_invoices(db, account, as_of=as_of, documents_dir=docs)
+    out["invoices"] = invoices.queue_invoices(db, account, as_of=as_of, documents_dir=docs, settings=settings)
     out["invoice_delivery"] = deliver("invoice")
     out["receipts"] = receipts.poll_receipts(db, client, account, as_of=as_of,
                                              alert_after_days=settings.receipt_alert_days)

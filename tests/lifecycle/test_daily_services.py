@@ -90,7 +90,7 @@ def test_every_asn_and_invoice_sent_is_archived_with_its_labels(world: World) ->
         [asn] = folder.glob("asn-original-*.json")
         assert json.loads(asn.read_text())["shipmentConfirmations"][0]["shipmentIdentifier"] == \
             shipment.shipment_identifier
-        labels = (folder / "carton-labels.zpl").read_text()
+        labels = (folder / "labels.zpl").read_text()
         assert all(c.sscc in labels for c in cartons[shipment.shipment_identifier])
     for invoice in invoices:
         html = (docs / "invoices" / invoice.invoice_number / "invoice.html").read_text()

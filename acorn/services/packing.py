@@ -1,0 +1,157 @@
+"""Paperwork the dock needs when it packs: labels for every carton and pallet, and the packing list.
+
+Written right after a shipment is planned (``plan_shipments``), before the truck leaves and
+before the ASN is queued, under ``<documents_dir>/<ACCOUNT>/shipments/<SHIPMENT>/``:
+``labels.zpl`` (cartons, then pallets), a ``labels.pdf`` preview (PNG on demand: ``acorn labels
+--format png``; 10 ms a label, four times the PDF's, too slow for every carton of every day),
+``packing-list.html`` and ``packing-list.pdf``, and for freight the bill of lading the driver
+signs (``bill-of-lading.html`` / ``.pdf``; small parcel travels on the carrier's labels and
+manifest, without one). Files are written once and never rewritten
+(what was stuck on the boxes is what stays on file); ``acorn labels`` reprints from the store.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from pathlib import Path
+
+from acorn.config import AcornSettings, VendorAccountSettings
+from acorn.documents.bill_of_lading import (BillOfLading, HandlingUnit, OrderInfo, render_vics_bill_of_lading_html,
+                                            render_vics_bill_of_lading_pdf)
+from acorn.domain.carrier_numbers import freight_terms
+from acorn.documents.label_preview import render_labels_pdf
+from acorn.documents.errors import DocumentError
+from acorn.documents.labels import LogisticsLabel, Party, render_label_zpl, shipment_labels
+from acorn.documents.packing_list import (PackingList, packing_list, render_packing_list_html,
+                                          render_packing_list_pdf)
+from acorn.services.archive import write_once
+from acorn.store import UnitOfWork
+from schemas.tables import Carton, Pallet, Shipment, ShipmentLine
+
+
+class UnknownShipment(LookupError):
+    """No shipment with this identifier (for this account) in the store."""
+
+
+@dataclass(frozen=True)
+class PackingDocuments:
+    labels: list[LogisticsLabel]
+    packing_list: PackingList
+    bill_of_lading: BillOfLading | None  # None for small parcel (no BOL number)
+
+    def zpl(self) -> str:
+        return "".join(render_label_zpl(label) for label in self.labels)
+
+
+def ship_from_party(account: VendorAccountSettings) -> Party:
+    a = account.ship_from_address
+    return Party(code=account.ship_from_party, name=a.name,
+                 lines=_lines(a.line1, "", a.city, a.state_or_region or "", a.postal_code, a.country_code))
+
+
+def ship_to_party(settings: AcornSettings, fc_code: str) -> Party:
+    """The fulfilment centre's full address (raises ``UnknownReference`` naming the FC when unknown)."""
+    fc = settings.fulfilment_centre(fc_code)
+    a = fc.address
+    return Party(code=fc.code, name=a.name, lines=_lines(a.address_line1, a.address_line2, a.city,
+                                                         a.state_or_region, a.postal_code, a.country_code))
+
+
+def _lines(line1: str, line2: str, city: str, region: str, postal: str, country: str) -> tuple[str, ...]:
+    region_line = " ".join(p for p in (region, postal) if p)
+    return tuple(x for x in (line1, line2, ", ".join(p for p in (city, region_line) if p), country) if x)
+
+
+def packing_documents(uow: UnitOfWork, settings: AcornSettings, account: VendorAccountSettings,
+                      shipment_identifier: str) -> PackingDocuments:
+    """The labels and packing list of one shipment, from the store (one data source for every format)."""
+    shipment = uow.shipments.get(shipment_identifier)
+    if shipment is None or shipment.account_code != account.code:
+        raise UnknownShipment(f"no shipment {shipment_identifier!r} for account {account.code}")
+    cartons, pallets = uow.shipments.cartons(shipment), uow.shipments.pallets(shipment)
+    parties = {"ship_from": ship_from_party(account), "ship_to": ship_to_party(settings, shipment.ship_to)}
+    bol = build_bill_of_lading(settings, account, shipment, uow.shipments.lines(shipment), cartons, pallets) \
+        if shipment.bill_of_lading else None
+    return PackingDocuments(
+        labels=shipment_labels(shipment, cartons, pallets, company_prefix_length=len(account.gs1_company_prefix),
+                               **parties),
+        packing_list=packing_list(shipment, cartons, pallets, **parties), bill_of_lading=bol)
+
+
+def write_packing_documents(uow_or_database_url: UnitOfWork | str, settings: AcornSettings,
+                            account: VendorAccountSettings, shipment_identifier: str,
+                            documents_dir: Path) -> list[Path]:
+    """Write the shipment's labels and packing list (once); returns every path, written now or before."""
+    if isinstance(uow_or_database_url, str):
+        with UnitOfWork(uow_or_database_url) as uow:
+            docs = packing_documents(uow, settings, account, shipment_identifier)
+    else:
+        docs = packing_documents(uow_or_database_url, settings, account, shipment_identifier)
+    folder = documents_dir / account.code / "shipments" / shipment_identifier
+    written = [write_once(folder / "labels.pdf", lambda: render_labels_pdf(docs.labels))]
+    written += [write_once(folder / "packing-list.html", render_packing_list_html(docs.packing_list)),
+                write_once(folder / "packing-list.pdf", lambda: render_packing_list_pdf(docs.packing_list))]
+    if docs.bill_of_lading is not None:
+        bol = docs.bill_of_lading
+        written += [write_once(folder / "bill-of-lading.html", lambda: render_vics_bill_of_lading_html(bol)),
+                    write_once(folder / "bill-of-lading.pdf", lambda: render_vics_bill_of_lading_pdf(bol))]
+    # labels.zpl last: its presence means the set is complete (write_after_planning retries without it)
+    return [write_once(folder / "labels.zpl", docs.zpl()), *written]
+
+
+def write_after_planning(database_url: str, settings: AcornSettings, account: VendorAccountSettings,
+                         planned: list[str], documents_dir: Path, *, as_of: datetime) -> list[str]:
+    """Write the documents of the shipments just planned, and of any planned shipment still without labels
+    (a rerun after a fix); returns the problems, each also raised as an alert naming the shipment (and
+    resolved once its documents are written)."""
+    with UnitOfWork(database_url) as uow:
+        waiting = [s.shipment_identifier for s in uow.shipments.list(account.code, statuses=["planned"])
+                   if not (documents_dir / account.code / "shipments" / s.shipment_identifier / "labels.zpl").exists()]
+        problems = []
+        for identifier in dict.fromkeys([*planned, *waiting]):
+            key = f"packing-documents:{account.code}:{identifier}"
+            try:
+                write_packing_documents(uow, settings, account, identifier, documents_dir)
+                uow.alerts.resolve(key, at=as_of)
+            except (DocumentError, LookupError, ValueError) as exc:  # names the record and field
+                problems.append(f"{identifier}: {exc}")
+                uow.alerts.raise_alert(
+                    dedupe_key=key, account_code=account.code,
+                    kind="packing_documents_failed", subject=f"No labels for shipment {identifier}",
+                    message=str(exc), severity="error",
+                    next_step="Fix what the message names (FC address table, SKU master, carrier settings) "
+                              "and rerun the day; the labels are written then, before the ASN.")
+        uow.commit()
+    return problems
+
+
+def build_bill_of_lading(settings: AcornSettings, account: VendorAccountSettings, shipment: Shipment,
+                         lines: list[ShipmentLine], cartons: list[Carton], pallets: list[Pallet]) -> BillOfLading:
+    carrier = settings.carrier(shipment.carrier_scac or "")
+    loose = [c for c in cartons if c.pallet_id is None]
+    units = [HandlingUnit("Pallet", p.sscc, sum(1 for c in cartons if c.pallet_id == p.id), p.weight_kg)
+             for p in pallets]
+    units += [HandlingUnit("Carton", c.sscc, 1, c.weight_kg) for c in loose]
+    orders: dict[str, dict[str, Decimal | int]] = {}
+    for ln in lines:
+        orders.setdefault(ln.po_number, {"cartons": 0, "units": 0, "weight": Decimal(0)})["units"] += ln.shipped_qty
+    for c in cartons:
+        pos = {str(i["po_number"]) for i in c.items}
+        for po in pos:
+            entry = orders.setdefault(po, {"cartons": 0, "units": 0, "weight": Decimal(0)})
+            entry["cartons"] += 1
+            if len(pos) == 1:  # one PO per carton (the planner's rule); a mixed carton is not split by weight
+                entry["weight"] += c.weight_kg
+    return BillOfLading(
+        bol_number=shipment.bill_of_lading or "", shipment_identifier=shipment.shipment_identifier,
+        ship_date=shipment.departure, shipper=ship_from_party(account),
+        consignee=ship_to_party(settings, shipment.ship_to), carrier_name=carrier.name,
+        carrier_scac=shipment.carrier_scac or "", pro_number=shipment.pro_number or "",
+        freight_terms=freight_terms(amazon_arranged=carrier.amazon_arranged),
+        handling_units=tuple(units),
+        orders=tuple(OrderInfo(po, int(v["cartons"]), int(v["units"]), Decimal(v["weight"]))
+                     for po, v in sorted(orders.items())),
+        total_weight_kg=shipment.total_weight_kg, seal_number=shipment.seal_number,
+        freight_class=carrier.freight_class, nmfc=carrier.nmfc, delivery_appointment=shipment.delivery_appointment)
