@@ -86,8 +86,8 @@ def queue_asns(account_code: str, as_of: datetime) -> dict[str, Any]:
 def queue_invoices(account_code: str, as_of: datetime) -> dict[str, Any]:
     """Invoice each accepted shipment once, at the PO's cost, after the quality gate."""
     rt = runtime.current()
-    result = invoices.queue_invoices(rt.database_url, rt.account(account_code), as_of=as_of,
-                                     documents_dir=rt.settings.resolved_documents_dir, settings=rt.settings)
+    result = invoices.queue_invoices(rt.database_url, rt.account(account_code), as_of=as_of, settings=rt.settings,
+                                     documents_dir=rt.settings.resolved_documents_dir)
     get_run_logger().info("%s: %d invoices queued, %d held by the quality gate", account_code,
                           len(result.queued), len(result.gated))
     return asdict(result)

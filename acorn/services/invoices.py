@@ -29,7 +29,7 @@ from acorn.domain.errors import InvalidRecord
 from acorn.domain.invoice import InvoiceDraft, PaymentTerms, ShippedLine, build_invoice, invoice_number_for
 from acorn.domain.tax import TaxRate, tax_rate_for
 from acorn.gates import gate_each, gate_invoice
-from acorn.reference import AmazonEntity, FulfilmentCentre, UnknownReference, amazon_entity, fulfilment_centre
+from acorn.reference import AmazonEntity, FulfilmentCentre, UnknownReference
 from acorn.services import outbox
 from acorn.services.outbox import crash_point
 from acorn.services.archive import archive_invoice
@@ -48,16 +48,6 @@ class ReferenceTables(Protocol):
     def amazon_entity(self, account: VendorAccountSettings) -> AmazonEntity: ...
 
 
-class ShippedTables:
-    """The reference tables shipped with Acorn, for callers that pass no settings."""
-
-    def fulfilment_centre(self, code: str) -> FulfilmentCentre:
-        return fulfilment_centre(code)
-
-    def amazon_entity(self, account: VendorAccountSettings) -> AmazonEntity:
-        return amazon_entity(account.country)
-
-
 @dataclass
 class InvoiceQueueResult:
     queued: list[str] = field(default_factory=list)
@@ -68,14 +58,14 @@ def invoice_key(account_code: str, invoice_number: str) -> str:
     return f"invoice:{account_code}:{invoice_number}"
 
 
-def queue_invoices(database_url: str, account: VendorAccountSettings, *, as_of: datetime,
-                   documents_dir: Path | None = None, settings: ReferenceTables | None = None) -> InvoiceQueueResult:
+def queue_invoices(database_url: str, account: VendorAccountSettings, *, as_of: datetime, settings: ReferenceTables,
+                   documents_dir: Path | None = None) -> InvoiceQueueResult:
     """Invoice every shipment whose ASN Amazon accepted and that has no invoice yet.
 
-    ``settings`` (``AcornSettings``) supplies FC and Amazon-entity addresses; without it the
-    tables shipped with Acorn are used.
+    ``settings`` (``AcornSettings``) supplies FC and Amazon-entity addresses (the shipped
+    tables plus the vendor's own CSVs).
     """
-    tables = settings if settings is not None else ShippedTables()
+    tables = settings
     result = InvoiceQueueResult()
     terms = PaymentTerms(net_days=account.payment_terms.net_days,
                          discount_percent=account.payment_terms.discount_percent,
@@ -216,9 +206,8 @@ def _tax_detail(tax: TaxRate, amount: Decimal, taxable: Decimal, currency: str) 
 
 
 def invoice_payload(account: VendorAccountSettings, draft: InvoiceDraft, shipment: Shipment,
-                    tables: ReferenceTables | None = None) -> dict[str, Any]:
+                    tables: ReferenceTables) -> dict[str, Any]:
     """The ``SubmitInvoicesRequest`` for ``draft``; ``tables`` as in ``queue_invoices``."""
-    tables = tables if tables is not None else ShippedTables()
     remit: dict[str, Any] = {"partyId": account.selling_party,
                              "address": _address(account.remit_to_address or account.ship_from_address)}
     if account.tax_registration:

@@ -165,11 +165,10 @@ class ShipmentRepository(_Repository):
 class SsccSerialRepository(_Repository):
     def allocate(self, company_prefix: str, count: int) -> range:
         """Reserve ``count`` consecutive serials; the row lock makes concurrent planners safe."""
+        # create-or-lock in one statement: two planners starting a new company prefix must not both insert
+        self._upsert_noop(SsccSerial, company_prefix=company_prefix, next_serial=1)
         row = self.session.exec(select(SsccSerial).where(SsccSerial.company_prefix == company_prefix)
-                                .with_for_update()).first()
-        if row is None:
-            row = self.add(SsccSerial(company_prefix=company_prefix, next_serial=1))
-            self.session.flush()
+                                .with_for_update().execution_options(populate_existing=True)).one()
         start = row.next_serial
         row.next_serial = start + count
         self.session.flush()

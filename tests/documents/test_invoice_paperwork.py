@@ -11,10 +11,10 @@ import pytest
 from pypdf import PdfReader
 
 from acorn import contract
-from acorn.config import DEFAULT_ACCOUNTS, Address
+from acorn.config import DEFAULT_ACCOUNTS, Address, load_settings
 from acorn.documents import invoice_view, render_invoice_html, render_invoice_pdf
 from acorn.domain.invoice import PaymentTerms, ShippedLine, build_invoice
-from acorn.services.invoices import ShippedTables, invoice_payload, invoice_tax
+from acorn.services.invoices import invoice_payload, invoice_tax
 from schemas.tables import Shipment
 
 CA = next(a for a in DEFAULT_ACCOUNTS if a.code == "ACRNCA").model_copy(update={
@@ -25,7 +25,7 @@ ORDERED = datetime(2026, 3, 1, tzinfo=timezone.utc)
 
 
 def canadian_invoice() -> tuple[dict, dict]:
-    tables = ShippedTables()
+    tables = load_settings()
     lines = [ShippedLine("4Z32PABC", "1", "0614141000012", "B0ABCDEFGH", 24, Decimal("3.35"), "CAD", ORDERED,
                          "Cases", 12),
              ShippedLine("4Z32PABC", "2", "0614141000029", "B0ZYXWVUTS", 7, Decimal("1.15"), "CAD", ORDERED)]
@@ -64,12 +64,13 @@ def test_the_payload_names_every_party_with_its_address_and_carries_hst_per_item
 
 
 def test_a_us_invoice_has_no_tax_but_still_its_bill_to_entity():
-    tables = ShippedTables()
+    tables = load_settings()
     draft = build_invoice(invoice_number="US-1", invoice_date=date(2026, 3, 2),
                           shipped_lines=[ShippedLine("PO1", "1", "X", "B0ABCDEFGH", 5, Decimal(2), "USD", ORDERED)],
                           tax=invoice_tax(US, tables.fulfilment_centre("ABE8"), record="US-1"),
                           payment_terms=PaymentTerms(net_days=60), currency="USD")
-    payload = invoice_payload(US, draft, Shipment(account_code=US.code, shipment_identifier="PO1-1", ship_to="ABE8"))
+    payload = invoice_payload(US, draft, Shipment(account_code=US.code, shipment_identifier="PO1-1", ship_to="ABE8"),
+                              load_settings())
     contract.validate("invoices", "SubmitInvoicesRequest", payload)
     invoice = payload["invoices"][0]
     assert "taxDetails" not in invoice and invoice["invoiceTotal"]["amount"] == "10.00"

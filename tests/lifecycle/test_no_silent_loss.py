@@ -161,9 +161,9 @@ def test_a_transaction_read_failing_mid_batch_leaves_accepted_shipments_invoicea
     assert accepted and "submitted" in states.values()
     with UnitOfWork(world.db) as uow:  # accepted in the same transaction: nothing waits on a later write
         assert {uow.shipments.get(s).status for s in accepted} == {"accepted"}
-    assert set(invoices.queue_invoices(world.db, world.settings.account(US), as_of=as_of).queued)
+    assert set(invoices.queue_invoices(world.db, world.settings.account(US), as_of=as_of, settings=world.settings).queued)
     _deliver(world, as_of)  # the next run reads the rest
-    invoices.queue_invoices(world.db, world.settings.account(US), as_of=as_of)
+    invoices.queue_invoices(world.db, world.settings.account(US), as_of=as_of, settings=world.settings)
     _deliver(world, as_of, kind="invoice")
     _assert_nothing_lost(world)
     assert all(e["submissions"] == 1 for e in world.ledger()["shipmentConfirmations"])
@@ -175,7 +175,7 @@ def _invoice_ready(world: World) -> tuple[datetime, str]:
     world.set_clock(as_of)
     asns.queue_asns(world.db, world.settings.account(US), as_of=as_of)
     _deliver(world, as_of)
-    numbers = invoices.queue_invoices(world.db, world.settings.account(US), as_of=as_of).queued
+    numbers = invoices.queue_invoices(world.db, world.settings.account(US), as_of=as_of, settings=world.settings).queued
     return as_of, numbers[0]
 
 
@@ -390,10 +390,10 @@ def test_the_sweep_repairs_a_shipment_left_behind_by_an_older_version_and_alerts
         sid = shipment.shipment_identifier
         uow.commit()
     number = invoice_number_for(prefix=account.invoice_prefix, shipment_id=sid)
-    assert number not in invoices.queue_invoices(world.db, account, as_of=as_of).queued
+    assert number not in invoices.queue_invoices(world.db, account, as_of=as_of, settings=world.settings).queued
     findings = invariants.sweep(world.db, account, as_of=as_of)
     assert ("status_follows_document", sid, "repaired") in [(f.check, f.record, f.action) for f in findings]
-    assert invoices.queue_invoices(world.db, account, as_of=as_of).queued == [number]
+    assert invoices.queue_invoices(world.db, account, as_of=as_of, settings=world.settings).queued == [number]
     key = f"invoice:{US}:{number}"  # queued, not yet sent: open, and nobody was told
     findings = invariants.sweep(world.db, account, as_of=as_of)
     assert ("open_document_without_alert", key, "alerted") in [(f.check, f.record, f.action) for f in findings]

@@ -51,7 +51,7 @@ def _day(world: World, as_of: datetime, *, new_work: bool = True) -> list[delive
         shipments.plan_shipments(world.db, world.settings, account, as_of=as_of)
         asns.queue_asns(world.db, account, as_of=as_of, documents_dir=docs)
     results.append(_deliver(world, as_of, "shipment_confirmation"))
-    invoices.queue_invoices(world.db, account, as_of=as_of, documents_dir=docs)
+    invoices.queue_invoices(world.db, account, as_of=as_of, documents_dir=docs, settings=world.settings)
     results.append(_deliver(world, as_of, "invoice"))
     invariants.sweep(world.db, account, as_of=as_of)
     return results
