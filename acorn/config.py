@@ -134,6 +134,11 @@ class VendorAccountSettings(_Strict):
     max_carton_weight_kg: Decimal = Field(default=Decimal("22.5"), gt=0)
     max_cartons_per_pallet: int = Field(default=40, gt=0)
     max_pallet_weight_kg: Decimal = Field(default=Decimal("680"), gt=0)
+    #: who books the truck: ``vendor`` (prepaid: our carriers, our PRO numbers) or ``amazon`` (collect:
+    #: a SubmitShipments routing request at planning time, Amazon's carrier, PRO and labels read back)
+    freight: Literal["vendor", "amazon"] = "vendor"
+    #: collect freight: business days Amazon needs between the routing request and the pickup
+    collect_pickup_lead_business_days: int = Field(default=2, ge=0, le=10)
 
     @field_validator("marketplace")
     @classmethod
@@ -270,6 +275,8 @@ class AcornSettings(BaseSettings):
         if dupes:
             raise ValueError(f"accounts: duplicate code(s) {', '.join(dupes)}")
         for a in self.accounts:  # a shipment must never be planned with a carrier we cannot number for
+            if a.freight == "amazon":
+                continue  # Amazon's carrier numbers its own shipments
             for field, kind in (("parcel_carrier_scac", "parcel"), ("freight_carrier_scac", "freight")):
                 scac = getattr(a, field)
                 if scac not in self.carriers or self.carriers[scac].mode != kind:

@@ -18,6 +18,7 @@ from acorn.documents import render_daily_report_md
 from acorn.services.summary import lifecycle_counts
 from flows._common import account_codes, announce_alerts, business_time
 from flows.acknowledge_orders import acknowledge_orders
+from flows.arrange_freight import arrange_freight
 from flows.plan_shipments import plan_shipments
 from flows.po_intake import po_intake
 from flows.poll_receipts import poll_receipts
@@ -26,17 +27,25 @@ from flows.submit_invoices import submit_invoices
 from tasks.lifecycle import check_invariants
 
 STAGES = (po_intake, acknowledge_orders, plan_shipments, submit_asns, submit_invoices, poll_receipts)
+#: an account on Amazon-arranged freight routes what it planned and learns its carriers before the ASNs
+COLLECT_STAGES = (po_intake, acknowledge_orders, plan_shipments, arrange_freight, submit_asns, submit_invoices,
+                  poll_receipts)
+
+
+def stages_for(account_code: str) -> tuple:
+    """The day's stages for one account: vendor freight never runs (nor waits for) the routing stage."""
+    return COLLECT_STAGES if runtime.current().account(account_code).freight == "amazon" else STAGES
 
 
 @flow(name="daily_lifecycle", flow_run_name="daily lifecycle {as_of}")
 def daily_lifecycle(as_of: datetime | None = None, account: str | None = None) -> dict[str, Any]:
-    """Intake → acknowledge → plan → ASN → invoice → receipts → invariants, for every vendor account."""
+    """Intake → acknowledge → plan → (route with Amazon) → ASN → invoice → receipts → invariants, per account."""
     as_of = business_time(as_of)
     started = datetime.now(timezone.utc)
     log = get_run_logger()
     failed: list[str] = []
     for code in account_codes(account):
-        for stage in STAGES:
+        for stage in stages_for(code):
             state = stage(account=code, as_of=as_of, return_state=True)
             if not state.is_completed():
                 failed.append(f"{stage.name} {code}")

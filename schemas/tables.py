@@ -191,6 +191,14 @@ class Shipment(SQLModel, table=True):
     asn_revision: int = 0  # 0 = Original; each Replace bumps it
     total_weight_kg: Decimal = Field(default=Decimal("0"), sa_type=sa.Numeric(12, 3))
     created_at: datetime = _ts(default_factory=utcnow)
+    # who pays the carrier: Prepaid (the vendor books it) or Collect (Amazon-arranged, routed with
+    # SubmitShipments); for Collect, what Amazon answered, read back with GetShipmentDetails
+    freight_term: str = Field(default="Prepaid", max_length=10, sa_column_kwargs={"server_default": "Prepaid"})
+    carrier_name: str | None = Field(default=None, max_length=80)
+    amazon_reference_number: str | None = Field(default=None, max_length=40)  # the ARN (buyerReferenceNumber)
+    requested_pickup: datetime | None = _ts(default=None)
+    scheduled_pickup: datetime | None = _ts(default=None)
+    carrier_assigned_at: datetime | None = _ts(default=None)
 
 
 class ShipmentLine(SQLModel, table=True):

@@ -11,7 +11,7 @@ from prefect.cache_policies import NO_CACHE
 
 from acorn import runtime
 from acorn.domain.documents import DocumentState
-from acorn.services import acknowledge, asns, delivery, intake, invariants, invoices, receipts, shipments
+from acorn.services import acknowledge, asns, delivery, intake, invariants, invoices, receipts, routing, shipments
 from tasks._policy import BACKOFF, JITTER, DeliveryIncomplete, retry_transient
 
 _COMMON = {"cache_policy": NO_CACHE, "retry_jitter_factor": JITTER, "retry_condition_fn": retry_transient}
@@ -69,6 +69,20 @@ def plan_shipments(account_code: str, as_of: datetime) -> dict[str, Any]:
                           account_code, len(result.shipments), result.cartons, result.pallets, len(result.waiting))
     return {"shipments": result.shipments, "cartons": result.cartons, "pallets": result.pallets,
             "problems": result.problems}
+
+
+@task(name="follow Amazon's carriers", retries=3, retry_delay_seconds=BACKOFF, timeout_seconds=600, **_COMMON)
+def follow_amazon_carriers(account_code: str, as_of: datetime) -> dict[str, Any]:
+    """Read back the carrier, PRO, pickup and ARN Amazon assigned to each routed shipment; keep its labels."""
+    rt = runtime.current()
+    account = rt.account(account_code)
+    result = routing.follow_carriers(rt.database_url, rt.client(account), rt.settings, account, as_of=as_of,
+                                     documents_dir=rt.settings.resolved_documents_dir)
+    get_run_logger().info("%s: %d carriers assigned (%d carrier labels kept), %d shipments wait for a carrier, "
+                          "%d past their pickup without one", account_code, len(result.assigned),
+                          len(result.labels), len(result.waiting), len(result.overdue))
+    return {"assigned": result.assigned, "waiting": result.waiting, "overdue": result.overdue,
+            "labels": len(result.labels), "problems": result.problems}
 
 
 @task(name="queue ASNs", retries=2, retry_delay_seconds=BACKOFF, **_COMMON)

@@ -11,6 +11,7 @@ identifier.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -39,6 +40,11 @@ class AsnQueueResult:
     gated: list[str] = field(default_factory=list)  # held back by a quality gate
 
 
+def awaiting_carrier(shipment: Shipment) -> bool:
+    """Collect freight whose carrier Amazon has not yet assigned: no labels, no ASN yet."""
+    return shipment.freight_term == "Collect" and shipment.carrier_assigned_at is None
+
+
 def asn_key(shipment: Shipment) -> str:
     return f"asn:{shipment.shipment_identifier}:r{shipment.asn_revision}"
 
@@ -54,7 +60,10 @@ def queue_asns(database_url: str, account: VendorAccountSettings, *, as_of: date
     result = AsnQueueResult()
     with UnitOfWork(database_url) as uow:
         uow.stage_lock(f"queue-asns:{account.code}")
-        departed = [s for s in uow.shipments.list(account.code, statuses=["planned"]) if s.departure <= as_of]
+        # collect freight leaves with Amazon's carrier: its ASN waits until the carrier is assigned
+        # (services/routing.py reads it back and sets departure to Amazon's scheduled pickup)
+        departed = [s for s in uow.shipments.list(account.code, statuses=["planned"])
+                    if s.departure <= as_of and not awaiting_carrier(s)]
         gates = gate_each(gate_shipment, {s.shipment_identifier: _gate_rows(uow, s) for s in departed})
         for shipment in departed:
             payload = asn_payload(uow, account, shipment, submitted_at=as_of)
@@ -111,26 +120,9 @@ def change_transport(database_url: str, account: VendorAccountSettings, shipment
 def asn_payload(uow: UnitOfWork, account: VendorAccountSettings, shipment: Shipment, *,
                 submitted_at: datetime) -> dict[str, Any]:
     lines = uow.shipments.lines(shipment)
-    ordered = {(ln.po_number, ln.item_sequence): item for ln, item, _ in uow.shipments.lines_with_orders(shipment)}
-
-    def qty(po_number: str, sequence: str, units: int, field: str) -> dict[str, Any]:
-        """In cases with ``unitSize`` for a line Amazon ordered in ``Cases``, else in eaches.
-
-        Planning ships such lines in whole cases; a part case (a case too heavy for one carton,
-        split into boxes, or a shipment planned before Cases were kept) is stated in eaches,
-        which is as true and which Amazon counts the same.
-        """
-        item = ordered.get((po_number, sequence))
-        if item is None:
-            return {"amount": units, "unitOfMeasure": "Eaches"}
-        try:
-            return quantity(item, units, po_number=po_number, field=field)
-        except PackingError:
-            return {"amount": units, "unitOfMeasure": "Eaches"}
-
+    qty = shipped_quantities(uow, shipment)
     cartons = uow.shipments.cartons(shipment)
     pallets = uow.shipments.pallets(shipment)
-    address = account.ship_from_address
     transport: dict[str, Any] = {"carrierScac": shipment.carrier_scac,
                                  "carrierShipmentReferenceNumber": shipment.pro_number,
                                  "transportationMode": "Road"}
@@ -142,14 +134,13 @@ def asn_payload(uow: UnitOfWork, account: VendorAccountSettings, shipment: Shipm
         "shipmentType": shipment.transport_mode,
         "shipmentStructure": shipment.structure,
         "transportationDetails": transport,
+        # collect freight: Amazon's reference for the routed shipment (the model's amazonReferenceNumber)
+        **({"amazonReferenceNumber": shipment.amazon_reference_number} if shipment.amazon_reference_number else {}),
         "shipmentConfirmationDate": submitted_at.strftime(_ISO),
         "shippedDate": shipment.departure.strftime(_ISO),
         "estimatedDeliveryDate": shipment.estimated_delivery.strftime(_ISO),
         "sellingParty": {"partyId": account.selling_party},
-        "shipFromParty": {"partyId": account.ship_from_party, "address": {
-            "name": address.name, "addressLine1": address.line1, "city": address.city,
-            **({"stateOrRegion": address.state_or_region} if address.state_or_region else {}),
-            "postalCode": address.postal_code, "countryCode": address.country_code}},
+        "shipFromParty": ship_from_party(account),
         "shipToParty": {"partyId": shipment.ship_to},
         "shipmentMeasurements": {"grossShipmentWeight": {"unitOfMeasure": "Kg",
                                                          "value": _dec(shipment.total_weight_kg)},
@@ -181,6 +172,37 @@ def asn_payload(uow: UnitOfWork, account: VendorAccountSettings, shipment: Shipm
                                                                   if c.pallet_id == p.id]}}
             for p in pallets]
     return {"shipmentConfirmations": [confirmation]}
+
+
+def shipped_quantities(uow: UnitOfWork, shipment: Shipment) -> Callable[[str, str, int, str], dict[str, Any]]:
+    """``qty(po_number, sequence, units, field)``: a shipped quantity as the ASN and the routing request state it.
+
+    In cases with ``unitSize`` for a line Amazon ordered in ``Cases``, else in eaches. Planning
+    ships such lines in whole cases; a part case (a case too heavy for one carton, split into
+    boxes, or a shipment planned before Cases were kept) is stated in eaches, which is as true
+    and which Amazon counts the same.
+    """
+    ordered = {(ln.po_number, ln.item_sequence): item for ln, item, _ in uow.shipments.lines_with_orders(shipment)}
+
+    def qty(po_number: str, sequence: str, units: int, field: str) -> dict[str, Any]:
+        item = ordered.get((po_number, sequence))
+        if item is None:
+            return {"amount": units, "unitOfMeasure": "Eaches"}
+        try:
+            return quantity(item, units, po_number=po_number, field=field)
+        except PackingError:
+            return {"amount": units, "unitOfMeasure": "Eaches"}
+
+    return qty
+
+
+def ship_from_party(account: VendorAccountSettings) -> dict[str, Any]:
+    """The dock, with its address (where Amazon's carrier collects collect freight)."""
+    address = account.ship_from_address
+    return {"partyId": account.ship_from_party, "address": {
+        "name": address.name, "addressLine1": address.line1, "city": address.city,
+        **({"stateOrRegion": address.state_or_region} if address.state_or_region else {}),
+        "postalCode": address.postal_code, "countryCode": address.country_code}}
 
 
 def _gate_rows(uow: UnitOfWork, shipment: Shipment) -> list[dict[str, Any]]:

@@ -14,6 +14,7 @@ from typing import Any
 from acorn.services.acknowledge import confirm_acknowledged
 from acorn.domain.documents import DELIVERABLE
 from acorn.services.outbox import DEFAULT_LEASE, DeliveryReport, OutboxCourier
+from acorn.services.routing import routing_read_back
 from acorn.store import UnitOfWork
 
 log = logging.getLogger("acorn.delivery")
@@ -47,7 +48,8 @@ def deliver(database_url: str, client: Any, *, account_code: str, kind: str, as_
             stuck_after: timedelta, wait_s: float = 5.0, lease: timedelta = DEFAULT_LEASE) -> DeliveryResult:
     courier = OutboxCourier(database_url, client, now=as_of, stuck_after=stuck_after, wait_s=wait_s, lease=lease,
                             confirmers={"acknowledgement": confirm_acknowledged(client),
-                                        "shipment_confirmation": asn_read_back(client)},
+                                        "shipment_confirmation": asn_read_back(client),
+                                        "routing_request": routing_read_back(client)},
                             cross_check=po_status_note(client), confirm_early=CONFIRM_EARLY)
     with UnitOfWork(database_url) as uow:
         keys = [e.idempotency_key for e in uow.outbox.list(kind=kind, states=DELIVERABLE, account_code=account_code)]
@@ -77,6 +79,8 @@ def purchase_orders_of(payload: dict[str, Any]) -> list[str]:
         found.add(ack["purchaseOrderNumber"])
     for confirmation in payload.get("shipmentConfirmations", []):
         found.update(i.get("itemDetails", {}).get("purchaseOrderNumber", "") for i in confirmation["shippedItems"])
+    for request in payload.get("shipments", []):  # routing requests
+        found.update(po.get("purchaseOrderNumber", "") for po in request.get("purchaseOrders", []))
     for invoice in payload.get("invoices", []):
         found.update(i.get("purchaseOrderNumber", "") for i in invoice.get("items", []))
     return sorted(found - {""})

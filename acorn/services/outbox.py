@@ -1,6 +1,6 @@
 """Exactly-once submissions to Amazon, with nothing lost on the way.
 
-Every acknowledgement, ASN and invoice is written here (with a deterministic idempotency
+Every acknowledgement, ASN, routing request and invoice is written here (with a deterministic idempotency
 key) before it is ever posted. The states and their allowed moves live in
 :mod:`acorn.domain.documents`; every move here is compare-and-set on the row's version and
 happens in the same database transaction as the change to the business record it implies
@@ -18,6 +18,8 @@ Lost answers (SP-API has no idempotency keys):
 * ASN — read back with ``GetShipmentDetails`` (filter ``vendorShipmentIdentifier``) before
   any re-post; a ``Replace`` cannot be told apart from its Original, and is idempotent by
   content, so it is re-posted;
+* routing request (collect freight) — read back with ``GetShipmentDetails`` like an ASN: Amazon
+  lists a request it accepted under its ``vendorShipmentIdentifier``;
 * invoice — Amazon offers no read-back: the identical document is posted once more. A
   ``Duplicate*`` failure on that re-post confirms the first copy landed. ASSUMPTION: the
   ``Duplicate*`` codes are the sandbox's, not documented by Amazon (its transaction
@@ -52,12 +54,14 @@ SUBMIT_OPERATION = {
     "acknowledgement": "submit_acknowledgement",
     "shipment_confirmation": "submit_shipment_confirmations",
     "invoice": "submit_invoices",
+    "routing_request": "submit_shipments",
 }
 #: ASSUMPTION (sandbox codes, not Amazon's documentation): the failure that means "already applied"
 DUPLICATE_CODE = {
     "acknowledgement": "DuplicateAcknowledgement",
     "shipment_confirmation": "DuplicateShipmentIdentifier",
     "invoice": "DuplicateInvoiceNumber",
+    "routing_request": "DuplicateShipmentIdentifier",
 }
 #: alerts about a row that its move to a final state settles (``outbox-failed`` stays: it is the outcome)
 TRANSIENT_ALERTS = ("unknown", "stuck", "needs_review", "auth", "open")

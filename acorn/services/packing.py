@@ -27,6 +27,7 @@ from acorn.documents.labels import LogisticsLabel, Party, render_label_zpl, ship
 from acorn.documents.packing_list import (PackingList, packing_list, render_packing_list_html,
                                           render_packing_list_pdf)
 from acorn.services.archive import write_once
+from acorn.services.asns import awaiting_carrier
 from acorn.store import UnitOfWork
 from schemas.tables import Carton, Pallet, Shipment, ShipmentLine
 
@@ -107,8 +108,11 @@ def write_after_planning(database_url: str, settings: AcornSettings, account: Ve
     (a rerun after a fix); returns the problems, each also raised as an alert naming the shipment (and
     resolved once its documents are written)."""
     with UnitOfWork(database_url) as uow:
+        # Amazon-arranged freight is labelled once Amazon names the carrier (services/routing.py)
         waiting = [s.shipment_identifier for s in uow.shipments.list(account.code, statuses=["planned"])
-                   if not (documents_dir / account.code / "shipments" / s.shipment_identifier / "labels.zpl").exists()]
+                   if not (documents_dir / account.code / "shipments" / s.shipment_identifier / "labels.zpl").exists()
+                   and not awaiting_carrier(s)]
+        planned = [i for i in planned if (s := uow.shipments.get(i)) is None or not awaiting_carrier(s)]
         problems = []
         for identifier in dict.fromkeys([*planned, *waiting]):
             key = f"packing-documents:{account.code}:{identifier}"
@@ -129,7 +133,9 @@ def write_after_planning(database_url: str, settings: AcornSettings, account: Ve
 
 def build_bill_of_lading(settings: AcornSettings, account: VendorAccountSettings, shipment: Shipment,
                          lines: list[ShipmentLine], cartons: list[Carton], pallets: list[Pallet]) -> BillOfLading:
-    carrier = settings.carrier(shipment.carrier_scac or "")
+    # Amazon-arranged: Amazon's carrier (named as Amazon names it), paid by Amazon (Collect), with the ARN
+    collect = shipment.freight_term == "Collect"
+    carrier = settings.carriers.get(shipment.carrier_scac or "") if collect else settings.carrier(shipment.carrier_scac or "")
     loose = [c for c in cartons if c.pallet_id is None]
     units = [HandlingUnit("Pallet", p.sscc, sum(1 for c in cartons if c.pallet_id == p.id), p.weight_kg)
              for p in pallets]
@@ -147,11 +153,14 @@ def build_bill_of_lading(settings: AcornSettings, account: VendorAccountSettings
     return BillOfLading(
         bol_number=shipment.bill_of_lading or "", shipment_identifier=shipment.shipment_identifier,
         ship_date=shipment.departure, shipper=ship_from_party(account),
-        consignee=ship_to_party(settings, shipment.ship_to), carrier_name=carrier.name,
+        consignee=ship_to_party(settings, shipment.ship_to),
+        carrier_name=shipment.carrier_name or (carrier.name if carrier else shipment.carrier_scac or ""),
         carrier_scac=shipment.carrier_scac or "", pro_number=shipment.pro_number or "",
-        freight_terms=freight_terms(amazon_arranged=carrier.amazon_arranged),
+        freight_terms=freight_terms(amazon_arranged=collect or bool(carrier and carrier.amazon_arranged)),
+        amazon_reference=shipment.amazon_reference_number,
         handling_units=tuple(units),
         orders=tuple(OrderInfo(po, int(v["cartons"]), int(v["units"]), Decimal(v["weight"]))
                      for po, v in sorted(orders.items())),
         total_weight_kg=shipment.total_weight_kg, seal_number=shipment.seal_number,
-        freight_class=carrier.freight_class, nmfc=carrier.nmfc, delivery_appointment=shipment.delivery_appointment)
+        freight_class=carrier.freight_class if carrier else None, nmfc=carrier.nmfc if carrier else None,
+        delivery_appointment=shipment.delivery_appointment)

@@ -8,6 +8,7 @@ Planning happens once; a rerun finds nothing left to ship and changes nothing.
 from __future__ import annotations
 
 import logging
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -19,8 +20,9 @@ from acorn.domain.carrier_numbers import ProRangeExhausted
 from acorn.domain.deadlines import AsnDeadlinePolicy, ShipSchedule, plan_ship_dates
 from acorn.domain.freight import FreightPolicy, LoadPlan, ShipMode, plan_load
 from acorn.domain.labels import assign_ssccs
+from acorn.domain.routing import earliest_collect_pickup
 from acorn.domain.model import ShipmentItem
-from acorn.services import packing
+from acorn.services import packing, routing
 from acorn.services.acknowledge import ack_key
 from acorn.services.stock import SkuResolver, sku_master
 from acorn.store import UnitOfWork
@@ -48,14 +50,29 @@ def freight_policy(account: VendorAccountSettings) -> FreightPolicy:
                          max_pallet_weight_kg=account.max_pallet_weight_kg)
 
 
+def earliest_departure(account: VendorAccountSettings, *, as_of: datetime) -> datetime:
+    """When goods planned at ``as_of`` may leave: now for our own carriers; for Amazon-arranged freight
+    the first pickup Amazon's lead time allows, counted in the marketplace's calendar (Amazon's)."""
+    if account.freight != "amazon":
+        return as_of
+    return earliest_collect_pickup(as_of, calendar=MarketplaceCalendar.for_marketplace(account.marketplace),
+                                   lead_business_days=account.collect_pickup_lead_business_days)
+
+
 def schedule_for(settings: AcornSettings, account: VendorAccountSettings, po: PurchaseOrder, *,
                  as_of: datetime, ignore_window: bool = False) -> ShipSchedule:
-    """When ``po`` leaves and arrives; ``ignore_window`` gives the dock's next truck whatever the PO asks."""
+    """When ``po`` leaves and arrives; ``ignore_window`` gives the dock's next truck whatever the PO asks.
+
+    For Amazon-arranged freight the dock's next truck is the first cut-off on or after the
+    earliest pickup Amazon accepts: the routing request asks for that moment, and the
+    shipment departs then (its ASN deadline follows from it).
+    """
     policy = settings.asn_policy
     window_start = as_of if ignore_window else po.ship_window_start or po.order_date
     window_end = as_of if ignore_window else po.ship_window_end or window_start
     return plan_ship_dates(
-        as_of=as_of, ship_window_start=window_start, ship_window_end=window_end,
+        as_of=max(as_of, earliest_departure(account, as_of=as_of)), ship_window_start=window_start,
+        ship_window_end=window_end,
         calendar=dock_calendar(account), fc_tz=settings.warehouse_tz(po.ship_to),
         cutoff_local_time=policy.cutoff_local_time, transit_business_days=policy.transit_business_days,
         asn_policy=AsnDeadlinePolicy(policy.minutes_after_departure, policy.hours_before_appointment))
@@ -86,8 +103,11 @@ def plan_shipments(database_url: str, settings: AcornSettings, account: VendorAc
                 result.waiting.append(po.po_number)
                 continue
             try:
-                shipment, cartons, pallets = _plan_one(uow, account, po, items, skus, resolve, schedule,
-                                                       freight_policy(account), settings=settings)
+                # collect freight: the routing request is checked against Amazon's model after the rows are
+                # written, so a refusal must take them back (vendor freight refuses before writing anything)
+                with uow.savepoint() if account.freight == "amazon" else nullcontext():
+                    shipment, cartons, pallets = _plan_one(uow, account, po, items, skus, resolve, schedule,
+                                                           freight_policy(account), settings=settings, as_of=as_of)
             except ProRangeExhausted as exc:  # nothing was planned: the PRO came before the shipment row
                 result.problems.append(f"{po.po_number}: {exc}")
                 uow.alerts.raise_alert(
@@ -123,7 +143,7 @@ def shipment_identifier(po_number: str, departure: datetime) -> str:
 
 def _plan_one(uow: UnitOfWork, account: VendorAccountSettings, po: PurchaseOrder, items: list[PurchaseOrderItem],
               skus: dict, resolve: SkuResolver, schedule: ShipSchedule,
-              policy: FreightPolicy, *, settings: AcornSettings) -> tuple[Shipment, int, int]:
+              policy: FreightPolicy, *, settings: AcornSettings, as_of: datetime) -> tuple[Shipment, int, int]:
     to_ship = [ShipmentItem(po_number=po.po_number, item_sequence=i.item_sequence,
                             vendor_sku=resolve.erp_sku(i.vendor_sku, i.asin) or i.vendor_sku or i.asin or "?",
                             asin=i.asin or "", qty=i.accepted_qty - i.shipped_qty) for i in items]
@@ -137,15 +157,19 @@ def _plan_one(uow: UnitOfWork, account: VendorAccountSettings, po: PurchaseOrder
                                     company_prefix=account.gs1_company_prefix)
     identifier = shipment_identifier(po.po_number, schedule.departure)
     parcel = load.ship_mode == ShipMode.SMALL_PARCEL
-    scac = account.parcel_carrier_scac if parcel else account.freight_carrier_scac
+    collect = account.freight == "amazon"
     # parcel: the carrier numbers each carton, the first is the master id Amazon gets as PRO;
-    # freight: the next PRO of the carrier's block and our next VICS bill-of-lading number
-    tracking = carrier_port(settings, scac).tracking_numbers(identifier, len(cartons)) if parcel else []
-    pro_number = tracking[0] if parcel else uow.serials.allocate_pro(pro_format(settings, scac))
+    # freight: the next PRO of the carrier's block and our next VICS bill-of-lading number.
+    # Amazon-arranged freight: Amazon's carrier brings its own numbers (services/routing.py)
+    scac = None if collect else account.parcel_carrier_scac if parcel else account.freight_carrier_scac
+    tracking = carrier_port(settings, scac).tracking_numbers(identifier, len(cartons)) if parcel and scac else []
+    pro_number = (None if collect else tracking[0] if parcel
+                  else uow.serials.allocate_pro(pro_format(settings, scac or "")))
     shipment = uow.shipments.add(Shipment(
         account_code=account.code, shipment_identifier=identifier, ship_to=po.ship_to, status="planned",
         structure=load.structure.value, transport_mode=load.ship_mode.value,
-        carrier_scac=scac, pro_number=pro_number,
+        carrier_scac=scac, pro_number=pro_number, freight_term="Collect" if collect else "Prepaid",
+        requested_pickup=schedule.departure if collect else None,
         bill_of_lading=None if parcel else uow.serials.allocate_bill_of_lading(account.gs1_company_prefix),
         departure=schedule.departure, estimated_delivery=schedule.estimated_delivery,
         delivery_appointment=schedule.delivery_appointment, asn_deadline=schedule.asn_deadline,
@@ -174,6 +198,9 @@ def _plan_one(uow: UnitOfWork, account: VendorAccountSettings, po: PurchaseOrder
             tracking_number=tracking_of.get(c.sequence),
             items=[{"po_number": i.po_number, "item_sequence": i.item_sequence, "vendor_sku": i.vendor_sku,
                     "asin": i.asin, "qty": i.qty, "carton_sequence": c.sequence} for i in c.items]))
+    if collect:  # the routing request is queued with the shipment it asks a carrier for
+        uow.flush()
+        routing.queue_routing_request(uow, account, shipment, as_of=as_of)
     uow.audit.append(action="shipment.planned", entity="shipment", entity_id=identifier,
                      detail={"po": po.po_number, "cartons": len(cartons), "pallets": len(pallets),
                              "mode": load.ship_mode.value, "departure": schedule.departure.isoformat(),

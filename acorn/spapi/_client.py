@@ -192,7 +192,35 @@ class SpApiClient:
         return list(self._pages(op, params, wire.Shipment, "shipments", on_invalid,
                                 record_key="vendorShipmentIdentifier"))
 
+    def get_shipment_labels(self, *, vendor_shipment_identifier: str | None = None,
+                            buyer_reference_number: str | None = None, label_created_after: datetime | None = None,
+                            label_created_before: datetime | None = None, seller_warehouse_code: str | None = None,
+                            sort_order: str | None = None, limit: int = 50,
+                            on_invalid: OnInvalid | None = None) -> list[wire.TransportLabel]:
+        """Small-parcel carrier labels Amazon made for routed shipments, every page followed; ``[]`` when none.
+
+        Amazon makes them once it assigns the carrier (freight has none). Paced at the model's
+        rate for GetShipmentLabels, like every operation.
+        """
+        op = ops.operation(ops.GET_SHIPMENT_LABELS)
+        filters: dict[str, Any] = {
+            "vendorShipmentIdentifier": vendor_shipment_identifier, "buyerReferenceNumber": buyer_reference_number,
+            "labelCreatedAfter": label_created_after, "labelCreatedBefore": label_created_before,
+            "sellerWarehouseCode": seller_warehouse_code, "sortOrder": sort_order,
+        }
+        params = self._query(op, filters, limit)
+        return list(self._pages(op, params, wire.TransportLabel, "transportLabels", on_invalid,
+                                record_key="labelCreateDateTime"))
+
     # ------------------------------------------------------------------ submissions
+
+    def submit_shipments(self, request: dict[str, Any]) -> str:
+        """Send routing requests for Amazon-arranged (collect) freight; returns the transactionId.
+
+        The body is checked against the model's ``SubmitShipments`` (and for fields it does not
+        declare) before it leaves, like every submission.
+        """
+        return self._submit(ops.SUBMIT_SHIPMENTS, request)
 
     def submit_acknowledgement(self, request: wire.SubmitAcknowledgementRequest | dict[str, Any]) -> str:
         """Send acknowledgements; returns the transactionId (the outcome comes later)."""

@@ -18,6 +18,8 @@ GET_PURCHASE_ORDERS_STATUS = "getPurchaseOrdersStatus"
 SUBMIT_ACKNOWLEDGEMENT = "submitAcknowledgement"
 SUBMIT_SHIPMENT_CONFIRMATIONS = "SubmitShipmentConfirmations"
 GET_SHIPMENT_DETAILS = "GetShipmentDetails"
+SUBMIT_SHIPMENTS = "SubmitShipments"
+GET_SHIPMENT_LABELS = "GetShipmentLabels"
 SUBMIT_INVOICES = "submitInvoices"
 GET_TRANSACTION = "getTransaction"
 LWA_TOKEN = "lwaToken"   # not an SP-API operation; names the token call in errors and stats
@@ -25,6 +27,7 @@ LWA_TOKEN = "lwaToken"   # not an SP-API operation; names the token call in erro
 _API_OF = {
     GET_PURCHASE_ORDERS: "orders", GET_PURCHASE_ORDER: "orders", GET_PURCHASE_ORDERS_STATUS: "orders",
     SUBMIT_ACKNOWLEDGEMENT: "orders", SUBMIT_SHIPMENT_CONFIRMATIONS: "shipments", GET_SHIPMENT_DETAILS: "shipments",
+    SUBMIT_SHIPMENTS: "shipments", GET_SHIPMENT_LABELS: "shipments",
     SUBMIT_INVOICES: "invoices", GET_TRANSACTION: "transactions",
 }
 

@@ -26,7 +26,7 @@ API's model does not declare.
 
 Layout: ``_base`` (value types, bases, shared blocks), ``reads`` (orders, status,
 transactions), ``acknowledgements``, ``shipments`` (the ASN sent), ``shipment_details``
-(shipments read back with GetShipmentDetails), ``invoices``; import from here.
+(shipments read back with GetShipmentDetails), ``transport_labels`` (GetShipmentLabels), ``invoices``; import from here.
 """
 
 from __future__ import annotations
@@ -54,6 +54,8 @@ from .shipment_details import (SHIPMENT_STATUSES, ReadWeight, ReadVolume, ReadDi
                                ShipmentImportDetails, Duration, Expiry, PackageItemDetails, PackedItem,
                                ContainerSequenceNumber, InnerContainersDetails, ShipmentContainer, CarrierDetails,
                                ShipmentTransportationDetails, Shipment, ShipmentDetails, GetShipmentDetailsResponse)
+from .transport_labels import (LabelData, LabelVendorDetails, ShipmentInformation, TransportLabel,
+                               TransportationLabels, GetShipmentLabelsResponse)
 from .invoices import (TaxType, TaxDetails, ChargeDetails, AllowanceDetails, AdditionalDetails, PaymentTerms,
                        CreditNoteDetails, InvoiceItem, Invoice, SubmitInvoicesRequest)
 
@@ -81,6 +83,7 @@ __all__ = [
     "GetPurchaseOrdersResponse",
     "GetPurchaseOrdersStatusResponse",
     "GetShipmentDetailsResponse",
+    "GetShipmentLabelsResponse",
     "GetTransactionResponse",
     "ImportDetails",
     "InnerContainersDetails",
@@ -88,6 +91,8 @@ __all__ = [
     "InvoiceItem",
     "ItemDetails",
     "ItemQuantity",
+    "LabelData",
+    "LabelVendorDetails",
     "Location",
     "Money",
     "Order",
@@ -123,6 +128,7 @@ __all__ = [
     "ShipmentContainer",
     "ShipmentDetails",
     "ShipmentImportDetails",
+    "ShipmentInformation",
     "ShipmentMeasurements",
     "ShipmentPurchaseOrder",
     "ShipmentPurchaseOrderItem",
@@ -142,8 +148,10 @@ __all__ = [
     "TransactionReference",
     "TransactionStatus",
     "TransactionStatusPayload",
+    "TransportLabel",
     "TransportShipmentMeasurements",
     "TransportationDetails",
+    "TransportationLabels",
     "UNITS_OF_MEASURE",
     "UnitOfMeasure",
     "UtcDateTime",

@@ -43,6 +43,10 @@ def test_nested_settings_come_from_the_environment(monkeypatch: pytest.MonkeyPat
                  "region": "EU", "ship_from_party": "W", "ship_from_address": {"name": "n", "line1": "l",
                  "city": "c", "postal_code": "1", "country_code": "US"}, "gs1_company_prefix": "0614141"}]),
                  "accounts[0]", id="wrong-region"),
+    pytest.param("ACORN_ACCOUNTS", json.dumps([{"code": "A", "selling_party": "A", "marketplace": "US",
+                 "ship_from_party": "W", "ship_from_address": {"name": "n", "line1": "l", "city": "c",
+                 "postal_code": "1", "country_code": "US"}, "gs1_company_prefix": "0614141", "freight": "collect"}]),
+                 "accounts[0].freight", id="unknown-freight"),
 ])
 def test_a_bad_setting_fails_at_start_naming_the_setting(monkeypatch: pytest.MonkeyPatch, env: str, value: str,
                                                          named: str) -> None:
@@ -145,3 +149,17 @@ def test_accounts_in_two_regions_route_both_region_hosts_to_amazon() -> None:
     assert s.credential_routes() == [("https://sellingpartnerapi-na.amazon.com", AMAZON_TOKEN),
                                      ("https://sellingpartnerapi-eu.amazon.com", AMAZON_TOKEN)]
     assert s.credential_route_warnings() == []
+
+
+def test_freight_is_booked_by_the_vendor_unless_an_account_says_amazon_arranges_it(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    assert {a.freight for a in load_settings().accounts} == {"vendor"}
+    account = {"code": "A", "selling_party": "A", "marketplace": "US", "ship_from_party": "W",
+               "ship_from_address": {"name": "n", "line1": "l", "city": "c", "postal_code": "1", "country_code": "US"},
+               "gs1_company_prefix": "0614141", "freight": "amazon", "parcel_carrier_scac": "NONE"}
+    monkeypatch.setenv("ACORN_ACCOUNTS", json.dumps([account]))
+    s = load_settings()  # Amazon's carrier numbers its shipments: no carrier of ours is needed
+    assert (s.account("A").freight, s.account("A").collect_pickup_lead_business_days) == ("amazon", 2)
+    monkeypatch.setenv("ACORN_ACCOUNTS", json.dumps([{**account, "freight": "vendor"}]))
+    with pytest.raises(ConfigError, match="parcel_carrier_scac"):
+        load_settings()

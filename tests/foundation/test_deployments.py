@@ -11,7 +11,7 @@ import yaml
 from cronsim import CronSim
 
 REPO = Path(__file__).resolve().parents[2]
-SUBMITTING_FLOWS = ("daily_lifecycle", "submit_asns", "submit_invoices", "acknowledge_orders")
+SUBMITTING_FLOWS = ("daily_lifecycle", "submit_asns", "submit_invoices", "acknowledge_orders", "arrange_freight")
 
 
 def _deployments() -> list[dict]:

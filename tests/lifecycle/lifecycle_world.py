@@ -72,14 +72,20 @@ def world(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[World]:
     # rate_scale: the sandbox grants 20x Amazon's published rates and says so in
     # x-amzn-RateLimit-Limit, which the client follows (the benchmark measures real rates)
     options = dict(getattr(request, "param", {}))
+    # "freight": "amazon" puts the US account on Amazon-arranged (collect) freight; "account": more of its settings
+    us_settings = {"freight": options.pop("freight", "vendor"), **options.pop("account", {})}
     database_url = (request.getfixturevalue("postgres_url") if options.pop("database", "sqlite") == "postgres"
                     else f"sqlite:///{tmp_path / 'acorn.db'}")
     sandbox_options = {"seed": 0, "shortage_rate": 0.0, "damage_rate": 0.0, "rate_scale": 20.0, **options}
     if sandbox_options.get("clock_start") == "now":
         sandbox_options["clock_start"] = datetime.now(timezone.utc)
     with SandboxServer(SandboxConfig(**sandbox_options), host="127.0.0.1", port=0) as sandbox:
+        from acorn.config import DEFAULT_ACCOUNTS
+
+        accounts = [a.model_copy(update=us_settings) if a.code == US else a for a in DEFAULT_ACCOUNTS]
         settings = load_settings(spapi_base_url=sandbox.base_url, database_url=database_url,
-                                 home=tmp_path / ".acorn", transaction_stuck_minutes=60, receipt_alert_days=2)
+                                 home=tmp_path / ".acorn", transaction_stuck_minutes=60, receipt_alert_days=2,
+                                 accounts=accounts)
         upgrade(settings.resolved_database_url)
         previous = runtime.install(runtime.Runtime(settings))
         operator = httpx.Client(base_url=sandbox.base_url, timeout=30)
@@ -105,7 +111,8 @@ def run_day(world: World, as_of: datetime, account_code: str = US) -> dict[str, 
 
 def services_day(settings: AcornSettings, client: Any, as_of: datetime, account_code: str = US) -> dict[str, Any]:
     """One day's stages for one account, then the invariant sweep, as the daily flow runs them."""
-    from acorn.services import acknowledge, asns, delivery, intake, invariants, invoices, receipts, shipments
+    from acorn.services import (acknowledge, asns, delivery, intake, invariants, invoices, receipts, routing,
+                                shipments)
 
     db = settings.resolved_database_url
     account = settings.account(account_code)
@@ -121,6 +128,9 @@ def services_day(settings: AcornSettings, client: Any, as_of: datetime, account_
     out["ack_delivery"] = deliver("acknowledgement")
     docs = settings.resolved_documents_dir
     out["plan"] = shipments.plan_shipments(db, settings, account, as_of=as_of, documents_dir=docs)
+    if account.freight == "amazon":  # route with Amazon, then read back the carriers it assigned
+        out["routing_delivery"] = deliver("routing_request")
+        out["carriers"] = routing.follow_carriers(db, client, settings, account, as_of=as_of, documents_dir=docs)
     out["asns"] = asns.queue_asns(db, account, as_of=as_of, documents_dir=docs)
     out["asn_delivery"] = deliver("shipment_confirmation")
     out["invoices"] = invoices.queue_invoices(db, account, as_of=as_of, documents_dir=docs, settings=settings)

@@ -115,3 +115,27 @@ def test_the_demo_writes_its_summary_with_every_asn_on_time_and_no_duplicates(pr
         assert Path(month["report"]).exists() and "<svg" in Path(month["report"]).read_text()
     packages = list((tmp_path / "out" / "reconciliation" / "disputes").rglob("*.html"))
     assert packages and all(p.with_suffix(".csv").exists() for p in packages)
+
+
+@pytest.mark.flows
+@pytest.mark.parametrize("world", [{"freight": "amazon"}], indirect=True)
+def test_an_amazon_freight_account_routes_and_learns_its_carriers_inside_the_daily_flow(prefect_server: None,
+                                                                                        world: World) -> None:
+    from acorn.store import UnitOfWork
+    from flows.daily_lifecycle import daily_lifecycle
+
+    days = world.run_times(3)
+    for as_of in days:
+        world.set_clock(as_of)
+        state = daily_lifecycle(as_of=as_of, account=US, return_state=True)
+        assert state.is_completed(), state.message
+    routed = {e["id"]: e for e in world.ledger()["shipments"]}
+    confirmed = {e["id"]: e for e in world.ledger()["shipmentConfirmations"]}
+    assert routed and all((e["submissions"], e["accepted"]) == (1, 1) for e in routed.values())
+    assert confirmed and set(confirmed) <= set(routed)  # every ASN is of a routed shipment
+    assert all(e["submissions"] == 1 for e in confirmed.values())
+    with UnitOfWork(world.db) as uow:
+        for identifier in confirmed:
+            (asn,) = uow.outbox.get(f"asn:{identifier}:r0").payload["shipmentConfirmations"]
+            assert asn["amazonReferenceNumber"] == routed[identifier]["buyerReferenceNumber"]
+            assert asn["transportationDetails"]["carrierScac"] == routed[identifier]["carrierScac"]

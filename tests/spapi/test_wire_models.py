@@ -23,6 +23,8 @@ RESPONSE_ENVELOPES: dict[str, type[BaseModel]] = {
     "submitInvoices": wire.SubmissionResponse,
     "getTransaction": wire.GetTransactionResponse,
     "GetShipmentDetails": wire.GetShipmentDetailsResponse,
+    "SubmitShipments": wire.SubmissionResponse,
+    "GetShipmentLabels": wire.GetShipmentLabelsResponse,
 }
 REQUESTS: dict[str, tuple[type[BaseModel], str, str]] = {
     "submitAcknowledgement": (wire.SubmitAcknowledgementRequest, "orders", "SubmitAcknowledgementRequest"),
@@ -310,3 +312,30 @@ def test_amazons_shipment_details_example_reads_typed_despite_its_spelling() -> 
     assert carton.dimensions is not None and carton.dimensions.unit_of_measure == "In"  # "IN"
     assert carton.container_identifiers[0].container_identification_number == "213124134213"  # not an SSCC-18
     assert shipment.to_wire()["currentshipmentStatusDate"] == "2019-08-09T19:56:45.632Z"  # the model's spelling
+
+
+def _behaviour_examples(operation: str) -> list[Any]:
+    """The ``x-amazon-spds-sandbox-behaviors`` answers (the key the collect-freight operations' examples use)."""
+    return [pytest.param(ex["response"], id=f"{operation}-{status}-{n}")
+            for ops in contract.model("shipments")["paths"].values() for op in ops.values()
+            if isinstance(op, dict) and op.get("operationId") == operation
+            for status, resp in op["responses"].items()
+            for n, ex in enumerate(resp.get("x-amazon-spds-sandbox-behaviors", []))]
+
+
+@pytest.mark.parametrize("body", _behaviour_examples("GetShipmentLabels"))
+def test_amazons_label_examples_parse_with_each_label_named_by_its_tracking_id(body: Any) -> None:
+    parsed = wire.GetShipmentLabelsResponse.model_validate(body)
+    if "payload" not in body:
+        assert parsed.errors and parsed.errors[0].code == "InvalidRequest"
+        return
+    (label,) = parsed.payload.transport_labels  # type: ignore[union-attr]
+    raw = body["payload"]["transportLabels"][0]
+    assert label.shipment_information.buyer_reference_number == raw["shipmentInformation"]["buyerReferenceNumber"]
+    assert [d.tracking_id for d in label.label_data] == [d.get("trackingId") for d in raw["labelData"]]
+
+
+@pytest.mark.parametrize("body", _behaviour_examples("SubmitShipments"))
+def test_amazons_routing_request_answers_parse(body: Any) -> None:
+    parsed = wire.SubmissionResponse.model_validate(body)
+    assert (parsed.payload is not None and parsed.payload.transaction_id) or parsed.errors

@@ -1,0 +1,19 @@
+"""Amazon-arranged (collect) freight: route the shipments just planned, then learn Amazon's carriers."""
+
+# No `from __future__ import annotations`: a served flow (flow.serve) resolves its parameter types at
+# run time, and a string annotation of `datetime` would not resolve there.
+from datetime import datetime
+
+from prefect import flow
+
+from flows._common import business_time, submission_slot
+from tasks.lifecycle import deliver_outbox, follow_amazon_carriers
+
+
+@flow(name="arrange_freight", flow_run_name="arrange freight {account} {as_of}")
+def arrange_freight(account: str, as_of: datetime | None = None) -> dict:
+    """Send each routing request exactly once, then read back the carrier, pickup, PRO and labels Amazon assigned."""
+    as_of = business_time(as_of)
+    with submission_slot(account):
+        routed = deliver_outbox(account, "routing_request", as_of)
+    return {"routing": routed, **follow_amazon_carriers(account, as_of)}
