@@ -110,11 +110,20 @@ def test_the_demo_writes_its_summary_with_every_asn_on_time_and_no_duplicates(pr
     for m in money["by_currency"].values():
         assert Decimal(m["paid"]) == Decimal(m["sandbox_paid"]) > 0
         deducted = sum(Decimal(v) for v in m["deducted"].values())
-        assert Decimal(m["invoiced"]) - deducted == Decimal(m["paid"])  # no tax in the demo accounts
+        assert Decimal(m["invoiced"]) - deducted == Decimal(m["paid"])  # Amazon pays the tax it was invoiced
     for month in money["reconciliation"].values():
         assert Path(month["report"]).exists() and "<svg" in Path(month["report"]).read_text()
     packages = list((tmp_path / "out" / "reconciliation" / "disputes").rglob("*.html"))
     assert packages and all(p.with_suffix(".csv").exists() for p in packages)
+    # the paperwork: every shipment's labels and packing list, a bill of lading for freight, every invoice's PDF
+    shipments = list((tmp_path / "out" / "documents").glob("*/shipments/*"))
+    assert len(shipments) == written["shipments"]
+    for folder in shipments:
+        assert {"labels.zpl", "labels.pdf", "packing-list.html", "packing-list.pdf"} <= {p.name for p in folder.iterdir()}
+    assert any((folder / "bill-of-lading.pdf").exists() for folder in shipments)
+    invoices = list((tmp_path / "out" / "documents").glob("*/invoices/*"))
+    assert len(invoices) == sum(written["invoices"][k] for k in ("accepted", "rejected", "open")) > 0
+    assert all((i / "invoice.pdf").exists() for i in invoices)
 
 
 @pytest.mark.flows
