@@ -23,6 +23,7 @@ from pydantic import (BaseModel, ConfigDict, Field, SecretStr, ValidationError, 
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, TomlConfigSettingsSource
 
 from acorn.domain.calendar import MARKETPLACES
+from acorn.reference import Address as PrintedAddress
 from acorn.reference import AmazonEntity, FulfilmentCentre, amazon_entity, fulfilment_centre
 from acorn.sandbox.config import DEFAULT_CREDENTIALS as SANDBOX_CREDENTIALS
 
@@ -44,6 +45,12 @@ class Address(_Strict):
     state_or_region: str | None = None
     postal_code: str
     country_code: str = Field(min_length=2, max_length=2)
+
+    def printed(self) -> PrintedAddress:
+        """The same address as documents and payloads use it (``acorn.reference.Address``)."""
+        return PrintedAddress(name=self.name, address_line1=self.line1, city=self.city,
+                              state_or_region=self.state_or_region or "", postal_code=self.postal_code,
+                              country_code=self.country_code)
 
 
 class PaymentTermsSettings(_Strict):

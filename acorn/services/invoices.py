@@ -29,7 +29,7 @@ from acorn.domain.errors import InvalidRecord
 from acorn.domain.invoice import InvoiceDraft, PaymentTerms, ShippedLine, build_invoice, invoice_number_for
 from acorn.domain.tax import TaxRate, tax_rate_for
 from acorn.gates import gate_each, gate_invoice
-from acorn.reference import AmazonEntity, FulfilmentCentre, UnknownReference
+from acorn.reference import Address, AmazonEntity, FulfilmentCentre, UnknownReference
 from acorn.services import outbox
 from acorn.services.outbox import crash_point
 from acorn.services.archive import archive_invoice
@@ -188,16 +188,12 @@ def _money(amount: Decimal, currency: str) -> dict[str, str]:
     return {"currencyCode": currency, "amount": f"{amount:.2f}"}
 
 
-def _address(address: Any) -> dict[str, str]:
-    """A vendor address (config) or a reference ``Address`` as the invoice model's ``Address``."""
-    if hasattr(address, "as_spapi"):
-        out = address.as_spapi()
-        if "postalCode" in out:
-            out["postalOrZipCode"] = out.pop("postalCode")
-        return out
-    return {"name": address.name, "addressLine1": address.line1, "city": address.city,
-            **({"stateOrRegion": address.state_or_region} if address.state_or_region else {}),
-            "postalOrZipCode": address.postal_code, "countryCode": address.country_code}
+def _address(address: Address) -> dict[str, str]:
+    """An address as the invoice model's ``Address`` (which spells the postcode ``postalOrZipCode``)."""
+    out = address.as_spapi()
+    if "postalCode" in out:
+        out["postalOrZipCode"] = out.pop("postalCode")
+    return out
 
 
 def _tax_detail(tax: TaxRate, amount: Decimal, taxable: Decimal, currency: str) -> dict[str, Any]:
@@ -209,7 +205,7 @@ def invoice_payload(account: VendorAccountSettings, draft: InvoiceDraft, shipmen
                     tables: ReferenceTables) -> dict[str, Any]:
     """The ``SubmitInvoicesRequest`` for ``draft``; ``tables`` as in ``queue_invoices``."""
     remit: dict[str, Any] = {"partyId": account.selling_party,
-                             "address": _address(account.remit_to_address or account.ship_from_address)}
+                             "address": _address((account.remit_to_address or account.ship_from_address).printed())}
     if account.tax_registration:
         remit["taxRegistrationDetails"] = [{"taxRegistrationType": "GST" if account.country in ("CA", "AU")
                                             else "VAT", "taxRegistrationNumber": account.tax_registration}]
@@ -238,7 +234,7 @@ def invoice_payload(account: VendorAccountSettings, draft: InvoiceDraft, shipmen
         "invoiceType": "Invoice", "id": draft.invoice_number, "referenceNumber": shipment.shipment_identifier,
         "date": f"{draft.invoice_date.isoformat()}T00:00:00Z", "remitToParty": remit, "billToParty": bill,
         "shipToParty": {"partyId": shipment.ship_to, "address": _address(fc.address)},
-        "shipFromParty": {"partyId": account.ship_from_party, "address": _address(account.ship_from_address)},
+        "shipFromParty": {"partyId": account.ship_from_party, "address": _address(account.ship_from_address.printed())},
         "paymentTerms": {"type": "Basic", "netDueDays": terms.net_days,
                          **({"discountPercent": f"{terms.discount_percent}", "discountDueDays": terms.discount_days}
                             if terms.discount_percent else {})},

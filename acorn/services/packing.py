@@ -26,6 +26,7 @@ from acorn.documents.errors import DocumentError
 from acorn.documents.labels import LogisticsLabel, Party, render_label_zpl, shipment_labels
 from acorn.documents.packing_list import (PackingList, packing_list, render_packing_list_html,
                                           render_packing_list_pdf)
+from acorn.reference import Address
 from acorn.services.archive import write_once
 from acorn.services.asns import awaiting_carrier
 from acorn.store import UnitOfWork
@@ -47,22 +48,17 @@ class PackingDocuments:
 
 
 def ship_from_party(account: VendorAccountSettings) -> Party:
-    a = account.ship_from_address
-    return Party(code=account.ship_from_party, name=a.name,
-                 lines=_lines(a.line1, "", a.city, a.state_or_region or "", a.postal_code, a.country_code))
+    return _party(account.ship_from_party, account.ship_from_address.printed())
 
 
 def ship_to_party(settings: AcornSettings, fc_code: str) -> Party:
     """The fulfilment centre's full address (raises ``UnknownReference`` naming the FC when unknown)."""
     fc = settings.fulfilment_centre(fc_code)
-    a = fc.address
-    return Party(code=fc.code, name=a.name, lines=_lines(a.address_line1, a.address_line2, a.city,
-                                                         a.state_or_region, a.postal_code, a.country_code))
+    return _party(fc.code, fc.address)
 
 
-def _lines(line1: str, line2: str, city: str, region: str, postal: str, country: str) -> tuple[str, ...]:
-    region_line = " ".join(p for p in (region, postal) if p)
-    return tuple(x for x in (line1, line2, ", ".join(p for p in (city, region_line) if p), country) if x)
+def _party(code: str, address: Address) -> Party:
+    return Party(code=code, name=address.name, lines=tuple(address.lines()[1:]))  # lines()[0] is the name
 
 
 def packing_documents(uow: UnitOfWork, settings: AcornSettings, account: VendorAccountSettings,
