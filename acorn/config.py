@@ -99,8 +99,6 @@ class CarrierSettings(_Strict):
     #: printed on the bill of lading when set
     freight_class: str | None = None
     nmfc: str | None = None
-    #: Prepaid: the vendor books and pays the truck; Collect: Amazon-arranged freight
-    amazon_arranged: bool = False
 
     @model_validator(mode="after")
     def _references_configured(self) -> CarrierSettings:

@@ -20,7 +20,6 @@ from pathlib import Path
 from acorn.config import AcornSettings, VendorAccountSettings
 from acorn.documents.bill_of_lading import (BillOfLading, HandlingUnit, OrderInfo, render_vics_bill_of_lading_html,
                                             render_vics_bill_of_lading_pdf)
-from acorn.domain.carrier_numbers import freight_terms
 from acorn.documents.label_preview import render_labels_pdf
 from acorn.documents.errors import DocumentError
 from acorn.documents.labels import LogisticsLabel, Party, render_label_zpl, shipment_labels
@@ -152,7 +151,7 @@ def build_bill_of_lading(settings: AcornSettings, account: VendorAccountSettings
         consignee=ship_to_party(settings, shipment.ship_to),
         carrier_name=shipment.carrier_name or (carrier.name if carrier else shipment.carrier_scac or ""),
         carrier_scac=shipment.carrier_scac or "", pro_number=shipment.pro_number or "",
-        freight_terms=freight_terms(amazon_arranged=collect or bool(carrier and carrier.amazon_arranged)),
+        freight_terms=shipment.freight_term,  # fixed at planning from the account's freight setting
         amazon_reference=shipment.amazon_reference_number,
         handling_units=tuple(units),
         orders=tuple(OrderInfo(po, int(v["cartons"]), int(v["units"]), Decimal(v["weight"]))

@@ -16,7 +16,7 @@ from pathlib import Path
 from acorn.carriers import carrier_port, pro_format
 from acorn.config import AcornSettings, VendorAccountSettings
 from acorn.domain.calendar import MarketplaceCalendar
-from acorn.domain.carrier_numbers import ProRangeExhausted
+from acorn.domain.carrier_numbers import ProRangeExhausted, freight_terms
 from acorn.domain.deadlines import AsnDeadlinePolicy, ShipSchedule, plan_ship_dates
 from acorn.domain.freight import FreightPolicy, LoadPlan, ShipMode, plan_load
 from acorn.domain.labels import assign_ssccs
@@ -168,7 +168,7 @@ def _plan_one(uow: UnitOfWork, account: VendorAccountSettings, po: PurchaseOrder
     shipment = uow.shipments.add(Shipment(
         account_code=account.code, shipment_identifier=identifier, ship_to=po.ship_to, status="planned",
         structure=load.structure.value, transport_mode=load.ship_mode.value,
-        carrier_scac=scac, pro_number=pro_number, freight_term="Collect" if collect else "Prepaid",
+        carrier_scac=scac, pro_number=pro_number, freight_term=freight_terms(amazon_arranged=collect),
         requested_pickup=schedule.departure if collect else None,
         bill_of_lading=None if parcel else uow.serials.allocate_bill_of_lading(account.gs1_company_prefix),
         departure=schedule.departure, estimated_delivery=schedule.estimated_delivery,
