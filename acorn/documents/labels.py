@@ -25,7 +25,6 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from acorn.documents._env import render
-from acorn.documents._parties import party_view
 from acorn.documents.errors import DocumentError
 from acorn.domain.sscc import is_valid_sscc
 
@@ -169,22 +168,3 @@ def render_label_zpl(label: LogisticsLabel) -> str:
     return render(f"{label.kind}_label.zpl", label=label, barcode=BARCODE_DATA.format(sscc=label.sscc),
                   contents=[label.content_text(x) for x in lines[:MAX_CONTENT_LINES]],
                   more_contents=max(0, len(lines) - MAX_CONTENT_LINES))
-
-
-def render_carton_label(*, sscc: str, ship_from: Mapping[str, Any], ship_to: Mapping[str, Any], po_number: str,
-                        carton_number: int, carton_count: int, carrier_scac: str, pro_number: str,
-                        contents: Sequence[Mapping[str, Any]], company_prefix_length: int = 7,
-                        bill_of_lading: str | None = None, shipment_identifier: str = "") -> str:
-    """One carton's label from SP-API ``PartyIdentification`` mappings (``{"partyId", "address"}``)."""
-    label = LogisticsLabel(
-        kind="carton", sscc=sscc, company_prefix_length=company_prefix_length,
-        shipment_identifier=shipment_identifier, ship_from=_party(ship_from), ship_to=_party(ship_to),
-        po_numbers=(str(po_number or "").strip(),), position=carton_number, count=carton_count,
-        contents=content_lines(contents), carrier_scac=carrier_scac or "", pro_number=pro_number or "",
-        bill_of_lading=bill_of_lading or "")
-    return render_label_zpl(label)
-
-
-def _party(party: Mapping[str, Any]) -> Party:
-    view = party_view(party)
-    return Party(code=view["party_id"], name=view["name"], lines=tuple(view["lines"]))

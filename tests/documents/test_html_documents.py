@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from acorn import contract
-from acorn.documents import DocumentError, render_bill_of_lading_html, render_invoice_html
+from acorn.documents import DocumentError, render_invoice_html
 
 
 def invoice_payload(vendor: dict, **extra: Any) -> dict[str, Any]:
@@ -89,67 +89,3 @@ def test_every_amazon_example_invoice_that_amazon_accepts_renders() -> None:
     for inv in invoices:
         html = render_invoice_html(inv)
         assert inv["id"] in html
-
-
-def shipment_payload(vendor: dict, fc: dict, ssccs: list[str]) -> dict[str, Any]:
-    return {
-        "shipmentIdentifier": "SHP-0001",
-        "shipmentConfirmationType": "Original",
-        "shipmentType": "LessThanTruckLoad",
-        "shipmentConfirmationDate": "2026-03-04T15:00:00Z",
-        "shippedDate": "2026-03-04T14:30:00Z",
-        "estimatedDeliveryDate": "2026-03-06T14:30:00Z",
-        "sellingParty": {"partyId": "ACME1"},
-        "shipFromParty": vendor,
-        "shipToParty": fc,
-        "transportationDetails": {"carrierScac": "ABFS", "carrierShipmentReferenceNumber": "PRO-777",
-                                  "transportationMode": "Road", "billOfLadingNumber": "BOL-2026-1"},
-        "shipmentMeasurements": {"grossShipmentWeight": {"unitOfMeasure": "Kg", "value": "1234.5"},
-                                 "cartonCount": 2, "palletCount": 1},
-        "shippedItems": [
-            {"itemSequenceNumber": "1", "vendorProductIdentifier": "ACR-CB-001",
-             "shippedQuantity": {"amount": 12, "unitOfMeasure": "Eaches"}, "itemDetails": {"purchaseOrderNumber": "4Z32PABC"}},
-            {"itemSequenceNumber": "2", "vendorProductIdentifier": "ACR-MG-002",
-             "shippedQuantity": {"amount": 6, "unitOfMeasure": "Eaches"}, "itemDetails": {"purchaseOrderNumber": "7Q11XYZ"}},
-        ],
-        "cartons": [
-            {"cartonIdentifiers": [{"containerIdentificationType": "SSCC", "containerIdentificationNumber": ssccs[0]}],
-             "cartonSequenceNumber": "001", "weight": {"unitOfMeasure": "Kg", "value": "10.25"},
-             "items": [{"itemReference": "1", "shippedQuantity": {"amount": 12, "unitOfMeasure": "Eaches"}}]},
-            {"cartonIdentifiers": [{"containerIdentificationType": "SSCC", "containerIdentificationNumber": ssccs[1]}],
-             "cartonSequenceNumber": "002", "weight": {"unitOfMeasure": "Kg", "value": "3.1"},
-             "items": [{"itemReference": "2", "shippedQuantity": {"amount": 6, "unitOfMeasure": "Eaches"}}]},
-        ],
-        "pallets": [{"palletIdentifiers": [{"containerIdentificationType": "SSCC", "containerIdentificationNumber": ssccs[2]}],
-                     "weight": {"unitOfMeasure": "Kg", "value": "35"},
-                     "cartonReferenceDetails": {"cartonReferenceNumbers": ["001", "002"]}}],
-    }
-
-
-def test_the_bill_of_lading_matches_the_asn_carrier_orders_ssccs_and_weights(vendor: dict, fulfilment_centre: dict) -> None:
-    from acorn.domain.sscc import make_sscc
-
-    ssccs = [make_sscc(extension_digit=0, company_prefix="0614141", serial=n).value for n in (1, 2, 3)]
-    payload = shipment_payload(vendor, fulfilment_centre, ssccs)
-    assert contract.problems("shipments", "ShipmentConfirmation", payload) == []
-    html = render_bill_of_lading_html(payload, freight_terms="Collect")
-    assert "BOL-2026-1" in html and "ABFS" in html and "PRO-777" in html and "Freight terms: Collect" in html
-    assert all(s in html for s in ssccs)
-    assert re.search(r"<td>4Z32PABC</td><td class=\"num\">1</td><td class=\"num\">12</td><td class=\"num\">10.25</td>", html)
-    assert ">1,234.50 Kg<" in html and "2 carton(s)" in html and "1 pallet(s)" in html and "18 unit(s)" in html
-    assert "Smith &lt;Tools&gt; &amp; Co" in html and "<Tools>" not in html
-
-
-def test_every_accepted_amazon_example_shipment_confirmation_renders_a_bill_of_lading() -> None:
-    examples = [e for e in contract.sandbox_examples("shipments") if e.operation_id == "SubmitShipmentConfirmations" and e.status == "202"]
-    bodies = [e.request["parameters"]["body"].get("value", {}) for e in examples]  # one example has an empty body
-    shipments = [s for body in bodies for s in body.get("shipmentConfirmations", [])]
-    assert shipments
-    for shipment in shipments:
-        assert shipment["shipmentIdentifier"] in render_bill_of_lading_html(shipment)
-
-
-def test_a_bill_of_lading_needs_the_shipment_identifier(vendor: dict, fulfilment_centre: dict) -> None:
-    with pytest.raises(DocumentError) as caught:
-        render_bill_of_lading_html({"shipFromParty": vendor, "shipToParty": fulfilment_centre})
-    assert caught.value.field == "shipmentIdentifier"

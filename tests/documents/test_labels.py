@@ -13,7 +13,7 @@ from PIL import Image
 from pypdf import PdfReader
 from stdnum import gs1_128
 
-from acorn.documents import DocumentError, format_sscc, render_carton_label, render_label_zpl
+from acorn.documents import DocumentError, format_sscc, render_label_zpl
 from acorn.documents.label_preview import BARCODE_TOP, MODULE, render_label_png, render_labels_pdf
 from acorn.documents.labels import LogisticsLabel, Party, shipment_labels
 from acorn.documents.packing_list import packing_list, render_packing_list_html, render_packing_list_pdf
@@ -153,14 +153,6 @@ def test_long_contents_are_summarised_so_the_barcode_zone_stays_clear(labels: li
     zpl = render_label_zpl(replace(labels[0], contents=many))
     assert "1 x ACR-3 ASIN B000000003^FS" in zpl and "ACR-4" not in zpl
     assert "^FD+3 more lines^FS" in zpl and "^FDMIXED^FS" in zpl
-
-
-def test_a_carton_label_from_spapi_parties_keeps_the_old_signature(vendor: dict, fulfilment_centre: dict) -> None:
-    zpl = render_carton_label(sscc=_sscc(5), ship_from=vendor, ship_to=fulfilment_centre, po_number=PO,
-                              carton_number=2, carton_count=5, carrier_scac="UPSN", pro_number="1Z999",
-                              contents=[{"vendor_sku": "ACR-CB-001", "asin": "B0ABCDEFGH", "qty": 12}])
-    assert "^FD2 OF 5^FS" in zpl and "^FH^FDABE8^FS" in zpl and "401 Independence Rd" in zpl
-    assert _contents(zpl) == ["12 x ACR-CB-001 ASIN B0ABCDEFGH"]
 
 
 @pytest.mark.parametrize(
