@@ -22,6 +22,8 @@ DEFAULTS = {
     "PREFECT_SERVER_SERVICES_EVENT_PERSISTER_BATCH_SIZE": "200",
     "PREFECT_SERVER_SERVICES_EVENT_PERSISTER_READ_BATCH_SIZE": "200",
     "PREFECT_SERVER_SERVICES_EVENT_PERSISTER_FLUSH_INTERVAL": "1",
+    # the services' own warnings (late ASN, shortage, rejection) go to the run's logs in the UI too
+    "PREFECT_LOGGING_EXTRA_LOGGERS": "acorn",
 }
 
 

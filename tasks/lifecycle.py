@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import asdict
 from datetime import datetime, timedelta
 from typing import Any
@@ -12,12 +13,13 @@ from prefect.cache_policies import NO_CACHE
 from acorn import runtime
 from acorn.domain.documents import DocumentState
 from acorn.services import acknowledge, asns, delivery, intake, invariants, invoices, receipts, routing, shipments
+from tasks._names import deliver_name, per_account
 from tasks._policy import BACKOFF, JITTER, DeliveryIncomplete, retry_transient
 
 _COMMON = {"cache_policy": NO_CACHE, "retry_jitter_factor": JITTER, "retry_condition_fn": retry_transient}
 
 
-@task(name="fetch purchase orders", retries=3, retry_delay_seconds=BACKOFF, timeout_seconds=600, **_COMMON)
+@task(**per_account("fetch purchase orders"), retries=3, retry_delay_seconds=BACKOFF, timeout_seconds=600, **_COMMON)
 def fetch_and_record_purchase_orders(account_code: str, as_of: datetime) -> dict[str, Any]:
     """Read new and changed POs since the watermark and upsert them (safe to repeat)."""
     rt, log = runtime.current(), get_run_logger()
@@ -30,7 +32,7 @@ def fetch_and_record_purchase_orders(account_code: str, as_of: datetime) -> dict
     return {"new": len(result.new), "changed": len(result.changed), "quarantined": result.quarantined}
 
 
-@task(name="decide acknowledgements", retries=2, retry_delay_seconds=BACKOFF, **_COMMON)
+@task(**per_account("decide acknowledgements"), retries=2, retry_delay_seconds=BACKOFF, **_COMMON)
 def decide_acknowledgements(account_code: str, as_of: datetime) -> dict[str, Any]:
     """Accept, backorder or reject each new PO line from ERP stock; queue one acknowledgement per PO."""
     rt = runtime.current()
@@ -41,7 +43,8 @@ def decide_acknowledgements(account_code: str, as_of: datetime) -> dict[str, Any
             "backordered_units": result.backordered_units, "rejected_units": result.rejected_units}
 
 
-@task(name="deliver to Amazon", retries=3, retry_delay_seconds=BACKOFF, timeout_seconds=900, **_COMMON)
+@task(name="deliver to Amazon", task_run_name=deliver_name, retries=3, retry_delay_seconds=BACKOFF,
+      timeout_seconds=900, **_COMMON)
 def deliver_outbox(account_code: str, kind: str, as_of: datetime) -> dict[str, int]:
     """Post what the outbox holds and read each transaction; never posts a document twice."""
     rt, log = runtime.current(), get_run_logger()
@@ -51,15 +54,17 @@ def deliver_outbox(account_code: str, kind: str, as_of: datetime) -> dict[str, i
                               lease=timedelta(seconds=rt.settings.outbox_lease_seconds))
     counts = {str(state): result.count(state) for state in DocumentState}
     counts["busy_elsewhere"] = len(result.busy)
-    log.info("%s %s: %s", account_code, kind.replace("_", " "), ", ".join(f"{v} {k}" for k, v in counts.items() if v)
-             or "nothing to deliver")
+    # a rejection or a document needing review is something ops must see: WARNING, not INFO
+    level = logging.WARNING if counts["failed"] or counts["needs_review"] else logging.INFO
+    log.log(level, "%s %s: %s", account_code, kind.replace("_", " "),
+            ", ".join(f"{v} {k}" for k, v in counts.items() if v) or "nothing to deliver")
     if result.retryable:
         raise DeliveryIncomplete(f"{len(result.retryable)} {kind} submissions throttled or unanswered: "
                                  f"{', '.join(result.retryable[:5])}")
     return counts
 
 
-@task(name="plan shipments", retries=2, retry_delay_seconds=BACKOFF, **_COMMON)
+@task(**per_account("plan shipments"), retries=2, retry_delay_seconds=BACKOFF, **_COMMON)
 def plan_shipments(account_code: str, as_of: datetime) -> dict[str, Any]:
     """Allocate, cartonize, palletize what leaves on the dock's next truck; write its labels and packing list."""
     rt = runtime.current()
@@ -71,7 +76,7 @@ def plan_shipments(account_code: str, as_of: datetime) -> dict[str, Any]:
             "problems": result.problems}
 
 
-@task(name="follow Amazon's carriers", retries=3, retry_delay_seconds=BACKOFF, timeout_seconds=600, **_COMMON)
+@task(**per_account("follow Amazon's carriers"), retries=3, retry_delay_seconds=BACKOFF, timeout_seconds=600, **_COMMON)
 def follow_amazon_carriers(account_code: str, as_of: datetime) -> dict[str, Any]:
     """Read back the carrier, PRO, pickup and ARN Amazon assigned to each routed shipment; keep its labels."""
     rt = runtime.current()
@@ -85,42 +90,42 @@ def follow_amazon_carriers(account_code: str, as_of: datetime) -> dict[str, Any]
             "labels": len(result.labels), "problems": result.problems}
 
 
-@task(name="queue ASNs", retries=2, retry_delay_seconds=BACKOFF, **_COMMON)
+@task(**per_account("queue ASNs"), retries=2, retry_delay_seconds=BACKOFF, **_COMMON)
 def queue_asns(account_code: str, as_of: datetime) -> dict[str, Any]:
     """Build, gate and queue the ASN of every shipment whose truck has left."""
     rt = runtime.current()
     result = asns.queue_asns(rt.database_url, rt.account(account_code), as_of=as_of,
                              documents_dir=rt.settings.resolved_documents_dir)
-    get_run_logger().info("%s: %d ASNs queued, %d held by the quality gate", account_code,
-                          len(result.queued), len(result.gated))
+    get_run_logger().log(_level(result.gated), "%s: %d ASNs queued, %d held by the quality gate", account_code,
+                         len(result.queued), len(result.gated))
     return asdict(result)
 
 
-@task(name="queue invoices", retries=2, retry_delay_seconds=BACKOFF, **_COMMON)
+@task(**per_account("queue invoices"), retries=2, retry_delay_seconds=BACKOFF, **_COMMON)
 def queue_invoices(account_code: str, as_of: datetime) -> dict[str, Any]:
     """Invoice each accepted shipment once, at the PO's cost, after the quality gate."""
     rt = runtime.current()
     result = invoices.queue_invoices(rt.database_url, rt.account(account_code), as_of=as_of, settings=rt.settings,
                                      documents_dir=rt.settings.resolved_documents_dir)
-    get_run_logger().info("%s: %d invoices queued, %d held by the quality gate", account_code,
-                          len(result.queued), len(result.gated))
+    get_run_logger().log(_level(result.gated), "%s: %d invoices queued, %d held by the quality gate", account_code,
+                         len(result.queued), len(result.gated))
     return asdict(result)
 
 
-@task(name="poll goods receipts", retries=3, retry_delay_seconds=BACKOFF, timeout_seconds=600, **_COMMON)
+@task(**per_account("poll goods receipts"), retries=3, retry_delay_seconds=BACKOFF, timeout_seconds=600, **_COMMON)
 def poll_goods_receipts(account_code: str, as_of: datetime) -> dict[str, Any]:
     """Read receiving status for shipped POs; alert on deliveries not received in time."""
     rt = runtime.current()
     account = rt.account(account_code)
     result = receipts.poll_receipts(rt.database_url, rt.client(account), account, as_of=as_of,
                                     alert_after_days=rt.settings.receipt_alert_days)
-    get_run_logger().info("%s: %d POs polled, %d units newly received, %d items without status, %d overdue",
-                          account_code, result.polled_pos, result.units_received, result.missing_status,
-                          len(result.overdue))
+    get_run_logger().log(_level(result.overdue), "%s: %d POs polled, %d units newly received, %d items without "
+                         "status, %d overdue", account_code, result.polled_pos, result.units_received,
+                         result.missing_status, len(result.overdue))
     return asdict(result)
 
 
-@task(name="check invariants", retries=2, retry_delay_seconds=BACKOFF, **_COMMON)
+@task(**per_account("check invariants"), retries=2, retry_delay_seconds=BACKOFF, **_COMMON)
 def check_invariants(account_code: str, as_of: datetime) -> dict[str, Any]:
     """Repair what drifted and alert what is open: nothing accepted unbilled, nothing open unseen."""
     rt, log = runtime.current(), get_run_logger()
@@ -129,3 +134,8 @@ def check_invariants(account_code: str, as_of: datetime) -> dict[str, Any]:
         log.warning("%s: %s %s: %s (%s)", account_code, f.check, f.record, f.problem, f.action)
     return {"findings": len(findings), "repaired": sum(f.action == "repaired" for f in findings),
             "alerted": sum(f.action == "alerted" for f in findings)}
+
+
+def _level(problems: Any) -> int:
+    """WARNING when the step held something back or found something overdue, INFO otherwise."""
+    return logging.WARNING if problems else logging.INFO

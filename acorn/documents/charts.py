@@ -81,7 +81,7 @@ def disputed_vs_recovered_svg(by_kind: Mapping[str, tuple[Decimal, Decimal]], cu
     return _svg(fig, chart_id)
 
 
-def _axes(title: str, *, empty: bool) -> tuple[Any, Any]:
+def _axes(title: str, *, empty: bool, empty_text: str = "Nothing this month") -> tuple[Any, Any]:
     from matplotlib.figure import Figure
 
     fig = Figure(figsize=_SIZE, layout="constrained")
@@ -91,7 +91,7 @@ def _axes(title: str, *, empty: bool) -> tuple[Any, Any]:
     ax.tick_params(labelsize=8)
     if empty:
         ax.set_axis_off()
-        ax.text(0.5, 0.5, "Nothing this month", ha="center", va="center", transform=ax.transAxes, color="#555")
+        ax.text(0.5, 0.5, empty_text, ha="center", va="center", transform=ax.transAxes, color="#555")
     return fig, ax
 
 

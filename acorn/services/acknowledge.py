@@ -168,6 +168,8 @@ def acknowledgement_payload(account: VendorAccountSettings, po: PurchaseOrder, i
 
 def _alert_on_compliance(uow: UnitOfWork, account: VendorAccountSettings, po_number: str, fill: Any) -> None:
     if not fill.compliant:
+        log.warning("%s: PO %s confirmed at %.0f%% of requested units (Amazon expects 80%%)", account.code, po_number,
+                    fill.fill_rate * 100)
         uow.alerts.raise_alert(
             dedupe_key=f"fill-rate:{account.code}:{po_number}", account_code=account.code, kind="low_fill_rate",
             subject=f"PO {po_number} confirmed at {fill.fill_rate:.0%} of requested units",
@@ -176,6 +178,8 @@ def _alert_on_compliance(uow: UnitOfWork, account: VendorAccountSettings, po_num
             next_step="Check stock and restock dates in the ERP; backorder with a date rather than reject "
                       "when goods are coming.")
     if fill.acknowledged_late:
+        log.warning("%s: PO %s acknowledged late: deadline %s", account.code, po_number,
+                    f"{fill.acknowledgement_deadline:%Y-%m-%d %H:%M} UTC")
         uow.alerts.raise_alert(
             dedupe_key=f"ack-late:{account.code}:{po_number}", account_code=account.code, kind="late_acknowledgement",
             subject=f"PO {po_number} acknowledged after its 24-hour deadline",

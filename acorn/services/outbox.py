@@ -150,6 +150,8 @@ def _judge_lateness(uow: UnitOfWork, entry: OutboxEntry, shipment: Any) -> None:
     """Amazon judges the ASN it accepted, at the time it was sent: so does Acorn (one rule, in the domain)."""
     if entry.applied_at is None or asn_is_on_time(entry.applied_at, shipment.asn_deadline):
         return
+    log.warning("%s: ASN %s late: deadline %s, sent %s", shipment.account_code, shipment.shipment_identifier,
+                f"{shipment.asn_deadline:%Y-%m-%d %H:%M} UTC", f"{entry.applied_at:%Y-%m-%d %H:%M} UTC")
     uow.alerts.raise_alert(
         dedupe_key=f"asn-late:{shipment.shipment_identifier}", account_code=shipment.account_code,
         kind="asn_late", subject=f"ASN {shipment.shipment_identifier} sent after its deadline",

@@ -137,22 +137,28 @@ def _alert_overdue(uow: UnitOfWork, account: VendorAccountSettings, *, as_of: da
         # Amazon finished receiving, or received part and nothing more for N days: the rest is short
         if missing and (closed or (received and overdue_now)):
             uow.alerts.resolve(key, at=as_of)
-            uow.alerts.raise_alert(
+            _, created = uow.alerts.raise_alert(
                 dedupe_key=f"shortage:{shipment.shipment_identifier}", account_code=account.code, kind="shortage",
                 subject=f"Shipment {shipment.shipment_identifier}: {missing} units short at receipt",
                 message=(f"Amazon reports {missing} of the shipped units not received "
                          f"{'(receiving closed)' if closed else f'{after.days} days after the estimated delivery'}."),
                 next_step="Dispute the shortage in Vendor Central with the ASN, bill of lading / carrier proof of "
                           "delivery and the carton labels (SSCC list) as evidence.")
+            if created:  # once per shortage, not at every poll while it stays open
+                log.warning("%s: shipment %s is %d units short at receipt", account.code,
+                            shipment.shipment_identifier, missing)
         elif missing and overdue_now:
             overdue.append(shipment.shipment_identifier)
-            uow.alerts.raise_alert(
+            _, created = uow.alerts.raise_alert(
                 dedupe_key=key, account_code=account.code, kind="not_received",
                 subject=f"Shipment {shipment.shipment_identifier} delivered but not received",
                 message=(f"{missing} units not reported received {after.days} days after the estimated delivery "
                          f"{shipment.estimated_delivery:%Y-%m-%d}"),
                 next_step="Ask the carrier for proof of delivery (POD) and keep the ASN, BOL and labels; open a "
                           "Vendor Central case if Amazon does not receive it within a week.")
+            if created:
+                log.warning("%s: shipment %s delivered but %d units not received", account.code,
+                            shipment.shipment_identifier, missing)
         elif not missing:
             uow.alerts.resolve(key, at=as_of)
     return overdue

@@ -1,0 +1,30 @@
+"""Task-run names an operator can read in the Prefect UI: what the run does, for which account.
+
+Prefect's default (``deliver to Amazon-2bc``) says neither the document kind nor the
+account; ``task_run_name`` takes a callable evaluated with the run's parameters.
+"""
+
+from __future__ import annotations
+
+#: outbox kinds in Vendor Central words, as a run name shows them
+DOCUMENT_KINDS = {"acknowledgement": "acknowledgements", "shipment_confirmation": "ASNs", "invoice": "invoices",
+                  "routing_request": "routing requests"}
+
+
+def delivery_run_name(account_code: str, kind: str) -> str:
+    """``deliver ASNs · ACRNUS``."""
+    return f"deliver {DOCUMENT_KINDS.get(kind, kind.replace('_', ' '))} · {account_code}"
+
+
+def deliver_name() -> str:
+    """``task_run_name`` for the outbox courier, from the running task's parameters."""
+    from prefect.runtime import task_run
+
+    params = task_run.parameters
+    return delivery_run_name(str(params.get("account_code", "?")), str(params.get("kind", "documents")))
+
+
+def per_account(action: str) -> dict[str, str]:
+    """``@task(**per_account("plan shipments"))``: that task name, runs named ``plan shipments · ACRNUS``."""
+    return {"name": action, "task_run_name": f"{action} · {{account_code}}"}
+
