@@ -232,6 +232,9 @@ class AcornSettings(BaseSettings):
     disputes: DisputeSettings = DisputeSettings()
     #: where remittance files are dropped to be imported (default: <home>/remittances)
     remittance_inbox: Path | None = None
+    #: the daily dashboard (default: <home>/reports) and the gates' Data Docs (default: <home>/data-docs)
+    reports_dir: Path | None = None
+    data_docs_dir: Path | None = None
     #: per SCAC: PRO blocks, tracking-number shipper, freight class (acorn/domain/carrier_numbers.py)
     carriers: dict[str, CarrierSettings] = Field(default_factory=lambda: dict(DEFAULT_CARRIERS))
 
@@ -242,6 +245,14 @@ class AcornSettings(BaseSettings):
     @property
     def resolved_remittance_inbox(self) -> Path:
         return self.remittance_inbox or self.home / "remittances"
+
+    @property
+    def resolved_reports_dir(self) -> Path:
+        return self.reports_dir or self.home / "reports"
+
+    @property
+    def resolved_data_docs_dir(self) -> Path:
+        return self.data_docs_dir or self.home / "data-docs"
 
     @classmethod
     def settings_customise_sources(cls, settings_cls: type[BaseSettings], init_settings: PydanticBaseSettingsSource,

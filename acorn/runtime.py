@@ -21,6 +21,12 @@ class Runtime:
     settings: AcornSettings
     _clients: dict[str, Any] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        # the gates keep Data Docs of what they held back under the home folder (cheap: no GX import here)
+        from acorn.gates.data_docs import keep_data_docs
+
+        keep_data_docs(self.settings.resolved_data_docs_dir)
+
     @property
     def database_url(self) -> str:
         return self.settings.resolved_database_url

@@ -10,12 +10,12 @@ from datetime import datetime, timezone
 from typing import Any
 
 from prefect import flow, get_run_logger, task
-from prefect.artifacts import create_markdown_artifact
+from prefect.artifacts import create_link_artifact, create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 
 from acorn import runtime
 from acorn.documents import render_daily_report_md
-from acorn.services.summary import lifecycle_counts
+from acorn.services.daily_report import day_report, write_dashboard
 from flows._common import account_codes, announce_alerts, business_time
 from flows.acknowledge_orders import acknowledge_orders
 from flows.arrange_freight import arrange_freight
@@ -61,31 +61,13 @@ def daily_lifecycle(as_of: datetime | None = None, account: str | None = None) -
 
 @task(name="publish the day", cache_policy=NO_CACHE)
 def publish_day(as_of: datetime, since: datetime) -> dict[str, Any]:
-    """A report artifact for the UI, and one event per alert raised during this run."""
+    """The day's report artifact and dashboard (figures of the day beside the totals), one event per new alert."""
     rt = runtime.current()
-    counts = lifecycle_counts(rt.database_url)
-    alerts = announce_alerts(rt.database_url, since)
-    money = [{"label": f"Invoiced and accepted ({a.code})",
-              "amount": lifecycle_counts(rt.database_url, a.code)["invoices"]["billed"], "currency": a.currency}
-             for a in rt.settings.accounts]
-    create_markdown_artifact(key="acorn-daily-report", markdown=render_daily_report_md(
-        {"business_date": as_of.date(), "vendor": ", ".join(a.code for a in rt.settings.accounts),
-         "stages": _stages(counts), "money": money,
-         "issues": [{"record": a.subject, "field": a.code or a.kind, "problem": a.next_step} for a in alerts[:50]]}),
-        description=f"Acorn day {as_of:%Y-%m-%d}")
-    return counts
-
-
-def _stages(c: dict[str, Any]) -> list[dict[str, Any]]:
-    acks, asn, inv, rec = c["acknowledgements"], c["asns"], c["invoices"], c["receipts"]
-    return [
-        {"stage": "Purchase orders received", "done": c["purchase_orders"]},
-        {"stage": "Acknowledgements", "done": acks["accepted"], "failed": acks["failed"], "pending": acks["open"]},
-        {"stage": "Shipments planned", "done": c["shipments"],
-         "note": f"{c['cartons']} cartons, {c['pallets']} pallets"},
-        {"stage": "ASNs", "done": asn["on_time"] + asn["late"], "failed": asn["failed"], "pending": asn["pending"],
-         "note": f"{asn['late']} late, {asn['held']} held by the quality gate"},
-        {"stage": "Invoices", "done": inv["accepted"], "failed": inv["rejected"], "pending": inv["open"]},
-        {"stage": "Goods receipts (items)", "done": rec["fully_received"],
-         "pending": rec["items"] - rec["fully_received"]},
-    ]
+    announce_alerts(rt.database_url, since)
+    report = day_report(rt.database_url, rt.settings, as_of)
+    dashboard = write_dashboard(rt.database_url, rt.settings, as_of, report).resolve().as_uri()
+    create_markdown_artifact(key="acorn-daily-report", markdown=render_daily_report_md(report.summary(
+        dashboard=dashboard)), description=f"Acorn day {report.business_date}")
+    create_link_artifact(key="acorn-dashboard", link=dashboard, link_text=f"Acorn dashboard {report.business_date}",
+                         description="Charts per day: ASN on-time %, fill rate, shortages, money invoiced")
+    return report.totals

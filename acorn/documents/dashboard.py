@@ -32,10 +32,11 @@ def dashboard_paths(reports_dir: Path, business_date: date) -> DashboardPaths:
     return DashboardPaths(reports_dir / "dashboard.html", reports_dir / f"dashboard-{business_date.isoformat()}.html")
 
 
-def render_dashboard_html(*, business_date: date, vendor: str, generated_at: datetime, history: Sequence[tuple[date, Any]],
+def render_dashboard_html(*, business_date: date, vendor: str, as_of: datetime,
+                          history: Sequence[tuple[date, Any]],
                           today: Sequence[Mapping[str, Any]], alerts: Sequence[Mapping[str, Any]]) -> str:
     """``history``: ``(day, DayFigures)`` oldest first; ``today``: rows ``{what, today, total}``."""
-    return render("dashboard.html", business_date=business_date, vendor=vendor, generated_at=generated_at,
+    return render("dashboard.html", business_date=business_date, vendor=vendor, as_of=as_of,
                   charts=history_charts(history), today=today, alert_groups=group_by_severity(alerts),
                   days=len(history))
 

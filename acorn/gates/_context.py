@@ -61,3 +61,11 @@ def validate(suite_name: str, frame: Any) -> Any:
             batch_parameters={"dataframe": frame},
             result_format={"result_format": "COMPLETE", "unexpected_index_column_names": list(spec.keys)},
         )
+
+
+def document(suite_name: str, validation: Any) -> str | None:
+    """The Data Docs page of a failed validation (``None`` when Data Docs are not kept)."""
+    from acorn.gates import data_docs
+
+    with _LOCK:
+        return data_docs.document_failure(context(), suite_name, validation)

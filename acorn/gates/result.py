@@ -52,6 +52,8 @@ class GateResult:
     suite: str
     failures: list[GateFailure] = field(default_factory=list)
     row_count: int = 0
+    #: the Great Expectations Data Docs page of a failed validation, when Data Docs are kept
+    data_docs: str | None = None
 
     def to_json_dict(self) -> dict[str, Any]:
         """JSON-ready: only str, int, bool, None, lists and dicts."""
@@ -60,6 +62,7 @@ class GateResult:
             "suite": self.suite,
             "row_count": self.row_count,
             "failures": [failure.to_json_dict() for failure in self.failures],
+            "data_docs": self.data_docs,
         }
 
     def summary(self) -> str:
@@ -76,6 +79,8 @@ class GateResult:
             where = f"[{failure.column}] " if failure.column else ""
             lines.append(f"  - {where}{failure.rule or failure.expectation}: {failure.unexpected_count} record(s)"
                          + (f", e.g. {keys}{more}" if keys else ""))
+        if self.data_docs:
+            lines.append(f"  Data Docs (every failed row and rule): {self.data_docs}")
         return "\n".join(lines)
 
     def raise_for_failure(self) -> GateResult:

@@ -59,7 +59,8 @@ def run_gate(suite_name: str, rows: Records) -> GateResult:
         (_check_index(result), result) for result in validation.results if not result.success
     )
     failures = [_failure(spec.checks[index], result, spec.keys) for index, result in broken]
-    return GateResult(passed=not failures, suite=suite_name, failures=failures, row_count=len(frame))
+    docs = _context.document(suite_name, validation) if failures else None
+    return GateResult(passed=not failures, suite=suite_name, failures=failures, row_count=len(frame), data_docs=docs)
 
 
 def _check_index(result: Any) -> int:

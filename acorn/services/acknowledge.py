@@ -168,7 +168,7 @@ def acknowledgement_payload(account: VendorAccountSettings, po: PurchaseOrder, i
 
 def _alert_on_compliance(uow: UnitOfWork, account: VendorAccountSettings, po_number: str, fill: Any) -> None:
     if not fill.compliant:
-        log.warning("%s: PO %s confirmed at %.0f%% of requested units (Amazon expects 80%%)", account.code, po_number,
+        log.warning("%s: PO %s confirmed at %.1f%% of requested units (Amazon expects 80%%)", account.code, po_number,
                     fill.fill_rate * 100)
         uow.alerts.raise_alert(
             dedupe_key=f"fill-rate:{account.code}:{po_number}", account_code=account.code, kind="low_fill_rate",

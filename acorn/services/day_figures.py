@@ -13,7 +13,7 @@ figure is read from a business-time stamp in the store (never the wall-clock
 * **ASNs** — accepted and sent in the day (``asn_submitted_at``), judged on time or late by
   :func:`acorn.domain.deadlines.asn_is_on_time`; failed: rejected in the day;
 * **invoices** — accepted / rejected in the day (outbox), and the money on invoices *dated*
-  in the day and not rejected, per currency;
+  the business day's date (an invoice date is a calendar date) and not rejected, per currency;
 * **fill rate** — units accepted / units requested on the POs decided in the day;
 * **receipts** — PO items whose latest receipt is in the day; **units short**: on the items
   whose receiving closed in the day, shipped minus received minus damaged.
@@ -147,6 +147,11 @@ class _Day:
     def _in_day(self, column: Any) -> Any:
         return sa.and_(column >= self.day.start, column < self.day.end)
 
+    def _on_date(self, column: Any) -> Any:
+        """A calendar-date column (stored as midnight UTC, e.g. ``invoice_date``) on the business day's date."""
+        start = datetime.combine(self.day.day, time(), tzinfo=timezone.utc)
+        return sa.and_(column >= start, column < start + timedelta(days=1))
+
     def _scalar(self, query: Any) -> int:
         return int(self.s.execute(query).scalar() or 0)
 
@@ -194,7 +199,7 @@ class _Day:
     def _invoiced(self) -> dict[str, Decimal]:
         inv = Invoice
         rows = self.s.execute(sa.select(inv.currency, sa.func.sum(inv.total)).where(
-            inv.account_code == self.day.account_code, inv.status != FAILED, self._in_day(inv.invoice_date))
+            inv.account_code == self.day.account_code, inv.status != FAILED, self._on_date(inv.invoice_date))
             .group_by(inv.currency))
         return {currency: money_sum(total) for currency, total in rows}
 
