@@ -16,7 +16,7 @@ The summary dict the daily flow builds (every key optional except ``business_dat
       "dashboard": "file:///home/ops/.acorn/reports/dashboard.html",
     }
 
-Alerts are grouped by severity, errors first, then warnings, then anything else; within a
+Alerts are grouped by severity, critical and errors first, then warnings, info, anything else; within a
 group the newest first. Given ``alerts`` (even empty), the report has an "Open alerts" section.
 
 Every cell is escaped for Markdown (a ``|`` in a product title would break the table,
@@ -69,11 +69,11 @@ def render_daily_report_md(summary: Mapping[str, Any]) -> str:
 
 
 #: the order ops read alerts in; severities not listed come after, alphabetically
-SEVERITY_ORDER = ("error", "warning", "info")
+SEVERITY_ORDER = ("critical", "error", "warning", "info")
 
 
 def group_by_severity(alerts: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
-    """``[{"severity": "error", "alerts": [...]}, ...]``: errors first, each group newest first."""
+    """``[{"severity": "error", "alerts": [...]}, ...]``: the worst first, each group newest first."""
     groups: dict[str, list[dict[str, Any]]] = {}
     for alert in alerts:
         row = _with_keys(alert, "severity", "raised", "account", "record", "kind", "problem", "next_step")

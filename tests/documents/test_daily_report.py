@@ -48,3 +48,25 @@ def test_the_public_surface_of_the_documents_package_is_exactly_what_all_lists()
 
     exported = {n for n, v in vars(documents).items() if not n.startswith("_") and type(v).__name__ != "module"}
     assert set(documents.__all__) == exported - {"annotations"}
+
+
+def test_open_alerts_are_grouped_by_severity_worst_first_newest_first_within_a_group() -> None:
+    def alert(severity: str, hour: int, record: str) -> dict:
+        return {"severity": severity, "raised": datetime(2026, 3, 4, hour, tzinfo=timezone.utc), "account": "ACRNUS",
+                "record": record, "kind": "asn_late", "problem": "p", "next_step": "n"}
+
+    md = render_daily_report_md({"business_date": "2026-03-04", "alerts": [
+        alert("warning", 9, "W old"), alert("info", 10, "I"), alert("error", 8, "E old"), alert("warning", 11, "W new"),
+        alert("error", 12, "E new"), alert("critical", 7, "C"), alert("notice", 6, "N")]})
+    headings = [line for line in md.splitlines() if line.startswith("###")]
+    assert headings == ["### Critical (1)", "### Error (2)", "### Warning (2)", "### Info (1)", "### Notice (1)"]
+    records = [line.split(" | ")[2] for line in md.splitlines() if line.startswith("| 2026-03-04")]
+    assert records == ["C", "E new", "E old", "W new", "W old", "I", "N"]
+    assert "## Open alerts (7)" in md and "No issues." not in md
+
+
+def test_a_day_without_open_alerts_says_so_and_a_dashboard_link_must_be_a_plain_uri() -> None:
+    assert "No open alerts." in render_daily_report_md({"business_date": "2026-03-04", "alerts": []})
+    with pytest.raises(DocumentError) as caught:
+        render_daily_report_md({"business_date": "2026-03-04", "dashboard": "file:///x) [click](http://evil"})
+    assert caught.value.field == "dashboard"
