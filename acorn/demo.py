@@ -67,13 +67,14 @@ def run_demo(options: DemoOptions, console: Console) -> dict[str, Any]:
     for stale in out.glob("acorn.db*"):
         stale.unlink()
     shutil.rmtree(out / "quarantine", ignore_errors=True)
-    for stale_dir in ("documents", "remittances", "reconciliation"):
+    for stale_dir in ("documents", "remittances", "reconciliation", "reports", "data-docs"):
         shutil.rmtree(out / stale_dir, ignore_errors=True)
     started = time.monotonic()
     with SandboxServer(SandboxConfig(seed=options.seed), host="127.0.0.1", port=0) as sandbox:
         settings = load_settings(spapi_base_url=sandbox.base_url, database_url=f"sqlite:///{db.resolve()}",
                                  home=options.home, documents_dir=out / "documents",
-                                 remittance_inbox=out / "remittances")
+                                 remittance_inbox=out / "remittances", reports_dir=out / "reports",
+                                 data_docs_dir=out / "data-docs")
         upgrade(settings.resolved_database_url)
         previous = runtime.install(runtime.Runtime(settings))
         operator = httpx.Client(base_url=sandbox.base_url, timeout=30)

@@ -148,3 +148,41 @@ def test_an_amazon_freight_account_routes_and_learns_its_carriers_inside_the_dai
             (asn,) = uow.outbox.get(f"asn:{identifier}:r0").payload["shipmentConfirmations"]
             assert asn["amazonReferenceNumber"] == routed[identifier]["buyerReferenceNumber"]
             assert asn["transportationDetails"]["carrierScac"] == routed[identifier]["carrierScac"]
+
+
+@pytest.mark.flows
+def test_the_daily_run_links_its_dashboard_and_names_task_runs_by_kind_and_account(prefect_server: None,
+                                                                                    world: World) -> None:
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
+
+    from flows.daily_lifecycle import daily_lifecycle
+
+    import logging
+
+    class Names(logging.Handler):  # Prefect's own loggers do not propagate to pytest's caplog
+        def __init__(self) -> None:
+            super().__init__()
+            self.seen: set[str] = set()
+
+        def emit(self, record: logging.LogRecord) -> None:
+            self.seen.add(getattr(record, "task_run_name", ""))
+
+    as_of = world.run_times(1)[0]
+    world.set_clock(as_of)
+    names, task_logger = Names(), logging.getLogger("prefect.task_runs")
+    task_logger.addHandler(names)
+    try:
+        state = daily_lifecycle(as_of=as_of, account=US, return_state=True)
+    finally:
+        task_logger.removeHandler(names)
+    assert state.is_completed(), state.message
+    assert {f"deliver acknowledgements · {US}", f"deliver ASNs · {US}", f"plan shipments · {US}"} <= names.seen
+    dashboard = (world.settings.home / "reports" / "dashboard.html").resolve()
+    assert "<svg" in dashboard.read_text(encoding="utf-8")
+    with get_client(sync_client=True) as client:
+        [link] = client.read_artifacts(artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=["acorn-dashboard"])),
+                                       limit=1)
+        [report] = client.read_artifacts(artifact_filter=ArtifactFilter(key=ArtifactFilterKey(
+            any_=["acorn-daily-report"])), limit=1)
+    assert dashboard.as_uri() in str(link.data) and f"[Open the dashboard]({dashboard.as_uri()})" in report.data
