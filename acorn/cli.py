@@ -160,10 +160,15 @@ def erp_load(
     from acorn.services.erp import load_erp
     from acorn.store import upgrade
 
+    from acorn.progress import Bars, progress_bar, step
+
     url = _settings().resolved_database_url
-    upgrade(url)
     try:
-        result = load_erp(url, CsvErp(skus, inventory, quarantine_dir=quarantine), as_of=datetime.now(timezone.utc))
+        with progress_bar() as bar:  # on stderr: the rejected rows and the count below stay on stdout
+            with step(bar, "create or upgrade the store"):
+                upgrade(url)
+            result = load_erp(url, CsvErp(skus, inventory, quarantine_dir=quarantine),
+                              as_of=datetime.now(timezone.utc), progress=Bars(bar))
     except ErpInputError as exc:
         console.print(f"[red]{escape(str(exc))}[/red]", soft_wrap=True)
         raise typer.Exit(2) from None

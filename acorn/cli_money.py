@@ -61,11 +61,17 @@ def reconcile_command(
     _accounts(settings, account)
     when = cli._as_of(as_of)
     prefect_env.configure(Path(settings.home) / "prefect")
+    from acorn.progress import progress_bar, start_prefect, step
     from acorn.store import upgrade
-    from flows.monthly_reconcile import monthly_reconcile
 
-    upgrade(settings.resolved_database_url)
-    state = monthly_reconcile(month=month, account=account, as_of=when, out_dir=out, return_state=True)
+    with progress_bar() as bar:  # on stderr; the totals table stays on stdout
+        with step(bar, "load Prefect and create or upgrade the store"):
+            from flows.monthly_reconcile import monthly_reconcile
+
+            upgrade(settings.resolved_database_url)
+        start_prefect(bar)
+        with step(bar, f"reconcile {month} (PO × ASN × receipt × invoice × remittance)"):
+            state = monthly_reconcile(month=month, account=account, as_of=when, out_dir=out, return_state=True)
     if not state.is_completed():
         cli.console.print(f"[red]monthly_reconcile: {state.name}: {escape(str(state.message or ''))}[/red]")
         raise typer.Exit(1)

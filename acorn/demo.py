@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from contextlib import ExitStack
 import time
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
@@ -53,64 +54,95 @@ def run_times(start: datetime, days: int, *, tz: ZoneInfo, cutoff: Any, minutes_
 
 def run_demo(options: DemoOptions, console: Console) -> dict[str, Any]:
     prefect_env.configure(options.home / "prefect", quiet=True)
-    from acorn import runtime
-    from acorn.config import load_settings
-    from acorn.erp import CsvErp
-    from acorn.sandbox import SandboxConfig, SandboxServer
-    from acorn.services.erp import load_erp
-    from acorn.services.summary import lifecycle_counts
-    from acorn.store import upgrade
+    from acorn.progress import progress_bar, step
 
     out = options.out
     out.mkdir(parents=True, exist_ok=True)
-    db = out / "acorn.db"
+    _clear(out)
+    started = time.monotonic()
+    with progress_bar() as bar, ExitStack() as stack:  # steps and bars on stderr; the table stays on stdout
+        with step(bar, "load Acorn, Prefect and the sandbox"):
+            from acorn import runtime
+            from acorn.config import load_settings
+            from acorn.erp import CsvErp
+            from acorn.sandbox import SandboxConfig, SandboxServer
+            from acorn.services.erp import load_erp
+            from acorn.store import upgrade
+            from flows.daily_lifecycle import daily_lifecycle  # noqa: F401  (imports Prefect: seconds)
+        with step(bar, "start the sandbox (simulated Vendor Central)"):
+            sandbox = stack.enter_context(SandboxServer(SandboxConfig(seed=options.seed), host="127.0.0.1", port=0))
+        database_url = f"sqlite:///{(out / 'acorn.db').resolve()}"
+        settings = load_settings(spapi_base_url=sandbox.base_url, database_url=database_url, home=options.home,
+                                 documents_dir=out / "documents",
+                                 remittance_inbox=out / "remittances", reports_dir=out / "reports",
+                                 data_docs_dir=out / "data-docs")
+        with step(bar, "create the store"):
+            upgrade(settings.resolved_database_url)
+        previous = runtime.install(runtime.Runtime(settings))
+        operator = httpx.Client(base_url=sandbox.base_url, timeout=30)
+        try:
+            clock = datetime.fromisoformat(operator.get("/_sandbox/clock").json()["now"].replace("Z", "+00:00"))
+            with step(bar, "load the ERP files (SKUs, stock)"):
+                erp = CsvErp(DEMO_DATA / "skus.csv", DEMO_DATA / "inventory.csv", quarantine_dir=out / "quarantine")
+                loaded = load_erp(settings.resolved_database_url, erp, as_of=clock)
+            console.print(f"sandbox at {sandbox.base_url} (seed {options.seed}), clock {clock:%Y-%m-%d %H:%M}Z; "
+                          f"ERP: {loaded.skus} SKUs, {loaded.stock_rows} stock rows, "
+                          f"{len(loaded.errors)} rows quarantined")
+            _warm_up(bar)
+            account = settings.accounts[0]
+            days = run_times(clock, options.days, tz=ZoneInfo(account.ship_from_tz),
+                             cutoff=settings.asn_policy.cutoff_local_time)
+            failed_days = _run_days(days, operator, console, bar)
+            ledger = operator.get("/_sandbox/ledger").json()
+            money = _close_the_books(settings, operator, days, console, out, bar)
+        finally:
+            operator.close()
+            runtime.install(previous)
+    return _summarise(options, settings, started, days, failed_days, loaded, ledger, money, console)
+
+
+def _clear(out: Path) -> None:
+    """A demo starts from nothing: the previous run's store and documents go."""
     for stale in out.glob("acorn.db*"):
         stale.unlink()
     shutil.rmtree(out / "quarantine", ignore_errors=True)
     for stale_dir in ("documents", "remittances", "reconciliation", "reports", "data-docs"):
         shutil.rmtree(out / stale_dir, ignore_errors=True)
-    started = time.monotonic()
-    with SandboxServer(SandboxConfig(seed=options.seed), host="127.0.0.1", port=0) as sandbox:
-        settings = load_settings(spapi_base_url=sandbox.base_url, database_url=f"sqlite:///{db.resolve()}",
-                                 home=options.home, documents_dir=out / "documents",
-                                 remittance_inbox=out / "remittances", reports_dir=out / "reports",
-                                 data_docs_dir=out / "data-docs")
-        upgrade(settings.resolved_database_url)
-        previous = runtime.install(runtime.Runtime(settings))
-        operator = httpx.Client(base_url=sandbox.base_url, timeout=30)
-        try:
-            clock = datetime.fromisoformat(operator.get("/_sandbox/clock").json()["now"].replace("Z", "+00:00"))
-            erp = CsvErp(DEMO_DATA / "skus.csv", DEMO_DATA / "inventory.csv", quarantine_dir=out / "quarantine")
-            loaded = load_erp(settings.resolved_database_url, erp, as_of=clock)
-            console.print(f"sandbox at {sandbox.base_url} (seed {options.seed}), clock {clock:%Y-%m-%d %H:%M}Z; "
-                          f"ERP: {loaded.skus} SKUs, {loaded.stock_rows} stock rows, "
-                          f"{len(loaded.errors)} rows quarantined")
-            account = settings.accounts[0]
-            days = run_times(clock, options.days, tz=ZoneInfo(account.ship_from_tz),
-                             cutoff=settings.asn_policy.cutoff_local_time)
-            failed_days = _run_days(days, operator, console)
-            ledger = operator.get("/_sandbox/ledger").json()
-            money = _close_the_books(settings, operator, days, console, out)
-        finally:
-            operator.close()
-            runtime.install(previous)
+
+
+def _warm_up(bar: Any) -> None:
+    """What the first daily run would otherwise do in silence: Prefect's server, Great Expectations."""
+    from acorn.progress import start_prefect, warm_gates
+
+    start_prefect(bar)
+    warm_gates(bar)
+
+
+def _summarise(options: DemoOptions, settings: Any, started: float, days: list[datetime], failed_days: list[str],
+               loaded: Any, ledger: dict[str, Any], money: dict[str, Any], console: Console) -> dict[str, Any]:
+    from acorn.services.summary import lifecycle_counts
+
     counts = lifecycle_counts(settings.resolved_database_url)
     summary = {"days": options.days, "seed": options.seed, "first_day": days[0].isoformat(),
                "last_day": days[-1].isoformat(), "seconds": round(time.monotonic() - started, 1),
                "failed_days": failed_days, "erp": {"skus": loaded.skus, "stock_rows": loaded.stock_rows,
                                                    "quarantined": [str(e) for e in loaded.errors]},
-               **counts, "ledger": _ledger_stats(ledger), "money": money}
-    (out / "summary.json").write_text(json.dumps(summary, indent=2, default=str), encoding="utf-8")
+               **counts, "ledger": _ledger_stats(ledger), "money": money,
+               "dashboard": str((settings.resolved_reports_dir / "dashboard.html").resolve())}
+    (options.out / "summary.json").write_text(json.dumps(summary, indent=2, default=str), encoding="utf-8")
     console.print(_table(summary))
+    console.print(f"dashboard: {summary['dashboard']}")
     return summary
 
 
-def _run_days(days: list[datetime], operator: httpx.Client, console: Console) -> list[str]:
+def _run_days(days: list[datetime], operator: httpx.Client, console: Console, bar: Any) -> list[str]:
     from flows.daily_lifecycle import daily_lifecycle
 
     failed = []
+    task = bar.add_task("daily runs", total=len(days))
     with prefect_env.without_heartbeats():
         for n, as_of in enumerate(days, start=1):
+            bar.update(task, description=f"daily run {as_of:%a %Y-%m-%d}")
             operator.post("/_sandbox/clock", json={"set": as_of.isoformat().replace("+00:00", "Z")})
             t0 = time.monotonic()
             state = daily_lifecycle(as_of=as_of, return_state=True)
@@ -118,14 +150,17 @@ def _run_days(days: list[datetime], operator: httpx.Client, console: Console) ->
                 failed.append(as_of.isoformat())
             console.print(f"day {n:>2}/{len(days)}  {as_of:%a %Y-%m-%d %H:%M}Z  {state.name:<9} "
                           f"{time.monotonic() - t0:5.1f}s")
+            bar.advance(task)
+    bar.update(task, description="daily runs")
     return failed
 
 
 def _close_the_books(settings: Any, operator: httpx.Client, days: list[datetime], console: Console,
-                     out: Path) -> dict[str, Any]:
+                     out: Path, bar: Any) -> dict[str, Any]:
     """Jump to after the last payment (and its reversals), fetch Amazon's remittances, reconcile each month."""
     from flows.monthly_reconcile import monthly_reconcile
     from flows.poll_receipts import poll_receipts
+    from acorn.progress import step
     from acorn.services.money_summary import money_figures
 
     net_days = max(a.payment_terms.net_days for a in settings.accounts)
@@ -134,19 +169,24 @@ def _close_the_books(settings: Any, operator: httpx.Client, days: list[datetime]
     inbox = settings.resolved_remittance_inbox
     inbox.mkdir(parents=True, exist_ok=True)
     sandbox_paid: dict[str, Decimal] = {}
-    for month in _months(days[0] - timedelta(days=7), settled):
-        response = operator.get("/_sandbox/remittances", params={"month": month})
-        response.raise_for_status()
-        (inbox / f"remittance-{month}.csv").write_text(response.text, encoding="utf-8")
-        for currency, paid in _paid_by_currency(response.text).items():
-            sandbox_paid[currency] = sandbox_paid.get(currency, Decimal("0")) + paid
+    with step(bar, "fetch Amazon's remittance files"):
+        for month in _months(days[0] - timedelta(days=7), settled):
+            response = operator.get("/_sandbox/remittances", params={"month": month})
+            response.raise_for_status()
+            (inbox / f"remittance-{month}.csv").write_text(response.text, encoding="utf-8")
+            for currency, paid in _paid_by_currency(response.text).items():
+                sandbox_paid[currency] = sandbox_paid.get(currency, Decimal("0")) + paid
     with prefect_env.without_heartbeats():
-        for code in (a.code for a in settings.accounts):  # what Amazon found after the last daily run
-            poll_receipts(account=code, as_of=settled, return_state=True)
+        with step(bar, "poll the last goods receipts"):
+            for code in (a.code for a in settings.accounts):  # what Amazon found after the last daily run
+                poll_receipts(account=code, as_of=settled, return_state=True)
         reconciled: dict[str, Any] = {}
-        for month in _months(days[0] - timedelta(days=7), days[-1]):
+        months = _months(days[0] - timedelta(days=7), days[-1])
+        task = bar.add_task("reconcile the months", total=len(months))
+        for month in months:
             state = monthly_reconcile(month=month, as_of=settled, out_dir=str(out / "reconciliation"),
                                       return_state=True)
+            bar.advance(task)
             console.print(f"reconcile {month}  {settled:%Y-%m-%d}  {state.name}")
             if not state.is_completed():
                 reconciled[month] = {"state": state.name}

@@ -24,6 +24,7 @@ DEFAULTS = {
     "PREFECT_SERVER_SERVICES_EVENT_PERSISTER_FLUSH_INTERVAL": "1",
     # the services' own warnings (late ASN, shortage, rejection) go to the run's logs in the UI too
     "PREFECT_LOGGING_EXTRA_LOGGERS": "acorn",
+    "PREFECT_LOGGING_TO_API_WHEN_MISSING_FLOW": "ignore",  # outside a run (erp-load) they only print
 }
 
 

@@ -8,6 +8,7 @@ from the master being loaded or from an earlier load.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -25,21 +26,36 @@ class ErpLoadResult:
     errors: list[RowError] = field(default_factory=list)
 
 
-def load_erp(database_url: str, source: ErpSource, *, as_of: datetime, account_code: str = "*") -> ErpLoadResult:
+#: ``progress(what, done, total)``: a CLI draws it as a bar (acorn/progress.py); called every few hundred rows
+Progress = Callable[[str, int, int], None]
+
+
+def load_erp(database_url: str, source: ErpSource, *, as_of: datetime, account_code: str = "*",
+             progress: Progress | None = None) -> ErpLoadResult:
     """Upsert every good row; report every bad one (file, line, field) and keep going."""
+    tell = progress or (lambda what, done, total: None)
+    tell("read the SKU master", 0, 1)
     skus = source.load_skus()
+    tell("read the SKU master", 1, 1)
     with UnitOfWork(database_url) as uow:
         stored = {sku.vendor_sku for sku in uow.skus.all()}
+    tell("read the stock file", 0, 1)
     stock = source.load_inventory(known_skus=stored | {row.vendor_sku for row in skus.rows})
+    tell("read the stock file", 1, 1)
     result = ErpLoadResult(errors=[*skus.errors, *stock.errors])
+    total = len(skus.rows) + len(stock.rows)
     with UnitOfWork(database_url) as uow:
-        for row in skus.rows:
+        for n, row in enumerate(skus.rows):
+            if n % _EVERY == 0:
+                tell("write SKUs and stock", n, total)
             uow.skus.upsert(vendor_sku=row.vendor_sku, asin=row.asin, ean=row.ean, title=row.title,
                             case_pack=row.case_pack, unit_weight_kg=row.unit_weight_kg,
                             carton_weight_kg=row.carton_weight_kg, unit_cost=row.unit_cost, currency=row.currency,
                             discontinued=row.discontinued)
             result.skus += 1
-        for row in stock.rows:
+        for n, row in enumerate(stock.rows, start=len(skus.rows)):
+            if n % _EVERY == 0:
+                tell("write SKUs and stock", n, total)
             uow.inventory.upsert(vendor_sku=row.vendor_sku, warehouse=row.warehouse, on_hand=row.on_hand,
                                  restock_date=row.restock_date)
             result.stock_rows += 1
@@ -57,7 +73,11 @@ def load_erp(database_url: str, source: ErpSource, *, as_of: datetime, account_c
                 message="; ".join(str(e) for e in result.errors[:10]), severity="warning",
                 next_step="Correct the named rows in the ERP export (the quarantine file lists them) and reload.")
         uow.commit()
+    tell("write SKUs and stock", total, total)
     return result
+
+
+_EVERY = 200  # rows between progress calls: a bar needs no more
 
 
 def _printable(value: str | None) -> str:

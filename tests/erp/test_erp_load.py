@@ -77,7 +77,8 @@ def test_stock_of_a_sku_stored_by_an_earlier_load_is_taken(tmp_path: Path, db: s
 
 def _acorn(tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
     env = {"PATH": "/usr/bin:/bin", "ACORN_DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}",
-           "ACORN_HOME": str(tmp_path / ".acorn"), "COLUMNS": "200"}
+           "ACORN_HOME": str(tmp_path / ".acorn"), "COLUMNS": "200",
+           "PYTHONPATH": str(Path(__file__).resolve().parents[2])}  # this checkout's code, not the installed one
     return subprocess.run([ACORN, *args], capture_output=True, text=True, timeout=180, env=env, cwd=tmp_path)
 
 
@@ -103,3 +104,15 @@ def test_erp_load_exits_2_naming_the_file_when_it_cannot_be_decoded(tmp_path: Pa
     assert "Traceback" not in out.stdout + out.stderr
     assert out.returncode == 2
     assert str(stock) in out.stdout and "not UTF-8" in out.stdout
+
+
+def test_erp_load_shows_its_steps_on_stderr_and_keeps_the_result_on_stdout(tmp_path: Path) -> None:
+    skus, stock = _write(tmp_path / "skus.csv", SKUS), _write(tmp_path / "inventory.csv", POISONED_STOCK)
+    out = _acorn(tmp_path, "erp-load", "--skus", str(skus), "--inventory", str(stock),
+                 "--quarantine", str(tmp_path / "quarantine"))
+    assert out.returncode == 0, out.stdout + out.stderr
+    for shown in ("create or upgrade the store", "read the SKU master", "read the stock file",
+                  "write SKUs and stock"):
+        assert shown in out.stderr and shown not in out.stdout
+    assert "4/4" in out.stderr  # every good row written
+    assert "loaded 2 SKUs and 2 stock rows; 3 rows rejected" in out.stdout

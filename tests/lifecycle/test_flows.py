@@ -103,6 +103,8 @@ def test_the_demo_writes_its_summary_with_every_asn_on_time_and_no_duplicates(pr
     assert written["asns"]["on_time"] > 0 and verdict(written) == []
     assert len(written["erp"]["quarantined"]) == 2  # one bad row in each sample file
     assert "ASNs on time" in console.export_text()
+    dashboard = tmp_path / "out" / "reports" / "dashboard.html"  # under the demo's out dir, named in the summary
+    assert written["dashboard"] == str(dashboard.resolve()) and dashboard.read_text().count("<svg") >= 4
     assert list((tmp_path / "out" / "quarantine").glob("*.rejected.csv"))
     # the books closed: what Acorn loaded as paid is what Amazon's remittance files say, per currency
     money = written["money"]

@@ -1,0 +1,66 @@
+"""Progress for long commands: named steps and bars on stderr, so stdout keeps only the result.
+
+The first seconds of the demo used to be silent for up to ~100 s on a busy 2-core machine:
+imports, the sandbox, the store's migrations, the ERP files, and above all Prefect's
+temporary server (15–40 s to start, more on a fresh ``PREFECT_HOME``) and Great
+Expectations' import (~3–6 s). Each is now a step with a spinner and its time. When stderr
+is not a terminal (CI, a pipe), rich draws no live display and only the finished steps show.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+
+def progress_bar(console: Console | None = None) -> Progress:
+    """A rich progress display on stderr (or ``console``): spinner, what, bar, n/N, time."""
+    return Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                    TimeElapsedColumn(), console=console or Console(stderr=True))
+
+
+@contextmanager
+def step(progress: Progress, description: str) -> Iterator[None]:
+    """One named step shown while it runs, then ticked with its duration."""
+    task = progress.add_task(description, total=1)
+    started = time.monotonic()
+    try:
+        yield
+    finally:
+        progress.update(task, completed=1, description=f"{description} ({time.monotonic() - started:.1f} s)")
+
+
+def start_prefect(progress: Progress) -> None:
+    """Start Prefect's temporary server now, as a visible step, instead of silently inside the first flow run.
+
+    Without ``PREFECT_API_URL`` the first client call starts it; the flows then reuse it.
+    """
+    from prefect.client.orchestration import get_client
+
+    with step(progress, "connect to Prefect (without PREFECT_API_URL: start a temporary server, 15–40 s)"), \
+            get_client(sync_client=True) as client:
+        client.hello()
+
+
+def warm_gates(progress: Progress) -> None:
+    """Import Great Expectations and build its context before the first gate needs it."""
+    from acorn.gates import _context
+
+    with step(progress, "load Great Expectations (the quality gates)"):
+        _context.context()
+
+
+class Bars:
+    """A ``progress(what, done, total)`` callback drawing one bar per ``what`` (services stay free of rich)."""
+
+    def __init__(self, progress: Progress) -> None:
+        self.progress, self.tasks = progress, {}
+
+    def __call__(self, what: str, done: int, total: int) -> None:
+        if what not in self.tasks:
+            self.tasks[what] = self.progress.add_task(what, total=total)
+        self.progress.update(self.tasks[what], completed=done, total=total)
