@@ -13,7 +13,33 @@ from rich.console import Console
 
 from acorn.config import ConfigError, load_settings
 
-app = typer.Typer(no_args_is_help=True, add_completion=False,
+#: commands that can raise alerts outside a flow run: their alerts reach ops like a flow's
+_RAISE_ALERTS = frozenset({"erp-load", "remittance", "disputes", "doctor", "reconcile", "run"})
+
+
+def _announce_new_alerts(*_: object, **__: object) -> None:
+    """After a command that can raise alerts, send their events when a Prefect server is configured.
+
+    Without one they wait in the store (``announced_at`` empty) for the next flow run.
+    """
+    import os
+
+    import click
+
+    if not os.environ.get("PREFECT_API_URL") or click.get_current_context().invoked_subcommand not in _RAISE_ALERTS:
+        return
+    from acorn.alert_events import announce_pending
+
+    try:
+        sent = announce_pending(load_settings().resolved_database_url())
+    except Exception as exc:  # noqa: BLE001 - the command itself succeeded; the next run retries
+        console.print(f"[yellow]alerts not announced to Prefect yet: {exc}[/yellow]")
+        return
+    if sent:
+        console.print(f"{sent} new alert(s) announced to Prefect")
+
+
+app = typer.Typer(no_args_is_help=True, add_completion=False, result_callback=_announce_new_alerts,
                   help="Acorn: Amazon Vendor (1P) operations — POs, ASNs, invoices, receipts.")
 config_app = typer.Typer(no_args_is_help=True, help="Show and check the configuration.")
 db_app = typer.Typer(no_args_is_help=True, help="Acorn's store: migrations and status.")

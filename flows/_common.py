@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
+from typing import Any
 
 from acorn import runtime
+from acorn.alert_events import announce_pending
 from acorn.store import UnitOfWork
 
 
@@ -70,17 +73,27 @@ def _ensure_limit(name: str) -> None:
     _created_limits.add(name)
 
 
-def announce_alerts(database_url: str, since: datetime) -> list:
-    """One Prefect event per alert raised since ``since`` (automations notify ops); returns all open alerts."""
-    from prefect.events import emit_event
+def announce_alerts(database_url: str, since: datetime | None = None) -> list:
+    """Send the events of every alert not yet announced (once each); returns all open alerts.
 
+    ``since`` is kept for callers that still pass the run's start: what goes out is decided by
+    the store (``announced_at``), not by the clock.
+    """
+    announce_pending(database_url)
     with UnitOfWork(database_url) as uow:
-        alerts = uow.alerts.list(status="open")
-    for alert in alerts:
-        if alert.created_at < since:
-            continue  # announced when it was raised; reports still list it
-        emit_event(event=f"acorn.alert.{alert.kind}", resource={"prefect.resource.id": f"acorn.alert.{alert.id}",
-                                                                 "acorn.account": alert.account_code},
-                   payload={"subject": alert.subject, "message": alert.message, "next_step": alert.next_step,
-                            "code": alert.code, "severity": alert.severity})
-    return alerts
+        return uow.alerts.list(status="open")
+
+
+def _announce_after_run(flow: Any, flow_run: Any, state: Any) -> None:
+    """Flow hook: whatever the run raised reaches ops, however the run ended."""
+    try:
+        announce_pending(runtime.current().database_url)
+    except Exception as exc:  # noqa: BLE001 - a hook must not turn a finished run into a crash
+        logging.getLogger(__name__).warning("alerts not announced after %s: %s", flow_run.name, exc)
+
+
+def announces_alerts(flow: Any) -> Any:
+    """Decorator over ``@flow``: whatever the run raised reaches ops when it ends, however it ends."""
+    for register in (flow.on_completion, flow.on_failure, flow.on_crashed, flow.on_cancellation):
+        register(_announce_after_run)
+    return flow

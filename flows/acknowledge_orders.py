@@ -6,10 +6,11 @@ from datetime import datetime
 
 from prefect import flow
 
-from flows._common import business_time, submission_slot
+from flows._common import announces_alerts, business_time, submission_slot
 from tasks.lifecycle import decide_acknowledgements, deliver_outbox
 
 
+@announces_alerts
 @flow(name="acknowledge_orders", flow_run_name="acknowledge {account} {as_of}")
 def acknowledge_orders(account: str, as_of: datetime | None = None) -> dict:
     """Decide accept / backorder / reject per line, then submit one acknowledgement per PO."""

@@ -6,10 +6,11 @@ from datetime import datetime
 
 from prefect import flow
 
-from flows._common import business_time, submission_slot
+from flows._common import announces_alerts, business_time, submission_slot
 from tasks.lifecycle import deliver_outbox, follow_amazon_carriers
 
 
+@announces_alerts
 @flow(name="arrange_freight", flow_run_name="arrange freight {account} {as_of}")
 def arrange_freight(account: str, as_of: datetime | None = None) -> dict:
     """Send each routing request exactly once, then read back the carrier, pickup, PRO and labels Amazon assigned."""

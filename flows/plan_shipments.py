@@ -6,10 +6,11 @@ from datetime import datetime
 
 from prefect import flow
 
-from flows._common import business_time
+from flows._common import announces_alerts, business_time
 from tasks.lifecycle import plan_shipments as plan
 
 
+@announces_alerts
 @flow(name="plan_shipments", flow_run_name="plan shipments {account} {as_of}")
 def plan_shipments(account: str, as_of: datetime | None = None) -> dict:
     """Allocate stock, cartonize, palletize, assign SSCCs, book carrier, dates and ASN deadline."""

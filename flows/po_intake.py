@@ -6,10 +6,11 @@ from datetime import datetime
 
 from prefect import flow
 
-from flows._common import business_time
+from flows._common import announces_alerts, business_time
 from tasks.lifecycle import fetch_and_record_purchase_orders
 
 
+@announces_alerts
 @flow(name="po_intake", flow_run_name="po intake {account} {as_of}", log_prints=True)
 def po_intake(account: str, as_of: datetime | None = None) -> dict:
     """Fetch new and changed POs from Vendor Central and upsert them, raw payload kept."""

@@ -6,15 +6,17 @@ from datetime import datetime
 
 from prefect import flow
 
-from flows._common import business_time, submission_slot
-from tasks.lifecycle import deliver_outbox, queue_asns
+from flows._common import announces_alerts, business_time, submission_slot
+from tasks.lifecycle import deliver_outbox, queue_asns, watch_asn_deadlines
 
 
+@announces_alerts
 @flow(name="submit_asns", flow_run_name="submit ASNs {account} {as_of}")
 def submit_asns(account: str, as_of: datetime | None = None) -> dict:
-    """Gate and queue departed shipments' ASNs, then deliver them exactly once."""
+    """Gate and queue departed shipments' ASNs, deliver them exactly once, then watch the deadlines still open."""
     as_of = business_time(as_of)
     with submission_slot(account):
         queued = queue_asns(account, as_of)
         delivered = deliver_outbox(account, "shipment_confirmation", as_of)
-    return {**queued, "delivery": delivered}
+    watched = watch_asn_deadlines(account, as_of)
+    return {**queued, "delivery": delivered, "watch": watched}

@@ -6,10 +6,11 @@ from datetime import datetime
 
 from prefect import flow
 
-from flows._common import business_time, submission_slot
+from flows._common import announces_alerts, business_time, submission_slot
 from tasks.lifecycle import deliver_outbox, queue_invoices
 
 
+@announces_alerts
 @flow(name="submit_invoices", flow_run_name="submit invoices {account} {as_of}")
 def submit_invoices(account: str, as_of: datetime | None = None) -> dict:
     """Bill shipped quantities at the PO's net cost, gate, and deliver each invoice once."""

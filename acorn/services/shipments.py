@@ -121,6 +121,7 @@ def plan_shipments(database_url: str, settings: AcornSettings, account: VendorAc
                 result.problems.append(f"{po.po_number}: {exc}")
                 uow.alerts.raise_alert(
                     dedupe_key=f"plan-failed:{account.code}:{po.po_number}", account_code=account.code,
+                    po_number=po.po_number,
                     kind="shipment_planning_failed", subject=f"PO {po.po_number} could not be packed",
                     message=str(exc), severity="error",
                     next_step="Fix the SKU master (case pack, weights) in the ERP and rerun the day.")
