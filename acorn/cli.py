@@ -17,30 +17,34 @@ from acorn.config import ConfigError, load_settings
 _RAISE_ALERTS = frozenset({"erp-load", "remittance", "disputes", "doctor", "reconcile", "run"})
 
 
-def _announce_new_alerts(*_: object, **__: object) -> None:
+def _announce_new_alerts() -> None:
     """After a command that can raise alerts, send their events when a Prefect server is configured.
 
     Without one they wait in the store (``announced_at`` empty) for the next flow run.
     """
-    import os
-
-    import click
-
-    if not os.environ.get("PREFECT_API_URL") or click.get_current_context().invoked_subcommand not in _RAISE_ALERTS:
-        return
     from acorn.alert_events import announce_pending
 
     try:
-        sent = announce_pending(load_settings().resolved_database_url())
-    except Exception as exc:  # noqa: BLE001 - the command itself succeeded; the next run retries
+        sent = announce_pending(load_settings().resolved_database_url)
+    except Exception as exc:  # noqa: BLE001 - the command itself is done; the next run retries
         console.print(f"[yellow]alerts not announced to Prefect yet: {exc}[/yellow]")
         return
     if sent:
         console.print(f"{sent} new alert(s) announced to Prefect")
 
 
-app = typer.Typer(no_args_is_help=True, add_completion=False, result_callback=_announce_new_alerts,
+app = typer.Typer(no_args_is_help=True, add_completion=False,
                   help="Acorn: Amazon Vendor (1P) operations — POs, ASNs, invoices, receipts.")
+
+
+@app.callback()
+def _acorn(ctx: typer.Context) -> None:
+    import os
+
+    if os.environ.get("PREFECT_API_URL") and ctx.invoked_subcommand in _RAISE_ALERTS:
+        ctx.call_on_close(_announce_new_alerts)
+
+
 config_app = typer.Typer(no_args_is_help=True, help="Show and check the configuration.")
 db_app = typer.Typer(no_args_is_help=True, help="Acorn's store: migrations and status.")
 app.add_typer(config_app, name="config")
@@ -438,6 +442,7 @@ def reprint_labels(
 
 def _mount_sub_apps() -> None:
     from acorn.chaos.cli import register as register_chaos
+    from acorn.cli_automations import register as register_automations
     from acorn.cli_money import register as register_money
     from acorn.reconcile_bench import register as register_reconcile_bench
     from acorn.sandbox.cli import app as sandbox_app
@@ -446,6 +451,7 @@ def _mount_sub_apps() -> None:
     register_chaos(bench_app)  # `acorn bench chaos`
     register_reconcile_bench(bench_app)  # `acorn bench reconcile`
     register_money(app)  # reconcile, remittance, disputes, metrics
+    register_automations(app)  # automations apply
     app.add_typer(sandbox_app, name="sandbox", help="Run the simulated Vendor Central.")
     app.add_typer(bench_app, name="bench", help="Benchmarks that print their figures.")
 
