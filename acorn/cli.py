@@ -10,10 +10,32 @@ import json
 
 import typer
 from rich.console import Console
+from typer.core import TyperGroup
 
 from acorn.config import ConfigError, load_settings
 
-app = typer.Typer(no_args_is_help=True, add_completion=False,
+
+class _ExpectedFailures(TyperGroup):
+    """Every command's expected failures (database, configuration, network) as one paragraph, not a
+    traceback (acorn/cli_errors.py); `--debug` / ACORN_DEBUG=1 keeps the traceback."""
+
+    def invoke(self, ctx: typer.Context):  # noqa: ANN201
+        try:
+            return super().invoke(ctx)
+        except Exception as exc:
+            from acorn.cli_errors import explain
+
+            failure = None if ctx.params.get("debug") else explain(exc)
+            if failure is None:
+                raise
+            Console(stderr=True).print(failure.paragraph, style="red", markup=False, highlight=False,
+                                       soft_wrap=True)
+            raise typer.Exit(failure.exit_code) from None
+
+
+# no locals in tracebacks: they would print settings and database URLs
+app = typer.Typer(cls=_ExpectedFailures, no_args_is_help=True, add_completion=False,
+                  pretty_exceptions_show_locals=False,
                   help="Acorn: Amazon Vendor (1P) operations — POs, ASNs, invoices, receipts.")
 config_app = typer.Typer(no_args_is_help=True, help="Show and check the configuration.")
 db_app = typer.Typer(no_args_is_help=True, help="Acorn's store: migrations and status.")
@@ -23,12 +45,14 @@ app.add_typer(db_app, name="db")
 console = Console()
 
 
+@app.callback()
+def _acorn(debug: bool = typer.Option(False, "--debug", envvar="ACORN_DEBUG",
+                                      help="Show the full traceback of a failure (also ACORN_DEBUG=1).")) -> None:
+    """Acorn: Amazon Vendor (1P) operations — POs, ASNs, invoices, receipts."""
+
+
 def _settings():  # noqa: ANN202
-    try:
-        return load_settings()
-    except ConfigError as exc:
-        console.print(f"[red]{exc}[/red]")
-        raise typer.Exit(2) from None
+    return load_settings()  # a ConfigError becomes one paragraph and exit 2 (_ExpectedFailures)
 
 
 @config_app.command("show")
@@ -82,7 +106,8 @@ def db_status() -> None:
 @app.command()
 def demo(
     days: int = typer.Option(14, min=1, max=60, help="Simulated business days to run."),
-    seed: int = typer.Option(0, help="Sandbox seed (same seed, same day, same result)."),
+    seed: int = typer.Option(0, help="Sandbox seed (same seed, same day, same result); the default, the "
+                                     "sandbox's DEMO_SEED, matches the demo ERP files."),
     out: str = typer.Option("out", help="Directory for summary.json, the store and quarantine files."),
 ) -> None:
     """Run the daily lifecycle against the built-in sandbox for N simulated days."""
