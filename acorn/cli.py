@@ -113,9 +113,11 @@ def demo(
     """Run the daily lifecycle against the built-in sandbox for N simulated days."""
     from pathlib import Path
 
-    from acorn.demo import DemoOptions, run_demo, verdict
+    from acorn.demo import DemoOptions, cli_home_line, run_demo, verdict
 
     summary = run_demo(DemoOptions(days=days, seed=seed, out=Path(out)), console)
+    console.print(f"to look at this run with `acorn alerts`, `acorn outbox`, ...: {cli_home_line(Path(out))}",
+                  markup=False, highlight=False, soft_wrap=True)
     problems = verdict(summary)
     if problems:
         console.print(f"[red]demo finished with problems: {'; '.join(problems)}[/red]")
@@ -155,11 +157,14 @@ def run_day(
             settings.account(account)
         except ConfigError as exc:
             raise typer.BadParameter(str(exc), param_hint="--account") from None
-    prefect_env.configure(Path(settings.home) / "prefect")
+    from acorn.preflight import require_spapi_hosts_answer
     from acorn.store import upgrade
-    from flows.daily_lifecycle import daily_lifecycle
 
     upgrade(settings.resolved_database_url)
+    require_spapi_hosts_answer(settings.spapi_base_urls())  # offline: seconds, not minutes of retries
+    prefect_env.configure(Path(settings.home) / "prefect")
+    from flows.daily_lifecycle import daily_lifecycle
+
     state = daily_lifecycle(as_of=when, account=account, return_state=True)
     console.print(f"daily_lifecycle: {state.name}")
     raise typer.Exit(0 if state.is_completed() else 1)

@@ -79,7 +79,8 @@ def _database(exc: BaseException) -> Failure | None:
 
 
 def _network(exc: BaseException) -> Failure:
-    return Failure(f"no answer from the SP-API host {_spapi_hosts()}: {exc}. Check the network connection; for "
+    where = _failed_host(exc) or _spapi_hosts()
+    return Failure(f"no answer from the SP-API host {where} ({type(exc).__name__}: {exc}). Check the network connection; for "
                    "the sandbox, start it (`acorn sandbox serve`) and set ACORN_SPAPI_BASE_URL to the URL it "
                    "prints. Nothing was lost: the next run picks up where this one stopped.", UNAVAILABLE_EXIT)
 
@@ -105,6 +106,15 @@ _RULES = (
     (_spapi_network_errors(), _network),
     ((OSError,), _file),
 )
+
+
+def _failed_host(exc: BaseException) -> str | None:
+    """``scheme://host:port`` of the request an httpx error failed on (no path: it may carry ids)."""
+    try:
+        url = exc.request.url  # type: ignore[attr-defined]
+    except (AttributeError, RuntimeError):  # httpx raises RuntimeError when no request is attached
+        return None
+    return f"{url.scheme}://{url.netloc.decode()}"
 
 
 def _first_line(text: str) -> str:
