@@ -102,8 +102,8 @@ def run_demo(options: DemoOptions, console: Console) -> dict[str, Any]:
                           f"ERP: {loaded.skus} SKUs, {loaded.stock_rows} stock rows, "
                           f"{len(loaded.errors)} rows quarantined")
             account = settings.accounts[0]
-            days = run_times(clock, options.days, tz=ZoneInfo(account.ship_from_tz),
-                             cutoff=settings.asn_policy.cutoff_local_time)
+            dock = settings.dock(account)
+            days = run_times(clock, options.days, tz=ZoneInfo(dock.time_zone), cutoff=dock.cutoff_local_time)
             failed_days = _run_days(days, operator, console)
             ledger = operator.get("/_sandbox/ledger").json()
             money = _close_the_books(settings, operator, days, console, out)
