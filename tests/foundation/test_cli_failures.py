@@ -111,3 +111,11 @@ def test_the_line_the_demo_prints_points_the_cli_at_the_demo_store(tmp_path: Pat
     for command in ("alerts", "outbox"):
         out = _acorn(tmp_path, command, **{name: value})
         assert out.returncode == 0, out.stdout + out.stderr
+
+
+@pytest.mark.postgres
+def test_an_unmigrated_postgres_store_says_to_upgrade(tmp_path: Path, postgres_url: str) -> None:
+    out = _acorn(tmp_path, "outbox", ACORN_DATABASE_URL=postgres_url)
+    assert out.returncode == 2, out.stdout + out.stderr
+    assert "has no Acorn tables" in out.stderr and "acorn db upgrade" in out.stderr
+    assert "Traceback" not in out.stdout + out.stderr
