@@ -445,5 +445,6 @@ def load_settings(**overrides: Any) -> AcornSettings:
         for err in exc.errors():
             name = _setting_name(tuple(err["loc"]))
             env = "ACORN_" + "__".join(str(p).upper() for p in err["loc"])
-            lines.append(f"setting {name} (env {env}): {err['msg']}")
+            # a rule across settings (no location) names its settings in its own message
+            lines.append(f"setting {name} (env {env}): {err['msg']}" if err["loc"] else err["msg"])
         raise ConfigError("invalid configuration:\n  " + "\n  ".join(lines)) from None
