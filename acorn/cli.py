@@ -10,6 +10,7 @@ import json
 
 import typer
 from rich.console import Console
+from typer.core import TyperGroup
 
 from acorn.config import ConfigError, load_settings
 
@@ -33,16 +34,29 @@ def _announce_new_alerts() -> None:
         console.print(f"{sent} new alert(s) announced to Prefect")
 
 
-app = typer.Typer(no_args_is_help=True, add_completion=False,
+
+class _ExpectedFailures(TyperGroup):
+    """Every command's expected failures (database, configuration, network) as one paragraph, not a
+    traceback (acorn/cli_errors.py); `--debug` / ACORN_DEBUG=1 keeps the traceback."""
+
+    def invoke(self, ctx: typer.Context):  # noqa: ANN201
+        try:
+            return super().invoke(ctx)
+        except Exception as exc:
+            from acorn.cli_errors import explain
+
+            failure = None if ctx.params.get("debug") else explain(exc)
+            if failure is None:
+                raise
+            Console(stderr=True).print(failure.paragraph, style="red", markup=False, highlight=False,
+                                       soft_wrap=True)
+            raise typer.Exit(failure.exit_code) from None
+
+
+# no locals in tracebacks: they would print settings and database URLs
+app = typer.Typer(cls=_ExpectedFailures, no_args_is_help=True, add_completion=False,
+                  pretty_exceptions_show_locals=False,
                   help="Acorn: Amazon Vendor (1P) operations — POs, ASNs, invoices, receipts.")
-
-
-@app.callback()
-def _acorn(ctx: typer.Context) -> None:
-    import os
-
-    if os.environ.get("PREFECT_API_URL") and ctx.invoked_subcommand in _RAISE_ALERTS:
-        ctx.call_on_close(_announce_new_alerts)
 
 
 config_app = typer.Typer(no_args_is_help=True, help="Show and check the configuration.")
@@ -53,12 +67,19 @@ app.add_typer(db_app, name="db")
 console = Console()
 
 
+@app.callback()
+def _acorn(ctx: typer.Context,
+           debug: bool = typer.Option(False, "--debug", envvar="ACORN_DEBUG",
+                                      help="Show the full traceback of a failure (also ACORN_DEBUG=1).")) -> None:
+    """Acorn: Amazon Vendor (1P) operations — POs, ASNs, invoices, receipts."""
+    import os
+
+    if os.environ.get("PREFECT_API_URL") and ctx.invoked_subcommand in _RAISE_ALERTS:
+        ctx.call_on_close(_announce_new_alerts)
+
+
 def _settings():  # noqa: ANN202
-    try:
-        return load_settings()
-    except ConfigError as exc:
-        console.print(f"[red]{exc}[/red]")
-        raise typer.Exit(2) from None
+    return load_settings()  # a ConfigError becomes one paragraph and exit 2 (_ExpectedFailures)
 
 
 @config_app.command("show")
@@ -112,15 +133,18 @@ def db_status() -> None:
 @app.command()
 def demo(
     days: int = typer.Option(14, min=1, max=60, help="Simulated business days to run."),
-    seed: int = typer.Option(0, help="Sandbox seed (same seed, same day, same result)."),
+    seed: int = typer.Option(0, help="Sandbox seed (same seed, same day, same result); the default, the "
+                                     "sandbox's DEMO_SEED, matches the demo ERP files."),
     out: str = typer.Option("out", help="Directory for summary.json, the store and quarantine files."),
 ) -> None:
     """Run the daily lifecycle against the built-in sandbox for N simulated days."""
     from pathlib import Path
 
-    from acorn.demo import DemoOptions, run_demo, verdict
+    from acorn.demo import DemoOptions, cli_home_line, run_demo, verdict
 
     summary = run_demo(DemoOptions(days=days, seed=seed, out=Path(out)), console)
+    console.print(f"to look at this run with `acorn alerts`, `acorn outbox`, ...: {cli_home_line(Path(out))}",
+                  markup=False, highlight=False, soft_wrap=True)
     problems = verdict(summary)
     if problems:
         console.print(f"[red]demo finished with problems: {'; '.join(problems)}[/red]")
@@ -160,11 +184,14 @@ def run_day(
             settings.account(account)
         except ConfigError as exc:
             raise typer.BadParameter(str(exc), param_hint="--account") from None
-    prefect_env.configure(Path(settings.home) / "prefect")
+    from acorn.preflight import require_spapi_hosts_answer
     from acorn.store import upgrade
-    from flows.daily_lifecycle import daily_lifecycle
 
     upgrade(settings.resolved_database_url)
+    require_spapi_hosts_answer(settings.spapi_base_urls())  # offline: seconds, not minutes of retries
+    prefect_env.configure(Path(settings.home) / "prefect")
+    from flows.daily_lifecycle import daily_lifecycle
+
     state = daily_lifecycle(as_of=when, account=account, return_state=True)
     console.print(f"daily_lifecycle: {state.name}")
     raise typer.Exit(0 if state.is_completed() else 1)

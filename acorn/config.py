@@ -12,7 +12,7 @@ A bad setting stops start-up with :class:`ConfigError`, whose message names the 
 from __future__ import annotations
 
 import os
-from datetime import time
+from datetime import date, time, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal
@@ -67,6 +67,46 @@ class AsnPolicySettings(_Strict):
     hours_before_appointment: int = Field(default=6, ge=0)
     cutoff_local_time: time = time(15, 0)
     transit_business_days: int = Field(default=2, ge=0, le=30)
+
+
+class DockSettings(_Strict):
+    """One ship-from dock, keyed by the ``ship_from_party`` of the accounts that ship from it: its
+    clock, its daily truck cut-off and the days it is closed. Unset values take the global ones:
+    ``time_zone`` the accounts' ``ship_from_tz``, ``cutoff_local_time`` ``asn_policy.cutoff_local_time``.
+    Departures skip closure days (acorn/domain/deadlines.py); weekends and public holidays of the
+    dock's country are closed anyway."""
+
+    time_zone: str | None = None
+    cutoff_local_time: time | None = None
+    #: dates (``2026-07-03``) or inclusive shutdowns (``"2026-12-24..2027-01-01"``)
+    closed_days: tuple[date, ...] = ()
+
+    @field_validator("time_zone")
+    @classmethod
+    def _dock_time_zone(cls, v: str | None) -> str | None:
+        if v is not None:
+            try:
+                ZoneInfo(v)
+            except (ZoneInfoNotFoundError, ValueError):
+                raise ValueError(f"unknown time zone {v!r}") from None
+        return v
+
+    @field_validator("closed_days", mode="before")
+    @classmethod
+    def _shutdowns(cls, v: Any) -> Any:
+        if isinstance(v, str):
+            v = [v]
+        return tuple(day for item in v for day in _closure_days(item)) if isinstance(v, list | tuple) else v
+
+
+def _closure_days(item: Any) -> list[Any]:
+    """``"FIRST..LAST"`` → every day from FIRST to LAST; anything else is one date (pydantic checks it)."""
+    if not (isinstance(item, str) and ".." in item):
+        return [item]
+    first, last = (date.fromisoformat(part.strip()) for part in item.split("..", 1))
+    if not first <= last <= first + timedelta(days=366):
+        raise ValueError(f"shutdown {item!r}: the last day must follow the first, within a year")
+    return [first + timedelta(days=n) for n in range((last - first).days + 1)]
 
 
 class DisputeSettings(_Strict):
@@ -234,6 +274,8 @@ class AcornSettings(BaseSettings):
     remittance_inbox: Path | None = None
     #: per SCAC: PRO blocks, tracking-number shipper, freight class (acorn/domain/carrier_numbers.py)
     carriers: dict[str, CarrierSettings] = Field(default_factory=lambda: dict(DEFAULT_CARRIERS))
+    #: per ship-from dock (the accounts' ship_from_party): time zone, truck cut-off, closure days
+    docks: dict[str, DockSettings] = Field(default_factory=dict)
 
     @property
     def resolved_documents_dir(self) -> Path:
@@ -288,6 +330,38 @@ class AcornSettings(BaseSettings):
                     raise ValueError(f"accounts[{a.code}].{field}: {scac!r} is not a configured {kind} carrier "
                                      f"(carriers: {', '.join(self.carriers) or 'none'})")
         return self
+
+    @field_validator("docks")
+    @classmethod
+    def _docks_ship_for_accounts(cls, v: dict[str, DockSettings], info: ValidationInfo) -> dict[str, DockSettings]:
+        parties = {a.ship_from_party for a in info.data.get("accounts") or []}  # absent: accounts failed first
+        if not parties:
+            return v
+        spelled = {p.upper(): p for p in parties}  # environment variable names arrive lower-cased
+        unknown = sorted(k for k in v if k.upper() not in spelled)
+        if unknown:
+            raise ValueError(f"no account ships from {', '.join(unknown)} (ship_from_party: {', '.join(sorted(parties))})")
+        return {spelled[k.upper()]: dock for k, dock in v.items()}
+
+    @model_validator(mode="after")
+    def _one_clock_per_dock(self) -> AcornSettings:
+        """A dock's time zone becomes its accounts' ``ship_from_tz``, unless one of them says otherwise."""
+        for party, dock in self.docks.items():
+            for i, a in enumerate(self.accounts):
+                if a.ship_from_party != party or not dock.time_zone:
+                    continue
+                if "ship_from_tz" in a.model_fields_set and a.ship_from_tz != dock.time_zone:
+                    raise ValueError(f"accounts[{a.code}].ship_from_tz {a.ship_from_tz!r} disagrees with "
+                                     f"docks.{party}.time_zone {dock.time_zone!r}; set one of them")
+                self.accounts[i] = a.model_copy(update={"ship_from_tz": dock.time_zone})  # defaults are shared
+        return self
+
+    def dock(self, account: VendorAccountSettings) -> DockSettings:
+        """The account's ship-from dock with every value filled in (global defaults where unset)."""
+        dock = self.docks.get(account.ship_from_party, DockSettings())
+        return DockSettings(time_zone=account.ship_from_tz,
+                            cutoff_local_time=dock.cutoff_local_time or self.asn_policy.cutoff_local_time,
+                            closed_days=dock.closed_days)
 
     @property
     def resolved_database_url(self) -> str:
@@ -371,5 +445,6 @@ def load_settings(**overrides: Any) -> AcornSettings:
         for err in exc.errors():
             name = _setting_name(tuple(err["loc"]))
             env = "ACORN_" + "__".join(str(p).upper() for p in err["loc"])
-            lines.append(f"setting {name} (env {env}): {err['msg']}")
+            # a rule across settings (no location) names its settings in its own message
+            lines.append(f"setting {name} (env {env}): {err['msg']}" if err["loc"] else err["msg"])
         raise ConfigError("invalid configuration:\n  " + "\n  ".join(lines)) from None
