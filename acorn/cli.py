@@ -37,29 +37,6 @@ def config_show() -> None:
     console.print_json(json.dumps(_settings().redacted()))
 
 
-@config_app.command("check")
-def config_check() -> None:
-    """Validate the configuration and exit non-zero naming any bad setting.
-
-    Also shows where the LWA credentials go and warns (exit 0) when the SP-API host and the
-    token host disagree in kind; plain http to a non-loopback host was refused above (exit 2).
-    """
-    from urllib.parse import urlsplit
-
-    s = _settings()
-    try:
-        routes, warnings = s.credential_routes(), s.credential_route_warnings()
-    except ValueError as exc:   # CredentialRouteError; the settings validators normally catch it first
-        console.print(f"invalid configuration: {exc}", style="red", markup=False, highlight=False, soft_wrap=True)
-        raise typer.Exit(2) from None
-    console.print(f"configuration OK: {len(s.accounts)} vendor account(s), database {s.resolved_database_url}")
-    for base, token in routes:
-        console.print(f"SP-API host {urlsplit(base).hostname}: LWA credentials go to {urlsplit(token).hostname}",
-                      markup=False, highlight=False, soft_wrap=True)
-    for warning in warnings:
-        console.print(f"warning: {warning}", style="yellow", markup=False, highlight=False, soft_wrap=True)
-
-
 @db_app.command("upgrade")
 def db_upgrade() -> None:
     """Create or migrate every table (Alembic) in ACORN_DATABASE_URL."""
@@ -122,6 +99,7 @@ def run_day(
     from pathlib import Path
 
     from acorn import prefect_env
+    from acorn.cli_config import require_reachable
 
     settings = _settings()
     when = _as_of(as_of)
@@ -130,6 +108,7 @@ def run_day(
             settings.account(account)
         except ConfigError as exc:
             raise typer.BadParameter(str(exc), param_hint="--account") from None
+    require_reachable(settings, [settings.account(account)] if account else settings.accounts)
     prefect_env.configure(Path(settings.home) / "prefect")
     from acorn.store import upgrade
     from flows.daily_lifecycle import daily_lifecycle
@@ -412,6 +391,7 @@ def reprint_labels(
 
 def _mount_sub_apps() -> None:
     from acorn.chaos.cli import register as register_chaos
+    from acorn.cli_config import register as register_config
     from acorn.cli_money import register as register_money
     from acorn.reconcile_bench import register as register_reconcile_bench
     from acorn.sandbox.cli import app as sandbox_app
@@ -420,6 +400,7 @@ def _mount_sub_apps() -> None:
     register_chaos(bench_app)  # `acorn bench chaos`
     register_reconcile_bench(bench_app)  # `acorn bench reconcile`
     register_money(app)  # reconcile, remittance, disputes, metrics
+    register_config(app, config_app)  # init, config check
     app.add_typer(sandbox_app, name="sandbox", help="Run the simulated Vendor Central.")
     app.add_typer(bench_app, name="bench", help="Benchmarks that print their figures.")
 
