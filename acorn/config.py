@@ -16,7 +16,7 @@ import os
 from datetime import time
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (BaseModel, ConfigDict, Field, SecretStr, ValidationError, ValidationInfo, field_validator,
@@ -27,6 +27,9 @@ from acorn.domain.calendar import MARKETPLACES
 from acorn.reference import Address as PrintedAddress
 from acorn.reference import AmazonEntity, FulfilmentCentre, amazon_entity, fulfilment_centre
 from acorn.sandbox.config import DEFAULT_CREDENTIALS as SANDBOX_CREDENTIALS
+
+if TYPE_CHECKING:
+    from acorn.routes import AccountRoute
 
 
 
@@ -361,13 +364,13 @@ class AcornSettings(BaseSettings):
     def resolved_database_url(self) -> str:
         return self.database_url or f"sqlite:///{(self.home / 'acorn.db').resolve()}"
 
-    def routes(self) -> list[Any]:
+    def routes(self) -> list[AccountRoute]:
         """Each account's :class:`acorn.routes.AccountRoute`: host, token URL, credential sources."""
         from acorn.routes import route_for
 
         return [route_for(self, a, i) for i, a in enumerate(self.accounts)]
 
-    def route(self, account: VendorAccountSettings) -> Any:
+    def route(self, account: VendorAccountSettings) -> AccountRoute:
         return next(r for r in self.routes() if r.account == account.code)
 
     def spapi_base_urls(self) -> list[str]:

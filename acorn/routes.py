@@ -17,13 +17,16 @@ from __future__ import annotations
 import hashlib
 import os
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import SecretStr
 
 from acorn.sandbox.config import DEFAULT_CREDENTIALS as SANDBOX_CREDENTIALS
 from acorn.spapi._credentials import (REGION_HOSTS, LwaCredentials, is_loopback_host, token_endpoint_for,
                                       validate_endpoint_url)
+
+if TYPE_CHECKING:
+    from acorn.config import AcornSettings, LwaSettings, VendorAccountSettings
 
 #: where `acorn sandbox serve` listens by default (its --host and --port; a test keeps them equal)
 SANDBOX_BASE_URL = "http://127.0.0.1:8000"
@@ -151,7 +154,7 @@ def _global_source(name: str, value: SecretStr, block: str | None) -> SecretSour
     return SecretSource(f"lwa_{name} (env ACORN_LWA_{name.upper()})", "value", given=value)
 
 
-def _account_source(prefix: str, name: str, lwa: object | None) -> SecretSource | None:
+def _account_source(prefix: str, name: str, lwa: LwaSettings | None) -> SecretSource | None:
     if lwa is None:
         return None
     for kind in ("block", "env"):
@@ -162,7 +165,7 @@ def _account_source(prefix: str, name: str, lwa: object | None) -> SecretSource 
     return SecretSource(f"{prefix}.lwa.{name}", "value", given=given) if given is not None else None
 
 
-def route_for(settings: object, account: object, index: int) -> AccountRoute:
+def route_for(settings: AcornSettings, account: VendorAccountSettings, index: int) -> AccountRoute:
     """``account`` (the ``index``-th of ``settings.accounts``) with the global settings as the fallback."""
     s, a, prefix = settings, account, f"accounts[{index}]"
     endpoint, endpoint_setting = ((a.endpoint, f"{prefix}.endpoint") if a.endpoint
