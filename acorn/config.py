@@ -335,6 +335,10 @@ class AcornSettings(BaseSettings):
         for scheme in ("postgres://", "postgresql://"):
             if v.startswith(scheme):
                 return "postgresql+psycopg://" + v[len(scheme):]
+        scheme = v.split("://", 1)[0] if "://" in v else "no scheme"  # never echo the rest: it may hold a password
+        if not (scheme == "sqlite" or scheme.startswith("sqlite+") or scheme == "postgresql+psycopg"):
+            raise ValueError(f"Acorn's store is SQLite (sqlite:///PATH) or PostgreSQL (postgres://USER@HOST/DB), "
+                             f"got {scheme!r}")
         return v
 
     @model_validator(mode="after")

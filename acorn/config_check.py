@@ -130,25 +130,25 @@ def database(settings: AcornSettings) -> Finding:
     url = settings.resolved_database_url
     shown = masked_url(url)
     parsed = make_url(url)
-    if parsed.get_backend_name() == "sqlite":
-        path = Path(parsed.database or "")
-        if not parsed.database or not path.is_file():  # connecting would create an empty file
-            return Finding("database", "PROBLEM", f"{shown}: no database file", "run `acorn db upgrade`")
-        engine = sa.create_engine(url, connect_args={"timeout": CONNECT_TIMEOUT_SECONDS})
-    else:
-        engine = sa.create_engine(url, connect_args={"connect_timeout": CONNECT_TIMEOUT_SECONDS})
+    sqlite = parsed.get_backend_name() == "sqlite"
+    if sqlite and (not parsed.database or not Path(parsed.database).is_file()):  # connecting would create it
+        return Finding("database", "PROBLEM", f"{shown}: no database file", "run `acorn db upgrade`")
+    timeout = {"timeout": CONNECT_TIMEOUT_SECONDS} if sqlite else {"connect_timeout": CONNECT_TIMEOUT_SECONDS}
+    engine = None
     try:
+        engine = sa.create_engine(url, connect_args=timeout)
         with engine.connect() as conn:
             has_table = sa.inspect(conn).has_table("alembic_version")
             revision = conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar() if has_table else None
-    except sa.exc.SQLAlchemyError as exc:
-        reason = str(getattr(exc, "orig", exc) or exc).strip().splitlines()[0]
+    except (sa.exc.SQLAlchemyError, ImportError) as exc:  # ImportError: no driver for that database
+        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
         if parsed.password:
             reason = reason.replace(parsed.password, "***")
         return Finding("database", "PROBLEM", f"{shown} does not answer: {reason}",
                        "start the database or fix ACORN_DATABASE_URL")
     finally:
-        engine.dispose()
+        if engine is not None:
+            engine.dispose()
     head = _head_revision(url)
     if revision != head:
         state = "has no Acorn schema" if revision is None else f"is at revision {revision}, not {head}"

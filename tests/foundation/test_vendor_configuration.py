@@ -132,6 +132,14 @@ def test_postgres_urls_use_the_installed_driver(given: str, expected: str) -> No
     assert load_settings(database_url=given).resolved_database_url == expected
 
 
+def test_a_database_acorn_has_no_driver_for_is_refused_naming_the_setting() -> None:
+    with pytest.raises(ConfigError, match=r"setting database_url .*SQLite .* or PostgreSQL .*'mysql'"):
+        load_settings(database_url="mysql://acorn:pw@db/acorn")
+    with pytest.raises(ConfigError, match="no scheme") as err:
+        load_settings(database_url="acorn:pw-9f2@db/acorn")
+    assert "pw-9f2" not in str(err.value)
+
+
 @pytest.mark.postgres
 def test_a_postgres_url_from_a_hosting_provider_reaches_the_database(postgres_url: str) -> None:
     from acorn.store import current_revision, upgrade
