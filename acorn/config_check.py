@@ -56,7 +56,9 @@ def routes(settings: AcornSettings) -> list[Finding]:
         found.append(Finding(f"account {r.account}", "OK",
                              f"SP-API host {r.base_url} ({kind}, set by {r.endpoint_setting}); LWA credentials go to "
                              f"{urlsplit(r.token_url).hostname}; client id from {r.client_id_setting}, client secret "
-                             f"from {_source(r.client_secret)}, refresh token from {_source(r.refresh_token)}"))
+                             f"from {_source(r.client_secret)}, refresh token from {_source(r.refresh_token)}"
+                             + ("" if r.is_sandbox else "; present and not the sandbox's"
+                                + (" (Secret blocks: below)" if r.blocks() else ""))))
     found += [Finding("credential route", "WARNING", w) for w in settings.credential_route_warnings()]
     return found
 
