@@ -88,29 +88,6 @@ def config_show() -> None:
     console.print_json(json.dumps(_settings().redacted()))
 
 
-@config_app.command("check")
-def config_check() -> None:
-    """Validate the configuration and exit non-zero naming any bad setting.
-
-    Also shows where the LWA credentials go and warns (exit 0) when the SP-API host and the
-    token host disagree in kind; plain http to a non-loopback host was refused above (exit 2).
-    """
-    from urllib.parse import urlsplit
-
-    s = _settings()
-    try:
-        routes, warnings = s.credential_routes(), s.credential_route_warnings()
-    except ValueError as exc:   # CredentialRouteError; the settings validators normally catch it first
-        console.print(f"invalid configuration: {exc}", style="red", markup=False, highlight=False, soft_wrap=True)
-        raise typer.Exit(2) from None
-    console.print(f"configuration OK: {len(s.accounts)} vendor account(s), database {s.resolved_database_url}")
-    for base, token in routes:
-        console.print(f"SP-API host {urlsplit(base).hostname}: LWA credentials go to {urlsplit(token).hostname}",
-                      markup=False, highlight=False, soft_wrap=True)
-    for warning in warnings:
-        console.print(f"warning: {warning}", style="yellow", markup=False, highlight=False, soft_wrap=True)
-
-
 @db_app.command("upgrade")
 def db_upgrade() -> None:
     """Create or migrate every table (Alembic) in ACORN_DATABASE_URL."""
@@ -176,6 +153,7 @@ def run_day(
     from pathlib import Path
 
     from acorn import prefect_env
+    from acorn.cli_config import require_reachable
 
     settings = _settings()
     when = _as_of(as_of)
@@ -184,12 +162,11 @@ def run_day(
             settings.account(account)
         except ConfigError as exc:
             raise typer.BadParameter(str(exc), param_hint="--account") from None
-    from acorn.preflight import require_spapi_hosts_answer
+    require_reachable(settings, [settings.account(account)] if account else settings.accounts)
+    prefect_env.configure(Path(settings.home) / "prefect")
     from acorn.store import upgrade
 
     upgrade(settings.resolved_database_url)
-    require_spapi_hosts_answer(settings.spapi_base_urls())  # offline: seconds, not minutes of retries
-    prefect_env.configure(Path(settings.home) / "prefect")
     from flows.daily_lifecycle import daily_lifecycle
 
     state = daily_lifecycle(as_of=when, account=account, return_state=True)
@@ -470,6 +447,7 @@ def reprint_labels(
 def _mount_sub_apps() -> None:
     from acorn.chaos.cli import register as register_chaos
     from acorn.cli_automations import register as register_automations
+    from acorn.cli_config import register as register_config
     from acorn.cli_money import register as register_money
     from acorn.reconcile_bench import register as register_reconcile_bench
     from acorn.sandbox.cli import app as sandbox_app
@@ -479,6 +457,7 @@ def _mount_sub_apps() -> None:
     register_reconcile_bench(bench_app)  # `acorn bench reconcile`
     register_money(app)  # reconcile, remittance, disputes, metrics
     register_automations(app)  # automations apply
+    register_config(app, config_app)  # init, config check
     app.add_typer(sandbox_app, name="sandbox", help="Run the simulated Vendor Central.")
     app.add_typer(bench_app, name="bench", help="Benchmarks that print their figures.")
 

@@ -50,7 +50,7 @@ CASES = [
     pytest.param(["outbox"], {"ACORN_RECEIPT_ALERT_DAYS": "0"}, 2,
                  ["receipt_alert_days", "ACORN_RECEIPT_ALERT_DAYS", "acorn config check"], id="invalid-setting"),
     pytest.param(["run"], {"ACORN_SPAPI_BASE_URL": "http://127.0.0.1:{port}"}, 3,
-                 ["no answer from the SP-API host http://127.0.0.1:{port}", "acorn sandbox serve"],
+                 ["Cannot reach the SP-API host http://127.0.0.1:{port}", "acorn sandbox serve"],
                  id="spapi-host-unreachable"),
 ]
 
