@@ -30,6 +30,7 @@ class Runtime:
 
     def client(self, account: VendorAccountSettings | None = None) -> Any:
         """One SP-API client per host, so its token cache and rate buckets are shared."""
+        from acorn.prefect_limits import shared_rate_limiter
         from acorn.spapi import REGION_HOSTS, LwaCredentials, SpApiClient
 
         region = account.region if account else self.settings.accounts[0].region
@@ -41,8 +42,10 @@ class Runtime:
                                        refresh_token=refresh)
                 # token_url None: {base_url}/auth/o2/token for a loopback base URL (the sandbox), Amazon's LWA
                 # endpoint for every other host (acorn.spapi._credentials.token_endpoint_for decides)
+                # with a Prefect server, Amazon's rate limits are shared by every run and worker on it
                 self._clients[base_url] = SpApiClient(base_url=base_url, credentials=creds,
-                                                      token_url=self.settings.token_url)
+                                                      token_url=self.settings.token_url,
+                                                      rate_limiter=shared_rate_limiter(creds))
             return self._clients[base_url]
 
     def close(self) -> None:
