@@ -132,3 +132,18 @@ def test_runtime_clients_use_the_shared_limits_when_a_server_is_configured(prefe
         assert isinstance(rt.client().rate_limiter, PrefectRateLimiter)
     finally:
         rt.close()
+
+
+def test_amazons_header_sets_the_shared_rate_and_a_429_holds_every_run(prefect_api: str) -> None:
+    from prefect.client.orchestration import get_client
+
+    limiter = PrefectRateLimiter("0123456789ab")
+    name = limiter.limit_name(GET_PURCHASE_ORDER)
+    limiter.observe_limit(GET_PURCHASE_ORDER, 5.0)   # x-amzn-RateLimit-Limit: 5.0
+    limiter.throttled(GET_PURCHASE_ORDER)            # a 429: the shared limit is full for everyone
+    with get_client(sync_client=True) as client:
+        limit = client.read_global_concurrency_limit_by_name(name)
+    assert (limit.limit, limit.slot_decay_per_second, limit.active_slots) == (10, 5.0, 10)
+    began = time.monotonic()
+    limiter.acquire(GET_PURCHASE_ORDER)              # waits for a slot to decay at the new rate
+    assert 0.1 <= time.monotonic() - began < 2
