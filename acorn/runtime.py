@@ -32,6 +32,7 @@ class Runtime:
     def client(self, account: VendorAccountSettings | None = None) -> Any:
         """One SP-API client per distinct (host, token URL, credentials), so accounts that share them
         share its token cache and rate buckets, and an NA and an EU account each get their own."""
+        from acorn.prefect_limits import shared_rate_limiter
         from acorn.spapi import SpApiClient
 
         account = account or self.settings.accounts[0]
@@ -39,8 +40,11 @@ class Runtime:
             if account.code not in self._by_account:
                 route = self.settings.route(account)  # acorn.routes: endpoint and credentials, with fallbacks
                 if route.key() not in self._clients:
-                    self._clients[route.key()] = SpApiClient(base_url=route.base_url, credentials=route.credentials(),
-                                                             token_url=route.token_url)
+                    credentials = route.credentials()
+                    # with a Prefect server, Amazon's rate limits are shared by every run and worker on it
+                    self._clients[route.key()] = SpApiClient(base_url=route.base_url, credentials=credentials,
+                                                             token_url=route.token_url,
+                                                             rate_limiter=shared_rate_limiter(credentials))
                 self._by_account[account.code] = self._clients[route.key()]
             return self._by_account[account.code]
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from acorn import runtime
 from acorn.alert_events import announce_pending
+from acorn.prefect_limits import ensure_limit
 from acorn.store import UnitOfWork
 
 
@@ -30,9 +31,6 @@ def account_codes(account: str | None) -> list[str]:
     return [account]
 
 
-_created_limits: set[str] = set()
-
-
 def submission_limit_name(account: str) -> str:
     return f"acorn-submit-{account}"
 
@@ -49,28 +47,9 @@ def submission_slot(account: str) -> Iterator[None]:
     from prefect.concurrency.sync import concurrency
 
     name = submission_limit_name(account)
-    _ensure_limit(name)
+    ensure_limit(name)
     with concurrency(name, occupy=1, lease_duration=60, strict=False):
         yield
-
-
-def _ensure_limit(name: str) -> None:
-    """Create the limit once (Prefect no longer creates it on first use); a race with another worker is fine."""
-    if name in _created_limits:
-        return
-    from prefect.client.orchestration import get_client
-    from prefect.client.schemas.actions import GlobalConcurrencyLimitCreate
-    from prefect.exceptions import ObjectAlreadyExists, ObjectNotFound
-
-    with get_client(sync_client=True) as client:
-        try:
-            client.read_global_concurrency_limit_by_name(name)
-        except ObjectNotFound:
-            try:
-                client.create_global_concurrency_limit(GlobalConcurrencyLimitCreate(name=name, limit=1))
-            except ObjectAlreadyExists:
-                pass
-    _created_limits.add(name)
 
 
 def announce_alerts(database_url: str, since: datetime | None = None) -> list:

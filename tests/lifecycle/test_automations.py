@@ -27,7 +27,7 @@ import pytest
 from acorn import prefect_env
 from acorn.store import UnitOfWork
 from lifecycle_world import US, World, run_day
-from prefect_server import free_port, prefect_server
+from acorn.testing.prefect_server import free_port, prefect_server
 
 CA = "ACRNCA"
 SERVER_SETTINGS = {
