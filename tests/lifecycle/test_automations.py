@@ -26,8 +26,8 @@ import pytest
 
 from acorn import prefect_env
 from acorn.store import UnitOfWork
-from lifecycle_world import US, World, run_day
 from acorn.testing.prefect_server import free_port, prefect_server
+from lifecycle_world import US, World, run_day
 
 CA = "ACRNCA"
 SERVER_SETTINGS = {
