@@ -14,6 +14,7 @@ differs from what the sandbox says it paid.
 from __future__ import annotations
 
 import json
+import shlex
 import shutil
 from contextlib import ExitStack
 import time
@@ -52,6 +53,26 @@ def run_times(start: datetime, days: int, *, tz: ZoneInfo, cutoff: Any, minutes_
     return times
 
 
+def demo_settings(options: DemoOptions, spapi_base_url: str) -> Any:
+    """The demo's store, documents and remittance inbox live in ``out`` laid out as an Acorn home (see
+    :func:`cli_home_line`); Prefect's own database stays in ``home`` so its migrations are not redone."""
+    from acorn.config import load_settings
+
+    out = options.out
+    return load_settings(spapi_base_url=spapi_base_url, database_url=f"sqlite:///{(out / 'acorn.db').resolve()}",
+                         home=options.home, documents_dir=out / "documents", remittance_inbox=out / "remittances",
+                         reports_dir=out / "reports", data_docs_dir=out / "data-docs")
+
+
+def cli_home_line(out: Path) -> str:
+    """The one line that points every other `acorn` command at the demo's store (and its documents).
+
+    The demo keeps its own home rather than the CLI's `.acorn/`: it wipes its store on every run,
+    which must never happen to a real one.
+    """
+    return f"export ACORN_HOME={shlex.quote(str(out.resolve()))}"
+
+
 def run_demo(options: DemoOptions, console: Console) -> dict[str, Any]:
     prefect_env.configure(options.home / "prefect", quiet=True)
     from acorn.progress import progress_bar, step
@@ -63,7 +84,6 @@ def run_demo(options: DemoOptions, console: Console) -> dict[str, Any]:
     with progress_bar() as bar, ExitStack() as stack:  # steps and bars on stderr; the table stays on stdout
         with step(bar, "load Acorn, Prefect and the sandbox"):
             from acorn import runtime
-            from acorn.config import load_settings
             from acorn.erp import CsvErp
             from acorn.sandbox import SandboxConfig, SandboxServer
             from acorn.services.erp import load_erp
@@ -71,11 +91,7 @@ def run_demo(options: DemoOptions, console: Console) -> dict[str, Any]:
             from flows.daily_lifecycle import daily_lifecycle  # noqa: F401  (imports Prefect: seconds)
         with step(bar, "start the sandbox (simulated Vendor Central)"):
             sandbox = stack.enter_context(SandboxServer(SandboxConfig(seed=options.seed), host="127.0.0.1", port=0))
-        database_url = f"sqlite:///{(out / 'acorn.db').resolve()}"
-        settings = load_settings(spapi_base_url=sandbox.base_url, database_url=database_url, home=options.home,
-                                 documents_dir=out / "documents",
-                                 remittance_inbox=out / "remittances", reports_dir=out / "reports",
-                                 data_docs_dir=out / "data-docs")
+        settings = demo_settings(options, sandbox.base_url)
         with step(bar, "create the store"):
             upgrade(settings.resolved_database_url)
         previous = runtime.install(runtime.Runtime(settings))
@@ -90,8 +106,8 @@ def run_demo(options: DemoOptions, console: Console) -> dict[str, Any]:
                           f"{len(loaded.errors)} rows quarantined")
             _warm_up(bar)
             account = settings.accounts[0]
-            days = run_times(clock, options.days, tz=ZoneInfo(account.ship_from_tz),
-                             cutoff=settings.asn_policy.cutoff_local_time)
+            dock = settings.dock(account)
+            days = run_times(clock, options.days, tz=ZoneInfo(dock.time_zone), cutoff=dock.cutoff_local_time)
             failed_days = _run_days(days, operator, console, bar)
             ledger = operator.get("/_sandbox/ledger").json()
             money = _close_the_books(settings, operator, days, console, out, bar)
