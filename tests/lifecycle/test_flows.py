@@ -157,7 +157,7 @@ def test_an_amazon_freight_account_routes_and_learns_its_carriers_inside_the_dai
 def test_the_daily_run_links_its_dashboard_and_names_task_runs_by_kind_and_account(prefect_server: None,
                                                                                     world: World) -> None:
     from prefect.client.orchestration import get_client
-    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterFlowRunId, ArtifactFilterKey
 
     from flows.daily_lifecycle import daily_lifecycle
 
@@ -184,8 +184,9 @@ def test_the_daily_run_links_its_dashboard_and_names_task_runs_by_kind_and_accou
     dashboard = (world.settings.home / "reports" / "dashboard.html").resolve()
     assert "<svg" in dashboard.read_text(encoding="utf-8")
     with get_client(sync_client=True) as client:
-        [link] = client.read_artifacts(artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=["acorn-dashboard"])),
-                                       limit=1)
-        [report] = client.read_artifacts(artifact_filter=ArtifactFilter(key=ArtifactFilterKey(
-            any_=["acorn-daily-report"])), limit=1)
+        this_run = ArtifactFilterFlowRunId(any_=[state.state_details.flow_run_id])  # not an earlier test's
+        [link] = client.read_artifacts(artifact_filter=ArtifactFilter(
+            key=ArtifactFilterKey(any_=["acorn-dashboard"]), flow_run_id=this_run))
+        [report] = client.read_artifacts(artifact_filter=ArtifactFilter(
+            key=ArtifactFilterKey(any_=["acorn-daily-report"]), flow_run_id=this_run))
     assert dashboard.as_uri() in str(link.data) and f"[Open the dashboard]({dashboard.as_uri()})" in report.data
