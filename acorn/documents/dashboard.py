@@ -50,7 +50,8 @@ def history_charts(history: Sequence[tuple[date, Any]]) -> list[str]:
                                   title="Fill rate (accepted / requested units, POs decided that day)",
                                   chart_id="fill-rate"),
         charts.count_by_day_svg([(d, f.units_short) for d, f in history],
-                                title="Units short at receipt (by the day receiving closed)", chart_id="shortages"),
+                                title="Units short (shipped − received, by the day of the last receipt)",
+                                chart_id="shortages"),
     ]
     currencies = sorted({c for _, f in history for c in f.invoiced})
     for currency in currencies:

@@ -42,7 +42,7 @@ def money_by_day_svg(days: Sequence[tuple[date, Decimal]], currency: str, *, cha
     """Money invoiced per day in one currency (currencies are never added together)."""
     fig, ax = _axes(f"Invoiced per day ({currency})", empty=not any(v for _, v in days), empty_text=_NOTHING)
     if any(v for _, v in days):
-        _day_bars(ax, days, colour=_BLUE, labels=[money(v, currency) if v else "" for _, v in days])
+        _day_bars(ax, days, colour=_BLUE, labels=[_compact(v, currency) if v else "" for _, v in days])
         _day_ticks(ax, days)
     return _svg(fig, chart_id)
 
@@ -55,6 +55,11 @@ def _day_bars(ax: object, days: Sequence[tuple[date, Decimal | int]], *, colour:
 
 
 def _day_ticks(ax: object, days: Sequence[tuple[date, object]]) -> None:
-    step = max(1, len(days) // 10)  # at most ~10 labels, whatever the history's length
+    step = max(1, -(-len(days) // 10))  # at most 10 labels, whatever the history's length
     shown = days[::step]
-    ax.set_xticks([d.toordinal() for d, _ in shown], [f"{d:%d %b}" for d, _ in shown])
+    ax.set_xticks([d.toordinal() for d, _ in shown], [f"{d:%d %b}" for d, _ in shown], rotation=45, ha="right")
+
+
+def _compact(amount: Decimal, currency: str) -> str:
+    """A bar's label: ``148.9k`` (the exact amounts are in the dashboard's table and the report)."""
+    return f"{amount / 1000:.1f}k" if abs(amount) >= 1000 else money(amount, currency)

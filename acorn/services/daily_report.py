@@ -29,8 +29,9 @@ class DayReport:
 
     def summary(self, *, dashboard: str | None = None) -> dict[str, Any]:
         """The dict :func:`acorn.documents.render_daily_report_md` renders."""
-        return {"business_date": self.business_date, "vendor": self.vendor, "stages": stage_rows(self.today, self.totals),
-                "money": self.money_rows(), "alerts": self.alerts, "dashboard": dashboard}
+        return {"business_date": self.business_date, "vendor": self.vendor,
+                "stages": stage_rows(self.today, self.totals), "money": self.money_rows(), "alerts": self.alerts,
+                "dashboard": dashboard}
 
     def money_rows(self) -> list[dict[str, Any]]:
         today = [{"label": "Invoiced today", "amount": amount, "currency": currency}
@@ -60,8 +61,9 @@ def stage_rows(day: DayFigures, c: dict[str, Any]) -> list[dict[str, Any]]:
     acks, asn, inv, rec = c["acknowledgements"], c["asns"], c["invoices"], c["receipts"]
     return [
         {"stage": "Purchase orders received", "today": day.purchase_orders, "done": c["purchase_orders"]},
-        {"stage": "Acknowledgements", "today": f"{day.acknowledgements_accepted} accepted, "
-                                               f"{day.acknowledgements_late} late, {day.acknowledgements_failed} failed",
+        {"stage": "Acknowledgements",
+         "today": f"{day.acknowledgements_accepted} accepted, {day.acknowledgements_late} late, "
+                  f"{day.acknowledgements_failed} failed",
          "done": acks["accepted"], "failed": acks["failed"], "pending": acks["open"]},
         {"stage": "Shipments planned", "today": f"{day.shipments} left the dock ({day.cartons} cartons)",
          "done": c["shipments"], "note": f"{c['cartons']} cartons, {c['pallets']} pallets"},

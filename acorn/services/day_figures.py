@@ -15,8 +15,10 @@ figure is read from a business-time stamp in the store (never the wall-clock
 * **invoices** — accepted / rejected in the day (outbox), and the money on invoices *dated*
   the business day's date (an invoice date is a calendar date) and not rejected, per currency;
 * **fill rate** — units accepted / units requested on the POs decided in the day;
-* **receipts** — PO items whose latest receipt is in the day; **units short**: on the items
-  whose receiving closed in the day, shipped minus received minus damaged.
+* **receipts** — PO items whose latest receipt is in the day; **units short**: on those items,
+  shipped minus received minus damaged. Amazon often leaves a short item "partially received"
+  for good, so closure cannot be waited for; an item still arriving moves to its next
+  receipt's day, so past days keep only what stayed short.
 
 One aggregate query per figure and account (``GROUP BY``/``SUM`` in the database); only the
 ASN rule runs in Python, over one narrow row per ASN, so the rule stays in one place.
@@ -223,5 +225,4 @@ class _Day:
             .select_from(gr)
             .join(po, sa.and_(po.account_code == gr.account_code, po.po_number == gr.po_number))
             .join(i, sa.and_(i.purchase_order_id == po.id, i.item_sequence == gr.item_sequence))
-            .where(gr.account_code == self.day.account_code, sa.func.upper(gr.receive_status) == "RECEIVED",
-                   self._in_day(gr.last_receive_date)))
+            .where(gr.account_code == self.day.account_code, self._in_day(gr.last_receive_date)))
