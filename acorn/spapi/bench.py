@@ -78,8 +78,13 @@ class IntakeFigures:
         ]
 
 
-def run_intake(*, faults: bool = False, pos_per_day: int = DEFAULT_POS_PER_DAY, seed: int = 7) -> IntakeFigures:
-    """Start an in-process sandbox, fetch one 7-day window of POs, return the figures."""
+def run_intake(*, faults: bool = False, pos_per_day: int = DEFAULT_POS_PER_DAY, seed: int = 7,
+               progress: Any = None) -> IntakeFigures:
+    """Start an in-process sandbox, fetch one 7-day window of POs, return the figures.
+
+    ``progress(what, done, total)``, when given, hears every page's worth of POs (a CLI bar).
+    """
+    tell = progress or (lambda what, done, total: None)
     import httpx
 
     from acorn.sandbox import DEFAULT_CREDENTIALS, SandboxConfig, SandboxServer
@@ -101,6 +106,8 @@ def run_intake(*, faults: bool = False, pos_per_day: int = DEFAULT_POS_PER_DAY, 
             try:
                 for order in client.list_purchase_orders(created_after=after, created_before=now, limit=100):
                     seen.add(order.purchase_order_number)
+                    if len(seen) % 100 == 0:
+                        tell("fetch purchase orders", len(seen), expected)
             except SpApiError:
                 failures += 1
             seconds = time.monotonic() - started
@@ -123,7 +130,10 @@ def intake(faults: bool = typer.Option(False, "--faults", help="Inject 10% 429s 
            pos_per_day: int = typer.Option(DEFAULT_POS_PER_DAY, help="Orders per vendor account per day."),
            seed: int = typer.Option(7, help="Sandbox seed.")) -> None:
     """Fetch ≥10,000 POs from an in-process sandbox at the published getPurchaseOrders rate."""
-    figures = run_intake(faults=faults, pos_per_day=pos_per_day, seed=seed)
+    from acorn.progress import Bars, progress_bar
+
+    with progress_bar() as bar:  # on stderr: the figures stay on stdout
+        figures = run_intake(faults=faults, pos_per_day=pos_per_day, seed=seed, progress=Bars(bar))
     for line in figures.lines():
         typer.echo(line)
     if figures.failures or figures.missing_pos:
