@@ -1,6 +1,7 @@
 """Documents Acorn prints or archives: carton and pallet labels (ZPL, PDF/PNG previews),
 packing lists and bills of lading (from the stored shipment, at packing time), invoices
-(HTML and PDF), and the daily report (Markdown for a Prefect artifact).
+(HTML and PDF), the daily report (Markdown for a Prefect artifact) and the operations
+dashboard (``acorn.documents.dashboard``: HTML with inline SVG charts).
 
 Jinja2 templates live in ``acorn/documents/templates/``; HTML is autoescaped, ZPL and
 Markdown escaped by their own filters. Invoices render from the SP-API payload that was
