@@ -23,8 +23,10 @@ def _announce_new_alerts() -> None:
 
     Without one they wait in the store (``announced_at`` empty) for the next flow run.
     """
-    from acorn.alert_events import announce_pending
+    from acorn.alert_events import announce_pending, prefect_api_url
 
+    if not prefect_api_url():
+        return
     try:
         sent = announce_pending(load_settings().resolved_database_url)
     except Exception as exc:  # noqa: BLE001 - the command itself is done; the next run retries
@@ -72,9 +74,7 @@ def _acorn(ctx: typer.Context,
            debug: bool = typer.Option(False, "--debug", envvar="ACORN_DEBUG",
                                       help="Show the full traceback of a failure (also ACORN_DEBUG=1).")) -> None:
     """Acorn: Amazon Vendor (1P) operations — POs, ASNs, invoices, receipts."""
-    import os
-
-    if os.environ.get("PREFECT_API_URL") and ctx.invoked_subcommand in _RAISE_ALERTS:
+    if ctx.invoked_subcommand in _RAISE_ALERTS:
         ctx.call_on_close(_announce_new_alerts)
 
 
