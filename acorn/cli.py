@@ -27,13 +27,14 @@ def _announce_new_alerts() -> None:
 
     if not prefect_api_url():
         return
+    said = Console(stderr=True)  # stdout may be a --json or --csv listing
     try:
         sent = announce_pending(load_settings().resolved_database_url)
     except Exception as exc:  # noqa: BLE001 - the command itself is done; the next run retries
-        console.print(f"[yellow]alerts not announced to Prefect yet: {exc}[/yellow]")
+        said.print(f"alerts not announced to Prefect yet: {exc}", style="yellow", markup=False)
         return
     if sent:
-        console.print(f"{sent} new alert(s) announced to Prefect")
+        said.print(f"{sent} new alert(s) announced to Prefect")
 
 
 
