@@ -74,11 +74,19 @@ def _cell(value: Any) -> Any:
 def table(rows: Iterable[Mapping[str, Any]], columns: Sequence[Column], *, title: str | None = None) -> Table:
     out = Table(title=title)
     for c in columns:
-        capped = c.max_width is not None
-        out.add_column(c.header, max_width=c.max_width, no_wrap=capped, overflow="ellipsis" if capped else "fold")
+        # short fields (codes, times, counts) never wrap; the long text fields give way instead
+        out.add_column(c.header, no_wrap=c.max_width is None)
     for row in rows:
-        out.add_row(*(shown(row.get(c.key)) for c in columns))
+        out.add_row(*(_cut(shown(row.get(c.key)), c.max_width) for c in columns))
     return out
+
+
+def _cut(text: str, width: int | None) -> str:
+    """Long text on one line, cut at ``width`` with an ellipsis (JSON and CSV keep it whole)."""
+    if width is None:
+        return text
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[:width - 1] + "…"
 
 
 def plain(value: Any) -> Any:

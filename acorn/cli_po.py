@@ -14,12 +14,12 @@ LINE_COLUMNS = (Column("item_sequence", "line"), Column("vendor_sku", "SKU"), Co
                 Column("ordered", "ordered"), Column("accepted", "accepted"), Column("backordered", "backordered"),
                 Column("rejected", "rejected"), Column("rejection_reason", "reason"), Column("shipped", "shipped"),
                 Column("received", "received"), Column("invoiced", "invoiced"), Column("net_cost", "unit cost"))
-SHIPMENT_COLUMNS = (Column("shipment_identifier", "shipment"), Column("status", "status"),
-                    Column("carrier", "carrier / PRO"), Column("departure", "departure"),
-                    Column("units_of_this_po", "units"), Column("cartons", "cartons"), Column("pallets", "pallets"),
-                    Column("asn_standing", "ASN"), Column("asn_deadline", "ASN deadline"),
-                    Column("asn_submitted_at", "submitted"), Column("asn_accepted_at", "accepted"),
-                    Column("asn_late", "late"))
+# the ASN column says accepted (on time), late, due, ...: the shipment's status adds nothing to it
+SHIPMENT_COLUMNS = (Column("shipment_identifier", "shipment"), Column("carrier", "carrier / PRO"),
+                    Column("departure", "departure"), Column("units_of_this_po", "units"),
+                    Column("cartons", "cartons"), Column("pallets", "pallets"), Column("asn_standing", "ASN"),
+                    Column("asn_deadline", "ASN deadline"), Column("asn_submitted_at", "submitted"),
+                    Column("asn_accepted_at", "accepted"))
 INVOICE_COLUMNS = (Column("invoice_number", "invoice"), Column("invoice_date", "date"), Column("status", "status"),
                    Column("amount_for_this_po", "this PO"), Column("total", "invoice total"),
                    Column("currency", "cur"), Column("payment_due", "due"), Column("transaction_id", "transaction"))
@@ -81,5 +81,4 @@ def _shipment_row(s: dict[str, Any]) -> dict[str, Any]:
     return {**s, "carrier": " ".join(x for x in (s["carrier_scac"], s["pro_number"]) if x),
             "cartons": f"{s['cartons']} of {s['cartons_in_shipment']}", "asn_standing": asn["standing"],
             "asn_deadline": asn["deadline"], "asn_submitted_at": asn["submitted_at"],
-            "asn_accepted_at": asn.get("completed_at") if asn.get("outbox_state") == "accepted" else None,
-            "asn_late": asn["late"]}
+            "asn_accepted_at": asn.get("completed_at") if asn.get("outbox_state") == "accepted" else None}
