@@ -13,6 +13,8 @@ deadlines come from the rules that already decide them elsewhere, never re-deriv
   (:func:`acorn.services.asns.awaiting_carrier`).
 
 ``as_of`` is the clock the deadlines are measured against; the records are as stored now.
+A pending transaction's age is wall-clock time since its row was written (``created_at`` is
+stamped by the wall clock), so a rehearsal on business time still shows how long it waited.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from acorn.domain.deadlines import acknowledgement_deadline, asn_is_on_time
 from acorn.domain.documents import FINAL, DocumentState
 from acorn.services.asns import awaiting_carrier, gate_alert_key
 from acorn.store import UnitOfWork
-from schemas.tables import Acknowledgement, Alert, OutboxEntry, PurchaseOrder, PurchaseOrderItem, Shipment
+from schemas.tables import Acknowledgement, Alert, OutboxEntry, PurchaseOrder, PurchaseOrderItem, Shipment, utcnow
 
 S = DocumentState
 
@@ -76,7 +78,7 @@ class PendingTransaction:
     state: str
     attempts: int
     transaction_id: str | None
-    age: timedelta
+    age: timedelta  # wall clock since the row was written
     last_error: str
 
 
@@ -105,10 +107,11 @@ def _counted(rows: list[Any], buckets: tuple[str, ...]) -> dict[str, int]:
     return {b: found.get(b, 0) for b in buckets}
 
 
-def day_status(database_url: str, *, as_of: datetime, account_code: str | None = None) -> DayStatus:
+def day_status(database_url: str, *, as_of: datetime, account_code: str | None = None,
+               wall_clock: datetime | None = None) -> DayStatus:
     """Open POs, shipments by ASN state, pending transactions and open alerts, at ``as_of``."""
     with UnitOfWork(database_url) as uow:
-        reader = _Reader(uow.outbox.session, account_code, as_of)
+        reader = _Reader(uow.outbox.session, account_code, as_of, wall_clock or utcnow())
         return DayStatus(as_of=as_of, account_code=account_code, purchase_orders=reader.open_purchase_orders(),
                          shipments=reader.shipments(), transactions=reader.pending_transactions(),
                          alerts=reader.open_alerts())
@@ -138,8 +141,8 @@ def asn_bucket(shipment: Shipment, *, as_of: datetime, held: bool) -> str:
 
 
 class _Reader:
-    def __init__(self, session: Any, account_code: str | None, as_of: datetime) -> None:
-        self.s, self.account, self.as_of = session, account_code, as_of
+    def __init__(self, session: Any, account_code: str | None, as_of: datetime, wall_clock: datetime) -> None:
+        self.s, self.account, self.as_of, self.wall_clock = session, account_code, as_of, wall_clock
 
     def _where(self, q: Any, column: Any) -> Any:
         return q.where(column == self.account) if self.account else q
@@ -182,7 +185,7 @@ class _Reader:
         for e in self.s.exec(self._where(q, OutboxEntry.account_code).order_by(OutboxEntry.created_at)).all():
             last = (e.errors or [{}])[-1]
             rows.append(PendingTransaction(e.account_code, e.idempotency_key, e.kind, e.business_id, e.state,
-                                           e.attempts, e.transaction_id, self.as_of - e.created_at,
+                                           e.attempts, e.transaction_id, self.wall_clock - e.created_at,
                                            f"{last.get('code', '')} {last.get('message', '')}".strip()))
         return rows
 
