@@ -201,7 +201,8 @@ class _Thread:
 
     def _alerts(self, subjects: list[str]) -> list[Alert]:
         """Alerts whose key or subject names the PO, one of its shipments or one of its invoices."""
-        named = sa.or_(*[column.contains(text) for text in subjects for column in (Alert.dedupe_key, Alert.subject)])
+        named = sa.or_(*[column.contains(text, autoescape=True) for text in subjects
+                         for column in (Alert.dedupe_key, Alert.subject)])
         q = select(Alert).where(Alert.account_code == self.po.account_code, named)
         return list(self.s.exec(q.order_by(Alert.created_at, Alert.id)).all())
 

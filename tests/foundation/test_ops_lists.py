@@ -79,7 +79,8 @@ def test_an_alert_shows_its_date_detail_and_whether_it_is_resolved(store: Path) 
 
 def test_every_list_command_prints_json_and_csv(store: Path) -> None:
     outbox = json.loads(_acorn(store, "outbox", "--json").stdout)
-    assert [(r["idempotency_key"], r["state"], r["attempts"]) for r in outbox] == [("invoice:ACRNUS:US-1", "pending", 0)]
+    assert [(r["idempotency_key"], r["state"], r["attempts"]) for r in outbox] == [
+        ("invoice:ACRNUS:US-1", "pending", 0)]
     rows = list(csv.DictReader(io.StringIO(_acorn(store, "outbox", "--csv", "--state", "pending").stdout)))
     assert [r["idempotency_key"] for r in rows] == ["invoice:ACRNUS:US-1"]
     assert json.loads(_acorn(store, "disputes", "--json").stdout) == []

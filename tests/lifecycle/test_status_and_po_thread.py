@@ -12,6 +12,8 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
+
 from acorn.services import acknowledge, asns, delivery, intake, shipments
 from acorn.services.po_thread import po_thread
 from acorn.services.status import day_status
@@ -21,6 +23,9 @@ from lifecycle_world import US, World, run_day
 
 ACORN = str(Path(sys.executable).with_name("acorn"))
 SECOND = timedelta(seconds=1)
+ON_BOTH_DATABASES = pytest.mark.parametrize(
+    "world", [pytest.param({}, id="sqlite"),
+              pytest.param({"database": "postgres"}, id="postgres", marks=pytest.mark.postgres)], indirect=True)
 
 
 def _deliver(world: World, kind: str, as_of: datetime) -> None:
@@ -34,6 +39,7 @@ def _acorn(world: World, tmp_path: Path, *args: str) -> subprocess.CompletedProc
     return subprocess.run([ACORN, *args], capture_output=True, text=True, timeout=120, env=env)
 
 
+@ON_BOTH_DATABASES
 def test_new_purchase_orders_are_listed_by_acknowledgement_deadline_until_amazon_accepts(world: World) -> None:
     t0 = world.run_times(1)[0]
     world.set_clock(t0)
@@ -65,6 +71,7 @@ def test_new_purchase_orders_are_listed_by_acknowledgement_deadline_until_amazon
     assert done.purchase_orders == [] and done.transactions == []
 
 
+@ON_BOTH_DATABASES
 def test_a_shipment_moves_from_waiting_for_the_truck_to_accepted(world: World) -> None:
     t0 = world.run_times(1)[0]
     account = world.settings.account(US)
@@ -101,6 +108,14 @@ def test_a_shipment_moves_from_waiting_for_the_truck_to_accepted(world: World) -
     counts = lifecycle_counts(world.db, US)["asns"]
     assert day.asn_counts()["accepted"] == counts["on_time"] == len(planned)
     assert day.transactions == []
+
+    with UnitOfWork(world.db) as uow:
+        po_number = uow.shipments.lines(sh)[0].po_number
+    thread = po_thread(world.db, po_number, as_of=sent_at, account_code=US)
+    ours = next(s for s in thread.shipments if s["shipment_identifier"] == sh.shipment_identifier)
+    assert ours["asn"]["standing"] == "accepted" and ours["asn"]["submitted_at"] == sent_at
+    assert ours["asn"]["outbox_state"] == "accepted" and ours["asn"]["late"] is False
+    assert thread.invoices == [] and thread.acknowledgement["outbox_state"] == "accepted"
 
 
 def test_status_and_a_po_thread_after_four_days_agree_with_the_store(world: World, tmp_path: Path) -> None:
