@@ -145,6 +145,9 @@ def test_status_and_a_po_thread_after_four_days_agree_with_the_store(world: Worl
         billed = sum((ln.amount for inv in uow.invoices.list(US) for ln in uow.invoices.lines(inv)
                       if ln.po_number == po_number), Decimal("0"))
         ack_entry = uow.outbox.get(acknowledge.ack_key(US, po_number))
+        receipts = [r for r in uow.receipts.list(US) if r.po_number == po_number]
+        named_alerts = [a for a in uow.alerts.list(account_code=US, status=None)
+                        if po_number in a.subject or any(s.shipment_identifier in a.subject for s in ours)]
     thread = po_thread(world.db, po_number, as_of=last)
     assert thread is not None and len(thread.lines) == len(items)
     assert thread.acknowledgement["outbox_state"] == "accepted"
@@ -153,11 +156,21 @@ def test_status_and_a_po_thread_after_four_days_agree_with_the_store(world: Worl
     assert all(s["asn"]["standing"] == "accepted" and s["asn"]["late"] is False for s in thread.shipments)
     assert sum(i["amount_for_this_po"] for i in thread.invoices) == billed
     assert sum(s["units_of_this_po"] for s in thread.shipments) == sum(i.shipped_qty for i in items)
+    by_line = {i.item_sequence: i for i in items}
+    assert {r["item_sequence"] for r in thread.receipts} == {i.item_sequence for i in items if i.shipped_qty} | {
+        r.item_sequence for r in receipts}
+    assert all(r["received"] == by_line[r["item_sequence"]].received_qty and r["missing"] == max(
+        r["shipped"] - r["received"] - r["damaged"], 0) for r in thread.receipts)
+    assert {a.id for a in thread.alerts} >= {a.id for a in named_alerts} and named_alerts
 
     shown = json.loads(_acorn(world, tmp_path, "po", po_number, "--json", "--as-of", last.isoformat()).stdout)
     assert shown["purchase_order"]["po_number"] == po_number
     assert [s["cartons"] for s in shown["shipments"]] == [len(v) for v in cartons.values()]
     assert sum(Decimal(i["amount_for_this_po"]) for i in shown["invoices"]) == billed
+    every = _acorn(world, tmp_path, "po", po_number, "--all").stdout
+    assert all(sscc in every for ssccs in cartons.values() for sscc in ssccs)
+    first_sscc = next(iter(cartons.values()))[0]
+    assert first_sscc not in _acorn(world, tmp_path, "po", po_number).stdout  # SSCCs only with --all
     unknown = _acorn(world, tmp_path, "po", "NOPE0000")
     assert unknown.returncode == 1 and "no purchase order NOPE0000" in unknown.stdout
 
