@@ -24,8 +24,8 @@ INVOICE_COLUMNS = (Column("invoice_number", "invoice"), Column("invoice_date", "
                    Column("amount_for_this_po", "this PO"), Column("total", "invoice total"),
                    Column("currency", "cur"), Column("payment_due", "due"), Column("transaction_id", "transaction"))
 RECEIPT_COLUMNS = (Column("item_sequence", "line"), Column("receive_status", "status"), Column("shipped", "shipped"),
-                   Column("received", "received"), Column("damaged", "damaged"), Column("missing", "missing"),
-                   Column("last_receive_date", "last received"))
+                   Column("received", "received"), Column("damaged", "damaged"),
+                   Column("not_received", "not received"), Column("last_receive_date", "last received"))
 REMITTANCE_COLUMNS = (Column("payment_number", "payment"), Column("payment_date", "date"),
                       Column("invoice_number", "invoice"), Column("item_sequence", "line"), Column("paid", "paid"),
                       Column("deducted", "deducted"), Column("currency", "cur"))

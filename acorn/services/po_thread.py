@@ -172,8 +172,8 @@ class _Thread:
                 continue
             rows.append({"item_sequence": item.item_sequence, "receive_status": r.receive_status if r else None,
                          "shipped": item.shipped_qty, "received": item.received_qty, "damaged": item.damaged_qty,
-                         # the rule acorn.services.receipts alerts on: shipped, neither received nor damaged
-                         "missing": max(item.shipped_qty - item.received_qty - item.damaged_qty, 0),
+                         # as acorn.services.receipts counts it: shipped, neither received nor damaged (yet)
+                         "not_received": max(item.shipped_qty - item.received_qty - item.damaged_qty, 0),
                          "last_receive_date": r.last_receive_date if r else None})
         return rows
 

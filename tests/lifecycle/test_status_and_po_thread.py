@@ -159,7 +159,7 @@ def test_status_and_a_po_thread_after_four_days_agree_with_the_store(world: Worl
     by_line = {i.item_sequence: i for i in items}
     assert {r["item_sequence"] for r in thread.receipts} == {i.item_sequence for i in items if i.shipped_qty} | {
         r.item_sequence for r in receipts}
-    assert all(r["received"] == by_line[r["item_sequence"]].received_qty and r["missing"] == max(
+    assert all(r["received"] == by_line[r["item_sequence"]].received_qty and r["not_received"] == max(
         r["shipped"] - r["received"] - r["damaged"], 0) for r in thread.receipts)
     assert {a.id for a in thread.alerts} >= {a.id for a in named_alerts} and named_alerts
 
