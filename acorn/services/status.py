@@ -38,7 +38,8 @@ S = DocumentState
 #: an acknowledgement due within this long is "due soon": the day's first thing to send
 DUE_SOON = timedelta(hours=4)
 ACK_BUCKETS = ("overdue", "due_soon", "later")
-#: where a shipment's ASN stands, in the order ops read them
+#: where a shipment's ASN stands, in the order ops read them. ``late`` is either an ASN Amazon
+#: accepted after its deadline, or no ASN sent by the deadline (the row's ``status`` tells which)
 ASN_BUCKETS = ("waiting_for_truck", "due", "in_flight", "accepted", "late", "failed", "needs_review", "held")
 #: the ASN has left Acorn and Amazon has not answered for good yet
 _IN_FLIGHT = frozenset({"queued", *(str(s) for s in (S.PENDING, S.SENDING, S.SUBMITTED, S.UNKNOWN, S.STUCK))})
