@@ -76,12 +76,22 @@ def alerts_command(
     start = _since(since)
     cli._require_schema(settings.resolved_database_url)
     with UnitOfWork(settings.resolved_database_url) as uow:
+        _known_severity(uow, severity)
         alerts = uow.alerts.list(status=None if all_ else "resolved" if resolved else "open", severity=severity,
                                  account_code=account, kind=kind, since=start)
     rows = [alert_row(a) for a in alerts]
     emit(cli.console, rows, ALERT_COLUMNS, fmt=fmt)
     if fmt == TABLE:
         cli.console.print(f"{len(rows)} {'alerts' if all_ else 'resolved alerts' if resolved else 'open alerts'}")
+
+
+def _known_severity(uow: Any, severity: str | None) -> None:
+    """A typo (``--severity eror``) is refused, not answered with an empty list."""
+    if severity is None:
+        return
+    known = {"error", "warning"} | uow.alerts.severities()
+    if severity not in known:
+        raise typer.BadParameter(f"{severity!r} is not one of {', '.join(sorted(known))}", param_hint="--severity")
 
 
 def _since(value: str | None) -> datetime | None:

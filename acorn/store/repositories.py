@@ -462,6 +462,9 @@ class AlertRepository(_Repository):
             q = q.where(Alert.created_at >= since)
         return list(self.session.exec(q.order_by(Alert.id)).all())
 
+    def severities(self) -> set[str]:
+        return set(self.session.exec(select(Alert.severity).distinct()).all())
+
 
 class AuditRepository(_Repository):
     def append(self, *, action: str, entity: str, entity_id: str, detail: dict | None = None,

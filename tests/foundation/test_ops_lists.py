@@ -99,6 +99,7 @@ def test_every_list_command_prints_json_and_csv(store: Path) -> None:
     pytest.param(["alerts", "--all", "--resolved"], "--all/--resolved", id="alerts-all-and-resolved"),
     pytest.param(["alerts", "--since", "last week"], "--since", id="alerts-bad-since"),
     pytest.param(["alerts", "--account", "NOPE"], "NOPE", id="alerts-unknown-account"),
+    pytest.param(["alerts", "--severity", "eror"], "--severity", id="alerts-unknown-severity"),
     pytest.param(["outbox", "--json", "--csv"], "--json/--csv", id="outbox-json-and-csv"),
     pytest.param(["status", "--as-of", "2026-03-02"], "no time zone", id="status-as-of-without-zone"),
     pytest.param(["status", "--account", "NOPE"], "NOPE", id="status-unknown-account"),
