@@ -10,11 +10,55 @@ import json
 
 import typer
 from rich.console import Console
+from typer.core import TyperGroup
 
 from acorn.config import ConfigError, load_settings
 
-app = typer.Typer(no_args_is_help=True, add_completion=False,
+#: commands that can raise alerts outside a flow run: their alerts reach ops like a flow's
+_RAISE_ALERTS = frozenset({"erp-load", "remittance", "disputes", "doctor", "reconcile", "run"})
+
+
+def _announce_new_alerts() -> None:
+    """After a command that can raise alerts, send their events when a Prefect server is configured.
+
+    Without one they wait in the store (``announced_at`` empty) for the next flow run.
+    """
+    from acorn.alert_events import announce_pending
+
+    try:
+        sent = announce_pending(load_settings().resolved_database_url)
+    except Exception as exc:  # noqa: BLE001 - the command itself is done; the next run retries
+        console.print(f"[yellow]alerts not announced to Prefect yet: {exc}[/yellow]")
+        return
+    if sent:
+        console.print(f"{sent} new alert(s) announced to Prefect")
+
+
+
+class _ExpectedFailures(TyperGroup):
+    """Every command's expected failures (database, configuration, network) as one paragraph, not a
+    traceback (acorn/cli_errors.py); `--debug` / ACORN_DEBUG=1 keeps the traceback."""
+
+    def invoke(self, ctx: typer.Context):  # noqa: ANN201
+        try:
+            return super().invoke(ctx)
+        except Exception as exc:
+            from acorn.cli_errors import explain
+
+            failure = None if ctx.params.get("debug") else explain(exc)
+            if failure is None:
+                raise
+            Console(stderr=True).print(failure.paragraph, style="red", markup=False, highlight=False,
+                                       soft_wrap=True)
+            raise typer.Exit(failure.exit_code) from None
+
+
+# no locals in tracebacks: they would print settings and database URLs
+app = typer.Typer(cls=_ExpectedFailures, no_args_is_help=True, add_completion=False,
+                  pretty_exceptions_show_locals=False,
                   help="Acorn: Amazon Vendor (1P) operations — POs, ASNs, invoices, receipts.")
+
+
 config_app = typer.Typer(no_args_is_help=True, help="Show and check the configuration.")
 db_app = typer.Typer(no_args_is_help=True, help="Acorn's store: migrations and status.")
 app.add_typer(config_app, name="config")
@@ -23,41 +67,25 @@ app.add_typer(db_app, name="db")
 console = Console()
 
 
+@app.callback()
+def _acorn(ctx: typer.Context,
+           debug: bool = typer.Option(False, "--debug", envvar="ACORN_DEBUG",
+                                      help="Show the full traceback of a failure (also ACORN_DEBUG=1).")) -> None:
+    """Acorn: Amazon Vendor (1P) operations — POs, ASNs, invoices, receipts."""
+    import os
+
+    if os.environ.get("PREFECT_API_URL") and ctx.invoked_subcommand in _RAISE_ALERTS:
+        ctx.call_on_close(_announce_new_alerts)
+
+
 def _settings():  # noqa: ANN202
-    try:
-        return load_settings()
-    except ConfigError as exc:
-        console.print(f"[red]{exc}[/red]")
-        raise typer.Exit(2) from None
+    return load_settings()  # a ConfigError becomes one paragraph and exit 2 (_ExpectedFailures)
 
 
 @config_app.command("show")
 def config_show() -> None:
     """Print the effective configuration (secrets masked)."""
     console.print_json(json.dumps(_settings().redacted()))
-
-
-@config_app.command("check")
-def config_check() -> None:
-    """Validate the configuration and exit non-zero naming any bad setting.
-
-    Also shows where the LWA credentials go and warns (exit 0) when the SP-API host and the
-    token host disagree in kind; plain http to a non-loopback host was refused above (exit 2).
-    """
-    from urllib.parse import urlsplit
-
-    s = _settings()
-    try:
-        routes, warnings = s.credential_routes(), s.credential_route_warnings()
-    except ValueError as exc:   # CredentialRouteError; the settings validators normally catch it first
-        console.print(f"invalid configuration: {exc}", style="red", markup=False, highlight=False, soft_wrap=True)
-        raise typer.Exit(2) from None
-    console.print(f"configuration OK: {len(s.accounts)} vendor account(s), database {s.resolved_database_url}")
-    for base, token in routes:
-        console.print(f"SP-API host {urlsplit(base).hostname}: LWA credentials go to {urlsplit(token).hostname}",
-                      markup=False, highlight=False, soft_wrap=True)
-    for warning in warnings:
-        console.print(f"warning: {warning}", style="yellow", markup=False, highlight=False, soft_wrap=True)
 
 
 @db_app.command("upgrade")
@@ -82,15 +110,18 @@ def db_status() -> None:
 @app.command()
 def demo(
     days: int = typer.Option(14, min=1, max=60, help="Simulated business days to run."),
-    seed: int = typer.Option(0, help="Sandbox seed (same seed, same day, same result)."),
+    seed: int = typer.Option(0, help="Sandbox seed (same seed, same day, same result); the default, the "
+                                     "sandbox's DEMO_SEED, matches the demo ERP files."),
     out: str = typer.Option("out", help="Directory for summary.json, the store and quarantine files."),
 ) -> None:
     """Run the daily lifecycle against the built-in sandbox for N simulated days."""
     from pathlib import Path
 
-    from acorn.demo import DemoOptions, run_demo, verdict
+    from acorn.demo import DemoOptions, cli_home_line, run_demo, verdict
 
     summary = run_demo(DemoOptions(days=days, seed=seed, out=Path(out)), console)
+    console.print(f"to look at this run with `acorn alerts`, `acorn outbox`, ...: {cli_home_line(Path(out))}",
+                  markup=False, highlight=False, soft_wrap=True)
     problems = verdict(summary)
     if problems:
         console.print(f"[red]demo finished with problems: {'; '.join(problems)}[/red]")
@@ -122,6 +153,7 @@ def run_day(
     from pathlib import Path
 
     from acorn import prefect_env
+    from acorn.cli_config import require_reachable
 
     settings = _settings()
     when = _as_of(as_of)
@@ -130,11 +162,13 @@ def run_day(
             settings.account(account)
         except ConfigError as exc:
             raise typer.BadParameter(str(exc), param_hint="--account") from None
+    require_reachable(settings, [settings.account(account)] if account else settings.accounts)
     prefect_env.configure(Path(settings.home) / "prefect")
     from acorn.store import upgrade
-    from flows.daily_lifecycle import daily_lifecycle
 
     upgrade(settings.resolved_database_url)
+    from flows.daily_lifecycle import daily_lifecycle
+
     state = daily_lifecycle(as_of=when, account=account, return_state=True)
     console.print(f"daily_lifecycle: {state.name}")
     raise typer.Exit(0 if state.is_completed() else 1)
@@ -395,6 +429,8 @@ def reprint_labels(
 
 def _mount_sub_apps() -> None:
     from acorn.chaos.cli import register as register_chaos
+    from acorn.cli_automations import register as register_automations
+    from acorn.cli_config import register as register_config
     from acorn.cli_money import register as register_money
     from acorn.cli_status import register as register_status
     from acorn.reconcile_bench import register as register_reconcile_bench
@@ -404,6 +440,8 @@ def _mount_sub_apps() -> None:
     register_chaos(bench_app)  # `acorn bench chaos`
     register_reconcile_bench(bench_app)  # `acorn bench reconcile`
     register_money(app)  # reconcile, remittance, disputes, metrics
+    register_automations(app)  # automations apply
+    register_config(app, config_app)  # init, config check
     register_status(app)  # status, po, alerts
     app.add_typer(sandbox_app, name="sandbox", help="Run the simulated Vendor Central.")
     app.add_typer(bench_app, name="bench", help="Benchmarks that print their figures.")

@@ -4,7 +4,8 @@ Sources, strongest first: keyword arguments, ``ACORN_*`` environment variables (
 with ``__``, e.g. ``ACORN_ASN_POLICY__MINUTES_AFTER_DEPARTURE=20``), a TOML file named by
 ``ACORN_CONFIG_FILE``, then the embedded defaults, which describe the two vendor accounts
 the built-in sandbox serves. Nothing here talks to the network; secrets stored in Prefect
-Secret blocks are resolved only when :meth:`AcornSettings.lwa_secrets` is called.
+Secret blocks are resolved only when a client is built (``acorn.routes``).
+Without configuration every account talks to the built-in sandbox, never to Amazon.
 
 A bad setting stops start-up with :class:`ConfigError`, whose message names the setting.
 """
@@ -12,10 +13,10 @@ A bad setting stops start-up with :class:`ConfigError`, whose message names the 
 from __future__ import annotations
 
 import os
-from datetime import time
+from datetime import date, time, timedelta
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (BaseModel, ConfigDict, Field, SecretStr, ValidationError, ValidationInfo, field_validator,
@@ -26,6 +27,9 @@ from acorn.domain.calendar import MARKETPLACES
 from acorn.reference import Address as PrintedAddress
 from acorn.reference import AmazonEntity, FulfilmentCentre, amazon_entity, fulfilment_centre
 from acorn.sandbox.config import DEFAULT_CREDENTIALS as SANDBOX_CREDENTIALS
+
+if TYPE_CHECKING:
+    from acorn.routes import AccountRoute
 
 
 
@@ -69,6 +73,46 @@ class AsnPolicySettings(_Strict):
     transit_business_days: int = Field(default=2, ge=0, le=30)
 
 
+class DockSettings(_Strict):
+    """One ship-from dock, keyed by the ``ship_from_party`` of the accounts that ship from it: its
+    clock, its daily truck cut-off and the days it is closed. Unset values take the global ones:
+    ``time_zone`` the accounts' ``ship_from_tz``, ``cutoff_local_time`` ``asn_policy.cutoff_local_time``.
+    Departures skip closure days (acorn/domain/deadlines.py); weekends and public holidays of the
+    dock's country are closed anyway."""
+
+    time_zone: str | None = None
+    cutoff_local_time: time | None = None
+    #: dates (``2026-07-03``) or inclusive shutdowns (``"2026-12-24..2027-01-01"``)
+    closed_days: tuple[date, ...] = ()
+
+    @field_validator("time_zone")
+    @classmethod
+    def _dock_time_zone(cls, v: str | None) -> str | None:
+        if v is not None:
+            try:
+                ZoneInfo(v)
+            except (ZoneInfoNotFoundError, ValueError):
+                raise ValueError(f"unknown time zone {v!r}") from None
+        return v
+
+    @field_validator("closed_days", mode="before")
+    @classmethod
+    def _shutdowns(cls, v: Any) -> Any:
+        if isinstance(v, str):
+            v = [v]
+        return tuple(day for item in v for day in _closure_days(item)) if isinstance(v, list | tuple) else v
+
+
+def _closure_days(item: Any) -> list[Any]:
+    """``"FIRST..LAST"`` → every day from FIRST to LAST; anything else is one date (pydantic checks it)."""
+    if not (isinstance(item, str) and ".." in item):
+        return [item]
+    first, last = (date.fromisoformat(part.strip()) for part in item.split("..", 1))
+    if not first <= last <= first + timedelta(days=366):
+        raise ValueError(f"shutdown {item!r}: the last day must follow the first, within a year")
+    return [first + timedelta(days=n) for n in range((last - first).days + 1)]
+
+
 class DisputeSettings(_Strict):
     """How long Amazon lets a vendor dispute a deduction (Vendor Central guidance; see
     acorn/sandbox/README.md): shortages best within 30 days of the invoice's due date, price
@@ -109,6 +153,30 @@ class CarrierSettings(_Strict):
         return self
 
 
+class LwaSettings(_Strict):
+    """An account's own LWA credentials; what is unset falls back to the global ``lwa_*`` settings.
+
+    Each secret is given once: as a value, as the name of an environment variable (``*_env``)
+    or as the name of a Prefect Secret block (``*_block``), so a config file need not hold it.
+    """
+
+    client_id: str | None = None
+    client_secret: SecretStr | None = None
+    client_secret_env: str | None = None
+    client_secret_block: str | None = None
+    refresh_token: SecretStr | None = None
+    refresh_token_env: str | None = None
+    refresh_token_block: str | None = None
+
+    @model_validator(mode="after")
+    def _one_source_per_secret(self) -> LwaSettings:
+        for name in ("client_secret", "refresh_token"):
+            given = [f for f in (name, f"{name}_env", f"{name}_block") if getattr(self, f) is not None]
+            if len(given) > 1:
+                raise ValueError(f"{name}: give one of {', '.join(given)}, not several")
+        return self
+
+
 DEFAULT_CARRIERS = {
     "UPSN": CarrierSettings(name="United Parcel Service", mode="parcel", shipper_number="A0C4R1"),
     # demo block; ODFL's check rule is assumed mod 7 (see acorn/domain/carrier_numbers.py)
@@ -122,6 +190,10 @@ class VendorAccountSettings(_Strict):
     selling_party: str = Field(min_length=1, max_length=20)
     marketplace: str
     region: str | None = None
+    #: ``sandbox``, ``amazon`` (the region's host) or a URL; unset: the global ``spapi_base_url``
+    endpoint: str | None = None
+    #: this account's LWA credentials; unset fields: the global ``lwa_*`` settings
+    lwa: LwaSettings | None = None
     ship_from_party: str
     ship_from_address: Address
     ship_from_tz: str = "America/New_York"
@@ -151,6 +223,15 @@ class VendorAccountSettings(_Strict):
         if v not in MARKETPLACES:
             raise ValueError(f"unknown marketplace {v!r}; expected one of {', '.join(MARKETPLACES)}")
         return v
+
+    @field_validator("endpoint")
+    @classmethod
+    def _endpoint(cls, v: str | None) -> str | None:
+        if v is None or not v.strip():
+            return None
+        from acorn.routes import check_endpoint
+
+        return check_endpoint(v)
 
     @field_validator("ship_from_tz")
     @classmethod
@@ -210,7 +291,9 @@ class AcornSettings(BaseSettings):
 
     home: Path = Path(".acorn")
     database_url: str | None = None
-    spapi_base_url: str | None = None
+    #: ``sandbox`` (`acorn sandbox serve` on its default port), ``amazon`` (each account's region
+    #: host) or a URL; an account's own ``endpoint`` wins. Amazon is never the default.
+    spapi_base_url: str = "sandbox"
     token_url: str | None = None
     lwa_client_id: str = SANDBOX_CREDENTIALS["client_id"]
     lwa_client_secret: SecretStr = SecretStr(SANDBOX_CREDENTIALS["client_secret"])
@@ -234,6 +317,8 @@ class AcornSettings(BaseSettings):
     remittance_inbox: Path | None = None
     #: per SCAC: PRO blocks, tracking-number shipper, freight class (acorn/domain/carrier_numbers.py)
     carriers: dict[str, CarrierSettings] = Field(default_factory=lambda: dict(DEFAULT_CARRIERS))
+    #: per ship-from dock (the accounts' ship_from_party): time zone, truck cut-off, closure days
+    docks: dict[str, DockSettings] = Field(default_factory=dict)
 
     @property
     def resolved_documents_dir(self) -> Path:
@@ -250,7 +335,7 @@ class AcornSettings(BaseSettings):
         sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
         config_file = os.environ.get("ACORN_CONFIG_FILE")
         if config_file:
-            sources.append(TomlConfigSettingsSource(settings_cls, toml_file=Path(config_file)))
+            sources.append(_toml_source(settings_cls, Path(config_file)))
         return tuple(sources)
 
     @field_validator("warehouses")
@@ -263,15 +348,40 @@ class AcornSettings(BaseSettings):
                 raise ValueError(f"warehouse {fc}: unknown time zone {tz!r}") from None
         return v
 
-    @field_validator("spapi_base_url", "token_url")
+    @field_validator("spapi_base_url")
     @classmethod
-    def _no_secrets_in_clear(cls, v: str | None, info: ValidationInfo) -> str | None:
+    def _endpoint(cls, v: str | None) -> str:
+        """``sandbox``, ``amazon`` or http(s) with a host; plain http only to loopback."""
+        if v is None or not v.strip():
+            return "sandbox"
+        from acorn.routes import check_endpoint  # the client package, only when configured
+
+        return check_endpoint(v)
+
+    @field_validator("token_url")
+    @classmethod
+    def _no_secrets_in_clear(cls, v: str | None) -> str | None:
         """http(s) with a host; plain http only to loopback (the rule lives in acorn.spapi._credentials)."""
         if v is None or not v.strip():
             return None
-        from acorn.spapi._credentials import validate_endpoint_url  # the client package, only when configured
+        from acorn.spapi._credentials import validate_endpoint_url
 
-        return validate_endpoint_url(v, setting="base_url" if info.field_name == "spapi_base_url" else "token_url")
+        return validate_endpoint_url(v, setting="token_url")
+
+    @field_validator("database_url")
+    @classmethod
+    def _installed_driver(cls, v: str | None) -> str | None:
+        """``postgres://`` and ``postgresql://`` (what hosting providers hand out) mean psycopg 3."""
+        if v is None or not v.strip():
+            return None
+        for scheme in ("postgres://", "postgresql://"):
+            if v.startswith(scheme):
+                return "postgresql+psycopg://" + v[len(scheme):]
+        scheme = v.split("://", 1)[0] if "://" in v else "no scheme"  # never echo the rest: it may hold a password
+        if not (scheme == "sqlite" or scheme.startswith("sqlite+") or scheme == "postgresql+psycopg"):
+            raise ValueError(f"Acorn's store is SQLite (sqlite:///PATH) or PostgreSQL (postgres://USER@HOST/DB), "
+                             f"got {scheme!r}")
+        return v
 
     @model_validator(mode="after")
     def _unique_accounts(self) -> AcornSettings:
@@ -289,23 +399,65 @@ class AcornSettings(BaseSettings):
                                      f"(carriers: {', '.join(self.carriers) or 'none'})")
         return self
 
+    @field_validator("docks")
+    @classmethod
+    def _docks_ship_for_accounts(cls, v: dict[str, DockSettings], info: ValidationInfo) -> dict[str, DockSettings]:
+        parties = {a.ship_from_party for a in info.data.get("accounts") or []}  # absent: accounts failed first
+        if not parties:
+            return v
+        spelled = {p.upper(): p for p in parties}  # environment variable names arrive lower-cased
+        unknown = sorted(k for k in v if k.upper() not in spelled)
+        if unknown:
+            raise ValueError(f"no account ships from {', '.join(unknown)} (ship_from_party: {', '.join(sorted(parties))})")
+        return {spelled[k.upper()]: dock for k, dock in v.items()}
+
+    @model_validator(mode="after")
+    def _one_clock_per_dock(self) -> AcornSettings:
+        """A dock's time zone becomes its accounts' ``ship_from_tz``, unless one of them says otherwise."""
+        for party, dock in self.docks.items():
+            for i, a in enumerate(self.accounts):
+                if a.ship_from_party != party or not dock.time_zone:
+                    continue
+                if "ship_from_tz" in a.model_fields_set and a.ship_from_tz != dock.time_zone:
+                    raise ValueError(f"accounts[{a.code}].ship_from_tz {a.ship_from_tz!r} disagrees with "
+                                     f"docks.{party}.time_zone {dock.time_zone!r}; set one of them")
+                self.accounts[i] = a.model_copy(update={"ship_from_tz": dock.time_zone})  # defaults are shared
+        return self
+
+    def dock(self, account: VendorAccountSettings) -> DockSettings:
+        """The account's ship-from dock with every value filled in (global defaults where unset)."""
+        dock = self.docks.get(account.ship_from_party, DockSettings())
+        return DockSettings(time_zone=account.ship_from_tz,
+                            cutoff_local_time=dock.cutoff_local_time or self.asn_policy.cutoff_local_time,
+                            closed_days=dock.closed_days)
+
+    @model_validator(mode="after")
+    def _real_hosts_need_real_credentials(self) -> AcornSettings:
+        problems = [p for route in self.routes() for p in route.problems()]
+        if problems:
+            raise ValueError("\n  ".join(problems))
+        return self
+
     @property
     def resolved_database_url(self) -> str:
         return self.database_url or f"sqlite:///{(self.home / 'acorn.db').resolve()}"
 
-    def spapi_base_urls(self) -> list[str]:
-        """The SP-API hosts the accounts use: ``spapi_base_url``, else each account's region host."""
-        if self.spapi_base_url:
-            return [self.spapi_base_url]
-        from acorn.spapi._credentials import REGION_HOSTS
+    def routes(self) -> list[AccountRoute]:
+        """Each account's :class:`acorn.routes.AccountRoute`: host, token URL, credential sources."""
+        from acorn.routes import route_for
 
-        return list(dict.fromkeys(REGION_HOSTS[a.region] for a in self.accounts if a.region))
+        return [route_for(self, a, i) for i, a in enumerate(self.accounts)]
+
+    def route(self, account: VendorAccountSettings) -> AccountRoute:
+        return next(r for r in self.routes() if r.account == account.code)
+
+    def spapi_base_urls(self) -> list[str]:
+        """The SP-API hosts the accounts use, in account order."""
+        return list(dict.fromkeys(r.base_url for r in self.routes()))
 
     def credential_routes(self) -> list[tuple[str, str]]:
         """``(SP-API base URL, token URL that receives the LWA secrets)`` for each host in use."""
-        from acorn.spapi._credentials import token_endpoint_for
-
-        return [(base, token_endpoint_for(base, self.token_url)) for base in self.spapi_base_urls()]
+        return list(dict.fromkeys((r.base_url, r.token_url) for r in self.routes()))
 
     def credential_route_warnings(self) -> list[str]:
         """What ``acorn config check`` warns about: API and token hosts that disagree in kind."""
@@ -338,21 +490,36 @@ class AcornSettings(BaseSettings):
             raise ConfigError(f"warehouses: no time zone for fulfilment centre {fc!r}; set ACORN_WAREHOUSES")
         return ZoneInfo(self.warehouses[fc])
 
-    def lwa_secrets(self) -> tuple[SecretStr, SecretStr]:
-        """Client secret and refresh token, from Prefect Secret blocks when named there."""
-        secret, refresh = self.lwa_client_secret, self.lwa_refresh_token
-        if self.lwa_client_secret_block or self.lwa_refresh_token_block:
-            from prefect.blocks.system import Secret  # only when blocks are configured
-
-            if self.lwa_client_secret_block:
-                secret = SecretStr(Secret.load(self.lwa_client_secret_block).get())
-            if self.lwa_refresh_token_block:
-                refresh = SecretStr(Secret.load(self.lwa_refresh_token_block).get())
-        return secret, refresh
-
     def redacted(self) -> dict[str, Any]:
-        """What `acorn config show` prints: SecretStr fields stay masked."""
-        return self.model_dump(mode="json")
+        """What `acorn config show` prints: SecretStr fields and the database password stay masked."""
+        shown = self.model_dump(mode="json")
+        if self.database_url:
+            shown["database_url"] = masked_url(self.database_url)
+        return shown
+
+
+def masked_url(url: str) -> str:
+    """``url`` with its password (if any) shown as ``***``."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "<unparsable URL, not shown>"
+
+
+def _toml_source(settings_cls: type[BaseSettings], path: Path) -> PydanticBaseSettingsSource:
+    """The file ACORN_CONFIG_FILE names; a missing or broken file stops start-up (never silently ignored)."""
+    import tomllib
+
+    if not path.is_file():
+        raise ConfigError(f"ACORN_CONFIG_FILE names {path}, which does not exist (write one with `acorn init "
+                          f"--path {path}`, or unset ACORN_CONFIG_FILE)")
+    try:
+        return TomlConfigSettingsSource(settings_cls, toml_file=path)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"ACORN_CONFIG_FILE {path} is not valid TOML: {exc}") from None
 
 
 def _setting_name(loc: tuple[Any, ...]) -> str:
@@ -369,6 +536,9 @@ def load_settings(**overrides: Any) -> AcornSettings:
     except ValidationError as exc:
         lines = []
         for err in exc.errors():
+            if not err["loc"]:  # a rule across settings: its message names them
+                lines.append(err["msg"].removeprefix("Value error, "))
+                continue
             name = _setting_name(tuple(err["loc"]))
             env = "ACORN_" + "__".join(str(p).upper() for p in err["loc"])
             lines.append(f"setting {name} (env {env}): {err['msg']}")

@@ -14,6 +14,7 @@ differs from what the sandbox says it paid.
 from __future__ import annotations
 
 import json
+import shlex
 import shutil
 import time
 from dataclasses import dataclass
@@ -51,10 +52,28 @@ def run_times(start: datetime, days: int, *, tz: ZoneInfo, cutoff: Any, minutes_
     return times
 
 
+def demo_settings(options: DemoOptions, spapi_base_url: str) -> Any:
+    """The demo's store, documents and remittance inbox live in ``out`` laid out as an Acorn home (see
+    :func:`cli_home_line`); Prefect's own database stays in ``home`` so its migrations are not redone."""
+    from acorn.config import load_settings
+
+    out = options.out
+    return load_settings(spapi_base_url=spapi_base_url, database_url=f"sqlite:///{(out / 'acorn.db').resolve()}",
+                         home=options.home, documents_dir=out / "documents", remittance_inbox=out / "remittances")
+
+
+def cli_home_line(out: Path) -> str:
+    """The one line that points every other `acorn` command at the demo's store (and its documents).
+
+    The demo keeps its own home rather than the CLI's `.acorn/`: it wipes its store on every run,
+    which must never happen to a real one.
+    """
+    return f"export ACORN_HOME={shlex.quote(str(out.resolve()))}"
+
+
 def run_demo(options: DemoOptions, console: Console) -> dict[str, Any]:
     prefect_env.configure(options.home / "prefect", quiet=True)
     from acorn import runtime
-    from acorn.config import load_settings
     from acorn.erp import CsvErp
     from acorn.sandbox import SandboxConfig, SandboxServer
     from acorn.services.erp import load_erp
@@ -71,9 +90,7 @@ def run_demo(options: DemoOptions, console: Console) -> dict[str, Any]:
         shutil.rmtree(out / stale_dir, ignore_errors=True)
     started = time.monotonic()
     with SandboxServer(SandboxConfig(seed=options.seed), host="127.0.0.1", port=0) as sandbox:
-        settings = load_settings(spapi_base_url=sandbox.base_url, database_url=f"sqlite:///{db.resolve()}",
-                                 home=options.home, documents_dir=out / "documents",
-                                 remittance_inbox=out / "remittances")
+        settings = demo_settings(options, sandbox.base_url)
         upgrade(settings.resolved_database_url)
         previous = runtime.install(runtime.Runtime(settings))
         operator = httpx.Client(base_url=sandbox.base_url, timeout=30)
@@ -85,8 +102,8 @@ def run_demo(options: DemoOptions, console: Console) -> dict[str, Any]:
                           f"ERP: {loaded.skus} SKUs, {loaded.stock_rows} stock rows, "
                           f"{len(loaded.errors)} rows quarantined")
             account = settings.accounts[0]
-            days = run_times(clock, options.days, tz=ZoneInfo(account.ship_from_tz),
-                             cutoff=settings.asn_policy.cutoff_local_time)
+            dock = settings.dock(account)
+            days = run_times(clock, options.days, tz=ZoneInfo(dock.time_zone), cutoff=dock.cutoff_local_time)
             failed_days = _run_days(days, operator, console)
             ledger = operator.get("/_sandbox/ledger").json()
             money = _close_the_books(settings, operator, days, console, out)

@@ -19,7 +19,8 @@ _current: Runtime | None = None
 @dataclass
 class Runtime:
     settings: AcornSettings
-    _clients: dict[str, Any] = field(default_factory=dict)
+    _clients: dict[tuple[object, ...], Any] = field(default_factory=dict)
+    _by_account: dict[str, Any] = field(default_factory=dict)
 
     @property
     def database_url(self) -> str:
@@ -29,26 +30,29 @@ class Runtime:
         return self.settings.account(code)
 
     def client(self, account: VendorAccountSettings | None = None) -> Any:
-        """One SP-API client per host, so its token cache and rate buckets are shared."""
-        from acorn.spapi import REGION_HOSTS, LwaCredentials, SpApiClient
+        """One SP-API client per distinct (host, token URL, credentials), so accounts that share them
+        share its token cache and rate buckets, and an NA and an EU account each get their own."""
+        from acorn.prefect_limits import shared_rate_limiter
+        from acorn.spapi import SpApiClient
 
-        region = account.region if account else self.settings.accounts[0].region
-        base_url = self.settings.spapi_base_url or REGION_HOSTS[region]
+        account = account or self.settings.accounts[0]
         with _lock:
-            if base_url not in self._clients:
-                secret, refresh = self.settings.lwa_secrets()
-                creds = LwaCredentials(client_id=self.settings.lwa_client_id, client_secret=secret,
-                                       refresh_token=refresh)
-                # token_url None: {base_url}/auth/o2/token for a loopback base URL (the sandbox), Amazon's LWA
-                # endpoint for every other host (acorn.spapi._credentials.token_endpoint_for decides)
-                self._clients[base_url] = SpApiClient(base_url=base_url, credentials=creds,
-                                                      token_url=self.settings.token_url)
-            return self._clients[base_url]
+            if account.code not in self._by_account:
+                route = self.settings.route(account)  # acorn.routes: endpoint and credentials, with fallbacks
+                if route.key() not in self._clients:
+                    credentials = route.credentials()
+                    # with a Prefect server, Amazon's rate limits are shared by every run and worker on it
+                    self._clients[route.key()] = SpApiClient(base_url=route.base_url, credentials=credentials,
+                                                             token_url=route.token_url,
+                                                             rate_limiter=shared_rate_limiter(credentials))
+                self._by_account[account.code] = self._clients[route.key()]
+            return self._by_account[account.code]
 
     def close(self) -> None:
         for client in self._clients.values():
             client.close()
         self._clients.clear()
+        self._by_account.clear()
 
 
 def current() -> Runtime:

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
+from typing import Any
 
 from acorn import runtime
+from acorn.alert_events import announce_pending
+from acorn.prefect_limits import ensure_limit
 from acorn.store import UnitOfWork
 
 
@@ -27,9 +31,6 @@ def account_codes(account: str | None) -> list[str]:
     return [account]
 
 
-_created_limits: set[str] = set()
-
-
 def submission_limit_name(account: str) -> str:
     return f"acorn-submit-{account}"
 
@@ -46,41 +47,32 @@ def submission_slot(account: str) -> Iterator[None]:
     from prefect.concurrency.sync import concurrency
 
     name = submission_limit_name(account)
-    _ensure_limit(name)
+    ensure_limit(name)
     with concurrency(name, occupy=1, lease_duration=60, strict=False):
         yield
 
 
-def _ensure_limit(name: str) -> None:
-    """Create the limit once (Prefect no longer creates it on first use); a race with another worker is fine."""
-    if name in _created_limits:
-        return
-    from prefect.client.orchestration import get_client
-    from prefect.client.schemas.actions import GlobalConcurrencyLimitCreate
-    from prefect.exceptions import ObjectAlreadyExists, ObjectNotFound
+def announce_alerts(database_url: str, since: datetime | None = None) -> list:
+    """Send the events of every alert not yet announced (once each); returns all open alerts.
 
-    with get_client(sync_client=True) as client:
-        try:
-            client.read_global_concurrency_limit_by_name(name)
-        except ObjectNotFound:
-            try:
-                client.create_global_concurrency_limit(GlobalConcurrencyLimitCreate(name=name, limit=1))
-            except ObjectAlreadyExists:
-                pass
-    _created_limits.add(name)
-
-
-def announce_alerts(database_url: str, since: datetime) -> list:
-    """One Prefect event per alert raised since ``since`` (automations notify ops); returns all open alerts."""
-    from prefect.events import emit_event
-
+    ``since`` is kept for callers that still pass the run's start: what goes out is decided by
+    the store (``announced_at``), not by the clock.
+    """
+    announce_pending(database_url)
     with UnitOfWork(database_url) as uow:
-        alerts = uow.alerts.list(status="open")
-    for alert in alerts:
-        if alert.created_at < since:
-            continue  # announced when it was raised; reports still list it
-        emit_event(event=f"acorn.alert.{alert.kind}", resource={"prefect.resource.id": f"acorn.alert.{alert.id}",
-                                                                 "acorn.account": alert.account_code},
-                   payload={"subject": alert.subject, "message": alert.message, "next_step": alert.next_step,
-                            "code": alert.code, "severity": alert.severity})
-    return alerts
+        return uow.alerts.list(status="open")
+
+
+def _announce_after_run(flow: Any, flow_run: Any, state: Any) -> None:
+    """Flow hook: whatever the run raised reaches ops, however the run ended."""
+    try:
+        announce_pending(runtime.current().database_url)
+    except Exception as exc:  # noqa: BLE001 - a hook must not turn a finished run into a crash
+        logging.getLogger(__name__).warning("alerts not announced after %s: %s", flow_run.name, exc)
+
+
+def announces_alerts(flow: Any) -> Any:
+    """Decorator over ``@flow``: whatever the run raised reaches ops when it ends, however it ends."""
+    for register in (flow.on_completion, flow.on_failure, flow.on_crashed, flow.on_cancellation):
+        register(_announce_after_run)
+    return flow

@@ -6,14 +6,19 @@ from datetime import datetime
 
 from prefect import flow
 
-from flows._common import business_time, submission_slot
+from flows._common import announces_alerts, submission_slot
+from flows._runs import for_each_account, run_name
 from tasks.lifecycle import decide_acknowledgements, deliver_outbox
 
 
-@flow(name="acknowledge_orders", flow_run_name="acknowledge {account} {as_of}")
-def acknowledge_orders(account: str, as_of: datetime | None = None) -> dict:
-    """Decide accept / backorder / reject per line, then submit one acknowledgement per PO."""
-    as_of = business_time(as_of)
+@announces_alerts
+@flow(name="acknowledge_orders", flow_run_name=run_name("acknowledge"))
+def acknowledge_orders(account: str | None = None, as_of: datetime | None = None) -> dict:
+    """Decide accept / backorder / reject per line, then submit one acknowledgement per PO (no account: every one)."""
+    return for_each_account(account, as_of, _acknowledge)
+
+
+def _acknowledge(account: str, as_of: datetime) -> dict:
     with submission_slot(account):
         decided = decide_acknowledgements(account, as_of)
         delivered = deliver_outbox(account, "acknowledgement", as_of)

@@ -6,14 +6,22 @@ from datetime import datetime
 
 from prefect import flow
 
-from flows._common import business_time, submission_slot
+from flows._common import announces_alerts, submission_slot
+from flows._runs import for_each_account, run_name
 from tasks.lifecycle import deliver_outbox, follow_amazon_carriers
 
 
-@flow(name="arrange_freight", flow_run_name="arrange freight {account} {as_of}")
-def arrange_freight(account: str, as_of: datetime | None = None) -> dict:
-    """Send each routing request exactly once, then read back the carrier, pickup, PRO and labels Amazon assigned."""
-    as_of = business_time(as_of)
+@announces_alerts
+@flow(name="arrange_freight", flow_run_name=run_name("arrange freight"))
+def arrange_freight(account: str | None = None, as_of: datetime | None = None) -> dict:
+    """Send each routing request exactly once, then read back the carrier, pickup, PRO and labels Amazon assigned.
+
+    No account: every configured one.
+    """
+    return for_each_account(account, as_of, _arrange)
+
+
+def _arrange(account: str, as_of: datetime) -> dict:
     with submission_slot(account):
         routed = deliver_outbox(account, "routing_request", as_of)
     return {"routing": routed, **follow_amazon_carriers(account, as_of)}

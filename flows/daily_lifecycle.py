@@ -16,7 +16,8 @@ from prefect.cache_policies import NO_CACHE
 from acorn import runtime
 from acorn.documents import render_daily_report_md
 from acorn.services.summary import lifecycle_counts
-from flows._common import account_codes, announce_alerts, business_time
+from flows._common import account_codes, announce_alerts, announces_alerts, business_time
+from flows._runs import run_name
 from flows.acknowledge_orders import acknowledge_orders
 from flows.arrange_freight import arrange_freight
 from flows.plan_shipments import plan_shipments
@@ -37,7 +38,8 @@ def stages_for(account_code: str) -> tuple:
     return COLLECT_STAGES if runtime.current().account(account_code).freight == "amazon" else STAGES
 
 
-@flow(name="daily_lifecycle", flow_run_name="daily lifecycle {as_of}")
+@announces_alerts
+@flow(name="daily_lifecycle", flow_run_name=run_name("daily lifecycle"))
 def daily_lifecycle(as_of: datetime | None = None, account: str | None = None) -> dict[str, Any]:
     """Intake → acknowledge → plan → (route with Amazon) → ASN → invoice → receipts → invariants, per account."""
     as_of = business_time(as_of)

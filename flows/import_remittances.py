@@ -8,11 +8,13 @@ from typing import Any
 from prefect import flow
 
 from acorn import runtime
-from flows._common import account_codes, announce_alerts, business_time
+from flows._common import account_codes, announce_alerts, announces_alerts, business_time
+from flows._runs import run_name
 from tasks.money import import_remittance_files, refresh_claims
 
 
-@flow(name="import_remittances", flow_run_name="import remittances {as_of}")
+@announces_alerts
+@flow(name="import_remittances", flow_run_name=run_name("import remittances"))
 def import_remittances(folder: str | None = None, as_of: datetime | None = None) -> dict[str, Any]:
     """Import new remittance files, then bring every account's claims and dispute deadlines up to date."""
     as_of = business_time(as_of)

@@ -14,12 +14,14 @@ from prefect import flow, get_run_logger
 
 from acorn import runtime
 from acorn.domain.reconciliation import parse_month
-from flows._common import account_codes, announce_alerts, business_time
+from flows._common import account_codes, announce_alerts, announces_alerts, business_time
+from flows._runs import run_name
 from tasks.money import (import_remittance_files, previous_month, reconcile, refresh_claims, write_dispute_packages,
                          write_month_report)
 
 
-@flow(name="monthly_reconcile", flow_run_name="reconcile {month}")
+@announces_alerts
+@flow(name="monthly_reconcile", flow_run_name=run_name("reconcile", detail="month"))
 def monthly_reconcile(month: str | None = None, account: str | None = None, as_of: datetime | None = None,
                       out_dir: str | None = None) -> dict[str, Any]:
     """Remittances in → claims → four-way match per account → dispute packages → the month's report."""

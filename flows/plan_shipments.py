@@ -6,11 +6,13 @@ from datetime import datetime
 
 from prefect import flow
 
-from flows._common import business_time
+from flows._common import announces_alerts
+from flows._runs import for_each_account, run_name
 from tasks.lifecycle import plan_shipments as plan
 
 
-@flow(name="plan_shipments", flow_run_name="plan shipments {account} {as_of}")
-def plan_shipments(account: str, as_of: datetime | None = None) -> dict:
-    """Allocate stock, cartonize, palletize, assign SSCCs, book carrier, dates and ASN deadline."""
-    return plan(account, business_time(as_of))
+@announces_alerts
+@flow(name="plan_shipments", flow_run_name=run_name("plan shipments"))
+def plan_shipments(account: str | None = None, as_of: datetime | None = None) -> dict:
+    """Allocate stock, cartonize, palletize, assign SSCCs, book carrier, dates and ASN deadline (no account: every one)."""
+    return for_each_account(account, as_of, plan)

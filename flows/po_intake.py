@@ -6,11 +6,13 @@ from datetime import datetime
 
 from prefect import flow
 
-from flows._common import business_time
+from flows._common import announces_alerts
+from flows._runs import for_each_account, run_name
 from tasks.lifecycle import fetch_and_record_purchase_orders
 
 
-@flow(name="po_intake", flow_run_name="po intake {account} {as_of}", log_prints=True)
-def po_intake(account: str, as_of: datetime | None = None) -> dict:
-    """Fetch new and changed POs from Vendor Central and upsert them, raw payload kept."""
-    return fetch_and_record_purchase_orders(account, business_time(as_of))
+@announces_alerts
+@flow(name="po_intake", flow_run_name=run_name("po intake"), log_prints=True)
+def po_intake(account: str | None = None, as_of: datetime | None = None) -> dict:
+    """Fetch new and changed POs from Vendor Central and upsert them, raw payload kept (no account: every one)."""
+    return for_each_account(account, as_of, fetch_and_record_purchase_orders)

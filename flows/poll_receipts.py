@@ -6,11 +6,13 @@ from datetime import datetime
 
 from prefect import flow
 
-from flows._common import business_time
+from flows._common import announces_alerts
+from flows._runs import for_each_account, run_name
 from tasks.lifecycle import poll_goods_receipts
 
 
-@flow(name="poll_receipts", flow_run_name="poll receipts {account} {as_of}")
-def poll_receipts(account: str, as_of: datetime | None = None) -> dict:
-    """Record received quantities; alert when a delivery is not received within N days."""
-    return poll_goods_receipts(account, business_time(as_of))
+@announces_alerts
+@flow(name="poll_receipts", flow_run_name=run_name("poll receipts"))
+def poll_receipts(account: str | None = None, as_of: datetime | None = None) -> dict:
+    """Record received quantities; alert when a delivery is not received within N days (no account: every one)."""
+    return for_each_account(account, as_of, poll_goods_receipts)

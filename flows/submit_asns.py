@@ -6,15 +6,22 @@ from datetime import datetime
 
 from prefect import flow
 
-from flows._common import business_time, submission_slot
-from tasks.lifecycle import deliver_outbox, queue_asns
+from flows._common import announces_alerts, submission_slot
+from flows._runs import for_each_account, run_name
+from tasks.lifecycle import deliver_outbox, queue_asns, watch_asn_deadlines
 
 
-@flow(name="submit_asns", flow_run_name="submit ASNs {account} {as_of}")
-def submit_asns(account: str, as_of: datetime | None = None) -> dict:
-    """Gate and queue departed shipments' ASNs, then deliver them exactly once."""
-    as_of = business_time(as_of)
+@announces_alerts
+@flow(name="submit_asns", flow_run_name=run_name("submit ASNs"))
+def submit_asns(account: str | None = None, as_of: datetime | None = None) -> dict:
+    """Gate, queue and deliver departed shipments' ASNs exactly once, then watch the deadlines still open (no
+    account: every one)."""
+    return for_each_account(account, as_of, _submit)
+
+
+def _submit(account: str, as_of: datetime) -> dict:
     with submission_slot(account):
         queued = queue_asns(account, as_of)
         delivered = deliver_outbox(account, "shipment_confirmation", as_of)
-    return {**queued, "delivery": delivered}
+    watched = watch_asn_deadlines(account, as_of)
+    return {**queued, "delivery": delivered, "watch": watched}

@@ -6,14 +6,19 @@ from datetime import datetime
 
 from prefect import flow
 
-from flows._common import business_time, submission_slot
+from flows._common import announces_alerts, submission_slot
+from flows._runs import for_each_account, run_name
 from tasks.lifecycle import deliver_outbox, queue_invoices
 
 
-@flow(name="submit_invoices", flow_run_name="submit invoices {account} {as_of}")
-def submit_invoices(account: str, as_of: datetime | None = None) -> dict:
-    """Bill shipped quantities at the PO's net cost, gate, and deliver each invoice once."""
-    as_of = business_time(as_of)
+@announces_alerts
+@flow(name="submit_invoices", flow_run_name=run_name("submit invoices"))
+def submit_invoices(account: str | None = None, as_of: datetime | None = None) -> dict:
+    """Bill shipped quantities at the PO's net cost, gate, and deliver each invoice once (no account: every one)."""
+    return for_each_account(account, as_of, _invoice)
+
+
+def _invoice(account: str, as_of: datetime) -> dict:
     with submission_slot(account):
         queued = queue_invoices(account, as_of)
         delivered = deliver_outbox(account, "invoice", as_of)

@@ -493,6 +493,12 @@ class Alert(SQLModel, table=True):
     status: str = Field(default="open", max_length=12, index=True)
     created_at: datetime = _ts(default_factory=utcnow)
     resolved_at: datetime | None = _ts(default=None)
+    #: what the alert is about, for the event's related resources and `acorn po`
+    po_number: str | None = Field(default=None, max_length=40, index=True)
+    shipment_identifier: str | None = Field(default=None, max_length=60, index=True)
+    invoice_number: str | None = Field(default=None, max_length=60)
+    #: when its Prefect event went out; None while it waits for a run that can reach Prefect
+    announced_at: datetime | None = _ts(default=None)
 
 
 class AuditEvent(SQLModel, table=True):

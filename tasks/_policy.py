@@ -8,10 +8,12 @@ import httpx
 from prefect.tasks import exponential_backoff
 from sqlalchemy.exc import OperationalError
 
-from acorn.spapi import AuthError, ClientRequestError, InvalidSubmission, NetworkError, ServerError, ThrottledError
+from acorn.spapi import (AuthError, ClientRequestError, HostUnreachable, InvalidSubmission, NetworkError, ServerError,
+                         ThrottledError)
 
 TRANSIENT = (ServerError, ThrottledError, NetworkError, httpx.TransportError, OperationalError, TimeoutError)
-PERMANENT = (ClientRequestError, AuthError, InvalidSubmission)
+#: checked first: HostUnreachable is a NetworkError that waiting cannot fix (the sandbox is not running)
+PERMANENT = (ClientRequestError, AuthError, InvalidSubmission, HostUnreachable)
 
 #: 2 s, 4 s, 8 s (+ up to 50% jitter) between attempts
 BACKOFF = exponential_backoff(backoff_factor=2)

@@ -10,8 +10,9 @@ from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
 from acorn import runtime
+from acorn.domain.alerts import ASN_AT_RISK_BEFORE
 from acorn.domain.documents import DocumentState
-from acorn.services import acknowledge, asns, delivery, intake, invariants, invoices, receipts, routing, shipments
+from acorn.services import acknowledge, asn_watch, asns, delivery, intake, invariants, invoices, receipts, routing, shipments
 from tasks._policy import BACKOFF, JITTER, DeliveryIncomplete, retry_transient
 
 _COMMON = {"cache_policy": NO_CACHE, "retry_jitter_factor": JITTER, "retry_condition_fn": retry_transient}
@@ -129,3 +130,16 @@ def check_invariants(account_code: str, as_of: datetime) -> dict[str, Any]:
         log.warning("%s: %s %s: %s (%s)", account_code, f.check, f.record, f.problem, f.action)
     return {"findings": len(findings), "repaired": sum(f.action == "repaired" for f in findings),
             "alerted": sum(f.action == "alerted" for f in findings)}
+
+
+@task(name="watch ASN deadlines", retries=2, retry_delay_seconds=BACKOFF, **_COMMON)
+def watch_asn_deadlines(account_code: str, as_of: datetime) -> dict[str, Any]:
+    """Every shipment whose ASN Amazon has not accepted: at risk before its deadline, late after it."""
+    rt, log = runtime.current(), get_run_logger()
+    found = asn_watch.watch_asns(rt.database_url, rt.account(account_code), now=as_of)
+    for identifier in found.late:
+        log.error("%s: ASN %s is late: its deadline passed and Amazon has not accepted it", account_code, identifier)
+    for identifier in found.at_risk:
+        log.warning("%s: ASN %s at risk: its deadline is less than %s away", account_code, identifier,
+                    ASN_AT_RISK_BEFORE)
+    return asdict(found)

@@ -6,10 +6,13 @@ and the fulfilment centre's appointment clock (``fc_tz``).
 
 Rules:
 
-* The truck leaves at the cut-off on a business day. An order planned after the day's
-  cut-off (local time) leaves the next business day; never before the ship window opens.
-* Transit counts carrier business days from the departure day; the delivery then rolls
-  forward to the first receiving day (no weekends, holidays or peak blackout).
+* The truck leaves at the dock's cut-off on a day the dock is open: a business day that is
+  not one of the dock's own closure days (``closed_days``: a local holiday, a stock-take, a
+  summer shutdown). An order planned after the day's cut-off (local time) leaves the next
+  open day; never before the ship window opens.
+* Transit counts carrier business days from the departure day, whatever the dock's own
+  closures (the carrier still drives); the delivery then rolls forward to the first
+  receiving day (no weekends, holidays or peak blackout).
 * Without a booked appointment, Acorn assumes the first slot of the delivery day
   (``appointment_local_time`` at the FC).
 * Amazon's ASN deadline: within 30 minutes of departure or at least 6 hours before the
@@ -22,6 +25,7 @@ Rules:
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -145,6 +149,23 @@ def _zone(tz: ZoneInfo | str) -> ZoneInfo:
         raise InvalidRecord(f"unknown time zone {tz!r}", field="fc_tz") from None
 
 
+def _closure_days(days: Collection[date]) -> frozenset[date]:
+    if any(not isinstance(d, date) or isinstance(d, datetime) for d in days):
+        raise InvalidRecord("closure days must be calendar dates", field="closed_days")
+    return frozenset(days)
+
+
+def next_departure_day(day: date, *, calendar: MarketplaceCalendar, closed_days: Collection[date] = frozenset(),
+                       inclusive: bool = True) -> date:
+    """``day`` (when ``inclusive``) or the first later day the dock is open: a business day of its
+    country that is not one of its own ``closed_days``."""
+    closed = _closure_days(closed_days)
+    day = calendar.next_business_day(day, inclusive=inclusive)
+    while day in closed:
+        day = calendar.next_business_day(day, inclusive=False)
+    return day
+
+
 def plan_ship_dates(
     *,
     as_of: datetime,
@@ -157,8 +178,12 @@ def plan_ship_dates(
     appointment_local_time: time = DEFAULT_APPOINTMENT_LOCAL_TIME,
     delivery_appointment: datetime | None = None,
     asn_policy: AsnDeadlinePolicy = DEFAULT_ASN_POLICY,
+    closed_days: Collection[date] = frozenset(),
 ) -> ShipSchedule:
     """The earliest honest departure from ``as_of``, and the delivery that follows.
+
+    ``calendar`` and ``cutoff_local_time`` are the ship-from dock's; ``closed_days`` are the
+    dock's own closures (no truck leaves), on top of the calendar's weekends and holidays.
 
     ``delivery_appointment`` is the slot booked with the carrier when there is one; it
     replaces the assumed first slot but not the transit estimate. A departure after the
@@ -173,10 +198,11 @@ def plan_ship_dates(
     fc_zone = _zone(fc_tz)
     local_tz = calendar.zone
 
+    closed = _closure_days(closed_days)
     not_before = max(as_of, window_start)
-    day = calendar.next_business_day(not_before.astimezone(local_tz).date())
+    day = next_departure_day(not_before.astimezone(local_tz).date(), calendar=calendar, closed_days=closed)
     while _at(day, cutoff, local_tz) <= as_of or _at(day, cutoff, local_tz) < window_start:
-        day = calendar.next_business_day(day, inclusive=False)
+        day = next_departure_day(day, calendar=calendar, closed_days=closed, inclusive=False)
     departure = _at(day, cutoff, local_tz)
 
     arrival_day = calendar.next_receiving_day(calendar.add_business_days(day, transit_business_days))

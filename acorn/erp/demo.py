@@ -65,7 +65,8 @@ def demo_erp() -> CsvErp:
 
 
 def write_demo_files(out_dir: Path | str, seed: int = 0, *, as_of: date | None = None) -> tuple[Path, Path]:
-    """Write ``skus.csv`` and ``inventory.csv`` for the sandbox catalogue of ``seed``.
+    """Write ``skus.csv`` and ``inventory.csv`` for the sandbox catalogue of ``seed`` (default: the
+    sandbox's ``DEMO_SEED``, 0, which the committed files were written for; a test keeps them equal).
 
     Restock dates count from ``as_of``, by default the day the sandbox's clock starts
     for ``seed``, so low-stock SKUs are restocked during a simulation, not before it.

@@ -10,7 +10,7 @@ remittance CSV per month), and enforces LWA tokens and rate limits. Operator end
 ``/_sandbox/`` move its clock, inject faults and expose a ledger of everything it accepted.
 
     from acorn.sandbox import SandboxConfig, SandboxServer
-    with SandboxServer(SandboxConfig(seed=7), port=0) as sb:
+    with SandboxServer(SandboxConfig(seed=0), port=0) as sb:
         sb.base_url   # SP-API paths and /auth/o2/token live under it
         sb.state      # the live simulator (clock, orders, ledger)
 
@@ -33,7 +33,7 @@ from acorn.sandbox.accounts import (
 )
 from acorn.sandbox.catalogue import VENDOR_GS1_PREFIX, CatalogueItem, catalogue
 from acorn.sandbox.clock import start_of
-from acorn.sandbox.config import DEFAULT_CREDENTIALS, SandboxConfig
+from acorn.sandbox.config import DEFAULT_CREDENTIALS, DEMO_SEED, SandboxConfig
 from acorn.sandbox.errors import TRANSACTION_ERROR_CODES
 
 if TYPE_CHECKING:
@@ -43,6 +43,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DEFAULT_CREDENTIALS",
+    "DEMO_SEED",
     "MARKETPLACES",
     "SHIP_FROM_PARTY",
     "TRANSACTION_ERROR_CODES",

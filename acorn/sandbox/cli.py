@@ -16,7 +16,7 @@ from enum import Enum
 import typer
 
 from acorn.sandbox.clock import parse_clock_mode
-from acorn.sandbox.config import DEFAULT_CREDENTIALS, SandboxConfig
+from acorn.sandbox.config import DEFAULT_CREDENTIALS, DEMO_SEED, SandboxConfig
 from acorn.sandbox.timefmt import parse_iso
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help="The simulated Vendor Central (SP-API sandbox).")
@@ -67,7 +67,8 @@ def _checked_start(value: str | None) -> str | None:
 def serve(
     host: str = typer.Option("127.0.0.1", help="Interface to listen on (keep it on loopback)."),
     port: int = typer.Option(8000, min=0, max=65535, help="TCP port; 0 picks a free one."),
-    seed: int = typer.Option(7, help="Same seed, same orders, same outcomes."),
+    seed: int = typer.Option(DEMO_SEED, help="Same seed, same orders, same outcomes; the default matches the "
+                                          "demo ERP files in acorn/demo_data/."),
     rate_scale: float = typer.Option(1.0, min=0.000001, help="Multiplies every published rate and burst."),
     shortage_rate: float = typer.Option(0.02, min=0, max=1, help="Fraction of shipped units never found."),
     damage_rate: float = typer.Option(0.01, min=0, max=1, help="Fraction of shipped units refused damaged."),

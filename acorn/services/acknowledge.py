@@ -74,7 +74,7 @@ def decide_and_queue(database_url: str, account: VendorAccountSettings, *, as_of
                 result.gated.append(po.po_number)
                 uow.alerts.raise_alert(
                     dedupe_key=f"ack-gate:{account.code}:{po.po_number}", account_code=account.code,
-                    kind="acknowledgement_gate_failed",
+                    kind="acknowledgement_gate_failed", po_number=po.po_number,
                     subject=f"Acknowledgement of PO {po.po_number} held back by the quality gate",
                     message=gates[po.po_number].summary(), severity="error",
                     next_step="Check the PO lines and the SKU master named in the message; nothing was sent.")
@@ -170,6 +170,7 @@ def _alert_on_compliance(uow: UnitOfWork, account: VendorAccountSettings, po_num
     if not fill.compliant:
         uow.alerts.raise_alert(
             dedupe_key=f"fill-rate:{account.code}:{po_number}", account_code=account.code, kind="low_fill_rate",
+            po_number=po_number,
             subject=f"PO {po_number} confirmed at {fill.fill_rate:.0%} of requested units",
             message=(f"accepted {fill.accepted_qty} + backordered {fill.backordered_qty} of {fill.requested_qty} "
                      "requested units; Amazon expects at least 80%"),
@@ -178,6 +179,7 @@ def _alert_on_compliance(uow: UnitOfWork, account: VendorAccountSettings, po_num
     if fill.acknowledged_late:
         uow.alerts.raise_alert(
             dedupe_key=f"ack-late:{account.code}:{po_number}", account_code=account.code, kind="late_acknowledgement",
+            po_number=po_number,
             subject=f"PO {po_number} acknowledged after its 24-hour deadline",
             message=f"deadline was {fill.acknowledgement_deadline:%Y-%m-%d %H:%M} UTC",
             next_step="Run po_intake and acknowledge_orders more often (the deployment schedule), and check why "

@@ -72,7 +72,7 @@ def queue_asns(database_url: str, account: VendorAccountSettings, *, as_of: date
                 result.gated.append(shipment.shipment_identifier)
                 uow.alerts.raise_alert(
                     dedupe_key=gate_alert_key(shipment),
-                    account_code=account.code, kind="asn_gate_failed",
+                    account_code=account.code, kind="asn_gate_failed", shipment_identifier=shipment.shipment_identifier,
                     subject=f"ASN {shipment.shipment_identifier} held back by the quality gate",
                     message=gate.summary(), severity="error",
                     next_step="Fix the shipment (quantities, SSCC labels) named in the message; nothing was "

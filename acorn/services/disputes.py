@@ -190,6 +190,7 @@ def _alert(uow: UnitOfWork, account: VendorAccountSettings, claim: Claim, today:
                      f"reconciliation/disputes/{account.code}/ in the documents folder")
     _, created = uow.alerts.raise_alert(
         dedupe_key=alert_key(claim), account_code=account.code, kind=ALERT_KIND,
+        invoice_number=claim.invoice_number,
         subject=f"Dispute {claim.kind} on invoice {claim.invoice_number}: {money} by {claim.dispute_deadline}"[:200],
         message=(f"Amazon deducted {money} as {claim.kind} from payment {claim.payment_number} on "
                  f"{claim.deducted_on}. Vendor Central hears a dispute until {claim.dispute_deadline} "

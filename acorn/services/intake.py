@@ -434,6 +434,7 @@ def _alert_on_packed_units_amazon_cut(uow: UnitOfWork, account: VendorAccountSet
     lines = ", ".join(f"line {seq}: {units} units" for seq, units in over)
     uow.alerts.raise_alert(
         dedupe_key=f"po-cut-after-packing:{account.code}:{po.po_number}", account_code=account.code,
+        po_number=po.po_number,
         kind="po_cut_after_packing", subject=f"Amazon cut PO {po.po_number} after its goods were packed",
         message=f"packed or shipped beyond what Amazon now orders: {lines}", severity="error",
         next_step="Take those units off the shipment before the truck leaves. Its ASN is held back by the "
@@ -481,6 +482,7 @@ def _raise_quarantine_alert(uow: UnitOfWork, account: VendorAccountSettings, pro
     message = str(problem)
     alert, created = uow.alerts.raise_alert(
         dedupe_key=_alert_key(account, problem.po_number), account_code=account.code, kind=_ALERT_KIND,
+        po_number=problem.po_number,
         subject=f"PO {problem.po_number} could not be read", message=message, severity="error",
         next_step=_QUARANTINE_NEXT_STEP)
     # (a resolved alert for this PO, bad again after a fix, comes back reopened as created)

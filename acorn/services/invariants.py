@@ -9,7 +9,8 @@ Checks (each finding names the record):
 * ``open_document_without_alert`` — every outbox row that is not final has an open alert
   (rows a live worker is delivering right now are left to it);
 * ``asn_overdue`` — no shipment is past its ASN deadline without an ASN (unless the
-  quality gate holds it, which has its own alert);
+  quality gate holds it, which has its own alert); it raises the ASN watch's late alert
+  (``acorn.services.asn_watch``) when the watch has not;
 * ``alert_of_settled_document`` — alerts about a row that has since moved on are resolved.
 
 What can be repaired is repaired and audited; the rest is alerted. ``acorn doctor`` prints
@@ -22,6 +23,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from acorn.config import VendorAccountSettings
+from acorn.domain.alerts import asn_late_key
 from acorn.domain.documents import FINAL, DocumentState
 from acorn.domain.invoice import invoice_number_for
 from acorn.services.asns import gate_alert_key
@@ -65,12 +67,14 @@ class _Sweep:
     def _found(self, check: str, record: str, problem: str, action: str) -> None:
         self.findings.append(Finding(check, record, problem, action if self.repair else "none"))
 
-    def _alert(self, dedupe_key: str, *, kind: str, subject: str, message: str, next_step: str) -> str:
+    def _alert(self, dedupe_key: str, *, kind: str, subject: str, message: str, next_step: str,
+               **about: str | bool) -> str:
         if dedupe_key in self.open_alerts:
             return "already alerted"
         if self.repair:
             self.uow.alerts.raise_alert(dedupe_key=dedupe_key, account_code=self.account.code, kind=kind,
-                                        subject=subject, message=message, next_step=next_step, severity="error")
+                                        subject=subject, message=message, next_step=next_step, severity="error",
+                                        **about)
             self.open_alerts.add(dedupe_key)
         return "alerted"
 
@@ -128,11 +132,14 @@ class _Sweep:
                 continue
             if gate_alert_key(shipment) in self.open_alerts:
                 continue
-            action = self._alert(
-                f"asn-overdue:{shipment.shipment_identifier}", kind="asn_overdue",
-                subject=f"Shipment {shipment.shipment_identifier}: no ASN by its deadline",
+            # the ASN watch's late alert (one per shipment, ever): the sweep only backs it up
+            late = asn_late_key(shipment.shipment_identifier)
+            action = "already alerted" if self.uow.alerts.existing([late]) else self._alert(
+                late, kind="asn_late",
+                subject=f"ASN {shipment.shipment_identifier} is late",
                 message=f"deadline {shipment.asn_deadline:%Y-%m-%d %H:%M} UTC passed with no ASN queued",
-                next_step="Run submit_asns for the account now; expect a chargeback.")
+                next_step="Run submit_asns for the account now; expect a chargeback.",
+                shipment_identifier=shipment.shipment_identifier, reopen=False)
             self._found("asn_overdue", shipment.shipment_identifier, "past its ASN deadline without an ASN", action)
 
     def settled_documents_have_no_alerts(self) -> None:

@@ -86,6 +86,7 @@ def queue_invoices(database_url: str, account: VendorAccountSettings, *, as_of: 
                 result.gated.append(number)
                 uow.alerts.raise_alert(
                     dedupe_key=f"invoice-paperwork:{account.code}:{number}", account_code=account.code,
+                    invoice_number=number, shipment_identifier=shipment.shipment_identifier,
                     kind="invoice_gate_failed", subject=f"Invoice {number} cannot be written", message=str(err),
                     severity="error", next_step="Add the missing address or tax rule as the message says and "
                                                 "rerun; nothing was sent to Amazon.")
@@ -100,6 +101,7 @@ def queue_invoices(database_url: str, account: VendorAccountSettings, *, as_of: 
                 result.gated.append(number)
                 uow.alerts.raise_alert(
                     dedupe_key=f"invoice-gate:{account.code}:{number}", account_code=account.code,
+                    invoice_number=number, shipment_identifier=shipment.shipment_identifier,
                     kind="invoice_gate_failed", subject=f"Invoice {number} held back by the quality gate",
                     message=gate.summary(), severity="error",
                     next_step="Correct the named lines (quantity, cost, currency); nothing was sent to Amazon.")

@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from acorn.domain.alerts import asn_late_key
 from acorn.domain.deadlines import asn_is_on_time
 from acorn.domain.documents import DELIVERABLE, FINAL, DocumentState, check_transition, processing_means_applied
 from acorn.playbook import play_for
@@ -151,11 +152,12 @@ def _judge_lateness(uow: UnitOfWork, entry: OutboxEntry, shipment: Any) -> None:
     if entry.applied_at is None or asn_is_on_time(entry.applied_at, shipment.asn_deadline):
         return
     uow.alerts.raise_alert(
-        dedupe_key=f"asn-late:{shipment.shipment_identifier}", account_code=shipment.account_code,
+        dedupe_key=asn_late_key(shipment.shipment_identifier), account_code=shipment.account_code,
         kind="asn_late", subject=f"ASN {shipment.shipment_identifier} sent after its deadline",
         message=f"deadline {shipment.asn_deadline:%Y-%m-%d %H:%M} UTC, the submission Amazon accepted was sent "
                 f"{entry.applied_at:%Y-%m-%d %H:%M} UTC",
-        next_step="Expect a chargeback; run submit_asns right after the dock cut-off.")
+        next_step="Expect a chargeback; run submit_asns right after the dock cut-off.",
+        shipment_identifier=shipment.shipment_identifier, reopen=False)
 
 
 def settle_alerts(uow: UnitOfWork, entry: OutboxEntry, *, at: datetime) -> None:
@@ -474,7 +476,7 @@ class OutboxCourier:
             dedupe_key=alert_key(name, entry.idempotency_key), account_code=entry.account_code,
             kind=f"{entry.kind}_failed" if name == "failed" else f"outbox_{name}",
             subject=subject, message=_joined(errors) or name, next_step=play.next_step, severity=play.severity,
-            code=code)
+            code=code, **_about(entry))
 
     # -- reads --------------------------------------------------------------------------
     def _report(self, key: str, *, busy: bool) -> DeliveryReport:
@@ -491,6 +493,16 @@ class OutboxCourier:
         if entry is None:
             raise KeyError(f"no outbox entry {key!r}")
         return entry
+
+
+#: what each kind of document is about, for the alert's related resources
+_ABOUT = {"acknowledgement": "po_number", "shipment_confirmation": "shipment_identifier",
+          "routing_request": "shipment_identifier", "invoice": "invoice_number"}
+
+
+def _about(entry: OutboxEntry) -> dict[str, str]:
+    field = _ABOUT.get(entry.kind)
+    return {field: entry.business_id} if field else {}
 
 
 def _joined(errors: list[dict[str, Any]]) -> str:

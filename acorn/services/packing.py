@@ -118,6 +118,7 @@ def write_after_planning(database_url: str, settings: AcornSettings, account: Ve
                 problems.append(f"{identifier}: {exc}")
                 uow.alerts.raise_alert(
                     dedupe_key=key, account_code=account.code,
+                    shipment_identifier=identifier,
                     kind="packing_documents_failed", subject=f"No labels for shipment {identifier}",
                     message=str(exc), severity="error",
                     next_step="Fix what the message names (FC address table, SKU master, carrier settings) "

@@ -139,6 +139,7 @@ def _alert_overdue(uow: UnitOfWork, account: VendorAccountSettings, *, as_of: da
             uow.alerts.resolve(key, at=as_of)
             uow.alerts.raise_alert(
                 dedupe_key=f"shortage:{shipment.shipment_identifier}", account_code=account.code, kind="shortage",
+                shipment_identifier=shipment.shipment_identifier,
                 subject=f"Shipment {shipment.shipment_identifier}: {missing} units short at receipt",
                 message=(f"Amazon reports {missing} of the shipped units not received "
                          f"{'(receiving closed)' if closed else f'{after.days} days after the estimated delivery'}."),
@@ -148,6 +149,7 @@ def _alert_overdue(uow: UnitOfWork, account: VendorAccountSettings, *, as_of: da
             overdue.append(shipment.shipment_identifier)
             uow.alerts.raise_alert(
                 dedupe_key=key, account_code=account.code, kind="not_received",
+                shipment_identifier=shipment.shipment_identifier,
                 subject=f"Shipment {shipment.shipment_identifier} delivered but not received",
                 message=(f"{missing} units not reported received {after.days} days after the estimated delivery "
                          f"{shipment.estimated_delivery:%Y-%m-%d}"),

@@ -145,6 +145,7 @@ def follow_carriers(database_url: str, client: Any, settings: AcornSettings, acc
                     result.problems.append(f"{shipment.shipment_identifier}: {exc}")
                     uow.alerts.raise_alert(
                         dedupe_key=f"carrier-labels:{shipment.shipment_identifier}", account_code=account.code,
+                        shipment_identifier=shipment.shipment_identifier,
                         kind="freight_labels_failed", subject=f"Amazon's carrier labels for shipment "
                         f"{shipment.shipment_identifier} could not be taken", message=str(exc), severity="error",
                         next_step="Acorn reads them again on the next run; if this stays open, download the labels "
@@ -230,6 +231,7 @@ def _overdue_key(shipment: Shipment) -> str:
 def _alert_overdue(uow: UnitOfWork, shipment: Shipment, *, request_state: str) -> None:
     uow.alerts.raise_alert(
         dedupe_key=_overdue_key(shipment), account_code=shipment.account_code, kind="freight_carrier_missing",
+        shipment_identifier=shipment.shipment_identifier,
         subject=f"No Amazon carrier for shipment {shipment.shipment_identifier} at its pickup",
         message=f"pickup requested for {shipment.requested_pickup:%Y-%m-%d %H:%M} UTC; the routing request is "
                 f"{request_state} and Amazon has assigned no carrier",

@@ -40,8 +40,9 @@ class PlanResult:
     problems: list[str] = field(default_factory=list)
 
 
-def dock_calendar(account: VendorAccountSettings) -> MarketplaceCalendar:
-    return MarketplaceCalendar(account.ship_from_address.country_code.upper(), account.ship_from_tz)
+def dock_calendar(account: VendorAccountSettings, time_zone: str | None = None) -> MarketplaceCalendar:
+    """The working days of the account's ship-from dock: its country's, in the dock's time zone."""
+    return MarketplaceCalendar(account.ship_from_address.country_code.upper(), time_zone or account.ship_from_tz)
 
 
 def freight_policy(account: VendorAccountSettings) -> FreightPolicy:
@@ -67,14 +68,15 @@ def schedule_for(settings: AcornSettings, account: VendorAccountSettings, po: Pu
     earliest pickup Amazon accepts: the routing request asks for that moment, and the
     shipment departs then (its ASN deadline follows from it).
     """
-    policy = settings.asn_policy
+    policy, dock = settings.asn_policy, settings.dock(account)
     window_start = as_of if ignore_window else po.ship_window_start or po.order_date
     window_end = as_of if ignore_window else po.ship_window_end or window_start
     return plan_ship_dates(
         as_of=max(as_of, earliest_departure(account, as_of=as_of)), ship_window_start=window_start,
         ship_window_end=window_end,
-        calendar=dock_calendar(account), fc_tz=settings.warehouse_tz(po.ship_to),
-        cutoff_local_time=policy.cutoff_local_time, transit_business_days=policy.transit_business_days,
+        calendar=dock_calendar(account, dock.time_zone), fc_tz=settings.warehouse_tz(po.ship_to),
+        cutoff_local_time=dock.cutoff_local_time, closed_days=dock.closed_days,
+        transit_business_days=policy.transit_business_days,
         asn_policy=AsnDeadlinePolicy(policy.minutes_after_departure, policy.hours_before_appointment))
 
 
@@ -121,6 +123,7 @@ def plan_shipments(database_url: str, settings: AcornSettings, account: VendorAc
                 result.problems.append(f"{po.po_number}: {exc}")
                 uow.alerts.raise_alert(
                     dedupe_key=f"plan-failed:{account.code}:{po.po_number}", account_code=account.code,
+                    po_number=po.po_number,
                     kind="shipment_planning_failed", subject=f"PO {po.po_number} could not be packed",
                     message=str(exc), severity="error",
                     next_step="Fix the SKU master (case pack, weights) in the ERP and rerun the day.")

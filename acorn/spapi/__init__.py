@@ -18,9 +18,9 @@ from __future__ import annotations
 
 from ._client import SpApiClient
 from ._credentials import REGION_HOSTS, TOKEN_URL, LwaCredentials, default_token_url, region_base_url
-from ._exceptions import (AuthError, ClientRequestError, InvalidSubmission, NetworkError, ResponseFormatError,
-                          ServerError, SpApiError, SpApiHttpError, SubmissionOutcomeUnknown, ThrottledError,
-                          TransactionTimeout)
+from ._exceptions import (AuthError, ClientRequestError, HostUnreachable, InvalidSubmission, NetworkError,
+                          ResponseFormatError, ServerError, SpApiError, SpApiHttpError, SubmissionOutcomeUnknown,
+                          ThrottledError, TransactionTimeout)
 from ._ratelimit import RateLimit, RateLimiter, TokenBucket, TokenBucketLimiter, published_rate_limits
 from ._retry import Backoff, RetryPolicy
 from ._stats import ClientStats, OperationStats
@@ -32,6 +32,7 @@ __all__ = [
     "Backoff",
     "ClientRequestError",
     "ClientStats",
+    "HostUnreachable",
     "InvalidSubmission",
     "LwaCredentials",
     "NetworkError",

@@ -12,12 +12,13 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 import httpx
 from pydantic import SecretStr
 
-from ._credentials import LwaCredentials, validate_endpoint_url
-from ._exceptions import AuthError, NetworkError, ResponseFormatError, ServerError, ThrottledError
+from ._credentials import LwaCredentials, is_loopback_host, validate_endpoint_url
+from ._exceptions import AuthError, HostUnreachable, NetworkError, ResponseFormatError, ServerError, ThrottledError
 from ._operations import LWA_TOKEN
 from ._redact import RedactingLog, Redactor
 from ._retry import TRANSIENT_STATUSES, RetryPolicy, retry_after_seconds
@@ -53,6 +54,7 @@ class LwaTokenSource:
         self._sleep = sleep
         self._lock = threading.Lock()
         self._current: AccessToken | None = None
+        self._ever_answered = False  # a refusal before the first answer means nothing is there
 
     def __repr__(self) -> str:
         return f"LwaTokenSource(token_url={self._token_url!r}, client_id={self._credentials.client_id!r})"
@@ -81,10 +83,16 @@ class LwaTokenSource:
                 response = self._http.post(self._token_url, data=self._credentials.grant_form(),
                                            headers={"accept": "application/json"})
             except httpx.TransportError as exc:
+                if isinstance(exc, httpx.ConnectError) and not self._ever_answered \
+                        and is_loopback_host(self._token_url):
+                    raise HostUnreachable(f"nothing listens at {urlsplit(self._token_url).netloc}, the LWA token "
+                                          "endpoint on this machine: is the sandbox running? Start it with `acorn "
+                                          "sandbox serve`", operation=LWA_TOKEN) from None
                 error: Exception = NetworkError(f"no answer from the LWA token endpoint: {type(exc).__name__}",
                                                 operation=LWA_TOKEN)
                 wait = self._policy.server.delay(attempt)
             else:
+                self._ever_answered = True
                 if response.status_code == 200:
                     return self._accept(response, started)
                 error = self._error(response)

@@ -9,6 +9,7 @@ SpApiError                      anything raised by the client
 │   └── ServerError             5xx: after the retries for a GET, at once for a POST (never re-sent)
 ├── SubmissionOutcomeUnknown    a POST was (or may have been) sent and no answer came back
 ├── NetworkError                a GET (or the token call) got no answer after its retries
+│   └── HostUnreachable         the very first token call was refused on loopback (no sandbox): at once
 ├── ResponseFormatError         an answer that does not fit the model (cannot be parsed)
 ├── InvalidSubmission           a payload we were about to send breaks Amazon's model (nothing sent);
 │                               also an ``acorn.contract.ContractError``
@@ -97,6 +98,12 @@ class SubmissionOutcomeUnknown(SpApiError):
 
 class NetworkError(SpApiError):
     """No answer (connection refused, timeouts, broken connections) after the retries."""
+
+
+class HostUnreachable(NetworkError):
+    """Nothing listens at a loopback token endpoint on the client's very first token request: the
+    sandbox is not running. Raised at once, and the tasks do not retry it: waiting will not start
+    it. Once a token has been obtained, a refused connection is a transient fault like any other."""
 
 
 class ResponseFormatError(SpApiError):

@@ -21,9 +21,7 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 def make_engine(url: str) -> Engine:
     """An engine tuned per dialect (SQLite: WAL, foreign keys, a generous busy timeout)."""
     if url.startswith("sqlite"):
-        path = url.split("///", 1)[-1]
-        if path and path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        ensure_sqlite_folder(url)
         engine = sa.create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
 
         @sa.event.listens_for(engine, "connect")
@@ -36,6 +34,20 @@ def make_engine(url: str) -> Engine:
 
         return engine
     return sa.create_engine(url, pool_pre_ping=True)
+
+
+def ensure_sqlite_folder(url: str) -> None:
+    """Create the folder of a SQLite store: on a fresh clone `.acorn/` does not exist yet, and SQLite
+    only creates the file (``unable to open database file`` otherwise). No-op for other databases."""
+    parsed = sa.engine.make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return
+    folder = Path(parsed.database).parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:  # the CLI turns this into one paragraph naming the folder (acorn/cli_errors.py)
+        raise type(exc)(exc.errno, f"{exc.strerror}: cannot create the folder of the SQLite store "
+                                   "(set ACORN_HOME or ACORN_DATABASE_URL to a writable place)", str(folder)) from exc
 
 
 @cache
@@ -52,7 +64,8 @@ def alembic_config(url: str) -> Config:
 
 
 def upgrade(url: str, revision: str = "head") -> None:
-    """Bring the database at ``url`` to ``revision`` (idempotent)."""
+    """Bring the database at ``url`` to ``revision`` (idempotent), creating a SQLite store's folder."""
+    ensure_sqlite_folder(url)
     command.upgrade(alembic_config(url), revision)
 
 

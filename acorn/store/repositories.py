@@ -150,6 +150,31 @@ class ShipmentRepository(_Repository):
              .order_by(ShipmentLine.po_number, ShipmentLine.item_sequence))
         return [tuple(row) for row in self.session.exec(q).all()]
 
+    def due_for_asn(self, account_code: str, *, by: datetime) -> list[Shipment]:
+        """Shipments whose ASN deadline comes by ``by`` and whose ASN Amazon has not accepted."""
+        q = (select(Shipment).where(Shipment.account_code == account_code, Shipment.asn_deadline <= by,
+                                    Shipment.status != "accepted").order_by(Shipment.asn_deadline, Shipment.id))
+        return list(self.session.exec(q).all())
+
+    def by_identifiers(self, shipment_identifiers: Iterable[str]) -> list[Shipment]:
+        ids = sorted(set(shipment_identifiers))
+        if not ids:
+            return []
+        return list(self.session.exec(select(Shipment).where(Shipment.shipment_identifier.in_(ids))).all())
+
+    def po_numbers(self, shipment_identifiers: Iterable[str]) -> dict[str, list[str]]:
+        """The POs each of these shipments carries, in one query."""
+        ids = sorted(set(shipment_identifiers))
+        if not ids:
+            return {}
+        q = (select(Shipment.shipment_identifier, ShipmentLine.po_number).distinct()
+             .join(ShipmentLine, ShipmentLine.shipment_id == Shipment.id)
+             .where(Shipment.shipment_identifier.in_(ids)).order_by(ShipmentLine.po_number))
+        found: dict[str, list[str]] = {}
+        for shipment_identifier, po_number in self.session.exec(q).all():
+            found.setdefault(shipment_identifier, []).append(po_number)
+        return found
+
     def cartons(self, shipment: Shipment) -> list[Carton]:
         return list(self.session.exec(select(Carton).where(Carton.shipment_id == shipment.id).order_by(Carton.id)).all())
 
@@ -418,17 +443,54 @@ class ClaimRepository(_Repository):
 
 class AlertRepository(_Repository):
     def raise_alert(self, *, dedupe_key: str, account_code: str, kind: str, subject: str, message: str,
-                    next_step: str = "", severity: str = "warning", code: str | None = None) -> tuple[Alert, bool]:
-        """Open an alert once per problem; returns (alert, created)."""
+                    next_step: str = "", severity: str = "warning", code: str | None = None,
+                    po_number: str | None = None, shipment_identifier: str | None = None,
+                    invoice_number: str | None = None, reopen: bool = True) -> tuple[Alert, bool]:
+        """Open an alert once per problem; returns (alert, created).
+
+        ``reopen=False`` for a problem that cannot come back: one a person resolved stays resolved.
+
+        A new or reopened alert waits to be announced (``announced_at`` None): the next run that
+        reaches Prefect turns it into its events, once.
+        """
+        about = {"po_number": po_number, "shipment_identifier": shipment_identifier,
+                 "invoice_number": invoice_number}
         row = self.session.exec(select(Alert).where(Alert.dedupe_key == dedupe_key)).first()
         if row is not None and row.status == "open":
             return row, False
+        if row is not None and not reopen:
+            return row, False
         if row is not None:  # the same problem is back: reopen it rather than keep it silent
-            row.status, row.resolved_at, row.created_at = "open", None, utcnow()
+            row.status, row.resolved_at, row.created_at, row.announced_at = "open", None, utcnow(), None
             row.subject, row.message, row.next_step, row.severity, row.code = subject, message, next_step, severity, code
+            for name, value in about.items():
+                setattr(row, name, value or getattr(row, name))
             return row, True
         return self.add(Alert(dedupe_key=dedupe_key, account_code=account_code, kind=kind, subject=subject,
-                              message=message, next_step=next_step, severity=severity, code=code)), True
+                              message=message, next_step=next_step, severity=severity, code=code, **about)), True
+
+    def existing(self, dedupe_keys: Iterable[str]) -> set[str]:
+        """Which of these alerts were ever raised, open or resolved."""
+        keys = sorted(set(dedupe_keys))
+        if not keys:
+            return set()
+        return set(self.session.exec(select(Alert.dedupe_key).where(Alert.dedupe_key.in_(keys))).all())
+
+    def unannounced(self, *, limit: int = 500) -> list[Alert]:
+        """Open alerts whose events have not gone out yet, oldest first."""
+        q = (select(Alert).where(Alert.status == "open", Alert.announced_at.is_(None))
+             .order_by(Alert.id).limit(limit))
+        return list(self.session.exec(q).all())
+
+    def mark_announced(self, announced: Iterable[tuple[int, datetime]], *, at: datetime) -> int:
+        """Record that these (id, raised at) alerts were announced; a reopened one (new raised at) is not."""
+        done = 0
+        for alert_id, raised_at in announced:
+            done += self.session.execute(
+                sa.update(Alert).where(Alert.id == alert_id, Alert.created_at == raised_at,
+                                       Alert.announced_at.is_(None))
+                .values(announced_at=at).execution_options(synchronize_session=False)).rowcount
+        return done
 
     def resolve(self, dedupe_key: str, *, at: datetime) -> bool:
         row = self.session.exec(select(Alert).where(Alert.dedupe_key == dedupe_key, Alert.status == "open")).first()

@@ -56,8 +56,18 @@ def test_ops_commands_answer_on_an_empty_store(tmp_path: Path) -> None:
     assert metrics.returncode == 0 and "fill rate" in metrics.stdout.lower()
 
 
+#: an SP-API app's credentials: a real host refuses the sandbox's
+REAL = {"ACORN_LWA_CLIENT_ID": "amzn1.application-oa2-client.test", "ACORN_LWA_CLIENT_SECRET": "amzn1.oa2-cs.v1.t",
+        "ACORN_LWA_REFRESH_TOKEN": "Atzr|t"}
+
+
 def _config_check(tmp_path: Path, **env: str) -> subprocess.CompletedProcess:
-    base = {"PATH": "/usr/bin:/bin", "ACORN_HOME": str(tmp_path / ".acorn"), "COLUMNS": "400"}
+    from acorn.store import upgrade
+
+    url = f"sqlite:///{tmp_path / 'acorn.db'}"
+    upgrade(url)  # a migrated store, so the routes are all that can be wrong
+    base = {"PATH": "/usr/bin:/bin", "ACORN_HOME": str(tmp_path / ".acorn"), "COLUMNS": "400",
+            "ACORN_DATABASE_URL": url, "PYTHONPATH": str(Path(__file__).resolve().parents[2]), **REAL}
     return subprocess.run([ACORN, "config", "check"], capture_output=True, text=True, timeout=120,
                           env={**base, **env})
 
@@ -66,7 +76,7 @@ def _config_check(tmp_path: Path, **env: str) -> subprocess.CompletedProcess:
     pytest.param({"ACORN_SPAPI_BASE_URL": "http://127.0.0.1:8000",
                   "ACORN_TOKEN_URL": "https://api.amazon.com/auth/o2/token"},
                  ("127.0.0.1", "api.amazon.com"), "api.amazon.com", id="sandbox-api-amazon-token"),
-    pytest.param({"ACORN_TOKEN_URL": "https://lwa.example.com/token"},
+    pytest.param({"ACORN_SPAPI_BASE_URL": "amazon", "ACORN_TOKEN_URL": "https://lwa.example.com/token"},
                  ("sellingpartnerapi-na.amazon.com", "lwa.example.com"), "lwa.example.com",
                  id="amazon-api-foreign-token"),
     pytest.param({"ACORN_SPAPI_BASE_URL": "https://spapi-proxy.example.com",
@@ -79,7 +89,7 @@ def test_config_check_warns_when_api_and_token_hosts_disagree(tmp_path: Path, en
                                                                hosts: tuple[str, str], receiver: str) -> None:
     out = _config_check(tmp_path, **env)
     assert out.returncode == 0, out.stdout + out.stderr
-    warnings = [line for line in out.stdout.splitlines() if line.startswith("warning:")]
+    warnings = [line for line in out.stdout.splitlines() if line.startswith("WARNING")]
     assert len(warnings) == 1, out.stdout
     assert all(f"'{host}'" in warnings[0] for host in hosts)
     assert f"will be sent to '{receiver}'" in warnings[0]
@@ -87,7 +97,8 @@ def test_config_check_warns_when_api_and_token_hosts_disagree(tmp_path: Path, en
 
 
 @pytest.mark.parametrize(("env", "receiver"), [
-    pytest.param({}, "api.amazon.com", id="embedded-defaults"),
+    pytest.param({}, "127.0.0.1", id="embedded-defaults-the-sandbox"),
+    pytest.param({"ACORN_SPAPI_BASE_URL": "amazon"}, "api.amazon.com", id="amazon-region-host"),
     pytest.param({"ACORN_SPAPI_BASE_URL": "http://127.0.0.1:8000"}, "127.0.0.1", id="sandbox"),
     pytest.param({"ACORN_SPAPI_BASE_URL": "https://sellingpartnerapi-eu.amazon.com"}, "api.amazon.com",
                  id="amazon-eu"),
@@ -95,7 +106,7 @@ def test_config_check_warns_when_api_and_token_hosts_disagree(tmp_path: Path, en
 def test_config_check_is_quiet_about_a_consistent_route(tmp_path: Path, env: dict[str, str], receiver: str) -> None:
     out = _config_check(tmp_path, **env)
     assert out.returncode == 0, out.stdout + out.stderr
-    assert "configuration OK" in out.stdout and "warning" not in out.stdout.lower()
+    assert "configuration OK" in out.stdout and "WARNING" not in out.stdout
     assert f"LWA credentials go to {receiver}" in out.stdout
 
 

@@ -84,6 +84,9 @@ def test_the_cli_refuses_to_start_on_a_bad_setting(tmp_path: Path) -> None:
 # ----------------------------------------------------------------------------- where the LWA secrets go
 
 AMAZON_TOKEN = "https://api.amazon.com/auth/o2/token"
+#: an SP-API app's credentials (a real host refuses the sandbox's)
+REAL = {"lwa_client_id": "amzn1.application-oa2-client.test", "lwa_client_secret": "amzn1.oa2-cs.v1.test",
+        "lwa_refresh_token": "Atzr|test"}
 
 
 @pytest.mark.parametrize(("env", "named"), [
@@ -108,7 +111,10 @@ def test_a_route_that_sends_secrets_in_clear_is_refused_naming_the_setting(
 
 
 @pytest.mark.parametrize(("overrides", "routes", "warned"), [
-    pytest.param({}, [("https://sellingpartnerapi-na.amazon.com", AMAZON_TOKEN)], False, id="embedded-defaults"),
+    pytest.param({}, [("http://127.0.0.1:8000", "http://127.0.0.1:8000/auth/o2/token")], False,
+                 id="no-endpoint-means-the-sandbox"),
+    pytest.param({"spapi_base_url": "amazon"}, [("https://sellingpartnerapi-na.amazon.com", AMAZON_TOKEN)], False,
+                 id="amazon-region-host"),
     pytest.param({"spapi_base_url": "http://127.0.0.1:8000"},
                  [("http://127.0.0.1:8000", "http://127.0.0.1:8000/auth/o2/token")], False, id="sandbox"),
     pytest.param({"spapi_base_url": "http://localhost:8000/"},
@@ -121,13 +127,13 @@ def test_a_route_that_sends_secrets_in_clear_is_refused_naming_the_setting(
                  id="proxy-explicit-token"),
     pytest.param({"spapi_base_url": "http://127.0.0.1:8000", "token_url": AMAZON_TOKEN},
                  [("http://127.0.0.1:8000", AMAZON_TOKEN)], True, id="sandbox-with-amazon-token"),
-    pytest.param({"token_url": "https://lwa.example.com/token"},
+    pytest.param({"spapi_base_url": "amazon", "token_url": "https://lwa.example.com/token"},
                  [("https://sellingpartnerapi-na.amazon.com", "https://lwa.example.com/token")], True,
                  id="amazon-with-foreign-token"),
 ])
 def test_the_settings_say_where_the_credentials_go(overrides: dict[str, str], routes: list[tuple[str, str]],
                                                     warned: bool) -> None:
-    s = load_settings(**overrides)
+    s = load_settings(**REAL, **overrides)
     assert s.credential_routes() == routes
     assert bool(s.credential_route_warnings()) is warned
 
@@ -145,7 +151,7 @@ def test_accounts_in_two_regions_route_both_region_hosts_to_amazon() -> None:
     accounts = [{"code": code, "selling_party": code, "marketplace": marketplace, "ship_from_party": "W",
                  "ship_from_address": address, "gs1_company_prefix": "0614141"}
                 for code, marketplace in (("A", "US"), ("B", "DE"))]
-    s = load_settings(accounts=accounts)
+    s = load_settings(accounts=accounts, spapi_base_url="amazon", **REAL)
     assert s.credential_routes() == [("https://sellingpartnerapi-na.amazon.com", AMAZON_TOKEN),
                                      ("https://sellingpartnerapi-eu.amazon.com", AMAZON_TOKEN)]
     assert s.credential_route_warnings() == []

@@ -26,9 +26,33 @@ def test_every_deployment_is_valid_for_prefect_deploy() -> None:
 
 
 def test_deployments_that_submit_never_run_twice_at_once() -> None:
+    submitting = {p.stem for p in (REPO / "flows").glob("*.py") if "submission_slot(" in p.read_text()}
+    assert submitting - {"_common"} <= set(SUBMITTING_FLOWS), "a flow that submits is missing from SUBMITTING_FLOWS"
+    checked = 0
     for d in _deployments():
         if d["entrypoint"].rsplit(":", 1)[1] in SUBMITTING_FLOWS:
             assert d.get("concurrency_limit", {}).get("limit") == 1, d["name"]
+            checked += 1
+    assert checked >= 5
+
+
+def test_every_deployment_serves_every_configured_account() -> None:
+    """No deployment pins an account: a stage flow given none runs each one configured (ACORN_ACCOUNTS)."""
+    import importlib
+    import inspect
+
+    from acorn.config import DEFAULT_ACCOUNTS
+
+    assert len(DEFAULT_ACCOUNTS) >= 2
+    for d in _deployments():
+        assert "account" not in (d.get("parameters") or {}), f"{d['name']} serves only {d['parameters']['account']}"
+        path, name = d["entrypoint"].split(":")
+        flow = getattr(importlib.import_module(path.removesuffix(".py").replace("/", ".")), name)
+        account = inspect.signature(flow.fn).parameters.get("account")
+        if account is not None:
+            assert account.default is None, f"{d['name']}: the flow's account must default to every account"
+        else:  # a flow without the parameter must loop over every account itself
+            assert "account_codes(None)" in inspect.getsource(flow.fn), d["name"]
 
 
 def _starts(cron: str, tz: str, week: datetime) -> set[datetime]:

@@ -111,8 +111,8 @@ def run_day(world: World, as_of: datetime, account_code: str = US) -> dict[str, 
 
 def services_day(settings: AcornSettings, client: Any, as_of: datetime, account_code: str = US) -> dict[str, Any]:
     """One day's stages for one account, then the invariant sweep, as the daily flow runs them."""
-    from acorn.services import (acknowledge, asns, delivery, intake, invariants, invoices, receipts, routing,
-                                shipments)
+    from acorn.services import (acknowledge, asn_watch, asns, delivery, intake, invariants, invoices, receipts,
+                                routing, shipments)
 
     db = settings.resolved_database_url
     account = settings.account(account_code)
@@ -133,6 +133,7 @@ def services_day(settings: AcornSettings, client: Any, as_of: datetime, account_
         out["carriers"] = routing.follow_carriers(db, client, settings, account, as_of=as_of, documents_dir=docs)
     out["asns"] = asns.queue_asns(db, account, as_of=as_of, documents_dir=docs)
     out["asn_delivery"] = deliver("shipment_confirmation")
+    out["asn_watch"] = asn_watch.watch_asns(db, account, now=as_of)
     out["invoices"] = invoices.queue_invoices(db, account, as_of=as_of, documents_dir=docs, settings=settings)
     out["invoice_delivery"] = deliver("invoice")
     out["receipts"] = receipts.poll_receipts(db, client, account, as_of=as_of,

@@ -80,10 +80,11 @@ def test_lwa_secrets_can_come_from_prefect_secret_blocks_and_stay_masked(prefect
     Secret(value="Atzr|block-held-refresh").save("acorn-test-lwa-refresh", overwrite=True)
     settings = load_settings(lwa_client_secret_block="acorn-test-lwa-secret",
                              lwa_refresh_token_block="acorn-test-lwa-refresh")
-    secret, refresh = settings.lwa_secrets()
+    creds = settings.routes()[0].credentials()  # what the runtime builds its client with
+    secret, refresh = creds.client_secret, creds.refresh_token
     assert secret.get_secret_value() == "amzn1.oa2-cs.v1.block-held-secret"
     assert refresh.get_secret_value() == "Atzr|block-held-refresh"
-    assert "block-held" not in repr(secret) + str(refresh) + repr(settings)
+    assert "block-held" not in repr(secret) + str(refresh) + repr(settings) + repr(creds)
 
 
 @pytest.mark.flows

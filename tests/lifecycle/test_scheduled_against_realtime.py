@@ -17,9 +17,6 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import os
-import socket
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -29,12 +26,12 @@ from typing import Any
 from unittest import mock
 from uuid import UUID
 
-import httpx
 import pytest
 import yaml
 
 from acorn import prefect_env
-from lifecycle_world import US, World
+from acorn.testing.prefect_server import prefect_server
+from lifecycle_world import World
 
 REPO = Path(__file__).resolve().parents[2]
 SAFETY_NET = "asn-safety-net"
@@ -53,6 +50,7 @@ SERVER_SETTINGS = {
     "PREFECT_SERVER_SERVICES_SCHEDULER_MAX_RUNS": "3",
     "PREFECT_SERVER_SERVICES_SCHEDULER_MIN_SCHEDULED_TIME": "PT0S",
     "PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_ENABLED": "false",
+    "PREFECT_SERVER_SERVICES_LATE_RUNS_ENABLED": "false",
     "PREFECT_SERVER_LOGGING_LEVEL": "WARNING",
 }
 
@@ -63,28 +61,10 @@ def scheduling_prefect_server(tmp_path_factory: pytest.TempPathFactory) -> Itera
     prefect_env.configure()
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
-    home = tmp_path_factory.mktemp("prefect-server")
-    port = _free_port()
-    api = f"http://127.0.0.1:{port}/api"
-    env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
-    env.update(SERVER_SETTINGS, PREFECT_HOME=str(home))
-    log = (home / "server.log").open("wb")
-    server = subprocess.Popen([sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1",
-                               "--port", str(port), "--no-ui", "--analytics-off", "--no-late-runs"],
-                              env=env, stdout=log, stderr=subprocess.STDOUT)
-    try:
-        _wait_healthy(api, server, home / "server.log", timeout_s=180)
-        with temporary_settings({PREFECT_API_URL: api}), mock.patch.dict(os.environ, {"PREFECT_API_URL": api}), \
-                prefect_env.without_heartbeats():
-            yield api
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait(timeout=10)
-        log.close()
+    with prefect_server(tmp_path_factory.mktemp("prefect-server"), SERVER_SETTINGS) as api, \
+            temporary_settings({PREFECT_API_URL: api}), mock.patch.dict(os.environ, {"PREFECT_API_URL": api}), \
+            prefect_env.without_heartbeats():
+        yield api
 
 
 @pytest.mark.flows
@@ -147,7 +127,7 @@ def test_a_scheduled_safety_net_submits_only_the_asns_whose_truck_has_left(sched
     completed = [r for r in runs if r.state_name == "Completed"]
     assert completed, [(r.name, r.state_name) for r in runs]
     assert all(r.auto_scheduled and r.created_by is not None and r.created_by.type == "SCHEDULE"
-               and "auto-scheduled" in r.tags and r.parameters == {"account": US} for r in runs)
+               and "auto-scheduled" in r.tags and r.parameters == {} for r in runs)  # every account
     for run in completed:
         # not before its slot (Prefect rounds the wait to whole seconds: up to half a second early)
         assert run.start_time >= run.expected_start_time - timedelta(seconds=1), run
@@ -272,7 +252,7 @@ def _safety_net_deployment() -> dict[str, Any]:
     deployments = yaml.safe_load((REPO / "prefect.yaml").read_text())["deployments"]
     spec = next(d for d in deployments if d["name"] == SAFETY_NET)
     assert spec["entrypoint"] == "flows/submit_asns.py:submit_asns"
-    return {"parameters": spec["parameters"], "concurrency_limit": ConcurrencyLimitConfig(**spec["concurrency_limit"])}
+    return {"parameters": spec.get("parameters", {}), "concurrency_limit": ConcurrencyLimitConfig(**spec["concurrency_limit"])}
 
 
 def _acorn_env(world: World) -> dict[str, str]:
@@ -298,27 +278,6 @@ def _set_departures(world: World, departures: dict[str, datetime]) -> None:
             shipment.asn_deadline = asn_deadline(departure=departure, delivery_appointment=(
                 shipment.delivery_appointment or shipment.estimated_delivery), policy=rule)
         uow.commit()
-
-
-def _wait_healthy(api: str, server: subprocess.Popen[bytes], log: Path, *, timeout_s: float) -> None:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            break
-        try:
-            if httpx.get(f"{api}/health", timeout=2).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.25)
-    tail = log.read_text(errors="replace")[-2000:]
-    raise RuntimeError(f"the Prefect server did not come up on {api} (exit {server.poll()}):\n{tail}")
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _whole_second(when: datetime) -> datetime:

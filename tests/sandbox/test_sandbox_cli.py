@@ -106,3 +106,28 @@ def test_the_cli_refuses_a_bad_clock_start_or_settlement_flag_before_serving(arg
                              capture_output=True, text=True, timeout=60, env={**os.environ, "COLUMNS": "200"})
     assert refused.returncode == 2, refused.stdout
     assert says in refused.stderr and "listening" not in refused.stdout
+
+
+def test_the_default_seed_orders_only_items_of_the_demo_erp_files() -> None:
+    """Following the README (`acorn sandbox serve`, demo ERP files) no line is InvalidProductIdentifier."""
+    import csv
+
+    known = {row["asin"] for row in csv.DictReader((REPO / "acorn" / "demo_data" / "skus.csv").open())}
+    port = _free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "acorn.sandbox.cli", "serve", "--port", str(port)], cwd=REPO,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    try:
+        line = proc.stdout.readline() if proc.stdout else ""
+        assert "(seed 0," in line, line
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}") as http:
+            grant = http.post("/auth/o2/token", data={"grant_type": "refresh_token", "client_id": "acorn-sandbox-client",
+                                                      "client_secret": "acorn-sandbox-secret",
+                                                      "refresh_token": "Atzr|acorn-sandbox-refresh"})
+            orders = http.get("/vendor/orders/v1/purchaseOrders", params={"limit": 100},
+                              headers={"x-amz-access-token": grant.json()["access_token"]}).json()["payload"]["orders"]
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.communicate(timeout=15)
+    ordered = {item["amazonProductIdentifier"] for o in orders for item in o["orderDetails"]["items"]}
+    assert ordered and ordered <= known, sorted(ordered - known)

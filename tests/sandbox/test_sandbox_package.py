@@ -20,7 +20,7 @@ REPO = Path(__file__).resolve().parents[2]
 
 def test_the_package_exports_what_other_parts_code_against() -> None:
     assert set(sandbox.__all__) == {
-        "DEFAULT_CREDENTIALS", "MARKETPLACES", "SHIP_FROM_PARTY", "TRANSACTION_ERROR_CODES", "VENDOR_ACCOUNTS",
+        "DEFAULT_CREDENTIALS", "DEMO_SEED", "MARKETPLACES", "SHIP_FROM_PARTY", "TRANSACTION_ERROR_CODES", "VENDOR_ACCOUNTS",
         "VENDOR_GS1_PREFIX", "WAREHOUSES", "CatalogueItem", "Marketplace", "SandboxConfig", "SandboxServer",
         "SandboxStartError", "SandboxState", "VendorAccount", "Warehouse", "build_app", "catalogue", "start_of"}
     for name in sandbox.__all__:
@@ -39,7 +39,7 @@ def test_importing_the_catalogue_does_not_load_the_web_stack() -> None:
 def test_the_default_config_matches_the_documented_defaults() -> None:
     cfg = sandbox.SandboxConfig()
     assert (cfg.seed, cfg.rate_scale, cfg.shortage_rate, cfg.damage_rate, cfg.pos_per_day, cfg.history_days,
-            cfg.processing_polls) == (7, 1.0, 0.02, 0.01, 6, 3, 1)
+            cfg.processing_polls) == (0, 1.0, 0.02, 0.01, 6, 3, 1)
 
 
 def test_the_catalogue_is_deterministic_with_valid_identifiers() -> None:

@@ -7,9 +7,10 @@ from pydantic import SecretStr
 
 import acorn.spapi as spapi
 from acorn.contract import ContractError
-from acorn.spapi import (REGION_HOSTS, TOKEN_URL, AuthError, ClientRequestError, InvalidSubmission, LwaCredentials,
-                         NetworkError, ResponseFormatError, ServerError, SpApiClient, SpApiError, SpApiHttpError,
-                         SubmissionOutcomeUnknown, ThrottledError, TransactionTimeout, default_token_url)
+from acorn.spapi import (REGION_HOSTS, TOKEN_URL, AuthError, ClientRequestError, HostUnreachable, InvalidSubmission,
+                         LwaCredentials, NetworkError, ResponseFormatError, ServerError, SpApiClient, SpApiError,
+                         SpApiHttpError, SubmissionOutcomeUnknown, ThrottledError, TransactionTimeout,
+                         default_token_url)
 
 SECRET = "very-secret-client-secret-7f3a"
 REFRESH = "Atzr|refresh-token-value-91bc"
@@ -17,8 +18,9 @@ REFRESH = "Atzr|refresh-token-value-91bc"
 
 def test_the_public_surface_is_exactly_what_flows_import() -> None:
     assert set(spapi.__all__) == {
-        "REGION_HOSTS", "TOKEN_URL", "AuthError", "Backoff", "ClientRequestError", "ClientStats", "InvalidSubmission",
-        "LwaCredentials", "NetworkError", "OperationStats", "RateLimit", "RateLimiter", "ResponseFormatError",
+        "REGION_HOSTS", "TOKEN_URL", "AuthError", "Backoff", "ClientRequestError", "ClientStats", "HostUnreachable",
+        "InvalidSubmission", "LwaCredentials", "NetworkError", "OperationStats", "RateLimit", "RateLimiter",
+        "ResponseFormatError",
         "RetryPolicy", "ServerError", "SpApiClient", "SpApiError", "SpApiHttpError", "SubmissionOutcomeUnknown",
         "ThrottledError", "TokenBucket", "TokenBucketLimiter", "TransactionTimeout", "default_token_url",
         "published_rate_limits", "region_base_url"}
@@ -34,6 +36,7 @@ def test_the_public_surface_is_exactly_what_flows_import() -> None:
     pytest.param(ServerError, SpApiHttpError, id="server"),
     pytest.param(SubmissionOutcomeUnknown, SpApiError, id="outcome-unknown"),
     pytest.param(NetworkError, SpApiError, id="network"),
+    pytest.param(HostUnreachable, NetworkError, id="host-unreachable"),
     pytest.param(ResponseFormatError, SpApiError, id="format"),
     pytest.param(InvalidSubmission, SpApiError, id="invalid-submission"),
     pytest.param(InvalidSubmission, ContractError, id="invalid-submission-is-a-contract-error"),
