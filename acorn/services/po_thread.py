@@ -5,9 +5,9 @@ A read model in one unit of work; the ASN's standing is :func:`acorn.services.st
 (the same rule `acorn status` and the daily summary use) and acknowledgement lateness is
 :func:`acorn.domain.deadlines.acknowledgement_is_on_time`.
 
-Alerts name their records only in their key and subject until the alert table carries the
-PO, shipment and invoice columns; :func:`_alerts` matches on those texts, and is the one
-place to change to a plain column query then.
+An alert belongs to the thread when its PO, shipment or invoice column names one of the
+thread's records, or, for alerts raised before those columns existed, when its key or
+subject does.
 """
 
 from __future__ import annotations
@@ -69,13 +69,12 @@ class _Thread:
     def build(self) -> PoThread:
         shipments = self._shipments()
         invoices = self._invoices()
-        subjects = [self.po.po_number, *(sh["shipment_identifier"] for sh in shipments),
-                    *(i["invoice_number"] for i in invoices)]
         return PoThread(as_of=self.as_of, purchase_order=self._header(), lines=self._lines(),
                         acknowledgement=self._acknowledgement(), shipments=shipments, invoices=invoices,
                         receipts=self._receipts(), remittances=self._remittances(),
                         claims=self._claims([i["invoice_number"] for i in invoices]),
-                        alerts=self._alerts(subjects))
+                        alerts=self._alerts([sh["shipment_identifier"] for sh in shipments],
+                                            [i["invoice_number"] for i in invoices]))
 
     def _header(self) -> dict[str, Any]:
         po = self.po
@@ -199,11 +198,15 @@ class _Thread:
                              "status": c.status, "dispute_deadline": c.dispute_deadline})
         return rows
 
-    def _alerts(self, subjects: list[str]) -> list[Alert]:
-        """Alerts whose key or subject names the PO, one of its shipments or one of its invoices."""
-        named = sa.or_(*[column.contains(text, autoescape=True) for text in subjects
+    def _alerts(self, shipment_identifiers: list[str], invoice_numbers: list[str]) -> list[Alert]:
+        """Alerts about the PO, one of its shipments or one of its invoices: by the alert's own
+        columns, or (alerts raised before the columns existed) by its key or subject naming them."""
+        texts = [self.po.po_number, *shipment_identifiers, *invoice_numbers]
+        about = sa.or_(Alert.po_number == self.po.po_number, Alert.shipment_identifier.in_(shipment_identifiers),
+                       Alert.invoice_number.in_(invoice_numbers),
+                       *[column.contains(text, autoescape=True) for text in texts
                          for column in (Alert.dedupe_key, Alert.subject)])
-        q = select(Alert).where(Alert.account_code == self.po.account_code, named)
+        q = select(Alert).where(Alert.account_code == self.po.account_code, about)
         return list(self.s.exec(q.order_by(Alert.created_at, Alert.id)).all())
 
 
