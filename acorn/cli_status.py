@@ -27,6 +27,7 @@ ALERT_COLUMNS = (
     Column("kind", "kind"),
     Column("code", "code"),
     Column("subject", "subject", max_width=48),
+    Column("about", "PO / shipment / invoice", max_width=30),
     Column("detail", "detail / next step", max_width=60),
     Column("status", "status"),
     Column("resolved_at", "resolved"),
@@ -50,7 +51,9 @@ def _account(settings: Any, account: str | None) -> None:
 def alert_row(alert: Any) -> dict[str, Any]:
     """An alert as every list shows it: the columns above, detail = what happened, then what to do."""
     detail = alert.message + (f" — next step: {alert.next_step}" if alert.next_step else "")
-    computed = {"detail": detail}
+    about = [f"{label} {value}" for label, value in (("PO", alert.po_number), ("shipment", alert.shipment_identifier),
+                                                       ("invoice", alert.invoice_number)) if value]
+    computed = {"detail": detail, "about": ", ".join(about)}
     return {c.key: computed[c.key] if c.key in computed else getattr(alert, c.key, None) for c in ALERT_COLUMNS}
 
 
