@@ -48,11 +48,21 @@ def announce_pending(database_url: str, *, limit: int = 500) -> int:
 
 def prefect_reachable() -> bool:
     """Inside a flow or task run, or with a Prefect server configured."""
-    if os.environ.get("PREFECT_API_URL"):
+    if prefect_api_url():
         return True
     from prefect.context import FlowRunContext, TaskRunContext
 
     return FlowRunContext.get() is not None or TaskRunContext.get() is not None
+
+
+def prefect_api_url() -> str | None:
+    """The Prefect server this process talks to: ``PREFECT_API_URL`` from the environment or the Prefect
+    profile (`prefect config set PREFECT_API_URL=...`, as the README's deploy steps do); None without one."""
+    if os.environ.get("PREFECT_API_URL"):
+        return os.environ["PREFECT_API_URL"]
+    from prefect.settings import get_current_settings
+
+    return get_current_settings().api.url or None
 
 
 def _events_for(uow: UnitOfWork, alerts: list[Alert]) -> list[Any]:

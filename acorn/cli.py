@@ -23,15 +23,18 @@ def _announce_new_alerts() -> None:
 
     Without one they wait in the store (``announced_at`` empty) for the next flow run.
     """
-    from acorn.alert_events import announce_pending
+    from acorn.alert_events import announce_pending, prefect_api_url
 
+    if not prefect_api_url():
+        return
+    said = Console(stderr=True)  # stdout may be a --json or --csv listing
     try:
         sent = announce_pending(load_settings().resolved_database_url)
     except Exception as exc:  # noqa: BLE001 - the command itself is done; the next run retries
-        console.print(f"[yellow]alerts not announced to Prefect yet: {exc}[/yellow]")
+        said.print(f"alerts not announced to Prefect yet: {exc}", style="yellow", markup=False)
         return
     if sent:
-        console.print(f"{sent} new alert(s) announced to Prefect")
+        said.print(f"{sent} new alert(s) announced to Prefect")
 
 
 
@@ -72,9 +75,7 @@ def _acorn(ctx: typer.Context,
            debug: bool = typer.Option(False, "--debug", envvar="ACORN_DEBUG",
                                       help="Show the full traceback of a failure (also ACORN_DEBUG=1).")) -> None:
     """Acorn: Amazon Vendor (1P) operations — POs, ASNs, invoices, receipts."""
-    import os
-
-    if os.environ.get("PREFECT_API_URL") and ctx.invoked_subcommand in _RAISE_ALERTS:
+    if ctx.invoked_subcommand in _RAISE_ALERTS:
         ctx.call_on_close(_announce_new_alerts)
 
 
@@ -215,21 +216,6 @@ def erp_load(
         raise typer.Exit(2)
 
 
-@app.command("alerts")
-def list_alerts(all_: bool = typer.Option(False, "--all", help="Include resolved alerts.")) -> None:
-    """Open alerts with Amazon's code and the next step for ops."""
-    from rich.table import Table
-
-    from acorn.store import UnitOfWork
-
-    with UnitOfWork(_settings().resolved_database_url) as uow:
-        alerts = uow.alerts.list(status=None if all_ else "open")
-    table = Table("id", "account", "kind", "code", "subject", "next step")
-    for a in alerts:
-        table.add_row(str(a.id), a.account_code, a.kind, a.code or "", a.subject, a.next_step)
-    console.print(table)
-
-
 outbox_app = typer.Typer(help="Submissions to Amazon: list them, and close one by hand after checking Vendor "
                               "Central.")
 app.add_typer(outbox_app, name="outbox")
@@ -238,26 +224,24 @@ app.add_typer(outbox_app, name="outbox")
 @outbox_app.callback(invoke_without_command=True)
 def list_outbox(ctx: typer.Context,
                 state: str = typer.Option(None, help="Only rows in this state (pending, unknown, stuck, "
-                                                     "needs_review, ...).")) -> None:
+                                                     "needs_review, ...)."),
+                as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
+                as_csv: bool = typer.Option(False, "--csv", help="Print CSV instead of a table.")) -> None:
     """Submissions to Amazon and where each one stands."""
     if ctx.invoked_subcommand is not None:
         return
-    from rich.table import Table
-
+    from acorn.cli_output import emit, output_format
+    from acorn.cli_status import OUTBOX_COLUMNS, outbox_row
     from acorn.domain.documents import DocumentState
     from acorn.store import UnitOfWork
 
+    fmt = output_format(as_json, as_csv)
     if state is not None and state not in {s.value for s in DocumentState}:
         raise typer.BadParameter(f"{state!r} is not one of {', '.join(s.value for s in DocumentState)}",
                                  param_hint="--state")
     with UnitOfWork(_settings().resolved_database_url) as uow:
         rows = uow.outbox.list(states=[state] if state else None)
-    table = Table("key", "state", "attempts", "transaction", "last error")
-    for r in rows:
-        last = r.errors[-1] if r.errors else {}
-        table.add_row(r.idempotency_key, r.state, str(r.attempts), r.transaction_id or "",
-                      f"{last.get('code', '')} {last.get('message', '')}".strip())
-    console.print(table)
+    emit(console, [outbox_row(r) for r in rows], OUTBOX_COLUMNS, fmt=fmt)
 
 
 @outbox_app.command("resolve")
@@ -454,6 +438,7 @@ def _mount_sub_apps() -> None:
     from acorn.cli_automations import register as register_automations
     from acorn.cli_config import register as register_config
     from acorn.cli_money import register as register_money
+    from acorn.cli_status import register as register_status
     from acorn.reconcile_bench import register as register_reconcile_bench
     from acorn.sandbox.cli import app as sandbox_app
     from acorn.spapi.bench import app as bench_app
@@ -463,6 +448,7 @@ def _mount_sub_apps() -> None:
     register_money(app)  # reconcile, remittance, disputes, metrics
     register_automations(app)  # automations apply
     register_config(app, config_app)  # init, config check
+    register_status(app)  # status, po, alerts
     app.add_typer(sandbox_app, name="sandbox", help="Run the simulated Vendor Central.")
     app.add_typer(bench_app, name="bench", help="Benchmarks that print their figures.")
 

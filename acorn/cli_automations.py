@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import typer
@@ -21,9 +20,11 @@ def apply_automations(
     file: Path = typer.Option(None, "--file", help="Automations file (default: deployments/automations.yaml)."),
 ) -> None:
     """Create or update (by name) every automation in the file; applying twice changes nothing."""
-    if not os.environ.get("PREFECT_API_URL"):
-        console.print("[red]PREFECT_API_URL is not set: automations live on a Prefect server. Start one "
-                      "(`prefect server start`) and set PREFECT_API_URL=http://127.0.0.1:4200/api.[/red]")
+    from acorn.alert_events import prefect_api_url
+
+    if not prefect_api_url():
+        console.print("[red]No Prefect server configured: automations live on one. Start it (`prefect server "
+                      "start`) and run `prefect config set PREFECT_API_URL=http://127.0.0.1:4200/api`.[/red]")
         raise typer.Exit(2)
     from acorn.automations import AUTOMATIONS_FILE, AutomationError, apply
 

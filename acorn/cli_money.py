@@ -12,6 +12,7 @@ from pathlib import Path
 import typer
 from rich.markup import escape
 
+from acorn.cli_output import Column
 from acorn.config import ConfigError
 
 remittance_app = typer.Typer(no_args_is_help=True, help="What Amazon paid: load remittance files.")
@@ -132,6 +133,12 @@ def remittance_import(
         raise typer.Exit(2)
 
 
+DISPUTE_COLUMNS = (Column("claim_key", "claim"), Column("account_code", "account"), Column("invoice_number", "invoice"),
+                   Column("kind", "kind"), Column("at_stake", "at stake"), Column("currency", "cur"),
+                   Column("dispute_deadline", "deadline"), Column("days_left", "days left"),
+                   Column("status", "status"), Column("package_path", "package"))
+
+
 @disputes_app.callback(invoke_without_command=True)
 def list_disputes(
     ctx: typer.Context,
@@ -140,16 +147,18 @@ def list_disputes(
                                                               "e.g. 7d or 2w."),
     all_: bool = typer.Option(False, "--all", help="Every claim, not only the open ones."),
     as_of: str = typer.Option(None, "--as-of", help="Business date/time the deadlines count from; default now."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
+    as_csv: bool = typer.Option(False, "--csv", help="Print CSV instead of a table."),
 ) -> None:
     """Claims (shortage, damage, price deductions) by money at stake, then deadline."""
     if ctx.invoked_subcommand is not None:
         return
-    from rich.table import Table
-
+    from acorn.cli_output import TABLE, emit, output_format
     from acorn.domain.claims import at_stake, parse_duration
     from acorn.services.disputes import disputes
 
     cli = _cli()
+    fmt = output_format(as_json, as_csv)
     settings = cli._settings()
     if account:
         _accounts(settings, account)
@@ -161,14 +170,14 @@ def list_disputes(
     cli._require_schema(settings.resolved_database_url)
     claims = disputes(settings.resolved_database_url, account_code=account, as_of=today, due_within=within,
                       statuses=None if all_ else ("open",))
-    table = Table("claim", "account", "invoice", "kind", "at stake", "deadline", "days left", "status", "package")
-    for c in claims:
-        left = (c.dispute_deadline - today).days if c.dispute_deadline else None
-        table.add_row(c.claim_key, c.account_code, c.invoice_number, c.kind,
-                      f"{at_stake(c.amount, c.recovered)} {c.currency}",
-                      str(c.dispute_deadline or ""), "" if left is None else str(left), c.status,
-                      c.package_path or "")
-    cli.console.print(table)
+    rows = [{"claim_key": c.claim_key, "account_code": c.account_code, "invoice_number": c.invoice_number,
+             "kind": c.kind, "at_stake": at_stake(c.amount, c.recovered), "currency": c.currency,
+             "dispute_deadline": c.dispute_deadline,
+             "days_left": (c.dispute_deadline - today).days if c.dispute_deadline else None,
+             "status": c.status, "package_path": c.package_path} for c in claims]
+    emit(cli.console, rows, DISPUTE_COLUMNS, fmt=fmt)
+    if fmt != TABLE:
+        return
     stake: dict[str, Decimal] = {}
     for c in claims:  # never add two currencies together
         stake[c.currency] = stake.get(c.currency, Decimal("0")) + at_stake(c.amount, c.recovered)
@@ -200,19 +209,24 @@ def mark_dispute(
     cli.console.print(f"{claim_key} is now {claim.status}")
 
 
+METRIC_COLUMNS = (Column("metric", "metric"), Column("value", "value"), Column("basis", "basis"))
+
+
 def metrics_command(
     start: str = typer.Option(..., "--from", help="First day, YYYY-MM-DD."),
     end: str = typer.Option(..., "--to", help="Last day, YYYY-MM-DD (inclusive)."),
     account: str = typer.Option(None, help="One vendor account code; default all."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
+    as_csv: bool = typer.Option(False, "--csv", help="Print CSV (metric, value, basis) instead of a table."),
 ) -> None:
     """Vendor metrics over a range: acknowledgement, fill, ASN and invoice rates, deductions, recovery."""
     import dataclasses
-    import json
 
+    from acorn.cli_output import JSON, emit, output_format
     from acorn.services.metrics import metrics_rows, vendor_metrics
 
     cli = _cli()
+    fmt = output_format(as_json, as_csv)
     settings = cli._settings()
     first, last = _day(start, "--from"), _day(end, "--to")
     if last < first:
@@ -221,16 +235,9 @@ def metrics_command(
         _accounts(settings, account)
     cli._require_schema(settings.resolved_database_url)
     m = vendor_metrics(settings.resolved_database_url, start=first, end=last, account_code=account)
-    if as_json:
-        cli.console.print_json(json.dumps(dataclasses.asdict(m), default=str))
-        return
-    from rich.table import Table
-
-    table = Table("metric", "value", "basis", title=f"Vendor metrics {first} – {last}"
-                  + (f" ({account})" if account else ""))
-    for name, value, basis in metrics_rows(m):
-        table.add_row(name, value, basis)
-    cli.console.print(table)
+    rows = [{"metric": name, "value": value, "basis": basis} for name, value, basis in metrics_rows(m)]
+    emit(cli.console, rows, METRIC_COLUMNS, fmt=fmt, document=dataclasses.asdict(m) if fmt == JSON else None,
+         title=f"Vendor metrics {first} – {last}" + (f" ({account})" if account else ""))
 
 
 def register(app: typer.Typer) -> None:

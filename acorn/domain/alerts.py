@@ -14,6 +14,8 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from uuid import NAMESPACE_URL, UUID, uuid5
 
+from acorn.domain.deadlines import asn_is_on_time
+
 ALERT_EVENT_PREFIX = "acorn.alert."
 
 #: how long before its ASN deadline a shipment without an accepted ASN is "at risk": two
@@ -83,7 +85,7 @@ def asn_watch_verdict(*, now: datetime, deadline: datetime, accepted: bool, sent
     """
     if accepted:
         return None
-    if now >= deadline:
+    if not asn_is_on_time(now, deadline):  # an ASN sent now would be late: one rule, deadlines.py
         return "late"
     if sent_or_waiting and now >= deadline - ASN_AT_RISK_BEFORE:
         return "at-risk"

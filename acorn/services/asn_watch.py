@@ -14,6 +14,7 @@ from datetime import datetime
 
 from acorn.config import VendorAccountSettings
 from acorn.domain.alerts import ASN_AT_RISK_BEFORE, asn_at_risk_key, asn_late_key, asn_watch_verdict
+from acorn.domain.deadlines import asn_is_on_time
 from acorn.domain.documents import DocumentState
 from acorn.services.asns import gate_alert_key
 from acorn.store import UnitOfWork
@@ -82,5 +83,5 @@ def _clear_settled(uow: UnitOfWork, account_code: str, open_alerts: set[str], no
     """At-risk alerts whose shipment was accepted or turned late say nothing any more."""
     watched = [key.removeprefix(asn_at_risk_key("")) for key in open_alerts if key.startswith(asn_at_risk_key(""))]
     settled = [asn_at_risk_key(s.shipment_identifier) for s in uow.shipments.by_identifiers(watched)
-               if s.status == S.ACCEPTED or now >= s.asn_deadline]
+               if s.status == S.ACCEPTED or not asn_is_on_time(now, s.asn_deadline)]
     return uow.alerts.resolve_all(settled, at=now)

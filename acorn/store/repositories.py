@@ -509,13 +509,23 @@ class AlertRepository(_Repository):
                                     .execution_options(synchronize_session=False))
         return done.rowcount
 
-    def list(self, *, account_code: str | None = None, status: str | None = "open") -> list[Alert]:
+    def list(self, *, account_code: str | None = None, status: str | None = "open", severity: str | None = None,
+             kind: str | None = None, since: datetime | None = None) -> list[Alert]:
         q = select(Alert)
         if account_code:
             q = q.where(Alert.account_code == account_code)
         if status:
             q = q.where(Alert.status == status)
+        if severity:
+            q = q.where(Alert.severity == severity)
+        if kind:
+            q = q.where(Alert.kind == kind)
+        if since is not None:
+            q = q.where(Alert.created_at >= since)
         return list(self.session.exec(q.order_by(Alert.id)).all())
+
+    def severities(self) -> set[str]:
+        return set(self.session.exec(select(Alert.severity).distinct()).all())
 
 
 class AuditRepository(_Repository):

@@ -36,11 +36,13 @@ def test_an_asn_not_accepted_is_at_risk_in_its_last_minutes_and_late_after_the_d
 
     assert verdict(DEADLINE - ASN_AT_RISK_BEFORE - timedelta(seconds=1)) is None
     assert verdict(DEADLINE - ASN_AT_RISK_BEFORE) == "at-risk"
-    assert verdict(DEADLINE) == "late"
+    assert verdict(DEADLINE) == "at-risk"  # an ASN sent at the deadline itself is on time
+    assert verdict(DEADLINE + timedelta(seconds=1)) == "late"
     assert verdict(DEADLINE + timedelta(days=1), accepted=True) is None
 
 
 def test_a_rejected_or_held_asn_is_not_at_risk_but_still_late() -> None:
     assert asn_watch_verdict(now=DEADLINE - timedelta(minutes=5), deadline=DEADLINE, accepted=False,
                              sent_or_waiting=False) is None
-    assert asn_watch_verdict(now=DEADLINE, deadline=DEADLINE, accepted=False, sent_or_waiting=False) == "late"
+    assert asn_watch_verdict(now=DEADLINE + timedelta(minutes=1), deadline=DEADLINE, accepted=False,
+                             sent_or_waiting=False) == "late"

@@ -10,7 +10,6 @@ import shlex
 import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -75,14 +74,6 @@ def test_debug_shows_the_traceback(tmp_path: Path, debug: dict) -> None:
     out = _acorn(tmp_path, *debug.get("args", []), "alerts", **debug.get("env", {}))
     assert out.returncode != 0
     assert "Traceback" in out.stderr and "no such table" in out.stderr
-
-
-def test_an_unreachable_host_is_reported_within_seconds_before_any_flow_starts(tmp_path: Path) -> None:
-    began = time.monotonic()
-    out = _acorn(tmp_path, "run", ACORN_SPAPI_BASE_URL=f"http://127.0.0.1:{_closed_port()}")
-    assert out.returncode == 3
-    assert not (tmp_path / ".acorn" / "prefect").exists()  # no Prefect server was started to find out
-    assert time.monotonic() - began < 60
 
 
 def test_db_upgrade_on_a_fresh_clone_creates_the_store_folder(tmp_path: Path) -> None:

@@ -1,3 +1,22 @@
 """Fixtures for lifecycle tests; the world itself lives in lifecycle_world.py."""
 
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import pytest
+
+from acorn import prefect_env
 from lifecycle_world import world  # noqa: F401  (fixture)
+
+
+@pytest.fixture(scope="module")
+def prefect_server() -> Iterator[None]:
+    """Prefect's test harness (an ephemeral server, no scheduler) for real flow runs in this process."""
+    prefect_env.configure()
+    os.environ.setdefault("PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_ENABLED", "false")
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=180), prefect_env.without_heartbeats():
+        yield

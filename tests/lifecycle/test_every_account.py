@@ -2,28 +2,15 @@
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import pytest
 
-from acorn import prefect_env
 from acorn.services.summary import lifecycle_counts
 from lifecycle_world import US, World
 
 CA = "ACRNCA"
-
-
-@pytest.fixture(scope="module")
-def prefect_server() -> Iterator[None]:
-    prefect_env.configure()
-    os.environ.setdefault("PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_ENABLED", "false")
-    from prefect.testing.utilities import prefect_test_harness
-
-    with prefect_test_harness(server_startup_timeout=180), prefect_env.without_heartbeats():
-        yield
 
 
 def _run_name(state: Any) -> str:

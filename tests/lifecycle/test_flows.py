@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 from unittest import mock
@@ -11,21 +10,10 @@ from unittest import mock
 import pytest
 import yaml
 
-from acorn import prefect_env
 from acorn.services.summary import lifecycle_counts
 from lifecycle_world import US, World
 
 REPO = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture(scope="module")
-def prefect_server() -> Iterator[None]:
-    prefect_env.configure()
-    os.environ.setdefault("PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_ENABLED", "false")
-    from prefect.testing.utilities import prefect_test_harness
-
-    with prefect_test_harness(server_startup_timeout=180), prefect_env.without_heartbeats():
-        yield
 
 
 def test_every_deployment_entrypoint_loads_as_a_flow() -> None:
