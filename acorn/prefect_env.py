@@ -39,6 +39,9 @@ def configure(home: Path | None = None, *, quiet: bool = False) -> None:
         os.environ.setdefault(key, value)
     if quiet:
         os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+        # the terminal shows errors only; warnings (a shortage, a late acknowledgement) stay in the runs'
+        # logs in the UI and in `acorn alerts`, instead of hundreds of lines beside the progress bars
+        os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "ERROR")
 
 
 def without_heartbeats():  # noqa: ANN201
