@@ -332,8 +332,11 @@ def _require_schema(url: str) -> None:
     from acorn.store import current_revision
 
     if current_revision(url) is None:
-        console.print(f"[red]no Acorn store at {url}: run `acorn db upgrade` (or `acorn run`) first[/red]")
-        raise typer.Exit(2)
+        from acorn.cli_errors import database_name, store_not_migrated
+
+        failure = store_not_migrated(database_name(), "no migration has run")
+        Console(stderr=True).print(failure.paragraph, style="red", markup=False, highlight=False, soft_wrap=True)
+        raise typer.Exit(failure.exit_code)
 
 
 @app.command("resolve-alert")

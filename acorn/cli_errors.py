@@ -61,13 +61,17 @@ def _toml(exc: BaseException) -> Failure:
                    "there, or unset ACORN_CONFIG_FILE to run on the defaults.", CONFIG_EXIT)
 
 
+def store_not_migrated(where: str, why: str) -> Failure:
+    """A store without Acorn's tables: found by a command's check or by the database's own error."""
+    return Failure(f"the store {where} has no Acorn tables yet ({why}). Run `acorn db upgrade` to create them, "
+                   f"or point ACORN_HOME / ACORN_DATABASE_URL at the store you meant ({DEMO_HINT}).", CONFIG_EXIT)
+
+
 def _database(exc: BaseException) -> Failure | None:
     text = str(getattr(exc, "orig", None) or exc)
-    where = _database_name()
+    where = database_name()
     if "no such table" in text or ("relation" in text and "does not exist" in text):
-        return Failure(f"the store {where} has no Acorn tables yet ({_first_line(text)}). Run `acorn db upgrade` "
-                       f"to create them, or point ACORN_HOME / ACORN_DATABASE_URL at the store you meant "
-                       f"({DEMO_HINT}).", CONFIG_EXIT)
+        return store_not_migrated(where, _first_line(text))
     if "unable to open database file" in text or "readonly database" in text:
         return Failure(f"cannot open the SQLite store {where}: its folder is missing or not writable "
                        f"({_first_line(text)}). Set ACORN_HOME or ACORN_DATABASE_URL to a writable place, "
@@ -121,7 +125,7 @@ def _first_line(text: str) -> str:
     return text.strip().splitlines()[0] if text.strip() else text
 
 
-def _database_name() -> str:
+def database_name() -> str:
     """The configured store, password masked (the configuration may itself be what is broken)."""
     try:
         from acorn.config import load_settings

@@ -71,7 +71,7 @@ def test_an_expected_failure_is_one_paragraph_without_a_traceback(
 @pytest.mark.parametrize("debug", [pytest.param({"args": ["--debug"]}, id="--debug"),
                                    pytest.param({"env": {"ACORN_DEBUG": "1"}}, id="ACORN_DEBUG=1")])
 def test_debug_shows_the_traceback(tmp_path: Path, debug: dict) -> None:
-    out = _acorn(tmp_path, *debug.get("args", []), "alerts", **debug.get("env", {}))
+    out = _acorn(tmp_path, *debug.get("args", []), "outbox", **debug.get("env", {}))
     assert out.returncode != 0
     assert "Traceback" in out.stderr and "no such table" in out.stderr
 
