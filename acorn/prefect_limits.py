@@ -59,6 +59,12 @@ def forget_limit(name: str) -> None:
         _created.discard(name)
 
 
+def forget_all_limits() -> None:
+    """Another server from here on (tests): create every limit again on next use."""
+    with _lock:
+        _created.clear()
+
+
 def partner_key(credentials: LwaCredentials) -> str:
     """12 hex digits naming the (application, selling partner) pair Amazon counts a usage plan for."""
     pair = f"{credentials.client_id}\0{credentials.refresh_token.get_secret_value()}"

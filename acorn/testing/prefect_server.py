@@ -43,12 +43,28 @@ def prefect_server(home: Path, settings: Mapping[str, str] | None = None, *,
             wait_healthy(api, server, home / "server.log", timeout_s=timeout_s)
             yield api
         finally:
+            forget_server_state()
             server.terminate()
             try:
                 server.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 server.kill()
                 server.wait(timeout=10)
+
+
+def forget_server_state() -> None:
+    """What this process keeps about the server it talked to, dropped when that server goes away.
+
+    Prefect keeps one slot-acquisition service per set of limit names, bound to the client of the
+    server it first used, and Acorn remembers which limits it created: a later server in the same
+    process (the next test module) would otherwise be asked through a dead client, or lack a limit.
+    """
+    from prefect.concurrency.services import ConcurrencySlotAcquisitionService
+
+    from acorn import prefect_limits
+
+    ConcurrencySlotAcquisitionService.drain_all(timeout=10)
+    prefect_limits.forget_all_limits()
 
 
 def wait_healthy(api: str, server: subprocess.Popen[bytes], log: Path, *, timeout_s: float) -> None:

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 import pytest
 
 from acorn import prefect_env
+from acorn.testing.prefect_server import forget_server_state
 from lifecycle_world import world  # noqa: F401  (fixture)
 
 
@@ -18,5 +19,8 @@ def prefect_server() -> Iterator[None]:
     os.environ.setdefault("PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_ENABLED", "false")
     from prefect.testing.utilities import prefect_test_harness
 
-    with prefect_test_harness(server_startup_timeout=180), prefect_env.without_heartbeats():
-        yield
+    try:
+        with prefect_test_harness(server_startup_timeout=180), prefect_env.without_heartbeats():
+            yield
+    finally:
+        forget_server_state()

@@ -187,7 +187,7 @@ def test_each_problem_reaches_ops_once(automations_server: str, world: World) ->
     # a worker killed after Prefect took the events but before the store marked them sends them again:
     # the same event ids, which Prefect recognises, so ops are not told twice
     with UnitOfWork(world.db) as uow:
-        uow.session.execute(sa.update(Alert).where(Alert.shipment_identifier.in_(list(rejected)))
+        uow.alerts.session.execute(sa.update(Alert).where(Alert.shipment_identifier.in_(list(rejected)))
                             .values(announced_at=None))
         uow.commit()
     assert announce_pending(world.db) >= len(rejected)
