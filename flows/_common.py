@@ -11,7 +11,6 @@ from typing import Any
 from acorn import runtime
 from acorn.alert_events import announce_pending
 from acorn.prefect_limits import ensure_limit
-from acorn.store import UnitOfWork
 
 
 def business_time(as_of: datetime | None) -> datetime:
@@ -50,17 +49,6 @@ def submission_slot(account: str) -> Iterator[None]:
     ensure_limit(name)
     with concurrency(name, occupy=1, lease_duration=60, strict=False):
         yield
-
-
-def announce_alerts(database_url: str, since: datetime | None = None) -> list:
-    """Send the events of every alert not yet announced (once each); returns all open alerts.
-
-    ``since`` is kept for callers that still pass the run's start: what goes out is decided by
-    the store (``announced_at``), not by the clock.
-    """
-    announce_pending(database_url)
-    with UnitOfWork(database_url) as uow:
-        return uow.alerts.list(status="open")
 
 
 def _announce_after_run(flow: Any, flow_run: Any, state: Any) -> None:

@@ -6,7 +6,7 @@ minutes, and tomorrow's shipments are planned from today's acknowledged orders.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any
 
 from prefect import flow, get_run_logger, task
@@ -16,7 +16,7 @@ from prefect.cache_policies import NO_CACHE
 from acorn import runtime
 from acorn.documents import render_daily_report_md
 from acorn.services.daily_report import day_report, write_dashboard
-from flows._common import account_codes, announce_alerts, announces_alerts, business_time
+from flows._common import account_codes, announces_alerts, business_time
 from flows._runs import run_name
 from flows.acknowledge_orders import acknowledge_orders
 from flows.arrange_freight import arrange_freight
@@ -43,7 +43,6 @@ def stages_for(account_code: str) -> tuple:
 def daily_lifecycle(as_of: datetime | None = None, account: str | None = None) -> dict[str, Any]:
     """Intake → acknowledge → plan → (route with Amazon) → ASN → invoice → receipts → invariants, per account."""
     as_of = business_time(as_of)
-    started = datetime.now(timezone.utc)
     log = get_run_logger()
     failed: list[str] = []
     for code in account_codes(account):
@@ -55,17 +54,16 @@ def daily_lifecycle(as_of: datetime | None = None, account: str | None = None) -
         # whatever happened above, nothing accepted stays unbilled and nothing open stays silent
         if not check_invariants(code, as_of, return_state=True).is_completed():
             failed.append(f"check invariants {code}")
-    counts = publish_day(as_of, started)
+    counts = publish_day(as_of)
     if failed:
         raise RuntimeError(f"stages failed: {', '.join(failed)}; see their runs and the open alerts")
     return counts
 
 
 @task(name="publish the day", cache_policy=NO_CACHE)
-def publish_day(as_of: datetime, since: datetime) -> dict[str, Any]:
-    """The day's report artifact and dashboard (figures of the day beside the totals), one event per new alert."""
+def publish_day(as_of: datetime) -> dict[str, Any]:
+    """The day's report artifact and dashboard (figures of the day beside the totals); the flow's hook announces alerts."""
     rt = runtime.current()
-    announce_alerts(rt.database_url, since)
     report = day_report(rt.database_url, rt.settings, as_of)
     dashboard = write_dashboard(rt.database_url, rt.settings, as_of, report).resolve().as_uri()
     create_markdown_artifact(key="acorn-daily-report", markdown=render_daily_report_md(report.summary(

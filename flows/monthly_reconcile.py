@@ -6,7 +6,7 @@ the same month replaces that month's result and changes nothing else.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +14,7 @@ from prefect import flow, get_run_logger
 
 from acorn import runtime
 from acorn.domain.reconciliation import parse_month
-from flows._common import account_codes, announce_alerts, announces_alerts, business_time
+from flows._common import account_codes, announces_alerts, business_time
 from flows._runs import run_name
 from tasks.money import (import_remittance_files, previous_month, reconcile, refresh_claims, write_dispute_packages,
                          write_month_report)
@@ -28,7 +28,6 @@ def monthly_reconcile(month: str | None = None, account: str | None = None, as_o
     as_of = business_time(as_of)
     month = month or previous_month(as_of)
     parse_month(month)  # a bad month fails here, naming it
-    started = datetime.now(timezone.utc)
     out = Path(out_dir) if out_dir else runtime.current().settings.resolved_documents_dir / "reconciliation"
     imported = import_remittance_files()
     results: dict[str, Any] = {"month": month, "remittances": imported, "accounts": {}}
@@ -38,6 +37,5 @@ def monthly_reconcile(month: str | None = None, account: str | None = None, as_o
         packages = write_dispute_packages(code, str(out / "disputes" / code), as_of)
         results["accounts"][code] = {"totals": totals, "claims": claims, "dispute_packages": packages}
     results["report"] = write_month_report(month, str(out), as_of)["report"]
-    announce_alerts(runtime.current().database_url, started)
     get_run_logger().info("reconciliation %s written to %s", month, results["report"])
     return results
