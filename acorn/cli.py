@@ -332,11 +332,9 @@ def _require_schema(url: str) -> None:
     from acorn.store import current_revision
 
     if current_revision(url) is None:
-        from acorn.cli_errors import database_name, store_not_migrated
+        from acorn.cli_errors import ExpectedFailure, database_name, store_not_migrated
 
-        failure = store_not_migrated(database_name(), "no migration has run")
-        Console(stderr=True).print(failure.paragraph, style="red", markup=False, highlight=False, soft_wrap=True)
-        raise typer.Exit(failure.exit_code)
+        raise ExpectedFailure(store_not_migrated(database_name(), "no migration has run"))
 
 
 @app.command("resolve-alert")

@@ -69,11 +69,11 @@ def require_reachable(settings, accounts) -> None:  # noqa: ANN001
     """Stop `acorn run` at once, in one paragraph per host, when an SP-API host does not answer."""
     from acorn.reachability import unreachable
 
+    from acorn.cli_errors import UNAVAILABLE_EXIT, ExpectedFailure, Failure
+
     paragraphs = unreachable(settings, accounts)
-    for paragraph in paragraphs:
-        Console(stderr=True).print(paragraph, style="red", markup=False, highlight=False, soft_wrap=True)
     if paragraphs:
-        raise typer.Exit(3)  # as every "does not answer" (acorn/cli_errors.py)
+        raise ExpectedFailure(Failure("\n\n".join(paragraphs), UNAVAILABLE_EXIT))
 
 
 def register(app: typer.Typer, config_app: typer.Typer) -> None:

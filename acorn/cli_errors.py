@@ -40,8 +40,18 @@ class Failure:
     exit_code: int
 
 
+class ExpectedFailure(Exception):
+    """A command's own check found the failure: raised, so the one handler says it like the others."""
+
+    def __init__(self, failure: Failure) -> None:
+        super().__init__(failure.paragraph)
+        self.failure = failure
+
+
 def explain(exc: BaseException) -> Failure | None:
     """The paragraph for an expected failure, or ``None`` for anything else (a bug: keep the traceback)."""
+    if isinstance(exc, ExpectedFailure):
+        return exc.failure
     for kinds, describe in _RULES:
         if isinstance(exc, kinds):
             failure = describe(exc)
