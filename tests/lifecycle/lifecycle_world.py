@@ -99,6 +99,40 @@ def world(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[World]:
             runtime.install(previous)
 
 
+def departure_day(world: World) -> datetime:
+    """Run the first day; return the run time of the first day a planned shipment leaves."""
+    from acorn.store import UnitOfWork
+
+    days = world.run_times(6)
+    run_day(world, days[0])
+    with UnitOfWork(world.db) as uow:
+        shipment = uow.shipments.list(US, statuses=["planned"])[0]
+    return next(d for d in days if d >= shipment.departure)
+
+
+def cut_a_packed_line(world: World, as_of: datetime) -> tuple[str, str, str]:
+    """Amazon cancels a line already packed on a shipment leaving by ``as_of``, an hour before the run.
+
+    Returns (shipment, PO, item sequence).
+    """
+    from bisect import insort
+
+    from acorn.sandbox.orders import PoChange
+    from acorn.store import UnitOfWork
+
+    with UnitOfWork(world.db) as uow:
+        shipment = next(s for s in uow.shipments.list(US, statuses=["planned"]) if s.departure <= as_of)
+        line = uow.shipments.lines(shipment)[0]
+        shipment_id, po_number, sequence = shipment.shipment_identifier, line.po_number, line.item_sequence
+    state = world.sandbox.state
+    with state.lock:
+        po = state.book.by_number[po_number]
+        po.late_change = PoChange(at=as_of - timedelta(hours=1), new_amounts={sequence: 0})
+        if po not in state.book.changed:
+            insort(state.book.changed, po, key=lambda p: p.key)
+    return shipment_id, po_number, sequence
+
+
 def later(when: datetime, **delta: float) -> datetime:
     return when + timedelta(**delta)
 

@@ -24,7 +24,7 @@ from acorn.services.outbox import CRASH_ENV, SILENT_SUCCESS_NOTE, release
 from acorn.services.summary import lifecycle_counts
 from acorn.spapi import LwaCredentials, SpApiClient
 from acorn.store import UnitOfWork
-from lifecycle_world import US, World, run_day
+from lifecycle_world import US, World, cut_a_packed_line, departure_day, run_day
 
 REPO = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
@@ -83,15 +83,6 @@ QUICK_STUCK = timedelta(minutes=10)
 BEFORE_AMAZONS_15_MINUTES = timedelta(minutes=12)
 
 
-def _departure_day(world: World) -> datetime:
-    """Run the first day; return the run time of the first day a planned shipment leaves."""
-    days = world.run_times(6)
-    run_day(world, days[0])
-    with UnitOfWork(world.db) as uow:
-        shipment = uow.shipments.list(US, statuses=["planned"])[0]
-    return next(d for d in days if d >= shipment.departure)
-
-
 def _assert_nothing_lost(world: World) -> None:
     """Amazon's ledger and Acorn's store agree: once each, every accepted ASN billed, nothing open unseen."""
     ledger = world.ledger()
@@ -120,7 +111,7 @@ def _assert_nothing_lost(world: World) -> None:
 def test_a_run_killed_at_any_step_of_any_document_loses_nothing_when_the_day_is_rerun(
         world: World, kind: str, point: str) -> None:
     days = world.run_times(6)
-    as_of = days[0] if kind == "acknowledgement" else _departure_day(world)
+    as_of = days[0] if kind == "acknowledgement" else departure_day(world)
     world.set_clock(as_of)
     assert _finish(_start_worker(world, as_of, DAY, crash_at=f"{point}:{kind}")) == 70  # it really died there
     run_day(world, as_of)  # the rerun of the same day
@@ -151,7 +142,7 @@ class _TransactionReadsFailAfter:
 
 
 def test_a_transaction_read_failing_mid_batch_leaves_accepted_shipments_invoiceable(world: World) -> None:
-    as_of = _departure_day(world)
+    as_of = departure_day(world)
     world.set_clock(as_of)
     queued = asns.queue_asns(world.db, world.settings.account(US), as_of=as_of).queued
     assert len(queued) >= 2
@@ -171,7 +162,7 @@ def test_a_transaction_read_failing_mid_batch_leaves_accepted_shipments_invoicea
 
 # -- stuck, released, lost answers ----------------------------------------------------------------------------
 def _invoice_ready(world: World) -> tuple[datetime, str]:
-    as_of = _departure_day(world)
+    as_of = departure_day(world)
     world.set_clock(as_of)
     asns.queue_asns(world.db, world.settings.account(US), as_of=as_of)
     _deliver(world, as_of)
@@ -287,7 +278,7 @@ def test_an_authorisation_error_on_a_post_puts_the_document_back_with_an_alert(w
 
 
 def test_lateness_is_judged_on_the_submission_amazon_accepted(world: World) -> None:
-    as_of = _departure_day(world)
+    as_of = departure_day(world)
     world.set_clock(as_of)
     asns.queue_asns(world.db, world.settings.account(US), as_of=as_of)
     world.faults(error_rate=1.0)  # every POST and read fails today: the ASN goes out a day late
@@ -302,21 +293,8 @@ def test_lateness_is_judged_on_the_submission_amazon_accepted(world: World) -> N
 
 
 def test_a_line_amazon_cuts_after_packing_is_alerted_at_intake_and_its_asn_held_back(world: World) -> None:
-    from bisect import insort
-
-    from acorn.sandbox.orders import PoChange
-
-    as_of = _departure_day(world)
-    with UnitOfWork(world.db) as uow:
-        shipment = next(s for s in uow.shipments.list(US, statuses=["planned"]) if s.departure <= as_of)
-        line = uow.shipments.lines(shipment)[0]
-        shipment_id, po_number, sequence = shipment.shipment_identifier, line.po_number, line.item_sequence
-    state = world.sandbox.state
-    with state.lock:  # Amazon cancels the packed line an hour before the day's run
-        po = state.book.by_number[po_number]
-        po.late_change = PoChange(at=as_of - timedelta(hours=1), new_amounts={sequence: 0})
-        if po not in state.book.changed:
-            insort(state.book.changed, po, key=lambda p: p.key)
+    as_of = departure_day(world)
+    shipment_id, po_number, sequence = cut_a_packed_line(world, as_of)
 
     run_day(world, as_of)
 
@@ -379,7 +357,7 @@ def test_two_runs_of_the_same_day_both_finish_and_the_second_finds_the_work_done
 # -- the sweep -------------------------------------------------------------------------------------------------
 def test_the_sweep_repairs_a_shipment_left_behind_by_an_older_version_and_alerts_what_it_cannot(
         world: World) -> None:
-    as_of = _departure_day(world)
+    as_of = departure_day(world)
     world.set_clock(as_of)
     account = world.settings.account(US)
     asns.queue_asns(world.db, account, as_of=as_of)

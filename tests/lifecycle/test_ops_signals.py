@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from bisect import insort
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -11,16 +10,7 @@ import pytest
 
 from acorn.services import asns, delivery
 from acorn.store import UnitOfWork
-from lifecycle_world import US, World, run_day
-
-
-def _departure_day(world: World) -> datetime:
-    """Run the first day; the run time of the first day a planned shipment leaves."""
-    days = world.run_times(6)
-    run_day(world, days[0])
-    with UnitOfWork(world.db) as uow:
-        shipment = uow.shipments.list(US, statuses=["planned"])[0]
-    return next(d for d in days if d >= shipment.departure)
+from lifecycle_world import US, World, cut_a_packed_line, departure_day, run_day
 
 
 def _deliver_asns(world: World, as_of: datetime) -> delivery.DeliveryResult:
@@ -29,7 +19,7 @@ def _deliver_asns(world: World, as_of: datetime) -> delivery.DeliveryResult:
 
 
 def test_a_late_asn_is_logged_at_warning_naming_the_shipment(world: World, caplog: pytest.LogCaptureFixture) -> None:
-    as_of = _departure_day(world)
+    as_of = departure_day(world)
     world.set_clock(as_of)
     queued = asns.queue_asns(world.db, world.settings.account(US), as_of=as_of).queued
     world.faults(error_rate=1.0)  # every POST and read fails today: the ASNs go out a day late
@@ -45,19 +35,8 @@ def test_a_late_asn_is_logged_at_warning_naming_the_shipment(world: World, caplo
 
 
 def test_a_gate_alert_names_the_data_docs_page_kept_under_the_home_folder(world: World) -> None:
-    from acorn.sandbox.orders import PoChange
-
-    as_of = _departure_day(world)
-    with UnitOfWork(world.db) as uow:
-        shipment = next(s for s in uow.shipments.list(US, statuses=["planned"]) if s.departure <= as_of)
-        line = uow.shipments.lines(shipment)[0]
-        shipment_id, po_number, sequence = shipment.shipment_identifier, line.po_number, line.item_sequence
-    state = world.sandbox.state
-    with state.lock:  # Amazon cancels a packed line an hour before the run: the ASN's gate fails
-        po = state.book.by_number[po_number]
-        po.late_change = PoChange(at=as_of - timedelta(hours=1), new_amounts={sequence: 0})
-        if po not in state.book.changed:
-            insort(state.book.changed, po, key=lambda p: p.key)
+    as_of = departure_day(world)
+    shipment_id, _, _ = cut_a_packed_line(world, as_of)  # so the ASN's gate fails
 
     run_day(world, as_of)
 
