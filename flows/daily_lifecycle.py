@@ -4,7 +4,8 @@ Run it just after the dock's cut-off: the ASNs of the truck that just left go ou
 minutes, and tomorrow's shipments are planned from today's acknowledged orders.
 """
 
-from __future__ import annotations
+# No `from __future__ import annotations`: a served flow (flow.serve) resolves its parameter types at
+# run time, and a string annotation of `datetime` would not resolve there.
 
 from datetime import datetime
 from typing import Any

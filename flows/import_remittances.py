@@ -1,6 +1,7 @@
 """Watch the remittance folder: load what Amazon paid as soon as finance drops the file."""
 
-from __future__ import annotations
+# No `from __future__ import annotations`: a served flow (flow.serve) resolves its parameter types at
+# run time, and a string annotation of `datetime` would not resolve there.
 
 from datetime import datetime
 from typing import Any

@@ -4,7 +4,8 @@ Run on the 3rd of each month (the vendor's time zone) for the month before; a re
 the same month replaces that month's result and changes nothing else.
 """
 
-from __future__ import annotations
+# No `from __future__ import annotations`: a served flow (flow.serve) resolves its parameter types at
+# run time, and a string annotation of `datetime` would not resolve there.
 
 from datetime import datetime
 from pathlib import Path
