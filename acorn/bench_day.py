@@ -1,0 +1,340 @@
+"""What one vendor day costs: seconds, CPU, SQL statements, Prefect runs, at a chosen volume.
+
+A *day cycle* is the daily lifecycle of every account against the built-in sandbox, on a fresh
+store, with the sandbox's clock moved to just after the dock's cut-off before each day. It runs
+either as real Prefect runs (``daily_lifecycle``) or as the same service calls in the same order
+without Prefect (:func:`plain_day`), so the two can be compared in one process. The figures are
+for ``acorn bench`` and the closing notes of performance work; tests only check what was counted.
+
+Stock in the demo's ERP file is scaled up with the volume, so that at 1,000 POs a day most lines
+are accepted and shipped (the expensive path) instead of rejected for lack of stock.
+"""
+
+from __future__ import annotations
+
+import csv
+import resource
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import httpx
+
+from acorn.demo import DEMO_DATA, run_times
+
+#: what the flows do per account, in the daily run's order (flows/daily_lifecycle.py); kept beside
+#: the plain runner so a test can compare the two
+DELIVERED_KINDS = ("acknowledgement", "routing_request", "shipment_confirmation", "invoice")
+
+
+@dataclass
+class DayFigures:
+    """One day's cost: ``pos`` new purchase orders taken in, ``statements`` SQL statements sent."""
+
+    day: int
+    as_of: str
+    pos: int
+    seconds: float
+    cpu_seconds: float
+    statements: int
+    flow_runs: int = 0
+    task_runs: int = 0
+    #: without Prefect: ``[seconds, statements]`` per step of the day
+    stages: dict[str, list[float]] = field(default_factory=dict)
+
+    @property
+    def statements_per_po(self) -> float:
+        return self.statements / self.pos if self.pos else float(self.statements)
+
+
+@dataclass
+class CycleFigures:
+    """Every day of one cycle, and the cost of starting it (sandbox, store, ERP, Prefect)."""
+
+    pos_per_day: int
+    with_prefect: bool
+    start_seconds: float
+    days: list[DayFigures] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"pos_per_day": self.pos_per_day, "with_prefect": self.with_prefect,
+                "start_seconds": round(self.start_seconds, 2), "days": [asdict(d) for d in self.days]}
+
+
+class StatementCounter:
+    """Counts the SQL statements an engine sends, from every thread (Prefect runs tasks in threads)."""
+
+    def __init__(self, engine: Any) -> None:
+        self.engine, self.count, self._lock = engine, 0, threading.Lock()
+
+    def _seen(self, *_: Any) -> None:
+        with self._lock:
+            self.count += 1
+
+    def __enter__(self) -> StatementCounter:
+        import sqlalchemy as sa
+
+        sa.event.listen(self.engine, "before_cursor_execute", self._seen)
+        return self
+
+    def __exit__(self, *_: Any) -> None:
+        import sqlalchemy as sa
+
+        sa.event.remove(self.engine, "before_cursor_execute", self._seen)
+
+
+def run_cycle(*, pos_per_day: int, days: int, with_prefect: bool, rate_scale: float = 1000.0,
+              workdir: Path | None = None, database_url: str | None = None, seed: int = 0) -> CycleFigures:
+    """``days`` daily runs at ``pos_per_day`` new POs per account per day, with or without Prefect.
+
+    ``rate_scale`` multiplies Amazon's published rates in the sandbox (1.0: Amazon's real rates;
+    the default lifts them, to measure Acorn rather than the waiting). ``database_url`` defaults to
+    a SQLite file in ``workdir``; a PostgreSQL URL must name an empty database.
+    """
+    with ExitStack() as stack:
+        work = workdir or Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="acorn-bench-day-")))
+        t0 = time.perf_counter()
+        world = stack.enter_context(_world(work, pos_per_day=pos_per_day, rate_scale=rate_scale, seed=seed,
+                                           database_url=database_url, with_prefect=with_prefect))
+        figures = CycleFigures(pos_per_day=pos_per_day, with_prefect=with_prefect,
+                               start_seconds=time.perf_counter() - t0)
+        for n, as_of in enumerate(world.days(days), start=1):
+            figures.days.append(world.run_day(n, as_of))
+        return figures
+
+
+@dataclass
+class _World:
+    settings: Any
+    operator: httpx.Client
+    clock: datetime
+    with_prefect: bool
+
+    def days(self, count: int) -> list[datetime]:
+        dock = self.settings.dock(self.settings.accounts[0])
+        return run_times(self.clock, count, tz=ZoneInfo(dock.time_zone), cutoff=dock.cutoff_local_time)
+
+    def run_day(self, n: int, as_of: datetime) -> DayFigures:
+        from acorn.store.db import engine_for
+
+        self.operator.post("/_sandbox/clock", json={"set": as_of.isoformat().replace("+00:00", "Z")})
+        pos_before = _count_pos(self.settings.resolved_database_url)
+        runs_before = _prefect_runs() if self.with_prefect else (0, 0)
+        cpu0, t0 = _cpu_seconds(), time.perf_counter()
+        stages: dict[str, list[float]] = {}
+        with StatementCounter(engine_for(self.settings.resolved_database_url)) as counter:
+            if self.with_prefect:
+                _prefect_day(as_of)
+            else:
+                plain_day(self.settings, as_of, stages)
+        seconds, cpu = time.perf_counter() - t0, _cpu_seconds() - cpu0
+        runs_after = _prefect_runs() if self.with_prefect else (0, 0)
+        return DayFigures(day=n, as_of=as_of.isoformat(), seconds=round(seconds, 3), cpu_seconds=round(cpu, 3),
+                          pos=_count_pos(self.settings.resolved_database_url) - pos_before,
+                          statements=counter.count, flow_runs=runs_after[0] - runs_before[0],
+                          task_runs=runs_after[1] - runs_before[1],
+                          stages={k: [round(v[0], 3), int(v[1])] for k, v in stages.items()})
+
+
+@contextmanager
+def _world(work: Path, *, pos_per_day: int, rate_scale: float, seed: int, database_url: str | None,
+           with_prefect: bool) -> Iterator[_World]:
+    from acorn import prefect_env
+
+    if with_prefect:
+        prefect_env.configure(work / "prefect", quiet=True)
+    from acorn import runtime
+    from acorn.config import load_settings
+    from acorn.erp import CsvErp
+    from acorn.services.erp import load_erp
+    from acorn.store import upgrade
+
+    with _sandbox_process(work, pos_per_day=pos_per_day, rate_scale=rate_scale, seed=seed) as base_url, \
+            ExitStack() as stack:
+        url = database_url or f"sqlite:///{(work / 'acorn.db').resolve()}"
+        settings = load_settings(spapi_base_url=base_url, database_url=url, home=work,
+                                 documents_dir=work / "documents", remittance_inbox=work / "remittances",
+                                 reports_dir=work / "reports", data_docs_dir=work / "data-docs")
+        upgrade(url)
+        previous = runtime.install(runtime.Runtime(settings))
+        stack.callback(runtime.install, previous)
+        operator = stack.enter_context(httpx.Client(base_url=base_url, timeout=60))
+        clock = datetime.fromisoformat(operator.get("/_sandbox/clock").json()["now"].replace("Z", "+00:00"))
+        erp = CsvErp(DEMO_DATA / "skus.csv", _scaled_inventory(work, pos_per_day), quarantine_dir=work / "quarantine")
+        load_erp(url, erp, as_of=clock)
+        if with_prefect:
+            from rich.progress import Progress
+
+            from acorn.progress import start_prefect, warm_gates
+
+            start_prefect(Progress(disable=True))
+            warm_gates(Progress(disable=True))
+            stack.enter_context(prefect_env.without_heartbeats())
+        yield _World(settings=settings, operator=operator, clock=clock, with_prefect=with_prefect)
+
+
+@contextmanager
+def _sandbox_process(work: Path, *, pos_per_day: int, rate_scale: float, seed: int) -> Iterator[str]:
+    """The sandbox in its own process, so the CPU measured is Acorn's alone (and no GIL is shared)."""
+    from acorn.testing.prefect_server import free_port
+
+    port = free_port()
+    log = (work / "sandbox.log").open("wb")
+    server = subprocess.Popen([sys.executable, "-m", "acorn.sandbox.cli", "serve", "--port", str(port),
+                               "--seed", str(seed), "--pos-per-day", str(pos_per_day),
+                               "--rate-scale", str(rate_scale)], stdout=log, stderr=subprocess.STDOUT)
+    base_url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_for(base_url, server)
+        yield base_url
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        log.close()
+
+
+def _wait_for(base_url: str, server: subprocess.Popen[bytes], timeout_s: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError(f"the sandbox exited with {server.returncode} before answering")
+        try:
+            httpx.get(f"{base_url}/_sandbox/clock", timeout=1).raise_for_status()
+            return
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    raise RuntimeError(f"the sandbox did not answer at {base_url} within {timeout_s:.0f} s")
+
+
+def plain_day(settings: Any, as_of: datetime, stages: dict[str, list[float]] | None = None) -> None:
+    """The daily run's service calls, in its order, without Prefect (the control for its overhead).
+
+    ``stages``, when given, collects ``[seconds, statements]`` per step name, summed over accounts.
+    """
+    from acorn import runtime
+    from acorn.services import (acknowledge, asn_watch, asns, intake, invariants, invoices, receipts, routing,
+                                shipments)
+    from acorn.services.daily_report import day_report, write_dashboard
+
+    rt, url = runtime.current(), settings.resolved_database_url
+    docs = settings.resolved_documents_dir
+    step = _Steps(url, stages)
+    for account in settings.accounts:
+        client = rt.client(account)
+        with step("intake"):
+            intake.intake_purchase_orders(url, client, account, as_of=as_of)
+        with step("acknowledge"):
+            acknowledge.decide_and_queue(url, account, as_of=as_of)
+        with step("deliver acknowledgement"):
+            _deliver(rt, account, "acknowledgement", as_of)
+        with step("plan shipments"):
+            shipments.plan_shipments(url, settings, account, as_of=as_of, documents_dir=docs)
+        if account.freight == "amazon":
+            with step("deliver routing_request"):
+                _deliver(rt, account, "routing_request", as_of)
+            with step("follow carriers"):
+                routing.follow_carriers(url, client, settings, account, as_of=as_of, documents_dir=docs)
+        with step("queue ASNs"):
+            asns.queue_asns(url, account, as_of=as_of, documents_dir=docs)
+        with step("deliver shipment_confirmation"):
+            _deliver(rt, account, "shipment_confirmation", as_of)
+        with step("watch ASNs"):
+            asn_watch.watch_asns(url, account, now=as_of)
+        with step("queue invoices"):
+            invoices.queue_invoices(url, account, as_of=as_of, settings=settings, documents_dir=docs)
+        with step("deliver invoice"):
+            _deliver(rt, account, "invoice", as_of)
+        with step("poll receipts"):
+            receipts.poll_receipts(url, client, account, as_of=as_of, alert_after_days=settings.receipt_alert_days)
+        with step("invariants"):
+            invariants.sweep(url, account, as_of=as_of)
+    with step("day report"):
+        write_dashboard(url, settings, as_of, day_report(url, settings, as_of))
+
+
+class _Steps:
+    """``with steps(name):`` adds the block's seconds and SQL statements to ``stages[name]`` (if collecting)."""
+
+    def __init__(self, url: str, stages: dict[str, list[float]] | None) -> None:
+        self.url, self.stages = url, stages
+
+    @contextmanager
+    def __call__(self, name: str) -> Iterator[None]:
+        if self.stages is None:
+            yield
+            return
+        from acorn.store.db import engine_for
+
+        t0 = time.perf_counter()
+        with StatementCounter(engine_for(self.url)) as counter:
+            yield
+        spent = self.stages.setdefault(name, [0.0, 0])
+        spent[0] += time.perf_counter() - t0
+        spent[1] += counter.count
+
+
+def _deliver(rt: Any, account: Any, kind: str, as_of: datetime, attempts: int = 4) -> None:
+    """Deliver until nothing is left to retry, as the delivery task's retries would."""
+    from acorn.services import delivery
+
+    for _ in range(attempts):
+        result = delivery.deliver(rt.database_url, rt.client(account), account_code=account.code, kind=kind,
+                                  as_of=as_of, stuck_after=timedelta(minutes=rt.settings.transaction_stuck_minutes),
+                                  lease=timedelta(seconds=rt.settings.outbox_lease_seconds))
+        if not result.retryable:
+            return
+
+
+def _prefect_day(as_of: datetime) -> None:
+    from flows.daily_lifecycle import daily_lifecycle
+
+    state = daily_lifecycle(as_of=as_of, return_state=True)
+    if not state.is_completed():
+        raise RuntimeError(f"the daily run of {as_of:%Y-%m-%d} ended {state.name}")
+
+
+def _scaled_inventory(work: Path, pos_per_day: int) -> Path:
+    """The demo's stock file with every quantity scaled to the volume (the demo is sized for 6 POs a day)."""
+    factor = max(1, pos_per_day // 6)
+    target = work / "inventory.csv"
+    with (DEMO_DATA / "inventory.csv").open(newline="", encoding="utf-8") as src, \
+            target.open("w", newline="", encoding="utf-8") as dst:
+        reader = csv.DictReader(src)
+        writer = csv.DictWriter(dst, fieldnames=reader.fieldnames or [])
+        writer.writeheader()
+        for row in reader:
+            writer.writerow({**row, "on_hand": str(int(row["on_hand"] or 0) * factor)})
+    return target
+
+
+def _count_pos(url: str) -> int:
+    import sqlalchemy as sa
+
+    from acorn.store.db import engine_for
+
+    with engine_for(url).connect() as conn:
+        return int(conn.execute(sa.text("SELECT count(*) FROM purchase_order")).scalar_one())
+
+
+def _prefect_runs() -> tuple[int, int]:
+    """Flow runs and task runs the Prefect server holds (the difference over a day is that day's)."""
+    from prefect.client.orchestration import get_client
+
+    with get_client(sync_client=True) as client:
+        flows = client.request("POST", "/flow_runs/count", json={}).json()
+        tasks = client.request("POST", "/task_runs/count", json={}).json()
+    return int(flows), int(tasks)
+
+
+def _cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
