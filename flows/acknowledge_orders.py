@@ -15,10 +15,10 @@ from tasks.lifecycle import decide_acknowledgements, deliver_outbox
 @flow(name="acknowledge_orders", flow_run_name=run_name("acknowledge"))
 def acknowledge_orders(account: str | None = None, as_of: datetime | None = None) -> dict:
     """Decide accept / backorder / reject per line, then submit one acknowledgement per PO (no account: every one)."""
-    return for_each_account(account, as_of, _acknowledge)
+    return for_each_account(account, as_of, for_account)
 
 
-def _acknowledge(account: str, as_of: datetime) -> dict:
+def for_account(account: str, as_of: datetime) -> dict:
     with submission_slot(account):
         decided = decide_acknowledgements(account, as_of)
         delivered = deliver_outbox(account, "acknowledgement", as_of)

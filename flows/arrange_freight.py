@@ -18,10 +18,10 @@ def arrange_freight(account: str | None = None, as_of: datetime | None = None) -
 
     No account: every configured one.
     """
-    return for_each_account(account, as_of, _arrange)
+    return for_each_account(account, as_of, for_account)
 
 
-def _arrange(account: str, as_of: datetime) -> dict:
+def for_account(account: str, as_of: datetime) -> dict:
     with submission_slot(account):
         routed = deliver_outbox(account, "routing_request", as_of)
     return {"routing": routed, **follow_amazon_carriers(account, as_of)}

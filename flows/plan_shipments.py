@@ -15,4 +15,9 @@ from tasks.lifecycle import plan_shipments as plan
 @flow(name="plan_shipments", flow_run_name=run_name("plan shipments"))
 def plan_shipments(account: str | None = None, as_of: datetime | None = None) -> dict:
     """Allocate stock, cartonize, palletize, assign SSCCs, book carrier, dates and ASN deadline (no account: every one)."""
-    return for_each_account(account, as_of, plan)
+    return for_each_account(account, as_of, for_account)
+
+
+def for_account(account: str, as_of: datetime) -> dict:
+    """This stage for one account, as a step of whichever flow runs it."""
+    return plan(account, as_of)

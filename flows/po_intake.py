@@ -15,4 +15,9 @@ from tasks.lifecycle import fetch_and_record_purchase_orders
 @flow(name="po_intake", flow_run_name=run_name("po intake"), log_prints=True)
 def po_intake(account: str | None = None, as_of: datetime | None = None) -> dict:
     """Fetch new and changed POs from Vendor Central and upsert them, raw payload kept (no account: every one)."""
-    return for_each_account(account, as_of, fetch_and_record_purchase_orders)
+    return for_each_account(account, as_of, for_account)
+
+
+def for_account(account: str, as_of: datetime) -> dict:
+    """This stage for one account, as a step of whichever flow runs it."""
+    return fetch_and_record_purchase_orders(account, as_of)

@@ -15,4 +15,9 @@ from tasks.lifecycle import poll_goods_receipts
 @flow(name="poll_receipts", flow_run_name=run_name("poll receipts"))
 def poll_receipts(account: str | None = None, as_of: datetime | None = None) -> dict:
     """Record received quantities; alert when a delivery is not received within N days (no account: every one)."""
-    return for_each_account(account, as_of, poll_goods_receipts)
+    return for_each_account(account, as_of, for_account)
+
+
+def for_account(account: str, as_of: datetime) -> dict:
+    """This stage for one account, as a step of whichever flow runs it."""
+    return poll_goods_receipts(account, as_of)

@@ -16,10 +16,10 @@ from tasks.lifecycle import deliver_outbox, queue_asns, watch_asn_deadlines
 def submit_asns(account: str | None = None, as_of: datetime | None = None) -> dict:
     """Gate, queue and deliver departed shipments' ASNs exactly once, then watch the deadlines still open (no
     account: every one)."""
-    return for_each_account(account, as_of, _submit)
+    return for_each_account(account, as_of, for_account)
 
 
-def _submit(account: str, as_of: datetime) -> dict:
+def for_account(account: str, as_of: datetime) -> dict:
     with submission_slot(account):
         queued = queue_asns(account, as_of)
         delivered = deliver_outbox(account, "shipment_confirmation", as_of)

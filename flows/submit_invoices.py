@@ -15,10 +15,10 @@ from tasks.lifecycle import deliver_outbox, queue_invoices
 @flow(name="submit_invoices", flow_run_name=run_name("submit invoices"))
 def submit_invoices(account: str | None = None, as_of: datetime | None = None) -> dict:
     """Bill shipped quantities at the PO's net cost, gate, and deliver each invoice once (no account: every one)."""
-    return for_each_account(account, as_of, _invoice)
+    return for_each_account(account, as_of, for_account)
 
 
-def _invoice(account: str, as_of: datetime) -> dict:
+def for_account(account: str, as_of: datetime) -> dict:
     with submission_slot(account):
         queued = queue_invoices(account, as_of)
         delivered = deliver_outbox(account, "invoice", as_of)
