@@ -89,6 +89,7 @@ def run_demo(options: DemoOptions, console: Console) -> dict[str, Any]:
             from acorn.services.erp import load_erp
             from acorn.store import upgrade
             from flows.daily_lifecycle import daily_lifecycle  # noqa: F401  (imports Prefect: seconds)
+        connecting = prefect_env.connect_in_background()  # its server starts while the sandbox and store do
         with step(bar, "start the sandbox (simulated Vendor Central)"):
             sandbox = stack.enter_context(SandboxServer(SandboxConfig(seed=options.seed), host="127.0.0.1", port=0))
         settings = demo_settings(options, sandbox.base_url)
@@ -104,7 +105,7 @@ def run_demo(options: DemoOptions, console: Console) -> dict[str, Any]:
             console.print(f"sandbox at {sandbox.base_url} (seed {options.seed}), clock {clock:%Y-%m-%d %H:%M}Z; "
                           f"ERP: {loaded.skus} SKUs, {loaded.stock_rows} stock rows, "
                           f"{len(loaded.errors)} rows quarantined")
-            _warm_up(bar)
+            _warm_up(bar, connecting)
             account = settings.accounts[0]
             dock = settings.dock(account)
             days = run_times(clock, options.days, tz=ZoneInfo(dock.time_zone), cutoff=dock.cutoff_local_time)
@@ -126,12 +127,13 @@ def _clear(out: Path) -> None:
         shutil.rmtree(out / stale_dir, ignore_errors=True)
 
 
-def _warm_up(bar: Any) -> None:
-    """What the first daily run would otherwise do in silence: Prefect's server, Great Expectations."""
+def _warm_up(bar: Any, connecting: Any) -> None:
+    """What the first daily run would otherwise do in silence: Great Expectations, then Prefect's server
+    (whose start began in the background before the sandbox did)."""
     from acorn.progress import start_prefect, warm_gates
 
-    start_prefect(bar)
     warm_gates(bar)
+    start_prefect(bar, connecting)
 
 
 def _summarise(options: DemoOptions, settings: Any, started: float, days: list[datetime], failed_days: list[str],

@@ -9,7 +9,9 @@ is not a terminal (CI, a pipe), rich draws no live display and only the finished
 
 from __future__ import annotations
 
+import os
 import time
+from concurrent.futures import Future
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -34,16 +36,20 @@ def step(progress: Progress, description: str) -> Iterator[None]:
         progress.update(task, completed=1, description=f"{description} ({time.monotonic() - started:.1f} s)")
 
 
-def start_prefect(progress: Progress) -> None:
-    """Start Prefect's temporary server now, as a visible step, instead of silently inside the first flow run.
+def start_prefect(progress: Progress, connecting: Future[str] | None = None) -> None:
+    """Wait, as a visible step, until Prefect answers, instead of silently inside the first flow run.
 
-    Without ``PREFECT_API_URL`` the first client call starts it; the flows then reuse it.
+    ``connecting`` is :func:`acorn.prefect_env.connect_in_background` started earlier (its start then
+    overlaps other work); without it the connection starts here. With ``PREFECT_API_URL`` (environment
+    or profile) that server is used; without, a temporary one starts and the flows reuse it.
     """
-    from prefect.client.orchestration import get_client
+    from acorn import prefect_env
 
-    with step(progress, "connect to Prefect (without PREFECT_API_URL: start a temporary server, 15–40 s)"), \
-            get_client(sync_client=True) as client:
-        client.hello()
+    configured = os.environ.get("PREFECT_API_URL")
+    what = (f"connect to the Prefect server at {configured}" if configured
+            else "start a temporary Prefect server (15–40 s; set PREFECT_API_URL to use a running one)")
+    with step(progress, what):
+        (connecting or prefect_env.connect_in_background()).result()
 
 
 def warm_gates(progress: Progress) -> None:
