@@ -188,6 +188,7 @@ def _sandbox_process(work: Path, *, pos_per_day: int, rate_scale: float, seed: i
     from acorn.testing.prefect_server import free_port
 
     port = free_port()
+    work.mkdir(parents=True, exist_ok=True)
     log = (work / "sandbox.log").open("wb")
     server = subprocess.Popen([sys.executable, "-m", "acorn.sandbox.cli", "serve", "--port", str(port),
                                "--seed", str(seed), "--pos-per-day", str(pos_per_day),

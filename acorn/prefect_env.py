@@ -8,6 +8,7 @@ anything already set in the environment wins. Must run before Prefect is importe
 
 from __future__ import annotations
 
+import contextvars
 import os
 import tomllib
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -77,7 +78,7 @@ def connect_in_background() -> Future[str]:
     starts (15–40 s, mostly its own process's migrations), so that start overlaps the caller's other
     work. The future's result says which; its exception says why Prefect cannot be reached."""
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="acorn-prefect-start")
-    future = pool.submit(_connect)
+    future = pool.submit(contextvars.copy_context().run, _connect)  # Prefect's settings live in contextvars
     pool.shutdown(wait=False)
     return future
 
