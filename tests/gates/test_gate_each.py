@@ -119,9 +119,11 @@ def test_a_failure_that_names_no_rows_holds_back_every_document_of_the_batch(mon
 
     def currency_rule_raises(suite_name: str, frame: Any) -> Any:
         validation = validate(suite_name, frame)
-        broken = next(r for r in validation.results if r.expectation_config.type == "expect_column_pair_values_to_be_equal")
+        pair = "expect_column_pair_values_to_be_equal"
+        broken = next(r for r in validation.results if r.expectation_config.type == pair)
         broken.success, broken.result = False, {}
-        broken.exception_info = {"raised_exception": True, "exception_message": "cannot compare", "exception_traceback": ""}
+        broken.exception_info = {"raised_exception": True, "exception_message": "cannot compare",
+                                 "exception_traceback": ""}
         return validation
 
     monkeypatch.setattr(_context, "validate", currency_rule_raises)
