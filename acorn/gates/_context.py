@@ -15,7 +15,7 @@ import threading
 from functools import cache
 from typing import Any
 
-from acorn.gates.suites import SUITES, Suite
+from acorn.gates.suites import DOCUMENT, SUITES, Suite
 
 _LOCK = threading.RLock()
 _DATA_SOURCE = "acorn_gates"
@@ -53,13 +53,18 @@ def _validation_definition(suite_name: str) -> Any:
 
 
 def validate(suite_name: str, frame: Any) -> Any:
-    """Run the suite on ``frame``; the raw GX validation result (COMPLETE, keyed by the suite's keys)."""
+    """Run the suite on ``frame``; the raw GX validation result.
+
+    COMPLETE: every unexpected row is listed (the partial formats stop at 20), each by its
+    document and the suite's keys, so one run of a many-document batch names every
+    document at fault.
+    """
     spec = SUITES[suite_name]
     with _LOCK:
         definition = _validation_definition(suite_name)
         return definition.run(
             batch_parameters={"dataframe": frame},
-            result_format={"result_format": "COMPLETE", "unexpected_index_column_names": list(spec.keys)},
+            result_format={"result_format": "COMPLETE", "unexpected_index_column_names": [DOCUMENT, *spec.keys]},
         )
 
 

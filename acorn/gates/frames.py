@@ -8,20 +8,21 @@ same. Missing keys in a record are missing values, never a crash.
 
 The ``_``-prefixed columns are the rules Great Expectations has no expectation for,
 computed here in pandas and left missing where their inputs are missing (the
-"present" rule already reports those rows once).
+"present" rule already reports those rows once); ``_document`` says which document a row
+belongs to, and rules across rows group by it.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from enum import Enum
 from typing import TYPE_CHECKING, Any
 
 from acorn.domain.sscc import is_valid_sscc
-from acorn.gates.suites import ACKNOWLEDGEMENT, INVOICE, SHIPMENT, Suite
+from acorn.gates.suites import ACKNOWLEDGEMENT, DOCUMENT, INVOICE, SHIPMENT, Suite
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -31,11 +32,18 @@ _CENT = Decimal("0.01")
 _MALFORMED = object()
 
 
-def to_frame(rows: Iterable[Mapping[str, Any]], suite: Suite) -> pd.DataFrame:
-    """The suite's columns, coerced, plus its derived rule columns."""
+def to_frame(rows: Iterable[Mapping[str, Any]], suite: Suite, *,
+             documents: Sequence[str] | None = None) -> pd.DataFrame:
+    """The suite's columns, coerced, plus its derived rule columns.
+
+    ``documents`` names each row's document (one entry per row, in order) into the
+    :data:`~acorn.gates.suites.DOCUMENT` column; without it all rows are one document ("").
+    """
     import pandas as pd
 
     records = [dict(row) for row in rows]
+    if documents is not None and len(documents) != len(records):
+        raise ValueError(f"{len(documents)} document keys for {len(records)} rows")
     data: dict[str, list[Any]] = {}
     malformed: dict[str, list[bool]] = {}
     for kinds, coerce in (
@@ -49,6 +57,7 @@ def to_frame(rows: Iterable[Mapping[str, Any]], suite: Suite) -> pd.DataFrame:
             malformed[column] = [value is _MALFORMED for value in values]
             data[column] = [None if value is _MALFORMED else value for value in values]
     frame = pd.DataFrame({col: pd.Series(data[col], dtype=_dtype(col, suite)) for col in suite.columns})
+    frame.insert(0, DOCUMENT, pd.Series([""] * len(records) if documents is None else list(documents), dtype=object))
     for column in suite.optional:
         frame[f"_{column}_well_formed"] = pd.Series([not bad for bad in malformed[column]], dtype=object)
     _DERIVE[suite.name](frame)
@@ -134,10 +143,10 @@ def _shipment(frame: pd.DataFrame) -> None:
     frame["_sscc_check_digit_ok"] = _flags(
         [is_valid_sscc(s) if isinstance(s, str) and len(s) == 18 and s.isdigit() else None for s in frame["sscc"]]
     )
-    pos_per_sscc = frame.groupby("sscc", dropna=True)["po_number"].transform("nunique")
+    pos_per_sscc = frame.groupby([DOCUMENT, "sscc"], dropna=True)["po_number"].transform("nunique")
     frame["_sscc_single_po"] = _flags(_where(frame, ["sscc", "po_number"], (pos_per_sscc == 1).fillna(False)))
     line = ["po_number", "item_sequence"]
-    shipped_on_line = frame.groupby(line, dropna=False)["shipped_qty"].transform("sum")
+    shipped_on_line = frame.groupby([DOCUMENT, *line], dropna=False)["shipped_qty"].transform("sum")
     total = shipped_on_line + frame["already_shipped_qty"]
     within = (total <= frame["accepted_qty"]).fillna(False)
     inputs = [*line, "shipped_qty", "accepted_qty", "already_shipped_qty"]

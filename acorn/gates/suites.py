@@ -8,6 +8,11 @@ line, qty x cost) are computed in pandas into ``_``-prefixed boolean columns by
 :mod:`acorn.gates.frames` and checked here with ``ExpectColumnValuesToBeInSet([True])``;
 the failure still names the business column (``column``).
 
+Every rule is about one document (a PO's acknowledgement, an ASN, an invoice), even when
+many documents are validated together (:func:`acorn.gates.run.gate_each`): each row
+carries its document in the :data:`DOCUMENT` column, and rules comparing rows (unique PO
+lines, one PO per SSCC, shipped within accepted) compare them within a document only.
+
 Input shapes (list of dicts; extra keys are ignored):
 
 acknowledgement lines (one per PO line, as :class:`acorn.domain.acknowledgement.LineDecision`)
@@ -36,6 +41,10 @@ SHIPMENT = "acorn.shipment"
 INVOICE = "acorn.invoice"
 
 REJECTION_REASONS = ("TemporarilyUnavailable", "InvalidProductIdentifier", "ObsoleteProduct")
+
+#: the frame column holding each row's document (PO, shipment, invoice number): rules that
+#: compare rows compare them within one document, and failures are told apart by it
+DOCUMENT = "_document"
 
 
 @dataclass(frozen=True)
@@ -86,6 +95,13 @@ def _at_least(column: str, minimum: int) -> Check:
     )
 
 
+def _unique(rule: str, column: str, keys: list[str]) -> Check:
+    """``keys`` occur once per document (a row missing one of them is named by its "present" rule)."""
+    return Check("ExpectCompoundColumnsToBeUnique", rule, column,
+                 {"column_list": [DOCUMENT, *keys], "ignore_row_if": "any_value_is_missing"})
+
+
+# table-level: checked by Great Expectations on the batch and, per document, on its row count
 _NOT_EMPTY = Check("ExpectTableRowCountToBeBetween", "the document has at least one line", None, {"min_value": 1})
 
 
@@ -101,8 +117,7 @@ def _acknowledgement() -> Suite:
         checks=(
             _NOT_EMPTY,
             *_present(text + qty, optional=("rejection_reason",)),
-            Check("ExpectCompoundColumnsToBeUnique", "each PO line is acknowledged once", "item_sequence",
-                  {"column_list": ["po_number", "item_sequence"]}),
+            _unique("each PO line is acknowledged once", "item_sequence", ["po_number", "item_sequence"]),
             *(_at_least(col, 0) for col in qty),
             _holds("_quantities_add_up", "accepted + backordered + rejected = ordered", "accepted_qty"),
             _holds("_rejection_explained", "rejected units carry a rejection reason", "rejection_reason"),
@@ -126,8 +141,7 @@ def _shipment() -> Suite:
             Check("ExpectColumnValuesToMatchRegex", "SSCC is 18 digits", "sscc",
                   {"column": "sscc", "regex": r"^\d{18}$"}),
             _holds("_sscc_check_digit_ok", "SSCC ends with its GS1 mod-10 check digit", "sscc"),
-            Check("ExpectCompoundColumnsToBeUnique", "a carton lists each PO line once", "sscc",
-                  {"column_list": ["sscc", "po_number", "item_sequence"]}),
+            _unique("a carton lists each PO line once", "sscc", ["sscc", "po_number", "item_sequence"]),
             _holds("_sscc_single_po", "an SSCC labels a carton of one purchase order only", "sscc"),
             _at_least("shipped_qty", 1),
             _at_least("accepted_qty", 0),
@@ -153,8 +167,7 @@ def _invoice() -> Suite:
         checks=(
             _NOT_EMPTY,
             *_present(text + qty + money, optional=("line_amount",)),
-            Check("ExpectCompoundColumnsToBeUnique", "an invoice bills each PO line once", "item_sequence",
-                  {"column_list": ["po_number", "item_sequence"]}),
+            _unique("an invoice bills each PO line once", "item_sequence", ["po_number", "item_sequence"]),
             _at_least("invoiced_qty", 1),
             Check("ExpectColumnPairValuesAToBeGreaterThanB", "invoiced qty <= shipped qty", "invoiced_qty",
                   {"column_A": "shipped_qty", "column_B": "invoiced_qty", "or_equal": True,
