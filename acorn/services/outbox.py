@@ -76,6 +76,9 @@ DEFAULT_LEASE = timedelta(minutes=5)
 #: POSTs between two records of their answers: a crash leaves at most this many rows in ``sending``
 #: (each then read back, or re-posted once, as after any lost answer); a chunk costs ~5 statements
 POSTS_PER_RECORD = 25
+#: a transaction still Processing is read again after a wait this many times its last one (from
+#: ``poll_interval_s``): reads go where answers are likely, not round after round at the rate limit
+POLL_BACKOFF = 2.0
 #: the audit note of a document accepted by Amazon's 15-minute rule (acorn.domain.documents)
 SILENT_SUCCESS_NOTE = "Processing for 15 minutes with no Failure: applied, as Amazon documents"
 
@@ -296,21 +299,15 @@ class OutboxCourier:
     def deliver_all(self, keys: list[str]) -> list[DeliveryReport]:
         """Claim the rows, post what needs it, then read their transactions in rounds.
 
-        Polling in rounds (one getTransaction per open row, then a short pause) keeps a
-        batch of N submissions at about N reads per round instead of N sequential waits.
+        Polling in rounds (one getTransaction per open row that is due, then a pause until the
+        next is due) keeps a batch of N submissions at about N reads per round instead of N
+        sequential waits.
         """
         self._rows, self._answers, self._accepting = {}, [], []
         claimed = self._claim(keys)
         try:
             self._send_all(claimed)
-            waiting = [k for k in claimed if self._rows[k].state in (S.SUBMITTED, S.STUCK)]
-            deadline = time.monotonic() + self.wait_s
-            while waiting:
-                waiting = [k for k in waiting if self._poll(k, final_round=False) in (S.SUBMITTED, S.STUCK)]
-                self._record_accepted()
-                if not waiting or time.monotonic() >= deadline:
-                    break
-                time.sleep(self.poll_interval_s)
+            waiting = self._poll_while_waiting([k for k in claimed if self._rows[k].state in (S.SUBMITTED, S.STUCK)])
             for key in waiting:  # still Processing when time ran out: judge how long it has been
                 self._poll(key, final_round=True)
         finally:  # what Amazon answered is written down even when the run stops on an error
@@ -320,6 +317,27 @@ class OutboxCourier:
                 uow.outbox.release_leases(claimed, owner=self.worker)
                 uow.commit()
         return self._reports(keys, claimed=set(claimed))
+
+    def _poll_while_waiting(self, keys: list[str]) -> list[str]:
+        """Read each open transaction until it ends or ``wait_s`` runs out; returns the keys still open.
+
+        A transaction still Processing waits ``POLL_BACKOFF`` times longer before its next read,
+        so a slow one costs a few reads, not one per ``poll_interval_s``; each round's
+        outcomes are recorded together.
+        """
+        start = time.monotonic()
+        deadline, due, gap = start + self.wait_s, dict.fromkeys(keys, start), dict.fromkeys(keys, self.poll_interval_s)
+        while due:
+            for key in [k for k, at in due.items() if at <= time.monotonic()]:
+                if self._poll(key, final_round=False) in (S.SUBMITTED, S.STUCK):
+                    due[key], gap[key] = time.monotonic() + gap[key], gap[key] * POLL_BACKOFF
+                else:
+                    del due[key]
+            self._record_accepted()
+            if not due or time.monotonic() >= deadline:
+                break
+            time.sleep(max(0.0, min(min(due.values()), deadline) - time.monotonic()))
+        return [k for k in keys if k in due]
 
     # -- leases -------------------------------------------------------------------------
     def _claim(self, keys: list[str]) -> list[str]:

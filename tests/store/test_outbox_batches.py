@@ -128,3 +128,31 @@ def test_compare_and_set_many_moves_only_the_rows_still_as_read_and_sets_each_it
         (keys[0], "t0", "submitted"), (keys[2], "t2", "submitted")]
     with UnitOfWork(migrated_url) as uow:
         assert (uow.outbox.get(keys[1]).state, uow.outbox.get(keys[1]).transaction_id) == ("pending", None)
+
+
+class SlowAmazon(FakeAmazon):
+    """Every transaction answers Processing: counts the reads of each."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.reads: dict[str, int] = {}
+
+    def get_transaction(self, transaction_id: str) -> Any:
+        self.reads[transaction_id] = self.reads.get(transaction_id, 0) + 1
+        return SimpleNamespace(status="Processing", errors=[])
+
+
+def test_a_transaction_still_processing_is_read_at_growing_intervals_not_every_round(sqlite_url: str) -> None:
+    from acorn.store import upgrade
+
+    upgrade(sqlite_url)
+    keys = _queue(sqlite_url, range(0, 3))
+    amazon = SlowAmazon()
+    courier = OutboxCourier(sqlite_url, amazon, now=NOW, stuck_after=timedelta(hours=1), wait_s=1.0,
+                            poll_interval_s=0.05, worker="worker-a")
+    reports = courier.deliver_all(keys)
+    assert {r.state for r in reports} == {"submitted"}
+    # reads at 0, .05, .15, .35, .75 s (the next would be 1.55 s, past the wait) and the final round's:
+    # at most 6, where a read every 50 ms would have made ~20
+    assert set(amazon.reads) == {f"tx-PO0000{n}" for n in range(3)}
+    assert max(amazon.reads.values()) <= 6
