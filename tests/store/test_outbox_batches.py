@@ -121,11 +121,12 @@ def test_compare_and_set_many_moves_only_the_rows_still_as_read_and_sets_each_it
     stale = rows[1].model_copy(update={"version": rows[1].version - 1})
     with UnitOfWork(migrated_url) as uow:
         moved = uow.outbox.compare_and_set_many(
-            [(rows[0], {"transaction_id": "t0"}), (stale, {"transaction_id": "t1"}), (rows[2], {"transaction_id": "t2"})],
+            [(rows[0], {"transaction_id": "t0", "posted_at": NOW}), (stale, {"transaction_id": "t1"}),
+             (rows[2], {"transaction_id": "t2", "posted_at": NOW + timedelta(hours=2)})],
             state="submitted", owner="me", lease_until=NOW)
         uow.commit()
-    assert [(m.idempotency_key, m.transaction_id, m.state) for m in moved] == [
-        (keys[0], "t0", "submitted"), (keys[2], "t2", "submitted")]
+    assert [(m.idempotency_key, m.transaction_id, m.state, m.posted_at) for m in moved] == [
+        (keys[0], "t0", "submitted", NOW), (keys[2], "t2", "submitted", NOW + timedelta(hours=2))]
     with UnitOfWork(migrated_url) as uow:
         assert (uow.outbox.get(keys[1]).state, uow.outbox.get(keys[1]).transaction_id) == ("pending", None)
 
