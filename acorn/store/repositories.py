@@ -260,6 +260,17 @@ class OutboxRepository(_Repository):
             q = q.where(OutboxEntry.account_code == account_code)
         return list(self.session.exec(q.order_by(OutboxEntry.id)).all())
 
+    def open_keys(self, *, kind: str, states: Iterable[str], account_code: str) -> list[str]:
+        """Keys of one account's rows of ``kind`` in ``states``, oldest first, read through ``ix_outbox_kind_state``.
+
+        Sorted here rather than by an ORDER BY id, which would lead SQLite to walk every row of
+        the kind ever queued instead of only the open ones.
+        """
+        rows = self.session.exec(select(OutboxEntry.id, OutboxEntry.idempotency_key).where(
+            OutboxEntry.kind == kind, OutboxEntry.state.in_(list(states)),
+            OutboxEntry.account_code == account_code)).all()
+        return [key for _, key in sorted(rows)]
+
     def compare_and_set(self, entry: OutboxEntry, *, state: str, owner: str | None, lease_until: datetime | None,
                         **values: Any) -> OutboxEntry | None:
         """Move ``entry`` as it was read: the UPDATE matches only its version (and, for a worker, its lease).

@@ -157,3 +157,28 @@ def test_a_transaction_still_processing_is_read_at_growing_intervals_not_every_r
     # at most 6, where a read every 50 ms would have made ~20
     assert set(amazon.reads) == {f"tx-PO0000{n}" for n in range(3)}
     assert max(amazon.reads.values()) <= 6
+
+
+def test_delivery_reads_the_open_rows_of_a_kind_through_an_index_not_its_whole_history(sqlite_url: str) -> None:
+    from acorn.domain.documents import DELIVERABLE
+    from acorn.store import upgrade
+
+    upgrade(sqlite_url)
+    _queue(sqlite_url, range(0, 50), state="accepted")
+    open_keys = _queue(sqlite_url, range(50, 53))
+    sent: list[tuple[str, Any]] = []
+    engine = engine_for(sqlite_url)
+
+    def keep(_conn: Any, _cursor: Any, sql: str, params: Any, *_: Any) -> None:
+        sent.append((sql, params))
+
+    sa.event.listen(engine, "before_cursor_execute", keep)
+    try:
+        with UnitOfWork(sqlite_url) as uow:
+            assert uow.outbox.open_keys(kind="acknowledgement", states=DELIVERABLE, account_code="ACRNUS") == open_keys
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", keep)
+    [(sql, params)] = sent
+    with engine.connect() as conn:
+        plan = " ".join(row[-1] for row in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + sql, params))
+    assert "ix_outbox_kind_state" in plan
