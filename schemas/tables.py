@@ -265,6 +265,8 @@ class OutboxEntry(SQLModel, table=True):
     """
 
     __tablename__ = "outbox"
+    #: delivery reads the open rows of one kind (migration 0008)
+    __table_args__ = (sa.Index("ix_outbox_kind_state", "kind", "state"),)
     id: int | None = Field(default=None, primary_key=True)
     kind: str = Field(max_length=30, index=True)  # acknowledgement / shipment_confirmation / invoice
     idempotency_key: str = Field(unique=True, max_length=200)

@@ -52,7 +52,7 @@ def deliver(database_url: str, client: Any, *, account_code: str, kind: str, as_
                                         "routing_request": routing_read_back(client)},
                             cross_check=po_status_note(client), confirm_early=CONFIRM_EARLY)
     with UnitOfWork(database_url) as uow:
-        keys = [e.idempotency_key for e in uow.outbox.list(kind=kind, states=DELIVERABLE, account_code=account_code)]
+        keys = uow.outbox.open_keys(kind=kind, states=DELIVERABLE, account_code=account_code)
     return DeliveryResult(reports=courier.deliver_all(keys))
 
 

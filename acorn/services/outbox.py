@@ -7,6 +7,12 @@ happens in the same database transaction as the change to the business record it
 (a shipment or invoice status, an alert), so a crash between "Amazon accepted it" and
 "invoice it" cannot exist.
 
+A batch costs a bounded number of statements, not a transaction per move: the lease of every
+row is taken in one UPDATE, the rows are marked ``sending`` ``POSTS_PER_RECORD`` at a time
+before their POSTs, their answers are recorded together after them, and each polling round
+records its outcomes in one UPDATE (compare-and-set on every row's version, row by row). A
+crash loses at most one chunk's answers: those rows are found in ``sending``, as below.
+
 Concurrency: a worker claims the rows it delivers with a lease (owner + expiry). It never
 touches a row under another worker's live lease; it takes over an expired one, or one whose
 owner was a process on this host that has since died. A row found in ``sending`` under a
@@ -67,6 +73,12 @@ DUPLICATE_CODE = {
 #: alerts about a row that its move to a final state settles (``outbox-failed`` stays: it is the outcome)
 TRANSIENT_ALERTS = ("unknown", "stuck", "needs_review", "auth", "open")
 DEFAULT_LEASE = timedelta(minutes=5)
+#: POSTs between two records of their answers: a crash leaves at most this many rows in ``sending``
+#: (each then read back, or re-posted once, as after any lost answer); a chunk costs ~5 statements
+POSTS_PER_RECORD = 25
+#: a transaction still Processing is read again after a wait this many times its last one (from
+#: ``poll_interval_s``): reads go where answers are likely, not round after round at the rate limit
+POLL_BACKOFF = 2.0
 #: the audit note of a document accepted by Amazon's 15-minute rule (acorn.domain.documents)
 SILENT_SUCCESS_NOTE = "Processing for 15 minutes with no Failure: applied, as Amazon documents"
 
@@ -122,17 +134,37 @@ REFLECTED = frozenset({S.ACCEPTED, S.FAILED, S.NEEDS_REVIEW})
 def business_record(uow: UnitOfWork, entry: OutboxEntry) -> Any | None:
     """The shipment or invoice whose status follows ``entry``; None for an older ASN revision or an acknowledgement."""
     if entry.kind == "shipment_confirmation":
-        shipment = uow.shipments.get(entry.business_id)
-        current = shipment is not None and entry.idempotency_key.endswith(f":r{shipment.asn_revision}")
-        return shipment if current else None  # an older revision: the current one decides the status
+        return _current_revision(entry, uow.shipments.get(entry.business_id))
     if entry.kind == "invoice":
         return uow.invoices.get(entry.account_code, entry.business_id)
     return None
 
 
+def _current_revision(entry: OutboxEntry, shipment: Any | None) -> Any | None:
+    current = shipment is not None and entry.idempotency_key.endswith(f":r{shipment.asn_revision}")
+    return shipment if current else None  # an older revision: the current one decides the status
+
+
 def reflect(uow: UnitOfWork, entry: OutboxEntry) -> None:
     """The business record follows its outbox row (called inside the transaction that moved it)."""
-    record = business_record(uow, entry) if entry.state in REFLECTED else None
+    _show(uow, entry, business_record(uow, entry) if entry.state in REFLECTED else None)
+
+
+def reflect_all(uow: UnitOfWork, entries: list[OutboxEntry]) -> None:
+    """:func:`reflect` for a batch of rows, their business records read in one query per kind."""
+    shown = [e for e in entries if e.state in REFLECTED]
+    shipments = {s.shipment_identifier: s for s in uow.shipments.by_identifiers(
+        e.business_id for e in shown if e.kind == "shipment_confirmation")}
+    invoices = {account: uow.invoices.by_numbers(account, [e.business_id for e in shown
+                                                           if e.kind == "invoice" and e.account_code == account])
+                for account in {e.account_code for e in shown if e.kind == "invoice"}}
+    for entry in shown:
+        record = (_current_revision(entry, shipments.get(entry.business_id)) if entry.kind == "shipment_confirmation"
+                  else invoices[entry.account_code].get(entry.business_id) if entry.kind == "invoice" else None)
+        _show(uow, entry, record)
+
+
+def _show(uow: UnitOfWork, entry: OutboxEntry, record: Any | None) -> None:
     if record is None:
         return
     record.status = entry.state
@@ -164,8 +196,12 @@ def _judge_lateness(uow: UnitOfWork, entry: OutboxEntry, shipment: Any) -> None:
 
 def settle_alerts(uow: UnitOfWork, entry: OutboxEntry, *, at: datetime) -> None:
     """Alerts about a row that moved on are resolved; a failure or a review opens its own."""
+    uow.alerts.resolve_all(_settled_by(entry), at=at)
+
+
+def _settled_by(entry: OutboxEntry) -> list[str]:
     keep = alert_key(entry.state, entry.idempotency_key)
-    uow.alerts.resolve_all([k for n in TRANSIENT_ALERTS if (k := alert_key(n, entry.idempotency_key)) != keep], at=at)
+    return [k for n in TRANSIENT_ALERTS if (k := alert_key(n, entry.idempotency_key)) != keep]
 
 
 # -- ops close the loop by hand -----------------------------------------------------------------------------
@@ -228,7 +264,7 @@ APPLIED, ABSENT, NO_READBACK, UNREACHABLE = "applied", "absent", "no read-back",
 
 
 class OutboxCourier:
-    """Moves outbox rows through their states; one compare-and-set transaction per move."""
+    """Moves outbox rows through their states, compare-and-set; the common moves a batch at a time."""
 
     def __init__(self, database_url: str, client: Any, *, now: datetime, stuck_after: timedelta,
                  confirmers: dict[str, Confirmer] | None = None, wait_s: float = 5.0,
@@ -248,6 +284,12 @@ class OutboxCourier:
         self.cross_check = cross_check
         self.lease = lease
         self.worker = worker or this_worker()
+        #: the claimed rows as this worker last wrote or read them (it holds their leases)
+        self._rows: dict[str, OutboxEntry] = {}
+        #: POSTs answered (row in ``sending``, transaction id), recorded together by ``_record_answers``
+        self._answers: list[tuple[OutboxEntry, str]] = []
+        #: rows found applied (row, applied at, note), recorded together by ``_record_accepted``
+        self._accepting: list[tuple[OutboxEntry, datetime, str | None]] = []
 
     # -- public -------------------------------------------------------------------------
     def deliver(self, key: str) -> DeliveryReport:
@@ -257,36 +299,56 @@ class OutboxCourier:
     def deliver_all(self, keys: list[str]) -> list[DeliveryReport]:
         """Claim the rows, post what needs it, then read their transactions in rounds.
 
-        Polling in rounds (one getTransaction per open row, then a short pause) keeps a
-        batch of N submissions at about N reads per round instead of N sequential waits.
+        Polling in rounds (one getTransaction per open row that is due, then a pause until the
+        next is due) keeps a batch of N submissions at about N reads per round instead of N
+        sequential waits.
         """
+        self._rows, self._answers, self._accepting = {}, [], []
         claimed = self._claim(keys)
         try:
-            for key in claimed:
-                self._send(key)
-            waiting = [k for k in claimed if self._state(k) in (S.SUBMITTED, S.STUCK)]
-            deadline = time.monotonic() + self.wait_s
-            while waiting:
-                waiting = [k for k in waiting if self._poll(k, final_round=False) in (S.SUBMITTED, S.STUCK)]
-                if not waiting or time.monotonic() >= deadline:
-                    break
-                time.sleep(self.poll_interval_s)
+            self._send_all(claimed)
+            waiting = self._poll_while_waiting([k for k in claimed if self._rows[k].state in (S.SUBMITTED, S.STUCK)])
             for key in waiting:  # still Processing when time ran out: judge how long it has been
                 self._poll(key, final_round=True)
-        finally:
+        finally:  # what Amazon answered is written down even when the run stops on an error
+            self._record_answers()
+            self._record_accepted()
             with UnitOfWork(self.database_url) as uow:
                 uow.outbox.release_leases(claimed, owner=self.worker)
                 uow.commit()
-        return [self._report(k, busy=k not in claimed) for k in keys]
+        return self._reports(keys, claimed=set(claimed))
+
+    def _poll_while_waiting(self, keys: list[str]) -> list[str]:
+        """Read each open transaction until it ends or ``wait_s`` runs out; returns the keys still open.
+
+        A transaction still Processing waits ``POLL_BACKOFF`` times longer before its next read,
+        so a slow one costs a few reads, not one per ``poll_interval_s``; each round's
+        outcomes are recorded together.
+        """
+        start = time.monotonic()
+        deadline, due, gap = start + self.wait_s, dict.fromkeys(keys, start), dict.fromkeys(keys, self.poll_interval_s)
+        while due:
+            for key in [k for k, at in due.items() if at <= time.monotonic()]:
+                if self._poll(key, final_round=False) in (S.SUBMITTED, S.STUCK):
+                    due[key], gap[key] = time.monotonic() + gap[key], gap[key] * POLL_BACKOFF
+                else:
+                    del due[key]
+            self._record_accepted()
+            if not due or time.monotonic() >= deadline:
+                break
+            time.sleep(max(0.0, min(min(due.values()), deadline) - time.monotonic()))
+        return [k for k in keys if k in due]
 
     # -- leases -------------------------------------------------------------------------
     def _claim(self, keys: list[str]) -> list[str]:
         if not keys:
             return []
         with UnitOfWork(self.database_url) as uow:
-            claimed = uow.outbox.claim(keys, owner=self.worker, until=utcnow() + self.lease,
-                                       states=[str(s) for s in DELIVERABLE], may_take=self._may_take)
+            rows = uow.outbox.claim(keys, owner=self.worker, until=utcnow() + self.lease,
+                                    states=[str(s) for s in DELIVERABLE], may_take=self._may_take)
             uow.commit()
+        self._rows.update((row.idempotency_key, row) for row in rows)
+        claimed = [row.idempotency_key for row in rows]
         skipped = sorted(set(keys) - set(claimed))
         if skipped:
             log.info("%d rows are being delivered by another live worker; left to it: %s", len(skipped),
@@ -298,21 +360,30 @@ class OutboxCourier:
         return entry.lease_owner == self.worker or not lease_is_live(entry, now=utcnow())
 
     # -- steps --------------------------------------------------------------------------
-    def _send(self, key: str) -> str:
-        entry = self._load(key)
-        if entry.state == S.SENDING:  # we took it over: its last worker died between marking and recording
-            entry = self._lost(entry, "the worker sending it ended mid-submission") or self._load(key)
-        if entry.state == S.UNKNOWN:
-            entry = self._resolve_unknown(entry) or self._load(key)
-        if entry.state == S.PENDING:
-            return self._post(entry)
-        return entry.state
+    def _send_all(self, keys: list[str]) -> None:
+        """Settle the rows a dead run left behind, then post the pending ones a chunk at a time."""
+        for key in keys:
+            entry = self._rows[key]
+            if entry.state == S.SENDING:  # we took it over: its last worker died between marking and recording
+                entry = self._lost(entry, "the worker sending it ended mid-submission") or self._reload(key)
+            if entry.state == S.UNKNOWN:
+                self._resolve_unknown(entry) or self._reload(key)
+        pending = [k for k in keys if self._rows[k].state == S.PENDING]
+        for start in range(0, len(pending), POSTS_PER_RECORD):
+            for sending in self._mark_sending(pending[start:start + POSTS_PER_RECORD]):
+                self._post(sending)
+            self._record_answers()
+        self._record_accepted()
 
-    def _post(self, entry: OutboxEntry) -> str:
-        key, kind = entry.idempotency_key, entry.kind
-        sending = self._move(entry, S.SENDING, attempts=entry.attempts + 1, posted_at=self.now)
-        if sending is None:
-            return self._state(key)
+    def _mark_sending(self, keys: list[str]) -> list[OutboxEntry]:
+        """Write down, before any of them is posted, that these rows may reach Amazon (one transaction)."""
+        rows = [self._rows[k] for k in keys]
+        return self._move_many([(e, {"attempts": e.attempts + 1, "posted_at": self.now}, {}) for e in rows],
+                               S.SENDING)
+
+    def _post(self, sending: OutboxEntry) -> str:
+        """POST a row marked ``sending``; its answer waits in ``_answers`` to be recorded with its chunk's."""
+        kind = sending.kind
         crash_point("before_post", kind)
         try:
             transaction_id = getattr(self.client, SUBMIT_OPERATION[kind])(sending.payload)
@@ -331,10 +402,16 @@ class OutboxCourier:
             self._lost(sending, "the run stopped on an unexpected error while posting")
             raise
         crash_point("after_post", kind)
-        state = self._to(sending, S.SUBMITTED, transaction_id=transaction_id, submitted_at=self.now,
-                         audit={"transaction_id": transaction_id, "attempt": sending.attempts})
-        log.info("%s %s submitted, transaction %s", kind, sending.business_id, transaction_id)
-        return state
+        self._answers.append((sending, transaction_id))
+        return S.SUBMITTED
+
+    def _record_answers(self) -> None:
+        """The POSTs Amazon answered become ``submitted``, all in one transaction."""
+        answers, self._answers = self._answers, []
+        moved = self._move_many([(e, {"transaction_id": tid, "submitted_at": self.now},
+                                  {"transaction_id": tid, "attempt": e.attempts}) for e, tid in answers], S.SUBMITTED)
+        for entry in moved:
+            log.info("%s %s submitted, transaction %s", entry.kind, entry.business_id, entry.transaction_id)
 
     def _lost(self, entry: OutboxEntry, why: str) -> OutboxEntry | None:
         return self._move(entry, S.UNKNOWN, unconfirmed_posted_at=entry.posted_at or self.now,
@@ -352,7 +429,7 @@ class OutboxCourier:
         return self._move(entry, S.PENDING)
 
     def _poll(self, key: str, *, final_round: bool) -> str:
-        entry = self._load(key)
+        entry = self._rows[key]
         if entry.state not in (S.SUBMITTED, S.STUCK) or entry.lease_owner != self.worker:
             return entry.state
         try:
@@ -421,8 +498,17 @@ class OutboxCourier:
 
     # -- moves --------------------------------------------------------------------------
     def _accept_state(self, entry: OutboxEntry, *, applied_at: datetime | None, note: str | None = None) -> str:
-        moved = self._accept(entry, applied_at=applied_at, note=note)
-        return moved.state if moved else self._state(entry.idempotency_key)
+        """Accept ``entry`` with the others found applied in this round (``_record_accepted``)."""
+        self._accepting.append((entry, applied_at or self.now, note))
+        return S.ACCEPTED
+
+    def _record_accepted(self) -> None:
+        accepting, self._accepting = self._accepting, []
+        moved = self._move_many([(e, {"completed_at": self.now, "applied_at": applied_at},
+                                  {"transaction_id": e.transaction_id, "note": note})
+                                 for e, applied_at, note in accepting], S.ACCEPTED)
+        for entry in moved:
+            crash_point("after_accept", entry.kind)
 
     def _accept(self, entry: OutboxEntry, *, applied_at: datetime | None, note: str | None = None
                 ) -> OutboxEntry | None:
@@ -466,7 +552,38 @@ class OutboxCourier:
             uow.audit.append(action=f"{moved.kind}.{wanted}", entity="outbox", entity_id=moved.idempotency_key,
                              detail={"from": entry.state, **(audit or {})}, at=utcnow())
             uow.commit()
+        self._rows[moved.idempotency_key] = moved
         return moved
+
+    def _move_many(self, moves: list[tuple[OutboxEntry, dict[str, Any], dict[str, Any]]],
+                   wanted: S) -> list[OutboxEntry]:
+        """``_move`` for many rows (row as read, values, audit detail) in one transaction; returns those moved.
+
+        One UPDATE moves them all, compare-and-set row by row; a row someone else moved
+        first is re-read instead of overwritten. Moves that raise an alert go through ``_move``.
+        """
+        if not moves:
+            return []
+        for entry, _, _ in moves:
+            check_transition(entry.idempotency_key, entry.state, wanted)
+        with UnitOfWork(self.database_url) as uow:
+            moved = {m.id: m for m in uow.outbox.compare_and_set_many(
+                [(e, values) for e, values, _ in moves], state=str(wanted), owner=self.worker,
+                lease_until=utcnow() + self.lease)}
+            uow.alerts.resolve_all([k for m in moved.values() for k in _settled_by(m)], at=self.now)
+            reflect_all(uow, list(moved.values()))
+            uow.audit.append_many([{"action": f"{e.kind}.{wanted}", "entity": "outbox", "entity_id": e.idempotency_key,
+                                    "detail": {"from": e.state, **audit}} for e, _, audit in moves if e.id in moved],
+                                  at=utcnow())
+            uow.commit()
+        for entry, _, _ in moves:
+            if entry.id in moved:
+                self._rows[entry.idempotency_key] = moved[entry.id]
+            else:
+                log.warning("%s moved on elsewhere (was %s); re-reading instead of overwriting",
+                            entry.idempotency_key, entry.state)
+                self._reload(entry.idempotency_key)
+        return [moved[e.id] for e, _, _ in moves if e.id in moved]
 
     @staticmethod
     def _raise(uow: UnitOfWork, entry: OutboxEntry, name: str, code: str | None,
@@ -481,19 +598,27 @@ class OutboxCourier:
             code=code, **_about(entry))
 
     # -- reads --------------------------------------------------------------------------
-    def _report(self, key: str, *, busy: bool) -> DeliveryReport:
-        entry = self._load(key)
-        return DeliveryReport(entry.idempotency_key, entry.kind, entry.business_id, entry.state,
-                              entry.transaction_id, list(entry.errors), busy=busy and entry.state not in FINAL)
+    def _reports(self, keys: list[str], *, claimed: set[str]) -> list[DeliveryReport]:
+        """Every row as stored now (one query): ours as we left them, the others as their worker has."""
+        with UnitOfWork(self.database_url) as uow:
+            rows = uow.outbox.by_keys(keys)
+        missing = [k for k in keys if k not in rows]
+        if missing:
+            raise KeyError(f"no outbox entry {missing[0]!r}")
+        return [DeliveryReport(rows[k].idempotency_key, rows[k].kind, rows[k].business_id, rows[k].state,
+                               rows[k].transaction_id, list(rows[k].errors),
+                               busy=k not in claimed and rows[k].state not in FINAL) for k in keys]
 
     def _state(self, key: str) -> str:
-        return self._load(key).state
+        return self._reload(key).state
 
-    def _load(self, key: str) -> OutboxEntry:
+    def _reload(self, key: str) -> OutboxEntry:
+        """Read a row again (someone else moved it, or a step wants it as stored now)."""
         with UnitOfWork(self.database_url) as uow:
             entry = uow.outbox.get(key)
         if entry is None:
             raise KeyError(f"no outbox entry {key!r}")
+        self._rows[key] = entry
         return entry
 
 

@@ -6,6 +6,11 @@ the ``x-amzn-RateLimit-Limit`` response header. Each bucket starts from the publ
 figures (or an override), follows the header, and is emptied by a 429 so that every thread
 sharing it slows down, not only the one that was refused.
 
+The default limiter keeps one request of headroom (:data:`HEADROOM`): Amazon's bucket starts
+when our first request reaches it, and that request is the slowest (it opens the connection),
+so a client bucket exactly as full as Amazon's is a little ahead of it and earns a 429 now and
+then. Never saving up the last token costs one request per quiet spell and absorbs that lag.
+
 The buckets are shared by all threads using one client. To share a limit across processes
 or machines (e.g. a Prefect global concurrency limit), pass any object that satisfies
 :class:`RateLimiter` to the client; nothing here imports Prefect.
@@ -39,6 +44,8 @@ class RateLimit:
 
 #: Amazon's default for every vendor operation when the model says nothing we can read.
 DEFAULT_LIMIT = RateLimit(rate=10.0, burst=10)
+#: tokens of the published burst the default limiter never saves up (its safety margin, 1/rate seconds)
+HEADROOM = 1.0
 
 _TABLE_ROW = re.compile(r"\|\s*Rate \(requests per second\)\s*\|\s*Burst\s*\|\s*\n\|[-\s|]+\|\s*\n"
                         r"\|\s*([0-9.]+)\s*\|\s*([0-9]+)\s*\|")
@@ -81,16 +88,22 @@ class TokenBucket:
     ``acquire`` takes a token even when none is left (the count goes negative) and sleeps
     until that token would have been earned, outside the lock. Waiting callers thus queue
     in arrival order and the long-run rate is exact, with no busy polling.
+
+    ``headroom`` tokens of the burst are never saved up: every request then goes a little
+    later than the server's own bucket would allow, a margin for the latency of the requests.
     """
 
-    def __init__(self, limit: RateLimit, *, clock: Callable[[], float] = time.monotonic,
+    def __init__(self, limit: RateLimit, *, headroom: float = 0.0, clock: Callable[[], float] = time.monotonic,
                  sleep: Callable[[float], None] = time.sleep) -> None:
+        if not 0.0 <= headroom <= limit.burst:
+            raise ValueError(f"headroom {headroom} must lie between 0 and the burst {limit.burst}")
         self._lock = threading.Lock()
         self._clock = clock
         self._sleep = sleep
         self._rate = limit.rate
         self._burst = limit.burst
-        self._tokens = float(limit.burst)
+        self._capacity = float(limit.burst) - headroom
+        self._tokens = self._capacity
         self._stamp = clock()
 
     @property
@@ -102,7 +115,7 @@ class TokenBucket:
         return self._burst
 
     def _refill(self, now: float) -> None:
-        self._tokens = min(float(self._burst), self._tokens + (now - self._stamp) * self._rate)
+        self._tokens = min(self._capacity, self._tokens + (now - self._stamp) * self._rate)
         self._stamp = now
 
     def reserve(self) -> float:
@@ -143,12 +156,15 @@ class TokenBucketLimiter:
 
     ``overrides`` replace the published figures (``{"getPurchaseOrders": (5, 5)}``) and cap
     what the response header may raise the rate to: an operator who set 5/s to share an
-    account between two workers keeps 5/s even when Amazon reports 10.
+    account between two workers keeps 5/s even when Amazon reports 10. Each bucket keeps
+    ``headroom`` tokens of its burst unused (:data:`HEADROOM`).
     """
 
     def __init__(self, overrides: Mapping[str, RateLimit | tuple[float, int] | float] | None = None, *,
-                 clock: Callable[[], float] = time.monotonic, sleep: Callable[[float], None] = time.sleep) -> None:
+                 headroom: float = HEADROOM, clock: Callable[[], float] = time.monotonic,
+                 sleep: Callable[[float], None] = time.sleep) -> None:
         self._overrides = {op: _as_limit(v) for op, v in (overrides or {}).items()}
+        self._headroom = headroom
         self._clock = clock
         self._sleep = sleep
         self._buckets: dict[str, TokenBucket] = {}
@@ -161,7 +177,8 @@ class TokenBucketLimiter:
                 bucket = self._buckets.get(operation)
                 if bucket is None:
                     limit = self._overrides.get(operation) or published_rate_limits().get(operation, DEFAULT_LIMIT)
-                    bucket = self._buckets[operation] = TokenBucket(limit, clock=self._clock, sleep=self._sleep)
+                    bucket = self._buckets[operation] = TokenBucket(
+                        limit, headroom=min(self._headroom, limit.burst), clock=self._clock, sleep=self._sleep)
         return bucket
 
     def acquire(self, operation: str) -> float:

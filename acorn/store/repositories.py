@@ -238,6 +238,14 @@ class OutboxRepository(_Repository):
     def get(self, idempotency_key: str) -> OutboxEntry | None:
         return self.session.exec(select(OutboxEntry).where(OutboxEntry.idempotency_key == idempotency_key)).first()
 
+    def by_keys(self, keys: Sequence[str]) -> dict[str, OutboxEntry]:
+        """The rows of these idempotency keys, in one query (a key with no row is absent)."""
+        if not keys:
+            return {}
+        rows = self.session.exec(select(OutboxEntry).where(OutboxEntry.idempotency_key.in_(list(keys)))
+                                 .execution_options(populate_existing=True)).all()
+        return {row.idempotency_key: row for row in rows}
+
     def by_id(self, entry_id: int) -> OutboxEntry | None:
         return self.session.get(OutboxEntry, entry_id)
 
@@ -252,6 +260,17 @@ class OutboxRepository(_Repository):
             q = q.where(OutboxEntry.account_code == account_code)
         return list(self.session.exec(q.order_by(OutboxEntry.id)).all())
 
+    def open_keys(self, *, kind: str, states: Iterable[str], account_code: str) -> list[str]:
+        """Keys of one account's rows of ``kind`` in ``states``, oldest first, read through ``ix_outbox_kind_state``.
+
+        Sorted here rather than by an ORDER BY id, which would lead SQLite to walk every row of
+        the kind ever queued instead of only the open ones.
+        """
+        rows = self.session.exec(select(OutboxEntry.id, OutboxEntry.idempotency_key).where(
+            OutboxEntry.kind == kind, OutboxEntry.state.in_(list(states)),
+            OutboxEntry.account_code == account_code)).all()
+        return [key for _, key in sorted(rows)]
+
     def compare_and_set(self, entry: OutboxEntry, *, state: str, owner: str | None, lease_until: datetime | None,
                         **values: Any) -> OutboxEntry | None:
         """Move ``entry`` as it was read: the UPDATE matches only its version (and, for a worker, its lease).
@@ -264,33 +283,59 @@ class OutboxRepository(_Repository):
             q = q.where(OutboxEntry.lease_owner == owner)
             values["lease_expires_at"] = lease_until
         q = q.values(state=state, version=OutboxEntry.version + 1, updated_at=utcnow(), **values)
-        if self.session.execute(q.execution_options(synchronize_session=False)).rowcount != 1:
-            return None
-        return self.session.exec(select(OutboxEntry).where(OutboxEntry.id == entry.id)
-                                 .execution_options(populate_existing=True)).one()
+        moved = self._returning(q)
+        return moved[0] if moved else None
+
+    def compare_and_set_many(self, moves: Sequence[tuple[OutboxEntry, dict[str, Any]]], *, state: str, owner: str,
+                             lease_until: datetime) -> list[OutboxEntry]:
+        """Move many rows, each as it was read, to ``state`` in one UPDATE; returns the rows it moved.
+
+        Each row matches only at its version and under ``owner``'s lease, as in
+        :meth:`compare_and_set`; a row someone else changed first is left out of the answer.
+        A value that differs between rows (a transaction id) is set row by row with a CASE.
+        """
+        if not moves:
+            return []
+        values = {name: self._per_row(moves, name) for name in {n for _, v in moves for n in v}}
+        q = (sa.update(OutboxEntry)
+             .where(sa.tuple_(OutboxEntry.id, OutboxEntry.version).in_([(e.id, e.version) for e, _ in moves]),
+                    OutboxEntry.lease_owner == owner)
+             .values(state=state, version=OutboxEntry.version + 1, updated_at=utcnow(), lease_expires_at=lease_until,
+                     **values))
+        return self._returning(q)
+
+    @staticmethod
+    def _per_row(moves: Sequence[tuple[OutboxEntry, dict[str, Any]]], name: str) -> Any:
+        column = OutboxEntry.__table__.c[name]
+        given = [(e.id, v[name]) for e, v in moves if name in v]
+        if len(given) == len(moves) and all(value == given[0][1] for _, value in given):
+            return given[0][1]
+        return sa.case(*[(column.table.c.id == entry_id, sa.bindparam(None, value, type_=column.type))
+                         for entry_id, value in given], else_=column)
+
+    def _returning(self, update: Any) -> list[OutboxEntry]:
+        """Run an UPDATE and return the rows it changed, as stored now (one statement: RETURNING)."""
+        return list(self.session.execute(update.returning(OutboxEntry), execution_options={
+            "synchronize_session": False, "populate_existing": True}).scalars().all())
 
     def claim(self, keys: Sequence[str], *, owner: str, until: datetime, states: Iterable[str],
-              may_take: Callable[[OutboxEntry], bool]) -> list[str]:
-        """Lease the rows among ``keys`` that no live worker holds; returns the keys now ours.
+              may_take: Callable[[OutboxEntry], bool]) -> list[OutboxEntry]:
+        """Lease the rows among ``keys`` that no live worker holds; returns the rows now ours, in id order.
 
-        PostgreSQL skips rows another transaction is claiming (``FOR UPDATE SKIP LOCKED``);
-        on both databases the lease itself is taken compare-and-set on the row's version.
+        Two statements for any number of rows: read the candidates, then one UPDATE takes the
+        lease of those ``may_take`` allows, compare-and-set on each row's version. PostgreSQL
+        skips rows another transaction is claiming (``FOR UPDATE SKIP LOCKED``).
         """
         q = select(OutboxEntry).where(OutboxEntry.idempotency_key.in_(list(keys)),
                                       OutboxEntry.state.in_(list(states))).order_by(OutboxEntry.id)
         if self.session.get_bind().dialect.name == "postgresql":
             q = q.with_for_update(skip_locked=True)
-        claimed = []
-        for entry in self.session.exec(q).all():
-            if not may_take(entry):
-                continue
-            taken = self.session.execute(
-                sa.update(OutboxEntry).where(OutboxEntry.id == entry.id, OutboxEntry.version == entry.version)
-                .values(lease_owner=owner, lease_expires_at=until, version=OutboxEntry.version + 1)
-                .execution_options(synchronize_session=False))
-            if taken.rowcount == 1:
-                claimed.append(entry.idempotency_key)
-        return claimed
+        free = [(entry.id, entry.version) for entry in self.session.exec(q).all() if may_take(entry)]
+        if not free:
+            return []
+        taken = self._returning(sa.update(OutboxEntry).where(sa.tuple_(OutboxEntry.id, OutboxEntry.version).in_(free))
+                                .values(lease_owner=owner, lease_expires_at=until, version=OutboxEntry.version + 1))
+        return sorted(taken, key=lambda entry: entry.id)
 
     def release_leases(self, keys: Sequence[str], *, owner: str) -> None:
         if keys:
@@ -304,6 +349,14 @@ class InvoiceRepository(_Repository):
     def get(self, account_code: str, invoice_number: str) -> Invoice | None:
         return self.session.exec(select(Invoice).where(
             Invoice.account_code == account_code, Invoice.invoice_number == invoice_number)).first()
+
+    def by_numbers(self, account_code: str, invoice_numbers: Iterable[str]) -> dict[str, Invoice]:
+        """Invoices of one account by number, in one query (for a batch of outbox rows)."""
+        wanted = sorted(set(invoice_numbers))
+        if not wanted:
+            return {}
+        return {i.invoice_number: i for i in self.session.exec(select(Invoice).where(
+            Invoice.account_code == account_code, Invoice.invoice_number.in_(wanted))).all()}
 
     def for_shipment(self, shipment_identifier: str) -> Invoice | None:
         return self.session.exec(select(Invoice).where(Invoice.shipment_identifier == shipment_identifier)).first()
@@ -533,6 +586,11 @@ class AuditRepository(_Repository):
                actor: str = "acorn", at: datetime | None = None) -> AuditEvent:
         return self.add(AuditEvent(action=action, entity=entity, entity_id=entity_id, detail=detail or {},
                                    actor=actor, at=at or utcnow()))
+
+    def append_many(self, events: Sequence[dict[str, Any]], *, at: datetime, actor: str = "acorn") -> None:
+        """Many audit rows (``action``, ``entity``, ``entity_id``, ``detail``) in one statement, ids not read back."""
+        if events:
+            self.session.execute(sa.insert(AuditEvent), [{"actor": actor, "detail": {}, **e, "at": at} for e in events])
 
     def list(self, *, entity: str | None = None, entity_id: str | None = None) -> list[AuditEvent]:
         q = select(AuditEvent)

@@ -132,3 +132,25 @@ def test_retry_after_is_honoured_in_seconds_and_bounded() -> None:
     assert retry_after_seconds("2", ceiling=60) == 2.0
     assert retry_after_seconds("3600", ceiling=60) == 60
     assert retry_after_seconds("Wed, 21 Oct 2015 07:28:00 GMT", ceiling=60) is None
+
+
+def test_the_default_limiter_never_saves_up_the_last_token_of_a_burst() -> None:
+    clock = FakeClock()
+    limiter = TokenBucketLimiter(clock=clock, sleep=clock.sleep)
+    waits = [limiter.bucket("getPurchaseOrders").reserve() for _ in range(11)]
+    assert waits[:9] == [0.0] * 9                       # burst 10, one kept in hand
+    assert waits[9:] == pytest.approx([0.1, 0.2])
+    clock.now += 60                                      # a quiet spell refills it to burst - 1 only
+    assert [limiter.bucket("getPurchaseOrders").reserve() for _ in range(10)][-1] == pytest.approx(0.1)
+
+
+def test_a_burst_of_one_keeps_its_margin_as_one_interval_of_waiting() -> None:
+    clock = FakeClock()
+    limiter = TokenBucketLimiter({"a": RateLimit(2.0, 1)}, clock=clock, sleep=clock.sleep)
+    assert [limiter.bucket("a").reserve() for _ in range(3)] == pytest.approx([0.5, 1.0, 1.5])
+    assert limiter.bucket("a").burst == 1                # the published figure is still reported
+
+
+def test_a_headroom_larger_than_the_burst_is_refused() -> None:
+    with pytest.raises(ValueError, match="headroom"):
+        TokenBucket(RateLimit(10.0, 2), headroom=3)

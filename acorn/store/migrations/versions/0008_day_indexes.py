@@ -20,6 +20,8 @@ INTAKE_AND_ACKNOWLEDGEMENT: list[tuple[str, str, list[str]]] = [
 ]
 
 OUTBOX: list[tuple[str, str, list[str]]] = [
+    # delivery: the open rows of one kind (kind alone reads every document of that kind ever sent)
+    ("ix_outbox_kind_state", "outbox", ["kind", "state"]),
 ]
 
 PLANNING: list[tuple[str, str, list[str]]] = [
