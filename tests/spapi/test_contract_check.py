@@ -91,7 +91,7 @@ def test_a_payload_that_breaks_the_model_still_gets_every_problem_named() -> Non
     assert any(p.startswith("acknowledgements/0/items:") for p in found)
 
 
-def test_a_schema_keyword_the_compiler_does_not_know_is_left_to_jsonschema(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_rule_the_vendor_models_do_not_use_is_checked_and_named_too(monkeypatch: pytest.MonkeyPatch) -> None:
     definitions = {"Box": {"type": "object", "properties": {"n": {"type": "integer", "minimum": 3}}}}
     monkeypatch.setattr(contract, "model", lambda api: {"definitions": definitions})
     contract._validator.cache_clear()
