@@ -108,10 +108,34 @@ def enqueue(uow: UnitOfWork, *, kind: str, key: str, account_code: str, business
     existing = uow.outbox.get(key)
     if existing is not None:
         return existing, False
+    return _queue(uow, kind=kind, key=key, account_code=account_code, business_id=business_id,
+                  payload=payload), True
+
+
+def enqueue_many(uow: UnitOfWork, documents: list[dict[str, Any]]) -> list[tuple[OutboxEntry, bool]]:
+    """:func:`enqueue` for a batch (each document its keyword arguments), in order: the rows already
+    queued are read in one query per 500 keys, the new ones written together at the next flush."""
+    for document in documents:
+        if document["kind"] not in SUBMIT_OPERATION:
+            raise ValueError(f"unknown outbox kind {document['kind']!r}")
+    queued = uow.outbox.by_keys([d["key"] for d in documents])
+    result = []
+    for document in documents:
+        existing = queued.get(document["key"])
+        if existing is not None:
+            result.append((existing, False))
+            continue
+        queued[document["key"]] = entry = _queue(uow, **document)
+        result.append((entry, True))
+    return result
+
+
+def _queue(uow: UnitOfWork, *, kind: str, key: str, account_code: str, business_id: str,
+           payload: dict[str, Any]) -> OutboxEntry:
     entry = uow.outbox.add(OutboxEntry(kind=kind, idempotency_key=key, account_code=account_code,
                                        business_id=business_id, payload=payload))
     uow.audit.append(action=f"{kind}.queued", entity="outbox", entity_id=key, detail={"business_id": business_id})
-    return entry, True
+    return entry
 
 
 # -- what a document's outcome changes, in the same transaction -----------------------------------------------

@@ -31,6 +31,12 @@ class _Repository:
         self.session.add(row)
         return row
 
+    @staticmethod
+    def _chunks(values: Sequence[Any], size: int = 500) -> Iterable[list[Any]]:
+        """``IN`` lists in slices: SQLite and PostgreSQL both cap the parameters of one statement."""
+        for start in range(0, len(values), size):
+            yield list(values[start:start + size])
+
 
 class AccountRepository(_Repository):
     def get(self, code: str) -> VendorAccount | None:
@@ -89,6 +95,25 @@ class PurchaseOrderRepository(_Repository):
     def items(self, po: PurchaseOrder) -> list[PurchaseOrderItem]:
         return list(self.session.exec(select(PurchaseOrderItem).where(
             PurchaseOrderItem.purchase_order_id == po.id).order_by(PurchaseOrderItem.item_sequence)).all())
+
+    def by_numbers(self, account_code: str, po_numbers: Iterable[str]) -> dict[str, PurchaseOrder]:
+        """The account's stored POs among ``po_numbers``, by number: one query per 500 numbers."""
+        found: dict[str, PurchaseOrder] = {}
+        for chunk in self._chunks(sorted(set(po_numbers))):
+            found.update((po.po_number, po) for po in self.session.exec(select(PurchaseOrder).where(
+                PurchaseOrder.account_code == account_code, PurchaseOrder.po_number.in_(chunk))).all())
+        return found
+
+    def items_of(self, pos: Iterable[PurchaseOrder]) -> dict[int, list[PurchaseOrderItem]]:
+        """Each PO's items in item-sequence order, by PO id: one query per 500 POs, not one per PO."""
+        ids = sorted({po.id for po in pos})
+        found: dict[int, list[PurchaseOrderItem]] = {po_id: [] for po_id in ids}
+        for chunk in self._chunks(ids):
+            for item in self.session.exec(select(PurchaseOrderItem).where(
+                    PurchaseOrderItem.purchase_order_id.in_(chunk))
+                    .order_by(PurchaseOrderItem.purchase_order_id, PurchaseOrderItem.item_sequence)).all():
+                found[item.purchase_order_id].append(item)
+        return found
 
     def item(self, po: PurchaseOrder, item_sequence: str) -> PurchaseOrderItem | None:
         return self.session.exec(select(PurchaseOrderItem).where(
@@ -238,6 +263,14 @@ class OutboxRepository(_Repository):
     def get(self, idempotency_key: str) -> OutboxEntry | None:
         return self.session.exec(select(OutboxEntry).where(OutboxEntry.idempotency_key == idempotency_key)).first()
 
+    def by_keys(self, idempotency_keys: Iterable[str]) -> dict[str, OutboxEntry]:
+        """The rows queued under any of these keys, by key: one query per 500 keys."""
+        found: dict[str, OutboxEntry] = {}
+        for chunk in self._chunks(sorted(set(idempotency_keys))):
+            found.update((e.idempotency_key, e) for e in self.session.exec(select(OutboxEntry).where(
+                OutboxEntry.idempotency_key.in_(chunk))).all())
+        return found
+
     def by_id(self, entry_id: int) -> OutboxEntry | None:
         return self.session.get(OutboxEntry, entry_id)
 
@@ -382,12 +415,6 @@ class RemittanceRepository(_Repository):
             RemittanceLine.account_code == account_code, RemittanceLine.invoice_number == invoice_number)
             .order_by(RemittanceLine.payment_date, RemittanceLine.id)).all())
 
-    @staticmethod
-    def _chunks(values: Sequence[str], size: int = 500) -> Iterable[list[str]]:
-        """``IN`` lists in slices: SQLite and PostgreSQL both cap the parameters of one statement."""
-        for start in range(0, len(values), size):
-            yield list(values[start:start + size])
-
     def for_account(self, account_code: str) -> list[RemittanceLine]:
         return list(self.session.exec(select(RemittanceLine).where(RemittanceLine.account_code == account_code)
                                       .order_by(RemittanceLine.payment_date, RemittanceLine.id)).all())
@@ -441,21 +468,30 @@ class ClaimRepository(_Repository):
         return list(self.session.exec(q).all())
 
 
+#: ``AlertRepository.raise_alert(found=...)`` when the caller did not read the alert
+_UNREAD = object()
+
+
 class AlertRepository(_Repository):
     def raise_alert(self, *, dedupe_key: str, account_code: str, kind: str, subject: str, message: str,
                     next_step: str = "", severity: str = "warning", code: str | None = None,
                     po_number: str | None = None, shipment_identifier: str | None = None,
-                    invoice_number: str | None = None, reopen: bool = True) -> tuple[Alert, bool]:
+                    invoice_number: str | None = None, reopen: bool = True,
+                    found: Alert | None | object = _UNREAD) -> tuple[Alert, bool]:
         """Open an alert once per problem; returns (alert, created).
 
         ``reopen=False`` for a problem that cannot come back: one a person resolved stays resolved.
 
         A new or reopened alert waits to be announced (``announced_at`` None): the next run that
         reaches Prefect turns it into its events, once.
+
+        ``found`` is the alert stored under ``dedupe_key`` (or None) when the caller already read
+        it (:meth:`raise_alerts`); by default it is read here.
         """
         about = {"po_number": po_number, "shipment_identifier": shipment_identifier,
                  "invoice_number": invoice_number}
-        row = self.session.exec(select(Alert).where(Alert.dedupe_key == dedupe_key)).first()
+        row = (self.session.exec(select(Alert).where(Alert.dedupe_key == dedupe_key)).first()
+               if found is _UNREAD else found)
         if row is not None and row.status == "open":
             return row, False
         if row is not None and not reopen:
@@ -468,6 +504,20 @@ class AlertRepository(_Repository):
             return row, True
         return self.add(Alert(dedupe_key=dedupe_key, account_code=account_code, kind=kind, subject=subject,
                               message=message, next_step=next_step, severity=severity, code=code, **about)), True
+
+    def raise_alerts(self, problems: Sequence[dict[str, Any]]) -> list[tuple[Alert, bool]]:
+        """:meth:`raise_alert` for each of ``problems`` (its keyword arguments), in order, reading the
+        alerts already raised in one query per 500 keys instead of one per problem."""
+        stored: dict[str, Alert | None] = {}
+        for chunk in self._chunks(sorted({p["dedupe_key"] for p in problems})):
+            stored.update((a.dedupe_key, a) for a in self.session.exec(select(Alert).where(
+                Alert.dedupe_key.in_(chunk))).all())
+        raised = []
+        for problem in problems:
+            alert, created = self.raise_alert(**problem, found=stored.get(problem["dedupe_key"]))
+            stored[alert.dedupe_key] = alert  # the same key twice: the second finds the first
+            raised.append((alert, created))
+        return raised
 
     def existing(self, dedupe_keys: Iterable[str]) -> set[str]:
         """Which of these alerts were ever raised, open or resolved."""
