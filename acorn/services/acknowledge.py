@@ -76,6 +76,8 @@ def decide_and_queue(database_url: str, account: VendorAccountSettings, *, as_of
         gates = gate_each(gate_acknowledgements,
                           {po.po_number: [asdict(d) for d in decided[po.po_number]] for po in pos})
         documents: list[dict[str, Any]] = []
+        acknowledgements: list[Acknowledgement] = []
+        decided_items: list[dict[str, Any]] = []
         alerts: list[dict[str, Any]] = []
         for po in pos:
             if not gates[po.po_number].passed:
@@ -83,15 +85,14 @@ def decide_and_queue(database_url: str, account: VendorAccountSettings, *, as_of
                 alerts.append(_gate_alert(account, po.po_number, gates[po.po_number].summary()))
                 continue
             decisions = {d.item_sequence: d for d in decided[po.po_number]}
-            for item in items[po.po_number]:
-                _apply(item, decisions.get(item.item_sequence))
+            decided_items += [_decided(item, decisions.get(item.item_sequence)) for item in items[po.po_number]]
             payload = acknowledgement_payload(account, po, items[po.po_number], decisions, as_of=as_of)
             contract.validate("orders", "SubmitAcknowledgementRequest", payload)
             key = ack_key(account.code, po.po_number)
             documents.append({"kind": "acknowledgement", "key": key, "account_code": account.code,
                               "business_id": po.po_number, "payload": payload})
             fill = fills[po.po_number]
-            uow.acknowledgements.add(Acknowledgement(
+            acknowledgements.append(Acknowledgement(
                 account_code=account.code, po_number=po.po_number, decided_at=as_of,
                 deadline=fill.acknowledgement_deadline, outbox_key=key, accepted_units=fill.accepted_qty,
                 backordered_units=fill.backordered_qty, rejected_units=fill.rejected_qty))
@@ -102,6 +103,8 @@ def decide_and_queue(database_url: str, account: VendorAccountSettings, *, as_of
             result.accepted_units += fill.accepted_qty
             result.backordered_units += fill.backordered_qty
             result.rejected_units += fill.rejected_qty
+        uow.purchase_orders.update_items(decided_items)
+        uow.acknowledgements.insert_all(acknowledgements)
         outbox.enqueue_many(uow, documents)
         uow.alerts.raise_alerts(alerts)
         uow.commit()
@@ -149,15 +152,16 @@ def quantity(item: PurchaseOrderItem, qty: int, *, po_number: str, field: str) -
     return {"amount": cases, "unitOfMeasure": "Cases", "unitSize": item.unit_size}
 
 
-def _apply(item: PurchaseOrderItem, decision: LineDecision | None) -> None:
+def _decided(item: PurchaseOrderItem, decision: LineDecision | None) -> dict[str, Any]:
+    """What the decision writes on the item (by id): the same fields for every item, so that all
+    of them go in one UPDATE."""
     if decision is None:  # cancelled line: nothing promised
-        item.accepted_qty = item.backordered_qty = 0
-        item.rejected_qty = 0
-        return
-    item.accepted_qty, item.backordered_qty, item.rejected_qty = (
-        decision.accepted_qty, decision.backordered_qty, decision.rejected_qty)
-    item.rejection_reason = decision.rejection_reason.value if decision.rejection_reason else None
-    item.scheduled_ship_date = decision.scheduled_ship_date
+        return {"id": item.id, "accepted_qty": 0, "backordered_qty": 0, "rejected_qty": 0,
+                "rejection_reason": item.rejection_reason, "scheduled_ship_date": item.scheduled_ship_date}
+    return {"id": item.id, "accepted_qty": decision.accepted_qty, "backordered_qty": decision.backordered_qty,
+            "rejected_qty": decision.rejected_qty,
+            "rejection_reason": decision.rejection_reason.value if decision.rejection_reason else None,
+            "scheduled_ship_date": decision.scheduled_ship_date}
 
 
 def acknowledgement_payload(account: VendorAccountSettings, po: PurchaseOrder, items: list[PurchaseOrderItem],

@@ -390,23 +390,24 @@ def _upsert_page(uow: UnitOfWork, account: VendorAccountSettings, page: list[Con
                if h["po_number"] in stored_pos and stored_pos[h["po_number"]].raw_payload != h["raw_payload"]]
     stored_items = uow.purchase_orders.items_of(changed)
     outcomes: list[Stored] = []
-    new: list[tuple[PurchaseOrder, list[dict[str, Any]]]] = []
+    new: list[Converted] = []
+    audit: list[dict[str, Any]] = []
     for header, items in page:
         po = stored_pos.get(header["po_number"])
         if po is None:
-            new.append((_add_new(uow, account, header, items), items))
+            new.append((header, items))
+            audit.append(_received(account, header["po_number"], items))
             outcome = "new"
         elif po.raw_payload == header["raw_payload"]:
             outcomes.append((header["po_number"], "unchanged", False))
             continue
         else:
-            _apply_change(uow, account, po, header, items, stored_items[po.id])
+            _apply_change(uow, account, po, header, items, stored_items[po.id], audit=audit)
             outcome = "changed"
-        released = _lift_quarantine(uow, account, header["po_number"], quarantined_before, as_of=as_of)
+        released = _lift_quarantine(uow, account, header["po_number"], quarantined_before, as_of=as_of, audit=audit)
         outcomes.append((header["po_number"], outcome, released))
-    uow.flush()  # the new POs, in one INSERT: their ids are needed for their items
-    for po, items in new:
-        _add_items(uow, po, items)
+    uow.purchase_orders.add_all(account.code, new)
+    uow.audit.append_all(audit)
     uow.flush()
     return outcomes
 
@@ -436,8 +437,11 @@ def _store(uow: UnitOfWork, account: VendorAccountSettings, header: dict[str, An
     Returns "new", "changed" or "unchanged", and whether a quarantine was lifted.
     """
     def step() -> tuple[str, bool]:
-        outcome = _upsert(uow, account, header, items)
-        return outcome, _lift_quarantine(uow, account, header["po_number"], quarantined_before, as_of=as_of)
+        audit: list[dict[str, Any]] = []
+        outcome = _upsert(uow, account, header, items, audit=audit)
+        released = _lift_quarantine(uow, account, header["po_number"], quarantined_before, as_of=as_of, audit=audit)
+        uow.audit.append_all(audit)
+        return outcome, released
 
     return _in_savepoint_retrying_conflict(uow, step)
 
@@ -447,37 +451,28 @@ def _move_watermark(uow: UnitOfWork, name: str, as_of: datetime) -> None:
 
 
 def _upsert(uow: UnitOfWork, account: VendorAccountSettings, header: dict[str, Any],
-            items: list[dict[str, Any]]) -> str:
+            items: list[dict[str, Any]], *, audit: list[dict[str, Any]]) -> str:
     po = uow.purchase_orders.get(account.code, header["po_number"])
     if po is None:
-        po = _add_new(uow, account, header, items)
-        uow.flush()
-        _add_items(uow, po, items)
-        uow.flush()  # inside the savepoint, so a refused row costs this PO only
+        uow.purchase_orders.add_all(account.code, [(header, items)])
+        audit.append(_received(account, header["po_number"], items))
         return "new"
     if po.raw_payload == header["raw_payload"]:
         return "unchanged"
-    _apply_change(uow, account, po, header, items, uow.purchase_orders.items(po))
+    _apply_change(uow, account, po, header, items, uow.purchase_orders.items(po), audit=audit)
     uow.flush()
     return "changed"
 
 
-def _add_new(uow: UnitOfWork, account: VendorAccountSettings, header: dict[str, Any],
-             items: list[dict[str, Any]]) -> PurchaseOrder:
-    """A PO seen for the first time, with its audit entry; its items follow once it has an id."""
-    po = uow.purchase_orders.add(PurchaseOrder(account_code=account.code, **header))
-    uow.audit.append(action="po.received", entity="purchase_order", entity_id=po.po_number,
-                     detail={"items": len(items), "account": account.code})
-    return po
-
-
-def _add_items(uow: UnitOfWork, po: PurchaseOrder, items: list[dict[str, Any]]) -> None:
-    for item in items:
-        uow.purchase_orders.add(PurchaseOrderItem(purchase_order_id=po.id, **item))
+def _received(account: VendorAccountSettings, po_number: str, items: list[dict[str, Any]]) -> dict[str, Any]:
+    """The audit entry of a PO seen for the first time."""
+    return {"action": "po.received", "entity": "purchase_order", "entity_id": po_number,
+            "detail": {"items": len(items), "account": account.code}}
 
 
 def _apply_change(uow: UnitOfWork, account: VendorAccountSettings, po: PurchaseOrder, header: dict[str, Any],
-                  items: list[dict[str, Any]], stored_items: list[PurchaseOrderItem]) -> None:
+                  items: list[dict[str, Any]], stored_items: list[PurchaseOrderItem], *,
+                  audit: list[dict[str, Any]]) -> None:
     """Amazon changed a stored PO: take its new values, its quantities (never above what it still
     wants) and new lines; warn when what is packed exceeds them."""
     changes: list[str] = []
@@ -504,8 +499,8 @@ def _apply_change(uow: UnitOfWork, account: VendorAccountSettings, po: PurchaseO
             row.accepted_qty = min(row.accepted_qty, row.ordered_qty)
             row.backordered_qty = min(row.backordered_qty, row.ordered_qty - row.accepted_qty)
     _alert_on_packed_units_amazon_cut(uow, account, po, list(existing.values()))
-    uow.audit.append(action="po.changed", entity="purchase_order", entity_id=po.po_number,
-                     detail={"changes": sorted(changes)})
+    audit.append({"action": "po.changed", "entity": "purchase_order", "entity_id": po.po_number,
+                  "detail": {"changes": sorted(changes)}})
 
 
 def _alert_on_packed_units_amazon_cut(uow: UnitOfWork, account: VendorAccountSettings, po: PurchaseOrder,
@@ -540,13 +535,13 @@ def _open_quarantine_alerts(uow: UnitOfWork, account: VendorAccountSettings) -> 
 
 
 def _lift_quarantine(uow: UnitOfWork, account: VendorAccountSettings, po_number: str, quarantined_before: set[str],
-                     *, as_of: datetime) -> bool:
+                     *, as_of: datetime, audit: list[dict[str, Any]]) -> bool:
     """Resolve the PO's po-malformed alert now that it stored; True when there was one open."""
     key = _alert_key(account, po_number)
     if key not in quarantined_before or not uow.alerts.resolve(key, at=as_of):
         return False
-    uow.audit.append(action="po.quarantine_lifted", entity="purchase_order", entity_id=po_number,
-                     detail={"account": account.code, "alert": key})
+    audit.append({"action": "po.quarantine_lifted", "entity": "purchase_order", "entity_id": po_number,
+                  "detail": {"account": account.code, "alert": key}})
     log.info("PO %s now reads correctly: stored, alert %s resolved", po_number, key)
     return True
 

@@ -31,6 +31,19 @@ class _Repository:
         self.session.add(row)
         return row
 
+    def insert_all(self, rows: Sequence[Any]) -> None:
+        """Write new rows of one table with one executemany INSERT, whatever their number.
+
+        ``add`` sends one INSERT per row on SQLite: the ORM wants each new id back, and SQLite
+        cannot say which id went to which row of a multi-row INSERT. For rows nobody reads back
+        by id in the same unit of work; they stay out of the session (and get no id here).
+        """
+        if not rows:
+            return
+        table = type(rows[0]).__table__
+        columns = [c for c in table.columns if not (c.primary_key and isinstance(c.type, sa.Integer))]
+        self.session.execute(sa.insert(table), [{c.name: getattr(row, c.name) for c in columns} for row in rows])
+
     @staticmethod
     def _chunks(values: Sequence[Any], size: int = 500) -> Iterable[list[Any]]:
         """``IN`` lists in slices: SQLite and PostgreSQL both cap the parameters of one statement."""
@@ -103,6 +116,25 @@ class PurchaseOrderRepository(_Repository):
             found.update((po.po_number, po) for po in self.session.exec(select(PurchaseOrder).where(
                 PurchaseOrder.account_code == account_code, PurchaseOrder.po_number.in_(chunk))).all())
         return found
+
+    def add_all(self, account_code: str, orders: Sequence[tuple[dict[str, Any], Sequence[dict[str, Any]]]]) -> None:
+        """New POs (header fields, item fields) in three statements per 500 POs, not one per row:
+        the POs, their new ids, the items."""
+        self.insert_all([PurchaseOrder(account_code=account_code, **header) for header, _ in orders])
+        ids: dict[str, int] = {}
+        for chunk in self._chunks([header["po_number"] for header, _ in orders]):
+            ids.update(self.session.exec(select(PurchaseOrder.po_number, PurchaseOrder.id).where(
+                PurchaseOrder.account_code == account_code, PurchaseOrder.po_number.in_(chunk))).all())
+        self.insert_all([PurchaseOrderItem(purchase_order_id=ids[header["po_number"]], **item)
+                         for header, items in orders for item in items])
+
+    def update_items(self, values: Sequence[dict[str, Any]]) -> None:
+        """Write these items' fields by id (each dict: ``id`` and the same fields) in one executemany UPDATE.
+
+        The items loaded in the session are not refreshed: set the values here, not on them.
+        """
+        if values:
+            self.session.execute(sa.update(PurchaseOrderItem), list(values))
 
     def items_of(self, pos: Iterable[PurchaseOrder]) -> dict[int, list[PurchaseOrderItem]]:
         """Each PO's items in item-sequence order, by PO id: one query per 500 POs, not one per PO."""
@@ -505,19 +537,28 @@ class AlertRepository(_Repository):
         return self.add(Alert(dedupe_key=dedupe_key, account_code=account_code, kind=kind, subject=subject,
                               message=message, next_step=next_step, severity=severity, code=code, **about)), True
 
-    def raise_alerts(self, problems: Sequence[dict[str, Any]]) -> list[tuple[Alert, bool]]:
+    def raise_alerts(self, problems: Sequence[dict[str, Any]]) -> list[str]:
         """:meth:`raise_alert` for each of ``problems`` (its keyword arguments), in order, reading the
-        alerts already raised in one query per 500 keys instead of one per problem."""
-        stored: dict[str, Alert | None] = {}
+        alerts already raised in one query per 500 keys and writing the new ones in one INSERT,
+        instead of a query and an INSERT per problem. Returns the keys of the alerts opened
+        (new or reopened)."""
+        stored: dict[str, Alert] = {}
         for chunk in self._chunks(sorted({p["dedupe_key"] for p in problems})):
             stored.update((a.dedupe_key, a) for a in self.session.exec(select(Alert).where(
                 Alert.dedupe_key.in_(chunk))).all())
-        raised = []
+        opened: list[str] = []
+        new: dict[str, Alert] = {}
         for problem in problems:
-            alert, created = self.raise_alert(**problem, found=stored.get(problem["dedupe_key"]))
-            stored[alert.dedupe_key] = alert  # the same key twice: the second finds the first
-            raised.append((alert, created))
-        return raised
+            key = problem["dedupe_key"]
+            if key in new:  # the same problem twice: the first raised it
+                continue
+            if key not in stored:  # never raised: written below, with the other new ones
+                new[key] = Alert(**{k: v for k, v in problem.items() if k != "reopen"})
+                opened.append(key)
+            elif self.raise_alert(**problem, found=stored[key])[1]:
+                opened.append(key)
+        self.insert_all(list(new.values()))
+        return opened
 
     def existing(self, dedupe_keys: Iterable[str]) -> set[str]:
         """Which of these alerts were ever raised, open or resolved."""
@@ -581,8 +622,18 @@ class AlertRepository(_Repository):
 class AuditRepository(_Repository):
     def append(self, *, action: str, entity: str, entity_id: str, detail: dict | None = None,
                actor: str = "acorn", at: datetime | None = None) -> AuditEvent:
-        return self.add(AuditEvent(action=action, entity=entity, entity_id=entity_id, detail=detail or {},
-                                   actor=actor, at=at or utcnow()))
+        return self.add(self._event(action=action, entity=entity, entity_id=entity_id, detail=detail, actor=actor,
+                                    at=at))
+
+    def append_all(self, entries: Sequence[dict[str, Any]]) -> None:
+        """:meth:`append` for each of ``entries`` (its keyword arguments), in order, in one INSERT."""
+        self.insert_all([self._event(**entry) for entry in entries])
+
+    @staticmethod
+    def _event(*, action: str, entity: str, entity_id: str, detail: dict | None = None, actor: str = "acorn",
+               at: datetime | None = None) -> AuditEvent:
+        return AuditEvent(action=action, entity=entity, entity_id=entity_id, detail=detail or {}, actor=actor,
+                          at=at or utcnow())
 
     def list(self, *, entity: str | None = None, entity_id: str | None = None) -> list[AuditEvent]:
         q = select(AuditEvent)
