@@ -81,6 +81,11 @@ class SkuRepository(_Repository):
         row.updated_at = utcnow()
         return row
 
+    def upsert_all(self, rows: Sequence[dict[str, Any]]) -> None:
+        """:meth:`upsert` for each of ``rows`` (a later row of a SKU wins), in three statements per load:
+        one read of the master, one INSERT of the new SKUs, one UPDATE of the known ones."""
+        _upsert_all(self, Sku, ("vendor_sku",), rows)
+
 
 class InventoryRepository(_Repository):
     def get(self, vendor_sku: str, warehouse: str) -> InventoryLevel | None:
@@ -98,6 +103,23 @@ class InventoryRepository(_Repository):
             setattr(row, k, v)
         row.updated_at = utcnow()
         return row
+
+    def upsert_all(self, rows: Sequence[dict[str, Any]]) -> None:
+        """:meth:`upsert` for each of ``rows`` (a later row of a SKU and warehouse wins), in three
+        statements per load: one read of the stock, one INSERT of the new rows, one UPDATE of the others."""
+        _upsert_all(self, InventoryLevel, ("vendor_sku", "warehouse"), rows)
+
+
+def _upsert_all(repository: _Repository, table: type, key: tuple[str, ...], rows: Sequence[dict[str, Any]]) -> None:
+    """Rows of a small reference table (the ERP's SKU master, its stock) inserted or updated by ``key``."""
+    latest = {tuple(row[k] for k in key): row for row in rows}
+    stored = {tuple(getattr(r, k) for k in key): r.id
+              for r in repository.session.exec(select(table)).all()}
+    repository.insert_all([table(**row) for k, row in latest.items() if k not in stored])
+    now = utcnow()
+    changed = [{**row, "id": stored[k], "updated_at": now} for k, row in latest.items() if k in stored]
+    if changed:
+        repository.session.execute(sa.update(table), changed)
 
 
 class PurchaseOrderRepository(_Repository):
