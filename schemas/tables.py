@@ -103,7 +103,9 @@ class InventoryLevel(SQLModel, table=True):
 
 class PurchaseOrder(SQLModel, table=True):
     __tablename__ = "purchase_order"
-    __table_args__ = (sa.UniqueConstraint("account_code", "po_number", name="uq_po_account_number"),)
+    __table_args__ = (sa.UniqueConstraint("account_code", "po_number", name="uq_po_account_number"),
+                      # acknowledgement reads the POs not acknowledged yet (migration 0008)
+                      sa.Index("ix_purchase_order_account_acknowledged", "account_code", "acknowledged_at"))
     id: int | None = Field(default=None, primary_key=True)
     account_code: str = Field(max_length=40, index=True)
     po_number: str = Field(max_length=40, index=True)
@@ -130,7 +132,11 @@ class PurchaseOrder(SQLModel, table=True):
 
 class PurchaseOrderItem(SQLModel, table=True):
     __tablename__ = "purchase_order_item"
-    __table_args__ = (sa.UniqueConstraint("purchase_order_id", "item_sequence", name="uq_po_item_seq"),)
+    __table_args__ = (sa.UniqueConstraint("purchase_order_id", "item_sequence", name="uq_po_item_seq"),
+                      # free stock reads the items with accepted units still to ship (migration 0008)
+                      sa.Index("ix_purchase_order_item_open", "purchase_order_id",
+                               sqlite_where=sa.text("accepted_qty > shipped_qty"),
+                               postgresql_where=sa.text("accepted_qty > shipped_qty")))
     id: int | None = Field(default=None, primary_key=True)
     purchase_order_id: int = Field(foreign_key="purchase_order.id", index=True)
     item_sequence: str = Field(max_length=10)

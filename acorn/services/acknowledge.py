@@ -53,57 +53,85 @@ def po_view(po: PurchaseOrder, items: list[PurchaseOrderItem]) -> PurchaseOrderV
 
 
 def decide_and_queue(database_url: str, account: VendorAccountSettings, *, as_of: datetime) -> AcknowledgeResult:
-    """Decide every unacknowledged PO ordered by ``as_of`` and queue its acknowledgement."""
+    """Decide every unacknowledged PO ordered by ``as_of`` and queue its acknowledgement.
+
+    Set-based: the POs, their items, the SKU master, stock and what is already promised are
+    read in a few queries whatever the number of POs; the decisions, outbox rows and alerts
+    are written together at commit.
+    """
     result = AcknowledgeResult()
     with UnitOfWork(database_url) as uow:
         uow.stage_lock(f"decide-acknowledgements:{account.code}")
-        pos = [po for po in uow.purchase_orders.list(account.code, states=["New"], unacknowledged=True)
-               if po.order_date <= as_of]
-        items = {po.po_number: uow.purchase_orders.items(po) for po in pos}
-        # every line cancelled by Amazon: there is nothing to acknowledge (Amazon closes such a PO)
-        pos = [po for po in pos if any(not i.cancelled for i in items[po.po_number])]
+        pos, items = _to_decide(uow, account, as_of=as_of)
         if not pos:
             return result
-        plan = decide_acknowledgements([po_view(po, items[po.po_number]) for po in pos], sku_master(uow),
-                                       free_stock(uow, account.erp_warehouse), as_of=as_of,
+        skus = sku_master(uow)
+        plan = decide_acknowledgements([po_view(po, items[po.po_number]) for po in pos], skus,
+                                       free_stock(uow, account.erp_warehouse, skus=skus), as_of=as_of,
                                        case_sizes=case_sizes(items))
+        decided: dict[str, list[LineDecision]] = {po.po_number: [] for po in pos}
+        for decision in plan.decisions:
+            decided[decision.po_number].append(decision)
+        fills = {fill.po_number: fill for fill in plan.fill_rates}
         gates = gate_each(gate_acknowledgements,
-                          {po.po_number: [asdict(d) for d in plan.for_po(po.po_number)] for po in pos})
+                          {po.po_number: [asdict(d) for d in decided[po.po_number]] for po in pos})
+        documents: list[dict[str, Any]] = []
+        acknowledgements: list[Acknowledgement] = []
+        decided_items: list[dict[str, Any]] = []
+        alerts: list[dict[str, Any]] = []
         for po in pos:
             if not gates[po.po_number].passed:
                 result.gated.append(po.po_number)
-                uow.alerts.raise_alert(
-                    dedupe_key=f"ack-gate:{account.code}:{po.po_number}", account_code=account.code,
-                    kind="acknowledgement_gate_failed", po_number=po.po_number,
-                    subject=f"Acknowledgement of PO {po.po_number} held back by the quality gate",
-                    message=gates[po.po_number].summary(), severity="error",
-                    next_step="Check the PO lines and the SKU master named in the message; nothing was sent.")
+                alerts.append(_gate_alert(account, po.po_number, gates[po.po_number].summary()))
                 continue
-            decisions = {d.item_sequence: d for d in plan.for_po(po.po_number)}
-            for item in items[po.po_number]:
-                _apply(item, decisions.get(item.item_sequence))
+            decisions = {d.item_sequence: d for d in decided[po.po_number]}
+            decided_items += [_decided(item, decisions.get(item.item_sequence)) for item in items[po.po_number]]
             payload = acknowledgement_payload(account, po, items[po.po_number], decisions, as_of=as_of)
             contract.validate("orders", "SubmitAcknowledgementRequest", payload)
             key = ack_key(account.code, po.po_number)
-            outbox.enqueue(uow, kind="acknowledgement", key=key, account_code=account.code,
-                           business_id=po.po_number, payload=payload)
-            fill = plan.fill_rate_of(po.po_number)
-            uow.acknowledgements.add(Acknowledgement(
+            documents.append({"kind": "acknowledgement", "key": key, "account_code": account.code,
+                              "business_id": po.po_number, "payload": payload})
+            fill = fills[po.po_number]
+            acknowledgements.append(Acknowledgement(
                 account_code=account.code, po_number=po.po_number, decided_at=as_of,
                 deadline=fill.acknowledgement_deadline, outbox_key=key, accepted_units=fill.accepted_qty,
                 backordered_units=fill.backordered_qty, rejected_units=fill.rejected_qty))
             po.acknowledged_at = as_of
-            _alert_on_compliance(uow, account, po.po_number, fill)
+            alerts.extend(_compliance_alerts(account, po.po_number, fill))
             result.decided.append(po.po_number)
             result.outbox_keys.append(key)
             result.accepted_units += fill.accepted_qty
             result.backordered_units += fill.backordered_qty
             result.rejected_units += fill.rejected_qty
+        uow.purchase_orders.update_items(decided_items)
+        uow.acknowledgements.insert_all(acknowledgements)
+        outbox.enqueue_many(uow, documents)
+        uow.alerts.raise_alerts(alerts)
         uow.commit()
     crash_point("after_queue", "acknowledgement")
     log.info("%s: decided %d POs (%d accepted, %d backordered, %d rejected units)", account.code,
              len(result.decided), result.accepted_units, result.backordered_units, result.rejected_units)
     return result
+
+
+def _to_decide(uow: UnitOfWork, account: VendorAccountSettings, *,
+               as_of: datetime) -> tuple[list[PurchaseOrder], dict[str, list[PurchaseOrderItem]]]:
+    """The unacknowledged POs ordered by ``as_of`` with a line still ordered, and their items: two queries."""
+    pos = [po for po in uow.purchase_orders.list(account.code, states=["New"], unacknowledged=True)
+           if po.order_date <= as_of]
+    lines = uow.purchase_orders.items_of(pos)
+    items = {po.po_number: lines[po.id] for po in pos}
+    # every line cancelled by Amazon: there is nothing to acknowledge (Amazon closes such a PO)
+    pos = [po for po in pos if any(not i.cancelled for i in items[po.po_number])]
+    return pos, {po.po_number: items[po.po_number] for po in pos}
+
+
+def _gate_alert(account: VendorAccountSettings, po_number: str, summary: str) -> dict[str, Any]:
+    return {"dedupe_key": f"ack-gate:{account.code}:{po_number}", "account_code": account.code,
+            "kind": "acknowledgement_gate_failed", "po_number": po_number,
+            "subject": f"Acknowledgement of PO {po_number} held back by the quality gate",
+            "message": summary, "severity": "error",
+            "next_step": "Check the PO lines and the SKU master named in the message; nothing was sent."}
 
 
 def case_sizes(items: dict[str, list[PurchaseOrderItem]]) -> dict[tuple[str, str], int]:
@@ -124,15 +152,16 @@ def quantity(item: PurchaseOrderItem, qty: int, *, po_number: str, field: str) -
     return {"amount": cases, "unitOfMeasure": "Cases", "unitSize": item.unit_size}
 
 
-def _apply(item: PurchaseOrderItem, decision: LineDecision | None) -> None:
+def _decided(item: PurchaseOrderItem, decision: LineDecision | None) -> dict[str, Any]:
+    """What the decision writes on the item (by id): the same fields for every item, so that all
+    of them go in one UPDATE."""
     if decision is None:  # cancelled line: nothing promised
-        item.accepted_qty = item.backordered_qty = 0
-        item.rejected_qty = 0
-        return
-    item.accepted_qty, item.backordered_qty, item.rejected_qty = (
-        decision.accepted_qty, decision.backordered_qty, decision.rejected_qty)
-    item.rejection_reason = decision.rejection_reason.value if decision.rejection_reason else None
-    item.scheduled_ship_date = decision.scheduled_ship_date
+        return {"id": item.id, "accepted_qty": 0, "backordered_qty": 0, "rejected_qty": 0,
+                "rejection_reason": item.rejection_reason, "scheduled_ship_date": item.scheduled_ship_date}
+    return {"id": item.id, "accepted_qty": decision.accepted_qty, "backordered_qty": decision.backordered_qty,
+            "rejected_qty": decision.rejected_qty,
+            "rejection_reason": decision.rejection_reason.value if decision.rejection_reason else None,
+            "scheduled_ship_date": decision.scheduled_ship_date}
 
 
 def acknowledgement_payload(account: VendorAccountSettings, po: PurchaseOrder, items: list[PurchaseOrderItem],
@@ -166,28 +195,31 @@ def acknowledgement_payload(account: VendorAccountSettings, po: PurchaseOrder, i
         "acknowledgementDate": as_of.strftime("%Y-%m-%dT%H:%M:%SZ"), "items": lines}]}
 
 
-def _alert_on_compliance(uow: UnitOfWork, account: VendorAccountSettings, po_number: str, fill: Any) -> None:
+def _compliance_alerts(account: VendorAccountSettings, po_number: str, fill: Any) -> list[dict[str, Any]]:
+    """The alerts (``raise_alert`` arguments) a PO's fill rate and timing call for, logged as found."""
+    alerts = []
     if not fill.compliant:
         log.warning("%s: PO %s confirmed at %.1f%% of requested units (Amazon expects 80%%)", account.code, po_number,
                     fill.fill_rate * 100)
-        uow.alerts.raise_alert(
+        alerts.append(dict(
             dedupe_key=f"fill-rate:{account.code}:{po_number}", account_code=account.code, kind="low_fill_rate",
             po_number=po_number,
             subject=f"PO {po_number} confirmed at {fill.fill_rate:.0%} of requested units",
             message=(f"accepted {fill.accepted_qty} + backordered {fill.backordered_qty} of {fill.requested_qty} "
                      "requested units; Amazon expects at least 80%"),
             next_step="Check stock and restock dates in the ERP; backorder with a date rather than reject "
-                      "when goods are coming.")
+                      "when goods are coming."))
     if fill.acknowledged_late:
         log.warning("%s: PO %s acknowledged late: deadline %s", account.code, po_number,
                     f"{fill.acknowledgement_deadline:%Y-%m-%d %H:%M} UTC")
-        uow.alerts.raise_alert(
+        alerts.append(dict(
             dedupe_key=f"ack-late:{account.code}:{po_number}", account_code=account.code, kind="late_acknowledgement",
             po_number=po_number,
             subject=f"PO {po_number} acknowledged after its 24-hour deadline",
             message=f"deadline was {fill.acknowledgement_deadline:%Y-%m-%d %H:%M} UTC",
             next_step="Run po_intake and acknowledge_orders more often (the deployment schedule), and check why "
-                      "the PO arrived late.")
+                      "the PO arrived late."))
+    return alerts
 
 
 def confirm_acknowledged(client: Any):  # noqa: ANN201

@@ -124,27 +124,22 @@ def record_purchase_orders(database_url: str, account: VendorAccountSettings, or
         quarantined_before = _open_quarantine_alerts(uow, account)
         for problem in _unreadable_once(unreadable):
             _quarantine(uow, account, problem, raw=None, result=result)
+        page = []
         for order in orders:
             try:
-                header, items = _convert(order, account)
+                page.append(_convert(order, account))
             except MalformedPurchaseOrder as exc:
                 _quarantine(uow, account, exc, raw=_raw(order), result=result)
-                continue
-            try:
-                outcome, released = _store(uow, account, header, items, quarantined_before, as_of=as_of)
-            except (SQLAlchemyError, OverflowError) as exc:
-                if not _refused_data(exc):
-                    raise  # the database itself is failing (locked, gone): the task retries the run
-                _quarantine(uow, account, MalformedPurchaseOrder(header["po_number"], "(database)",
-                                                                 f"the store refused it: {_db_message(exc)}"),
-                            raw=header["raw_payload"], result=result)
-                continue
+        stored = _store_page(uow, account, page, quarantined_before, as_of=as_of)
+        if stored is None:  # the database refused the page or a rival run got in first: PO by PO
+            stored = _store_one_by_one(uow, account, page, quarantined_before, as_of=as_of, result=result)
+        for po_number, outcome, released in stored:
             if outcome == "unchanged":
                 result.unchanged += 1
             else:
-                getattr(result, outcome).append(header["po_number"])
+                getattr(result, outcome).append(po_number)
             if released:
-                result.released.append(header["po_number"])
+                result.released.append(po_number)
         _in_savepoint_retrying_conflict(uow, lambda: _move_watermark(uow, f"po-intake:{account.code}", as_of))
         uow.commit()
     return result
@@ -361,6 +356,80 @@ def _db_message(exc: BaseException) -> str:
     return (str(cause).strip().splitlines() or [type(cause).__name__])[0][:300]
 
 
+Converted = tuple[dict[str, Any], list[dict[str, Any]]]
+#: (PO number, "new" / "changed" / "unchanged", whether its quarantine was lifted)
+Stored = tuple[str, str, bool]
+
+
+def _store_page(uow: UnitOfWork, account: VendorAccountSettings, page: list[Converted], quarantined_before: set[str],
+                *, as_of: datetime) -> list[Stored] | None:
+    """Upsert the whole page in one savepoint with a bounded number of statements.
+
+    One read of the stored POs of the page (by account and number), one of the items of the
+    changed ones, then the inserts and updates of all of them together. None when the
+    database refused something or a rival run inserted one of these POs first: the savepoint
+    is rolled back and the caller stores the page PO by PO, which sets the culprit aside.
+    """
+    if not page:
+        return []
+    try:
+        with uow.savepoint():
+            return _upsert_page(uow, account, page, quarantined_before, as_of=as_of)
+    except (SQLAlchemyError, OverflowError) as exc:
+        if not _refused_data(exc):
+            raise  # the database itself is failing (locked, gone): the task retries the run
+        log.info("%s: the page of %d POs did not store at once (%s); storing them one by one", account.code,
+                 len(page), _db_message(exc))
+        return None
+
+
+def _upsert_page(uow: UnitOfWork, account: VendorAccountSettings, page: list[Converted],
+                 quarantined_before: set[str], *, as_of: datetime) -> list[Stored]:
+    stored_pos = uow.purchase_orders.by_numbers(account.code, [header["po_number"] for header, _ in page])
+    changed = [stored_pos[h["po_number"]] for h, _ in page
+               if h["po_number"] in stored_pos and stored_pos[h["po_number"]].raw_payload != h["raw_payload"]]
+    stored_items = uow.purchase_orders.items_of(changed)
+    outcomes: list[Stored] = []
+    new: list[Converted] = []
+    audit: list[dict[str, Any]] = []
+    for header, items in page:
+        po = stored_pos.get(header["po_number"])
+        if po is None:
+            new.append((header, items))
+            audit.append(_received(account, header["po_number"], items))
+            outcome = "new"
+        elif po.raw_payload == header["raw_payload"]:
+            outcomes.append((header["po_number"], "unchanged", False))
+            continue
+        else:
+            _apply_change(uow, account, po, header, items, stored_items[po.id], audit=audit)
+            outcome = "changed"
+        released = _lift_quarantine(uow, account, header["po_number"], quarantined_before, as_of=as_of, audit=audit)
+        outcomes.append((header["po_number"], outcome, released))
+    uow.purchase_orders.add_all(account.code, new)
+    uow.audit.append_all(audit)
+    uow.flush()
+    return outcomes
+
+
+def _store_one_by_one(uow: UnitOfWork, account: VendorAccountSettings, page: list[Converted],
+                      quarantined_before: set[str], *, as_of: datetime, result: IntakeResult) -> list[Stored]:
+    """Each PO in its own savepoint: one the database refuses is quarantined, the others stored."""
+    stored: list[Stored] = []
+    for header, items in page:
+        try:
+            outcome, released = _store(uow, account, header, items, quarantined_before, as_of=as_of)
+        except (SQLAlchemyError, OverflowError) as exc:
+            if not _refused_data(exc):
+                raise  # the database itself is failing (locked, gone): the task retries the run
+            _quarantine(uow, account, MalformedPurchaseOrder(header["po_number"], "(database)",
+                                                             f"the store refused it: {_db_message(exc)}"),
+                        raw=header["raw_payload"], result=result)
+            continue
+        stored.append((header["po_number"], outcome, released))
+    return stored
+
+
 def _store(uow: UnitOfWork, account: VendorAccountSettings, header: dict[str, Any], items: list[dict[str, Any]],
            quarantined_before: set[str], *, as_of: datetime) -> tuple[str, bool]:
     """Upsert one PO in its own savepoint and lift its quarantine.
@@ -368,8 +437,11 @@ def _store(uow: UnitOfWork, account: VendorAccountSettings, header: dict[str, An
     Returns "new", "changed" or "unchanged", and whether a quarantine was lifted.
     """
     def step() -> tuple[str, bool]:
-        outcome = _upsert(uow, account, header, items)
-        return outcome, _lift_quarantine(uow, account, header["po_number"], quarantined_before, as_of=as_of)
+        audit: list[dict[str, Any]] = []
+        outcome = _upsert(uow, account, header, items, audit=audit)
+        released = _lift_quarantine(uow, account, header["po_number"], quarantined_before, as_of=as_of, audit=audit)
+        uow.audit.append_all(audit)
+        return outcome, released
 
     return _in_savepoint_retrying_conflict(uow, step)
 
@@ -379,19 +451,30 @@ def _move_watermark(uow: UnitOfWork, name: str, as_of: datetime) -> None:
 
 
 def _upsert(uow: UnitOfWork, account: VendorAccountSettings, header: dict[str, Any],
-            items: list[dict[str, Any]]) -> str:
+            items: list[dict[str, Any]], *, audit: list[dict[str, Any]]) -> str:
     po = uow.purchase_orders.get(account.code, header["po_number"])
     if po is None:
-        po = uow.purchase_orders.add(PurchaseOrder(account_code=account.code, **header))
-        uow.flush()
-        for item in items:
-            uow.purchase_orders.add(PurchaseOrderItem(purchase_order_id=po.id, **item))
-        uow.audit.append(action="po.received", entity="purchase_order", entity_id=po.po_number,
-                         detail={"items": len(items), "account": account.code})
-        uow.flush()  # inside the savepoint, so a refused row costs this PO only
+        uow.purchase_orders.add_all(account.code, [(header, items)])
+        audit.append(_received(account, header["po_number"], items))
         return "new"
     if po.raw_payload == header["raw_payload"]:
         return "unchanged"
+    _apply_change(uow, account, po, header, items, uow.purchase_orders.items(po), audit=audit)
+    uow.flush()
+    return "changed"
+
+
+def _received(account: VendorAccountSettings, po_number: str, items: list[dict[str, Any]]) -> dict[str, Any]:
+    """The audit entry of a PO seen for the first time."""
+    return {"action": "po.received", "entity": "purchase_order", "entity_id": po_number,
+            "detail": {"items": len(items), "account": account.code}}
+
+
+def _apply_change(uow: UnitOfWork, account: VendorAccountSettings, po: PurchaseOrder, header: dict[str, Any],
+                  items: list[dict[str, Any]], stored_items: list[PurchaseOrderItem], *,
+                  audit: list[dict[str, Any]]) -> None:
+    """Amazon changed a stored PO: take its new values, its quantities (never above what it still
+    wants) and new lines; warn when what is packed exceeds them."""
     changes: list[str] = []
     for key, value in header.items():
         if key == "state" and po.state in ("Acknowledged", "Closed") and value == "New":
@@ -401,7 +484,7 @@ def _upsert(uow: UnitOfWork, account: VendorAccountSettings, header: dict[str, A
                 changes.append(key)
             setattr(po, key, value)
     po.updated_at = utcnow()
-    existing = {i.item_sequence: i for i in uow.purchase_orders.items(po)}
+    existing = {i.item_sequence: i for i in stored_items}
     for item in items:
         row = existing.get(item["item_sequence"])
         if row is None:
@@ -416,10 +499,8 @@ def _upsert(uow: UnitOfWork, account: VendorAccountSettings, header: dict[str, A
             row.accepted_qty = min(row.accepted_qty, row.ordered_qty)
             row.backordered_qty = min(row.backordered_qty, row.ordered_qty - row.accepted_qty)
     _alert_on_packed_units_amazon_cut(uow, account, po, list(existing.values()))
-    uow.audit.append(action="po.changed", entity="purchase_order", entity_id=po.po_number,
-                     detail={"changes": sorted(changes)})
-    uow.flush()
-    return "changed"
+    audit.append({"action": "po.changed", "entity": "purchase_order", "entity_id": po.po_number,
+                  "detail": {"changes": sorted(changes)}})
 
 
 def _alert_on_packed_units_amazon_cut(uow: UnitOfWork, account: VendorAccountSettings, po: PurchaseOrder,
@@ -450,17 +531,17 @@ def _alert_key(account: VendorAccountSettings, po_label: str) -> str:
 
 def _open_quarantine_alerts(uow: UnitOfWork, account: VendorAccountSettings) -> set[str]:
     """Keys of this account's open po-malformed alerts: one query, not one per PO."""
-    return {a.dedupe_key for a in uow.alerts.list(account_code=account.code) if a.kind == _ALERT_KIND}
+    return {a.dedupe_key for a in uow.alerts.list(account_code=account.code, kind=_ALERT_KIND)}
 
 
 def _lift_quarantine(uow: UnitOfWork, account: VendorAccountSettings, po_number: str, quarantined_before: set[str],
-                     *, as_of: datetime) -> bool:
+                     *, as_of: datetime, audit: list[dict[str, Any]]) -> bool:
     """Resolve the PO's po-malformed alert now that it stored; True when there was one open."""
     key = _alert_key(account, po_number)
     if key not in quarantined_before or not uow.alerts.resolve(key, at=as_of):
         return False
-    uow.audit.append(action="po.quarantine_lifted", entity="purchase_order", entity_id=po_number,
-                     detail={"account": account.code, "alert": key})
+    audit.append({"action": "po.quarantine_lifted", "entity": "purchase_order", "entity_id": po_number,
+                  "detail": {"account": account.code, "alert": key}})
     log.info("PO %s now reads correctly: stored, alert %s resolved", po_number, key)
     return True
 

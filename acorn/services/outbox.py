@@ -120,10 +120,43 @@ def enqueue(uow: UnitOfWork, *, kind: str, key: str, account_code: str, business
     existing = uow.outbox.get(key)
     if existing is not None:
         return existing, False
-    entry = uow.outbox.add(OutboxEntry(kind=kind, idempotency_key=key, account_code=account_code,
-                                       business_id=business_id, payload=payload))
-    uow.audit.append(action=f"{kind}.queued", entity="outbox", entity_id=key, detail={"business_id": business_id})
-    return entry, True
+    return _queue(uow, kind=kind, key=key, account_code=account_code, business_id=business_id,
+                  payload=payload), True
+
+
+def enqueue_many(uow: UnitOfWork, documents: list[dict[str, Any]]) -> list[str]:
+    """:func:`enqueue` for a batch (each document its keyword arguments), in order, in a few statements
+    whatever its size: one read of the keys already queued, one INSERT of the new rows, one of their
+    audit entries. Returns the keys queued now (a rerun's documents are already there, untouched)."""
+    for document in documents:
+        if document["kind"] not in SUBMIT_OPERATION:
+            raise ValueError(f"unknown outbox kind {document['kind']!r}")
+    queued = set(uow.outbox.by_keys([d["key"] for d in documents]))
+    new: dict[str, dict[str, Any]] = {}
+    for document in documents:
+        if document["key"] not in queued:
+            new.setdefault(document["key"], document)
+    uow.outbox.insert_all([_entry(**d) for d in new.values()])
+    uow.audit.append_all([_queued_note(**d) for d in new.values()])
+    return list(new)
+
+
+def _queue(uow: UnitOfWork, *, kind: str, key: str, account_code: str, business_id: str,
+           payload: dict[str, Any]) -> OutboxEntry:
+    entry = uow.outbox.add(_entry(kind=kind, key=key, account_code=account_code, business_id=business_id,
+                                  payload=payload))
+    uow.audit.append(**_queued_note(kind=kind, key=key, business_id=business_id))
+    return entry
+
+
+def _entry(*, kind: str, key: str, account_code: str, business_id: str, payload: dict[str, Any]) -> OutboxEntry:
+    return OutboxEntry(kind=kind, idempotency_key=key, account_code=account_code, business_id=business_id,
+                       payload=payload)
+
+
+def _queued_note(*, kind: str, key: str, business_id: str, **_: Any) -> dict[str, Any]:
+    """The audit entry of a document queued."""
+    return {"action": f"{kind}.queued", "entity": "outbox", "entity_id": key, "detail": {"business_id": business_id}}
 
 
 # -- what a document's outcome changes, in the same transaction -----------------------------------------------
@@ -572,9 +605,10 @@ class OutboxCourier:
                 lease_until=utcnow() + self.lease)}
             uow.alerts.resolve_all([k for m in moved.values() for k in _settled_by(m)], at=self.now)
             reflect_all(uow, list(moved.values()))
-            uow.audit.append_many([{"action": f"{e.kind}.{wanted}", "entity": "outbox", "entity_id": e.idempotency_key,
-                                    "detail": {"from": e.state, **audit}} for e, _, audit in moves if e.id in moved],
-                                  at=utcnow())
+            at = utcnow()
+            uow.audit.append_all([{"action": f"{e.kind}.{wanted}", "entity": "outbox", "entity_id": e.idempotency_key,
+                                   "detail": {"from": e.state, **audit}, "at": at}
+                                  for e, _, audit in moves if e.id in moved])
             uow.commit()
         for entry, _, _ in moves:
             if entry.id in moved:

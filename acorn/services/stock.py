@@ -35,14 +35,14 @@ class SkuResolver:
         return self.by_asin.get(asin or "")
 
 
-def free_stock(uow: UnitOfWork, warehouse: str) -> dict[str, StockLevel]:
+def free_stock(uow: UnitOfWork, warehouse: str, *, skus: dict[str, SkuInfo] | None = None) -> dict[str, StockLevel]:
     """On hand minus what is already promised (accepted, not yet shipped) on any PO.
 
     Derived rather than stored, so a PO change or a cancellation frees stock without any
-    bookkeeping that could drift.
+    bookkeeping that could drift. ``skus``: the SKU master when the caller has read it already.
     """
     promised: dict[str, int] = defaultdict(int)
-    resolve = SkuResolver(sku_master(uow))
+    resolve = SkuResolver(skus if skus is not None else sku_master(uow))
     for item in uow.purchase_orders.open_items():
         sku = resolve.erp_sku(item.vendor_sku, item.asin)
         if sku:

@@ -31,6 +31,25 @@ class _Repository:
         self.session.add(row)
         return row
 
+    def insert_all(self, rows: Sequence[Any]) -> None:
+        """Write new rows of one table with one executemany INSERT, whatever their number.
+
+        ``add`` sends one INSERT per row on SQLite: the ORM wants each new id back, and SQLite
+        cannot say which id went to which row of a multi-row INSERT. For rows nobody reads back
+        by id in the same unit of work; they stay out of the session (and get no id here).
+        """
+        if not rows:
+            return
+        table = type(rows[0]).__table__
+        columns = [c for c in table.columns if not (c.primary_key and isinstance(c.type, sa.Integer))]
+        self.session.execute(sa.insert(table), [{c.name: getattr(row, c.name) for c in columns} for row in rows])
+
+    @staticmethod
+    def _chunks(values: Sequence[Any], size: int = 500) -> Iterable[list[Any]]:
+        """``IN`` lists in slices: SQLite and PostgreSQL both cap the parameters of one statement."""
+        for start in range(0, len(values), size):
+            yield list(values[start:start + size])
+
 
 class AccountRepository(_Repository):
     def get(self, code: str) -> VendorAccount | None:
@@ -62,6 +81,11 @@ class SkuRepository(_Repository):
         row.updated_at = utcnow()
         return row
 
+    def upsert_all(self, rows: Sequence[dict[str, Any]]) -> None:
+        """:meth:`upsert` for each of ``rows`` (a later row of a SKU wins), in three statements per load:
+        one read of the master, one INSERT of the new SKUs, one UPDATE of the known ones."""
+        _upsert_all(self, Sku, ("vendor_sku",), rows)
+
 
 class InventoryRepository(_Repository):
     def get(self, vendor_sku: str, warehouse: str) -> InventoryLevel | None:
@@ -80,6 +104,23 @@ class InventoryRepository(_Repository):
         row.updated_at = utcnow()
         return row
 
+    def upsert_all(self, rows: Sequence[dict[str, Any]]) -> None:
+        """:meth:`upsert` for each of ``rows`` (a later row of a SKU and warehouse wins), in three
+        statements per load: one read of the stock, one INSERT of the new rows, one UPDATE of the others."""
+        _upsert_all(self, InventoryLevel, ("vendor_sku", "warehouse"), rows)
+
+
+def _upsert_all(repository: _Repository, table: type, key: tuple[str, ...], rows: Sequence[dict[str, Any]]) -> None:
+    """Rows of a small reference table (the ERP's SKU master, its stock) inserted or updated by ``key``."""
+    latest = {tuple(row[k] for k in key): row for row in rows}
+    stored = {tuple(getattr(r, k) for k in key): r.id
+              for r in repository.session.exec(select(table)).all()}
+    repository.insert_all([table(**row) for k, row in latest.items() if k not in stored])
+    now = utcnow()
+    changed = [{**row, "id": stored[k], "updated_at": now} for k, row in latest.items() if k in stored]
+    if changed:
+        repository.session.execute(sa.update(table), changed)
+
 
 class PurchaseOrderRepository(_Repository):
     def get(self, account_code: str, po_number: str) -> PurchaseOrder | None:
@@ -89,6 +130,44 @@ class PurchaseOrderRepository(_Repository):
     def items(self, po: PurchaseOrder) -> list[PurchaseOrderItem]:
         return list(self.session.exec(select(PurchaseOrderItem).where(
             PurchaseOrderItem.purchase_order_id == po.id).order_by(PurchaseOrderItem.item_sequence)).all())
+
+    def by_numbers(self, account_code: str, po_numbers: Iterable[str]) -> dict[str, PurchaseOrder]:
+        """The account's stored POs among ``po_numbers``, by number: one query per 500 numbers."""
+        found: dict[str, PurchaseOrder] = {}
+        for chunk in self._chunks(sorted(set(po_numbers))):
+            found.update((po.po_number, po) for po in self.session.exec(select(PurchaseOrder).where(
+                PurchaseOrder.account_code == account_code, PurchaseOrder.po_number.in_(chunk))).all())
+        return found
+
+    def add_all(self, account_code: str, orders: Sequence[tuple[dict[str, Any], Sequence[dict[str, Any]]]]) -> None:
+        """New POs (header fields, item fields) in three statements per 500 POs, not one per row:
+        the POs, their new ids, the items."""
+        self.insert_all([PurchaseOrder(account_code=account_code, **header) for header, _ in orders])
+        ids: dict[str, int] = {}
+        for chunk in self._chunks([header["po_number"] for header, _ in orders]):
+            ids.update(self.session.exec(select(PurchaseOrder.po_number, PurchaseOrder.id).where(
+                PurchaseOrder.account_code == account_code, PurchaseOrder.po_number.in_(chunk))).all())
+        self.insert_all([PurchaseOrderItem(purchase_order_id=ids[header["po_number"]], **item)
+                         for header, items in orders for item in items])
+
+    def update_items(self, values: Sequence[dict[str, Any]]) -> None:
+        """Write these items' fields by id (each dict: ``id`` and the same fields) in one executemany UPDATE.
+
+        The items loaded in the session are not refreshed: set the values here, not on them.
+        """
+        if values:
+            self.session.execute(sa.update(PurchaseOrderItem), list(values))
+
+    def items_of(self, pos: Iterable[PurchaseOrder]) -> dict[int, list[PurchaseOrderItem]]:
+        """Each PO's items in item-sequence order, by PO id: one query per 500 POs, not one per PO."""
+        ids = sorted({po.id for po in pos})
+        found: dict[int, list[PurchaseOrderItem]] = {po_id: [] for po_id in ids}
+        for chunk in self._chunks(ids):
+            for item in self.session.exec(select(PurchaseOrderItem).where(
+                    PurchaseOrderItem.purchase_order_id.in_(chunk))
+                    .order_by(PurchaseOrderItem.purchase_order_id, PurchaseOrderItem.item_sequence)).all():
+                found[item.purchase_order_id].append(item)
+        return found
 
     def item(self, po: PurchaseOrder, item_sequence: str) -> PurchaseOrderItem | None:
         return self.session.exec(select(PurchaseOrderItem).where(
@@ -238,13 +317,13 @@ class OutboxRepository(_Repository):
     def get(self, idempotency_key: str) -> OutboxEntry | None:
         return self.session.exec(select(OutboxEntry).where(OutboxEntry.idempotency_key == idempotency_key)).first()
 
-    def by_keys(self, keys: Sequence[str]) -> dict[str, OutboxEntry]:
-        """The rows of these idempotency keys, in one query (a key with no row is absent)."""
-        if not keys:
-            return {}
-        rows = self.session.exec(select(OutboxEntry).where(OutboxEntry.idempotency_key.in_(list(keys)))
-                                 .execution_options(populate_existing=True)).all()
-        return {row.idempotency_key: row for row in rows}
+    def by_keys(self, idempotency_keys: Iterable[str]) -> dict[str, OutboxEntry]:
+        """The rows queued under any of these keys, by key, fresh from the database: one query per 500 keys."""
+        found: dict[str, OutboxEntry] = {}
+        for chunk in self._chunks(sorted(set(idempotency_keys))):
+            found.update((e.idempotency_key, e) for e in self.session.exec(select(OutboxEntry).where(
+                OutboxEntry.idempotency_key.in_(chunk)).execution_options(populate_existing=True)).all())
+        return found
 
     def by_id(self, entry_id: int) -> OutboxEntry | None:
         return self.session.get(OutboxEntry, entry_id)
@@ -435,12 +514,6 @@ class RemittanceRepository(_Repository):
             RemittanceLine.account_code == account_code, RemittanceLine.invoice_number == invoice_number)
             .order_by(RemittanceLine.payment_date, RemittanceLine.id)).all())
 
-    @staticmethod
-    def _chunks(values: Sequence[str], size: int = 500) -> Iterable[list[str]]:
-        """``IN`` lists in slices: SQLite and PostgreSQL both cap the parameters of one statement."""
-        for start in range(0, len(values), size):
-            yield list(values[start:start + size])
-
     def for_account(self, account_code: str) -> list[RemittanceLine]:
         return list(self.session.exec(select(RemittanceLine).where(RemittanceLine.account_code == account_code)
                                       .order_by(RemittanceLine.payment_date, RemittanceLine.id)).all())
@@ -494,21 +567,30 @@ class ClaimRepository(_Repository):
         return list(self.session.exec(q).all())
 
 
+#: ``AlertRepository.raise_alert(found=...)`` when the caller did not read the alert
+_UNREAD = object()
+
+
 class AlertRepository(_Repository):
     def raise_alert(self, *, dedupe_key: str, account_code: str, kind: str, subject: str, message: str,
                     next_step: str = "", severity: str = "warning", code: str | None = None,
                     po_number: str | None = None, shipment_identifier: str | None = None,
-                    invoice_number: str | None = None, reopen: bool = True) -> tuple[Alert, bool]:
+                    invoice_number: str | None = None, reopen: bool = True,
+                    found: Alert | None | object = _UNREAD) -> tuple[Alert, bool]:
         """Open an alert once per problem; returns (alert, created).
 
         ``reopen=False`` for a problem that cannot come back: one a person resolved stays resolved.
 
         A new or reopened alert waits to be announced (``announced_at`` None): the next run that
         reaches Prefect turns it into its events, once.
+
+        ``found`` is the alert stored under ``dedupe_key`` (or None) when the caller already read
+        it (:meth:`raise_alerts`); by default it is read here.
         """
         about = {"po_number": po_number, "shipment_identifier": shipment_identifier,
                  "invoice_number": invoice_number}
-        row = self.session.exec(select(Alert).where(Alert.dedupe_key == dedupe_key)).first()
+        row = (self.session.exec(select(Alert).where(Alert.dedupe_key == dedupe_key)).first()
+               if found is _UNREAD else found)
         if row is not None and row.status == "open":
             return row, False
         if row is not None and not reopen:
@@ -521,6 +603,29 @@ class AlertRepository(_Repository):
             return row, True
         return self.add(Alert(dedupe_key=dedupe_key, account_code=account_code, kind=kind, subject=subject,
                               message=message, next_step=next_step, severity=severity, code=code, **about)), True
+
+    def raise_alerts(self, problems: Sequence[dict[str, Any]]) -> list[str]:
+        """:meth:`raise_alert` for each of ``problems`` (its keyword arguments), in order, reading the
+        alerts already raised in one query per 500 keys and writing the new ones in one INSERT,
+        instead of a query and an INSERT per problem. Returns the keys of the alerts opened
+        (new or reopened)."""
+        stored: dict[str, Alert] = {}
+        for chunk in self._chunks(sorted({p["dedupe_key"] for p in problems})):
+            stored.update((a.dedupe_key, a) for a in self.session.exec(select(Alert).where(
+                Alert.dedupe_key.in_(chunk))).all())
+        opened: list[str] = []
+        new: dict[str, Alert] = {}
+        for problem in problems:
+            key = problem["dedupe_key"]
+            if key in new:  # the same problem twice: the first raised it
+                continue
+            if key not in stored:  # never raised: written below, with the other new ones
+                new[key] = Alert(**{k: v for k, v in problem.items() if k != "reopen"})
+                opened.append(key)
+            elif self.raise_alert(**problem, found=stored[key])[1]:
+                opened.append(key)
+        self.insert_all(list(new.values()))
+        return opened
 
     def existing(self, dedupe_keys: Iterable[str]) -> set[str]:
         """Which of these alerts were ever raised, open or resolved."""
@@ -584,13 +689,18 @@ class AlertRepository(_Repository):
 class AuditRepository(_Repository):
     def append(self, *, action: str, entity: str, entity_id: str, detail: dict | None = None,
                actor: str = "acorn", at: datetime | None = None) -> AuditEvent:
-        return self.add(AuditEvent(action=action, entity=entity, entity_id=entity_id, detail=detail or {},
-                                   actor=actor, at=at or utcnow()))
+        return self.add(self._event(action=action, entity=entity, entity_id=entity_id, detail=detail, actor=actor,
+                                    at=at))
 
-    def append_many(self, events: Sequence[dict[str, Any]], *, at: datetime, actor: str = "acorn") -> None:
-        """Many audit rows (``action``, ``entity``, ``entity_id``, ``detail``) in one statement, ids not read back."""
-        if events:
-            self.session.execute(sa.insert(AuditEvent), [{"actor": actor, "detail": {}, **e, "at": at} for e in events])
+    def append_all(self, entries: Sequence[dict[str, Any]]) -> None:
+        """:meth:`append` for each of ``entries`` (its keyword arguments), in order, in one INSERT."""
+        self.insert_all([self._event(**entry) for entry in entries])
+
+    @staticmethod
+    def _event(*, action: str, entity: str, entity_id: str, detail: dict | None = None, actor: str = "acorn",
+               at: datetime | None = None) -> AuditEvent:
+        return AuditEvent(action=action, entity=entity, entity_id=entity_id, detail=detail or {}, actor=actor,
+                          at=at or utcnow())
 
     def list(self, *, entity: str | None = None, entity_id: str | None = None) -> list[AuditEvent]:
         q = select(AuditEvent)

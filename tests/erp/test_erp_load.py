@@ -75,6 +75,39 @@ def test_stock_of_a_sku_stored_by_an_earlier_load_is_taken(tmp_path: Path, db: s
     assert [(e.line, e.field, e.value) for e in result.errors] == [(3, "vendor_sku", "ACR-3")]
 
 
+def _ean(n: int) -> str:
+    body = f"400638{n:06d}"
+    return body + str(-sum(int(d) * (3 if i % 2 else 1) for i, d in enumerate(body)) % 10)
+
+
+def _erp(folder: Path, count: int, *, on_hand: int) -> CsvErp:
+    folder.mkdir(parents=True)
+    skus = (SKU_HEADER, *[f"ACR-{n},B{n:09d},{_ean(n)},Item {n},6,0.5,,1.00,USD,false" for n in range(count)])
+    stock = (STOCK_HEADER, *[f"ACR-{n},NJ1,{on_hand},2026-04-0{1 + n % 9}" for n in range(count)])
+    return CsvErp(_write(folder / "skus.csv", skus), _write(folder / "inventory.csv", stock))
+
+
+def test_a_load_writes_2_or_200_skus_in_the_same_statements_and_a_reload_updates_them(tmp_path: Path) -> None:
+    from acorn.bench_day import StatementCounter
+    from acorn.store import engine_for
+
+    counts = []
+    for count in (2, 200):
+        url = f"sqlite:///{tmp_path / f'acorn-{count}.db'}"
+        upgrade(url)
+        with StatementCounter(engine_for(url)) as first:
+            assert load_erp(url, _erp(tmp_path / f"first-{count}", count, on_hand=5), as_of=AS_OF).skus == count
+        with StatementCounter(engine_for(url)) as again:
+            result = load_erp(url, _erp(tmp_path / f"again-{count}", count, on_hand=7), as_of=AS_OF)
+        assert (result.skus, result.stock_rows, result.errors) == (count, count, [])
+        counts.append((first.count, again.count))
+        with UnitOfWork(url) as uow:
+            assert len(uow.skus.all()) == count
+            assert {(i.on_hand, i.warehouse) for i in uow.inventory.all()} == {(7, "NJ1")}
+            assert uow.inventory.get("ACR-1", "NJ1").restock_date.isoformat() == "2026-04-02"
+    assert counts[0] == counts[1]
+
+
 def _acorn(tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
     env = {"PATH": "/usr/bin:/bin", "ACORN_DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}",
            "ACORN_HOME": str(tmp_path / ".acorn"), "COLUMNS": "200",

@@ -146,6 +146,28 @@ def test_an_alert_is_raised_once_per_problem_and_can_be_resolved(migrated_url: s
         assert uow.alerts.list() == []
 
 
+def test_alerts_raised_together_are_raised_once_per_problem_and_a_resolved_one_reopens(migrated_url: str) -> None:
+    def problem(key: str) -> dict:
+        return {"dedupe_key": key, "account_code": "ACRNUS", "kind": "low_fill_rate", "subject": key,
+                "message": f"about {key}", "po_number": "4Z32PABC"}
+
+    with UnitOfWork(migrated_url) as uow:
+        uow.alerts.raise_alert(**problem("open"))
+        uow.alerts.raise_alert(**problem("resolved"))
+        uow.alerts.resolve("resolved", at=T0)
+        uow.commit()
+    with UnitOfWork(migrated_url) as uow:
+        opened = uow.alerts.raise_alerts([problem("open"), problem("resolved"), problem("new"), problem("new")])
+        uow.commit()
+    assert opened == ["resolved", "new"]
+    with UnitOfWork(migrated_url) as uow:
+        alerts = uow.alerts.list()
+    assert [(a.dedupe_key, a.status, a.po_number, a.message) for a in alerts] == [
+        ("open", "open", "4Z32PABC", "about open"), ("resolved", "open", "4Z32PABC", "about resolved"),
+        ("new", "open", "4Z32PABC", "about new")]
+    assert all(a.announced_at is None and a.created_at.tzinfo is not None for a in alerts)
+
+
 def test_watermarks_remember_where_intake_stopped(migrated_url: str) -> None:
     with UnitOfWork(migrated_url) as uow:
         assert uow.watermarks.get("po-intake:ACRNUS") is None

@@ -17,6 +17,13 @@ depends_on = None
 
 #: (index name, table, columns): one list per stage, so each stage's reads say what backs them
 INTAKE_AND_ACKNOWLEDGEMENT: list[tuple[str, str, list[str]]] = [
+    # acknowledgement: the account's POs not acknowledged yet (acknowledged_at IS NULL)
+    ("ix_purchase_order_account_acknowledged", "purchase_order", ["account_code", "acknowledged_at"]),
+]
+#: (index name, table, columns, WHERE): partial indexes, holding only the rows the stage reads
+INTAKE_AND_ACKNOWLEDGEMENT_PARTIAL: list[tuple[str, str, list[str], str]] = [
+    # free stock: the items with accepted units still to ship (nearly every item of history is shipped)
+    ("ix_purchase_order_item_open", "purchase_order_item", ["purchase_order_id"], "accepted_qty > shipped_qty"),
 ]
 
 OUTBOX: list[tuple[str, str, list[str]]] = [
@@ -36,8 +43,13 @@ INDEXES = INTAKE_AND_ACKNOWLEDGEMENT + OUTBOX + PLANNING + ASNS_INVOICES_RECEIPT
 def upgrade() -> None:
     for name, table, columns in INDEXES:
         op.create_index(name, table, columns, unique=False)
+    for name, table, columns, where in INTAKE_AND_ACKNOWLEDGEMENT_PARTIAL:
+        op.create_index(name, table, columns, unique=False, sqlite_where=sa.text(where),
+                        postgresql_where=sa.text(where))
 
 
 def downgrade() -> None:
+    for name, table, _, _ in reversed(INTAKE_AND_ACKNOWLEDGEMENT_PARTIAL):
+        op.drop_index(name, table_name=table)
     for name, table, _ in reversed(INDEXES):
         op.drop_index(name, table_name=table)
