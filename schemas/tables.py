@@ -130,7 +130,11 @@ class PurchaseOrder(SQLModel, table=True):
 
 class PurchaseOrderItem(SQLModel, table=True):
     __tablename__ = "purchase_order_item"
-    __table_args__ = (sa.UniqueConstraint("purchase_order_id", "item_sequence", name="uq_po_item_seq"),)
+    __table_args__ = (sa.UniqueConstraint("purchase_order_id", "item_sequence", name="uq_po_item_seq"),
+                      # planning reads only lines with units left to ship (migration 0008, PLANNING)
+                      sa.Index("ix_purchase_order_item_to_ship", "purchase_order_id",
+                               sqlite_where=sa.text("accepted_qty > shipped_qty"),
+                               postgresql_where=sa.text("accepted_qty > shipped_qty")))
     id: int | None = Field(default=None, primary_key=True)
     purchase_order_id: int = Field(foreign_key="purchase_order.id", index=True)
     item_sequence: str = Field(max_length=10)
@@ -172,6 +176,8 @@ class Acknowledgement(SQLModel, table=True):
 
 class Shipment(SQLModel, table=True):
     __tablename__ = "shipment"
+    #: packing finds the account's shipments still planned (migration 0008, PLANNING)
+    __table_args__ = (sa.Index("ix_shipment_account_status", "account_code", "status"),)
     id: int | None = Field(default=None, primary_key=True)
     account_code: str = Field(max_length=40, index=True)
     shipment_identifier: str = Field(unique=True, max_length=40)

@@ -23,6 +23,13 @@ OUTBOX: list[tuple[str, str, list[str]]] = [
 ]
 
 PLANNING: list[tuple[str, str, list[str]]] = [
+    ("ix_shipment_account_status", "shipment", ["account_code", "status"]),  # packing: shipments still planned
+]
+#: (index name, table, columns, predicate): partial indexes, holding only the rows a stage looks for
+#: (both SQLite and PostgreSQL use one when the query repeats the predicate)
+PLANNING_PARTIAL: list[tuple[str, str, list[str], str]] = [
+    # planning: PO lines with accepted units still to ship, a day's worth whatever the history
+    ("ix_purchase_order_item_to_ship", "purchase_order_item", ["purchase_order_id"], "accepted_qty > shipped_qty"),
 ]
 
 ASNS_INVOICES_RECEIPTS: list[tuple[str, str, list[str]]] = [
@@ -34,8 +41,13 @@ INDEXES = INTAKE_AND_ACKNOWLEDGEMENT + OUTBOX + PLANNING + ASNS_INVOICES_RECEIPT
 def upgrade() -> None:
     for name, table, columns in INDEXES:
         op.create_index(name, table, columns, unique=False)
+    for name, table, columns, where in PLANNING_PARTIAL:
+        op.create_index(name, table, columns, unique=False, sqlite_where=sa.text(where),
+                        postgresql_where=sa.text(where))
 
 
 def downgrade() -> None:
+    for name, table, *_ in reversed(PLANNING_PARTIAL):
+        op.drop_index(name, table_name=table)
     for name, table, _ in reversed(INDEXES):
         op.drop_index(name, table_name=table)
