@@ -136,11 +136,14 @@ class PurchaseOrderRepository(_Repository):
         partial index ``ix_purchase_order_item_to_ship`` holds only lines with units left, so the
         read stays the size of the open work however long the history.
         """
+        to_ship = PurchaseOrderItem.accepted_qty > PurchaseOrderItem.shipped_qty  # the partial index's predicate
+        # the POs come from the open lines (not the other way round): SQLite would otherwise walk every PO
+        # of the account and probe its lines
+        open_orders = select(PurchaseOrderItem.purchase_order_id).where(to_ship)
         q = (select(PurchaseOrder, PurchaseOrderItem)
              .join(PurchaseOrderItem, PurchaseOrderItem.purchase_order_id == PurchaseOrder.id)
-             .where(PurchaseOrderItem.accepted_qty > PurchaseOrderItem.shipped_qty,
-                    PurchaseOrderItem.cancelled.is_(False), PurchaseOrder.account_code == account_code,
-                    PurchaseOrder.acknowledged_at.is_not(None))
+             .where(PurchaseOrder.id.in_(open_orders), to_ship, PurchaseOrderItem.cancelled.is_(False),
+                    PurchaseOrder.account_code == account_code, PurchaseOrder.acknowledged_at.is_not(None))
              .order_by(PurchaseOrder.order_date, PurchaseOrder.po_number, PurchaseOrderItem.item_sequence))
         orders: dict[int, tuple[PurchaseOrder, list[PurchaseOrderItem]]] = {}
         for po, item in self.session.exec(q).all():

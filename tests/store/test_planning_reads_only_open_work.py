@@ -102,3 +102,29 @@ def test_a_batch_of_pos_is_planned_in_a_bounded_number_of_statements(database_ur
         shipment = uow.shipments.get(planned[-1])
         assert uow.shipments.cartons(shipment) and len(uow.shipments.lines(shipment)) == 2
     assert _planned_with_statements(few if few == many else many, tmp_path)[0] == []  # a rerun plans nothing
+
+
+def test_the_open_lines_are_found_from_the_partial_index_not_by_walking_the_accounts_pos(tmp_path: Path) -> None:
+    """SQLite's plan for the planning read: the open lines' index drives it; no PO of the history is visited."""
+    import sqlalchemy as sa
+
+    url = f"sqlite:///{tmp_path / 'acorn.db'}"
+    _store(url, history=30, open_pos=2)
+    sent: list[tuple[str, tuple]] = []
+    engine = engine_for(url)
+
+    def seen(_conn, _cursor, statement, parameters, _context, _many):  # noqa: ANN001
+        sent.append((statement, parameters))
+
+    sa.event.listen(engine, "before_cursor_execute", seen)
+    try:
+        with UnitOfWork(url) as uow:
+            assert [po.po_number for po, _ in uow.purchase_orders.lines_to_ship(ACCOUNT)] == [
+                "NOTYET01", "P0000000", "P0000001"]
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", seen)
+    statement, parameters = sent[-1]
+    with engine.connect() as conn:
+        plan = [row[-1] for row in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters)]
+    assert any("ix_purchase_order_item_to_ship" in step and "SCAN" in step for step in plan), plan
+    assert not any(step.startswith("SCAN purchase_order ") or "(account_code=?)" in step for step in plan), plan
