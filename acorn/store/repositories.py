@@ -130,23 +130,27 @@ class PurchaseOrderRepository(_Repository):
         return list(self.session.exec(q.order_by(PurchaseOrder.order_date, PurchaseOrder.po_number)).all())
 
     def lines_to_ship(self, account_code: str) -> list[tuple[PurchaseOrder, list[PurchaseOrderItem]]]:
-        """Acknowledged POs with accepted units still to ship, each with those lines, in one query.
+        """Acknowledged POs with accepted units still to ship, each with those lines, in two queries.
 
         Oldest order first, lines in sequence (the order planning numbers SSCCs and PROs in). The
         partial index ``ix_purchase_order_item_to_ship`` holds only lines with units left, so the
         read stays the size of the open work however long the history.
         """
         to_ship = PurchaseOrderItem.accepted_qty > PurchaseOrderItem.shipped_qty  # the partial index's predicate
-        # the POs come from the open lines (not the other way round): SQLite would otherwise walk every PO
-        # of the account and probe its lines
-        open_orders = select(PurchaseOrderItem.purchase_order_id).where(to_ship)
-        q = (select(PurchaseOrder, PurchaseOrderItem)
-             .join(PurchaseOrderItem, PurchaseOrderItem.purchase_order_id == PurchaseOrder.id)
-             .where(PurchaseOrder.id.in_(open_orders), to_ship, PurchaseOrderItem.cancelled.is_(False),
-                    PurchaseOrder.account_code == account_code, PurchaseOrder.acknowledged_at.is_not(None))
-             .order_by(PurchaseOrder.order_date, PurchaseOrder.po_number, PurchaseOrderItem.item_sequence))
+        # first the POs with open lines, from the partial index alone; then those POs by id. One join would
+        # let the planner start from the account's POs (SQLite probes each; PostgreSQL, unable to estimate
+        # accepted > shipped, hashes them all): work that grows with the history.
+        ids = sorted(set(self.session.exec(select(PurchaseOrderItem.purchase_order_id).where(to_ship)).all()))
+        rows: list[tuple[PurchaseOrder, PurchaseOrderItem]] = []
+        for chunk in self._chunks(ids):
+            rows += self.session.exec(
+                select(PurchaseOrder, PurchaseOrderItem)
+                .join(PurchaseOrderItem, PurchaseOrderItem.purchase_order_id == PurchaseOrder.id)
+                .where(PurchaseOrder.id.in_(chunk), to_ship, PurchaseOrderItem.cancelled.is_(False),
+                       PurchaseOrder.account_code == account_code, PurchaseOrder.acknowledged_at.is_not(None))).all()
+        rows.sort(key=lambda row: (row[0].order_date, row[0].po_number, row[1].item_sequence))
         orders: dict[int, tuple[PurchaseOrder, list[PurchaseOrderItem]]] = {}
-        for po, item in self.session.exec(q).all():
+        for po, item in rows:
             orders.setdefault(po.id, (po, []))[1].append(item)
         return list(orders.values())
 
