@@ -133,7 +133,7 @@ class PurchaseOrder(SQLModel, table=True):
 class PurchaseOrderItem(SQLModel, table=True):
     __tablename__ = "purchase_order_item"
     __table_args__ = (sa.UniqueConstraint("purchase_order_id", "item_sequence", name="uq_po_item_seq"),
-                      # free stock reads the items with accepted units still to ship (migration 0008)
+                      # free stock and planning read only items with accepted units still to ship (migration 0008)
                       sa.Index("ix_purchase_order_item_open", "purchase_order_id",
                                sqlite_where=sa.text("accepted_qty > shipped_qty"),
                                postgresql_where=sa.text("accepted_qty > shipped_qty")))
@@ -178,6 +178,8 @@ class Acknowledgement(SQLModel, table=True):
 
 class Shipment(SQLModel, table=True):
     __tablename__ = "shipment"
+    #: packing finds the account's shipments still planned (migration 0008, PLANNING)
+    __table_args__ = (sa.Index("ix_shipment_account_status", "account_code", "status"),)
     id: int | None = Field(default=None, primary_key=True)
     account_code: str = Field(max_length=40, index=True)
     shipment_identifier: str = Field(unique=True, max_length=40)

@@ -155,7 +155,7 @@ def render_vics_bill_of_lading_pdf(bol: BillOfLading) -> bytes:
         pdf.cell(62, 5, title.upper(), new_x="LEFT", new_y="NEXT")
         pdf.set_font("Helvetica", "", 9)
         for line in lines:
-            pdf.multi_cell(62, 4.5, _latin1(line), new_x="LEFT", new_y="NEXT")
+            _box_line(pdf, 62, 4.5, _latin1(line))
         bottom = max(bottom, pdf.get_y())
     pdf.set_xy(10, bottom + 2)
     _pdf_table(pdf, "Customer order information", ("Purchase order", "Cartons", "Units", "Weight lb", "Weight kg"),
@@ -176,6 +176,15 @@ def render_vics_bill_of_lading_pdf(bol: BillOfLading) -> bytes:
         pdf.set_x(x)
         pdf.cell(62, 10, _latin1(text), border="T")
     return bytes(pdf.output())
+
+
+def _box_line(pdf: FPDF, width: float, height: float, text: str) -> None:
+    """One line of a box: a plain cell when it fits (what multi_cell would print, without its line breaking),
+    wrapped over several lines only when it is too long."""
+    if pdf.get_string_width(text) <= width - 2 * pdf.c_margin:
+        pdf.cell(width, height, text, new_x="LEFT", new_y="NEXT")
+    else:
+        pdf.multi_cell(width, height, text, new_x="LEFT", new_y="NEXT")
 
 
 def _pdf_table(pdf: FPDF, title: str, heads: tuple[str, ...], widths: tuple[float, ...],

@@ -69,15 +69,15 @@ def layout(label: LogisticsLabel) -> tuple[list[Text], list[tuple[int, int, int,
     return texts, rules
 
 
-def barcode_image(label: LogisticsLabel) -> Image.Image:
-    """The GS1-128 bars of ``(00) + SSCC`` (python-barcode adds FNC1), 4 dots per module, no text."""
+def barcode_image(label: LogisticsLabel, height: int = BAR_HEIGHT) -> Image.Image:
+    """The GS1-128 bars of ``(00) + SSCC`` (python-barcode adds FNC1), 4 dots per module, no text.
+
+    Built a row of bytes at a time (the bars are vertical): ``height=1`` gives the one row the
+    PDF stretches to the bars' height, the same picture for a 260th of the pixels to compress.
+    """
     modules = barcode.get_barcode_class("gs1_128")(label.barcode_data).build()[0]
-    image = Image.new("1", (len(modules) * MODULE, BAR_HEIGHT), 1)
-    draw = ImageDraw.Draw(image)
-    for n, bit in enumerate(modules):
-        if bit == "1":
-            draw.rectangle((n * MODULE, 0, (n + 1) * MODULE - 1, BAR_HEIGHT - 1), fill=0)
-    return image
+    row = b"".join((b"\x00" if bit == "1" else b"\xff") * MODULE for bit in modules)
+    return Image.frombytes("L", (len(row), height), row * height)
 
 
 def render_label_png(label: LogisticsLabel) -> bytes:
@@ -92,33 +92,49 @@ def render_label_png(label: LogisticsLabel) -> bytes:
         font = _font(int(_shrink(t.size, t.width, font.getlength(t.text))))
         draw.text((t.x, t.y), _fit(t.text, t.width, font.getlength), font=font, fill=0)
     bars = barcode_image(label)
-    image.paste(bars.convert("L"), ((WIDTH - bars.width) // 2, BARCODE_TOP))
+    image.paste(bars, ((WIDTH - bars.width) // 2, BARCODE_TOP))
     out = BytesIO()
     image.save(out, format="PNG", dpi=(DPI, DPI))
     return out.getvalue()
 
 
 def render_labels_pdf(labels: Sequence[LogisticsLabel]) -> bytes:
-    """One 4x6 in page per label: text as text, the barcode as an embedded image."""
+    """One 4x6 in page per label: text as text, the barcode as an embedded image.
+
+    Text widths come from the core font's character widths (the sum fpdf's own measure makes,
+    without its per-call text shaping), so shrinking and cutting a field costs a few additions.
+    """
     pdf = FPDF(unit="mm", format=(WIDTH * MM_PER_DOT, HEIGHT * MM_PER_DOT))
     pdf.set_auto_page_break(False)
     pdf.set_margins(0, 0, 0)
+    widths = {style: _char_widths(pdf, style) for style in ("", "B")}
     for label in labels:
         pdf.add_page()
         texts, rules = layout(label)
         for x, y, w, h in rules:
             pdf.rect(x * MM_PER_DOT, y * MM_PER_DOT, w * MM_PER_DOT, h * MM_PER_DOT, style="F")
         for t in texts:
-            style, points = "B" if t.size >= 44 else "", t.size * MM_PER_DOT * 72 / 25.4
+            style, points, text = "B" if t.size >= 44 else "", t.size * MM_PER_DOT * 72 / 25.4, _latin1(t.text)
+            cw = widths[style]
+            points = _shrink(points, t.width * MM_PER_DOT, _pdf_width(cw, points, pdf.k, text))
             pdf.set_font("Helvetica", style, points)
-            pdf.set_font("Helvetica", style, _shrink(points, t.width * MM_PER_DOT,
-                                                     pdf.get_string_width(_latin1(t.text))))
-            text = _fit(_latin1(t.text), t.width * MM_PER_DOT, pdf.get_string_width)
+            text = _fit(text, t.width * MM_PER_DOT, lambda chars: _pdf_width(cw, points, pdf.k, chars))
             pdf.text(t.x * MM_PER_DOT, (t.y + 0.8 * t.size) * MM_PER_DOT, text)  # y is the baseline
-        bars = barcode_image(label)
-        pdf.image(bars.convert("L"), x=(WIDTH - bars.width) // 2 * MM_PER_DOT, y=BARCODE_TOP * MM_PER_DOT,
-                  w=bars.width * MM_PER_DOT, h=bars.height * MM_PER_DOT)
+        bars = barcode_image(label, height=1)  # vertical bars: one row, stretched to BAR_HEIGHT below
+        pdf.image(bars, x=(WIDTH - bars.width) // 2 * MM_PER_DOT, y=BARCODE_TOP * MM_PER_DOT,
+                  w=bars.width * MM_PER_DOT, h=BAR_HEIGHT * MM_PER_DOT)
     return bytes(pdf.output())
+
+
+def _char_widths(pdf: FPDF, style: str) -> dict[str, int]:
+    """Helvetica's character widths (thousandths of the size) in ``style``, as fpdf measures them."""
+    pdf.set_font("Helvetica", style, 10)
+    return pdf.current_font.cw
+
+
+def _pdf_width(char_widths: dict[str, int], points: float, k: float, text: str) -> float:
+    """``text``'s width in the document's unit, computed as fpdf's ``get_string_width`` does for a core font."""
+    return sum(char_widths[c] for c in text) * points * 0.001 / k
 
 
 @cache

@@ -64,16 +64,28 @@ def packing_documents(uow: UnitOfWork, settings: AcornSettings, account: VendorA
                       shipment_identifier: str) -> PackingDocuments:
     """The labels and packing list of one shipment, from the store (one data source for every format)."""
     shipment = uow.shipments.get(shipment_identifier)
-    if shipment is None or shipment.account_code != account.code:
-        raise UnknownShipment(f"no shipment {shipment_identifier!r} for account {account.code}")
-    cartons, pallets = uow.shipments.cartons(shipment), uow.shipments.pallets(shipment)
+    _check_account(shipment, account, shipment_identifier)
+    assert shipment is not None
+    lines = uow.shipments.lines(shipment) if shipment.bill_of_lading else []
+    return documents_of(settings, account, shipment, uow.shipments.cartons(shipment), uow.shipments.pallets(shipment),
+                        lines)
+
+
+def documents_of(settings: AcornSettings, account: VendorAccountSettings, shipment: Shipment,
+                 cartons: list[Carton], pallets: list[Pallet], lines: list[ShipmentLine]) -> PackingDocuments:
+    """The labels and packing list of a shipment whose rows are already read (``lines`` matter for freight)."""
     parties = {"ship_from": ship_from_party(account), "ship_to": ship_to_party(settings, shipment.ship_to)}
-    bol = build_bill_of_lading(settings, account, shipment, uow.shipments.lines(shipment), cartons, pallets) \
+    bol = build_bill_of_lading(settings, account, shipment, lines, cartons, pallets) \
         if shipment.bill_of_lading else None
     return PackingDocuments(
         labels=shipment_labels(shipment, cartons, pallets, company_prefix_length=len(account.gs1_company_prefix),
                                **parties),
         packing_list=packing_list(shipment, cartons, pallets, **parties), bill_of_lading=bol)
+
+
+def _check_account(shipment: Shipment | None, account: VendorAccountSettings, shipment_identifier: str) -> None:
+    if shipment is None or shipment.account_code != account.code:
+        raise UnknownShipment(f"no shipment {shipment_identifier!r} for account {account.code}")
 
 
 def write_packing_documents(uow_or_database_url: UnitOfWork | str, settings: AcornSettings,
@@ -85,7 +97,10 @@ def write_packing_documents(uow_or_database_url: UnitOfWork | str, settings: Aco
             docs = packing_documents(uow, settings, account, shipment_identifier)
     else:
         docs = packing_documents(uow_or_database_url, settings, account, shipment_identifier)
-    folder = documents_dir / account.code / "shipments" / shipment_identifier
+    return _write_documents(docs, documents_dir / account.code / "shipments" / shipment_identifier)
+
+
+def _write_documents(docs: PackingDocuments, folder: Path) -> list[Path]:
     written = [write_once(folder / "labels.pdf", lambda: render_labels_pdf(docs.labels))]
     written += [write_once(folder / "packing-list.html", render_packing_list_html(docs.packing_list)),
                 write_once(folder / "packing-list.pdf", lambda: render_packing_list_pdf(docs.packing_list))]
@@ -101,19 +116,28 @@ def write_after_planning(database_url: str, settings: AcornSettings, account: Ve
                          planned: list[str], documents_dir: Path, *, as_of: datetime) -> list[str]:
     """Write the documents of the shipments just planned, and of any planned shipment still without labels
     (a rerun after a fix); returns the problems, each also raised as an alert naming the shipment (and
-    resolved once its documents are written)."""
+    resolved once its documents are written). The rows of every shipment are read in a few queries."""
     with UnitOfWork(database_url) as uow:
         # Amazon-arranged freight is labelled once Amazon names the carrier (services/routing.py)
-        waiting = [s.shipment_identifier for s in uow.shipments.list(account.code, statuses=["planned"])
+        waiting = [s for s in uow.shipments.list(account.code, statuses=["planned"])
                    if not (documents_dir / account.code / "shipments" / s.shipment_identifier / "labels.zpl").exists()
                    and not awaiting_carrier(s)]
-        planned = [i for i in planned if (s := uow.shipments.get(i)) is None or not awaiting_carrier(s)]
-        problems = []
-        for identifier in dict.fromkeys([*planned, *waiting]):
+        rows = {s.shipment_identifier: s for s in [*uow.shipments.by_identifiers(planned), *waiting]}
+        todo = [i for i in dict.fromkeys([*planned, *(s.shipment_identifier for s in waiting)])
+                if (s := rows.get(i)) is None or not awaiting_carrier(s)]
+        found = [rows[i] for i in todo if i in rows]
+        cartons, pallets = uow.shipments.cartons_of(found), uow.shipments.pallets_of(found)
+        lines = uow.shipments.lines_of(s for s in found if s.bill_of_lading)
+        problems, written = [], []
+        for identifier in todo:
             key = f"packing-documents:{account.code}:{identifier}"
             try:
-                write_packing_documents(uow, settings, account, identifier, documents_dir)
-                uow.alerts.resolve(key, at=as_of)
+                _check_account(shipment := rows.get(identifier), account, identifier)
+                assert shipment is not None and shipment.id is not None
+                docs = documents_of(settings, account, shipment, cartons[shipment.id], pallets[shipment.id],
+                                    lines.get(shipment.id, []))
+                _write_documents(docs, documents_dir / account.code / "shipments" / identifier)
+                written.append(key)
             except (DocumentError, LookupError, ValueError) as exc:  # names the record and field
                 problems.append(f"{identifier}: {exc}")
                 uow.alerts.raise_alert(
@@ -123,6 +147,7 @@ def write_after_planning(database_url: str, settings: AcornSettings, account: Ve
                     message=str(exc), severity="error",
                     next_step="Fix what the message names (FC address table, SKU master, carrier settings) "
                               "and rerun the day; the labels are written then, before the ASN.")
+        uow.alerts.resolve_all(written, at=as_of)
         uow.commit()
     return problems
 

@@ -8,7 +8,6 @@ Planning happens once; a rerun finds nothing left to ship and changes nothing.
 from __future__ import annotations
 
 import logging
-from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -26,7 +25,7 @@ from acorn.services import packing, routing
 from acorn.services.acknowledge import ack_key
 from acorn.services.stock import SkuResolver, sku_master
 from acorn.store import UnitOfWork
-from schemas.tables import Carton, Pallet, PurchaseOrder, PurchaseOrderItem, Shipment, ShipmentLine
+from schemas.tables import AuditEvent, Carton, Pallet, PurchaseOrder, PurchaseOrderItem, Shipment, ShipmentLine
 
 log = logging.getLogger("acorn.shipments")
 
@@ -84,53 +83,32 @@ def plan_shipments(database_url: str, settings: AcornSettings, account: VendorAc
                    as_of: datetime, documents_dir: Path | None = None) -> PlanResult:
     """Plan every accepted, unshipped PO whose next departure is the dock's next truck.
 
-    With ``documents_dir``, each planned shipment's labels and packing list are written there
-    after the commit, while the goods are packed (``services/packing.py``).
+    One read finds the open lines (a day's worth, whatever the history); the serials, PROs and
+    bill-of-lading numbers of the whole batch are taken in one lock each and the rows written in
+    a few batched statements. With ``documents_dir``, each planned shipment's labels and packing
+    list are written there after the commit, while the goods are packed (``services/packing.py``).
     """
     result = PlanResult()
     with UnitOfWork(database_url) as uow:
         uow.stage_lock(f"plan-shipments:{account.code}")
         skus = sku_master(uow)
-        resolve = SkuResolver(skus)
-        for po in uow.purchase_orders.list(account.code, unacknowledged=False):
-            ack = uow.outbox.get(ack_key(account.code, po.po_number))
-            if ack is None or ack.state != "accepted":
-                continue  # Amazon has not confirmed our acknowledgement: quantities are not yet promised
-            items = [i for i in uow.purchase_orders.items(po)
-                     if not i.cancelled and i.accepted_qty > i.shipped_qty]
-            if not items:
-                continue
+        resolve, policy = SkuResolver(skus), freight_policy(account)
+        loads = []
+        for po, items in _promised_lines(uow, account):
             schedule = schedule_for(settings, account, po, as_of=as_of)
             if schedule.departure > schedule_for(settings, account, po, as_of=as_of, ignore_window=True).departure:
                 result.waiting.append(po.po_number)
                 continue
             try:
-                # collect freight: the routing request is checked against Amazon's model after the rows are
-                # written, so a refusal must take them back (vendor freight refuses before writing anything)
-                with uow.savepoint() if account.freight == "amazon" else nullcontext():
-                    shipment, cartons, pallets = _plan_one(uow, account, po, items, skus, resolve, schedule,
-                                                           freight_policy(account), settings=settings, as_of=as_of)
-            except ProRangeExhausted as exc:  # nothing was planned: the PRO came before the shipment row
-                result.problems.append(f"{po.po_number}: {exc}")
-                uow.alerts.raise_alert(
-                    dedupe_key=f"pro-range-exhausted:{account.code}:{exc.record}", account_code=account.code,
-                    kind="pro_range_exhausted", subject=f"Carrier {exc.record} has no PRO numbers left",
-                    message=str(exc), severity="error",
-                    next_step=f"Ask {exc.record} for a new PRO block, set carriers.{exc.record}.pro_range_start/"
-                              "pro_range_end, and rerun the day.")
-                continue
+                loads.append(_load(po, items, skus, resolve, schedule, policy))
             except (ValueError, KeyError) as exc:  # domain refusals name the record and field
-                result.problems.append(f"{po.po_number}: {exc}")
-                uow.alerts.raise_alert(
-                    dedupe_key=f"plan-failed:{account.code}:{po.po_number}", account_code=account.code,
-                    po_number=po.po_number,
-                    kind="shipment_planning_failed", subject=f"PO {po.po_number} could not be packed",
-                    message=str(exc), severity="error",
-                    next_step="Fix the SKU master (case pack, weights) in the ERP and rerun the day.")
-                continue
-            result.shipments.append(shipment.shipment_identifier)
-            result.cartons += cartons
-            result.pallets += pallets
+                _planning_failed(uow, account, result, po.po_number, exc)
+        planned = (_plan_collect(uow, settings, account, loads, result, as_of=as_of) if account.freight == "amazon"
+                   else _plan_prepaid(uow, settings, account, loads, result))
+        for p in planned:
+            result.shipments.append(p.identifier)
+            result.cartons += len(p.cartons)
+            result.pallets += len(p.pallets)
         uow.commit()
     if documents_dir is not None:
         result.problems += packing.write_after_planning(database_url, settings, account, result.shipments,
@@ -140,13 +118,43 @@ def plan_shipments(database_url: str, settings: AcornSettings, account: VendorAc
     return result
 
 
-def shipment_identifier(po_number: str, departure: datetime) -> str:
-    return f"{po_number}-{departure:%y%m%d}"
+def _promised_lines(uow: UnitOfWork, account: VendorAccountSettings
+                    ) -> list[tuple[PurchaseOrder, list[PurchaseOrderItem]]]:
+    """The open lines of POs whose acknowledgement Amazon accepted (else quantities are not yet promised)."""
+    orders = uow.purchase_orders.lines_to_ship(account.code)
+    states = uow.outbox.states(ack_key(account.code, po.po_number) for po, _ in orders)
+    return [(po, items) for po, items in orders if states.get(ack_key(account.code, po.po_number)) == "accepted"]
 
 
-def _plan_one(uow: UnitOfWork, account: VendorAccountSettings, po: PurchaseOrder, items: list[PurchaseOrderItem],
-              skus: dict, resolve: SkuResolver, schedule: ShipSchedule,
-              policy: FreightPolicy, *, settings: AcornSettings, as_of: datetime) -> tuple[Shipment, int, int]:
+@dataclass
+class _Planned:
+    """One PO's shipment on its way to the store: the load, then its numbers as they are handed out."""
+
+    po: PurchaseOrder
+    items: list[PurchaseOrderItem]
+    to_ship: list[ShipmentItem]
+    load: LoadPlan
+    schedule: ShipSchedule
+    identifier: str
+    cartons: list = field(default_factory=list)
+    pallets: list = field(default_factory=list)
+    scac: str | None = None
+    tracking: list[str] = field(default_factory=list)
+    pro_number: str | None = None
+    bill_of_lading: str | None = None
+
+    @property
+    def containers(self) -> int:
+        return len(self.load.cartons) + len(self.load.pallets)
+
+    @property
+    def parcel(self) -> bool:
+        return self.load.ship_mode == ShipMode.SMALL_PARCEL
+
+
+def _load(po: PurchaseOrder, items: list[PurchaseOrderItem], skus: dict, resolve: SkuResolver,
+          schedule: ShipSchedule, policy: FreightPolicy) -> _Planned:
+    """Cartons and pallets for the PO's open lines (pure: nothing is numbered or written yet)."""
     to_ship = [ShipmentItem(po_number=po.po_number, item_sequence=i.item_sequence,
                             vendor_sku=resolve.erp_sku(i.vendor_sku, i.asin) or i.vendor_sku or i.asin or "?",
                             asin=i.asin or "", qty=i.accepted_qty - i.shipped_qty) for i in items]
@@ -154,58 +162,177 @@ def _plan_one(uow: UnitOfWork, account: VendorAccountSettings, po: PurchaseOrder
     load: LoadPlan = plan_load(to_ship, skus, policy=policy,
                                case_sizes={(po.po_number, i.item_sequence): i.unit_size for i in items
                                            if i.unit_of_measure == "Cases"})
-    serials = uow.serials.allocate(account.gs1_company_prefix, len(load.cartons) + len(load.pallets))
-    cartons, pallets = assign_ssccs(load.cartons, load.pallets, iter(serials),
-                                    extension_digit=account.sscc_extension_digit,
-                                    company_prefix=account.gs1_company_prefix)
-    identifier = shipment_identifier(po.po_number, schedule.departure)
-    parcel = load.ship_mode == ShipMode.SMALL_PARCEL
+    return _Planned(po=po, items=items, to_ship=to_ship, load=load, schedule=schedule,
+                    identifier=shipment_identifier(po.po_number, schedule.departure))
+
+
+def _plan_prepaid(uow: UnitOfWork, settings: AcornSettings, account: VendorAccountSettings, loads: list[_Planned],
+                  result: PlanResult) -> list[_Planned]:
+    """Number and write the batch: one serial range for every container, then the PROs and bills of lading.
+
+    Numbers go out in PO order as they did one PO at a time: a PO refused after its SSCCs were
+    drawn keeps them (unused), one refused for its PRO takes no bill of lading.
+    """
+    serials = uow.serials.allocate(account.gs1_company_prefix, sum(p.containers for p in loads)) if loads else range(0)
+    labelled, offset = [], 0
+    for p in loads:
+        try:
+            _label(settings, account, p, serials[offset:offset + p.containers])
+            labelled.append(p)
+        except (ValueError, KeyError) as exc:
+            _planning_failed(uow, account, result, p.po.po_number, exc)
+        offset += p.containers
+    numbered = _number_pros(uow, settings, account, labelled, result)
+    freight = [p for p in numbered if not p.parcel]
+    for p, bol in zip(freight, uow.serials.allocate_bills_of_lading(account.gs1_company_prefix, len(freight))
+                      if freight else []):
+        p.bill_of_lading = bol
+    _write(uow, account, numbered)
+    return numbered
+
+
+def _plan_collect(uow: UnitOfWork, settings: AcornSettings, account: VendorAccountSettings, loads: list[_Planned],
+                  result: PlanResult, *, as_of: datetime) -> list[_Planned]:
+    """Amazon-arranged freight, one PO at a time: the routing request is checked against Amazon's model after
+    the rows are written, so a refusal must take them back, serials included (its savepoint)."""
+    planned = []
+    for p in loads:
+        try:
+            with uow.savepoint():
+                _label(settings, account, p, uow.serials.allocate(account.gs1_company_prefix, p.containers))
+                if not p.parcel:
+                    p.bill_of_lading = uow.serials.allocate_bill_of_lading(account.gs1_company_prefix)
+                shipment = _write(uow, account, [p])[0]
+                uow.flush()
+                routing.queue_routing_request(uow, account, shipment, as_of=as_of)
+        except (ValueError, KeyError) as exc:
+            _planning_failed(uow, account, result, p.po.po_number, exc)
+            continue
+        planned.append(p)
+    return planned
+
+
+def _label(settings: AcornSettings, account: VendorAccountSettings, p: _Planned, serials: range) -> None:
+    """SSCCs for the PO's containers, its carrier, and for parcel the carrier's tracking numbers.
+
+    Parcel: the carrier numbers each carton, the first is the master id Amazon gets as PRO;
+    freight: the PRO comes from the carrier's block (:func:`_number_pros`). Amazon-arranged
+    freight: Amazon's carrier brings its own numbers (services/routing.py).
+    """
+    p.cartons, p.pallets = assign_ssccs(p.load.cartons, p.load.pallets, iter(serials),
+                                        extension_digit=account.sscc_extension_digit,
+                                        company_prefix=account.gs1_company_prefix)
+    p.scac = (None if account.freight == "amazon" else account.parcel_carrier_scac if p.parcel
+              else account.freight_carrier_scac)
+    p.tracking = (carrier_port(settings, p.scac).tracking_numbers(p.identifier, len(p.cartons))
+                  if p.parcel and p.scac else [])
+    p.pro_number = p.tracking[0] if p.parcel and p.tracking else None
+
+
+def _number_pros(uow: UnitOfWork, settings: AcornSettings, account: VendorAccountSettings, labelled: list[_Planned],
+                 result: PlanResult) -> list[_Planned]:
+    """The freight shipments' PROs from the carrier's block, in one lock; returns the shipments still planned.
+
+    When the block runs out part-way, the POs past its end get the used-up block's alert and
+    are not planned (nothing was written for them).
+    """
+    freight = [p for p in labelled if not p.parcel]
+    if not freight:
+        return labelled
+    try:
+        scac = account.freight_carrier_scac
+        fmt = pro_format(settings, scac)
+        pros = uow.serials.allocate_pros(fmt, len(freight))
+    except ProRangeExhausted as exc:
+        for p in freight:
+            _pro_range_exhausted(uow, account, result, p.po.po_number, exc)
+        return [p for p in labelled if p.parcel]
+    except (ValueError, KeyError) as exc:
+        for p in freight:
+            _planning_failed(uow, account, result, p.po.po_number, exc)
+        return [p for p in labelled if p.parcel]
+    for p, pro in zip(freight, pros):
+        p.pro_number = pro
+    refused = set()
+    for p in freight[len(pros):]:
+        try:
+            uow.serials.allocate_pro(fmt)  # the block is used up: this raises, naming it
+        except ProRangeExhausted as exc:
+            _pro_range_exhausted(uow, account, result, p.po.po_number, exc)
+            refused.add(p.identifier)
+    return [p for p in labelled if p.identifier not in refused]
+
+
+def _planning_failed(uow: UnitOfWork, account: VendorAccountSettings, result: PlanResult, po_number: str,
+                     exc: Exception) -> None:
+    result.problems.append(f"{po_number}: {exc}")
+    uow.alerts.raise_alert(
+        dedupe_key=f"plan-failed:{account.code}:{po_number}", account_code=account.code, po_number=po_number,
+        kind="shipment_planning_failed", subject=f"PO {po_number} could not be packed",
+        message=str(exc), severity="error",
+        next_step="Fix the SKU master (case pack, weights) in the ERP and rerun the day.")
+
+
+def _pro_range_exhausted(uow: UnitOfWork, account: VendorAccountSettings, result: PlanResult, po_number: str,
+                         exc: ProRangeExhausted) -> None:
+    """Nothing was planned for the PO: its PRO would have come before the shipment row."""
+    result.problems.append(f"{po_number}: {exc}")
+    uow.alerts.raise_alert(
+        dedupe_key=f"pro-range-exhausted:{account.code}:{exc.record}", account_code=account.code,
+        kind="pro_range_exhausted", subject=f"Carrier {exc.record} has no PRO numbers left",
+        message=str(exc), severity="error",
+        next_step=f"Ask {exc.record} for a new PRO block, set carriers.{exc.record}.pro_range_start/"
+                  "pro_range_end, and rerun the day.")
+
+
+def shipment_identifier(po_number: str, departure: datetime) -> str:
+    return f"{po_number}-{departure:%y%m%d}"
+
+
+def _write(uow: UnitOfWork, account: VendorAccountSettings, planned: list[_Planned]) -> list[Shipment]:
+    """The shipments, their lines, pallets and cartons, a few statements for the whole batch; the PO lines
+    count the units as shipped and the picked goods leave the warehouse's on-hand."""
+    if not planned:
+        return []
     collect = account.freight == "amazon"
-    # parcel: the carrier numbers each carton, the first is the master id Amazon gets as PRO;
-    # freight: the next PRO of the carrier's block and our next VICS bill-of-lading number.
-    # Amazon-arranged freight: Amazon's carrier brings its own numbers (services/routing.py)
-    scac = None if collect else account.parcel_carrier_scac if parcel else account.freight_carrier_scac
-    tracking = carrier_port(settings, scac).tracking_numbers(identifier, len(cartons)) if parcel and scac else []
-    pro_number = (None if collect else tracking[0] if parcel
-                  else uow.serials.allocate_pro(pro_format(settings, scac or "")))
-    shipment = uow.shipments.add(Shipment(
-        account_code=account.code, shipment_identifier=identifier, ship_to=po.ship_to, status="planned",
-        structure=load.structure.value, transport_mode=load.ship_mode.value,
-        carrier_scac=scac, pro_number=pro_number, freight_term=freight_terms(amazon_arranged=collect),
-        requested_pickup=schedule.departure if collect else None,
-        bill_of_lading=None if parcel else uow.serials.allocate_bill_of_lading(account.gs1_company_prefix),
-        departure=schedule.departure, estimated_delivery=schedule.estimated_delivery,
-        delivery_appointment=schedule.delivery_appointment, asn_deadline=schedule.asn_deadline,
-        total_weight_kg=load.gross_weight_kg))
-    uow.flush()
-    by_line = {i.item_sequence: i for i in items}
-    for item in to_ship:
-        po_item = by_line[item.item_sequence]
-        uow.shipments.add(ShipmentLine(shipment_id=shipment.id, po_number=item.po_number,
-                                       item_sequence=item.item_sequence, vendor_sku=po_item.vendor_sku,
-                                       asin=item.asin, shipped_qty=item.qty))
-        po_item.shipped_qty += item.qty
-        stock = uow.inventory.get(item.vendor_sku, account.erp_warehouse)
-        if stock is not None:  # the goods are picked: they leave the warehouse's on-hand
-            stock.on_hand = max(stock.on_hand - item.qty, 0)
-    pallet_rows = {}
-    for p in pallets:
-        pallet_rows[p.sequence] = uow.shipments.add(Pallet(shipment_id=shipment.id, sscc=str(p.sscc),
-                                                           weight_kg=p.weight_kg))
-    uow.flush()
-    pallet_of = {c: pallet_rows[p.sequence].id for p in pallets for c in p.carton_sequences}
-    tracking_of = dict(zip((c.sequence for c in cartons), tracking))
-    for c in cartons:
-        uow.shipments.add(Carton(
-            shipment_id=shipment.id, pallet_id=pallet_of.get(c.sequence), sscc=str(c.sscc), weight_kg=c.weight_kg,
-            tracking_number=tracking_of.get(c.sequence),
+    shipments = uow.shipments.add_planned([Shipment(
+        account_code=account.code, shipment_identifier=p.identifier, ship_to=p.po.ship_to, status="planned",
+        structure=p.load.structure.value, transport_mode=p.load.ship_mode.value,
+        carrier_scac=p.scac, pro_number=p.pro_number, freight_term=freight_terms(amazon_arranged=collect),
+        requested_pickup=p.schedule.departure if collect else None, bill_of_lading=p.bill_of_lading,
+        departure=p.schedule.departure, estimated_delivery=p.schedule.estimated_delivery,
+        delivery_appointment=p.schedule.delivery_appointment, asn_deadline=p.schedule.asn_deadline,
+        total_weight_kg=p.load.gross_weight_kg) for p in planned])
+    stock = uow.inventory.for_skus((i.vendor_sku for p in planned for i in p.to_ship), account.erp_warehouse)
+    lines = []
+    for p, shipment in zip(planned, shipments):
+        by_line = {i.item_sequence: i for i in p.items}
+        for item in p.to_ship:
+            po_item = by_line[item.item_sequence]
+            lines.append(ShipmentLine(shipment_id=shipment.id, po_number=item.po_number,
+                                      item_sequence=item.item_sequence, vendor_sku=po_item.vendor_sku,
+                                      asin=item.asin, shipped_qty=item.qty))
+            po_item.shipped_qty += item.qty
+            if (level := stock.get(item.vendor_sku)) is not None:  # the goods are picked: they leave the on-hand
+                level.on_hand = max(level.on_hand - item.qty, 0)
+    uow.shipments.insert_all(lines)
+    pallet_ids = uow.shipments.add_pallets([Pallet(shipment_id=shipment.id, sscc=str(pl.sscc), weight_kg=pl.weight_kg)
+                                            for p, shipment in zip(planned, shipments) for pl in p.pallets])
+    cartons, events = [], []
+    for p, shipment in zip(planned, shipments):
+        pallet_of = {c: pallet_ids[str(pl.sscc)] for pl in p.pallets for c in pl.carton_sequences}
+        tracking_of = dict(zip((c.sequence for c in p.cartons), p.tracking))
+        cartons += [Carton(
+            shipment_id=shipment.id, pallet_id=pallet_of.get(c.sequence), sscc=str(c.sscc),
+            weight_kg=c.weight_kg, tracking_number=tracking_of.get(c.sequence),
             items=[{"po_number": i.po_number, "item_sequence": i.item_sequence, "vendor_sku": i.vendor_sku,
-                    "asin": i.asin, "qty": i.qty, "carton_sequence": c.sequence} for i in c.items]))
-    if collect:  # the routing request is queued with the shipment it asks a carrier for
-        uow.flush()
-        routing.queue_routing_request(uow, account, shipment, as_of=as_of)
-    uow.audit.append(action="shipment.planned", entity="shipment", entity_id=identifier,
-                     detail={"po": po.po_number, "cartons": len(cartons), "pallets": len(pallets),
-                             "mode": load.ship_mode.value, "departure": schedule.departure.isoformat(),
-                             "asn_deadline": schedule.asn_deadline.isoformat()})
-    return shipment, len(cartons), len(pallets)
+                    "asin": i.asin, "qty": i.qty, "carton_sequence": c.sequence} for i in c.items])
+            for c in p.cartons]
+        events.append(AuditEvent(action="shipment.planned", entity="shipment", entity_id=p.identifier, actor="acorn",
+                                 detail={"po": p.po.po_number, "cartons": len(p.cartons), "pallets": len(p.pallets),
+                                         "mode": p.load.ship_mode.value,
+                                         "departure": p.schedule.departure.isoformat(),
+                                         "asn_deadline": p.schedule.asn_deadline.isoformat()}))
+    uow.shipments.insert_all(cartons)
+    uow.audit.insert_all(events)
+    return shipments

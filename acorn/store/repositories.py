@@ -41,8 +41,8 @@ class _Repository:
         if not rows:
             return
         table = type(rows[0]).__table__
-        columns = [c for c in table.columns if not (c.primary_key and isinstance(c.type, sa.Integer))]
-        self.session.execute(sa.insert(table), [{c.name: getattr(row, c.name) for c in columns} for row in rows])
+        columns = [c.name for c in table.columns if not (c.primary_key and getattr(rows[0], c.name) is None)]
+        self.session.execute(sa.insert(table), [{c: getattr(row, c) for c in columns} for row in rows])
 
     @staticmethod
     def _chunks(values: Sequence[Any], size: int = 500) -> Iterable[list[Any]]:
@@ -94,6 +94,14 @@ class InventoryRepository(_Repository):
 
     def all(self) -> Sequence[InventoryLevel]:
         return self.session.exec(select(InventoryLevel).order_by(InventoryLevel.vendor_sku)).all()
+
+    def for_skus(self, vendor_skus: Iterable[str], warehouse: str) -> dict[str, InventoryLevel]:
+        """The warehouse's stock rows of these SKUs, by SKU, in one query per 500 SKUs."""
+        found: dict[str, InventoryLevel] = {}
+        for chunk in self._chunks(sorted(set(vendor_skus))):
+            found.update((row.vendor_sku, row) for row in self.session.exec(select(InventoryLevel).where(
+                InventoryLevel.warehouse == warehouse, InventoryLevel.vendor_sku.in_(chunk))).all())
+        return found
 
     def upsert(self, **fields) -> InventoryLevel:  # noqa: ANN003
         row = self.get(fields["vendor_sku"], fields["warehouse"])
@@ -185,6 +193,31 @@ class PurchaseOrderRepository(_Repository):
             q = q.where(PurchaseOrder.acknowledged_at.is_not(None))
         return list(self.session.exec(q.order_by(PurchaseOrder.order_date, PurchaseOrder.po_number)).all())
 
+    def lines_to_ship(self, account_code: str) -> list[tuple[PurchaseOrder, list[PurchaseOrderItem]]]:
+        """Acknowledged POs with accepted units still to ship, each with those lines, in two queries.
+
+        Oldest order first, lines in sequence (the order planning numbers SSCCs and PROs in). The
+        partial index ``ix_purchase_order_item_open`` holds only lines with units left, so the
+        read stays the size of the open work however long the history.
+        """
+        to_ship = PurchaseOrderItem.accepted_qty > PurchaseOrderItem.shipped_qty  # the partial index's predicate
+        # first the POs with open lines, from the partial index alone; then those POs by id. One join would
+        # let the planner start from the account's POs (SQLite probes each; PostgreSQL, unable to estimate
+        # accepted > shipped, hashes them all): work that grows with the history.
+        ids = sorted(set(self.session.exec(select(PurchaseOrderItem.purchase_order_id).where(to_ship)).all()))
+        rows: list[tuple[PurchaseOrder, PurchaseOrderItem]] = []
+        for chunk in self._chunks(ids):
+            rows += self.session.exec(
+                select(PurchaseOrder, PurchaseOrderItem)
+                .join(PurchaseOrderItem, PurchaseOrderItem.purchase_order_id == PurchaseOrder.id)
+                .where(PurchaseOrder.id.in_(chunk), to_ship, PurchaseOrderItem.cancelled.is_(False),
+                       PurchaseOrder.account_code == account_code, PurchaseOrder.acknowledged_at.is_not(None))).all()
+        rows.sort(key=lambda row: (row[0].order_date, row[0].po_number, row[1].item_sequence))
+        orders: dict[int, tuple[PurchaseOrder, list[PurchaseOrderItem]]] = {}
+        for po, item in rows:
+            orders.setdefault(po.id, (po, []))[1].append(item)
+        return list(orders.values())
+
     def open_items(self) -> list[PurchaseOrderItem]:
         """Items with accepted units still to ship, across every account."""
         return list(self.session.exec(select(PurchaseOrderItem).where(
@@ -260,6 +293,40 @@ class ShipmentRepository(_Repository):
     def pallets(self, shipment: Shipment) -> list[Pallet]:
         return list(self.session.exec(select(Pallet).where(Pallet.shipment_id == shipment.id).order_by(Pallet.id)).all())
 
+    def add_planned(self, shipments: Sequence[Shipment]) -> list[Shipment]:
+        """Store new shipments in one statement and read them back with their ids (one more), in order."""
+        self.insert_all(shipments)
+        stored = {s.shipment_identifier: s for s in self.by_identifiers(s.shipment_identifier for s in shipments)}
+        return [stored[s.shipment_identifier] for s in shipments]
+
+    def add_pallets(self, pallets: Sequence[Pallet]) -> dict[str, int]:
+        """Store new pallets in one statement; returns their ids by SSCC (one more query per 500)."""
+        self.insert_all(pallets)
+        ids: dict[str, int] = {}
+        for chunk in self._chunks([p.sscc for p in pallets]):
+            ids.update(self.session.exec(select(Pallet.sscc, Pallet.id).where(Pallet.sscc.in_(chunk))).all())
+        return ids
+
+    def cartons_of(self, shipments: Iterable[Shipment]) -> dict[int, list[Carton]]:
+        """The cartons of each of these shipments (by shipment id, in id order), one query per 500 shipments."""
+        return self._by_shipment(Carton, shipments, Carton.id)
+
+    def pallets_of(self, shipments: Iterable[Shipment]) -> dict[int, list[Pallet]]:
+        """The pallets of each of these shipments (by shipment id, in id order), one query per 500 shipments."""
+        return self._by_shipment(Pallet, shipments, Pallet.id)
+
+    def lines_of(self, shipments: Iterable[Shipment]) -> dict[int, list[ShipmentLine]]:
+        """The lines of each of these shipments (by shipment id, in PO line order), one query per 500 shipments."""
+        return self._by_shipment(ShipmentLine, shipments, ShipmentLine.po_number, ShipmentLine.item_sequence)
+
+    def _by_shipment(self, table: type, shipments: Iterable[Shipment], *order: Any) -> dict[int, list[Any]]:
+        ids = sorted({s.id for s in shipments})
+        found: dict[int, list[Any]] = {i: [] for i in ids}
+        for chunk in self._chunks(ids):
+            for row in self.session.exec(select(table).where(table.shipment_id.in_(chunk)).order_by(*order)).all():
+                found[row.shipment_id].append(row)
+        return found
+
     def count_cartons(self, account_code: str) -> int:
         q = (select(sa.func.count()).select_from(Carton).join(Shipment, Carton.shipment_id == Shipment.id)
              .where(Shipment.account_code == account_code))
@@ -282,26 +349,37 @@ class SsccSerialRepository(_Repository):
         """The carrier's next PRO number, never handed out twice; a used-up block raises
         :class:`ProRangeExhausted` and consumes nothing. A new block configured above the
         old one starts at its own start."""
+        return self.allocate_pros(pro_format, 1)[0]
+
+    def allocate_pros(self, pro_format: ProNumberFormat, count: int) -> list[str]:
+        """The carrier's next ``count`` PRO numbers in one lock, fewer when the block runs out on the way
+        (then the next :meth:`allocate_pro` raises for whoever asked for more); a block already used up
+        raises :class:`ProRangeExhausted` and consumes nothing."""
         scac = pro_format.scac
         # create-or-lock in one statement: two planners starting a new carrier must not both insert
         self._upsert_noop(ProNumberAllocation, carrier_scac=scac, next_number=pro_format.range_start)
         row = self.session.exec(select(ProNumberAllocation).where(ProNumberAllocation.carrier_scac == scac)
                                 .with_for_update().execution_options(populate_existing=True)).one()
         base = max(row.next_number, pro_format.range_start)
-        pro = pro_format.pro_number(base)  # raises before anything changes when the block is used up
-        row.next_number = base + 1
+        pros = [pro_format.pro_number(base)]  # raises before anything changes when the block is used up
+        pros += [pro_format.pro_number(n) for n in range(base + 1, min(base + count, pro_format.range_end + 1))]
+        row.next_number = base + len(pros)
         self.session.flush()
-        return pro
+        return pros
 
     def allocate_bill_of_lading(self, company_prefix: str) -> str:
         """The next VICS bill-of-lading number (a GSIN) for the GS1 company prefix."""
+        return self.allocate_bills_of_lading(company_prefix, 1)[0]
+
+    def allocate_bills_of_lading(self, company_prefix: str, count: int) -> list[str]:
+        """The next ``count`` VICS bill-of-lading numbers (GSINs) for the GS1 company prefix, in one lock."""
         self._upsert_noop(BillOfLadingSerial, company_prefix=company_prefix, next_serial=1)
         row = self.session.exec(select(BillOfLadingSerial).where(BillOfLadingSerial.company_prefix == company_prefix)
                                 .with_for_update().execution_options(populate_existing=True)).one()
-        number = bill_of_lading_number(company_prefix, row.next_serial)
-        row.next_serial += 1
+        numbers = [bill_of_lading_number(company_prefix, n) for n in range(row.next_serial, row.next_serial + count)]
+        row.next_serial += count
         self.session.flush()
-        return number
+        return numbers
 
     def _upsert_noop(self, table: type, **values: Any) -> None:
         """Insert the counter row, or touch the existing one (which locks it until commit)."""
@@ -349,6 +427,14 @@ class OutboxRepository(_Repository):
             OutboxEntry.kind == kind, OutboxEntry.state.in_(list(states)),
             OutboxEntry.account_code == account_code)).all()
         return [key for _, key in sorted(rows)]
+
+    def states(self, idempotency_keys: Iterable[str]) -> dict[str, str]:
+        """The state of each of these entries that exists, by key, one query per 500 keys."""
+        found: dict[str, str] = {}
+        for chunk in self._chunks(sorted(set(idempotency_keys))):
+            found.update(self.session.exec(select(OutboxEntry.idempotency_key, OutboxEntry.state)
+                                           .where(OutboxEntry.idempotency_key.in_(chunk))).all())
+        return found
 
     def compare_and_set(self, entry: OutboxEntry, *, state: str, owner: str | None, lease_until: datetime | None,
                         **values: Any) -> OutboxEntry | None:

@@ -20,11 +20,6 @@ INTAKE_AND_ACKNOWLEDGEMENT: list[tuple[str, str, list[str]]] = [
     # acknowledgement: the account's POs not acknowledged yet (acknowledged_at IS NULL)
     ("ix_purchase_order_account_acknowledged", "purchase_order", ["account_code", "acknowledged_at"]),
 ]
-#: (index name, table, columns, WHERE): partial indexes, holding only the rows the stage reads
-INTAKE_AND_ACKNOWLEDGEMENT_PARTIAL: list[tuple[str, str, list[str], str]] = [
-    # free stock: the items with accepted units still to ship (nearly every item of history is shipped)
-    ("ix_purchase_order_item_open", "purchase_order_item", ["purchase_order_id"], "accepted_qty > shipped_qty"),
-]
 
 OUTBOX: list[tuple[str, str, list[str]]] = [
     # delivery: the open rows of one kind (kind alone reads every document of that kind ever sent)
@@ -32,6 +27,14 @@ OUTBOX: list[tuple[str, str, list[str]]] = [
 ]
 
 PLANNING: list[tuple[str, str, list[str]]] = [
+    ("ix_shipment_account_status", "shipment", ["account_code", "status"]),  # packing: shipments still planned
+]
+#: (index name, table, columns, predicate): partial indexes, holding only the rows a stage looks for
+#: (both SQLite and PostgreSQL use one when the query repeats the predicate)
+PARTIAL: list[tuple[str, str, list[str], str]] = [
+    # free stock (acknowledgement) and planning: PO lines with accepted units still to ship, a day's worth
+    # whatever the history (nearly every line of history is shipped)
+    ("ix_purchase_order_item_open", "purchase_order_item", ["purchase_order_id"], "accepted_qty > shipped_qty"),
 ]
 
 ASNS_INVOICES_RECEIPTS: list[tuple[str, str, list[str]]] = [
@@ -43,13 +46,13 @@ INDEXES = INTAKE_AND_ACKNOWLEDGEMENT + OUTBOX + PLANNING + ASNS_INVOICES_RECEIPT
 def upgrade() -> None:
     for name, table, columns in INDEXES:
         op.create_index(name, table, columns, unique=False)
-    for name, table, columns, where in INTAKE_AND_ACKNOWLEDGEMENT_PARTIAL:
+    for name, table, columns, where in PARTIAL:
         op.create_index(name, table, columns, unique=False, sqlite_where=sa.text(where),
                         postgresql_where=sa.text(where))
 
 
 def downgrade() -> None:
-    for name, table, _, _ in reversed(INTAKE_AND_ACKNOWLEDGEMENT_PARTIAL):
+    for name, table, *_ in reversed(PARTIAL):
         op.drop_index(name, table_name=table)
     for name, table, _ in reversed(INDEXES):
         op.drop_index(name, table_name=table)
