@@ -106,6 +106,20 @@ class PurchaseOrderRepository(_Repository):
             q = q.where(PurchaseOrder.acknowledged_at.is_not(None))
         return list(self.session.exec(q.order_by(PurchaseOrder.order_date, PurchaseOrder.po_number)).all())
 
+    def with_items(self, account_code: str, po_numbers: Iterable[str]
+                   ) -> dict[str, tuple[PurchaseOrder, dict[str, PurchaseOrderItem]]]:
+        """These POs with their items by sequence, in one query (a PO that is not stored is left out)."""
+        found: dict[str, tuple[PurchaseOrder, dict[str, PurchaseOrderItem]]] = {}
+        for chunk in _chunks(sorted(set(po_numbers))):
+            q = (select(PurchaseOrder, PurchaseOrderItem)
+                 .outerjoin(PurchaseOrderItem, PurchaseOrderItem.purchase_order_id == PurchaseOrder.id)
+                 .where(PurchaseOrder.account_code == account_code, PurchaseOrder.po_number.in_(chunk)))
+            for po, item in self.session.exec(q).all():
+                _, items = found.setdefault(po.po_number, (po, {}))
+                if item is not None:
+                    items[item.item_sequence] = item
+        return found
+
     def open_items(self) -> list[PurchaseOrderItem]:
         """Items with accepted units still to ship, across every account."""
         return list(self.session.exec(select(PurchaseOrderItem).where(
@@ -185,6 +199,84 @@ class ShipmentRepository(_Repository):
         q = (select(sa.func.count()).select_from(Carton).join(Shipment, Carton.shipment_id == Shipment.id)
              .where(Shipment.account_code == account_code))
         return self.session.exec(q).one()
+
+
+    # -- a stage's reads, for all its shipments at once (one query each, whatever their number) --------------
+    def awaiting_invoice(self, account_code: str) -> list[Shipment]:
+        """Accepted shipments with no invoice yet: an anti-join on ``ix_invoice_shipment``, not a probe per shipment."""
+        billed = select(Invoice.id).where(Invoice.shipment_identifier == Shipment.shipment_identifier)
+        q = select(Shipment).where(Shipment.account_code == account_code, Shipment.status == "accepted",
+                                   ~billed.exists())
+        return list(self.session.exec(q.order_by(Shipment.departure, Shipment.shipment_identifier)).all())
+
+    def departed(self, account_code: str, *, by: datetime) -> list[Shipment]:
+        """Planned shipments whose truck left by ``by``: the ASNs to send (``ix_shipment_account_status``)."""
+        q = select(Shipment).where(Shipment.account_code == account_code, Shipment.status == "planned",
+                                   Shipment.departure <= by)
+        return list(self.session.exec(q.order_by(Shipment.departure, Shipment.shipment_identifier)).all())
+
+    def lines_of(self, shipments: Sequence[Shipment]) -> dict[int, list[ShipmentLine]]:
+        """Each shipment's lines (by shipment id), ordered as :meth:`lines`."""
+        found: dict[int, list[ShipmentLine]] = {s.id: [] for s in shipments}
+        for chunk in _chunks(sorted(found)):
+            for line in self.session.exec(select(ShipmentLine).where(ShipmentLine.shipment_id.in_(chunk)).order_by(
+                    ShipmentLine.shipment_id, ShipmentLine.po_number, ShipmentLine.item_sequence)).all():
+                found[line.shipment_id].append(line)
+        return found
+
+    def lines_with_orders_of(self, shipments: Sequence[Shipment]
+                             ) -> dict[int, list[tuple[ShipmentLine, PurchaseOrderItem, PurchaseOrder]]]:
+        """:meth:`lines_with_orders` of each shipment (by shipment id)."""
+        found: dict[int, list[tuple[ShipmentLine, PurchaseOrderItem, PurchaseOrder]]] = {s.id: [] for s in shipments}
+        for chunk in _chunks(sorted(found)):
+            q = (select(ShipmentLine, PurchaseOrderItem, PurchaseOrder)
+                 .join(Shipment, Shipment.id == ShipmentLine.shipment_id)
+                 .join(PurchaseOrder, (PurchaseOrder.po_number == ShipmentLine.po_number)
+                       & (PurchaseOrder.account_code == Shipment.account_code))
+                 .join(PurchaseOrderItem, (PurchaseOrderItem.purchase_order_id == PurchaseOrder.id)
+                       & (PurchaseOrderItem.item_sequence == ShipmentLine.item_sequence))
+                 .where(ShipmentLine.shipment_id.in_(chunk))
+                 .order_by(ShipmentLine.shipment_id, ShipmentLine.po_number, ShipmentLine.item_sequence))
+            for line, item, po in self.session.exec(q).all():
+                found[line.shipment_id].append((line, item, po))
+        return found
+
+    def cartons_of(self, shipments: Sequence[Shipment]) -> dict[int, list[Carton]]:
+        """Each shipment's cartons (by shipment id), ordered as :meth:`cartons`."""
+        found: dict[int, list[Carton]] = {s.id: [] for s in shipments}
+        for chunk in _chunks(sorted(found)):
+            for carton in self.session.exec(select(Carton).where(Carton.shipment_id.in_(chunk))
+                                            .order_by(Carton.id)).all():
+                found[carton.shipment_id].append(carton)
+        return found
+
+    def pallets_of(self, shipments: Sequence[Shipment]) -> dict[int, list[Pallet]]:
+        """Each shipment's pallets (by shipment id), ordered as :meth:`pallets`."""
+        found: dict[int, list[Pallet]] = {s.id: [] for s in shipments}
+        for chunk in _chunks(sorted(found)):
+            for pallet in self.session.exec(select(Pallet).where(Pallet.shipment_id.in_(chunk))
+                                            .order_by(Pallet.id)).all():
+                found[pallet.shipment_id].append(pallet)
+        return found
+
+
+    def lagging_documents(self, account_code: str, *, statuses: Iterable[str], outcomes: Iterable[str]
+                          ) -> list[tuple[OutboxEntry, Shipment]]:
+        """Shipments in one of ``statuses`` whose current ASN's outbox row reached another of ``outcomes``."""
+        q = (select(OutboxEntry, Shipment)
+             .join(Shipment, Shipment.shipment_identifier == OutboxEntry.business_id)
+             .where(Shipment.account_code == account_code, Shipment.status.in_(list(statuses)),
+                    OutboxEntry.kind == "shipment_confirmation", OutboxEntry.state.in_(list(outcomes)),
+                    OutboxEntry.state != Shipment.status))
+        rows = self.session.exec(q.order_by(OutboxEntry.id)).all()
+        # an older revision's row does not decide the status: the current one does
+        return [(e, s) for e, s in rows if e.idempotency_key.endswith(f":r{s.asn_revision}")]
+
+
+def _chunks(values: Sequence[Any], size: int = 500) -> Iterable[list[Any]]:
+    """``IN`` lists in slices: SQLite and PostgreSQL both cap the parameters of one statement."""
+    for start in range(0, len(values), size):
+        yield list(values[start:start + size])
 
 
 class SsccSerialRepository(_Repository):
@@ -300,6 +392,15 @@ class OutboxRepository(_Repository):
                                  .execution_options(synchronize_session=False))
 
 
+    def by_keys(self, keys: Iterable[str]) -> dict[str, OutboxEntry]:
+        """These rows by idempotency key, in one query (a key with no row is left out)."""
+        found: dict[str, OutboxEntry] = {}
+        for chunk in _chunks(sorted(set(keys))):
+            for entry in self.session.exec(select(OutboxEntry).where(OutboxEntry.idempotency_key.in_(chunk))).all():
+                found[entry.idempotency_key] = entry
+        return found
+
+
 class InvoiceRepository(_Repository):
     def get(self, account_code: str, invoice_number: str) -> Invoice | None:
         return self.session.exec(select(Invoice).where(
@@ -319,6 +420,24 @@ class InvoiceRepository(_Repository):
         return list(self.session.exec(q.order_by(Invoice.invoice_date, Invoice.invoice_number)).all())
 
 
+    def add_lines(self, lines: Sequence[dict[str, Any]]) -> None:
+        """Invoice lines (column values) in one executemany: nothing reads their ids back, so they are not
+        inserted one by one (SQLite cannot return a batch's ids in order, so the ORM would)."""
+        if lines:
+            self.session.execute(sa.insert(InvoiceLine), list(lines))
+
+    def lagging_documents(self, account_code: str, *, statuses: Iterable[str], outcomes: Iterable[str]
+                          ) -> list[tuple[OutboxEntry, Invoice]]:
+        """Invoices in one of ``statuses`` whose outbox row reached another of ``outcomes``, in one query."""
+        q = (select(OutboxEntry, Invoice)
+             .join(Invoice, (Invoice.account_code == OutboxEntry.account_code)
+                   & (Invoice.invoice_number == OutboxEntry.business_id))
+             .where(Invoice.account_code == account_code, Invoice.status.in_(list(statuses)),
+                    OutboxEntry.kind == "invoice", OutboxEntry.state.in_(list(outcomes)),
+                    OutboxEntry.state != Invoice.status))
+        return [tuple(row) for row in self.session.exec(q.order_by(OutboxEntry.id)).all()]
+
+
 class ReceiptRepository(_Repository):
     def get(self, account_code: str, po_number: str, item_sequence: str) -> GoodsReceipt | None:
         return self.session.exec(select(GoodsReceipt).where(
@@ -328,6 +447,53 @@ class ReceiptRepository(_Repository):
     def list(self, account_code: str) -> list[GoodsReceipt]:
         return list(self.session.exec(select(GoodsReceipt).where(GoodsReceipt.account_code == account_code)
                                       .order_by(GoodsReceipt.po_number, GoodsReceipt.item_sequence)).all())
+
+    def for_orders(self, account_code: str, po_numbers: Iterable[str]) -> dict[tuple[str, str], GoodsReceipt]:
+        """The receipts of these POs by ``(po_number, item_sequence)``, in one query."""
+        found: dict[tuple[str, str], GoodsReceipt] = {}
+        for chunk in _chunks(sorted(set(po_numbers))):
+            for row in self.session.exec(select(GoodsReceipt).where(GoodsReceipt.account_code == account_code,
+                                                                    GoodsReceipt.po_number.in_(chunk))).all():
+                found[(row.po_number, row.item_sequence)] = row
+        return found
+
+    def awaiting_goods(self, account_code: str) -> set[str]:
+        """POs on an accepted shipment with shipped units not yet reported received (or damaged), in one query."""
+        i = PurchaseOrderItem
+        q = (select(ShipmentLine.po_number).distinct()
+             .join(Shipment, Shipment.id == ShipmentLine.shipment_id)
+             .join(PurchaseOrder, (PurchaseOrder.po_number == ShipmentLine.po_number)
+                   & (PurchaseOrder.account_code == Shipment.account_code))
+             .join(i, (i.purchase_order_id == PurchaseOrder.id) & (i.item_sequence == ShipmentLine.item_sequence))
+             .where(Shipment.account_code == account_code, Shipment.status == "accepted",
+                    i.received_qty + i.damaged_qty < i.shipped_qty))
+        return set(self.session.exec(q).all())
+
+    def receiving(self, account_code: str, *, also: Iterable[str] = ()) -> list[tuple[Shipment, int, int, bool]]:
+        """``(shipment, units missing, units received, receiving closed)`` per accepted shipment still missing
+        units, and per accepted shipment named in ``also``; in one query, ordered as :meth:`ShipmentRepository.list`.
+
+        Missing is summed over the shipment's PO items (shipped - received - damaged, when positive);
+        closed: every line has a receipt whose status is RECEIVED.
+        """
+        i, gr = PurchaseOrderItem, GoodsReceipt
+        short = i.shipped_qty - i.received_qty - i.damaged_qty
+        missing = sa.func.sum(sa.case((short > 0, short), else_=0))
+        closed = sa.func.min(sa.case((sa.func.upper(sa.func.coalesce(gr.receive_status, "")) == "RECEIVED", 1),
+                                     else_=0))
+        q = (select(Shipment, missing, sa.func.sum(i.received_qty), closed)
+             .join(ShipmentLine, ShipmentLine.shipment_id == Shipment.id)
+             .join(PurchaseOrder, (PurchaseOrder.po_number == ShipmentLine.po_number)
+                   & (PurchaseOrder.account_code == Shipment.account_code))
+             .join(i, (i.purchase_order_id == PurchaseOrder.id) & (i.item_sequence == ShipmentLine.item_sequence))
+             .outerjoin(gr, (gr.account_code == Shipment.account_code) & (gr.po_number == ShipmentLine.po_number)
+                        & (gr.item_sequence == ShipmentLine.item_sequence))
+             .where(Shipment.account_code == account_code, Shipment.status == "accepted")
+             .group_by(Shipment.id))
+        named = sorted(set(also))
+        q = q.having(sa.or_(missing > 0, Shipment.shipment_identifier.in_(named)) if named else missing > 0)
+        rows = self.session.exec(q.order_by(Shipment.departure, Shipment.shipment_identifier)).all()
+        return [(shipment, int(lack or 0), int(got or 0), bool(done)) for shipment, lack, got, done in rows]
 
     def snapshot(self, receipt: GoodsReceipt, *, at: datetime) -> ReceiptSnapshot:
         """Keep what Amazon reported at business time ``at``: a dispute shows the receipt over time."""
@@ -382,12 +548,6 @@ class RemittanceRepository(_Repository):
             RemittanceLine.account_code == account_code, RemittanceLine.invoice_number == invoice_number)
             .order_by(RemittanceLine.payment_date, RemittanceLine.id)).all())
 
-    @staticmethod
-    def _chunks(values: Sequence[str], size: int = 500) -> Iterable[list[str]]:
-        """``IN`` lists in slices: SQLite and PostgreSQL both cap the parameters of one statement."""
-        for start in range(0, len(values), size):
-            yield list(values[start:start + size])
-
     def for_account(self, account_code: str) -> list[RemittanceLine]:
         return list(self.session.exec(select(RemittanceLine).where(RemittanceLine.account_code == account_code)
                                       .order_by(RemittanceLine.payment_date, RemittanceLine.id)).all())
@@ -395,7 +555,7 @@ class RemittanceRepository(_Repository):
     def existing_keys(self, account_code: str, payment_numbers: Iterable[str]) -> set[tuple[str, str, str, str]]:
         """``(payment, invoice, po, item)`` already stored for these payments: a line is loaded once."""
         keys: set[tuple[str, str, str, str]] = set()
-        for chunk in self._chunks(sorted(set(payment_numbers))):
+        for chunk in _chunks(sorted(set(payment_numbers))):
             rows = self.session.exec(select(RemittanceLine.payment_number, RemittanceLine.invoice_number,
                                             RemittanceLine.po_number, RemittanceLine.item_sequence).where(
                 RemittanceLine.account_code == account_code, RemittanceLine.payment_number.in_(chunk))).all()
@@ -405,7 +565,7 @@ class RemittanceRepository(_Repository):
     def invoice_accounts(self, invoice_numbers: Iterable[str]) -> dict[str, list[str]]:
         """Which vendor accounts issued each of these invoice numbers (a remittance row names no account)."""
         found: dict[str, list[str]] = {}
-        for chunk in self._chunks(sorted(set(invoice_numbers))):
+        for chunk in _chunks(sorted(set(invoice_numbers))):
             for number, account in self.session.exec(select(Invoice.invoice_number, Invoice.account_code)
                                                      .where(Invoice.invoice_number.in_(chunk))).all():
                 found.setdefault(number, []).append(account)
@@ -475,6 +635,13 @@ class AlertRepository(_Repository):
         if not keys:
             return set()
         return set(self.session.exec(select(Alert.dedupe_key).where(Alert.dedupe_key.in_(keys))).all())
+
+    def open_keys(self, account_code: str, *, prefix: str = "") -> set[str]:
+        """The dedupe keys of the account's open alerts (starting with ``prefix``): ``ix_alert_account_status``."""
+        q = select(Alert.dedupe_key).where(Alert.account_code == account_code, Alert.status == "open")
+        if prefix:
+            q = q.where(Alert.dedupe_key.startswith(prefix, autoescape=True))
+        return set(self.session.exec(q).all())
 
     def unannounced(self, *, limit: int = 500) -> list[Alert]:
         """Open alerts whose events have not gone out yet, oldest first."""

@@ -26,6 +26,14 @@ PLANNING: list[tuple[str, str, list[str]]] = [
 ]
 
 ASNS_INVOICES_RECEIPTS: list[tuple[str, str, list[str]]] = [
+    # planned shipments departed (ASNs), accepted ones (invoices, receipts), open ones (sweep, status)
+    ("ix_shipment_account_status", "shipment", ["account_code", "status", "departure"]),
+    # accepted shipments without an invoice: the anti-join probes this
+    ("ix_invoice_shipment", "invoice", ["shipment_identifier"]),
+    # invoices still open beside their outbox row (sweep)
+    ("ix_invoice_account_status", "invoice", ["account_code", "status"]),
+    # an account's open alerts (sweep, ASN watch, receipts)
+    ("ix_alert_account_status", "alert", ["account_code", "status"]),
 ]
 
 INDEXES = INTAKE_AND_ACKNOWLEDGEMENT + OUTBOX + PLANNING + ASNS_INVOICES_RECEIPTS
