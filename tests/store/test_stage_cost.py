@@ -133,3 +133,17 @@ def test_invoicing_more_shipments_adds_a_few_statements_per_invoice_whatever_its
         lines = {number: uow.invoices.lines(billed[number]) for number in billed}
     assert len(billed) == 10 and all(i.invoiced_qty == 10 for i in items)
     assert all(len(found) == 1 and found[0].quantity == 10 for found in lines.values())
+
+
+def test_the_dashboard_history_costs_the_same_for_a_quarter_as_for_a_month(migrated_url: str, settings: Any) -> None:
+    from acorn.services.day_figures import history
+
+    settled_history(migrated_url, 0, 3)  # the first order 33 days before DAY
+    month = statements(migrated_url, lambda: history(migrated_url, settings.accounts, DAY))
+    with UnitOfWork(migrated_url) as uow:  # an order 80 days back stretches the history to its 92 days
+        _shipment(uow, 3, status="accepted", received=True, invoiced=True, when=DAY - timedelta(days=77))
+        uow.commit()
+    days = history(migrated_url, settings.accounts, DAY)
+    quarter = statements(migrated_url, lambda: history(migrated_url, settings.accounts, DAY))
+    assert len(days) == 81 and sum(f.purchase_orders for _, f in days) == 4
+    assert quarter == month, (month, quarter)
