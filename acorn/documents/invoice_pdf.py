@@ -113,7 +113,7 @@ def _line_cells(line: dict[str, Any], cur: str) -> list[str]:
 
 
 def _column_widths(pdf: FPDF) -> list[float]:
-    """The columns' widths in mm: ``_WIDTHS`` are fractions of the page's printable width, as fpdf's table reads them."""
+    """The columns' widths in mm: ``_WIDTHS`` are fractions of the printable width, as fpdf's table reads them."""
     return [w * pdf.epw / sum(_WIDTHS) for w in _WIDTHS]
 
 

@@ -251,7 +251,8 @@ class _Days:
         day = self._day_of(a.decided_at)
         accepted, requested = [0] * len(self.days), [0] * len(self.days)
         for n, units, asked in self.s.execute(sa.select(
-                day, sa.func.sum(a.accepted_units), sa.func.sum(a.accepted_units + a.backordered_units + a.rejected_units))
+                day, sa.func.sum(a.accepted_units),
+                sa.func.sum(a.accepted_units + a.backordered_units + a.rejected_units))
                 .where(a.account_code == self.account_code, self._in_days(a.decided_at)).group_by(_FIRST)):
             accepted[n], requested[n] = int(units or 0), int(asked or 0)
         return accepted, requested

@@ -81,11 +81,14 @@ def record_receipts(database_url: str, account: VendorAccountSettings, statuses:
         uow.stage_lock(f"record-receipts:{account.code}")
         orders = uow.purchase_orders.with_items(account.code, {s.purchase_order_number for s in statuses})
         receipts = uow.receipts.for_orders(account.code, orders)
+        seen: list[tuple[dict[str, Any], dict[str, Any]]] = []  # (snapshot, audit event) per receipt that moved
         with uow.batched_writes():  # every read is above: the receipts, snapshots and audit go out together
             for status in statuses:
                 if status.purchase_order_number in orders:
-                    _record(uow, account, status, *orders[status.purchase_order_number], receipts, result,
-                            as_of=as_of)
+                    seen += _record(uow, account, status, *orders[status.purchase_order_number], receipts, result,
+                                    as_of=as_of)
+        uow.receipts.keep_snapshots([snapshot for snapshot, _ in seen])
+        uow.audit.append_all([event for _, event in seen])
         result.overdue = _alert_overdue(uow, account, as_of=as_of, after=timedelta(days=alert_after_days))
         uow.watermarks.set(f"po-status:{account.code}",
                            max(uow.watermarks.get(f"po-status:{account.code}") or as_of, as_of))
@@ -95,8 +98,9 @@ def record_receipts(database_url: str, account: VendorAccountSettings, statuses:
 
 def _record(uow: UnitOfWork, account: VendorAccountSettings, status: Any, po: PurchaseOrder,
             items: dict[str, PurchaseOrderItem], receipts: dict[tuple[str, str], GoodsReceipt],
-            result: ReceiptResult, *, as_of: datetime) -> None:
-    """One PO's status: each item's receipt changed since the last poll is kept, with a snapshot."""
+            result: ReceiptResult, *, as_of: datetime) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+    """One PO's status: each item's receipt changed since the last poll is kept; returns its snapshot and audit."""
+    seen = []
     for item_status in status.item_status:
         rs = item_status.receiving_status
         if rs is None or rs.receive_status is None:
@@ -120,10 +124,11 @@ def _record(uow: UnitOfWork, account: VendorAccountSettings, status: Any, po: Pu
             row.receive_status, row.received_qty = rs.receive_status, received
             row.last_receive_date, row.observed_at = rs.last_receive_date, utcnow()
             item.received_qty = received
-            uow.receipts.snapshot(row, at=as_of)
-            uow.audit.append(action="receipt.observed", entity="purchase_order_item",
-                             entity_id=f"{po.po_number}/{item.item_sequence}",
-                             detail={"received": received, "status": rs.receive_status})
+            seen.append((uow.receipts.snapshot(row, at=as_of),
+                         {"action": "receipt.observed", "entity": "purchase_order_item",
+                          "entity_id": f"{po.po_number}/{item.item_sequence}",
+                          "detail": {"received": received, "status": rs.receive_status}}))
+    return seen
 
 
 def _alert_overdue(uow: UnitOfWork, account: VendorAccountSettings, *, as_of: datetime,

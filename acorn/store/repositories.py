@@ -495,12 +495,17 @@ class ReceiptRepository(_Repository):
         rows = self.session.exec(q.order_by(Shipment.departure, Shipment.shipment_identifier)).all()
         return [(shipment, int(lack or 0), int(got or 0), bool(done)) for shipment, lack, got, done in rows]
 
-    def snapshot(self, receipt: GoodsReceipt, *, at: datetime) -> ReceiptSnapshot:
-        """Keep what Amazon reported at business time ``at``: a dispute shows the receipt over time."""
-        return self.add(ReceiptSnapshot(account_code=receipt.account_code, po_number=receipt.po_number,
-                                        item_sequence=receipt.item_sequence, observed_at=at,
-                                        receive_status=receipt.receive_status, received_qty=receipt.received_qty,
-                                        last_receive_date=receipt.last_receive_date))
+    @staticmethod
+    def snapshot(receipt: GoodsReceipt, *, at: datetime) -> dict[str, Any]:
+        """What Amazon reported at business time ``at``, as a row for :meth:`keep_snapshots`."""
+        return {"account_code": receipt.account_code, "po_number": receipt.po_number,
+                "item_sequence": receipt.item_sequence, "observed_at": at, "receive_status": receipt.receive_status,
+                "received_qty": receipt.received_qty, "last_receive_date": receipt.last_receive_date}
+
+    def keep_snapshots(self, snapshots: Sequence[dict[str, Any]]) -> None:
+        """Keep these snapshots (a dispute shows the receipt over time), in one executemany."""
+        if snapshots:
+            self.session.execute(sa.insert(ReceiptSnapshot), list(snapshots))
 
     def history(self, account_code: str, po_number: str, item_sequence: str) -> list[ReceiptSnapshot]:
         return list(self.session.exec(select(ReceiptSnapshot).where(
@@ -700,6 +705,14 @@ class AuditRepository(_Repository):
                actor: str = "acorn", at: datetime | None = None) -> AuditEvent:
         return self.add(AuditEvent(action=action, entity=entity, entity_id=entity_id, detail=detail or {},
                                    actor=actor, at=at or utcnow()))
+
+    def append_all(self, events: Sequence[dict[str, Any]], *, actor: str = "acorn",
+                   at: datetime | None = None) -> None:
+        """Append these events (``action``, ``entity``, ``entity_id``, ``detail``) in one executemany, in order."""
+        when = at or utcnow()
+        if events:
+            self.session.execute(sa.insert(AuditEvent), [{"actor": actor, "at": when, "detail": {}, **e}
+                                                         for e in events])
 
     def list(self, *, entity: str | None = None, entity_id: str | None = None) -> list[AuditEvent]:
         q = select(AuditEvent)

@@ -106,7 +106,8 @@ def test_the_stages_after_planning_cost_the_same_with_ten_times_the_history(migr
         (short, long)
 
 
-def test_invoicing_more_shipments_adds_a_few_statements_per_invoice_whatever_its_lines(migrated_url: str, settings: Any) -> None:
+def test_invoicing_more_shipments_adds_a_few_statements_per_invoice_whatever_its_lines(migrated_url: str,
+                                                                                      settings: Any) -> None:
     def accepted_not_invoiced(first: int, count: int) -> None:
         with UnitOfWork(migrated_url) as uow:
             for n in range(first, first + count):
@@ -147,3 +148,30 @@ def test_the_dashboard_history_costs_the_same_for_a_quarter_as_for_a_month(migra
     quarter = statements(migrated_url, lambda: history(migrated_url, settings.accounts, DAY))
     assert len(days) == 81 and sum(f.purchase_orders for _, f in days) == 4
     assert quarter == month, (month, quarter)
+
+
+def test_recording_more_receipts_adds_one_statement_per_new_receipt(migrated_url: str, settings: Any) -> None:
+    from types import SimpleNamespace as Status
+
+    account = settings.account(US)
+
+    def arrived(first: int, count: int) -> int:
+        with UnitOfWork(migrated_url) as uow:
+            for n in range(first, first + count):
+                _shipment(uow, n, status="accepted", received=False, invoiced=True, when=DAY)
+            uow.commit()
+        got = Status(receive_status="RECEIVED", received_quantity=Status(amount=10), last_receive_date=DAY)
+        statuses = [Status(purchase_order_number=f"PO{n:06d}",
+                           item_status=[Status(item_sequence_number="1", receiving_status=got)])
+                    for n in range(first, first + count)]
+        return statements(migrated_url, lambda: receipts.record_receipts(migrated_url, account, statuses, as_of=DAY,
+                                                                         alert_after_days=5))
+
+    few, many = arrived(0, 2), arrived(100, 8)
+    assert many - few <= (8 - 2) + SLACK, (few, many)  # the new receipt rows; snapshots and audit in one each
+    with UnitOfWork(migrated_url) as uow:
+        kept = [uow.receipts.history(US, f"PO{n:06d}", "1") for n in (*range(2), *range(100, 108))]
+        items = [i for po in uow.purchase_orders.list(US) for i in uow.purchase_orders.items(po)]
+        observed = uow.audit.list(entity="purchase_order_item")
+    assert [len(k) for k in kept] == [1] * 10 and all(k[0].received_qty == 10 for k in kept)
+    assert all(i.received_qty == 10 for i in items) and len(observed) == 10
