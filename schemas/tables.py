@@ -178,8 +178,8 @@ class Acknowledgement(SQLModel, table=True):
 
 class Shipment(SQLModel, table=True):
     __tablename__ = "shipment"
-    #: packing finds the account's shipments still planned (migration 0008, PLANNING)
-    __table_args__ = (sa.Index("ix_shipment_account_status", "account_code", "status"),)
+    #: packing finds the account's shipments still planned, ASNs those planned that have left (migration 0008)
+    __table_args__ = (sa.Index("ix_shipment_account_status", "account_code", "status", "departure"),)
     id: int | None = Field(default=None, primary_key=True)
     account_code: str = Field(max_length=40, index=True)
     shipment_identifier: str = Field(unique=True, max_length=40)
@@ -303,7 +303,9 @@ class OutboxEntry(SQLModel, table=True):
 
 class Invoice(SQLModel, table=True):
     __tablename__ = "invoice"
-    __table_args__ = (sa.UniqueConstraint("account_code", "invoice_number", name="uq_invoice_number_per_vendor"),)
+    __table_args__ = (sa.UniqueConstraint("account_code", "invoice_number", name="uq_invoice_number_per_vendor"),
+                      sa.Index("ix_invoice_shipment", "shipment_identifier"),
+                      sa.Index("ix_invoice_account_status", "account_code", "status"))
     id: int | None = Field(default=None, primary_key=True)
     account_code: str = Field(max_length=40, index=True)
     invoice_number: str = Field(max_length=40)
@@ -491,6 +493,7 @@ class Alert(SQLModel, table=True):
     """Something ops must look at; ``dedupe_key`` keeps one open alert per problem."""
 
     __tablename__ = "alert"
+    __table_args__ = (sa.Index("ix_alert_account_status", "account_code", "status"),)
     id: int | None = Field(default=None, primary_key=True)
     dedupe_key: str = Field(unique=True, max_length=200)
     account_code: str = Field(max_length=40)

@@ -36,7 +36,7 @@ def watch_asns(database_url: str, account: VendorAccountSettings, *, now: dateti
     """Alert each shipment of ``account`` whose ASN is at risk or late at ``now``; clear settled at-risk alerts."""
     result = WatchResult()
     with UnitOfWork(database_url) as uow:
-        open_alerts = {a.dedupe_key for a in uow.alerts.list(account_code=account.code, status="open")}
+        open_alerts = uow.alerts.open_keys(account.code)
         due = uow.shipments.due_for_asn(account.code, by=now + ASN_AT_RISK_BEFORE)
         # raised once per shipment, ever: one a person resolved stays resolved
         seen = uow.alerts.existing(k for s in due for k in (asn_late_key(s.shipment_identifier),

@@ -27,7 +27,7 @@ from acorn.services.acknowledge import quantity
 from acorn.services.outbox import crash_point
 from acorn.services.archive import archive_asn
 from acorn.store import UnitOfWork
-from schemas.tables import Shipment
+from schemas.tables import Carton, Pallet, PurchaseOrder, PurchaseOrderItem, Shipment, ShipmentLine
 
 log = logging.getLogger("acorn.asns")
 
@@ -56,38 +56,61 @@ def gate_alert_key(shipment: Shipment) -> str:
 
 def queue_asns(database_url: str, account: VendorAccountSettings, *, as_of: datetime,
                documents_dir: Path | None = None) -> AsnQueueResult:
-    """Queue an ASN for every planned shipment whose truck has left by ``as_of``."""
+    """Queue an ASN for every planned shipment whose truck has left by ``as_of``.
+
+    What the ASNs need (lines, PO items, cartons, pallets) is read for all of them at once, and
+    their outbox rows go out together at commit: the statements follow the stage, not the shipments.
+    """
     result = AsnQueueResult()
     with UnitOfWork(database_url) as uow:
         uow.stage_lock(f"queue-asns:{account.code}")
         # collect freight leaves with Amazon's carrier: its ASN waits until the carrier is assigned
         # (services/routing.py reads it back and sets departure to Amazon's scheduled pickup)
-        departed = [s for s in uow.shipments.list(account.code, statuses=["planned"])
-                    if s.departure <= as_of and not awaiting_carrier(s)]
-        gates = gate_each(gate_shipment, {s.shipment_identifier: _gate_rows(uow, s) for s in departed})
-        for shipment in departed:
-            payload = asn_payload(uow, account, shipment, submitted_at=as_of)
-            gate = gates[shipment.shipment_identifier]
-            if not gate.passed:
-                result.gated.append(shipment.shipment_identifier)
-                uow.alerts.raise_alert(
-                    dedupe_key=gate_alert_key(shipment),
-                    account_code=account.code, kind="asn_gate_failed", shipment_identifier=shipment.shipment_identifier,
-                    subject=f"ASN {shipment.shipment_identifier} held back by the quality gate",
-                    message=gate.summary(), severity="error",
-                    next_step="Fix the shipment (quantities, SSCC labels) named in the message; nothing was "
-                              "sent to Amazon.")
-                continue
-            contract.validate("shipments", "SubmitShipmentConfirmationsRequest", payload)
-            if documents_dir is not None:
-                archive_asn(documents_dir, account, payload)
-            outbox.enqueue(uow, kind="shipment_confirmation", key=asn_key(shipment), account_code=account.code,
-                           business_id=shipment.shipment_identifier, payload=payload)
-            shipment.status = "queued"
-            result.queued.append(shipment.shipment_identifier)
+        departed = [s for s in uow.shipments.departed(account.code, by=as_of) if not awaiting_carrier(s)]
+        contents = read_contents(uow, departed)
+        gates = gate_each(gate_shipment, {s.shipment_identifier: _gate_rows(contents[s.id]) for s in departed})
+        with uow.batched_writes():
+            for shipment in departed:
+                payload = asn_payload(uow, account, shipment, submitted_at=as_of, contents=contents[shipment.id])
+                gate = gates[shipment.shipment_identifier]
+                if not gate.passed:
+                    result.gated.append(shipment.shipment_identifier)
+                    uow.alerts.raise_alert(
+                        dedupe_key=gate_alert_key(shipment),
+                        account_code=account.code, kind="asn_gate_failed",
+                        shipment_identifier=shipment.shipment_identifier,
+                        subject=f"ASN {shipment.shipment_identifier} held back by the quality gate",
+                        message=gate.summary(), severity="error",
+                        next_step="Fix the shipment (quantities, SSCC labels) named in the message; nothing was "
+                                  "sent to Amazon.")
+                    continue
+                contract.validate("shipments", "SubmitShipmentConfirmationsRequest", payload)
+                if documents_dir is not None:
+                    archive_asn(documents_dir, account, payload)
+                outbox.enqueue(uow, kind="shipment_confirmation", key=asn_key(shipment), account_code=account.code,
+                               business_id=shipment.shipment_identifier, payload=payload)
+                shipment.status = "queued"
+                result.queued.append(shipment.shipment_identifier)
         uow.commit()
     crash_point("after_queue", "shipment_confirmation")
     return result
+
+
+@dataclass(frozen=True)
+class ShipmentContents:
+    """What an ASN states about one shipment: its lines (with the PO items they ship), cartons, pallets."""
+
+    lines: list[ShipmentLine]
+    ordered: list[tuple[ShipmentLine, PurchaseOrderItem, PurchaseOrder]]
+    cartons: list[Carton]
+    pallets: list[Pallet]
+
+
+def read_contents(uow: UnitOfWork, shipments: list[Shipment]) -> dict[int, ShipmentContents]:
+    """:class:`ShipmentContents` of each shipment (by id), in four queries whatever their number."""
+    lines, ordered = uow.shipments.lines_of(shipments), uow.shipments.lines_with_orders_of(shipments)
+    cartons, pallets = uow.shipments.cartons_of(shipments), uow.shipments.pallets_of(shipments)
+    return {s.id: ShipmentContents(lines[s.id], ordered[s.id], cartons[s.id], pallets[s.id]) for s in shipments}
 
 
 def change_transport(database_url: str, account: VendorAccountSettings, shipment_identifier: str, *,
@@ -118,11 +141,11 @@ def change_transport(database_url: str, account: VendorAccountSettings, shipment
 
 
 def asn_payload(uow: UnitOfWork, account: VendorAccountSettings, shipment: Shipment, *,
-                submitted_at: datetime) -> dict[str, Any]:
-    lines = uow.shipments.lines(shipment)
-    qty = shipped_quantities(uow, shipment)
-    cartons = uow.shipments.cartons(shipment)
-    pallets = uow.shipments.pallets(shipment)
+                submitted_at: datetime, contents: ShipmentContents | None = None) -> dict[str, Any]:
+    """The ``SubmitShipmentConfirmationsRequest`` of ``shipment`` (``contents`` when the caller read them in bulk)."""
+    contents = contents or read_contents(uow, [shipment])[shipment.id]
+    lines, cartons, pallets = contents.lines, contents.cartons, contents.pallets
+    qty = _quantities(contents.ordered)
     transport: dict[str, Any] = {"carrierScac": shipment.carrier_scac,
                                  "carrierShipmentReferenceNumber": shipment.pro_number,
                                  "transportationMode": "Road"}
@@ -182,7 +205,12 @@ def shipped_quantities(uow: UnitOfWork, shipment: Shipment) -> Callable[[str, st
     boxes, or a shipment planned before Cases were kept) is stated in eaches, which is as true
     and which Amazon counts the same.
     """
-    ordered = {(ln.po_number, ln.item_sequence): item for ln, item, _ in uow.shipments.lines_with_orders(shipment)}
+    return _quantities(uow.shipments.lines_with_orders(shipment))
+
+
+def _quantities(lines_with_orders: list[tuple[ShipmentLine, PurchaseOrderItem, PurchaseOrder]]
+                ) -> Callable[[str, str, int, str], dict[str, Any]]:
+    ordered = {(ln.po_number, ln.item_sequence): item for ln, item, _ in lines_with_orders}
 
     def qty(po_number: str, sequence: str, units: int, field: str) -> dict[str, Any]:
         item = ordered.get((po_number, sequence))
@@ -205,11 +233,10 @@ def ship_from_party(account: VendorAccountSettings) -> dict[str, Any]:
         "postalCode": address.postal_code, "countryCode": address.country_code}}
 
 
-def _gate_rows(uow: UnitOfWork, shipment: Shipment) -> list[dict[str, Any]]:
-    shipped = {(ln.po_number, ln.item_sequence): (ln.shipped_qty, item)
-               for ln, item, _ in uow.shipments.lines_with_orders(shipment)}
+def _gate_rows(contents: ShipmentContents) -> list[dict[str, Any]]:
+    shipped = {(ln.po_number, ln.item_sequence): (ln.shipped_qty, item) for ln, item, _ in contents.ordered}
     rows = []
-    for carton in uow.shipments.cartons(shipment):
+    for carton in contents.cartons:
         for item in carton.items:
             key = (item["po_number"], item["item_sequence"])
             this_shipment, line = shipped.get(key, (0, None))

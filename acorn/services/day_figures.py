@@ -129,100 +129,145 @@ def history(database_url: str, accounts: Iterable[VendorAccountSettings], as_of:
     first = min(business_day(a, first_order).day for a in accounts)
     first = max(first, last - timedelta(days=max_days - 1))
     days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
-    return [(d, figures_for(database_url, [day_window(a.code, d, ZoneInfo(a.ship_from_tz)) for a in accounts]))
-            for d in days]
+    totals = [DayFigures() for _ in days]
+    with UnitOfWork(database_url) as uow:
+        session = uow.outbox.session  # a read model: plain aggregate queries read clearest
+        for a in accounts:  # one set of queries per account for the whole window, not per day
+            windows = [day_window(a.code, d, ZoneInfo(a.ship_from_tz)) for d in days]
+            for total, figures in zip(totals, _Days(session, windows).figures()):
+                total.add(figures)
+    return list(zip(days, totals))
 
 
 def figures_for(database_url: str, days: Iterable[BusinessDay]) -> DayFigures:
+    """The figures of these business days (one per account), added up."""
     total = DayFigures()
     with UnitOfWork(database_url) as uow:
-        session = uow.outbox.session  # a read model: plain aggregate queries read clearest
+        session = uow.outbox.session
         for day in days:
-            total.add(_Day(session, day).figures())
+            total.add(_Days(session, [day]).figures()[0])
     return total
 
 
-class _Day:
-    def __init__(self, session: Any, day: BusinessDay) -> None:
-        self.s, self.day = session, day
+#: ``GROUP BY 1``: by the day, the first column (its CASE repeated would bind its bounds twice)
+_FIRST = sa.literal_column("1")
 
-    def _in_day(self, column: Any) -> Any:
-        return sa.and_(column >= self.day.start, column < self.day.end)
 
-    def _on_date(self, column: Any) -> Any:
-        """A calendar-date column (stored as midnight UTC, e.g. ``invoice_date``) on the business day's date."""
-        start = datetime.combine(self.day.day, time(), tzinfo=timezone.utc)
-        return sa.and_(column >= start, column < start + timedelta(days=1))
+class _Days:
+    """Consecutive business days of one account: each figure is one query grouped by day (a ``CASE``
+    on the days' bounds), so a quarter of history costs the statements of one day."""
 
-    def _scalar(self, query: Any) -> int:
-        return int(self.s.execute(query).scalar() or 0)
+    def __init__(self, session: Any, days: list[BusinessDay]) -> None:
+        assert days and all(a.end == b.start for a, b in zip(days, days[1:])), "consecutive days of one account"
+        self.s, self.days, self.account_code = session, days, days[0].account_code
+        start = datetime.combine(days[0].day, time(), tzinfo=timezone.utc)
+        self._dates = [start + timedelta(days=n) for n in range(len(days) + 1)]  # calendar dates, midnight UTC
 
-    def _outbox(self, kind: str, state: str, stamp: Any) -> int:
+    def _in_days(self, column: Any) -> Any:
+        return sa.and_(column >= self.days[0].start, column < self.days[-1].end)
+
+    def _day_of(self, column: Any) -> Any:
+        """Which of the days (0, 1, ...) ``column`` falls in, for a column within :meth:`_in_days`."""
+        return sa.case(*[(column < day.end, n) for n, day in enumerate(self.days)], else_=len(self.days))
+
+    def _on_dates(self, column: Any) -> Any:
+        """A calendar-date column (stored as midnight UTC, e.g. ``invoice_date``) on the business days' dates."""
+        return sa.and_(column >= self._dates[0], column < self._dates[-1])
+
+    def _date_of(self, column: Any) -> Any:
+        return sa.case(*[(column < end, n) for n, end in enumerate(self._dates[1:])], else_=len(self.days))
+
+    def _per_day(self, query: Any) -> list[int]:
+        """``query`` selects (day, value) rows: the value of each day, 0 where none."""
+        out = [0] * len(self.days)
+        for n, value in self.s.execute(query):
+            out[n] = int(value or 0)
+        return out
+
+    def _count(self, counted: Any, stamp: Any, *where: Any, source: Any = None) -> list[int]:
+        q = sa.select(self._day_of(stamp), sa.func.count(counted))
+        if source is not None:
+            q = q.select_from(source)
+        return self._per_day(q.where(self._in_days(stamp), *where).group_by(_FIRST))
+
+    def _outbox(self, kind: str, state: str, stamp: Any) -> list[int]:
         o = OutboxEntry
-        return self._scalar(sa.select(sa.func.count(o.id)).where(
-            o.kind == kind, o.state == state, o.account_code == self.day.account_code, self._in_day(stamp)))
+        return self._count(o.id, stamp, o.kind == kind, o.state == state, o.account_code == self.account_code)
 
-    def figures(self) -> DayFigures:
-        f = DayFigures(
-            purchase_orders=self._scalar(sa.select(sa.func.count(PurchaseOrder.id)).where(
-                PurchaseOrder.account_code == self.day.account_code, self._in_day(PurchaseOrder.order_date))),
-            acknowledgements_accepted=self._outbox("acknowledgement", ACCEPTED, OutboxEntry.applied_at),
-            acknowledgements_late=self._late_acknowledgements(),
-            acknowledgements_failed=self._outbox("acknowledgement", FAILED, OutboxEntry.completed_at),
-            asns_failed=self._outbox("shipment_confirmation", FAILED, OutboxEntry.completed_at),
-            invoices_accepted=self._outbox("invoice", ACCEPTED, OutboxEntry.applied_at),
-            invoices_rejected=self._outbox("invoice", FAILED, OutboxEntry.completed_at),
-            invoiced=self._invoiced(), receipt_items=self._receipt_items(), units_short=self._units_short())
-        f.shipments, f.cartons = self._shipments()
-        f.asns_on_time, f.asns_late = self._asns()
-        f.units_accepted, f.units_requested = self._fill()
-        return f
+    def figures(self) -> list[DayFigures]:
+        po = PurchaseOrder
+        columns = {
+            "purchase_orders": self._count(po.id, po.order_date, po.account_code == self.account_code),
+            "acknowledgements_accepted": self._outbox("acknowledgement", ACCEPTED, OutboxEntry.applied_at),
+            "acknowledgements_late": self._late_acknowledgements(),
+            "acknowledgements_failed": self._outbox("acknowledgement", FAILED, OutboxEntry.completed_at),
+            "asns_failed": self._outbox("shipment_confirmation", FAILED, OutboxEntry.completed_at),
+            "invoices_accepted": self._outbox("invoice", ACCEPTED, OutboxEntry.applied_at),
+            "invoices_rejected": self._outbox("invoice", FAILED, OutboxEntry.completed_at),
+            "receipt_items": self._receipt_items(), "units_short": self._units_short()}
+        columns["shipments"], columns["cartons"] = self._shipments()
+        columns["asns_on_time"], columns["asns_late"] = self._asns()
+        columns["units_accepted"], columns["units_requested"] = self._fill()
+        invoiced = self._invoiced()
+        return [DayFigures(invoiced=invoiced[n], **{name: values[n] for name, values in columns.items()})
+                for n in range(len(self.days))]
 
-    def _late_acknowledgements(self) -> int:
+    def _late_acknowledgements(self) -> list[int]:
         a, o = Acknowledgement, OutboxEntry
-        return self._scalar(sa.select(sa.func.count(a.id)).join(o, o.idempotency_key == a.outbox_key).where(
-            a.account_code == self.day.account_code, o.state == ACCEPTED, self._in_day(o.applied_at),
-            a.deadline.is_not(None), o.applied_at > a.deadline))
+        return self._count(a.id, o.applied_at, a.account_code == self.account_code, o.state == ACCEPTED,
+                           a.deadline.is_not(None), o.applied_at > a.deadline,
+                           source=sa.join(a, o, o.idempotency_key == a.outbox_key))
 
-    def _shipments(self) -> tuple[int, int]:
+    def _shipments(self) -> tuple[list[int], list[int]]:
         sh, c = Shipment, Carton
-        mine = sa.and_(sh.account_code == self.day.account_code, self._in_day(sh.departure))
-        shipments = self._scalar(sa.select(sa.func.count(sh.id)).where(mine))
-        cartons = self._scalar(sa.select(sa.func.count(c.id)).join(sh, c.shipment_id == sh.id).where(mine))
-        return shipments, cartons
+        mine = sh.account_code == self.account_code
+        return (self._count(sh.id, sh.departure, mine),
+                self._count(c.id, sh.departure, mine, source=sa.join(c, sh, c.shipment_id == sh.id)))
 
-    def _asns(self) -> tuple[int, int]:
+    def _asns(self) -> tuple[list[int], list[int]]:
         sh = Shipment
-        rows = self.s.execute(sa.select(sh.asn_submitted_at, sh.asn_deadline).where(
-            sh.account_code == self.day.account_code, sh.status == ACCEPTED, self._in_day(sh.asn_submitted_at)))
-        judged = [asn_is_on_time(sent, deadline) for sent, deadline in rows]
-        return sum(judged), len(judged) - sum(judged)
+        on_time, late = [0] * len(self.days), [0] * len(self.days)
+        rows = self.s.execute(sa.select(self._day_of(sh.asn_submitted_at), sh.asn_submitted_at, sh.asn_deadline).where(
+            sh.account_code == self.account_code, sh.status == ACCEPTED, self._in_days(sh.asn_submitted_at)))
+        for n, sent, deadline in rows:
+            if asn_is_on_time(sent, deadline):
+                on_time[n] += 1
+            else:
+                late[n] += 1
+        return on_time, late
 
-    def _invoiced(self) -> dict[str, Decimal]:
+    def _invoiced(self) -> list[dict[str, Decimal]]:
         inv = Invoice
-        rows = self.s.execute(sa.select(inv.currency, sa.func.sum(inv.total)).where(
-            inv.account_code == self.day.account_code, inv.status != FAILED, self._on_date(inv.invoice_date))
-            .group_by(inv.currency))
-        return {currency: money_sum(total) for currency, total in rows}
+        day = self._date_of(inv.invoice_date)
+        out: list[dict[str, Decimal]] = [{} for _ in self.days]
+        for n, currency, total in self.s.execute(sa.select(day, inv.currency, sa.func.sum(inv.total)).where(
+                inv.account_code == self.account_code, inv.status != FAILED, self._on_dates(inv.invoice_date))
+                .group_by(_FIRST, inv.currency)):
+            out[n][currency] = money_sum(total)
+        return out
 
-    def _fill(self) -> tuple[int, int]:
+    def _fill(self) -> tuple[list[int], list[int]]:
         a = Acknowledgement
-        accepted, requested = self.s.execute(sa.select(
-            sa.func.sum(a.accepted_units), sa.func.sum(a.accepted_units + a.backordered_units + a.rejected_units))
-            .where(a.account_code == self.day.account_code, self._in_day(a.decided_at))).one()
-        return int(accepted or 0), int(requested or 0)
+        day = self._day_of(a.decided_at)
+        accepted, requested = [0] * len(self.days), [0] * len(self.days)
+        for n, units, asked in self.s.execute(sa.select(
+                day, sa.func.sum(a.accepted_units),
+                sa.func.sum(a.accepted_units + a.backordered_units + a.rejected_units))
+                .where(a.account_code == self.account_code, self._in_days(a.decided_at)).group_by(_FIRST)):
+            accepted[n], requested[n] = int(units or 0), int(asked or 0)
+        return accepted, requested
 
-    def _receipt_items(self) -> int:
+    def _receipt_items(self) -> list[int]:
         gr = GoodsReceipt
-        return self._scalar(sa.select(sa.func.count(gr.id)).where(
-            gr.account_code == self.day.account_code, self._in_day(gr.last_receive_date)))
+        return self._count(gr.id, gr.last_receive_date, gr.account_code == self.account_code)
 
-    def _units_short(self) -> int:
+    def _units_short(self) -> list[int]:
         gr, po, i = GoodsReceipt, PurchaseOrder, PurchaseOrderItem
         short = i.shipped_qty - i.received_qty - i.damaged_qty
-        return self._scalar(
-            sa.select(sa.func.sum(sa.case((short > 0, short), else_=0)))
+        day = self._day_of(gr.last_receive_date)
+        return self._per_day(
+            sa.select(day, sa.func.sum(sa.case((short > 0, short), else_=0)))
             .select_from(gr)
             .join(po, sa.and_(po.account_code == gr.account_code, po.po_number == gr.po_number))
             .join(i, sa.and_(i.purchase_order_id == po.id, i.item_sequence == gr.item_sequence))
-            .where(gr.account_code == self.day.account_code, self._in_day(gr.last_receive_date)))
+            .where(gr.account_code == self.account_code, self._in_days(gr.last_receive_date)).group_by(_FIRST))

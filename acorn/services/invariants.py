@@ -15,6 +15,16 @@ Checks (each finding names the record):
 
 What can be repaired is repaired and audited; the rest is alerted. ``acorn doctor`` prints
 the same findings without changing anything.
+
+Each check is a set-based query over what is still open, never a walk through history, so a
+sweep costs the same on day 300 as on day 2. That still catches drift because of where drift
+can live: a record and its outbox row move together in one transaction (``outbox.reflect``),
+and a row that reached ``accepted`` or ``failed`` never moves again, so a record that lags its
+row is a record still in an open status (planned, queued, in flight) beside a row that has an
+outcome — exactly what ``lagging_documents`` selects, whatever the age of the row. The other
+checks start from the open side by definition: accepted shipments without an invoice (an
+anti-join), outbox rows not final, planned shipments past their deadline, and open alerts
+(``alert_of_settled_document`` reads the open alerts and then only the rows they name).
 """
 
 from __future__ import annotations
@@ -27,7 +37,7 @@ from acorn.domain.alerts import asn_late_key
 from acorn.domain.documents import FINAL, DocumentState
 from acorn.domain.invoice import invoice_number_for
 from acorn.services.asns import gate_alert_key
-from acorn.services.outbox import REFLECTED, TRANSIENT_ALERTS, alert_key, business_record, lease_is_live, reflect
+from acorn.services.outbox import REFLECTED, TRANSIENT_ALERTS, alert_key, lease_is_live, reflect
 from acorn.store import UnitOfWork
 from schemas.tables import utcnow
 
@@ -57,12 +67,15 @@ def sweep(database_url: str, account: VendorAccountSettings, *, as_of: datetime,
     return sweeper.findings
 
 
+#: a shipment or invoice status that can still lag its document: anything but an outcome
+_OPEN_RECORD = frozenset({"planned", "queued", *(str(state) for state in set(S) - FINAL)})
+
+
 class _Sweep:
     def __init__(self, uow: UnitOfWork, account: VendorAccountSettings, *, as_of: datetime, repair: bool) -> None:
         self.uow, self.account, self.as_of, self.repair = uow, account, as_of, repair
         self.findings: list[Finding] = []
-        self.rows = uow.outbox.list(account_code=account.code)
-        self.open_alerts = {a.dedupe_key for a in uow.alerts.list(account_code=account.code, status="open")}
+        self.open_alerts = uow.alerts.open_keys(account.code)
 
     def _found(self, check: str, record: str, problem: str, action: str) -> None:
         self.findings.append(Finding(check, record, problem, action if self.repair else "none"))
@@ -79,24 +92,22 @@ class _Sweep:
         return "alerted"
 
     def statuses_follow_documents(self) -> None:
-        for entry in self.rows:
-            if entry.state not in REFLECTED:
-                continue
-            record = business_record(self.uow, entry)
-            if record is None or record.status == entry.state:
-                continue
+        """Records still open beside a row that has an outcome (see the module doc: where drift can live)."""
+        code, outcomes = self.account.code, [str(state) for state in REFLECTED]
+        lagging = [*self.uow.shipments.lagging_documents(code, statuses=_OPEN_RECORD, outcomes=outcomes),
+                   *self.uow.invoices.lagging_documents(code, statuses=_OPEN_RECORD, outcomes=outcomes)]
+        for entry, record in sorted(lagging, key=lambda pair: pair[0].id):
             self._found("status_follows_document", entry.business_id,
                         f"{entry.kind.replace('_', ' ')} is {entry.state} but the record says {record.status}",
                         "repaired")
             if self.repair:
+                was = record.status
                 reflect(self.uow, entry)
                 self.uow.audit.append(action="invariant.repaired", entity="outbox", entity_id=entry.idempotency_key,
-                                      detail={"check": "status_follows_document", "was": record.status})
+                                      detail={"check": "status_follows_document", "was": was})
 
     def accepted_asns_are_invoiced(self) -> None:
-        for shipment in self.uow.shipments.list(self.account.code, statuses=[str(S.ACCEPTED)]):
-            if self.uow.invoices.for_shipment(shipment.shipment_identifier) is not None:
-                continue
+        for shipment in self.uow.shipments.awaiting_invoice(self.account.code):
             number = invoice_number_for(prefix=self.account.invoice_prefix, shipment_id=shipment.shipment_identifier)
             if f"invoice-gate:{self.account.code}:{number}" in self.open_alerts:
                 continue  # the quality gate holds it, and its alert says why
@@ -110,8 +121,8 @@ class _Sweep:
 
     def open_documents_are_alerted(self) -> None:
         now = utcnow()
-        for entry in self.rows:
-            if entry.state in FINAL or lease_is_live(entry, now=now):
+        for entry in self.uow.outbox.list(account_code=self.account.code, states=[str(s) for s in set(S) - FINAL]):
+            if lease_is_live(entry, now=now):
                 continue
             if any(alert_key(name, entry.idempotency_key) in self.open_alerts
                    for name in (*TRANSIENT_ALERTS, "failed")):
@@ -127,14 +138,13 @@ class _Sweep:
                         action)
 
     def shipments_have_asns_by_their_deadline(self) -> None:
-        for shipment in self.uow.shipments.list(self.account.code, statuses=["planned"]):
-            if shipment.asn_deadline >= self.as_of:
-                continue
-            if gate_alert_key(shipment) in self.open_alerts:
-                continue
-            # the ASN watch's late alert (one per shipment, ever): the sweep only backs it up
+        overdue = [s for s in self.uow.shipments.list(self.account.code, statuses=["planned"])
+                   if s.asn_deadline < self.as_of and gate_alert_key(s) not in self.open_alerts]
+        # the ASN watch's late alert (one per shipment, ever): the sweep only backs it up
+        raised = self.uow.alerts.existing(asn_late_key(s.shipment_identifier) for s in overdue)
+        for shipment in overdue:
             late = asn_late_key(shipment.shipment_identifier)
-            action = "already alerted" if self.uow.alerts.existing([late]) else self._alert(
+            action = "already alerted" if late in raised else self._alert(
                 late, kind="asn_late",
                 subject=f"ASN {shipment.shipment_identifier} is late",
                 message=f"deadline {shipment.asn_deadline:%Y-%m-%d %H:%M} UTC passed with no ASN queued",
@@ -143,9 +153,15 @@ class _Sweep:
             self._found("asn_overdue", shipment.shipment_identifier, "past its ASN deadline without an ASN", action)
 
     def settled_documents_have_no_alerts(self) -> None:
-        for entry in self.rows:
-            if entry.state not in FINAL:
-                continue
+        """From the open alerts about a document to the rows they name: only those rows are read."""
+        named: dict[str, list[str]] = {}  # idempotency key -> its open outbox alerts
+        for dedupe in self.open_alerts:
+            name, _, key = dedupe.removeprefix("outbox-").partition(":")
+            if dedupe.startswith("outbox-") and key and name in (*TRANSIENT_ALERTS, "failed"):
+                named.setdefault(key, []).append(dedupe)
+        rows = self.uow.outbox.by_keys(named)
+        settled = (e for e in rows.values() if e.account_code == self.account.code and e.state in FINAL)
+        for entry in sorted(settled, key=lambda e: e.id):
             stale = [alert_key(n, entry.idempotency_key) for n in TRANSIENT_ALERTS]
             if entry.state == S.ACCEPTED:
                 stale.append(alert_key("failed", entry.idempotency_key))  # resolved by hand as accepted
@@ -155,10 +171,11 @@ class _Sweep:
                                 f"alert {dedupe} still open though the document is {entry.state}", "repaired")
                     if self.repair:
                         self.uow.alerts.resolve(dedupe, at=self.as_of)
-        for shipment in self.uow.shipments.list(self.account.code, statuses=[str(S.ACCEPTED)]):
-            dedupe = f"asn-overdue:{shipment.shipment_identifier}"
-            if dedupe in self.open_alerts:
-                self._found("alert_of_settled_document", shipment.shipment_identifier,
-                            "overdue alert open though the ASN was accepted", "repaired")
-                if self.repair:
-                    self.uow.alerts.resolve(dedupe, at=self.as_of)
+        watched = [k.removeprefix("asn-overdue:") for k in self.open_alerts if k.startswith("asn-overdue:")]
+        accepted = [s for s in self.uow.shipments.by_identifiers(watched)
+                    if s.account_code == self.account.code and s.status == S.ACCEPTED]
+        for shipment in sorted(accepted, key=lambda s: (s.departure, s.shipment_identifier)):
+            self._found("alert_of_settled_document", shipment.shipment_identifier,
+                        "overdue alert open though the ASN was accepted", "repaired")
+            if self.repair:
+                self.uow.alerts.resolve(f"asn-overdue:{shipment.shipment_identifier}", at=self.as_of)

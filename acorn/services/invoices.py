@@ -35,7 +35,7 @@ from acorn.services.outbox import crash_point
 from acorn.services.archive import archive_invoice
 from acorn.services.stock import SkuResolver, sku_master
 from acorn.store import UnitOfWork
-from schemas.tables import Invoice, InvoiceLine, Shipment
+from schemas.tables import Invoice, PurchaseOrder, PurchaseOrderItem, Shipment, ShipmentLine
 
 log = logging.getLogger("acorn.invoices")
 
@@ -74,10 +74,10 @@ def queue_invoices(database_url: str, account: VendorAccountSettings, *, as_of: 
         uow.stage_lock(f"queue-invoices:{account.code}")
         drafts = {}
         resolve = SkuResolver(sku_master(uow))
-        for shipment in uow.shipments.list(account.code, statuses=["accepted"]):
-            if uow.invoices.for_shipment(shipment.shipment_identifier) is not None:
-                continue
-            shipped, po_lines = _shipped_lines(uow, shipment)
+        waiting = uow.shipments.awaiting_invoice(account.code)
+        shipped_of = uow.shipments.lines_with_orders_of(waiting)
+        for shipment in waiting:
+            shipped, po_lines = _shipped_lines(shipped_of[shipment.id])
             number = invoice_number_for(prefix=account.invoice_prefix, shipment_id=shipment.shipment_identifier)
             try:  # addresses and tax rule first: a gap there holds this invoice back, not the batch
                 tables.amazon_entity(account)
@@ -95,26 +95,31 @@ def queue_invoices(database_url: str, account: VendorAccountSettings, *, as_of: 
                                   tax=tax, payment_terms=terms, currency=account.currency)
             drafts[number] = (shipment, draft, po_lines)
         gates = gate_each(gate_invoice, {n: _gate_rows(d, lines) for n, (_, d, lines) in drafts.items()})
-        for number, (shipment, draft, po_lines) in drafts.items():
-            gate = gates[number]
-            if not gate.passed:
-                result.gated.append(number)
-                uow.alerts.raise_alert(
-                    dedupe_key=f"invoice-gate:{account.code}:{number}", account_code=account.code,
-                    invoice_number=number, shipment_identifier=shipment.shipment_identifier,
-                    kind="invoice_gate_failed", subject=f"Invoice {number} held back by the quality gate",
-                    message=gate.summary(), severity="error",
-                    next_step="Correct the named lines (quantity, cost, currency); nothing was sent to Amazon.")
-                continue
-            payload = invoice_payload(account, draft, shipment, tables)
-            contract.validate("invoices", "SubmitInvoicesRequest", payload)
-            if documents_dir is not None:
-                archive_invoice(documents_dir, account, payload, lines=_printed_lines(draft, resolve),
-                                payment_basis=str(terms.basis))
-            _store(uow, account, draft, shipment, po_lines)
-            outbox.enqueue(uow, kind="invoice", key=invoice_key(account.code, number), account_code=account.code,
-                           business_id=number, payload=payload)
-            result.queued.append(number)
+        issued = []
+        with uow.batched_writes():  # the invoices, their outbox rows and audit go out together
+            for number, (shipment, draft, po_lines) in drafts.items():
+                gate = gates[number]
+                if not gate.passed:
+                    result.gated.append(number)
+                    uow.alerts.raise_alert(
+                        dedupe_key=f"invoice-gate:{account.code}:{number}", account_code=account.code,
+                        invoice_number=number, shipment_identifier=shipment.shipment_identifier,
+                        kind="invoice_gate_failed", subject=f"Invoice {number} held back by the quality gate",
+                        message=gate.summary(), severity="error",
+                        next_step="Correct the named lines (quantity, cost, currency); nothing was sent to Amazon.")
+                    continue
+                payload = invoice_payload(account, draft, shipment, tables)
+                contract.validate("invoices", "SubmitInvoicesRequest", payload)
+                if documents_dir is not None:
+                    archive_invoice(documents_dir, account, payload, lines=_printed_lines(draft, resolve),
+                                    payment_basis=str(terms.basis))
+                issued.append((_store(uow, account, draft, shipment), draft, po_lines))
+                outbox.enqueue(uow, kind="invoice", key=invoice_key(account.code, number), account_code=account.code,
+                               business_id=number, payload=payload)
+                result.queued.append(number)
+        uow.flush()  # every invoice's id
+        uow.invoices.add_lines([row for invoice, draft, po_lines in issued
+                                for row in _line_rows(invoice, draft, po_lines)])
         uow.commit()
     crash_point("after_queue", "invoice")
     return result
@@ -154,9 +159,10 @@ def _gate_rows(draft: InvoiceDraft, po_lines: dict) -> list[dict[str, Any]]:
     return rows
 
 
-def _shipped_lines(uow: UnitOfWork, shipment: Shipment) -> tuple[list[ShippedLine], dict]:
+def _shipped_lines(lines_with_orders: list[tuple[ShipmentLine, PurchaseOrderItem, PurchaseOrder]]
+                   ) -> tuple[list[ShippedLine], dict]:
     shipped, po_lines = [], {}
-    for line, item, po in uow.shipments.lines_with_orders(shipment):
+    for line, item, po in lines_with_orders:
         po_lines[(line.po_number, line.item_sequence)] = item
         shipped.append(ShippedLine(po_number=line.po_number, item_sequence=line.item_sequence,
                                    vendor_sku=line.vendor_sku or "", asin=line.asin or "",
@@ -167,23 +173,29 @@ def _shipped_lines(uow: UnitOfWork, shipment: Shipment) -> tuple[list[ShippedLin
     return shipped, po_lines
 
 
-def _store(uow: UnitOfWork, account: VendorAccountSettings, draft: InvoiceDraft, shipment: Shipment,
-           po_lines: dict) -> None:
+def _store(uow: UnitOfWork, account: VendorAccountSettings, draft: InvoiceDraft, shipment: Shipment) -> Invoice:
+    """The invoice row and its audit; its lines follow once the batch's flush has given it an id."""
     invoice = uow.invoices.add(Invoice(
         account_code=account.code, invoice_number=draft.invoice_number,
         shipment_identifier=shipment.shipment_identifier,
         invoice_date=datetime.combine(draft.invoice_date, datetime.min.time(), tzinfo=shipment.departure.tzinfo),
         currency=draft.currency, subtotal=draft.subtotal, tax_amount=draft.tax_amount, total=draft.total,
         payment_due=draft.due_date(), status="queued"))
-    uow.flush()
-    for n, ln in enumerate(draft.lines, start=1):
-        uow.invoices.add(InvoiceLine(invoice_id=invoice.id, item_sequence=str(n), po_number=ln.po_number,
-                                     po_item_sequence=ln.item_sequence, vendor_sku=ln.vendor_sku, asin=ln.asin,
-                                     quantity=ln.quantity, unit_cost=ln.unit_net_cost, amount=ln.line_amount))
-        po_lines[(ln.po_number, ln.item_sequence)].invoiced_qty += ln.quantity
     uow.audit.append(action="invoice.issued", entity="invoice", entity_id=draft.invoice_number,
                      detail={"shipment": shipment.shipment_identifier, "total": str(draft.total),
                              "currency": draft.currency})
+    return invoice
+
+
+def _line_rows(invoice: Invoice, draft: InvoiceDraft, po_lines: dict) -> list[dict[str, Any]]:
+    """The invoice's lines as rows to insert; the units they bill are counted on the PO items."""
+    rows = []
+    for n, ln in enumerate(draft.lines, start=1):
+        rows.append({"invoice_id": invoice.id, "item_sequence": str(n), "po_number": ln.po_number,
+                     "po_item_sequence": ln.item_sequence, "vendor_sku": ln.vendor_sku, "asin": ln.asin,
+                     "quantity": ln.quantity, "unit_cost": ln.unit_net_cost, "amount": ln.line_amount})
+        po_lines[(ln.po_number, ln.item_sequence)].invoiced_qty += ln.quantity
+    return rows
 
 
 def _money(amount: Decimal, currency: str) -> dict[str, str]:

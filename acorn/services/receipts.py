@@ -14,7 +14,7 @@ from typing import Any
 
 from acorn.config import VendorAccountSettings
 from acorn.store import UnitOfWork
-from schemas.tables import GoodsReceipt, utcnow
+from schemas.tables import GoodsReceipt, PurchaseOrder, PurchaseOrderItem, utcnow
 
 log = logging.getLogger("acorn.receipts")
 
@@ -29,14 +29,9 @@ class ReceiptResult:
 
 
 def awaiting_receipt(database_url: str, account: VendorAccountSettings) -> set[str]:
-    """PO numbers with shipped units Amazon has not yet reported as received."""
+    """PO numbers with shipped units Amazon has not yet reported as received (one query)."""
     with UnitOfWork(database_url) as uow:
-        pos = set()
-        for shipment in uow.shipments.list(account.code, statuses=["accepted"]):
-            for line, item, _ in uow.shipments.lines_with_orders(shipment):
-                if item.received_qty + item.damaged_qty < item.shipped_qty:
-                    pos.add(line.po_number)
-        return pos
+        return uow.receipts.awaiting_goods(account.code)
 
 
 STATUS_WINDOW = timedelta(days=7)  # getPurchaseOrdersStatus accepts at most 7 days per query
@@ -84,37 +79,16 @@ def record_receipts(database_url: str, account: VendorAccountSettings, statuses:
     with UnitOfWork(database_url) as uow:
         # two runs of the day (a rerun beside the scheduled one) must not both insert a line's first receipt
         uow.stage_lock(f"record-receipts:{account.code}")
-        for status in statuses:
-            po = uow.purchase_orders.get(account.code, status.purchase_order_number)
-            if po is None:
-                continue
-            for item_status in status.item_status:
-                rs = item_status.receiving_status
-                if rs is None or rs.receive_status is None:
-                    result.missing_status += 1
-                    continue
-                received = (rs.received_quantity.amount if rs.received_quantity else 0) or 0
-                item = uow.purchase_orders.item(po, item_status.item_sequence_number)
-                if item is None:
-                    continue
-                row = uow.receipts.get(account.code, po.po_number, item.item_sequence)
-                if row is None and not received and rs.receive_status.upper() == "NOT_RECEIVED":
-                    continue  # nothing arrived yet: a receipt row starts with the first goods
-                if row is None:
-                    row = uow.receipts.add(GoodsReceipt(account_code=account.code, po_number=po.po_number,
-                                                        item_sequence=item.item_sequence, receive_status="",
-                                                        received_qty=0))
-                if received != row.received_qty or rs.receive_status != row.receive_status:
-                    if received > item.received_qty:
-                        result.items_received += 1
-                        result.units_received += received - item.received_qty
-                    row.receive_status, row.received_qty = rs.receive_status, received
-                    row.last_receive_date, row.observed_at = rs.last_receive_date, utcnow()
-                    item.received_qty = received
-                    uow.receipts.snapshot(row, at=as_of)
-                    uow.audit.append(action="receipt.observed", entity="purchase_order_item",
-                                     entity_id=f"{po.po_number}/{item.item_sequence}",
-                                     detail={"received": received, "status": rs.receive_status})
+        orders = uow.purchase_orders.with_items(account.code, {s.purchase_order_number for s in statuses})
+        receipts = uow.receipts.for_orders(account.code, orders)
+        seen: list[tuple[dict[str, Any], dict[str, Any]]] = []  # (snapshot, audit event) per receipt that moved
+        with uow.batched_writes():  # every read is above: the receipts, snapshots and audit go out together
+            for status in statuses:
+                if status.purchase_order_number in orders:
+                    seen += _record(uow, account, status, *orders[status.purchase_order_number], receipts, result,
+                                    as_of=as_of)
+        uow.receipts.keep_snapshots([snapshot for snapshot, _ in seen])
+        uow.audit.append_all([event for _, event in seen])
         result.overdue = _alert_overdue(uow, account, as_of=as_of, after=timedelta(days=alert_after_days))
         uow.watermarks.set(f"po-status:{account.code}",
                            max(uow.watermarks.get(f"po-status:{account.code}") or as_of, as_of))
@@ -122,21 +96,60 @@ def record_receipts(database_url: str, account: VendorAccountSettings, statuses:
     return result
 
 
+def _record(uow: UnitOfWork, account: VendorAccountSettings, status: Any, po: PurchaseOrder,
+            items: dict[str, PurchaseOrderItem], receipts: dict[tuple[str, str], GoodsReceipt],
+            result: ReceiptResult, *, as_of: datetime) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+    """One PO's status: each item's receipt changed since the last poll is kept; returns its snapshot and audit."""
+    seen = []
+    for item_status in status.item_status:
+        rs = item_status.receiving_status
+        if rs is None or rs.receive_status is None:
+            result.missing_status += 1
+            continue
+        received = (rs.received_quantity.amount if rs.received_quantity else 0) or 0
+        item = items.get(item_status.item_sequence_number)
+        if item is None:
+            continue
+        row = receipts.get((po.po_number, item.item_sequence))
+        if row is None and not received and rs.receive_status.upper() == "NOT_RECEIVED":
+            continue  # nothing arrived yet: a receipt row starts with the first goods
+        if row is None:
+            row = receipts[(po.po_number, item.item_sequence)] = uow.receipts.add(GoodsReceipt(
+                account_code=account.code, po_number=po.po_number, item_sequence=item.item_sequence,
+                receive_status="", received_qty=0))
+        if received != row.received_qty or rs.receive_status != row.receive_status:
+            if received > item.received_qty:
+                result.items_received += 1
+                result.units_received += received - item.received_qty
+            row.receive_status, row.received_qty = rs.receive_status, received
+            row.last_receive_date, row.observed_at = rs.last_receive_date, utcnow()
+            item.received_qty = received
+            seen.append((uow.receipts.snapshot(row, at=as_of),
+                         {"action": "receipt.observed", "entity": "purchase_order_item",
+                          "entity_id": f"{po.po_number}/{item.item_sequence}",
+                          "detail": {"received": received, "status": rs.receive_status}}))
+    return seen
+
+
 def _alert_overdue(uow: UnitOfWork, account: VendorAccountSettings, *, as_of: datetime,
                    after: timedelta) -> list[str]:
-    overdue = []
-    for shipment in uow.shipments.list(account.code, statuses=["accepted"]):
-        missing, received, closed = 0, 0, True
-        for line, item, _ in uow.shipments.lines_with_orders(shipment):
-            missing += max(item.shipped_qty - item.received_qty - item.damaged_qty, 0)
-            received += item.received_qty
-            receipt = uow.receipts.get(account.code, line.po_number, line.item_sequence)
-            closed &= receipt is not None and receipt.receive_status.upper() == "RECEIVED"
+    """Shortage and not-received alerts, from one aggregate over the accepted shipments still missing units.
+
+    A shipment with nothing missing matters only while its not-received alert is open (to resolve
+    it); an alert already open is not raised again, so a day's statements follow what changed.
+    """
+    open_now = uow.alerts.open_keys(account.code, prefix="not-received:") | uow.alerts.open_keys(
+        account.code, prefix="shortage:")
+    watched = [k.removeprefix("not-received:") for k in open_now if k.startswith("not-received:")]
+    overdue, settled = [], []
+    for shipment, missing, received, closed in uow.receipts.receiving(account.code, also=watched):
         key = f"not-received:{shipment.shipment_identifier}"
         overdue_now = as_of - shipment.estimated_delivery > after
         # Amazon finished receiving, or received part and nothing more for N days: the rest is short
         if missing and (closed or (received and overdue_now)):
-            uow.alerts.resolve(key, at=as_of)
+            settled.append(key)
+            if f"shortage:{shipment.shipment_identifier}" in open_now:
+                continue  # once per shortage, not at every poll while it stays open
             _, created = uow.alerts.raise_alert(
                 dedupe_key=f"shortage:{shipment.shipment_identifier}", account_code=account.code, kind="shortage",
                 shipment_identifier=shipment.shipment_identifier,
@@ -145,11 +158,13 @@ def _alert_overdue(uow: UnitOfWork, account: VendorAccountSettings, *, as_of: da
                          f"{'(receiving closed)' if closed else f'{after.days} days after the estimated delivery'}."),
                 next_step="Dispute the shortage in Vendor Central with the ASN, bill of lading / carrier proof of "
                           "delivery and the carton labels (SSCC list) as evidence.")
-            if created:  # once per shortage, not at every poll while it stays open
+            if created:
                 log.warning("%s: shipment %s is %d units short at receipt", account.code,
                             shipment.shipment_identifier, missing)
         elif missing and overdue_now:
             overdue.append(shipment.shipment_identifier)
+            if key in open_now:
+                continue
             _, created = uow.alerts.raise_alert(
                 dedupe_key=key, account_code=account.code, kind="not_received",
                 shipment_identifier=shipment.shipment_identifier,
@@ -162,5 +177,6 @@ def _alert_overdue(uow: UnitOfWork, account: VendorAccountSettings, *, as_of: da
                 log.warning("%s: shipment %s delivered but %d units not received", account.code,
                             shipment.shipment_identifier, missing)
         elif not missing:
-            uow.alerts.resolve(key, at=as_of)
+            settled.append(key)
+    uow.alerts.resolve_all([k for k in settled if k in open_now], at=as_of)
     return overdue

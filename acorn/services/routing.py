@@ -125,10 +125,11 @@ def follow_carriers(database_url: str, client: Any, settings: AcornSettings, acc
                                settings.asn_policy.hours_before_appointment)
     with UnitOfWork(database_url) as uow:
         uow.stage_lock(f"follow-carriers:{account.code}")
-        for shipment in uow.shipments.list(account.code, statuses=["planned"]):
-            if shipment.freight_term != COLLECT or shipment.carrier_assigned_at is not None:
-                continue
-            request = uow.outbox.get(routing_key(shipment))
+        waiting = [s for s in uow.shipments.list(account.code, statuses=["planned"])
+                   if s.freight_term == COLLECT and s.carrier_assigned_at is None]
+        requests = uow.outbox.by_keys(routing_key(s) for s in waiting)  # one query, not one per shipment
+        for shipment in waiting:
+            request = requests.get(routing_key(shipment))
             amazon = None
             if request is not None and request.state == DocumentState.ACCEPTED:
                 try:

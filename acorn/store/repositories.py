@@ -23,6 +23,12 @@ from schemas.tables import (
 )
 
 
+def _chunks(values: Sequence[Any], size: int = 500) -> Iterable[list[Any]]:
+    """``IN`` lists in slices: SQLite and PostgreSQL both cap the parameters of one statement."""
+    for start in range(0, len(values), size):
+        yield list(values[start:start + size])
+
+
 class _Repository:
     def __init__(self, session: Session) -> None:
         self.session = session
@@ -43,12 +49,6 @@ class _Repository:
         table = type(rows[0]).__table__
         columns = [c.name for c in table.columns if not (c.primary_key and getattr(rows[0], c.name) is None)]
         self.session.execute(sa.insert(table), [{c: getattr(row, c) for c in columns} for row in rows])
-
-    @staticmethod
-    def _chunks(values: Sequence[Any], size: int = 500) -> Iterable[list[Any]]:
-        """``IN`` lists in slices: SQLite and PostgreSQL both cap the parameters of one statement."""
-        for start in range(0, len(values), size):
-            yield list(values[start:start + size])
 
 
 class AccountRepository(_Repository):
@@ -98,7 +98,7 @@ class InventoryRepository(_Repository):
     def for_skus(self, vendor_skus: Iterable[str], warehouse: str) -> dict[str, InventoryLevel]:
         """The warehouse's stock rows of these SKUs, by SKU, in one query per 500 SKUs."""
         found: dict[str, InventoryLevel] = {}
-        for chunk in self._chunks(sorted(set(vendor_skus))):
+        for chunk in _chunks(sorted(set(vendor_skus))):
             found.update((row.vendor_sku, row) for row in self.session.exec(select(InventoryLevel).where(
                 InventoryLevel.warehouse == warehouse, InventoryLevel.vendor_sku.in_(chunk))).all())
         return found
@@ -142,7 +142,7 @@ class PurchaseOrderRepository(_Repository):
     def by_numbers(self, account_code: str, po_numbers: Iterable[str]) -> dict[str, PurchaseOrder]:
         """The account's stored POs among ``po_numbers``, by number: one query per 500 numbers."""
         found: dict[str, PurchaseOrder] = {}
-        for chunk in self._chunks(sorted(set(po_numbers))):
+        for chunk in _chunks(sorted(set(po_numbers))):
             found.update((po.po_number, po) for po in self.session.exec(select(PurchaseOrder).where(
                 PurchaseOrder.account_code == account_code, PurchaseOrder.po_number.in_(chunk))).all())
         return found
@@ -152,7 +152,7 @@ class PurchaseOrderRepository(_Repository):
         the POs, their new ids, the items."""
         self.insert_all([PurchaseOrder(account_code=account_code, **header) for header, _ in orders])
         ids: dict[str, int] = {}
-        for chunk in self._chunks([header["po_number"] for header, _ in orders]):
+        for chunk in _chunks([header["po_number"] for header, _ in orders]):
             ids.update(self.session.exec(select(PurchaseOrder.po_number, PurchaseOrder.id).where(
                 PurchaseOrder.account_code == account_code, PurchaseOrder.po_number.in_(chunk))).all())
         self.insert_all([PurchaseOrderItem(purchase_order_id=ids[header["po_number"]], **item)
@@ -170,7 +170,7 @@ class PurchaseOrderRepository(_Repository):
         """Each PO's items in item-sequence order, by PO id: one query per 500 POs, not one per PO."""
         ids = sorted({po.id for po in pos})
         found: dict[int, list[PurchaseOrderItem]] = {po_id: [] for po_id in ids}
-        for chunk in self._chunks(ids):
+        for chunk in _chunks(ids):
             for item in self.session.exec(select(PurchaseOrderItem).where(
                     PurchaseOrderItem.purchase_order_id.in_(chunk))
                     .order_by(PurchaseOrderItem.purchase_order_id, PurchaseOrderItem.item_sequence)).all():
@@ -206,7 +206,7 @@ class PurchaseOrderRepository(_Repository):
         # accepted > shipped, hashes them all): work that grows with the history.
         ids = sorted(set(self.session.exec(select(PurchaseOrderItem.purchase_order_id).where(to_ship)).all()))
         rows: list[tuple[PurchaseOrder, PurchaseOrderItem]] = []
-        for chunk in self._chunks(ids):
+        for chunk in _chunks(ids):
             rows += self.session.exec(
                 select(PurchaseOrder, PurchaseOrderItem)
                 .join(PurchaseOrderItem, PurchaseOrderItem.purchase_order_id == PurchaseOrder.id)
@@ -217,6 +217,20 @@ class PurchaseOrderRepository(_Repository):
         for po, item in rows:
             orders.setdefault(po.id, (po, []))[1].append(item)
         return list(orders.values())
+
+    def with_items(self, account_code: str, po_numbers: Iterable[str]
+                   ) -> dict[str, tuple[PurchaseOrder, dict[str, PurchaseOrderItem]]]:
+        """These POs with their items by sequence, in one query (a PO that is not stored is left out)."""
+        found: dict[str, tuple[PurchaseOrder, dict[str, PurchaseOrderItem]]] = {}
+        for chunk in _chunks(sorted(set(po_numbers))):
+            q = (select(PurchaseOrder, PurchaseOrderItem)
+                 .outerjoin(PurchaseOrderItem, PurchaseOrderItem.purchase_order_id == PurchaseOrder.id)
+                 .where(PurchaseOrder.account_code == account_code, PurchaseOrder.po_number.in_(chunk)))
+            for po, item in self.session.exec(q).all():
+                _, items = found.setdefault(po.po_number, (po, {}))
+                if item is not None:
+                    items[item.item_sequence] = item
+        return found
 
     def open_items(self) -> list[PurchaseOrderItem]:
         """Items with accepted units still to ship, across every account."""
@@ -303,7 +317,7 @@ class ShipmentRepository(_Repository):
         """Store new pallets in one statement; returns their ids by SSCC (one more query per 500)."""
         self.insert_all(pallets)
         ids: dict[str, int] = {}
-        for chunk in self._chunks([p.sscc for p in pallets]):
+        for chunk in _chunks([p.sscc for p in pallets]):
             ids.update(self.session.exec(select(Pallet.sscc, Pallet.id).where(Pallet.sscc.in_(chunk))).all())
         return ids
 
@@ -322,7 +336,7 @@ class ShipmentRepository(_Repository):
     def _by_shipment(self, table: type, shipments: Iterable[Shipment], *order: Any) -> dict[int, list[Any]]:
         ids = sorted({s.id for s in shipments})
         found: dict[int, list[Any]] = {i: [] for i in ids}
-        for chunk in self._chunks(ids):
+        for chunk in _chunks(ids):
             for row in self.session.exec(select(table).where(table.shipment_id.in_(chunk)).order_by(*order)).all():
                 found[row.shipment_id].append(row)
         return found
@@ -331,6 +345,50 @@ class ShipmentRepository(_Repository):
         q = (select(sa.func.count()).select_from(Carton).join(Shipment, Carton.shipment_id == Shipment.id)
              .where(Shipment.account_code == account_code))
         return self.session.exec(q).one()
+
+
+    # -- a stage's reads, for all its shipments at once (one query each, whatever their number) --------------
+    def awaiting_invoice(self, account_code: str) -> list[Shipment]:
+        """Accepted shipments with no invoice yet: an anti-join on ``ix_invoice_shipment``, not a probe per shipment."""
+        billed = select(Invoice.id).where(Invoice.shipment_identifier == Shipment.shipment_identifier)
+        q = select(Shipment).where(Shipment.account_code == account_code, Shipment.status == "accepted",
+                                   ~billed.exists())
+        return list(self.session.exec(q.order_by(Shipment.departure, Shipment.shipment_identifier)).all())
+
+    def departed(self, account_code: str, *, by: datetime) -> list[Shipment]:
+        """Planned shipments whose truck left by ``by``: the ASNs to send (``ix_shipment_account_status``)."""
+        q = select(Shipment).where(Shipment.account_code == account_code, Shipment.status == "planned",
+                                   Shipment.departure <= by)
+        return list(self.session.exec(q.order_by(Shipment.departure, Shipment.shipment_identifier)).all())
+
+    def lines_with_orders_of(self, shipments: Sequence[Shipment]
+                             ) -> dict[int, list[tuple[ShipmentLine, PurchaseOrderItem, PurchaseOrder]]]:
+        """:meth:`lines_with_orders` of each shipment (by shipment id)."""
+        found: dict[int, list[tuple[ShipmentLine, PurchaseOrderItem, PurchaseOrder]]] = {s.id: [] for s in shipments}
+        for chunk in _chunks(sorted(found)):
+            q = (select(ShipmentLine, PurchaseOrderItem, PurchaseOrder)
+                 .join(Shipment, Shipment.id == ShipmentLine.shipment_id)
+                 .join(PurchaseOrder, (PurchaseOrder.po_number == ShipmentLine.po_number)
+                       & (PurchaseOrder.account_code == Shipment.account_code))
+                 .join(PurchaseOrderItem, (PurchaseOrderItem.purchase_order_id == PurchaseOrder.id)
+                       & (PurchaseOrderItem.item_sequence == ShipmentLine.item_sequence))
+                 .where(ShipmentLine.shipment_id.in_(chunk))
+                 .order_by(ShipmentLine.shipment_id, ShipmentLine.po_number, ShipmentLine.item_sequence))
+            for line, item, po in self.session.exec(q).all():
+                found[line.shipment_id].append((line, item, po))
+        return found
+
+    def lagging_documents(self, account_code: str, *, statuses: Iterable[str], outcomes: Iterable[str]
+                          ) -> list[tuple[OutboxEntry, Shipment]]:
+        """Shipments in one of ``statuses`` whose current ASN's outbox row reached another of ``outcomes``."""
+        q = (select(OutboxEntry, Shipment)
+             .join(Shipment, Shipment.shipment_identifier == OutboxEntry.business_id)
+             .where(Shipment.account_code == account_code, Shipment.status.in_(list(statuses)),
+                    OutboxEntry.kind == "shipment_confirmation", OutboxEntry.state.in_(list(outcomes)),
+                    OutboxEntry.state != Shipment.status))
+        rows = self.session.exec(q.order_by(OutboxEntry.id)).all()
+        # an older revision's row does not decide the status: the current one does
+        return [(e, s) for e, s in rows if e.idempotency_key.endswith(f":r{s.asn_revision}")]
 
 
 class SsccSerialRepository(_Repository):
@@ -398,7 +456,7 @@ class OutboxRepository(_Repository):
     def by_keys(self, idempotency_keys: Iterable[str]) -> dict[str, OutboxEntry]:
         """The rows queued under any of these keys, by key, fresh from the database: one query per 500 keys."""
         found: dict[str, OutboxEntry] = {}
-        for chunk in self._chunks(sorted(set(idempotency_keys))):
+        for chunk in _chunks(sorted(set(idempotency_keys))):
             found.update((e.idempotency_key, e) for e in self.session.exec(select(OutboxEntry).where(
                 OutboxEntry.idempotency_key.in_(chunk)).execution_options(populate_existing=True)).all())
         return found
@@ -431,7 +489,7 @@ class OutboxRepository(_Repository):
     def states(self, idempotency_keys: Iterable[str]) -> dict[str, str]:
         """The state of each of these entries that exists, by key, one query per 500 keys."""
         found: dict[str, str] = {}
-        for chunk in self._chunks(sorted(set(idempotency_keys))):
+        for chunk in _chunks(sorted(set(idempotency_keys))):
             found.update(self.session.exec(select(OutboxEntry.idempotency_key, OutboxEntry.state)
                                            .where(OutboxEntry.idempotency_key.in_(chunk))).all())
         return found
@@ -537,6 +595,24 @@ class InvoiceRepository(_Repository):
         return list(self.session.exec(q.order_by(Invoice.invoice_date, Invoice.invoice_number)).all())
 
 
+    def add_lines(self, lines: Sequence[dict[str, Any]]) -> None:
+        """Invoice lines (column values) in one executemany: nothing reads their ids back, so they are not
+        inserted one by one (SQLite cannot return a batch's ids in order, so the ORM would)."""
+        if lines:
+            self.session.execute(sa.insert(InvoiceLine), list(lines))
+
+    def lagging_documents(self, account_code: str, *, statuses: Iterable[str], outcomes: Iterable[str]
+                          ) -> list[tuple[OutboxEntry, Invoice]]:
+        """Invoices in one of ``statuses`` whose outbox row reached another of ``outcomes``, in one query."""
+        q = (select(OutboxEntry, Invoice)
+             .join(Invoice, (Invoice.account_code == OutboxEntry.account_code)
+                   & (Invoice.invoice_number == OutboxEntry.business_id))
+             .where(Invoice.account_code == account_code, Invoice.status.in_(list(statuses)),
+                    OutboxEntry.kind == "invoice", OutboxEntry.state.in_(list(outcomes)),
+                    OutboxEntry.state != Invoice.status))
+        return [tuple(row) for row in self.session.exec(q.order_by(OutboxEntry.id)).all()]
+
+
 class ReceiptRepository(_Repository):
     def get(self, account_code: str, po_number: str, item_sequence: str) -> GoodsReceipt | None:
         return self.session.exec(select(GoodsReceipt).where(
@@ -547,12 +623,64 @@ class ReceiptRepository(_Repository):
         return list(self.session.exec(select(GoodsReceipt).where(GoodsReceipt.account_code == account_code)
                                       .order_by(GoodsReceipt.po_number, GoodsReceipt.item_sequence)).all())
 
-    def snapshot(self, receipt: GoodsReceipt, *, at: datetime) -> ReceiptSnapshot:
-        """Keep what Amazon reported at business time ``at``: a dispute shows the receipt over time."""
-        return self.add(ReceiptSnapshot(account_code=receipt.account_code, po_number=receipt.po_number,
-                                        item_sequence=receipt.item_sequence, observed_at=at,
-                                        receive_status=receipt.receive_status, received_qty=receipt.received_qty,
-                                        last_receive_date=receipt.last_receive_date))
+    def for_orders(self, account_code: str, po_numbers: Iterable[str]) -> dict[tuple[str, str], GoodsReceipt]:
+        """The receipts of these POs by ``(po_number, item_sequence)``, in one query."""
+        found: dict[tuple[str, str], GoodsReceipt] = {}
+        for chunk in _chunks(sorted(set(po_numbers))):
+            for row in self.session.exec(select(GoodsReceipt).where(GoodsReceipt.account_code == account_code,
+                                                                    GoodsReceipt.po_number.in_(chunk))).all():
+                found[(row.po_number, row.item_sequence)] = row
+        return found
+
+    def awaiting_goods(self, account_code: str) -> set[str]:
+        """POs on an accepted shipment with shipped units not yet reported received (or damaged), in one query."""
+        i = PurchaseOrderItem
+        q = (select(ShipmentLine.po_number).distinct()
+             .join(Shipment, Shipment.id == ShipmentLine.shipment_id)
+             .join(PurchaseOrder, (PurchaseOrder.po_number == ShipmentLine.po_number)
+                   & (PurchaseOrder.account_code == Shipment.account_code))
+             .join(i, (i.purchase_order_id == PurchaseOrder.id) & (i.item_sequence == ShipmentLine.item_sequence))
+             .where(Shipment.account_code == account_code, Shipment.status == "accepted",
+                    i.received_qty + i.damaged_qty < i.shipped_qty))
+        return set(self.session.exec(q).all())
+
+    def receiving(self, account_code: str, *, also: Iterable[str] = ()) -> list[tuple[Shipment, int, int, bool]]:
+        """``(shipment, units missing, units received, receiving closed)`` per accepted shipment still missing
+        units, and per accepted shipment named in ``also``; in one query, ordered as :meth:`ShipmentRepository.list`.
+
+        Missing is summed over the shipment's PO items (shipped - received - damaged, when positive);
+        closed: every line has a receipt whose status is RECEIVED.
+        """
+        i, gr = PurchaseOrderItem, GoodsReceipt
+        short = i.shipped_qty - i.received_qty - i.damaged_qty
+        missing = sa.func.sum(sa.case((short > 0, short), else_=0))
+        closed = sa.func.min(sa.case((sa.func.upper(sa.func.coalesce(gr.receive_status, "")) == "RECEIVED", 1),
+                                     else_=0))
+        q = (select(Shipment, missing, sa.func.sum(i.received_qty), closed)
+             .join(ShipmentLine, ShipmentLine.shipment_id == Shipment.id)
+             .join(PurchaseOrder, (PurchaseOrder.po_number == ShipmentLine.po_number)
+                   & (PurchaseOrder.account_code == Shipment.account_code))
+             .join(i, (i.purchase_order_id == PurchaseOrder.id) & (i.item_sequence == ShipmentLine.item_sequence))
+             .outerjoin(gr, (gr.account_code == Shipment.account_code) & (gr.po_number == ShipmentLine.po_number)
+                        & (gr.item_sequence == ShipmentLine.item_sequence))
+             .where(Shipment.account_code == account_code, Shipment.status == "accepted")
+             .group_by(Shipment.id))
+        named = sorted(set(also))
+        q = q.having(sa.or_(missing > 0, Shipment.shipment_identifier.in_(named)) if named else missing > 0)
+        rows = self.session.exec(q.order_by(Shipment.departure, Shipment.shipment_identifier)).all()
+        return [(shipment, int(lack or 0), int(got or 0), bool(done)) for shipment, lack, got, done in rows]
+
+    @staticmethod
+    def snapshot(receipt: GoodsReceipt, *, at: datetime) -> dict[str, Any]:
+        """What Amazon reported at business time ``at``, as a row for :meth:`keep_snapshots`."""
+        return {"account_code": receipt.account_code, "po_number": receipt.po_number,
+                "item_sequence": receipt.item_sequence, "observed_at": at, "receive_status": receipt.receive_status,
+                "received_qty": receipt.received_qty, "last_receive_date": receipt.last_receive_date}
+
+    def keep_snapshots(self, snapshots: Sequence[dict[str, Any]]) -> None:
+        """Keep these snapshots (a dispute shows the receipt over time), in one executemany."""
+        if snapshots:
+            self.session.execute(sa.insert(ReceiptSnapshot), list(snapshots))
 
     def history(self, account_code: str, po_number: str, item_sequence: str) -> list[ReceiptSnapshot]:
         return list(self.session.exec(select(ReceiptSnapshot).where(
@@ -607,7 +735,7 @@ class RemittanceRepository(_Repository):
     def existing_keys(self, account_code: str, payment_numbers: Iterable[str]) -> set[tuple[str, str, str, str]]:
         """``(payment, invoice, po, item)`` already stored for these payments: a line is loaded once."""
         keys: set[tuple[str, str, str, str]] = set()
-        for chunk in self._chunks(sorted(set(payment_numbers))):
+        for chunk in _chunks(sorted(set(payment_numbers))):
             rows = self.session.exec(select(RemittanceLine.payment_number, RemittanceLine.invoice_number,
                                             RemittanceLine.po_number, RemittanceLine.item_sequence).where(
                 RemittanceLine.account_code == account_code, RemittanceLine.payment_number.in_(chunk))).all()
@@ -617,7 +745,7 @@ class RemittanceRepository(_Repository):
     def invoice_accounts(self, invoice_numbers: Iterable[str]) -> dict[str, list[str]]:
         """Which vendor accounts issued each of these invoice numbers (a remittance row names no account)."""
         found: dict[str, list[str]] = {}
-        for chunk in self._chunks(sorted(set(invoice_numbers))):
+        for chunk in _chunks(sorted(set(invoice_numbers))):
             for number, account in self.session.exec(select(Invoice.invoice_number, Invoice.account_code)
                                                      .where(Invoice.invoice_number.in_(chunk))).all():
                 found.setdefault(number, []).append(account)
@@ -696,7 +824,7 @@ class AlertRepository(_Repository):
         instead of a query and an INSERT per problem. Returns the keys of the alerts opened
         (new or reopened)."""
         stored: dict[str, Alert] = {}
-        for chunk in self._chunks(sorted({p["dedupe_key"] for p in problems})):
+        for chunk in _chunks(sorted({p["dedupe_key"] for p in problems})):
             stored.update((a.dedupe_key, a) for a in self.session.exec(select(Alert).where(
                 Alert.dedupe_key.in_(chunk))).all())
         opened: list[str] = []
@@ -719,6 +847,13 @@ class AlertRepository(_Repository):
         if not keys:
             return set()
         return set(self.session.exec(select(Alert.dedupe_key).where(Alert.dedupe_key.in_(keys))).all())
+
+    def open_keys(self, account_code: str, *, prefix: str = "") -> set[str]:
+        """The dedupe keys of the account's open alerts (starting with ``prefix``): ``ix_alert_account_status``."""
+        q = select(Alert.dedupe_key).where(Alert.account_code == account_code, Alert.status == "open")
+        if prefix:
+            q = q.where(Alert.dedupe_key.startswith(prefix, autoescape=True))
+        return set(self.session.exec(q).all())
 
     def unannounced(self, *, limit: int = 500) -> list[Alert]:
         """Open alerts whose events have not gone out yet, oldest first."""
@@ -778,9 +913,12 @@ class AuditRepository(_Repository):
         return self.add(self._event(action=action, entity=entity, entity_id=entity_id, detail=detail, actor=actor,
                                     at=at))
 
-    def append_all(self, entries: Sequence[dict[str, Any]]) -> None:
-        """:meth:`append` for each of ``entries`` (its keyword arguments), in order, in one INSERT."""
-        self.insert_all([self._event(**entry) for entry in entries])
+    def append_all(self, entries: Sequence[dict[str, Any]], *, actor: str = "acorn",
+                   at: datetime | None = None) -> None:
+        """:meth:`append` for each of ``entries`` (its keyword arguments; ``actor`` and ``at`` unless they say
+        otherwise), in order, in one INSERT."""
+        when = at or utcnow()
+        self.insert_all([self._event(**{"actor": actor, "at": when, **entry}) for entry in entries])
 
     @staticmethod
     def _event(*, action: str, entity: str, entity_id: str, detail: dict | None = None, actor: str = "acorn",

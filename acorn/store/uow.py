@@ -86,6 +86,19 @@ class UnitOfWork:
         self._session.flush()
 
     @contextmanager
+    def batched_writes(self) -> Iterator[None]:
+        """Inside the block, reads do not first send the writes made so far: they go out together.
+
+        A stage that adds a row per record and reads per record (an outbox key, an alert) would
+        otherwise send its inserts one record at a time; batched, the database sees one insert
+        per table at the next flush or ``commit()``. Only for reads that do not need those
+        pending rows (each record's own key, not a row written earlier in the block).
+        """
+        assert self._session is not None, "batched_writes() outside a `with UnitOfWork(...)` block"
+        with self._session.no_autoflush:
+            yield
+
+    @contextmanager
     def savepoint(self) -> Iterator[None]:
         """Run the block inside a SAVEPOINT of this unit of work.
 

@@ -27,7 +27,7 @@ OUTBOX: list[tuple[str, str, list[str]]] = [
 ]
 
 PLANNING: list[tuple[str, str, list[str]]] = [
-    ("ix_shipment_account_status", "shipment", ["account_code", "status"]),  # packing: shipments still planned
+    # packing: the shipments still planned, through ASNS_INVOICES_RECEIPTS' ix_shipment_account_status
 ]
 #: (index name, table, columns, predicate): partial indexes, holding only the rows a stage looks for
 #: (both SQLite and PostgreSQL use one when the query repeats the predicate)
@@ -38,6 +38,14 @@ PARTIAL: list[tuple[str, str, list[str], str]] = [
 ]
 
 ASNS_INVOICES_RECEIPTS: list[tuple[str, str, list[str]]] = [
+    # planned shipments departed (ASNs), accepted ones (invoices, receipts), open ones (sweep, status)
+    ("ix_shipment_account_status", "shipment", ["account_code", "status", "departure"]),
+    # accepted shipments without an invoice: the anti-join probes this
+    ("ix_invoice_shipment", "invoice", ["shipment_identifier"]),
+    # invoices still open beside their outbox row (sweep)
+    ("ix_invoice_account_status", "invoice", ["account_code", "status"]),
+    # an account's open alerts (sweep, ASN watch, receipts)
+    ("ix_alert_account_status", "alert", ["account_code", "status"]),
 ]
 
 INDEXES = INTAKE_AND_ACKNOWLEDGEMENT + OUTBOX + PLANNING + ASNS_INVOICES_RECEIPTS
