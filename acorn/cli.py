@@ -1,18 +1,17 @@
 """`acorn`: the command line ops and engineers use.
 
-Heavy imports (Prefect, Great Expectations) happen inside commands, so `acorn --help`
-stays instant.
+Imports happen inside commands, and the commands of other modules are imported only when
+they run (:mod:`acorn.cli_lazy`; their one-line helps are in :data:`_ELSEWHERE`), so
+`acorn --help` loads neither the settings nor Prefect, Great Expectations or the SP-API client.
 """
 
 from __future__ import annotations
 
-import json
-
 import typer
 from rich.console import Console
-from typer.core import TyperGroup
+from typer.exceptions import TyperException
 
-from acorn.config import ConfigError, load_settings
+from acorn.cli_lazy import Lazy, LazyGroup
 
 #: commands that can raise alerts outside a flow run: their alerts reach ops like a flow's
 _RAISE_ALERTS = frozenset({"erp-load", "remittance", "disputes", "doctor", "reconcile", "run"})
@@ -29,7 +28,7 @@ def _announce_new_alerts() -> None:
         return
     said = Console(stderr=True)  # stdout may be a --json or --csv listing
     try:
-        sent = announce_pending(load_settings().resolved_database_url)
+        sent = announce_pending(_settings().resolved_database_url)
     except Exception as exc:  # noqa: BLE001 - the command itself is done; the next run retries
         said.print(f"alerts not announced to Prefect yet: {exc}", style="yellow", markup=False)
         return
@@ -37,16 +36,43 @@ def _announce_new_alerts() -> None:
         said.print(f"{sent} new alert(s) announced to Prefect")
 
 
+#: commands defined in other modules, imported when they run; the help is what `acorn --help` lists
+_ELSEWHERE = {
+    "reconcile": Lazy("acorn.cli_money:reconcile_command", "Reconcile a month (PO × ASN × receipt × invoice × "
+                                                           "remittance) as a Prefect run; a rerun replaces it."),
+    "metrics": Lazy("acorn.cli_money:metrics_command", "Vendor metrics over a range: acknowledgement, fill, ASN and "
+                                                       "invoice rates, deductions, recovery."),
+    "init": Lazy("acorn.cli_config:init", "Write a commented example configuration (accounts, endpoints, credentials, "
+                                          "carriers, database, home)."),
+    "status": Lazy("acorn.cli_status:status_command", "The day at a glance: POs to acknowledge, ASNs by state, "
+                                                      "pending transactions, open alerts."),
+    "po": Lazy("acorn.cli_status:po_command", "One PO's thread: PO, acknowledgement, shipments and cartons, ASN, "
+                                              "invoices, receipts, payments, alerts."),
+    "alerts": Lazy("acorn.cli_status:alerts_command", "Alerts (open by default) with the date raised, the detail and "
+                                                      "the next step for ops."),
+    "remittance": Lazy("acorn.cli_money:remittance_app", "What Amazon paid: load remittance files.", group=True),
+    "disputes": Lazy("acorn.cli_money:disputes_app", "Deductions Amazon took: list them by money at stake and "
+                                                     "deadline, record disputes.", group=True),
+    "automations": Lazy("acorn.cli_automations:automations_app", "Notifications for ops, as Prefect automations.",
+                        group=True),
+    "sandbox": Lazy("acorn.sandbox.cli:app", "Run the simulated Vendor Central.", group=True),
+    "bench": Lazy("acorn.cli_bench:bench_app", "Benchmarks that print their figures.", group=True),
+}
 
-class _ExpectedFailures(TyperGroup):
+
+class _ExpectedFailures(LazyGroup):
     """Every command's expected failures (database, configuration, network) as one paragraph, not a
     traceback (acorn/cli_errors.py); `--debug` / ACORN_DEBUG=1 keeps the traceback."""
+
+    lazy = _ELSEWHERE
 
     def invoke(self, ctx: typer.Context):  # noqa: ANN201
         try:
             return super().invoke(ctx)
+        except (TyperException, typer.Exit, typer.Abort):
+            raise  # help, usage errors, exit codes: typer's own, none of them a failure to explain
         except Exception as exc:
-            from acorn.cli_errors import explain
+            from acorn.cli_errors import explain  # loads httpx and SQLAlchemy: only on a failure
 
             failure = None if ctx.params.get("debug") else explain(exc)
             if failure is None:
@@ -62,7 +88,12 @@ app = typer.Typer(cls=_ExpectedFailures, no_args_is_help=True, add_completion=Fa
                   help="Acorn: Amazon Vendor (1P) operations — POs, ASNs, invoices, receipts.")
 
 
-config_app = typer.Typer(no_args_is_help=True, help="Show and check the configuration.")
+class _ConfigCommands(LazyGroup):
+    lazy = {"check": Lazy("acorn.cli_config:check", "Check the configuration file, settings, credentials, Secret "
+                                                    "blocks and database; exit 1 on a problem.")}
+
+
+config_app = typer.Typer(cls=_ConfigCommands, no_args_is_help=True, help="Show and check the configuration.")
 db_app = typer.Typer(no_args_is_help=True, help="Acorn's store: migrations and status.")
 app.add_typer(config_app, name="config")
 app.add_typer(db_app, name="db")
@@ -80,12 +111,16 @@ def _acorn(ctx: typer.Context,
 
 
 def _settings():  # noqa: ANN202
+    from acorn.config import load_settings
+
     return load_settings()  # a ConfigError becomes one paragraph and exit 2 (_ExpectedFailures)
 
 
 @config_app.command("show")
 def config_show() -> None:
     """Print the effective configuration (secrets masked)."""
+    import json
+
     console.print_json(json.dumps(_settings().redacted()))
 
 
@@ -155,6 +190,7 @@ def run_day(
 
     from acorn import prefect_env
     from acorn.cli_config import require_reachable
+    from acorn.config import ConfigError
 
     settings = _settings()
     when = _as_of(as_of)
@@ -306,6 +342,7 @@ def doctor(
 
     from rich.table import Table
 
+    from acorn.config import ConfigError
     from acorn.services.invariants import sweep
 
     settings = _settings()
@@ -370,6 +407,7 @@ def change_transport(
     """Record a carrier change and queue the replacing ASN (sent by the next submit_asns run)."""
     from datetime import datetime, timezone
 
+    from acorn.config import ConfigError
     from acorn.services.asns import change_transport as change
 
     if mode not in ("SmallParcel", "LessThanTruckLoad", "TruckLoad"):
@@ -396,6 +434,7 @@ def reprint_labels(
 
     from rich.markup import escape
 
+    from acorn.config import ConfigError
     from acorn.documents import DocumentError
     from acorn.documents.label_preview import render_label_png, render_labels_pdf
     from acorn.services.packing import UnknownShipment, packing_documents
@@ -432,29 +471,6 @@ def reprint_labels(
                   f"({format_}) written to {escape(str(folder))}", soft_wrap=True)
     for path in written:
         console.print(escape(str(path)), soft_wrap=True, highlight=False)
-
-
-def _mount_sub_apps() -> None:
-    from acorn.chaos.cli import register as register_chaos
-    from acorn.cli_automations import register as register_automations
-    from acorn.cli_config import register as register_config
-    from acorn.cli_money import register as register_money
-    from acorn.cli_status import register as register_status
-    from acorn.reconcile_bench import register as register_reconcile_bench
-    from acorn.sandbox.cli import app as sandbox_app
-    from acorn.spapi.bench import app as bench_app
-
-    register_chaos(bench_app)  # `acorn bench chaos`
-    register_reconcile_bench(bench_app)  # `acorn bench reconcile`
-    register_money(app)  # reconcile, remittance, disputes, metrics
-    register_automations(app)  # automations apply
-    register_config(app, config_app)  # init, config check
-    register_status(app)  # status, po, alerts
-    app.add_typer(sandbox_app, name="sandbox", help="Run the simulated Vendor Central.")
-    app.add_typer(bench_app, name="bench", help="Benchmarks that print their figures.")
-
-
-_mount_sub_apps()
 
 
 if __name__ == "__main__":

@@ -37,7 +37,3 @@ def apply_automations(
     for item in applied:
         table.add_row(item.name, item.action, str(item.automation_id))
     console.print(table)
-
-
-def register(app: typer.Typer) -> None:
-    app.add_typer(automations_app, name="automations")

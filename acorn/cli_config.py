@@ -74,8 +74,3 @@ def require_reachable(settings, accounts) -> None:  # noqa: ANN001
     paragraphs = unreachable(settings, accounts)
     if paragraphs:
         raise ExpectedFailure(Failure("\n\n".join(paragraphs), UNAVAILABLE_EXIT))
-
-
-def register(app: typer.Typer, config_app: typer.Typer) -> None:
-    app.command("init")(init)
-    config_app.command("check")(check)

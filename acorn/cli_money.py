@@ -1,6 +1,6 @@
 """`acorn reconcile`, `acorn remittance import`, `acorn disputes`, `acorn metrics`: the money side.
 
-Registered on the main app by :func:`register`; heavy imports happen inside the commands.
+Listed by acorn/cli.py and imported when one of them runs; heavy imports happen inside the commands.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ import typer
 from rich.markup import escape
 
 from acorn.cli_output import Column
-from acorn.config import ConfigError
 
 remittance_app = typer.Typer(no_args_is_help=True, help="What Amazon paid: load remittance files.")
 disputes_app = typer.Typer(help="Deductions Amazon took: list them by money at stake and deadline, record disputes.")
@@ -26,6 +25,8 @@ def _cli():  # noqa: ANN202 - the shared console and settings of acorn.cli, impo
 
 
 def _accounts(settings, account: str | None) -> list:  # noqa: ANN001
+    from acorn.config import ConfigError
+
     try:
         return [settings.account(account)] if account else list(settings.accounts)
     except ConfigError as exc:
@@ -238,10 +239,3 @@ def metrics_command(
     rows = [{"metric": name, "value": value, "basis": basis} for name, value, basis in metrics_rows(m)]
     emit(cli.console, rows, METRIC_COLUMNS, fmt=fmt, document=dataclasses.asdict(m) if fmt == JSON else None,
          title=f"Vendor metrics {first} – {last}" + (f" ({account})" if account else ""))
-
-
-def register(app: typer.Typer) -> None:
-    app.command("reconcile")(reconcile_command)
-    app.command("metrics")(metrics_command)
-    app.add_typer(remittance_app, name="remittance")
-    app.add_typer(disputes_app, name="disputes")

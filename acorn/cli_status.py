@@ -1,6 +1,6 @@
 """`acorn status`, `acorn po`, `acorn alerts`: the picture of the day, one PO's thread, the alert list.
 
-Registered on the main app by :func:`register`; every list prints through
+Listed by acorn/cli.py and imported when one of them runs; every list prints through
 :mod:`acorn.cli_output` (table, ``--json`` or ``--csv``).
 """
 
@@ -13,7 +13,6 @@ import typer
 from rich.markup import escape
 
 from acorn.cli_output import CSV, JSON, TABLE, Column, emit, output_format, shown, write_csv, write_json
-from acorn.config import ConfigError
 
 JSON_OPTION = typer.Option(False, "--json", help="Print JSON (every field whole) instead of a table.")
 CSV_OPTION = typer.Option(False, "--csv", help="Print CSV (every field whole) instead of a table.")
@@ -41,6 +40,8 @@ def _cli():  # noqa: ANN202 - the shared console and settings of acorn.cli, impo
 
 
 def _account(settings: Any, account: str | None) -> None:
+    from acorn.config import ConfigError
+
     if account:
         try:
             settings.account(account)
@@ -249,9 +250,3 @@ def po_command(
     from acorn.cli_po import print_thread
 
     print_thread(cli.console, thread, ssccs=all_, alert_row=alert_row, alert_columns=ALERT_COLUMNS)
-
-
-def register(app: typer.Typer) -> None:
-    app.command("status")(status_command)
-    app.command("po")(po_command)
-    app.command("alerts")(alerts_command)

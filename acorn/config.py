@@ -26,7 +26,7 @@ from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, Settings
 from acorn.domain.calendar import MARKETPLACES
 from acorn.reference import Address as PrintedAddress
 from acorn.reference import AmazonEntity, FulfilmentCentre, amazon_entity, fulfilment_centre
-from acorn.sandbox.config import DEFAULT_CREDENTIALS as SANDBOX_CREDENTIALS
+from acorn.sandbox_defaults import DEFAULT_CREDENTIALS as SANDBOX_CREDENTIALS
 
 if TYPE_CHECKING:
     from acorn.routes import AccountRoute

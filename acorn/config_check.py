@@ -64,7 +64,7 @@ def routes(settings: AcornSettings) -> list[Finding]:
 
 
 def _source(source: object) -> str:
-    from acorn.sandbox.config import DEFAULT_CREDENTIALS
+    from acorn.sandbox_defaults import DEFAULT_CREDENTIALS
 
     default = source.known_value() in DEFAULT_CREDENTIALS.values()
     return source.describe() + (" (the sandbox's default)" if default else "")

@@ -21,15 +21,14 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import SecretStr
 
-from acorn.sandbox.config import DEFAULT_CREDENTIALS as SANDBOX_CREDENTIALS
+from acorn.sandbox_defaults import DEFAULT_CREDENTIALS as SANDBOX_CREDENTIALS
+from acorn.sandbox_defaults import SANDBOX_BASE_URL  # the URL the ``sandbox`` endpoint means
 from acorn.spapi._credentials import (REGION_HOSTS, LwaCredentials, is_loopback_host, token_endpoint_for,
                                       validate_endpoint_url)
 
 if TYPE_CHECKING:
     from acorn.config import AcornSettings, LwaSettings, VendorAccountSettings
 
-#: where `acorn sandbox serve` listens by default (its --host and --port; a test keeps them equal)
-SANDBOX_BASE_URL = "http://127.0.0.1:8000"
 ENDPOINT_KEYWORDS = ("sandbox", "amazon")
 
 

@@ -18,6 +18,7 @@ import typer
 from acorn.sandbox.clock import parse_clock_mode
 from acorn.sandbox.config import DEFAULT_CREDENTIALS, DEMO_SEED, SandboxConfig
 from acorn.sandbox.timefmt import parse_iso
+from acorn.sandbox_defaults import SANDBOX_HOST, SANDBOX_PORT
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help="The simulated Vendor Central (SP-API sandbox).")
 
@@ -65,8 +66,8 @@ def _checked_start(value: str | None) -> str | None:
 
 @app.command()
 def serve(
-    host: str = typer.Option("127.0.0.1", help="Interface to listen on (keep it on loopback)."),
-    port: int = typer.Option(8000, min=0, max=65535, help="TCP port; 0 picks a free one."),
+    host: str = typer.Option(SANDBOX_HOST, help="Interface to listen on (keep it on loopback)."),
+    port: int = typer.Option(SANDBOX_PORT, min=0, max=65535, help="TCP port; 0 picks a free one."),
     seed: int = typer.Option(DEMO_SEED, help="Same seed, same orders, same outcomes; the default matches the "
                                           "demo ERP files in acorn/demo_data/."),
     rate_scale: float = typer.Option(1.0, min=0.000001, help="Multiplies every published rate and burst."),

@@ -9,16 +9,9 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, SecretStr, fie
 from acorn.sandbox.auth import SandboxCredential
 from acorn.sandbox.clock import parse_clock_mode
 from acorn.sandbox.transactions import ProcessingTimes
+from acorn.sandbox_defaults import DEFAULT_CREDENTIALS, DEMO_SEED  # defined there for the settings
 
-DEFAULT_CREDENTIALS: dict[str, str] = {
-    "client_id": "acorn-sandbox-client",
-    "client_secret": "acorn-sandbox-secret",
-    "refresh_token": "Atzr|acorn-sandbox-refresh",
-}
-
-#: The one default seed: the demo ERP exports in acorn/demo_data/ list this seed's catalogue, so a
-#: sandbox on any other seed rejects every order line InvalidProductIdentifier against them.
-DEMO_SEED = 0
+__all__ = ["DEFAULT_CREDENTIALS", "DEMO_SEED", "SandboxConfig"]
 
 
 class SandboxConfig(BaseModel):

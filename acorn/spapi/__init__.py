@@ -12,18 +12,27 @@ with SpApiClient(REGION_HOSTS["NA"], credentials=creds) as client:
 
 Point ``base_url`` at the sandbox (``SandboxServer.base_url``) to run everything locally;
 the token endpoint then defaults to ``{base_url}/auth/o2/token``. See README.md here.
+
+Importing the package is light: the client, its exceptions and limiters (httpx, jsonschema,
+the wire schemas) load on first use of their names, so the settings, which check endpoints
+with ``_credentials``, and `acorn status` do not load them.
 """
 
 from __future__ import annotations
 
-from ._client import SpApiClient
+from typing import TYPE_CHECKING, Any
+
+# light (pydantic, standard library): the settings validate endpoints with these
 from ._credentials import REGION_HOSTS, TOKEN_URL, LwaCredentials, default_token_url, region_base_url
-from ._exceptions import (AuthError, ClientRequestError, HostUnreachable, InvalidSubmission, NetworkError,
-                          ResponseFormatError, ServerError, SpApiError, SpApiHttpError, SubmissionOutcomeUnknown,
-                          ThrottledError, TransactionTimeout)
-from ._ratelimit import RateLimit, RateLimiter, TokenBucket, TokenBucketLimiter, published_rate_limits
-from ._retry import Backoff, RetryPolicy
 from ._stats import ClientStats, OperationStats
+
+if TYPE_CHECKING:
+    from ._client import SpApiClient
+    from ._exceptions import (AuthError, ClientRequestError, HostUnreachable, InvalidSubmission, NetworkError,
+                              ResponseFormatError, ServerError, SpApiError, SpApiHttpError, SubmissionOutcomeUnknown,
+                              ThrottledError, TransactionTimeout)
+    from ._ratelimit import RateLimit, RateLimiter, TokenBucket, TokenBucketLimiter, published_rate_limits
+    from ._retry import Backoff, RetryPolicy
 
 __all__ = [
     "REGION_HOSTS",
@@ -54,3 +63,29 @@ __all__ = [
     "published_rate_limits",
     "region_base_url",
 ]
+
+#: loaded on first use (httpx, jsonschema, the wire schemas), so reading the settings, which
+#: imports ``_credentials``, does not load the client
+_LAZY = {
+    **dict.fromkeys(("SpApiClient",), "._client"),
+    **dict.fromkeys(("AuthError", "ClientRequestError", "HostUnreachable", "InvalidSubmission", "NetworkError",
+                     "ResponseFormatError", "ServerError", "SpApiError", "SpApiHttpError", "SubmissionOutcomeUnknown",
+                     "ThrottledError", "TransactionTimeout"), "._exceptions"),
+    **dict.fromkeys(("RateLimit", "RateLimiter", "TokenBucket", "TokenBucketLimiter", "published_rate_limits"),
+                    "._ratelimit"),
+    **dict.fromkeys(("Backoff", "RetryPolicy"), "._retry"),
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        import importlib
+
+        value = getattr(importlib.import_module(_LAZY[name], __name__), name)
+        globals()[name] = value  # once: later lookups are plain attribute reads
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
