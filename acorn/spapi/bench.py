@@ -24,7 +24,7 @@ from ._exceptions import SpApiError
 from ._operations import GET_PURCHASE_ORDERS
 from ._ratelimit import TokenBucketLimiter
 
-app = typer.Typer(add_completion=False, help="Benchmarks that print their figures.")
+app = typer.Typer(no_args_is_help=True, add_completion=False, help="Benchmarks that print their figures.")
 
 #: 2 sandbox vendor accounts x 7 days x 715 = 10,010 orders in one 7-day window (101 pages)
 DEFAULT_POS_PER_DAY = 715
@@ -120,36 +120,9 @@ def run_intake(*, faults: bool = False, pos_per_day: int = DEFAULT_POS_PER_DAY, 
                          failures=failures + stats.failures)
 
 
-@app.callback(invoke_without_command=True)
-def _bench(ctx: typer.Context,
-           json_out: bool = typer.Option(False, "--json", help="Print the figures as JSON instead of a table."),
-           quick: bool = typer.Option(False, "--quick", help="Small sizes: the whole table in minutes."),
-           only: str = typer.Option("", metavar="NAMES", help="Comma-separated subset of: intake, day, prefect, "
-                                                                "history, gates, reconcile, cli."),
-           markdown: bool = typer.Option(False, "--markdown", help="Print the table as Markdown (the README's).")
-           ) -> None:
-    """Benchmarks that print their figures: without a sub-command, every one in one table."""
-    if ctx.invoked_subcommand is not None:
-        return
-    import json
-
-    from rich.console import Console
-
-    from acorn import bench_suite
-
-    names = tuple(n.strip() for n in only.split(",") if n.strip()) or bench_suite.BENCHMARKS
-    unknown = sorted(set(names) - set(bench_suite.BENCHMARKS))
-    if unknown:
-        raise typer.BadParameter(f"{', '.join(unknown)}: not one of {', '.join(bench_suite.BENCHMARKS)}",
-                                 param_hint="--only")
-    err = Console(stderr=True)
-    result = bench_suite.run_suite(bench_suite.QUICK if quick else bench_suite.FULL, only=names, say=err.print)
-    if json_out:
-        typer.echo(json.dumps(result.as_dict(), indent=2, default=str))
-    elif markdown:
-        typer.echo(bench_suite.markdown(result), nl=False)
-    else:
-        Console().print(bench_suite.table(result))
+@app.callback()
+def _bench() -> None:
+    """Benchmarks that print their figures."""
 
 
 @app.command("intake")
