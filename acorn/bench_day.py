@@ -13,6 +13,7 @@ are accepted and shipped (the expensive path) instead of rejected for lack of st
 from __future__ import annotations
 
 import csv
+import os
 import resource
 import subprocess
 import sys
@@ -150,6 +151,7 @@ def _world(work: Path, *, pos_per_day: int, rate_scale: float, seed: int, databa
            with_prefect: bool) -> Iterator[_World]:
     from acorn import prefect_env
 
+    environment = dict(os.environ)  # configure() writes Prefect's settings there: put them back afterwards
     if with_prefect:
         prefect_env.configure(work / "prefect", quiet=True)
     from acorn import runtime
@@ -160,6 +162,7 @@ def _world(work: Path, *, pos_per_day: int, rate_scale: float, seed: int, databa
 
     with _sandbox_process(work, pos_per_day=pos_per_day, rate_scale=rate_scale, seed=seed) as base_url, \
             ExitStack() as stack:
+        stack.callback(_restore_environment, environment)
         url = database_url or f"sqlite:///{(work / 'acorn.db').resolve()}"
         settings = load_settings(spapi_base_url=base_url, database_url=url, home=work,
                                  documents_dir=work / "documents", remittance_inbox=work / "remittances",
@@ -214,6 +217,11 @@ def _wait_for(base_url: str, server: subprocess.Popen[bytes], timeout_s: float =
         except httpx.HTTPError:
             time.sleep(0.2)
     raise RuntimeError(f"the sandbox did not answer at {base_url} within {timeout_s:.0f} s")
+
+
+def _restore_environment(saved: dict[str, str]) -> None:
+    os.environ.clear()
+    os.environ.update(saved)
 
 
 def plain_day(settings: Any, as_of: datetime, stages: dict[str, list[float]] | None = None) -> None:

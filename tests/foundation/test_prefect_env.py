@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,10 +14,16 @@ from acorn import prefect_env
 
 
 @pytest.fixture
-def no_prefect_env(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
+def no_prefect_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[pytest.MonkeyPatch]:
+    """No Prefect settings in the environment, and the environment as it was afterwards: ``configure``
+    writes ``os.environ`` itself, and a leaked ``PREFECT_API_URL`` would point every later worker
+    subprocess at a server that is not there."""
+    saved = dict(os.environ)
     for key in ("PREFECT_HOME", "PREFECT_API_URL", "PREFECT_PROFILE", "PREFECT_PROFILES_PATH"):
         monkeypatch.delenv(key, raising=False)
-    return monkeypatch
+    yield monkeypatch
+    os.environ.clear()
+    os.environ.update(saved)
 
 
 def _profiles(path: Path, active: str, url: str | None) -> Path:
