@@ -15,8 +15,6 @@ from __future__ import annotations
 import csv
 import os
 import resource
-import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -188,35 +186,15 @@ def _world(work: Path, *, pos_per_day: int, rate_scale: float, seed: int, databa
 @contextmanager
 def _sandbox_process(work: Path, *, pos_per_day: int, rate_scale: float, seed: int) -> Iterator[str]:
     """The sandbox in its own process, so the CPU measured is Acorn's alone (and no GIL is shared)."""
-    from acorn.testing.prefect_server import free_port
+    from acorn.chaos.processes import ChildProcesses, sandbox_server
 
-    port = free_port()
-    work.mkdir(parents=True, exist_ok=True)
-    log = (work / "sandbox.log").open("wb")
-    server = subprocess.Popen([sys.executable, "-m", "acorn.sandbox.cli", "serve", "--port", str(port),
-                               "--seed", str(seed), "--pos-per-day", str(pos_per_day),
-                               "--rate-scale", str(rate_scale)], stdout=log, stderr=subprocess.STDOUT)
-    base_url = f"http://127.0.0.1:{port}"
+    children = ChildProcesses()
     try:
-        _wait_for(base_url, server)
-        yield base_url
+        with sandbox_server(children, work, name="bench", seed=seed, rate_scale=rate_scale,
+                            pos_per_day=pos_per_day) as base_url:
+            yield base_url
     finally:
-        server.terminate()
-        server.wait(timeout=30)
-        log.close()
-
-
-def _wait_for(base_url: str, server: subprocess.Popen[bytes], timeout_s: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError(f"the sandbox exited with {server.returncode} before answering")
-        try:
-            httpx.get(f"{base_url}/_sandbox/clock", timeout=1).raise_for_status()
-            return
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    raise RuntimeError(f"the sandbox did not answer at {base_url} within {timeout_s:.0f} s")
+        children.kill_all()
 
 
 def _restore_environment(saved: dict[str, str]) -> None:
