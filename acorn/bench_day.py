@@ -170,7 +170,7 @@ def _world(work: Path, *, pos_per_day: int, rate_scale: float, seed: int, databa
         stack.callback(runtime.install, previous)
         operator = stack.enter_context(httpx.Client(base_url=base_url, timeout=60))
         clock = datetime.fromisoformat(operator.get("/_sandbox/clock").json()["now"].replace("Z", "+00:00"))
-        erp = CsvErp(DEMO_DATA / "skus.csv", _scaled_inventory(work, pos_per_day), quarantine_dir=work / "quarantine")
+        erp = CsvErp(DEMO_DATA / "skus.csv", scaled_inventory(work, pos_per_day), quarantine_dir=work / "quarantine")
         load_erp(url, erp, as_of=clock)
         if with_prefect:
             from rich.progress import Progress
@@ -289,8 +289,11 @@ def _prefect_day(as_of: datetime) -> None:
         raise RuntimeError(f"the daily run of {as_of:%Y-%m-%d} ended {state.name}")
 
 
-def _scaled_inventory(work: Path, pos_per_day: int) -> Path:
-    """The demo's stock file with every quantity scaled to the volume (the demo is sized for 6 POs a day)."""
+def scaled_inventory(work: Path, pos_per_day: int) -> Path:
+    """The demo's stock file with every quantity scaled to the volume (the demo is sized for 6 POs a day).
+
+    Without it a large volume would mostly be rejected for want of stock: less work, not a bigger day.
+    """
     factor = max(1, pos_per_day // 6)
     target = work / "inventory.csv"
     with (DEMO_DATA / "inventory.csv").open(newline="", encoding="utf-8") as src, \

@@ -20,6 +20,11 @@ def chaos(
     seed: int = typer.Option(0, help="Seed of the harness's RNG: same seed, same kill plan."),
     rate_scale: float = typer.Option(20.0, min=0.000001, help="Sandbox --rate-scale."),
     run_timeout: float = typer.Option(900.0, min=10.0, help="A run alive after this many seconds counts as hung."),
+    pos_per_day: int = typer.Option(None, min=0, max=100_000, show_default=False,
+                                    help="New POs per account per day (default: the sandbox's); stock scales "
+                                         "with it."),
+    history_days: int = typer.Option(None, min=0, max=180, show_default=False,
+                                     help="Days of orders before the first day (default: the sandbox's)."),
     json_path: Path = typer.Option(None, "--json", help="Also write the figures here as JSON."),
     workdir: Path = typer.Option(None, help="Keep logs, SQLite file and ledgers here (default: a temporary "
                                             "directory, removed unless a check failed)."),
@@ -40,7 +45,8 @@ def chaos(
     options = ChaosOptions(days=days, databases=DATABASES if database == "both" else (database,),
                            kill_rate=kill_rate, kill_window=kill_window or DEFAULT_KILL_WINDOW,
                            concurrent=concurrent, faults=faults, seed=seed, rate_scale=rate_scale,
-                           run_timeout=run_timeout, workdir=workdir, keep=keep)
+                           run_timeout=run_timeout, workdir=workdir, keep=keep, pos_per_day=pos_per_day,
+                           history_days=history_days)
     if "postgres" in options.databases:
         from acorn.testing.postgres import unavailable_reason
 

@@ -74,6 +74,8 @@ class ChaosOptions:
     workdir: Path | None = None                # default: a new temporary directory
     keep: bool = False                         # keep the work directory (logs, SQLite file) afterwards
     postgres_server: str | None = None         # an existing server URL instead of a throwaway cluster
+    pos_per_day: int | None = None             # per account; None: the sandbox's default (stock scales with it)
+    history_days: int | None = None            # days of orders before the first; None: the sandbox's default
 
     def __post_init__(self) -> None:
         unknown = [d for d in self.databases if d not in DATABASES]
@@ -262,8 +264,13 @@ class _DatabaseRun:
     # -- processes ----------------------------------------------------------------------------
     def erp_load(self) -> None:
         log = self.workdir / "logs" / f"{self.database}-erp-load.log"
+        inventory = DEMO_DATA / "inventory.csv"
+        if self.o.pos_per_day is not None:
+            from acorn.bench_day import scaled_inventory
+
+            inventory = scaled_inventory(self.workdir, self.o.pos_per_day)
         proc = self.children.start([executable("acorn"), "erp-load", "--skus", str(DEMO_DATA / "skus.csv"),
-                                    "--inventory", str(DEMO_DATA / "inventory.csv"),
+                                    "--inventory", str(inventory),
                                     "--quarantine", str(self.workdir / f"quarantine-{self.database}")],
                                    env=self.env, log=log, cwd=self.workdir)
         try:
@@ -427,7 +434,8 @@ def run_chaos(options: ChaosOptions, say: Say = print) -> ChaosResult:
                 for name in options.databases:
                     with _database(name, options, workdir) as url, sandbox_server(
                             children, workdir, name=name, seed=options.sandbox_seed,
-                            rate_scale=options.rate_scale) as sandbox_url:
+                            rate_scale=options.rate_scale, pos_per_day=options.pos_per_day,
+                            history_days=options.history_days) as sandbox_url:
                         figures = _DatabaseRun(options, children, database=name, database_url=url,
                                                sandbox_url=sandbox_url, prefect=prefect, workdir=workdir,
                                                say=say).run()

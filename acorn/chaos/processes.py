@@ -161,12 +161,14 @@ def prefect_server(children: ChildProcesses, workdir: Path, *, startup_timeout: 
 
 @contextmanager
 def sandbox_server(children: ChildProcesses, workdir: Path, *, name: str, seed: int, rate_scale: float,
-                   pos_per_day: int | None = None, startup_timeout: float = 60.0) -> Iterator[str]:
-    """``acorn sandbox serve`` as its own process; yields its base URL. ``pos_per_day``: the sandbox's
-    default volume unless given."""
+                   pos_per_day: int | None = None, history_days: int | None = None,
+                   startup_timeout: float = 60.0) -> Iterator[str]:
+    """``acorn sandbox serve`` as its own process; yields its base URL. ``pos_per_day`` and
+    ``history_days``: the sandbox's defaults unless given."""
     port = free_port()
     log = workdir / "logs" / f"sandbox-{name}.log"
     volume = ["--pos-per-day", str(pos_per_day)] if pos_per_day is not None else []
+    volume += ["--history-days", str(history_days)] if history_days is not None else []
     proc = children.start([executable("acorn"), "sandbox", "serve", "--host", "127.0.0.1", "--port", str(port),
                            "--seed", str(seed), "--rate-scale", f"{rate_scale:g}", *volume],
                           env=base_env(), log=log, cwd=workdir)
