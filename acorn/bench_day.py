@@ -47,6 +47,9 @@ class DayFigures:
     statements: int
     flow_runs: int = 0
     task_runs: int = 0
+    #: with Prefect: the day's longest task run (every task must end within its timeout, or the day fails)
+    longest_task: str = ""
+    longest_task_seconds: float = 0.0
     #: without Prefect: ``[seconds, statements]`` per step of the day
     stages: dict[str, list[float]] = field(default_factory=dict)
 
@@ -92,18 +95,21 @@ class StatementCounter:
 
 
 def run_cycle(*, pos_per_day: int, days: int, with_prefect: bool, rate_scale: float = 1000.0,
-              workdir: Path | None = None, database_url: str | None = None, seed: int = 0) -> CycleFigures:
+              workdir: Path | None = None, database_url: str | None = None, seed: int = 0,
+              history_days: int | None = None) -> CycleFigures:
     """``days`` daily runs at ``pos_per_day`` new POs per account per day, with or without Prefect.
 
     ``rate_scale`` multiplies Amazon's published rates in the sandbox (1.0: Amazon's real rates;
     the default lifts them, to measure Acorn rather than the waiting). ``database_url`` defaults to
-    a SQLite file in ``workdir``; a PostgreSQL URL must name an empty database.
+    a SQLite file in ``workdir``; a PostgreSQL URL must name an empty database. ``history_days``:
+    days of orders before day 1 (the sandbox's default, 3, unless given; 0 makes day 1 a part day).
     """
     with ExitStack() as stack:
         work = workdir or Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="acorn-bench-day-")))
         t0 = time.perf_counter()
         world = stack.enter_context(_world(work, pos_per_day=pos_per_day, rate_scale=rate_scale, seed=seed,
-                                           database_url=database_url, with_prefect=with_prefect))
+                                           history_days=history_days, database_url=database_url,
+                                           with_prefect=with_prefect))
         figures = CycleFigures(pos_per_day=pos_per_day, with_prefect=with_prefect,
                                start_seconds=time.perf_counter() - t0)
         for n, as_of in enumerate(world.days(days), start=1):
@@ -130,9 +136,10 @@ class _World:
         runs_before = _prefect_runs() if self.with_prefect else (0, 0)
         cpu0, t0 = _cpu_seconds(), time.perf_counter()
         stages: dict[str, list[float]] = {}
+        longest: tuple[str, float] = ("", 0.0)
         with StatementCounter(engine_for(self.settings.resolved_database_url)) as counter:
             if self.with_prefect:
-                _prefect_day(as_of)
+                longest = _prefect_day(as_of)
             else:
                 plain_day(self.settings, as_of, stages)
         seconds, cpu = time.perf_counter() - t0, _cpu_seconds() - cpu0
@@ -141,12 +148,13 @@ class _World:
                           pos=_count_pos(self.settings.resolved_database_url) - pos_before,
                           statements=counter.count, flow_runs=runs_after[0] - runs_before[0],
                           task_runs=runs_after[1] - runs_before[1],
+                          longest_task=longest[0], longest_task_seconds=round(longest[1], 1),
                           stages={k: [round(v[0], 3), int(v[1])] for k, v in stages.items()})
 
 
 @contextmanager
-def _world(work: Path, *, pos_per_day: int, rate_scale: float, seed: int, database_url: str | None,
-           with_prefect: bool) -> Iterator[_World]:
+def _world(work: Path, *, pos_per_day: int, rate_scale: float, seed: int, history_days: int | None,
+           database_url: str | None, with_prefect: bool) -> Iterator[_World]:
     from acorn import prefect_env
 
     environment = dict(os.environ)  # configure() writes Prefect's settings there: put them back afterwards
@@ -158,7 +166,8 @@ def _world(work: Path, *, pos_per_day: int, rate_scale: float, seed: int, databa
     from acorn.services.erp import load_erp
     from acorn.store import upgrade
 
-    with _sandbox_process(work, pos_per_day=pos_per_day, rate_scale=rate_scale, seed=seed) as base_url, \
+    with _sandbox_process(work, pos_per_day=pos_per_day, rate_scale=rate_scale, seed=seed,
+                          history_days=history_days) as base_url, \
             ExitStack() as stack:
         stack.callback(_restore_environment, environment)
         url = database_url or f"sqlite:///{(work / 'acorn.db').resolve()}"
@@ -184,14 +193,15 @@ def _world(work: Path, *, pos_per_day: int, rate_scale: float, seed: int, databa
 
 
 @contextmanager
-def _sandbox_process(work: Path, *, pos_per_day: int, rate_scale: float, seed: int) -> Iterator[str]:
+def _sandbox_process(work: Path, *, pos_per_day: int, rate_scale: float, seed: int,
+                     history_days: int | None) -> Iterator[str]:
     """The sandbox in its own process, so the CPU measured is Acorn's alone (and no GIL is shared)."""
     from acorn.chaos.processes import ChildProcesses, sandbox_server
 
     children = ChildProcesses()
     try:
         with sandbox_server(children, work, name="bench", seed=seed, rate_scale=rate_scale,
-                            pos_per_day=pos_per_day) as base_url:
+                            pos_per_day=pos_per_day, history_days=history_days) as base_url:
             yield base_url
     finally:
         children.kill_all()
@@ -281,12 +291,29 @@ def _deliver(rt: Any, account: Any, kind: str, as_of: datetime, attempts: int = 
             return
 
 
-def _prefect_day(as_of: datetime) -> None:
+def _prefect_day(as_of: datetime) -> tuple[str, float]:
+    """The daily run as Prefect runs it; its longest task run (name, seconds)."""
     from flows.daily_lifecycle import daily_lifecycle
 
     state = daily_lifecycle(as_of=as_of, return_state=True)
-    if not state.is_completed():
+    if not state.is_completed():  # a task past its timeout fails the run: the day did not fit
         raise RuntimeError(f"the daily run of {as_of:%Y-%m-%d} ended {state.name}")
+    return _longest_task(state.state_details.flow_run_id)
+
+
+def _longest_task(flow_run_id: Any) -> tuple[str, float]:
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
+
+    runs: list[Any] = []
+    with get_client(sync_client=True) as client:
+        for _ in range(12):  # task runs reach the server as events, a moment after the flow ends
+            runs = client.read_task_runs(flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[flow_run_id])))
+            if runs and all(r.state is not None and r.state.is_final() for r in runs):
+                break
+            time.sleep(0.25)
+    timed = [(r.name, r.total_run_time.total_seconds()) for r in runs]
+    return max(timed, key=lambda t: t[1], default=("", 0.0))
 
 
 def scaled_inventory(work: Path, pos_per_day: int) -> Path:

@@ -25,6 +25,9 @@ def chaos(
                                          "with it."),
     history_days: int = typer.Option(None, min=0, max=180, show_default=False,
                                      help="Days of orders before the first day (default: the sandbox's)."),
+    settle_hours: float = typer.Option(None, min=1.0, show_default=False,
+                                       help="Settle this many hours after the last day's run (default: the next "
+                                            "day's run time, with its new orders)."),
     json_path: Path = typer.Option(None, "--json", help="Also write the figures here as JSON."),
     workdir: Path = typer.Option(None, help="Keep logs, SQLite file and ledgers here (default: a temporary "
                                             "directory, removed unless a check failed)."),
@@ -46,7 +49,7 @@ def chaos(
                            kill_rate=kill_rate, kill_window=kill_window or DEFAULT_KILL_WINDOW,
                            concurrent=concurrent, faults=faults, seed=seed, rate_scale=rate_scale,
                            run_timeout=run_timeout, workdir=workdir, keep=keep, pos_per_day=pos_per_day,
-                           history_days=history_days)
+                           history_days=history_days, settle_hours=settle_hours)
     if "postgres" in options.databases:
         from acorn.testing.postgres import unavailable_reason
 

@@ -31,7 +31,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -76,6 +76,7 @@ class ChaosOptions:
     postgres_server: str | None = None         # an existing server URL instead of a throwaway cluster
     pos_per_day: int | None = None             # per account; None: the sandbox's default (stock scales with it)
     history_days: int | None = None            # days of orders before the first; None: the sandbox's default
+    settle_hours: float | None = None          # the settling run this long after the last day's; None: next day
 
     def __post_init__(self) -> None:
         unknown = [d for d in self.databases if d not in DATABASES]
@@ -343,6 +344,8 @@ class _DatabaseRun:
         self.set_faults(FAULTS if self.o.faults else {})
         self.erp_load()
         times = day_times(self.o.days + 1, self.clock())
+        if self.o.settle_hours is not None:  # a scale run: settle without a whole extra day of orders
+            times[-1] = times[-2] + timedelta(hours=self.o.settle_hours)
         if self.prefect.ready_after is None:
             self.prefect.ready()
             self.say(f"prefect server at {self.prefect.api} ready after {self.prefect.ready_after:.1f}s")
