@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import os
+import re
 import resource
 import tempfile
 import threading
@@ -312,7 +313,8 @@ def _longest_task(flow_run_id: Any) -> tuple[str, float]:
             if runs and all(r.state is not None and r.state.is_final() for r in runs):
                 break
             time.sleep(0.25)
-    timed = [(r.name, r.total_run_time.total_seconds()) for r in runs]
+    # a task without a run name of its own is named by Prefect with a 3-hex suffix: drop it
+    timed = [(re.sub(r"-[0-9a-f]{3}$", "", r.name), r.total_run_time.total_seconds()) for r in runs]
     return max(timed, key=lambda t: t[1], default=("", 0.0))
 
 
