@@ -24,6 +24,7 @@ from acorn.domain.errors import PackingError
 from acorn.gates import gate_each, gate_shipment
 from acorn.services import outbox
 from acorn.services.acknowledge import quantity
+from acorn.services.asn_keys import asn_key, awaiting_carrier, gate_alert_key
 from acorn.services.outbox import crash_point
 from acorn.services.archive import archive_asn
 from acorn.store import UnitOfWork
@@ -38,20 +39,6 @@ _ISO = "%Y-%m-%dT%H:%M:%SZ"
 class AsnQueueResult:
     queued: list[str] = field(default_factory=list)
     gated: list[str] = field(default_factory=list)  # held back by a quality gate
-
-
-def awaiting_carrier(shipment: Shipment) -> bool:
-    """Collect freight whose carrier Amazon has not yet assigned: no labels, no ASN yet."""
-    return shipment.freight_term == "Collect" and shipment.carrier_assigned_at is None
-
-
-def asn_key(shipment: Shipment) -> str:
-    return f"asn:{shipment.shipment_identifier}:r{shipment.asn_revision}"
-
-
-def gate_alert_key(shipment: Shipment) -> str:
-    """The alert that says this revision of the shipment's ASN is held back by the quality gate."""
-    return f"asn-gate:{shipment.shipment_identifier}:r{shipment.asn_revision}"
 
 
 def queue_asns(database_url: str, account: VendorAccountSettings, *, as_of: datetime,
