@@ -16,7 +16,7 @@ from acorn.config import VendorAccountSettings
 from acorn.domain.alerts import ASN_AT_RISK_BEFORE, asn_at_risk_key, asn_late_key, asn_watch_verdict
 from acorn.domain.deadlines import asn_is_on_time
 from acorn.domain.documents import DocumentState
-from acorn.services.asns import gate_alert_key
+from acorn.services.asn_keys import gate_alert_key
 from acorn.store import UnitOfWork
 from schemas.tables import Shipment
 

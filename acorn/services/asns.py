@@ -24,6 +24,7 @@ from acorn.domain.errors import PackingError
 from acorn.gates import gate_each, gate_shipment
 from acorn.services import outbox
 from acorn.services.acknowledge import quantity
+from acorn.services.asn_keys import asn_key, awaiting_carrier, gate_alert_key
 from acorn.services.outbox import crash_point
 from acorn.services.archive import archive_asn
 from acorn.store import UnitOfWork
@@ -40,26 +41,13 @@ class AsnQueueResult:
     gated: list[str] = field(default_factory=list)  # held back by a quality gate
 
 
-def awaiting_carrier(shipment: Shipment) -> bool:
-    """Collect freight whose carrier Amazon has not yet assigned: no labels, no ASN yet."""
-    return shipment.freight_term == "Collect" and shipment.carrier_assigned_at is None
-
-
-def asn_key(shipment: Shipment) -> str:
-    return f"asn:{shipment.shipment_identifier}:r{shipment.asn_revision}"
-
-
-def gate_alert_key(shipment: Shipment) -> str:
-    """The alert that says this revision of the shipment's ASN is held back by the quality gate."""
-    return f"asn-gate:{shipment.shipment_identifier}:r{shipment.asn_revision}"
-
-
 def queue_asns(database_url: str, account: VendorAccountSettings, *, as_of: datetime,
                documents_dir: Path | None = None) -> AsnQueueResult:
     """Queue an ASN for every planned shipment whose truck has left by ``as_of``.
 
     What the ASNs need (lines, PO items, cartons, pallets) is read for all of them at once, and
-    their outbox rows go out together at commit: the statements follow the stage, not the shipments.
+    their outbox rows, gate alerts and new statuses are written together after the loop: the
+    statements follow the stage, not the shipments.
     """
     result = AsnQueueResult()
     with UnitOfWork(database_url) as uow:
@@ -69,31 +57,36 @@ def queue_asns(database_url: str, account: VendorAccountSettings, *, as_of: date
         departed = [s for s in uow.shipments.departed(account.code, by=as_of) if not awaiting_carrier(s)]
         contents = read_contents(uow, departed)
         gates = gate_each(gate_shipment, {s.shipment_identifier: _gate_rows(contents[s.id]) for s in departed})
-        with uow.batched_writes():
-            for shipment in departed:
-                payload = asn_payload(uow, account, shipment, submitted_at=as_of, contents=contents[shipment.id])
-                gate = gates[shipment.shipment_identifier]
-                if not gate.passed:
-                    result.gated.append(shipment.shipment_identifier)
-                    uow.alerts.raise_alert(
-                        dedupe_key=gate_alert_key(shipment),
-                        account_code=account.code, kind="asn_gate_failed",
-                        shipment_identifier=shipment.shipment_identifier,
-                        subject=f"ASN {shipment.shipment_identifier} held back by the quality gate",
-                        message=gate.summary(), severity="error",
-                        next_step="Fix the shipment (quantities, SSCC labels) named in the message; nothing was "
-                                  "sent to Amazon.")
-                    continue
-                contract.validate("shipments", "SubmitShipmentConfirmationsRequest", payload)
-                if documents_dir is not None:
-                    archive_asn(documents_dir, account, payload)
-                outbox.enqueue(uow, kind="shipment_confirmation", key=asn_key(shipment), account_code=account.code,
-                               business_id=shipment.shipment_identifier, payload=payload)
-                shipment.status = "queued"
-                result.queued.append(shipment.shipment_identifier)
+        documents, held, queued = [], [], []
+        for shipment in departed:
+            payload = asn_payload(uow, account, shipment, submitted_at=as_of, contents=contents[shipment.id])
+            gate = gates[shipment.shipment_identifier]
+            if not gate.passed:
+                result.gated.append(shipment.shipment_identifier)
+                held.append(_held_by_gate(account, shipment, gate.summary()))
+                continue
+            contract.validate("shipments", "SubmitShipmentConfirmationsRequest", payload)
+            if documents_dir is not None:
+                archive_asn(documents_dir, account, payload)
+            documents.append({"kind": "shipment_confirmation", "key": asn_key(shipment), "account_code": account.code,
+                              "business_id": shipment.shipment_identifier, "payload": payload})
+            queued.append(shipment)
+            result.queued.append(shipment.shipment_identifier)
+        uow.alerts.raise_alerts(held)
+        outbox.enqueue_many(uow, documents)
+        uow.shipments.set_status(queued, "queued")
         uow.commit()
     crash_point("after_queue", "shipment_confirmation")
     return result
+
+
+def _held_by_gate(account: VendorAccountSettings, shipment: Shipment, summary: str) -> dict[str, Any]:
+    """The alert (``raise_alert``'s arguments) of a shipment whose ASN the quality gate held back."""
+    return {"dedupe_key": gate_alert_key(shipment), "account_code": account.code, "kind": "asn_gate_failed",
+            "shipment_identifier": shipment.shipment_identifier,
+            "subject": f"ASN {shipment.shipment_identifier} held back by the quality gate",
+            "message": summary, "severity": "error",
+            "next_step": "Fix the shipment (quantities, SSCC labels) named in the message; nothing was sent to Amazon."}
 
 
 @dataclass(frozen=True)

@@ -36,7 +36,7 @@ from acorn.config import VendorAccountSettings
 from acorn.domain.alerts import asn_late_key
 from acorn.domain.documents import FINAL, DocumentState
 from acorn.domain.invoice import invoice_number_for
-from acorn.services.asns import gate_alert_key
+from acorn.services.asn_keys import gate_alert_key
 from acorn.services.outbox import REFLECTED, TRANSIENT_ALERTS, alert_key, lease_is_live, reflect
 from acorn.store import UnitOfWork
 from schemas.tables import utcnow

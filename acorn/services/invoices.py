@@ -63,66 +63,83 @@ def queue_invoices(database_url: str, account: VendorAccountSettings, *, as_of: 
     """Invoice every shipment whose ASN Amazon accepted and that has no invoice yet.
 
     ``settings`` (``AcornSettings``) supplies FC and Amazon-entity addresses (the shipped
-    tables plus the vendor's own CSVs).
+    tables plus the vendor's own CSVs). What the invoices need is read for all of them at once,
+    and their rows, lines, outbox rows, alerts and audit are written together after the loop:
+    the statements follow the stage, not the invoices.
     """
-    tables = settings
-    result = InvoiceQueueResult()
-    terms = PaymentTerms(net_days=account.payment_terms.net_days,
-                         discount_percent=account.payment_terms.discount_percent,
-                         discount_days=account.payment_terms.discount_days, basis=account.payment_terms.basis)
+    tables, result, terms = settings, InvoiceQueueResult(), _terms(account)
     with UnitOfWork(database_url) as uow:
         uow.stage_lock(f"queue-invoices:{account.code}")
-        drafts = {}
         resolve = SkuResolver(sku_master(uow))
         waiting = uow.shipments.awaiting_invoice(account.code)
-        shipped_of = uow.shipments.lines_with_orders_of(waiting)
-        for shipment in waiting:
-            shipped, po_lines = _shipped_lines(shipped_of[shipment.id])
-            number = invoice_number_for(prefix=account.invoice_prefix, shipment_id=shipment.shipment_identifier)
-            try:  # addresses and tax rule first: a gap there holds this invoice back, not the batch
-                tables.amazon_entity(account)
-                tax = invoice_tax(account, tables.fulfilment_centre(shipment.ship_to), record=number)
-            except (UnknownReference, InvalidRecord) as err:
-                result.gated.append(number)
-                uow.alerts.raise_alert(
-                    dedupe_key=f"invoice-paperwork:{account.code}:{number}", account_code=account.code,
-                    invoice_number=number, shipment_identifier=shipment.shipment_identifier,
-                    kind="invoice_gate_failed", subject=f"Invoice {number} cannot be written", message=str(err),
-                    severity="error", next_step="Add the missing address or tax rule as the message says and "
-                                                "rerun; nothing was sent to Amazon.")
-                continue
-            draft = build_invoice(invoice_number=number, invoice_date=as_of.date(), shipped_lines=shipped,
-                                  tax=tax, payment_terms=terms, currency=account.currency)
-            drafts[number] = (shipment, draft, po_lines)
+        drafts, problems = _draft_all(account, waiting, uow.shipments.lines_with_orders_of(waiting), tables,
+                                      terms=terms, as_of=as_of, result=result)
         gates = gate_each(gate_invoice, {n: _gate_rows(d, lines) for n, (_, d, lines) in drafts.items()})
-        issued = []
-        with uow.batched_writes():  # the invoices, their outbox rows and audit go out together
-            for number, (shipment, draft, po_lines) in drafts.items():
-                gate = gates[number]
-                if not gate.passed:
-                    result.gated.append(number)
-                    uow.alerts.raise_alert(
-                        dedupe_key=f"invoice-gate:{account.code}:{number}", account_code=account.code,
-                        invoice_number=number, shipment_identifier=shipment.shipment_identifier,
-                        kind="invoice_gate_failed", subject=f"Invoice {number} held back by the quality gate",
-                        message=gate.summary(), severity="error",
-                        next_step="Correct the named lines (quantity, cost, currency); nothing was sent to Amazon.")
-                    continue
-                payload = invoice_payload(account, draft, shipment, tables)
-                contract.validate("invoices", "SubmitInvoicesRequest", payload)
-                if documents_dir is not None:
-                    archive_invoice(documents_dir, account, payload, lines=_printed_lines(draft, resolve),
-                                    payment_basis=str(terms.basis))
-                issued.append((_store(uow, account, draft, shipment), draft, po_lines))
-                outbox.enqueue(uow, kind="invoice", key=invoice_key(account.code, number), account_code=account.code,
-                               business_id=number, payload=payload)
-                result.queued.append(number)
-        uow.flush()  # every invoice's id
-        uow.invoices.add_lines([row for invoice, draft, po_lines in issued
-                                for row in _line_rows(invoice, draft, po_lines)])
+        issued, documents = [], []
+        for number, (shipment, draft, po_lines) in drafts.items():
+            gate = gates[number]
+            if not gate.passed:
+                result.gated.append(number)
+                problems.append(_held_by_gate(account, number, shipment, gate.summary()))
+                continue
+            payload = invoice_payload(account, draft, shipment, tables)
+            contract.validate("invoices", "SubmitInvoicesRequest", payload)
+            if documents_dir is not None:
+                archive_invoice(documents_dir, account, payload, lines=_printed_lines(draft, resolve),
+                                payment_basis=str(terms.basis))
+            issued.append((shipment, draft, po_lines))
+            documents.append({"kind": "invoice", "key": invoice_key(account.code, number), "account_code": account.code,
+                              "business_id": number, "payload": payload})
+            result.queued.append(number)
+        uow.alerts.raise_alerts(problems)
+        _store_all(uow, account, issued)
+        outbox.enqueue_many(uow, documents)
         uow.commit()
     crash_point("after_queue", "invoice")
     return result
+
+
+def _terms(account: VendorAccountSettings) -> PaymentTerms:
+    terms = account.payment_terms
+    return PaymentTerms(net_days=terms.net_days, discount_percent=terms.discount_percent,
+                        discount_days=terms.discount_days, basis=terms.basis)
+
+
+def _draft_all(account: VendorAccountSettings, waiting: list[Shipment],
+               shipped_of: dict[int, list[tuple[ShipmentLine, PurchaseOrderItem, PurchaseOrder]]],
+               tables: ReferenceTables, *, terms: PaymentTerms, as_of: datetime, result: InvoiceQueueResult
+               ) -> tuple[dict[str, tuple[Shipment, InvoiceDraft, dict]], list[dict[str, Any]]]:
+    """Each waiting shipment's draft (with its PO items) by invoice number, and the alerts
+    (``raise_alert``'s arguments) of those whose addresses or tax rule are missing."""
+    drafts, problems = {}, []
+    for shipment in waiting:
+        shipped, po_lines = _shipped_lines(shipped_of[shipment.id])
+        number = invoice_number_for(prefix=account.invoice_prefix, shipment_id=shipment.shipment_identifier)
+        try:  # addresses and tax rule first: a gap there holds this invoice back, not the batch
+            tables.amazon_entity(account)
+            tax = invoice_tax(account, tables.fulfilment_centre(shipment.ship_to), record=number)
+        except (UnknownReference, InvalidRecord) as err:
+            result.gated.append(number)
+            problems.append({
+                "dedupe_key": f"invoice-paperwork:{account.code}:{number}", "account_code": account.code,
+                "invoice_number": number, "shipment_identifier": shipment.shipment_identifier,
+                "kind": "invoice_gate_failed", "subject": f"Invoice {number} cannot be written", "message": str(err),
+                "severity": "error", "next_step": "Add the missing address or tax rule as the message says and "
+                                                  "rerun; nothing was sent to Amazon."})
+            continue
+        draft = build_invoice(invoice_number=number, invoice_date=as_of.date(), shipped_lines=shipped,
+                              tax=tax, payment_terms=terms, currency=account.currency)
+        drafts[number] = (shipment, draft, po_lines)
+    return drafts, problems
+
+
+def _held_by_gate(account: VendorAccountSettings, number: str, shipment: Shipment, summary: str) -> dict[str, Any]:
+    """The alert (``raise_alert``'s arguments) of an invoice the quality gate held back."""
+    return {"dedupe_key": f"invoice-gate:{account.code}:{number}", "account_code": account.code,
+            "invoice_number": number, "shipment_identifier": shipment.shipment_identifier,
+            "kind": "invoice_gate_failed", "subject": f"Invoice {number} held back by the quality gate",
+            "message": summary, "severity": "error",
+            "next_step": "Correct the named lines (quantity, cost, currency); nothing was sent to Amazon."}
 
 
 def invoice_tax(account: VendorAccountSettings, fc: FulfilmentCentre, *, record: str) -> TaxRate | None:
@@ -173,18 +190,26 @@ def _shipped_lines(lines_with_orders: list[tuple[ShipmentLine, PurchaseOrderItem
     return shipped, po_lines
 
 
-def _store(uow: UnitOfWork, account: VendorAccountSettings, draft: InvoiceDraft, shipment: Shipment) -> Invoice:
-    """The invoice row and its audit; its lines follow once the batch's flush has given it an id."""
-    invoice = uow.invoices.add(Invoice(
+def _store_all(uow: UnitOfWork, account: VendorAccountSettings,
+               issued: list[tuple[Shipment, InvoiceDraft, dict]]) -> None:
+    """The invoices, their lines and their audit, in four statements whatever their number: the invoices,
+    their new ids, the lines, the audit (SQLite cannot return a batch's ids, so they are read back)."""
+    uow.invoices.insert_all([_invoice_row(account, draft, shipment) for shipment, draft, _ in issued])
+    stored = uow.invoices.by_numbers(account.code, [draft.invoice_number for _, draft, _ in issued])
+    uow.invoices.add_lines([row for _, draft, po_lines in issued
+                            for row in _line_rows(stored[draft.invoice_number], draft, po_lines)])
+    uow.audit.append_all([{"action": "invoice.issued", "entity": "invoice", "entity_id": draft.invoice_number,
+                           "detail": {"shipment": shipment.shipment_identifier, "total": str(draft.total),
+                                      "currency": draft.currency}} for shipment, draft, _ in issued])
+
+
+def _invoice_row(account: VendorAccountSettings, draft: InvoiceDraft, shipment: Shipment) -> Invoice:
+    return Invoice(
         account_code=account.code, invoice_number=draft.invoice_number,
         shipment_identifier=shipment.shipment_identifier,
         invoice_date=datetime.combine(draft.invoice_date, datetime.min.time(), tzinfo=shipment.departure.tzinfo),
         currency=draft.currency, subtotal=draft.subtotal, tax_amount=draft.tax_amount, total=draft.total,
-        payment_due=draft.due_date(), status="queued"))
-    uow.audit.append(action="invoice.issued", entity="invoice", entity_id=draft.invoice_number,
-                     detail={"shipment": shipment.shipment_identifier, "total": str(draft.total),
-                             "currency": draft.currency})
-    return invoice
+        payment_due=draft.due_date(), status="queued")
 
 
 def _line_rows(invoice: Invoice, draft: InvoiceDraft, po_lines: dict) -> list[dict[str, Any]]:

@@ -27,7 +27,7 @@ from acorn.documents.packing_list import (PackingList, packing_list, render_pack
                                           render_packing_list_pdf)
 from acorn.reference import Address
 from acorn.services.archive import write_once
-from acorn.services.asns import awaiting_carrier
+from acorn.services.asn_keys import awaiting_carrier
 from acorn.store import UnitOfWork
 from schemas.tables import Carton, Pallet, Shipment, ShipmentLine
 

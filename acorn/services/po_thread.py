@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from sqlmodel import select
 
 from acorn.domain.deadlines import acknowledgement_deadline, acknowledgement_is_on_time, asn_is_on_time
-from acorn.services.asns import gate_alert_key
+from acorn.services.asn_keys import gate_alert_key
 from acorn.services.status import asn_bucket
 from acorn.store import UnitOfWork
 from schemas.tables import (Alert, Carton, Claim, GoodsReceipt, Invoice, InvoiceLine, OutboxEntry, Pallet,

@@ -18,7 +18,7 @@ For an account with ``freight = "amazon"`` the vendor does not book the truck. T
    ``GetShipmentLabels``, one PDF per carton kept under the shipment's documents folder
    (``carrier-labels/carton-NNN.pdf``), and each carton takes its label's tracking id. Then the
    dock's paperwork (GS1 labels, packing list, bill of lading) is written, naming Amazon's
-   carrier, PRO and the ARN; until then neither paperwork nor ASN exists (``asns.awaiting_carrier``).
+   carrier, PRO and the ARN; until then neither paperwork nor ASN exists (``asn_keys.awaiting_carrier``).
    A pickup that comes without a carrier raises an alert.
 """
 

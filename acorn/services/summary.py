@@ -10,7 +10,7 @@ from sqlmodel import select
 
 from acorn.domain.deadlines import acknowledgement_is_on_time, asn_is_on_time
 from acorn.domain.documents import DocumentState
-from acorn.services.asns import gate_alert_key
+from acorn.services.asn_keys import gate_alert_key
 from acorn.store import UnitOfWork
 from schemas.tables import (Acknowledgement, Alert, GoodsReceipt, Invoice, OutboxEntry, PurchaseOrder, PurchaseOrderItem, Shipment,
                             Carton, Pallet)

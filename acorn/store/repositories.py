@@ -301,6 +301,12 @@ class ShipmentRepository(_Repository):
             found.setdefault(shipment_identifier, []).append(po_number)
         return found
 
+    def set_status(self, shipments: Sequence[Shipment], status: str) -> None:
+        """Move these shipments to ``status`` in one UPDATE per 500, not one per shipment (the loaded rows
+        show the new status too)."""
+        for chunk in _chunks(sorted({s.id for s in shipments})):
+            self.session.execute(sa.update(Shipment).where(Shipment.id.in_(chunk)).values(status=status))
+
     def cartons(self, shipment: Shipment) -> list[Carton]:
         return list(self.session.exec(select(Carton).where(Carton.shipment_id == shipment.id).order_by(Carton.id)).all())
 
@@ -574,12 +580,12 @@ class InvoiceRepository(_Repository):
             Invoice.account_code == account_code, Invoice.invoice_number == invoice_number)).first()
 
     def by_numbers(self, account_code: str, invoice_numbers: Iterable[str]) -> dict[str, Invoice]:
-        """Invoices of one account by number, in one query (for a batch of outbox rows)."""
-        wanted = sorted(set(invoice_numbers))
-        if not wanted:
-            return {}
-        return {i.invoice_number: i for i in self.session.exec(select(Invoice).where(
-            Invoice.account_code == account_code, Invoice.invoice_number.in_(wanted))).all()}
+        """Invoices of one account by number, in one query per 500 numbers (for a batch of outbox rows)."""
+        found: dict[str, Invoice] = {}
+        for chunk in _chunks(sorted(set(invoice_numbers))):
+            found.update((i.invoice_number, i) for i in self.session.exec(select(Invoice).where(
+                Invoice.account_code == account_code, Invoice.invoice_number.in_(chunk))).all())
+        return found
 
     def for_shipment(self, shipment_identifier: str) -> Invoice | None:
         return self.session.exec(select(Invoice).where(Invoice.shipment_identifier == shipment_identifier)).first()

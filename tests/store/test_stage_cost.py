@@ -2,10 +2,10 @@
 
 The stages after planning (ASNs, the ASN watch, invoices, receipts, the invariant sweep) select
 only what is open; a store with ten times more settled shipments (accepted, invoiced, fully
-received) must cost them the same number of SQL statements. And invoicing reads and writes a
-batch with a bounded number of statements: one more invoice adds its own rows (on SQLite, which
-cannot return a batch's ids, one insert each for the invoice, its outbox row and two audit rows)
-and the outbox's probe for its key, whatever its number of lines.
+received) must cost them the same number of SQL statements. And queueing ASNs and invoices reads
+and writes a batch in the same number of statements whatever its size: three times the shipments
+cost not one statement more (no probe of the outbox per key, no insert per row, no UPDATE per
+shipment).
 """
 
 from __future__ import annotations
@@ -19,10 +19,11 @@ import pytest
 
 from acorn.bench_day import StatementCounter
 from acorn.config import load_settings
+from acorn.domain.sscc import make_sscc
 from acorn.services import asn_watch, asns, invariants, invoices, receipts
 from acorn.store import UnitOfWork
 from acorn.store.db import engine_for
-from schemas.tables import (GoodsReceipt, Invoice, OutboxEntry, PurchaseOrder, PurchaseOrderItem, Shipment,
+from schemas.tables import (Carton, GoodsReceipt, Invoice, OutboxEntry, PurchaseOrder, PurchaseOrderItem, Shipment,
                             ShipmentLine)
 
 US = "ACRNUS"
@@ -30,8 +31,10 @@ DAY = datetime(2026, 3, 2, 22, 0, tzinfo=timezone.utc)
 SLACK = 2  # statements a stage may vary by, whatever the history (e.g. a watermark row created once)
 
 
-def _shipment(uow: UnitOfWork, n: int, *, status: str, received: bool, invoiced: bool, when: datetime) -> None:
-    """One shipment of one PO line (10 units at 2.50 USD), at ``status``, received and invoiced as told."""
+def _shipment(uow: UnitOfWork, n: int, *, status: str, received: bool, invoiced: bool, when: datetime,
+              queued: bool = True) -> Shipment:
+    """One shipment of one PO line (10 units at 2.50 USD), at ``status``, received and invoiced as told;
+    ``queued``: its ASN is in the outbox (at ``status``)."""
     po = uow.purchase_orders.add(PurchaseOrder(
         account_code=US, po_number=f"PO{n:06d}", state="Acknowledged", selling_party="ACME1", ship_to="ABE8",
         marketplace="US", currency="USD", order_date=when - timedelta(days=3), acknowledged_at=when))
@@ -48,8 +51,9 @@ def _shipment(uow: UnitOfWork, n: int, *, status: str, received: bool, invoiced:
     uow.flush()
     uow.shipments.add(ShipmentLine(shipment_id=shipment.id, po_number=po.po_number, item_sequence="1",
                                    vendor_sku="ACR-CB-001", asin="B0ABCDEFGH", shipped_qty=10))
-    uow.outbox.add(OutboxEntry(kind="shipment_confirmation", idempotency_key=f"asn:{ident}:r0", account_code=US,
-                               business_id=ident, payload={}, state=status))
+    if queued:
+        uow.outbox.add(OutboxEntry(kind="shipment_confirmation", idempotency_key=f"asn:{ident}:r0", account_code=US,
+                                   business_id=ident, payload={}, state=status))
     if received:
         uow.receipts.add(GoodsReceipt(account_code=US, po_number=po.po_number, item_sequence="1",
                                       receive_status="RECEIVED", received_qty=10, last_receive_date=when))
@@ -60,6 +64,22 @@ def _shipment(uow: UnitOfWork, n: int, *, status: str, received: bool, invoiced:
                                  total=Decimal("25.00"), status="accepted"))
         uow.outbox.add(OutboxEntry(kind="invoice", idempotency_key=f"invoice:{US}:{number}", account_code=US,
                                    business_id=number, payload={}, state="accepted"))
+    return shipment
+
+
+def departed(url: str, first: int, count: int) -> None:
+    """``count`` planned shipments, one labelled carton each, whose truck left an hour before ``DAY``."""
+    with UnitOfWork(url) as uow:
+        for n in range(first, first + count):
+            shipment = _shipment(uow, n, status="planned", received=False, invoiced=False, when=DAY, queued=False)
+            shipment.departure, shipment.estimated_delivery = DAY - timedelta(hours=1), DAY + timedelta(days=2)
+            shipment.asn_submitted_at, shipment.carrier_scac, shipment.pro_number = None, "UPSN", f"1Z{n:08d}"
+            shipment.total_weight_kg, shipment.structure = Decimal("5.0"), "LooseStandardCase"
+            uow.shipments.add(Carton(shipment_id=shipment.id, sscc=str(make_sscc(extension_digit=0,
+                                                                            company_prefix="0614141", serial=n)),
+                                     weight_kg=Decimal("5.0"),
+                                     items=[{"po_number": f"PO{n:06d}", "item_sequence": "1", "qty": 10}]))
+        uow.commit()
 
 
 def settled_history(url: str, first: int, count: int) -> None:
@@ -106,8 +126,32 @@ def test_the_stages_after_planning_cost_the_same_with_ten_times_the_history(migr
         (short, long)
 
 
-def test_invoicing_more_shipments_adds_a_few_statements_per_invoice_whatever_its_lines(migrated_url: str,
-                                                                                      settings: Any) -> None:
+def test_queueing_three_times_the_asns_costs_the_same_statements(migrated_url: str, settings: Any) -> None:
+    account = settings.account(US)
+
+    def queue() -> tuple[int, list[str]]:
+        found: list[str] = []
+        count = statements(migrated_url, lambda: found.extend(asns.queue_asns(migrated_url, account, as_of=DAY).queued))
+        return count, found
+
+    departed(migrated_url, 0, 4)
+    few, queued_few = queue()
+    departed(migrated_url, 100, 12)
+    many, queued_many = queue()
+    assert (len(queued_few), len(queued_many)) == (4, 12)
+    assert many == few, (few, many)
+    with UnitOfWork(migrated_url) as uow:
+        assert {s.status for s in uow.shipments.list(US)} == {"queued"}
+        rows = uow.outbox.list(kind="shipment_confirmation")
+        notes = uow.audit.list(entity="outbox")
+    assert [e.idempotency_key for e in rows] == [f"asn:SH{n:06d}:r0" for n in [*range(4), *range(100, 112)]]
+    assert [(a.action, a.entity_id) for a in notes] == [("shipment_confirmation.queued", e.idempotency_key)
+                                                        for e in rows]
+    rerun, queued_again = queue()
+    assert queued_again == [] and rerun < few  # nothing departed is left: nothing is probed or written
+
+
+def test_invoicing_three_times_the_shipments_costs_the_same_statements(migrated_url: str, settings: Any) -> None:
     def accepted_not_invoiced(first: int, count: int) -> None:
         with UnitOfWork(migrated_url) as uow:
             for n in range(first, first + count):
@@ -122,18 +166,21 @@ def test_invoicing_more_shipments_adds_a_few_statements_per_invoice_whatever_its
             invoices.queue_invoices(migrated_url, account, as_of=DAY, settings=settings).queued))
         return count, found
 
-    accepted_not_invoiced(0, 2)
+    accepted_not_invoiced(0, 3)
     few, queued_few = queue()
-    accepted_not_invoiced(100, 8)
+    accepted_not_invoiced(100, 9)
     many, queued_many = queue()
-    assert (len(queued_few), len(queued_many)) == (2, 8)
-    assert many - few <= 5 * (8 - 2) + SLACK, (few, many)
+    assert (len(queued_few), len(queued_many)) == (3, 9)
+    assert many == few, (few, many)
     with UnitOfWork(migrated_url) as uow:
         billed = {i.shipment_identifier: i for i in uow.invoices.list(US)}
         items = [i for po in uow.purchase_orders.list(US) for i in uow.purchase_orders.items(po)]
         lines = {number: uow.invoices.lines(billed[number]) for number in billed}
-    assert len(billed) == 10 and all(i.invoiced_qty == 10 for i in items)
+        queued = {e.business_id for e in uow.outbox.list(kind="invoice")}
+        issued = [a.entity_id for a in uow.audit.list(entity="invoice")]
+    assert len(billed) == 12 and all(i.invoiced_qty == 10 for i in items)
     assert all(len(found) == 1 and found[0].quantity == 10 for found in lines.values())
+    assert queued == {i.invoice_number for i in billed.values()} == set(issued) and len(issued) == 12
 
 
 def test_the_dashboard_history_costs_the_same_for_a_quarter_as_for_a_month(migrated_url: str, settings: Any) -> None:
