@@ -280,16 +280,28 @@ class _Steps:
         spent[1] += counter.count
 
 
-def _deliver(rt: Any, account: Any, kind: str, as_of: datetime, attempts: int = 4) -> None:
-    """Deliver until nothing is left to retry, as the delivery task's retries would."""
+def _deliver(rt: Any, account: Any, kind: str, as_of: datetime) -> None:
+    """Delivery rounds until none is left for a next one, as ``tasks.lifecycle.deliver_all_rounds`` runs them."""
+    deferred = _delivery_round(rt, account, kind, as_of)
+    while deferred:
+        following = _delivery_round(rt, account, kind, as_of)
+        if following >= deferred:
+            return
+        deferred = following
+
+
+def _delivery_round(rt: Any, account: Any, kind: str, as_of: datetime, attempts: int = 4) -> int:
+    """One round, tried again while something is left to retry (as the task's retries would); what it deferred."""
     from acorn.services import delivery
 
     for _ in range(attempts):
         result = delivery.deliver(rt.database_url, rt.client(account), account_code=account.code, kind=kind,
                                   as_of=as_of, stuck_after=timedelta(minutes=rt.settings.transaction_stuck_minutes),
-                                  lease=timedelta(seconds=rt.settings.outbox_lease_seconds))
+                                  lease=timedelta(seconds=rt.settings.outbox_lease_seconds),
+                                  budget_s=rt.settings.delivery_round_seconds)
         if not result.retryable:
-            return
+            break
+    return len(result.deferred)
 
 
 def _prefect_day(as_of: datetime) -> tuple[str, float]:

@@ -308,6 +308,9 @@ class AcornSettings(BaseSettings):
     #: how long a worker's claim on a document it is sending holds (a crashed worker's claim on
     #: another host is taken over after this; on this host as soon as its process is gone)
     outbox_lease_seconds: int = Field(default=300, ge=5)
+    #: one delivery round's time budget: what it does not reach waits for the next round, so a
+    #: round ends well inside the delivery task's 900 s timeout whatever the day's volume
+    delivery_round_seconds: int = Field(default=600, ge=10, le=840)
     documents_dir: Path | None = None  # default: <home>/documents
     #: extra/overriding rows for the reference tables in acorn/reference/ (same CSV columns)
     fc_addresses_file: Path | None = None

@@ -8,7 +8,7 @@ from prefect import flow
 
 from flows._common import announces_alerts, submission_slot
 from flows._runs import for_each_account, run_name
-from tasks.lifecycle import deliver_outbox, follow_amazon_carriers
+from tasks.lifecycle import deliver_all_rounds, follow_amazon_carriers
 
 
 @announces_alerts
@@ -23,5 +23,5 @@ def arrange_freight(account: str | None = None, as_of: datetime | None = None) -
 
 def for_account(account: str, as_of: datetime) -> dict:
     with submission_slot(account):
-        routed = deliver_outbox(account, "routing_request", as_of)
+        routed = deliver_all_rounds(account, "routing_request", as_of)
     return {"routing": routed, **follow_amazon_carriers(account, as_of)}

@@ -8,7 +8,7 @@ from prefect import flow
 
 from flows._common import announces_alerts, submission_slot
 from flows._runs import for_each_account, run_name
-from tasks.lifecycle import deliver_outbox, queue_invoices
+from tasks.lifecycle import deliver_all_rounds, queue_invoices
 
 
 @announces_alerts
@@ -21,5 +21,5 @@ def submit_invoices(account: str | None = None, as_of: datetime | None = None) -
 def for_account(account: str, as_of: datetime) -> dict:
     with submission_slot(account):
         queued = queue_invoices(account, as_of)
-        delivered = deliver_outbox(account, "invoice", as_of)
+        delivered = deliver_all_rounds(account, "invoice", as_of)
     return {**queued, "delivery": delivered}

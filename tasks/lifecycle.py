@@ -48,14 +48,15 @@ def decide_acknowledgements(account_code: str, as_of: datetime) -> dict[str, Any
 @task(name="deliver to Amazon", task_run_name=deliver_name, retries=3, retry_delay_seconds=BACKOFF,
       timeout_seconds=900, **_COMMON)
 def deliver_outbox(account_code: str, kind: str, as_of: datetime) -> dict[str, int]:
-    """Post what the outbox holds and read each transaction; never posts a document twice."""
+    """One round of posting what the outbox holds and reading each transaction; never posts a document twice."""
     rt, log = runtime.current(), get_run_logger()
     result = delivery.deliver(rt.database_url, rt.client(rt.account(account_code)), account_code=account_code,
                               kind=kind, as_of=as_of,
                               stuck_after=timedelta(minutes=rt.settings.transaction_stuck_minutes),
-                              lease=timedelta(seconds=rt.settings.outbox_lease_seconds))
+                              lease=timedelta(seconds=rt.settings.outbox_lease_seconds),
+                              budget_s=rt.settings.delivery_round_seconds)
     counts = {str(state): result.count(state) for state in DocumentState}
-    counts["busy_elsewhere"] = len(result.busy)
+    counts["busy_elsewhere"], counts["deferred"] = len(result.busy), len(result.deferred)
     # a rejection or a document needing review is something ops must see: WARNING, not INFO
     level = logging.WARNING if counts["failed"] or counts["needs_review"] else logging.INFO
     log.log(level, "%s %s: %s", account_code, kind.replace("_", " "),
@@ -64,6 +65,31 @@ def deliver_outbox(account_code: str, kind: str, as_of: datetime) -> dict[str, i
         raise DeliveryIncomplete(f"{len(result.retryable)} {kind} submissions throttled or unanswered: "
                                  f"{', '.join(result.retryable[:5])}")
     return counts
+
+
+def deliver_all_rounds(account_code: str, kind: str, as_of: datetime) -> dict[str, int]:
+    """Delivery rounds (each a task run within its timeout) until none is left for a next one.
+
+    A round that moved nothing forward ends it too: what remains is another worker's, or waits
+    for Amazon, and the next run takes it up.
+    """
+    counts = deliver_outbox(account_code, kind, as_of)
+    while 0 < counts["deferred"]:
+        following = deliver_outbox(account_code, kind, as_of)
+        progressed = following["deferred"] < counts["deferred"]
+        counts = _after_rounds(counts, following)
+        if not progressed:
+            break
+    return counts
+
+
+#: outcomes a round settles (a later round never sees those rows again): they add up over rounds
+_SETTLED = (DocumentState.ACCEPTED, DocumentState.FAILED, DocumentState.NEEDS_REVIEW)
+
+
+def _after_rounds(earlier: dict[str, int], latest: dict[str, int]) -> dict[str, int]:
+    """Counts over two rounds: settled outcomes summed, what is still open as the latest round left it."""
+    return {**latest, **{str(s): earlier[str(s)] + latest[str(s)] for s in _SETTLED}}
 
 
 @task(**per_account("plan shipments"), retries=2, retry_delay_seconds=BACKOFF, **_COMMON)

@@ -36,7 +36,12 @@ class DeliveryResult:
     @property
     def retryable(self) -> list[str]:
         """Rows of ours that want another attempt soon (throttled or answer lost)."""
-        return [r.key for r in self.reports if r.state in ("pending", "unknown") and not r.busy]
+        return [r.key for r in self.reports if r.state in ("pending", "unknown") and not (r.busy or r.deferred)]
+
+    @property
+    def deferred(self) -> list[str]:
+        """Rows the round's time budget did not reach (unposted, or posted and not yet read): the next round's."""
+        return [r.key for r in self.reports if r.deferred]
 
     @property
     def busy(self) -> list[str]:
@@ -45,8 +50,16 @@ class DeliveryResult:
 
 
 def deliver(database_url: str, client: Any, *, account_code: str, kind: str, as_of: datetime,
-            stuck_after: timedelta, wait_s: float = 5.0, lease: timedelta = DEFAULT_LEASE) -> DeliveryResult:
+            stuck_after: timedelta, wait_s: float = 5.0, lease: timedelta = DEFAULT_LEASE,
+            budget_s: float | None = None) -> DeliveryResult:
+    """One round: post what is pending and read the transactions, for at most ``budget_s`` seconds.
+
+    At Amazon's rates a round posts and reads about 5 documents a second per kind; what the
+    budget does not reach is reported ``deferred`` and stays in the outbox for the next round
+    (the delivery task runs rounds until none is left), so no round outlives its task's timeout.
+    """
     courier = OutboxCourier(database_url, client, now=as_of, stuck_after=stuck_after, wait_s=wait_s, lease=lease,
+                            budget_s=budget_s,
                             confirmers={"acknowledgement": confirm_acknowledged(client),
                                         "shipment_confirmation": asn_read_back(client),
                                         "routing_request": routing_read_back(client)},

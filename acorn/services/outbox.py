@@ -79,6 +79,9 @@ POSTS_PER_RECORD = 25
 #: a transaction still Processing is read again after a wait this many times its last one (from
 #: ``poll_interval_s``): reads go where answers are likely, not round after round at the rate limit
 POLL_BACKOFF = 2.0
+#: of a round's time budget, the share spent posting: the rest reads the transactions just posted
+#: (each POST wants at least one getTransaction, on a usage plan of the same rate)
+POSTING_SHARE = 0.5
 #: the audit note of a document accepted by Amazon's 15-minute rule (acorn.domain.documents)
 SILENT_SUCCESS_NOTE = "Processing for 15 minutes with no Failure: applied, as Amazon documents"
 
@@ -107,6 +110,7 @@ class DeliveryReport:
     transaction_id: str | None
     errors: list[dict[str, Any]] = field(default_factory=list)
     busy: bool = False  # another live worker holds it
+    deferred: bool = False  # the round's time ran out before it: the next round takes it up
 
 
 def enqueue(uow: UnitOfWork, *, kind: str, key: str, account_code: str, business_id: str,
@@ -303,7 +307,7 @@ class OutboxCourier:
                  confirmers: dict[str, Confirmer] | None = None, wait_s: float = 5.0,
                  poll_interval_s: float = 0.25, cross_check: Callable[[OutboxEntry], str] | None = None,
                  lease: timedelta = DEFAULT_LEASE, worker: str | None = None,
-                 confirm_early: frozenset[str] = frozenset()) -> None:
+                 confirm_early: frozenset[str] = frozenset(), budget_s: float | None = None) -> None:
         self.database_url = database_url
         self.client = client
         self.now = now
@@ -317,6 +321,11 @@ class OutboxCourier:
         self.cross_check = cross_check
         self.lease = lease
         self.worker = worker or this_worker()
+        #: seconds one ``deliver_all`` may take (None: no limit); what is left stays in the outbox,
+        #: unposted or unread, for the next round, so a round fits in its task's timeout at any volume
+        self.budget_s = budget_s
+        self._started = 0.0
+        self._deferred: set[str] = set()
         #: the claimed rows as this worker last wrote or read them (it holds their leases)
         self._rows: dict[str, OutboxEntry] = {}
         #: POSTs answered (row in ``sending``, transaction id), recorded together by ``_record_answers``
@@ -337,11 +346,15 @@ class OutboxCourier:
         sequential waits.
         """
         self._rows, self._answers, self._accepting = {}, [], []
+        self._started, self._deferred = time.monotonic(), set()
         claimed = self._claim(keys)
         try:
             self._send_all(claimed)
             waiting = self._poll_while_waiting([k for k in claimed if self._rows[k].state in (S.SUBMITTED, S.STUCK)])
-            for key in waiting:  # still Processing when time ran out: judge how long it has been
+            for n, key in enumerate(waiting):  # still Processing when time ran out: judge how long it has been
+                if self._out_of_time():
+                    self._deferred.update(waiting[n:])
+                    break
                 self._poll(key, final_round=True)
         finally:  # what Amazon answered is written down even when the run stops on an error
             self._record_answers()
@@ -362,12 +375,14 @@ class OutboxCourier:
         deadline, due, gap = start + self.wait_s, dict.fromkeys(keys, start), dict.fromkeys(keys, self.poll_interval_s)
         while due:
             for key in [k for k, at in due.items() if at <= time.monotonic()]:
+                if self._out_of_time():
+                    break
                 if self._poll(key, final_round=False) in (S.SUBMITTED, S.STUCK):
                     due[key], gap[key] = time.monotonic() + gap[key], gap[key] * POLL_BACKOFF
                 else:
                     del due[key]
             self._record_accepted()
-            if not due or time.monotonic() >= deadline:
+            if not due or time.monotonic() >= deadline or self._out_of_time():
                 break
             time.sleep(max(0.0, min(min(due.values()), deadline) - time.monotonic()))
         return [k for k in keys if k in due]
@@ -388,6 +403,10 @@ class OutboxCourier:
                      ", ".join(skipped[:5]))
         return claimed
 
+    def _out_of_time(self, share: float = 1.0) -> bool:
+        """``share`` of the round's budget is spent: start nothing more of that kind."""
+        return self.budget_s is not None and time.monotonic() - self._started >= self.budget_s * share
+
     def _may_take(self, entry: OutboxEntry) -> bool:
         """Free, ours, expired, or held by a process on this host that no longer exists."""
         return entry.lease_owner == self.worker or not lease_is_live(entry, now=utcnow())
@@ -403,6 +422,9 @@ class OutboxCourier:
                 self._resolve_unknown(entry) or self._reload(key)
         pending = [k for k in keys if self._rows[k].state == S.PENDING]
         for start in range(0, len(pending), POSTS_PER_RECORD):
+            if start and self._out_of_time(POSTING_SHARE):  # the first chunk always goes: every round progresses
+                self._deferred.update(pending[start:])
+                break
             for sending in self._mark_sending(pending[start:start + POSTS_PER_RECORD]):
                 self._post(sending)
             self._record_answers()
@@ -641,7 +663,8 @@ class OutboxCourier:
             raise KeyError(f"no outbox entry {missing[0]!r}")
         return [DeliveryReport(rows[k].idempotency_key, rows[k].kind, rows[k].business_id, rows[k].state,
                                rows[k].transaction_id, list(rows[k].errors),
-                               busy=k not in claimed and rows[k].state not in FINAL) for k in keys]
+                               busy=k not in claimed and rows[k].state not in FINAL,
+                               deferred=k in self._deferred and rows[k].state not in FINAL) for k in keys]
 
     def _state(self, key: str) -> str:
         return self._reload(key).state

@@ -1,0 +1,63 @@
+"""Delivery in rounds: a round stops when its time budget is spent, and the next one picks up the rest.
+
+At Amazon's real rates (the sandbox at rate scale 1: 10 acknowledgements a second, burst 10)
+the first chunk of 25 POSTs takes at least 1.5 s, so a round with 1 s for posting posts exactly
+one chunk whatever the machine; the rows it did not reach stay pending and untouched. Rounds
+then run until none is left, and Amazon's ledger shows every acknowledgement accepted once.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from acorn.services import acknowledge, delivery, intake
+from acorn.services.outbox import POSTING_SHARE, POSTS_PER_RECORD
+from acorn.store import UnitOfWork
+from lifecycle_world import US, World
+
+BUDGET_S = 1.0 / POSTING_SHARE  # 1 s of posting: less than one chunk takes at 10 POSTs a second
+
+
+def _round(world: World, as_of) -> delivery.DeliveryResult:  # noqa: ANN001
+    return delivery.deliver(world.db, world.client, account_code=US, kind="acknowledgement", as_of=as_of,
+                            stuck_after=timedelta(minutes=60), wait_s=1.0, budget_s=BUDGET_S)
+
+
+@pytest.mark.parametrize("world", [{"rate_scale": 1.0, "pos_per_day": 12}], indirect=True)
+def test_a_round_stops_at_its_budget_and_the_next_rounds_deliver_the_rest_once(world: World) -> None:
+    as_of = world.run_times(1)[0]
+    world.set_clock(as_of)
+    account = world.settings.account(US)
+    intake.intake_purchase_orders(world.db, world.client, account, as_of=as_of)
+    queued = len(acknowledge.decide_and_queue(world.db, account, as_of=as_of).decided)
+    assert queued > POSTS_PER_RECORD + 5  # more than one chunk, or the budget is never reached
+
+    first = _round(world, as_of)
+    with UnitOfWork(world.db) as uow:
+        rows = [uow.outbox.get(r.key) for r in first.reports]
+    posted = [r for r in rows if r.attempts]
+    assert len(posted) == POSTS_PER_RECORD  # one chunk: the budget stopped the second before it started
+    untouched = [r for r in rows if not r.attempts]
+    assert {r.state for r in untouched} == {"pending"} and all(r.posted_at is None for r in untouched)
+    assert {r.idempotency_key for r in untouched} <= set(first.deferred)
+    assert not first.retryable  # deferred is not a failure: no task retry, the next round
+
+    rounds, deferred = 1, len(first.deferred)
+    while deferred:
+        rounds += 1
+        assert rounds <= queued // POSTS_PER_RECORD + 4, "rounds stopped making progress"
+        following = _round(world, as_of)
+        assert len(following.deferred) < deferred
+        deferred = len(following.deferred)
+
+    with UnitOfWork(world.db) as uow:
+        keys = [r.key for r in first.reports]
+        stored = uow.outbox.by_keys(keys)
+    assert {r.state for r in stored.values()} <= {"accepted", "submitted"}
+    assert all(r.attempts == 1 for r in stored.values())  # nothing posted twice, nothing left unposted
+    ledger = world.ledger()["acknowledgements"]
+    pos = {r.business_id for r in stored.values()}
+    assert {e["id"] for e in ledger} >= pos
+    assert all(e["submissions"] == 1 for e in ledger if e["id"] in pos)
