@@ -48,6 +48,22 @@ def lifecycle_counts_by_account(database_url: str,
     return {**{code: _finished(_zero()) for code in account_codes}, **counts}
 
 
+def accepted_asns(session: Any, account_code: str | None = None) -> dict[str, dict[str, int]]:
+    """The ASNs Amazon accepted, per account: ``{"on_time": n, "late": n}``.
+
+    Judged like Amazon does: the submission it applied, against the deadline (one rule); one
+    accepted without a recorded submission is late. Reads two timestamps per accepted ASN.
+    """
+    sh = Shipment
+    q = sa.select(sh.account_code, sh.asn_submitted_at, sh.asn_deadline).where(sh.status == ACCEPTED)
+    if account_code:
+        q = q.where(sh.account_code == account_code)
+    out: dict[str, dict[str, int]] = defaultdict(lambda: {"on_time": 0, "late": 0})
+    for account, sent, deadline in session.execute(q):
+        out[account]["on_time" if sent is not None and asn_is_on_time(sent, deadline) else "late"] += 1
+    return dict(out)
+
+
 def _zero() -> dict[str, Any]:
     """The counts' shape; ``billed`` stays a number until :func:`_finished` (0 while nothing is billed)."""
     return {"purchase_orders": 0,
@@ -164,12 +180,8 @@ class _Totals:
                 self.c[account]["asns"][status] += n
 
     def _asns_accepted(self) -> None:
-        """Judged like Amazon does: the submission it applied, against the deadline (one rule)."""
-        sh = Shipment
-        q = sa.select(sh.account_code, sh.asn_submitted_at, sh.asn_deadline).where(sh.status == ACCEPTED)
-        for account, sent, deadline in self._rows(q, sh.account_code):
-            on_time = sent is not None and asn_is_on_time(sent, deadline)
-            self.c[account]["asns"]["on_time" if on_time else "late"] += 1
+        for account, judged in accepted_asns(self.s, self.account).items():
+            _add(self.c[account]["asns"], judged)
 
     def _asns_open(self) -> None:
         """Open shipments (a day's worth): held when the quality gate stopped them and ops have the alert."""
