@@ -125,3 +125,39 @@ def test_the_database_counts_equal_the_counts_made_row_by_row(two_days_of_both_a
     assert every["asns"]["late"] and every["asns"]["failed"] and every["asns"]["needs_review"]
     assert every["asns"]["held"] and every["acknowledgements"]["late"] and every["invoices"]["rejected"]
     assert every["alerts"]["open"] < every["alerts"]["total"] and every["pallets"] >= 0
+
+
+def _day_report_cost(world: World, as_of: Any) -> tuple[int, Counter]:
+    """SQL statements of the day report step (report and dashboard), and the store rows it loaded, by table."""
+    import sqlalchemy as sa
+    from sqlalchemy.orm import Session
+
+    from acorn.bench_day import StatementCounter
+    from acorn.services.daily_report import day_report, write_dashboard
+    from acorn.store.db import engine_for
+
+    loaded: Counter = Counter()
+
+    def seen(_session: Any, instance: Any) -> None:
+        loaded[type(instance).__name__] += 1
+
+    sa.event.listen(Session, "loaded_as_persistent", seen)
+    try:
+        with StatementCounter(engine_for(world.db)) as counter:
+            write_dashboard(world.db, world.settings, as_of, day_report(world.db, world.settings, as_of))
+    finally:
+        sa.event.remove(Session, "loaded_as_persistent", seen)
+    return counter.count, loaded
+
+
+def test_the_day_reports_statements_do_not_grow_with_history(world: World) -> None:
+    days = world.run_times(4)
+    run_day(world, days[0])
+    statements, loaded = _day_report_cost(world, days[0])
+    for as_of in days[1:]:
+        run_day(world, as_of)
+    more_statements, more_loaded = _day_report_cost(world, days[-1])
+    assert more_statements == statements
+    # history is aggregated in the database: only open rows come back whole (open alerts, open shipments)
+    assert set(loaded) | set(more_loaded) <= {"Alert", "Shipment"}
+    assert lifecycle_counts(world.db, US)["shipments"] > more_loaded["Shipment"]
