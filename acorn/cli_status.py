@@ -183,10 +183,11 @@ def _print_status(console: Any, day: Any) -> None:
     if day.purchase_orders:
         emit(console, [dataclasses.asdict(r) | {"bucket": BUCKET_WORDS[r.bucket]} for r in day.purchase_orders],
              PO_COLUMNS, fmt=TABLE)
-    console.print(f"\n[bold]Shipments by ASN state[/bold]: {_counts_line(day.asn_counts())}")
-    # accepted ASNs (on time or late) are history: counted above, listed by `--json`/`--csv`
-    unsettled = sorted((r for r in day.shipments if r.status != "accepted"), key=lambda r: r.asn_deadline)
-    open_ = [dataclasses.asdict(r) | {"bucket": BUCKET_WORDS[r.bucket]} for r in unsettled]
+    console.print(f"\n[bold]Shipments by ASN state, all time[/bold]: {_counts_line(day.asn_counts())}")
+    # accepted ASNs with nothing open are history: counted above, not listed
+    console.print(f"[bold]Open shipments[/bold] (not accepted yet, or with an open alert): {len(day.shipments)}")
+    open_ = [dataclasses.asdict(r) | {"bucket": BUCKET_WORDS[r.bucket]}
+             for r in sorted(day.shipments, key=lambda r: r.asn_deadline)]
     if open_:
         emit(console, open_, SHIPMENT_COLUMNS, fmt=TABLE)
     console.print(f"\n[bold]Pending transactions[/bold]: {len(day.transactions)}")

@@ -14,7 +14,7 @@ from typing import Any
 
 from acorn.config import AcornSettings
 from acorn.services.day_figures import DayFigures, business_day, day_figures, history
-from acorn.services.summary import lifecycle_counts
+from acorn.services.summary import lifecycle_counts_by_account
 from acorn.store import UnitOfWork
 
 
@@ -43,11 +43,12 @@ def day_report(database_url: str, settings: AcornSettings, as_of: datetime) -> D
     accounts = list(settings.accounts)
     with UnitOfWork(database_url) as uow:
         alerts = [alert_row(a) for a in uow.alerts.list(status="open")]
+    counts = lifecycle_counts_by_account(database_url, [a.code for a in accounts])  # every account in one pass
     billed = [{"label": f"Invoiced and accepted, all days ({a.code})",
-               "amount": lifecycle_counts(database_url, a.code)["invoices"]["billed"], "currency": a.currency}
+               "amount": counts[a.code]["invoices"]["billed"], "currency": a.currency}
               for a in accounts]
     return DayReport(business_date=business_day(accounts[0], as_of).day, vendor=", ".join(a.code for a in accounts),
-                     today=day_figures(database_url, accounts, as_of), totals=lifecycle_counts(database_url),
+                     today=day_figures(database_url, accounts, as_of), totals=counts[None],
                      billed=billed, alerts=alerts)
 
 

@@ -12,6 +12,10 @@ deadlines come from the rules that already decide them elsewhere, never re-deriv
 * waiting for the truck — not yet departed, or collect freight awaiting Amazon's carrier
   (:func:`acorn.services.asns.awaiting_carrier`).
 
+Shipments listed are the ones ops act on: not yet accepted by Amazon, or with an open alert. An
+accepted shipment with nothing open is history: counted (on time or late, every day's), not listed,
+so the list is a day's worth however long Acorn has run.
+
 ``as_of`` is the clock the deadlines are measured against; the records are as stored now.
 A pending transaction's age is wall-clock time since its row was written (``created_at`` is
 stamped by the wall clock), so a rehearsal on business time still shows how long it waited.
@@ -30,6 +34,7 @@ from sqlmodel import select
 from acorn.domain.deadlines import acknowledgement_deadline, asn_is_on_time
 from acorn.domain.documents import FINAL, DocumentState
 from acorn.services.asns import awaiting_carrier, gate_alert_key
+from acorn.services.summary import accepted_asns
 from acorn.store import UnitOfWork
 from schemas.tables import Acknowledgement, Alert, OutboxEntry, PurchaseOrder, PurchaseOrderItem, Shipment, utcnow
 
@@ -88,7 +93,10 @@ class DayStatus:
     as_of: datetime
     account_code: str | None
     purchase_orders: list[OpenPurchaseOrder] = field(default_factory=list)
+    #: the open shipments: not accepted by Amazon yet, or with an open alert
     shipments: list[ShipmentAsn] = field(default_factory=list)
+    #: every accepted ASN of all time, judged: {"on_time": n, "late": n}
+    accepted: dict[str, int] = field(default_factory=lambda: {"on_time": 0, "late": 0})
     transactions: list[PendingTransaction] = field(default_factory=list)
     #: open alerts: {severity: {kind: count}}
     alerts: dict[str, dict[str, int]] = field(default_factory=dict)
@@ -97,7 +105,11 @@ class DayStatus:
         return _counted(self.purchase_orders, ACK_BUCKETS)
 
     def asn_counts(self) -> dict[str, int]:
-        return _counted(self.shipments, ASN_BUCKETS)
+        """Every shipment of all time by ASN state: the unaccepted ones as listed, the accepted ones as counted."""
+        counts = _counted([r for r in self.shipments if r.status != S.ACCEPTED], ASN_BUCKETS)
+        counts["accepted"] += self.accepted["on_time"]
+        counts["late"] += self.accepted["late"]
+        return counts
 
     def alert_counts(self) -> dict[str, int]:
         return {severity: sum(kinds.values()) for severity, kinds in self.alerts.items()}
@@ -114,8 +126,8 @@ def day_status(database_url: str, *, as_of: datetime, account_code: str | None =
     with UnitOfWork(database_url) as uow:
         reader = _Reader(uow.outbox.session, account_code, as_of, wall_clock or utcnow())
         return DayStatus(as_of=as_of, account_code=account_code, purchase_orders=reader.open_purchase_orders(),
-                         shipments=reader.shipments(), transactions=reader.pending_transactions(),
-                         alerts=reader.open_alerts())
+                         shipments=reader.shipments(), accepted=reader.accepted(),
+                         transactions=reader.pending_transactions(), alerts=reader.open_alerts())
 
 
 def acknowledgement_bucket(time_left: timedelta) -> str:
@@ -169,16 +181,26 @@ class _Reader:
         return sorted(rows, key=lambda r: (r.deadline, r.account_code, r.po_number))
 
     def shipments(self) -> list[ShipmentAsn]:
+        """The shipments ops act on: not accepted by Amazon yet, or with an open alert."""
         held = set(self.s.exec(self._where(select(Alert.dedupe_key).where(Alert.status == "open"),
                                            Alert.account_code)).all())
+        alerted = select(Alert.shipment_identifier).where(Alert.status == "open",
+                                                          Alert.shipment_identifier.is_not(None))
+        q = select(Shipment).where(sa.or_(Shipment.status != S.ACCEPTED, Shipment.shipment_identifier.in_(alerted)))
         rows = []
-        for sh in self.s.exec(self._where(select(Shipment), Shipment.account_code)).all():
+        for sh in self.s.exec(self._where(q, Shipment.account_code)).all():
             bucket = asn_bucket(sh, as_of=self.as_of, held=gate_alert_key(sh) in held)
             settled = sh.status in FINAL or sh.status == S.NEEDS_REVIEW
             rows.append(ShipmentAsn(sh.account_code, sh.shipment_identifier, bucket, sh.status, sh.departure,
                                     sh.asn_deadline, sh.asn_submitted_at,
                                     None if settled else sh.asn_deadline - self.as_of))
         return sorted(rows, key=lambda r: (ASN_BUCKETS.index(r.bucket), r.asn_deadline, r.shipment_identifier))
+
+    def accepted(self) -> dict[str, int]:
+        judged = {"on_time": 0, "late": 0}
+        for counts in accepted_asns(self.s, self.account).values():
+            judged = {k: judged[k] + counts[k] for k in judged}
+        return judged
 
     def pending_transactions(self) -> list[PendingTransaction]:
         q = select(OutboxEntry).where(OutboxEntry.state.not_in([str(s) for s in FINAL]))

@@ -7,8 +7,9 @@ import io
 import json
 import subprocess
 import sys
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -93,6 +94,40 @@ def test_every_list_command_prints_json_and_csv(store: Path) -> None:
     status = json.loads(_acorn(store, "status", "--json").stdout)
     assert status["alerts"] == {"error": 1, "warning": 1}
     assert [t["key"] for t in status["transactions"]] == ["invoice:ACRNUS:US-1"]
+
+
+def _shipment(identifier: str, status: str, day: int, *, minutes_to_send: int | None = None) -> Any:
+    from schemas.tables import Shipment
+
+    departure = datetime(2026, 3, day, 20, tzinfo=timezone.utc)
+    deadline = departure + timedelta(minutes=30)
+    return Shipment(account_code="ACRNUS", shipment_identifier=identifier, ship_to="ABE8", status=status,
+                    structure="PalletizedAssortmentCase", transport_mode="LTL", departure=departure,
+                    estimated_delivery=departure + timedelta(days=2), asn_deadline=deadline,
+                    asn_submitted_at=None if minutes_to_send is None else departure + timedelta(minutes=minutes_to_send))
+
+
+def test_status_lists_the_open_shipments_and_counts_every_one(store: Path) -> None:
+    """Accepted with nothing open is history: counted, not listed; not accepted yet, or alerted, is listed."""
+    from acorn.store import UnitOfWork
+
+    with UnitOfWork(f"sqlite:///{store / 'acorn.db'}") as uow:
+        s = uow.outbox.session
+        s.add_all([_shipment("CLOSED-1", "accepted", 1, minutes_to_send=10),  # an earlier day, on time, done
+                   _shipment("S1", "accepted", 1, minutes_to_send=45),  # accepted late, its alert still open
+                   _shipment("NEXT-6", "planned", 6)])  # leaves tonight
+        alert = next(a for a in uow.alerts.list(status="open") if a.dedupe_key == "asn-rejected:S1")
+        alert.shipment_identifier = "S1"
+        uow.commit()
+    as_of = "2026-03-06T12:00:00+00:00"
+    status = json.loads(_acorn(store, "status", "--json", "--as-of", as_of).stdout)
+    assert [(r["shipment_identifier"], r["bucket"]) for r in status["shipments"]] == [
+        ("NEXT-6", "waiting_for_truck"), ("S1", "late")]
+    assert status["asns"] == {"waiting_for_truck": 1, "due": 0, "in_flight": 0, "accepted": 1, "late": 1,
+                              "failed": 0, "needs_review": 0, "held": 0}
+    table = _acorn(store, "status", "--as-of", as_of).stdout
+    assert "NEXT-6" in table and "S1" in table and "CLOSED-1" not in table
+    assert "accepted 1, late 1" in table and "Open shipments" in table
 
 
 @pytest.mark.parametrize(("args", "expected"), [
