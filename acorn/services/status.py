@@ -8,9 +8,9 @@ deadlines come from the rules that already decide them elsewhere, never re-deriv
 * ASN on time or late — :func:`acorn.domain.deadlines.asn_is_on_time` on the submission
   Amazon applied, exactly as :mod:`acorn.services.summary` counts it;
 * ASN overdue — past ``asn_deadline`` with no ASN sent, as the invariant sweep alerts it;
-* held by the gate — an open :func:`acorn.services.asns.gate_alert_key` alert;
+* held by the gate — an open :func:`acorn.services.asn_keys.gate_alert_key` alert;
 * waiting for the truck — not yet departed, or collect freight awaiting Amazon's carrier
-  (:func:`acorn.services.asns.awaiting_carrier`).
+  (:func:`acorn.services.asn_keys.awaiting_carrier`).
 
 Shipments listed are the ones ops act on: not yet accepted by Amazon, or with an open alert. An
 accepted shipment with nothing open is history: counted (on time or late, every day's), not listed,
@@ -33,7 +33,7 @@ from sqlmodel import select
 
 from acorn.domain.deadlines import acknowledgement_deadline, asn_is_on_time
 from acorn.domain.documents import FINAL, DocumentState
-from acorn.services.asns import awaiting_carrier, gate_alert_key
+from acorn.services.asn_keys import awaiting_carrier, gate_alert_key
 from acorn.services.summary import accepted_asns
 from acorn.store import UnitOfWork
 from schemas.tables import Acknowledgement, Alert, OutboxEntry, PurchaseOrder, PurchaseOrderItem, Shipment, utcnow
