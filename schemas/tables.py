@@ -105,7 +105,9 @@ class PurchaseOrder(SQLModel, table=True):
     __tablename__ = "purchase_order"
     __table_args__ = (sa.UniqueConstraint("account_code", "po_number", name="uq_po_account_number"),
                       # acknowledgement reads the POs not acknowledged yet (migration 0008)
-                      sa.Index("ix_purchase_order_account_acknowledged", "account_code", "acknowledged_at"))
+                      sa.Index("ix_purchase_order_account_acknowledged", "account_code", "acknowledged_at"),
+                      # the day report's window (migration 0009)
+                      sa.Index("ix_purchase_order_account_ordered", "account_code", "order_date"))
     id: int | None = Field(default=None, primary_key=True)
     account_code: str = Field(max_length=40, index=True)
     po_number: str = Field(max_length=40, index=True)
@@ -164,7 +166,8 @@ class Acknowledgement(SQLModel, table=True):
     """The decision Acorn sent for one PO; its delivery is tracked by the outbox row."""
 
     __tablename__ = "acknowledgement"
-    __table_args__ = (sa.UniqueConstraint("account_code", "po_number", name="uq_ack_po"),)
+    __table_args__ = (sa.UniqueConstraint("account_code", "po_number", name="uq_ack_po"),
+                      sa.Index("ix_acknowledgement_account_decided", "account_code", "decided_at"))
     id: int | None = Field(default=None, primary_key=True)
     account_code: str = Field(max_length=40)
     po_number: str = Field(max_length=40)
@@ -179,7 +182,10 @@ class Acknowledgement(SQLModel, table=True):
 class Shipment(SQLModel, table=True):
     __tablename__ = "shipment"
     #: packing finds the account's shipments still planned, ASNs those planned that have left (migration 0008)
-    __table_args__ = (sa.Index("ix_shipment_account_status", "account_code", "status", "departure"),)
+    __table_args__ = (sa.Index("ix_shipment_account_status", "account_code", "status", "departure"),
+                      # the day report's windows (migration 0009)
+                      sa.Index("ix_shipment_account_departure", "account_code", "departure"),
+                      sa.Index("ix_shipment_account_asn_submitted", "account_code", "asn_submitted_at"))
     id: int | None = Field(default=None, primary_key=True)
     account_code: str = Field(max_length=40, index=True)
     shipment_identifier: str = Field(unique=True, max_length=40)
@@ -274,7 +280,10 @@ class OutboxEntry(SQLModel, table=True):
 
     __tablename__ = "outbox"
     #: delivery reads the open rows of one kind (migration 0008)
-    __table_args__ = (sa.Index("ix_outbox_kind_state", "kind", "state"),)
+    __table_args__ = (sa.Index("ix_outbox_kind_state", "kind", "state"),
+                      # the day report's windows (migration 0009)
+                      sa.Index("ix_outbox_account_applied", "account_code", "kind", "state", "applied_at"),
+                      sa.Index("ix_outbox_account_completed", "account_code", "kind", "state", "completed_at"))
     id: int | None = Field(default=None, primary_key=True)
     kind: str = Field(max_length=30, index=True)  # acknowledgement / shipment_confirmation / invoice
     idempotency_key: str = Field(unique=True, max_length=200)
@@ -305,7 +314,8 @@ class Invoice(SQLModel, table=True):
     __tablename__ = "invoice"
     __table_args__ = (sa.UniqueConstraint("account_code", "invoice_number", name="uq_invoice_number_per_vendor"),
                       sa.Index("ix_invoice_shipment", "shipment_identifier"),
-                      sa.Index("ix_invoice_account_status", "account_code", "status"))
+                      sa.Index("ix_invoice_account_status", "account_code", "status"),
+                      sa.Index("ix_invoice_account_date", "account_code", "invoice_date"))
     id: int | None = Field(default=None, primary_key=True)
     account_code: str = Field(max_length=40, index=True)
     invoice_number: str = Field(max_length=40)
@@ -339,7 +349,8 @@ class GoodsReceipt(SQLModel, table=True):
     """What Amazon's warehouse says it received, per PO item (from PO status)."""
 
     __tablename__ = "goods_receipt"
-    __table_args__ = (sa.UniqueConstraint("account_code", "po_number", "item_sequence", name="uq_receipt_item"),)
+    __table_args__ = (sa.UniqueConstraint("account_code", "po_number", "item_sequence", name="uq_receipt_item"),
+                      sa.Index("ix_goods_receipt_account_received", "account_code", "last_receive_date"))
     id: int | None = Field(default=None, primary_key=True)
     account_code: str = Field(max_length=40)
     po_number: str = Field(max_length=40, index=True)

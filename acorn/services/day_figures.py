@@ -214,7 +214,9 @@ class _Days:
 
     def _late_acknowledgements(self) -> list[int]:
         a, o = Acknowledgement, OutboxEntry
-        return self._count(a.id, o.applied_at, a.account_code == self.account_code, o.state == ACCEPTED,
+        # the outbox's account and kind too: the day's applied rows are then read by ix_outbox_account_applied
+        return self._count(a.id, o.applied_at, a.account_code == self.account_code,
+                           o.account_code == self.account_code, o.kind == "acknowledgement", o.state == ACCEPTED,
                            a.deadline.is_not(None), o.applied_at > a.deadline,
                            source=sa.join(a, o, o.idempotency_key == a.outbox_key))
 
