@@ -212,6 +212,15 @@ def day_times(days: int, clock: datetime) -> list[datetime]:
                      cutoff=AsnPolicySettings().cutoff_local_time)
 
 
+def run_and_settle_times(days: int, clock: datetime, *, settle_hours: float | None = None) -> list[datetime]:
+    """Each day's run time, then the settling run's: the next day's, or ``settle_hours`` after the last
+    (a scale run settles without a whole extra day of orders)."""
+    times = day_times(days + 1, clock)
+    if settle_hours is not None:
+        times[-1] = times[-2] + timedelta(hours=settle_hours)
+    return times
+
+
 def iso(when: datetime) -> str:
     return when.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
 
@@ -343,9 +352,7 @@ class _DatabaseRun:
         started = time.monotonic()
         self.set_faults(FAULTS if self.o.faults else {})
         self.erp_load()
-        times = day_times(self.o.days + 1, self.clock())
-        if self.o.settle_hours is not None:  # a scale run: settle without a whole extra day of orders
-            times[-1] = times[-2] + timedelta(hours=self.o.settle_hours)
+        times = run_and_settle_times(self.o.days, self.clock(), settle_hours=self.o.settle_hours)
         if self.prefect.ready_after is None:
             self.prefect.ready()
             self.say(f"prefect server at {self.prefect.api} ready after {self.prefect.ready_after:.1f}s")

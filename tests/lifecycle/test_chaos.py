@@ -16,12 +16,13 @@ from __future__ import annotations
 
 import time
 from collections import Counter
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 
 from acorn.chaos import measure
-from acorn.chaos.harness import ChaosOptions, ChaosResult, kill_plan, run_chaos
+from acorn.chaos.harness import ChaosOptions, ChaosResult, kill_plan, run_and_settle_times, run_chaos
 
 #: seed 0 plans two kills over the six runs of days 1-3: day 2 run a at ~30 s (ASNs and invoices
 #: being delivered) and day 3 run a at ~17 s; runs last > 40 s here with faults and a peer, so
@@ -67,6 +68,14 @@ def _assert_no_loss_no_double_acceptance(result: ChaosResult) -> None:
     assert s.never_invoiced == [], figures
     assert s.non_final_without_alert == [], figures
     assert s.late_acorn == s.late_ledger, figures
+
+
+def test_a_scale_run_settles_hours_after_its_last_day_not_a_whole_day_of_orders_later() -> None:
+    clock = datetime(2026, 3, 2, 14, 0, tzinfo=timezone.utc)
+    usual, scale = run_and_settle_times(2, clock), run_and_settle_times(2, clock, settle_hours=2)
+    assert len(usual) == len(scale) == 3 and usual[:2] == scale[:2]
+    assert usual[2] - usual[1] == timedelta(days=1)  # the next day's run, with its orders
+    assert scale[2] - scale[1] == timedelta(hours=2)
 
 
 def test_the_ci_kill_plans_have_at_least_two_kills() -> None:
