@@ -61,3 +61,20 @@ def test_an_unknown_benchmark_is_named_and_nothing_runs() -> None:
     said = " ".join(done.stderr.replace("│", " ").split())  # rich wraps the error in a box
     assert "speed: not one of intake, day, prefect, history, gates, reconcile, cli" in said
     assert "bench cli" not in said
+
+
+def test_history_compares_whole_weeks_once_the_pipeline_is_full() -> None:
+    from acorn.bench_suite import history_row
+
+    def day(n: int, seconds: float) -> dict:
+        return {"day": n, "seconds": seconds, "cpu_seconds": seconds / 2, "statements": int(seconds * 10)}
+
+    week = [20.0, 20.0, 20.0, 20.0, 20.0, 5.0, 5.0]  # weekends are light
+    # day 2 is half a day (the pipeline fills in week 1); weeks 2 to 5 cost the same
+    days = [day(1, 30.0), day(2, 10.0)] + [day(n, week[(n - 1) % 7]) for n in range(3, 31)]
+    row = history_row(days, 50)
+    assert row.name.startswith("days 24–30 / days 9–15")
+    assert row.values["ratio"] == pytest.approx(1.0) and row.met
+    assert row.values["last_over_day2"] == pytest.approx(2.0)  # what day 30 / day 2 alone would say
+    days[-1] = day(30, 60.0)  # the last day costs three times more: a week of history slows it
+    assert not history_row(days, 50).met
