@@ -7,6 +7,9 @@ tables are created, in tests as in production, so a missing migration fails loud
 
 from __future__ import annotations
 
+import fcntl
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 
@@ -64,9 +67,47 @@ def alembic_config(url: str) -> Config:
 
 
 def upgrade(url: str, revision: str = "head") -> None:
-    """Bring the database at ``url`` to ``revision`` (idempotent), creating a SQLite store's folder."""
+    """Bring the database at ``url`` to ``revision`` (idempotent), creating a SQLite store's folder.
+
+    Under :func:`migration_lock`: workers started together after an upgrade of Acorn would
+    otherwise each apply the new revision, and all but one fail on what the first created
+    (seen with two ``acorn run`` on PostgreSQL: ``index ... already exists``).
+    """
     ensure_sqlite_folder(url)
-    command.upgrade(alembic_config(url), revision)
+    with migration_lock(url):
+        command.upgrade(alembic_config(url), revision)
+
+
+#: the PostgreSQL advisory lock key every Acorn process takes to migrate a store ("Acor")
+MIGRATION_LOCK_KEY = 0x41636F72
+
+
+@contextmanager
+def migration_lock(url: str) -> Iterator[None]:
+    """One migration of a store at a time, across processes; the next one then finds it done.
+
+    PostgreSQL: a session advisory lock, freed if the process dies. SQLite: an exclusive
+    ``flock`` on the database file itself, which SQLite's own (POSIX record) locks ignore.
+    """
+    parsed = sa.engine.make_url(url)
+    backend = parsed.get_backend_name()
+    if backend == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        with open(parsed.database, "ab") as handle:  # creates an empty file: SQLite takes it as a new store
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            yield  # closing the file releases the lock
+    elif backend == "postgresql":
+        engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+        try:
+            with engine.connect() as conn:
+                conn.execute(sa.text("SELECT pg_advisory_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
+                try:
+                    yield
+                finally:
+                    conn.execute(sa.text("SELECT pg_advisory_unlock(:key)"), {"key": MIGRATION_LOCK_KEY})
+        finally:
+            engine.dispose()
+    else:
+        yield
 
 
 def current_revision(url: str) -> str | None:

@@ -175,3 +175,26 @@ def test_watermarks_remember_where_intake_stopped(migrated_url: str) -> None:
         uow.commit()
     with UnitOfWork(migrated_url) as uow:
         assert uow.watermarks.get("po-intake:ACRNUS") == T0
+
+
+def test_workers_starting_together_migrate_the_store_once_and_all_start(database_url: str) -> None:
+    """Three processes upgrade one fresh store at once (as workers do after a new release): the
+    first migrates under the migration lock, the others find it done; none fails on what it created."""
+    import subprocess
+    import sys
+
+    from alembic.script import ScriptDirectory
+
+    from acorn.store.db import alembic_config
+
+    import time
+
+    # each imports Acorn first, then all start migrating at the same moment
+    start = ("import sys, time; from acorn.store import upgrade; "
+             "time.sleep(max(0.0, float(sys.argv[2]) - time.time())); upgrade(sys.argv[1])")
+    go = str(time.time() + 8)
+    starters = [subprocess.Popen([sys.executable, "-c", start, database_url, go], stdout=subprocess.PIPE,
+                                 stderr=subprocess.PIPE, text=True) for _ in range(3)]
+    outcomes = [(p.wait(timeout=180), p.stderr.read()) for p in starters]
+    assert [code for code, _ in outcomes] == [0, 0, 0], [err[-1500:] for _, err in outcomes]
+    assert current_revision(database_url) == ScriptDirectory.from_config(alembic_config(database_url)).get_current_head()
