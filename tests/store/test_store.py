@@ -197,4 +197,5 @@ def test_workers_starting_together_migrate_the_store_once_and_all_start(database
                                  stderr=subprocess.PIPE, text=True) for _ in range(3)]
     outcomes = [(p.wait(timeout=180), p.stderr.read()) for p in starters]
     assert [code for code, _ in outcomes] == [0, 0, 0], [err[-1500:] for _, err in outcomes]
-    assert current_revision(database_url) == ScriptDirectory.from_config(alembic_config(database_url)).get_current_head()
+    head = ScriptDirectory.from_config(alembic_config(database_url)).get_current_head()
+    assert current_revision(database_url) == head
