@@ -284,13 +284,11 @@ class _Steps:
 
 
 def _deliver(rt: Any, account: Any, kind: str, as_of: datetime) -> None:
-    """Delivery rounds until none is left for a next one, as ``tasks.lifecycle.deliver_all_rounds`` runs them."""
-    deferred = _delivery_round(rt, account, kind, as_of)
-    while deferred:
-        following = _delivery_round(rt, account, kind, as_of)
-        if following >= deferred:
-            return
-        deferred = following
+    """Delivery rounds as ``tasks.lifecycle.deliver_all_rounds`` runs them (``delivery.in_rounds``)."""
+    from acorn.services import delivery
+
+    for _ in delivery.in_rounds(lambda: _delivery_round(rt, account, kind, as_of), lambda deferred: deferred):
+        pass
 
 
 def _delivery_round(rt: Any, account: Any, kind: str, as_of: datetime, attempts: int = 4) -> int:

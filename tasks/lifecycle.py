@@ -68,18 +68,11 @@ def deliver_outbox(account_code: str, kind: str, as_of: datetime) -> dict[str, i
 
 
 def deliver_all_rounds(account_code: str, kind: str, as_of: datetime) -> dict[str, int]:
-    """Delivery rounds (each a task run within its timeout) until none is left for a next one.
-
-    A round that moved nothing forward ends it too: what remains is another worker's, or waits
-    for Amazon, and the next run takes it up.
-    """
-    counts = deliver_outbox(account_code, kind, as_of)
-    while 0 < counts["deferred"]:
-        following = deliver_outbox(account_code, kind, as_of)
-        progressed = following["deferred"] < counts["deferred"]
-        counts = _after_rounds(counts, following)
-        if not progressed:
-            break
+    """Delivery rounds, each a task run within its timeout, as ``delivery.in_rounds`` runs them."""
+    counts: dict[str, int] = {}
+    for following in delivery.in_rounds(lambda: deliver_outbox(account_code, kind, as_of),
+                                        lambda round_counts: round_counts["deferred"]):
+        counts = _after_rounds(counts, following) if counts else following
     return counts
 
 

@@ -7,9 +7,10 @@ courier's own transactions (``outbox.reflect``): nothing here writes after the f
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from acorn.services.acknowledge import confirm_acknowledged
 from acorn.domain.documents import DELIVERABLE
@@ -67,6 +68,25 @@ def deliver(database_url: str, client: Any, *, account_code: str, kind: str, as_
     with UnitOfWork(database_url) as uow:
         keys = uow.outbox.open_keys(kind=kind, states=DELIVERABLE, account_code=account_code)
     return DeliveryResult(reports=courier.deliver_all(keys))
+
+
+Round = TypeVar("Round")
+
+
+def in_rounds(deliver_round: Callable[[], Round], deferred: Callable[[Round], int]) -> Iterator[Round]:
+    """Run delivery rounds (:func:`deliver` with a budget) until none is left for a next one; yields each.
+
+    A round that moved nothing forward ends it too: what remains is another worker's, or waits
+    for Amazon, and the next run takes it up.
+    """
+    latest = deliver_round()
+    yield latest
+    while deferred(latest):
+        following = deliver_round()
+        yield following
+        if deferred(following) >= deferred(latest):
+            return
+        latest = following
 
 
 def asn_read_back(client: Any):  # noqa: ANN201

@@ -61,3 +61,13 @@ def test_a_round_stops_at_its_budget_and_the_next_rounds_deliver_the_rest_once(w
     pos = {r.business_id for r in stored.values()}
     assert {e["id"] for e in ledger} >= pos
     assert all(e["submissions"] == 1 for e in ledger if e["id"] in pos)
+
+
+def test_rounds_go_on_while_each_leaves_less_for_the_next() -> None:
+    def rounds(deferred_after_each: list[int]) -> list[int]:
+        left = iter(deferred_after_each)
+        return list(delivery.in_rounds(lambda: next(left), lambda deferred: deferred))
+
+    assert rounds([0]) == [0]
+    assert rounds([60, 35, 10, 0]) == [60, 35, 10, 0]
+    assert rounds([60, 60, 0]) == [60, 60]  # a round that moved nothing forward ends them
