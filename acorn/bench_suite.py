@@ -6,8 +6,7 @@ the same days without Prefect (the overhead ratio); a long run at constant volum
 over day 2: does a day cost more as history grows?); the quality gates on 100,000 lines against
 the same checks in plain pandas; the monthly reconciliation of 1,000,000 lines; the CLI's start.
 
-``quick`` shrinks every size so the whole table comes in minutes (`test_bench_suite` runs it so, skipped
-for now: see its reason);
+``quick`` shrinks every size so the whole table comes in minutes (`test_bench_suite` runs it so);
 the README's table is a full run. Figures vary with the machine: the table names it.
 """
 

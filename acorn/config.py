@@ -311,6 +311,9 @@ class AcornSettings(BaseSettings):
     #: one delivery round's time budget: what it does not reach waits for the next round, so a
     #: round ends well inside the delivery task's 900 s timeout whatever the day's volume
     delivery_round_seconds: int = Field(default=600, ge=10, le=840)
+    #: how long a submitting run waits for another live run to give up the account's submission
+    #: slot before it fails naming that run (a holder that stopped answering is freed after 3 min)
+    submission_slot_wait_minutes: float = Field(default=60, gt=0, le=24 * 60)
     documents_dir: Path | None = None  # default: <home>/documents
     #: extra/overriding rows for the reference tables in acorn/reference/ (same CSV columns)
     fc_addresses_file: Path | None = None

@@ -1,7 +1,7 @@
 """The Prefect global concurrency limits Acorn keeps on the server.
 
 Two kinds: ``acorn-submit-<ACCOUNT>`` (limit 1: one submitting flow per account at a time,
-see ``flows/_common.submission_slot``) and ``acorn-spapi-<partner>-<operation>`` in
+see ``acorn.submission_slot``) and ``acorn-spapi-<partner>-<operation>`` in
 rate-limit mode, Amazon's usage plan shared by every run and worker on the server:
 ``limit`` = the operation's burst, ``slot_decay_per_second`` = its rate. Amazon counts a
 usage plan per selling partner and application, which is what one set of LWA credentials

@@ -10,7 +10,6 @@ from typing import Any
 
 from acorn import runtime
 from acorn.alert_events import announce_pending
-from acorn.prefect_limits import ensure_limit
 
 
 def business_time(as_of: datetime | None) -> datetime:
@@ -30,24 +29,13 @@ def account_codes(account: str | None) -> list[str]:
     return [account]
 
 
-def submission_limit_name(account: str) -> str:
-    return f"acorn-submit-{account}"
-
-
 @contextmanager
 def submission_slot(account: str) -> Iterator[None]:
-    """One submitting flow per account at a time, across workers (a Prefect global concurrency limit).
+    """One submitting flow per account at a time, across workers (``acorn.submission_slot``)."""
+    from acorn import submission_slot as slots
 
-    The daily run, the ASN safety net and a manual rerun then queue behind each other
-    instead of racing for the same documents. The outbox's leases and compare-and-set keep
-    documents safe without this; the limit keeps the runs themselves orderly. The slot's
-    lease is the shortest Prefect allows (60 s), so a killed run holds it at most a minute.
-    """
-    from prefect.concurrency.sync import concurrency
-
-    name = submission_limit_name(account)
-    ensure_limit(name)
-    with concurrency(name, occupy=1, lease_duration=60, strict=False):
+    wait_s = runtime.current().settings.submission_slot_wait_minutes * 60.0
+    with slots.submission_slot(account, wait_s=wait_s):
         yield
 
 

@@ -23,10 +23,6 @@ def _acorn(*args: str) -> subprocess.CompletedProcess[str]:
                           timeout=900, check=False)
 
 
-@pytest.mark.skip(reason="hangs now and then: in a fresh clone the third daily run of one `acorn bench` process "
-                         "waited forever on acorn-submit-ACRNCA, a submission slot still held (active 1 of 1) after "
-                         "the earlier runs completed; see the performance issue's note. Run `acorn bench --quick` "
-                         "by hand until the slot leak is found")
 @pytest.mark.flows
 @pytest.mark.timeout(900)
 def test_the_quick_suite_runs_every_benchmark_and_reports_real_figures() -> None:
