@@ -287,12 +287,12 @@ def _deliver(rt: Any, account: Any, kind: str, as_of: datetime) -> None:
     """Delivery rounds as ``tasks.lifecycle.deliver_all_rounds`` runs them (``delivery.in_rounds``)."""
     from acorn.services import delivery
 
-    for _ in delivery.in_rounds(lambda: _delivery_round(rt, account, kind, as_of), lambda deferred: deferred):
+    for _ in delivery.in_rounds(lambda: _delivery_round(rt, account, kind, as_of), lambda work_left: work_left):
         pass
 
 
 def _delivery_round(rt: Any, account: Any, kind: str, as_of: datetime, attempts: int = 4) -> int:
-    """One round, tried again while something is left to retry (as the task's retries would); what it deferred."""
+    """One round, tried again while something is left to retry (as the task's retries would); its work left."""
     from acorn.services import delivery
 
     for _ in range(attempts):
@@ -302,7 +302,7 @@ def _delivery_round(rt: Any, account: Any, kind: str, as_of: datetime, attempts:
                                   budget_s=rt.settings.delivery_round_seconds)
         if not result.retryable:
             break
-    return len(result.deferred)
+    return result.work_left
 
 
 def _prefect_day(as_of: datetime) -> Any:

@@ -57,6 +57,7 @@ def deliver_outbox(account_code: str, kind: str, as_of: datetime) -> dict[str, i
                               budget_s=rt.settings.delivery_round_seconds)
     counts = {str(state): result.count(state) for state in DocumentState}
     counts["busy_elsewhere"], counts["deferred"] = len(result.busy), len(result.deferred)
+    counts["work_left"] = result.work_left
     # a rejection or a document needing review is something ops must see: WARNING, not INFO
     level = logging.WARNING if counts["failed"] or counts["needs_review"] else logging.INFO
     log.log(level, "%s %s: %s", account_code, kind.replace("_", " "),
@@ -71,7 +72,7 @@ def deliver_all_rounds(account_code: str, kind: str, as_of: datetime) -> dict[st
     """Delivery rounds, each a task run within its timeout, as ``delivery.in_rounds`` runs them."""
     counts: dict[str, int] = {}
     for following in delivery.in_rounds(lambda: deliver_outbox(account_code, kind, as_of),
-                                        lambda round_counts: round_counts["deferred"]):
+                                        lambda round_counts: round_counts["work_left"]):
         counts = _after_rounds(counts, following) if counts else following
     return counts
 

@@ -45,6 +45,15 @@ class DeliveryResult:
         return [r.key for r in self.reports if r.deferred]
 
     @property
+    def work_left(self) -> int:
+        """Calls to Amazon the deferred rows still need: a POST and a read unposted, a read posted.
+
+        The measure of a round's progress: a round that posts what the last one left but has no time
+        to read it defers as many rows, and still leaves less to do.
+        """
+        return sum(2 if r.state == "pending" else 1 for r in self.reports if r.deferred)
+
+    @property
     def busy(self) -> list[str]:
         """Rows another live worker is delivering right now."""
         return [r.key for r in self.reports if r.busy]
@@ -73,18 +82,20 @@ def deliver(database_url: str, client: Any, *, account_code: str, kind: str, as_
 Round = TypeVar("Round")
 
 
-def in_rounds(deliver_round: Callable[[], Round], deferred: Callable[[Round], int]) -> Iterator[Round]:
-    """Run delivery rounds (:func:`deliver` with a budget) until none is left for a next one; yields each.
+def in_rounds(deliver_round: Callable[[], Round], work_left: Callable[[Round], int]) -> Iterator[Round]:
+    """Run delivery rounds (:func:`deliver` with a budget) until no work is left for a next one; yields each.
+
+    ``work_left`` measures a round (:attr:`DeliveryResult.work_left`, or its count in the task's result).
 
     A round that moved nothing forward ends it too: what remains is another worker's, or waits
     for Amazon, and the next run takes it up.
     """
     latest = deliver_round()
     yield latest
-    while deferred(latest):
+    while work_left(latest):
         following = deliver_round()
         yield following
-        if deferred(following) >= deferred(latest):
+        if work_left(following) >= work_left(latest):
             return
         latest = following
 

@@ -13,6 +13,10 @@ before their POSTs, their answers are recorded together after them, and each pol
 records its outcomes in one UPDATE (compare-and-set on every row's version, row by row). A
 crash loses at most one chunk's answers: those rows are found in ``sending``, as below.
 
+Posting and reading go side by side: between two POSTs the courier reads one transaction that
+is due. submit* and getTransaction are separate usage plans (10/s each), so one thread keeps
+both at their rate, and a batch takes about as long as its POSTs alone instead of POSTs then reads.
+
 Concurrency: a worker claims the rows it delivers with a lease (owner + expiry). It never
 touches a row under another worker's live lease; it takes over an expired one, or one whose
 owner was a process on this host that has since died. A row found in ``sending`` under a
@@ -35,6 +39,7 @@ Lost answers (SP-API has no idempotency keys):
 
 from __future__ import annotations
 
+import heapq
 import logging
 import os
 import time
@@ -79,9 +84,9 @@ POSTS_PER_RECORD = 25
 #: a transaction still Processing is read again after a wait this many times its last one (from
 #: ``poll_interval_s``): reads go where answers are likely, not round after round at the rate limit
 POLL_BACKOFF = 2.0
-#: of a round's time budget, the share spent posting: the rest reads the transactions just posted
-#: (each POST wants at least one getTransaction, on a usage plan of the same rate)
-POSTING_SHARE = 0.5
+#: of a round's time budget, the share in which new POSTs start (reads go on beside them): the rest
+#: reads the transactions posted last
+POSTING_SHARE = 0.75
 #: the audit note of a document accepted by Amazon's 15-minute rule (acorn.domain.documents)
 SILENT_SUCCESS_NOTE = "Processing for 15 minutes with no Failure: applied, as Amazon documents"
 
@@ -332,6 +337,9 @@ class OutboxCourier:
         self._answers: list[tuple[OutboxEntry, str]] = []
         #: rows found applied (row, applied at, note), recorded together by ``_record_accepted``
         self._accepting: list[tuple[OutboxEntry, datetime, str | None]] = []
+        #: open transactions by when each is next read (monotonic time), and its next wait after that
+        self._due: list[tuple[float, str]] = []
+        self._gap: dict[str, float] = {}
 
     # -- public -------------------------------------------------------------------------
     def deliver(self, key: str) -> DeliveryReport:
@@ -346,11 +354,12 @@ class OutboxCourier:
         sequential waits.
         """
         self._rows, self._answers, self._accepting = {}, [], []
-        self._started, self._deferred = time.monotonic(), set()
+        self._started, self._deferred, self._due, self._gap = time.monotonic(), set(), [], {}
         claimed = self._claim(keys)
         try:
+            self._read_soon([k for k in claimed if self._rows[k].state in (S.SUBMITTED, S.STUCK)])
             self._send_all(claimed)
-            waiting = self._poll_while_waiting([k for k in claimed if self._rows[k].state in (S.SUBMITTED, S.STUCK)])
+            waiting = self._poll_while_waiting(claimed)
             for n, key in enumerate(waiting):  # still Processing when time ran out: judge how long it has been
                 if self._out_of_time():
                     self._deferred.update(waiting[n:])
@@ -365,27 +374,39 @@ class OutboxCourier:
         return self._reports(keys, claimed=set(claimed))
 
     def _poll_while_waiting(self, keys: list[str]) -> list[str]:
-        """Read each open transaction until it ends or ``wait_s`` runs out; returns the keys still open.
+        """Read the open transactions until they end or ``wait_s`` runs out; returns the keys still open, in order.
 
         A transaction still Processing waits ``POLL_BACKOFF`` times longer before its next read,
         so a slow one costs a few reads, not one per ``poll_interval_s``; each round's
         outcomes are recorded together.
         """
-        start = time.monotonic()
-        deadline, due, gap = start + self.wait_s, dict.fromkeys(keys, start), dict.fromkeys(keys, self.poll_interval_s)
-        while due:
-            for key in [k for k, at in due.items() if at <= time.monotonic()]:
-                if self._out_of_time():
-                    break
-                if self._poll(key, final_round=False) in (S.SUBMITTED, S.STUCK):
-                    due[key], gap[key] = time.monotonic() + gap[key], gap[key] * POLL_BACKOFF
-                else:
-                    del due[key]
+        deadline = time.monotonic() + self.wait_s
+        while self._due:
+            while not self._out_of_time() and self._read_next_due():
+                pass
             self._record_accepted()
-            if not due or time.monotonic() >= deadline or self._out_of_time():
+            if not self._due or time.monotonic() >= deadline or self._out_of_time():
                 break
-            time.sleep(max(0.0, min(min(due.values()), deadline) - time.monotonic()))
-        return [k for k in keys if k in due]
+            time.sleep(max(0.0, min(self._due[0][0], deadline) - time.monotonic()))
+        still_open = {key for _, key in self._due}
+        return [k for k in keys if k in still_open]
+
+    def _read_soon(self, keys: list[str]) -> None:
+        """These transactions are read from now on, the first time at once."""
+        now = time.monotonic()
+        for key in keys:
+            heapq.heappush(self._due, (now, key))
+            self._gap[key] = self.poll_interval_s
+
+    def _read_next_due(self) -> bool:
+        """Read the transaction due first, if its time has come; False when none is due yet."""
+        if not self._due or self._due[0][0] > time.monotonic():
+            return False
+        _, key = heapq.heappop(self._due)
+        if self._poll(key, final_round=False) in (S.SUBMITTED, S.STUCK):
+            heapq.heappush(self._due, (time.monotonic() + self._gap[key], key))
+            self._gap[key] *= POLL_BACKOFF
+        return True
 
     # -- leases -------------------------------------------------------------------------
     def _claim(self, keys: list[str]) -> list[str]:
@@ -427,8 +448,9 @@ class OutboxCourier:
                 break
             for sending in self._mark_sending(pending[start:start + POSTS_PER_RECORD]):
                 self._post(sending)
+                self._read_next_due()  # on getTransaction's own usage plan, while submit*'s refills
             self._record_answers()
-        self._record_accepted()
+            self._record_accepted()
 
     def _mark_sending(self, keys: list[str]) -> list[OutboxEntry]:
         """Write down, before any of them is posted, that these rows may reach Amazon (one transaction)."""
@@ -467,6 +489,7 @@ class OutboxCourier:
                                   {"transaction_id": tid, "attempt": e.attempts}) for e, tid in answers], S.SUBMITTED)
         for entry in moved:
             log.info("%s %s submitted, transaction %s", entry.kind, entry.business_id, entry.transaction_id)
+        self._read_soon([e.idempotency_key for e in moved])
 
     def _lost(self, entry: OutboxEntry, why: str) -> OutboxEntry | None:
         return self._move(entry, S.UNKNOWN, unconfirmed_posted_at=entry.posted_at or self.now,

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import httpx
 import pytest
 
 from acorn.services import acknowledge, delivery, intake
+from acorn.spapi import SpApiClient
 from acorn.services.outbox import POSTING_SHARE, POSTS_PER_RECORD
 from acorn.store import UnitOfWork
 from lifecycle_world import US, World
@@ -44,13 +46,13 @@ def test_a_round_stops_at_its_budget_and_the_next_rounds_deliver_the_rest_once(w
     assert {r.idempotency_key for r in untouched} <= set(first.deferred)
     assert not first.retryable  # deferred is not a failure: no task retry, the next round
 
-    rounds, deferred = 1, len(first.deferred)
-    while deferred:
+    rounds, work_left = 1, first.work_left
+    assert work_left >= 2 * len(untouched)  # each unposted row still wants a POST and a read
+    while work_left:  # it falls every round (asserted), so the loop ends
         rounds += 1
-        assert rounds <= queued // POSTS_PER_RECORD + 4, "rounds stopped making progress"
         following = _round(world, as_of)
-        assert len(following.deferred) < deferred
-        deferred = len(following.deferred)
+        assert following.work_left < work_left, f"round {rounds} moved nothing forward"
+        work_left = following.work_left
 
     with UnitOfWork(world.db) as uow:
         keys = [r.key for r in first.reports]
@@ -63,10 +65,48 @@ def test_a_round_stops_at_its_budget_and_the_next_rounds_deliver_the_rest_once(w
     assert all(e["submissions"] == 1 for e in ledger if e["id"] in pos)
 
 
+class _Recording(httpx.HTTPTransport):
+    """The order in which calls reached the sandbox."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.calls: list[tuple[str, str]] = []
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        self.calls.append((request.method, request.url.path))
+        return super().handle_request(request)
+
+
+@pytest.mark.parametrize("world", [{"rate_scale": 1.0, "pos_per_day": 12}], indirect=True)
+def test_transactions_are_read_between_the_posts_on_their_own_usage_plan(world: World) -> None:
+    as_of = world.run_times(1)[0]
+    world.set_clock(as_of)
+    account = world.settings.account(US)
+    intake.intake_purchase_orders(world.db, world.client, account, as_of=as_of)
+    queued = len(acknowledge.decide_and_queue(world.db, account, as_of=as_of).decided)
+    assert queued > POSTS_PER_RECORD + 5
+    route, transport = world.settings.route(account), _Recording()
+    with SpApiClient(base_url=route.base_url, credentials=route.credentials(), token_url=route.token_url,
+                     transport=transport) as client:
+        result = delivery.deliver(world.db, client, account_code=US, kind="acknowledgement", as_of=as_of,
+                                  stuck_after=timedelta(minutes=60), wait_s=30.0)
+
+    calls = [(method, path) for method, path in transport.calls if path.startswith("/vendor/")]
+    posts = [n for n, (method, _) in enumerate(calls) if method == "POST"]
+    reads = [n for n, (_, path) in enumerate(calls) if "/transactions/" in path]
+    assert len(posts) == queued
+    # the first chunk's transactions are read while the second chunk is posted: a read after each POST
+    second_chunk = posts[POSTS_PER_RECORD:]
+    assert sum(second_chunk[0] < n < second_chunk[-1] for n in reads) >= len(second_chunk) - 1
+    assert result.count("accepted") == queued and not result.deferred
+    ledger = {e["id"]: e for e in world.ledger()["acknowledgements"]}
+    assert all(ledger[r.business_id]["submissions"] == 1 for r in result.reports)
+
+
 def test_rounds_go_on_while_each_leaves_less_for_the_next() -> None:
-    def rounds(deferred_after_each: list[int]) -> list[int]:
-        left = iter(deferred_after_each)
-        return list(delivery.in_rounds(lambda: next(left), lambda deferred: deferred))
+    def rounds(work_left_after_each: list[int]) -> list[int]:
+        left = iter(work_left_after_each)
+        return list(delivery.in_rounds(lambda: next(left), lambda work_left: work_left))
 
     assert rounds([0]) == [0]
     assert rounds([60, 35, 10, 0]) == [60, 35, 10, 0]
