@@ -11,9 +11,10 @@ DOCUMENT_KINDS = {"acknowledgement": "acknowledgements", "shipment_confirmation"
                   "routing_request": "routing requests"}
 
 
-def delivery_run_name(account_code: str, kind: str) -> str:
-    """``deliver ASNs · ACRNUS``."""
-    return f"deliver {DOCUMENT_KINDS.get(kind, kind.replace('_', ' '))} · {account_code}"
+def delivery_run_name(account_code: str, kind: str, round_no: int = 1) -> str:
+    """``deliver ASNs · ACRNUS``; a stage's later rounds ``deliver ASNs · ACRNUS · round 2``."""
+    name = f"deliver {DOCUMENT_KINDS.get(kind, kind.replace('_', ' '))} · {account_code}"
+    return name if round_no <= 1 else f"{name} · round {round_no}"
 
 
 def deliver_name() -> str:
@@ -21,7 +22,8 @@ def deliver_name() -> str:
     from prefect.runtime import task_run
 
     params = task_run.parameters
-    return delivery_run_name(str(params.get("account_code", "?")), str(params.get("kind", "documents")))
+    return delivery_run_name(str(params.get("account_code", "?")), str(params.get("kind", "documents")),
+                             int(params.get("round_no", 1)))
 
 
 def per_account(action: str) -> dict[str, str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import logging
 from dataclasses import asdict
 from datetime import datetime, timedelta
@@ -47,7 +48,7 @@ def decide_acknowledgements(account_code: str, as_of: datetime) -> dict[str, Any
 
 @task(name="deliver to Amazon", task_run_name=deliver_name, retries=3, retry_delay_seconds=BACKOFF,
       timeout_seconds=900, **_COMMON)
-def deliver_outbox(account_code: str, kind: str, as_of: datetime) -> dict[str, int]:
+def deliver_outbox(account_code: str, kind: str, as_of: datetime, round_no: int = 1) -> dict[str, int]:
     """One round of posting what the outbox holds and reading each transaction; never posts a document twice."""
     rt, log = runtime.current(), get_run_logger()
     result = delivery.deliver(rt.database_url, rt.client(rt.account(account_code)), account_code=account_code,
@@ -71,7 +72,8 @@ def deliver_outbox(account_code: str, kind: str, as_of: datetime) -> dict[str, i
 def deliver_all_rounds(account_code: str, kind: str, as_of: datetime) -> dict[str, int]:
     """Delivery rounds, each a task run within its timeout, as ``delivery.in_rounds`` runs them."""
     counts: dict[str, int] = {}
-    for following in delivery.in_rounds(lambda: deliver_outbox(account_code, kind, as_of),
+    rounds = itertools.count(1)
+    for following in delivery.in_rounds(lambda: deliver_outbox(account_code, kind, as_of, next(rounds)),
                                         lambda round_counts: round_counts["work_left"]):
         counts = _after_rounds(counts, following) if counts else following
     return counts

@@ -64,7 +64,7 @@ def deliver(database_url: str, client: Any, *, account_code: str, kind: str, as_
             budget_s: float | None = None) -> DeliveryResult:
     """One round: post what is pending and read the transactions, for at most ``budget_s`` seconds.
 
-    At Amazon's rates a round posts and reads about 5 documents a second per kind; what the
+    At Amazon's rates a round posts and reads about 10 documents a second per kind; what the
     budget does not reach is reported ``deferred`` and stays in the outbox for the next round
     (the delivery task runs rounds until none is left), so no round outlives its task's timeout.
     """

@@ -54,6 +54,8 @@ def test_task_runs_are_named_with_the_document_kind_and_the_account() -> None:
 
     assert delivery_run_name("ACRNUS", "shipment_confirmation") == "deliver ASNs · ACRNUS"
     assert delivery_run_name("ACRNCA", "invoice") == "deliver invoices · ACRNCA"
+    assert delivery_run_name("ACRNCA", "invoice", 1) == "deliver invoices · ACRNCA"
+    assert delivery_run_name("ACRNUS", "acknowledgement", 3) == "deliver acknowledgements · ACRNUS · round 3"
     params = {"account_code": "ACRNCA", "month": "2026-03", "as_of": None}
     assert lifecycle.plan_shipments.task_run_name.format(**params) == "plan shipments · ACRNCA"
     assert money.reconcile.task_run_name.format(**params) == "reconcile 2026-03 · ACRNCA"
