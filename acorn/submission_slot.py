@@ -114,7 +114,7 @@ def _take(client: Any, account: str, me: Holder, *, wait_s: float, stale_after_s
             return taken
         waited, holder = time.monotonic() - started, _read_heartbeat(client, account)
         if _is_lost(holder, waited_s=waited, stale_after_s=stale_after_s):
-            _free(client, account, holder)
+            _free(client, account, holder, silent_s=stale_after_s)
             continue
         if waited >= wait_s:
             who = holder.describe() if holder else "a run that has not announced itself yet"
@@ -155,13 +155,13 @@ def _is_lost(holder: Holder | None, *, waited_s: float, stale_after_s: float) ->
     return (_now() - holder.renewed).total_seconds() > stale_after_s
 
 
-def _free(client: Any, account: str, holder: Holder | None) -> None:
+def _free(client: Any, account: str, holder: Holder | None, *, silent_s: float) -> None:
     """Empty a slot whose holder is gone (its lease is lost with it: nothing else would free it)."""
     from prefect.client.schemas.actions import GlobalConcurrencyLimitUpdate
 
     name = limit_name(account)
     lost = holder.describe() if holder else "a run that never announced itself (its lease was lost)"
-    log.warning("%s: freeing the slot of %s, silent for over %.0f s", name, lost, STALE_AFTER_S)
+    log.warning("%s: freeing the slot of %s, silent for over %.0f s", name, lost, silent_s)
     client.update_global_concurrency_limit(name, GlobalConcurrencyLimitUpdate(active_slots=0))
     _delete_heartbeat(client, account)
 
