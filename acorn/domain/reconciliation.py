@@ -73,7 +73,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
@@ -124,8 +124,8 @@ def parse_month(month: str) -> tuple[datetime, datetime]:
         raise InvalidRecord(f"expected YYYY-MM (e.g. 2026-11), got {month!r}", record="reconciliation",
                             field="month")
     year, number = int(found[1]), int(found[2])
-    start = datetime(year, number, 1, tzinfo=timezone.utc)
-    end = datetime(year + number // 12, number % 12 + 1, 1, tzinfo=timezone.utc)
+    start = datetime(year, number, 1, tzinfo=UTC)
+    end = datetime(year + number // 12, number % 12 + 1, 1, tzinfo=UTC)
     return start, end
 
 
