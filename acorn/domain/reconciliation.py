@@ -76,6 +76,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
+from typing import Any
 
 from acorn.domain import _checks
 from acorn.domain.errors import InvalidRecord
@@ -243,7 +244,7 @@ class CategoryTotal:
     units: int = 0
     amount: Decimal = _ZERO
 
-    def as_json(self) -> dict:
+    def as_json(self) -> dict[str, int | str]:
         return {"lines": self.lines, "units": self.units, "amount": money_text(self.amount)}
 
 
@@ -253,7 +254,7 @@ def money_text(amount: Decimal) -> str:
 
 
 def totals_document(*, currency: str, lines: int, categories: Mapping[Category, CategoryTotal],
-                    invoiced: Decimal, paid: Decimal, deducted: Mapping[str, Decimal]) -> dict:
+                    invoiced: Decimal, paid: Decimal, deducted: Mapping[str, Decimal]) -> dict[str, Any]:
     """The run's totals as stored in ``reconciliation_run.totals``; every category appears, zeros included.
 
     ``{"currency", "lines", "categories": {category: {"lines", "units", "amount"}}, "invoiced",
