@@ -222,8 +222,7 @@ def plain_day(settings: Any, as_of: datetime, stages: dict[str, list[float]] | N
     ``stages``, when given, collects ``[seconds, statements]`` per step name, summed over accounts.
     """
     from acorn import runtime
-    from acorn.services import (acknowledge, asn_watch, asns, intake, invariants, invoices, receipts, routing,
-                                shipments)
+    from acorn.services import acknowledge, asn_watch, asns, intake, invariants, invoices, receipts, routing, shipments
     from acorn.services.daily_report import day_report, write_dashboard
 
     rt, url = runtime.current(), settings.resolved_database_url

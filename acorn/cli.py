@@ -7,6 +7,8 @@ they run (:mod:`acorn.cli_lazy`; their one-line helps are in :data:`_ELSEWHERE`)
 
 from __future__ import annotations
 
+from datetime import UTC
+
 import typer
 from rich.console import Console
 from typer.exceptions import TyperException
@@ -66,7 +68,7 @@ class _ExpectedFailures(LazyGroup):
 
     lazy = _ELSEWHERE
 
-    def invoke(self, ctx: typer.Context):  # noqa: ANN201
+    def invoke(self, ctx: typer.Context):
         try:
             return super().invoke(ctx)
         except (TyperException, typer.Exit, typer.Abort):
@@ -110,7 +112,7 @@ def _acorn(ctx: typer.Context,
         ctx.call_on_close(_announce_new_alerts)
 
 
-def _settings():  # noqa: ANN202
+def _settings():
     from acorn.config import load_settings
 
     return load_settings()  # a ConfigError becomes one paragraph and exit 2 (_ExpectedFailures)
@@ -165,7 +167,7 @@ def demo(
     console.print(f"[green]demo OK[/green]: {Path(out) / 'summary.json'}")
 
 
-def _as_of(value: str | None):  # noqa: ANN202
+def _as_of(value: str | None):
     from datetime import datetime
 
     if value is None:
@@ -223,15 +225,14 @@ def erp_load(
     quarantine directory); 2 when the input is unusable as a whole: a file that cannot be
     read, or not one good row in either file.
     """
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from rich.markup import escape
 
     from acorn.erp import CsvErp, ErpInputError
+    from acorn.progress import Bars, progress_bar, step
     from acorn.services.erp import load_erp
     from acorn.store import upgrade
-
-    from acorn.progress import Bars, progress_bar, step
 
     url = _settings().resolved_database_url
     try:
@@ -239,7 +240,7 @@ def erp_load(
             with step(bar, "create or upgrade the store"):
                 upgrade(url)
             result = load_erp(url, CsvErp(skus, inventory, quarantine_dir=quarantine),
-                              as_of=datetime.now(timezone.utc), progress=Bars(bar))
+                              as_of=datetime.now(UTC), progress=Bars(bar))
     except ErpInputError as exc:
         console.print(f"[red]{escape(str(exc))}[/red]", soft_wrap=True)
         raise typer.Exit(2) from None
@@ -289,7 +290,7 @@ def resolve_outbox(
     note: str = typer.Option(..., "--note", help="What Vendor Central shows (kept in the audit log)."),
 ) -> None:
     """Record the outcome of an open document after checking Vendor Central (audited)."""
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from acorn.domain.documents import IllegalTransition
     from acorn.services.outbox import resolve_by_hand
@@ -302,7 +303,7 @@ def resolve_outbox(
         raise typer.BadParameter("say what you saw in Vendor Central", param_hint="--note")
     with UnitOfWork(_settings().resolved_database_url) as uow:
         try:
-            entry = resolve_by_hand(uow, key, accepted=accepted, actor=by, note=note, at=datetime.now(timezone.utc))
+            entry = resolve_by_hand(uow, key, accepted=accepted, actor=by, note=note, at=datetime.now(UTC))
         except (KeyError, ValueError, IllegalTransition) as exc:
             console.print(f"[red]{exc.args[0] if isinstance(exc, KeyError) else exc}[/red]")
             raise typer.Exit(2) from None
@@ -338,7 +339,7 @@ def doctor(
                                                         "rest (what every daily run does)."),
 ) -> None:
     """Check Acorn's promises: nothing accepted unbilled, nothing open unseen, no ASN overdue."""
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from rich.table import Table
 
@@ -353,7 +354,7 @@ def doctor(
     url = settings.resolved_database_url
     _require_schema(url)
     findings = [(a.code, f) for a in accounts
-                for f in sweep(url, a, as_of=datetime.now(timezone.utc), repair=repair)]
+                for f in sweep(url, a, as_of=datetime.now(UTC), repair=repair)]
     if not findings:
         console.print(f"[green]all invariants hold[/green] ({', '.join(a.code for a in accounts)})")
         return
@@ -379,7 +380,7 @@ def resolve_alert(alert_id: int = typer.Argument(..., help="Alert id from `acorn
                   by: str = typer.Option(..., "--by", help="Who handled it (kept in the audit log)."),
                   note: str = typer.Option("", help="What was done.")) -> None:
     """Mark an alert handled; it stays in the history, out of the open list."""
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from acorn.store import UnitOfWork
 
@@ -388,7 +389,7 @@ def resolve_alert(alert_id: int = typer.Argument(..., help="Alert id from `acorn
         if alert is None:
             console.print(f"[red]no open alert with id {alert_id}[/red]")
             raise typer.Exit(2)
-        uow.alerts.resolve(alert.dedupe_key, at=datetime.now(timezone.utc))
+        uow.alerts.resolve(alert.dedupe_key, at=datetime.now(UTC))
         uow.audit.append(action="alert.resolved", entity="alert", entity_id=str(alert_id), actor=by,
                          detail={"note": note, "kind": alert.kind})
         uow.commit()
@@ -405,7 +406,7 @@ def change_transport(
     bol: str = typer.Option(None, help="Bill of lading number (LTL / truckload)."),
 ) -> None:
     """Record a carrier change and queue the replacing ASN (sent by the next submit_asns run)."""
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from acorn.config import ConfigError
     from acorn.services.asns import change_transport as change
@@ -415,7 +416,7 @@ def change_transport(
     settings = _settings()
     try:
         key = change(settings.resolved_database_url, settings.account(account), shipment, carrier_scac=carrier,
-                     transport_mode=mode, pro_number=pro, bill_of_lading=bol, as_of=datetime.now(timezone.utc))
+                     transport_mode=mode, pro_number=pro, bill_of_lading=bol, as_of=datetime.now(UTC))
     except (KeyError, ValueError, ConfigError) as exc:
         console.print(f"[red]{exc}[/red]")
         raise typer.Exit(2) from None

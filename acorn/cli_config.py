@@ -49,8 +49,9 @@ def check() -> None:
         _show(findings)
         _show([config_check.Finding("settings", "PROBLEM", str(exc), "fix the setting named above")])
         raise typer.Exit(2) from None
+    codes = ", ".join(a.code for a in settings.accounts)
     findings.append(config_check.Finding("settings", "OK", f"configuration OK: {len(settings.accounts)} vendor "
-                                                           f"account(s): {', '.join(a.code for a in settings.accounts)}"))
+                                                           f"account(s): {codes}"))
     findings += config_check.check(settings)
     _show(findings)
     problems = sum(f.status == "PROBLEM" for f in findings)
@@ -65,11 +66,10 @@ def _show(findings: list) -> None:
         console.print(line, style=_STYLE[f.status], markup=False, highlight=False, soft_wrap=True)
 
 
-def require_reachable(settings, accounts) -> None:  # noqa: ANN001
+def require_reachable(settings, accounts) -> None:
     """Stop `acorn run` at once, in one paragraph per host, when an SP-API host does not answer."""
-    from acorn.reachability import unreachable
-
     from acorn.cli_errors import UNAVAILABLE_EXIT, ExpectedFailure, Failure
+    from acorn.reachability import unreachable
 
     paragraphs = unreachable(settings, accounts)
     if paragraphs:

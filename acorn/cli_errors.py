@@ -94,7 +94,8 @@ def _database(exc: BaseException) -> Failure | None:
 
 def _network(exc: BaseException) -> Failure:
     where = _failed_host(exc) or _spapi_hosts()
-    return Failure(f"no answer from the SP-API host {where} ({type(exc).__name__}: {exc}). Check the network connection; for "
+    return Failure(f"no answer from the SP-API host {where} ({type(exc).__name__}: {exc}). "
+                   "Check the network connection; for "
                    "the sandbox, start it (`acorn sandbox serve`) and set ACORN_SPAPI_BASE_URL to the URL it "
                    "prints. Nothing was lost: the next run picks up where this one stopped.", UNAVAILABLE_EXIT)
 

@@ -5,7 +5,7 @@ Listed by acorn/cli.py and imported when one of them runs; heavy imports happen 
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -18,13 +18,13 @@ remittance_app = typer.Typer(no_args_is_help=True, help="What Amazon paid: load 
 disputes_app = typer.Typer(help="Deductions Amazon took: list them by money at stake and deadline, record disputes.")
 
 
-def _cli():  # noqa: ANN202 - the shared console and settings of acorn.cli, imported late (no cycle)
+def _cli():  # the shared console and settings of acorn.cli, imported late (no cycle)
     from acorn import cli
 
     return cli
 
 
-def _accounts(settings, account: str | None) -> list:  # noqa: ANN001
+def _accounts(settings, account: str | None) -> list:
     from acorn.config import ConfigError
 
     try:
@@ -127,7 +127,7 @@ def remittance_import(
                           f"{escape(problem)}", soft_wrap=True)
     cli.console.print(f"{result.rows} rows: {result.loaded} loaded, {result.duplicates} already known, "
                       f"{len(result.errors)} rejected")
-    when = cli._as_of(as_of) or datetime.now(timezone.utc)
+    when = cli._as_of(as_of) or datetime.now(UTC)
     for acct in settings.accounts:
         disputes.refresh_claims(url, acct, settings.disputes, as_of=when)
     if result.errors and not result.loaded and not result.duplicates:
@@ -167,7 +167,7 @@ def list_disputes(
         within = parse_duration(due_within) if due_within else None
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="--due-within") from None
-    today = (cli._as_of(as_of) or datetime.now(timezone.utc)).date()
+    today = (cli._as_of(as_of) or datetime.now(UTC)).date()
     cli._require_schema(settings.resolved_database_url)
     claims = disputes(settings.resolved_database_url, account_code=account, as_of=today, due_within=within,
                       statuses=None if all_ else ("open",))
@@ -201,7 +201,7 @@ def mark_dispute(
     settings = cli._settings()
     if status not in ("disputed", "won", "lost"):
         raise typer.BadParameter(f"{status!r} is not one of disputed, won, lost", param_hint="--status")
-    when = _day(on, "--on") or datetime.now(timezone.utc).date()
+    when = _day(on, "--on") or datetime.now(UTC).date()
     try:
         claim = mark_claim(settings.resolved_database_url, claim_key, status=status, on=when, note=note, by=by)
     except (KeyError, ValueError) as exc:

@@ -6,7 +6,7 @@ Listed by acorn/cli.py and imported when one of them runs; every list prints thr
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 import typer
@@ -33,7 +33,7 @@ ALERT_COLUMNS = (
 )
 
 
-def _cli():  # noqa: ANN202 - the shared console and settings of acorn.cli, imported late (no cycle)
+def _cli():  # the shared console and settings of acorn.cli, imported late (no cycle)
     from acorn import cli
 
     return cli
@@ -102,7 +102,7 @@ def _since(value: str | None) -> datetime | None:
     if value is None:
         return None
     try:
-        return datetime.combine(date.fromisoformat(value), time(0), tzinfo=timezone.utc)
+        return datetime.combine(date.fromisoformat(value), time(0), tzinfo=UTC)
     except ValueError:
         raise typer.BadParameter(f"{value!r} is not a date such as 2026-03-02", param_hint="--since") from None
 
@@ -156,7 +156,7 @@ def status_command(
     fmt = output_format(as_json, as_csv)
     settings = cli._settings()
     _account(settings, account)
-    when = cli._as_of(as_of) or datetime.now(timezone.utc)
+    when = cli._as_of(as_of) or datetime.now(UTC)
     cli._require_schema(settings.resolved_database_url)
     day = day_status(settings.resolved_database_url, as_of=when, account_code=account)
     if fmt == JSON:
@@ -230,7 +230,7 @@ def po_command(
     cli = _cli()
     settings = cli._settings()
     _account(settings, account)
-    when = cli._as_of(as_of) or datetime.now(timezone.utc)
+    when = cli._as_of(as_of) or datetime.now(UTC)
     cli._require_schema(settings.resolved_database_url)
     try:
         thread = po_thread(settings.resolved_database_url, po_number, as_of=when, account_code=account)

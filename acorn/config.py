@@ -19,8 +19,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import (BaseModel, ConfigDict, Field, SecretStr, ValidationError, ValidationInfo, field_validator,
-                      model_validator)
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, TomlConfigSettingsSource
 
 from acorn.domain.calendar import MARKETPLACES
@@ -347,8 +355,10 @@ class AcornSettings(BaseSettings):
 
     @classmethod
     def settings_customise_sources(cls, settings_cls: type[BaseSettings], init_settings: PydanticBaseSettingsSource,
-                                   env_settings: PydanticBaseSettingsSource, dotenv_settings: PydanticBaseSettingsSource,
-                                   file_secret_settings: PydanticBaseSettingsSource) -> tuple[PydanticBaseSettingsSource, ...]:
+                                   env_settings: PydanticBaseSettingsSource,
+                                   dotenv_settings: PydanticBaseSettingsSource,
+                                   file_secret_settings: PydanticBaseSettingsSource,
+                                   ) -> tuple[PydanticBaseSettingsSource, ...]:
         sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
         config_file = os.environ.get("ACORN_CONFIG_FILE")
         if config_file:
@@ -425,7 +435,8 @@ class AcornSettings(BaseSettings):
         spelled = {p.upper(): p for p in parties}  # environment variable names arrive lower-cased
         unknown = sorted(k for k in v if k.upper() not in spelled)
         if unknown:
-            raise ValueError(f"no account ships from {', '.join(unknown)} (ship_from_party: {', '.join(sorted(parties))})")
+            raise ValueError(f"no account ships from {', '.join(unknown)} "
+                             f"(ship_from_party: {', '.join(sorted(parties))})")
         return {spelled[k.upper()]: dock for k, dock in v.items()}
 
     @model_validator(mode="after")
@@ -486,7 +497,8 @@ class AcornSettings(BaseSettings):
         for a in self.accounts:
             if a.code == code:
                 return a
-        raise ConfigError(f"accounts: no vendor account {code!r} (configured: {', '.join(a.code for a in self.accounts)})")
+        configured = ", ".join(a.code for a in self.accounts)
+        raise ConfigError(f"accounts: no vendor account {code!r} (configured: {configured})")
 
     def carrier(self, scac: str) -> CarrierSettings:
         if scac not in self.carriers:

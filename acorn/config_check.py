@@ -86,7 +86,8 @@ def secret_blocks(settings: AcornSettings) -> list[Finding]:
     down = _api_down(api)
     if down:
         return [Finding("Secret blocks", "PROBLEM", f"{names} not checked: the Prefect API at {api} does not "
-                                                    f"answer ({down})", "start the Prefect server or fix PREFECT_API_URL")]
+                                                    f"answer ({down})",
+                        "start the Prefect server or fix PREFECT_API_URL")]
     return [_block(ref, setting, api) for ref, setting in sorted(named)] + _block_values(settings)
 
 

@@ -16,10 +16,10 @@ from __future__ import annotations
 import json
 import shlex
 import shutil
-from contextlib import ExitStack
 import time
+from contextlib import ExitStack
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -49,7 +49,7 @@ def run_times(start: datetime, days: int, *, tz: ZoneInfo, cutoff: Any, minutes_
     times = []
     for n in range(days):
         local = datetime.combine(first + timedelta(days=n), cutoff, tzinfo=tz) + timedelta(minutes=minutes_after_cutoff)
-        times.append(local.astimezone(timezone.utc))
+        times.append(local.astimezone(UTC))
     return times
 
 
@@ -176,10 +176,10 @@ def _run_days(days: list[datetime], operator: httpx.Client, console: Console, ba
 def _close_the_books(settings: Any, operator: httpx.Client, days: list[datetime], console: Console,
                      out: Path, bar: Any) -> dict[str, Any]:
     """Jump to after the last payment (and its reversals), fetch Amazon's remittances, reconcile each month."""
-    from flows.monthly_reconcile import monthly_reconcile
-    from flows.poll_receipts import poll_receipts
     from acorn.progress import step
     from acorn.services.money_summary import money_figures
+    from flows.monthly_reconcile import monthly_reconcile
+    from flows.poll_receipts import poll_receipts
 
     net_days = max(a.payment_terms.net_days for a in settings.accounts)
     settled = days[-1] + timedelta(days=net_days + SETTLEMENT_MARGIN_DAYS)

@@ -52,7 +52,7 @@ def configure(home: Path | None = None, *, quiet: bool = False) -> None:
         os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "ERROR")
 
 
-def without_heartbeats():  # noqa: ANN201
+def without_heartbeats():
     """Context manager: no heartbeat thread per flow run (~1 s saved per run)."""
     from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
 

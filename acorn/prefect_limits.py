@@ -19,7 +19,7 @@ import os
 import random
 import threading
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from acorn.spapi import LwaCredentials, RateLimit, published_rate_limits
@@ -173,7 +173,7 @@ def _until_next_slot(updated: datetime | None, decay: float) -> float:
     jitter = random.random() * 0.1 / decay
     if updated is None:
         return 1.0 / decay + jitter
-    since = (datetime.now(timezone.utc) - updated).total_seconds()
+    since = (datetime.now(UTC) - updated).total_seconds()
     if since < 0:  # the server's clock is ahead of ours: wait a whole slot
         return 1.0 / decay + jitter
     return (1.0 - (since * decay) % 1.0) / decay + jitter

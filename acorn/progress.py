@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import os
 import time
-from concurrent.futures import Future
 from collections.abc import Iterator
+from concurrent.futures import Future
 from contextlib import contextmanager
 
 from rich.console import Console

@@ -27,14 +27,14 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import typer
 
-UTC = timezone.utc
+UTC = UTC
 #: how often each kind of trouble happens (per PO line unless said otherwise)
 RATES = {
     "cancelled": 0.005,        # Amazon cancelled the line

@@ -23,8 +23,13 @@ from pydantic import SecretStr
 
 from acorn.sandbox_defaults import DEFAULT_CREDENTIALS as SANDBOX_CREDENTIALS
 from acorn.sandbox_defaults import SANDBOX_BASE_URL  # the URL the ``sandbox`` endpoint means
-from acorn.spapi._credentials import (REGION_HOSTS, LwaCredentials, is_loopback_host, token_endpoint_for,
-                                      validate_endpoint_url)
+from acorn.spapi._credentials import (
+    REGION_HOSTS,
+    LwaCredentials,
+    is_loopback_host,
+    token_endpoint_for,
+    validate_endpoint_url,
+)
 
 if TYPE_CHECKING:
     from acorn.config import AcornSettings, LwaSettings, VendorAccountSettings

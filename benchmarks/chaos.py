@@ -15,8 +15,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from acorn.spapi.bench import app  # noqa: E402
-from acorn.chaos.cli import register  # noqa: E402
+from acorn.chaos.cli import register
+from acorn.spapi.bench import app
 
 register(app)
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from acorn.spapi.bench import app  # noqa: E402
+from acorn.spapi.bench import app
 
 if __name__ == "__main__":
     app(["intake", *sys.argv[1:]])

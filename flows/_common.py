@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from acorn import runtime
@@ -15,10 +15,10 @@ from acorn.alert_events import announce_pending
 def business_time(as_of: datetime | None) -> datetime:
     """``as_of`` as aware UTC; the wall clock only when ops did not name a time."""
     if as_of is None:
-        return datetime.now(timezone.utc)
+        return datetime.now(UTC)
     if as_of.tzinfo is None:
         raise ValueError(f"as_of {as_of.isoformat()} has no time zone; give e.g. 2026-03-02T23:10:00Z")
-    return as_of.astimezone(timezone.utc)
+    return as_of.astimezone(UTC)
 
 
 def account_codes(account: str | None) -> list[str]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
@@ -41,7 +41,7 @@ def describe_run(label: str, as_of: datetime | str | None, account: str | None) 
 
 def _as_datetime(as_of: datetime | str | None) -> datetime | None:
     if as_of is None:
-        return datetime.now(timezone.utc)
+        return datetime.now(UTC)
     try:
         when = as_of if isinstance(as_of, datetime) else datetime.fromisoformat(str(as_of))
     except ValueError:
@@ -54,7 +54,7 @@ def _dock_tz(account: str | None) -> ZoneInfo:
     try:
         settings = runtime.current().settings
         return ZoneInfo((settings.account(account) if account else settings.accounts[0]).ship_from_tz)
-    except Exception:  # a name is no place to fail: the flow reports a bad account or configuration itself
+    except Exception:  # noqa: BLE001 - a name is no place to fail: the flow reports a bad account or configuration itself
         return ZoneInfo("UTC")
 
 
@@ -73,7 +73,7 @@ def for_each_account(account: str | None, as_of: datetime | None,
     for code in account_codes(None):
         try:
             results[code] = stage(code, when)
-        except Exception as exc:  # the other accounts still run; the flow fails below, naming this one
+        except Exception as exc:  # noqa: BLE001 - the other accounts still run; the flow fails below, naming this one
             _log().error("%s failed: %s; the other accounts still run", code, exc)
             failed.append(f"{code} ({type(exc).__name__}: {exc})")
     if failed:

@@ -17,10 +17,17 @@ from prefect.cache_policies import NO_CACHE
 from acorn import runtime
 from acorn.documents import render_daily_report_md
 from acorn.services.daily_report import day_report, write_dashboard
+from flows import (
+    acknowledge_orders,
+    arrange_freight,
+    plan_shipments,
+    po_intake,
+    poll_receipts,
+    submit_asns,
+    submit_invoices,
+)
 from flows._common import account_codes, announces_alerts, business_time
 from flows._runs import run_name
-from flows import (acknowledge_orders, arrange_freight, plan_shipments, po_intake, poll_receipts, submit_asns,
-                   submit_invoices)
 from tasks.lifecycle import check_invariants
 
 #: each stage's steps run as task runs of this one flow run: the UI still shows every step by name and
@@ -47,7 +54,7 @@ def daily_lifecycle(as_of: datetime | None = None, account: str | None = None) -
         for stage in stages_for(code):
             try:
                 stage.for_account(code, as_of)
-            except Exception as exc:  # the remaining stages still run; the run fails below, naming this one
+            except Exception as exc:  # noqa: BLE001 - the remaining stages still run; the run fails below, naming this one
                 failed.append(f"{_stage_name(stage)} {code}")
                 log.error("%s for %s failed (%s: %s); the remaining stages still run", _stage_name(stage), code,
                           type(exc).__name__, exc)
@@ -66,7 +73,7 @@ def _stage_name(stage: Any) -> str:
 
 @task(name="publish the day", cache_policy=NO_CACHE)
 def publish_day(as_of: datetime) -> dict[str, Any]:
-    """The day's report artifact and dashboard (figures of the day beside the totals); the flow's hook announces alerts."""
+    """The day's report artifact and dashboard (figures of the day beside the totals); the flow's hook announces alerts."""  # noqa: E501 - the UI's one-line description
     rt = runtime.current()
     report = day_report(rt.database_url, rt.settings, as_of)
     dashboard = write_dashboard(rt.database_url, rt.settings, as_of, report).resolve().as_uri()

@@ -17,8 +17,14 @@ from acorn import runtime
 from acorn.domain.reconciliation import parse_month
 from flows._common import account_codes, announces_alerts, business_time
 from flows._runs import run_name
-from tasks.money import (import_remittance_files, previous_month, reconcile, refresh_claims, write_dispute_packages,
-                         write_month_report)
+from tasks.money import (
+    import_remittance_files,
+    previous_month,
+    reconcile,
+    refresh_claims,
+    write_dispute_packages,
+    write_month_report,
+)
 
 
 @announces_alerts

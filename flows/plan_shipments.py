@@ -14,7 +14,7 @@ from tasks.lifecycle import plan_shipments as plan
 @announces_alerts
 @flow(name="plan_shipments", flow_run_name=run_name("plan shipments"))
 def plan_shipments(account: str | None = None, as_of: datetime | None = None) -> dict:
-    """Allocate stock, cartonize, palletize, assign SSCCs, book carrier, dates and ASN deadline (no account: every one)."""
+    """Allocate stock, cartonize, palletize, assign SSCCs, book carrier, dates and ASN deadline (no account: every one)."""  # noqa: E501 - the UI's one-line description
     return for_each_account(account, as_of, for_account)
 
 

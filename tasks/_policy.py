@@ -8,8 +8,15 @@ import httpx
 from prefect.tasks import exponential_backoff
 from sqlalchemy.exc import OperationalError
 
-from acorn.spapi import (AuthError, ClientRequestError, HostUnreachable, InvalidSubmission, NetworkError, ServerError,
-                         ThrottledError)
+from acorn.spapi import (
+    AuthError,
+    ClientRequestError,
+    HostUnreachable,
+    InvalidSubmission,
+    NetworkError,
+    ServerError,
+    ThrottledError,
+)
 
 TRANSIENT = (ServerError, ThrottledError, NetworkError, httpx.TransportError, OperationalError, TimeoutError)
 #: checked first: HostUnreachable is a NetworkError that waiting cannot fix (the sandbox is not running)

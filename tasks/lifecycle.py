@@ -14,8 +14,18 @@ from prefect.cache_policies import NO_CACHE
 from acorn import runtime
 from acorn.domain.alerts import ASN_AT_RISK_BEFORE
 from acorn.domain.documents import DocumentState
-from acorn.services import (acknowledge, asn_watch, asns, delivery, intake, invariants, invoices, receipts, routing,
-                            shipments)
+from acorn.services import (
+    acknowledge,
+    asn_watch,
+    asns,
+    delivery,
+    intake,
+    invariants,
+    invoices,
+    receipts,
+    routing,
+    shipments,
+)
 from tasks._names import deliver_name, per_account
 from tasks._policy import BACKOFF, JITTER, DeliveryIncomplete, retry_transient
 

@@ -48,7 +48,8 @@ def refresh_claims(account_code: str, as_of: datetime) -> dict[str, Any]:
     return asdict(result)
 
 
-@task(name="reconcile the month", task_run_name="reconcile {month} · {account_code}", retries=1, retry_delay_seconds=BACKOFF, **_COMMON)
+@task(name="reconcile the month", task_run_name="reconcile {month} · {account_code}", retries=1,
+      retry_delay_seconds=BACKOFF, **_COMMON)
 def reconcile(account_code: str, month: str, as_of: datetime) -> dict[str, Any]:
     """PO × ASN × receipt × invoice × remittance for every PO line ordered in the month; replaces a rerun."""
     from acorn.services.reconcile import reconcile_month

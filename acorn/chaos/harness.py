@@ -31,7 +31,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -39,8 +39,7 @@ from zoneinfo import ZoneInfo
 import httpx
 
 from acorn.chaos import measure
-from acorn.chaos.processes import (ChildProcesses, PrefectServer, base_env, executable, prefect_server,
-                                   sandbox_server)
+from acorn.chaos.processes import ChildProcesses, PrefectServer, base_env, executable, prefect_server, sandbox_server
 
 DEMO_DATA = Path(__file__).resolve().parent.parent / "demo_data"
 DATABASES = ("sqlite", "postgres")
@@ -153,7 +152,8 @@ class DatabaseFigures:
             out.append(f"late ASNs differ: Acorn counts {s.late_acorn}, the ledger {s.late_ledger}")
         odd = {code: n for code, n in self.exits.items() if code not in (0, 1)}
         if odd:
-            out.append("runs ended with unexpected exit codes " + ", ".join(f"{c}: {n}" for c, n in sorted(odd.items())))
+            out.append("runs ended with unexpected exit codes "
+                       + ", ".join(f"{c}: {n}" for c, n in sorted(odd.items())))
         if self.hung:
             out.append(f"{self.hung} run(s) did not end within the run timeout")
         if not s.documents:
@@ -222,7 +222,7 @@ def run_and_settle_times(days: int, clock: datetime, *, settle_hours: float | No
 
 
 def iso(when: datetime) -> str:
-    return when.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
+    return when.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
 Say = Callable[[str], None]

@@ -7,7 +7,6 @@ refuses such input, naming the record and the field.
 
 from __future__ import annotations
 
-
 from acorn.domain.errors import DomainError
 
 

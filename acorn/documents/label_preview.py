@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, partial
 from io import BytesIO
 
 import barcode
@@ -118,7 +118,7 @@ def render_labels_pdf(labels: Sequence[LogisticsLabel]) -> bytes:
             cw = widths[style]
             points = _shrink(points, t.width * MM_PER_DOT, _pdf_width(cw, points, pdf.k, text))
             pdf.set_font("Helvetica", style, points)
-            text = _fit(text, t.width * MM_PER_DOT, lambda chars: _pdf_width(cw, points, pdf.k, chars))
+            text = _fit(text, t.width * MM_PER_DOT, partial(_pdf_width, cw, points, pdf.k))
             pdf.text(t.x * MM_PER_DOT, (t.y + 0.8 * t.size) * MM_PER_DOT, text)  # y is the baseline
         bars = barcode_image(label, height=1)  # vertical bars: one row, stretched to BAR_HEIGHT below
         pdf.image(bars, x=(WIDTH - bars.width) // 2 * MM_PER_DOT, y=BARCODE_TOP * MM_PER_DOT,

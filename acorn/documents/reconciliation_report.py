@@ -41,8 +41,14 @@ from acorn.documents._env import markdown_cell, money, render
 from acorn.domain.claims import ClaimKind, ClaimStatus, at_stake
 from acorn.domain.money import round_money
 from acorn.domain.reconciliation import EXCEPTIONS, Category, parse_month
-from acorn.services.metrics import (DISPUTED_STATUSES, VendorMetrics, metrics_rows, money_sum, recovered_amount,
-                                    vendor_metrics)
+from acorn.services.metrics import (
+    DISPUTED_STATUSES,
+    VendorMetrics,
+    metrics_rows,
+    money_sum,
+    recovered_amount,
+    vendor_metrics,
+)
 from acorn.store import UnitOfWork
 from schemas.tables import Claim, ReconciliationLine, ReconciliationRun, RemittanceLine
 

@@ -7,7 +7,7 @@ reported where it enters the domain rather than deep inside a calculation.
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal
 
 from acorn.domain.errors import InvalidRecord, NaiveDatetime
@@ -21,7 +21,7 @@ def utc(value: datetime, *, record: str | None, field: str) -> datetime:
         raise InvalidRecord(f"expected a datetime, got {type(value).__name__}", record=record, field=field)
     if value.tzinfo is None or value.utcoffset() is None:
         raise NaiveDatetime("datetime has no time zone; pass an aware (UTC) datetime", record=record, field=field)
-    return value.astimezone(timezone.utc)
+    return value.astimezone(UTC)
 
 
 def decimal(value: Decimal, *, record: str | None, field: str, minimum: Decimal | None = Decimal(0)) -> Decimal:

@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
+from typing import TypedDict
 
 from acorn.domain import _checks
 from acorn.domain.cartons import whole_cases
@@ -197,6 +198,15 @@ def decide_acknowledgements(
     return AcknowledgementPlan(tuple(decisions), tuple(fill_rates), dict(free))
 
 
+class _LineKey(TypedDict):
+    """What every decision on a line repeats from it (typed, so ``**base`` checks against LineDecision)."""
+
+    po_number: str
+    item_sequence: str
+    asin: str
+    ordered_qty: int
+
+
 def _decide_line(
     line: OrderLine,
     skus: Mapping[str, SkuInfo],
@@ -206,7 +216,7 @@ def _decide_line(
     today: date,
     case_size: int = 1,
 ) -> LineDecision:
-    base = dict(
+    base = _LineKey(
         po_number=line.po_number,
         item_sequence=line.item_sequence,
         asin=line.asin,

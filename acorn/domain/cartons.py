@@ -145,7 +145,8 @@ def _ordered_cases(item: ShipmentItem, sku: SkuInfo, size: int, *, limit: Decima
     """One carton per case of a line ordered in ``Cases``: the factory case, or a box of ``size`` units."""
     count = whole_cases(item.qty, size, record=item.ref, field="qty")
     weight = sku.case_weight_kg if size == sku.case_pack else tare + size * sku.unit_weight_kg
-    if weight > limit:  # the carton limit wins: each case is repacked into boxes under it (the ASN then states its items in eaches)
+    # the carton limit wins: each case is repacked into boxes under it (the ASN then states its items in eaches)
+    if weight > limit:
         return [box for _ in range(count) for box in _split_case(item, sku, size, limit=limit, tare=tare)]
     return [CartonPlan(sequence="", po_number=item.po_number, kind=CartonKind.FULL_CASE,
                        items=(_with_qty(item, size),), weight_kg=weight) for _ in range(count)]

@@ -73,9 +73,10 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
+from typing import Any
 
 from acorn.domain import _checks
 from acorn.domain.errors import InvalidRecord
@@ -124,8 +125,8 @@ def parse_month(month: str) -> tuple[datetime, datetime]:
         raise InvalidRecord(f"expected YYYY-MM (e.g. 2026-11), got {month!r}", record="reconciliation",
                             field="month")
     year, number = int(found[1]), int(found[2])
-    start = datetime(year, number, 1, tzinfo=timezone.utc)
-    end = datetime(year + number // 12, number % 12 + 1, 1, tzinfo=timezone.utc)
+    start = datetime(year, number, 1, tzinfo=UTC)
+    end = datetime(year + number // 12, number % 12 + 1, 1, tzinfo=UTC)
     return start, end
 
 
@@ -243,7 +244,7 @@ class CategoryTotal:
     units: int = 0
     amount: Decimal = _ZERO
 
-    def as_json(self) -> dict:
+    def as_json(self) -> dict[str, int | str]:
         return {"lines": self.lines, "units": self.units, "amount": money_text(self.amount)}
 
 
@@ -253,7 +254,7 @@ def money_text(amount: Decimal) -> str:
 
 
 def totals_document(*, currency: str, lines: int, categories: Mapping[Category, CategoryTotal],
-                    invoiced: Decimal, paid: Decimal, deducted: Mapping[str, Decimal]) -> dict:
+                    invoiced: Decimal, paid: Decimal, deducted: Mapping[str, Decimal]) -> dict[str, Any]:
     """The run's totals as stored in ``reconciliation_run.totals``; every category appears, zeros included.
 
     ``{"currency", "lines", "categories": {category: {"lines", "units", "amount"}}, "invoiced",

@@ -78,7 +78,9 @@ def _check_prefix_length(length: int, *, record: str) -> None:
 def serial_capacity(company_prefix: str) -> int:
     """How many serials a prefix allows per extension digit: ``10 ** (16 - len(prefix))``."""
     _validate_prefix(company_prefix)
-    return 10 ** (SSCC_LENGTH - 2 - len(company_prefix))
+    # typed here: to typeshed, int ** int is Any (a negative power would be a float)
+    capacity: int = 10 ** (SSCC_LENGTH - 2 - len(company_prefix))
+    return capacity
 
 
 def _validate_prefix(company_prefix: str) -> None:

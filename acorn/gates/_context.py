@@ -10,7 +10,6 @@ running go through one lock (a validation takes tens of milliseconds).
 from __future__ import annotations
 
 import logging
-
 import threading
 from functools import cache
 from typing import Any

@@ -41,8 +41,10 @@ def document_failure(ctx: Any, suite_name: str, result: Any) -> str | None:
     directory = _directory
     if directory is None:
         return None
-    from great_expectations.data_context.types.resource_identifiers import (ExpectationSuiteIdentifier,
-                                                                            ValidationResultIdentifier)
+    from great_expectations.data_context.types.resource_identifiers import (
+        ExpectationSuiteIdentifier,
+        ValidationResultIdentifier,
+    )
 
     with _LOCK:
         site = _site(ctx, directory)

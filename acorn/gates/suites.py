@@ -91,7 +91,8 @@ def _holds(flag: str, rule: str, column: str) -> Check:
 
 def _at_least(column: str, minimum: int) -> Check:
     return Check(
-        "ExpectColumnValuesToBeBetween", f"{column} is at least {minimum}", column, {"column": column, "min_value": minimum}
+        "ExpectColumnValuesToBeBetween", f"{column} is at least {minimum}", column,
+        {"column": column, "min_value": minimum},
     )
 
 

@@ -147,7 +147,7 @@ def _add_spapi_routes(api: FastAPI) -> None:
         return await _read(request, "getPurchaseOrders", lambda s: s.get_purchase_orders(params))
 
     @api.get("/vendor/orders/v1/purchaseOrders/{purchaseOrderNumber}")
-    async def get_purchase_order(request: Request, purchaseOrderNumber: str) -> Response:  # noqa: N803
+    async def get_purchase_order(request: Request, purchaseOrderNumber: str) -> Response:
         def handler(state: SandboxState) -> dict[str, Any]:
             if purchaseOrderNumber.lower() in ("null", "undefined") or not _PO_NUMBER.match(purchaseOrderNumber):
                 raise InvalidRequest("Request is missing or has invalid parameters", code="InvalidRequest",
@@ -162,7 +162,7 @@ def _add_spapi_routes(api: FastAPI) -> None:
         return await _read(request, "getPurchaseOrdersStatus", lambda s: s.get_purchase_orders_status(params))
 
     @api.get("/vendor/transactions/v1/transactions/{transactionId}")
-    async def get_transaction(request: Request, transactionId: str) -> Response:  # noqa: N803
+    async def get_transaction(request: Request, transactionId: str) -> Response:
         return await _read(request, "getTransaction", lambda s: s.get_transaction(transactionId))
 
     @api.get("/vendor/shipping/v1/shipments")

@@ -49,8 +49,8 @@ from acorn.sandbox.gs1 import sscc_problem
 from acorn.sandbox.matching import eaches, find_line, item_reference, party_differs, sequence_key
 from acorn.sandbox.orderbook import OrderBook
 from acorn.sandbox.orders import OrderLine, PurchaseOrder, ShippedLine
-from acorn.sandbox.records import Registry, ShipmentRecord
 from acorn.sandbox.receiving import delivery_moment, receive
+from acorn.sandbox.records import Registry, ShipmentRecord
 from acorn.sandbox.timefmt import parse_iso
 
 IDENTIFIER_REUSE = timedelta(days=365)
@@ -335,7 +335,7 @@ def apply_shipments(plan: list[ShipmentDoc], *, book: OrderBook, registry: Regis
         old = doc.replaces
         if old is not None:
             revision, first_accepted = old.revision + 1, old.first_accepted_at
-            for po, line, _ in old.lines:
+            for _po, line, _ in old.lines:
                 line.shipped = [s for s in line.shipped if s.shipment_id != doc.shipment_id]
             for sscc in old.ssccs:
                 registry.ssccs.pop(sscc, None)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import signal
 import threading
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from enum import Enum
 
 import typer
@@ -51,7 +51,7 @@ def _start(value: str | None) -> datetime | None:
     if value is None:
         return None
     if value.strip().lower() == "now":
-        return datetime.now(timezone.utc).replace(microsecond=0)
+        return datetime.now(UTC).replace(microsecond=0)
     try:
         return parse_iso(value)
     except ValueError:

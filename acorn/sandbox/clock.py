@@ -21,11 +21,11 @@ import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from acorn.sandbox.errors import ClockError
 
-EPOCH = datetime(2026, 3, 2, 14, 0, tzinfo=timezone.utc)
+EPOCH = datetime(2026, 3, 2, 14, 0, tzinfo=UTC)
 MAX_SPEED = 1_000_000.0  # ~11.6 simulated days per real second; far beyond any rehearsal's need
 
 
@@ -75,7 +75,7 @@ class SandboxClock:
                  wall: Callable[[], float] = time.monotonic) -> None:
         if start.tzinfo is None:
             raise ClockError("the sandbox clock needs a timezone-aware start")
-        self.start = start.astimezone(timezone.utc)
+        self.start = start.astimezone(UTC)
         self.mode = mode
         self._wall = wall
         self._anchor = wall()
@@ -96,7 +96,7 @@ class SandboxClock:
         return self.now()
 
     def set(self, moment: datetime) -> datetime:
-        moment = moment.astimezone(timezone.utc)
+        moment = moment.astimezone(UTC)
         now = self.now()
         if moment < now:
             raise ClockError(f"the sandbox clock only moves forward: {moment.isoformat()} is before "

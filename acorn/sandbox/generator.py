@@ -27,8 +27,8 @@ from __future__ import annotations
 import random
 import string
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
-from functools import lru_cache
+from datetime import UTC, date, datetime, time, timedelta
+from functools import cache
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
@@ -63,7 +63,7 @@ class OrderPolicy:
                    close_grace=timedelta(days=config.close_after_window_days))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _zone(name: str) -> ZoneInfo:
     return ZoneInfo(name)
 
@@ -82,7 +82,7 @@ class OrderGenerator:
         for code in sorted(VENDOR_ACCOUNTS):
             stream = f"acorn-sandbox-po:{self.seed}:{code}:{day.isoformat()}"
             rng, lifecycle = random.Random(stream), random.Random(f"{stream}:lifecycle")
-            start = datetime.combine(day, time(0), tzinfo=timezone.utc)
+            start = datetime.combine(day, time(0), tzinfo=UTC)
             n = self.pos_per_day
             for k in range(n):
                 offset = int((k + rng.random()) * 86400 / n)
@@ -112,7 +112,7 @@ class OrderGenerator:
                                    case_pack=item.case_pack, vendor_sku=item.vendor_sku))
         tz = _zone(WAREHOUSES[fc].time_zone)
         local_day = created.astimezone(tz).date() + timedelta(days=rng.randint(2, 5))
-        window_start = datetime.combine(local_day, time(0), tzinfo=tz).astimezone(timezone.utc)
+        window_start = datetime.combine(local_day, time(0), tzinfo=tz).astimezone(UTC)
         window = (window_start, window_start + timedelta(days=rng.randint(4, 7)))
         po = PurchaseOrder(number=number, created=created, selling_party=account.selling_party, ship_to=fc,
                            buying_party=fc, bill_to=account.bill_to_party, country=country,

@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -53,7 +53,7 @@ _HAPPENINGS = frozenset({"purchaseOrderDate", "purchaseOrderChangedDate", "purch
                          "lastUpdatedDate", "acknowledgementDate", "lastReceiveDate", "updatedDate"})
 #: when a submitted document says it was made (not promised delivery dates)
 _DOCUMENT_DATES = frozenset({"acknowledgementDate", "shipmentConfirmationDate", "shippedDate", "date"})
-_BEFORE_ALL = datetime.min.replace(tzinfo=timezone.utc)
+_BEFORE_ALL = datetime.min.replace(tzinfo=UTC)
 
 
 class ScenarioError(ValueError):

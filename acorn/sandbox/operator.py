@@ -12,7 +12,8 @@ Shapes are fixed so outside tools can drive the sandbox:
   drop_after_commit_rate, stuck_processing_rate, missing_receiving_status_rate`` (``{}``
   clears) → the settings in force; ``GET`` reads them.
 * ``GET /_sandbox/ledger`` → ``{"acknowledgements": [...], "shipmentConfirmations": [...],
-  "invoices": [...], "shipments": [...]}`` (``shipments``: SubmitShipments routing requests), entries with ``id, submissions, accepted, status`` (and more;
+  "invoices": [...], "shipments": [...]}`` (``shipments``: SubmitShipments routing requests), entries
+  with ``id, submissions, accepted, status`` (and more;
   acknowledgements add ``acknowledgementDeadline`` and ``late``, ASNs ``late`` and their dates).
 * ``GET /_sandbox/remittances?month=YYYY-MM`` → CSV (``acorn.sandbox.remittance``).
 * ``POST /_sandbox/reset`` → back to the seed's start; answers ``{"now": ...}``.

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import copy
 import re
-from decimal import Decimal, InvalidOperation
 from collections.abc import Iterable, Iterator
+from decimal import Decimal, InvalidOperation
 from functools import cache
 from typing import Any
 

@@ -33,7 +33,7 @@ from __future__ import annotations
 import random
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta, timezone
+from datetime import UTC, datetime, time, timedelta
 
 from acorn.sandbox.orders import FoundUnits, OrderLine, ShippedLine
 from acorn.sandbox.records import InvoiceLine, InvoiceRecord, Registry
@@ -112,11 +112,11 @@ def record_found_units(settlements: Iterable[Settlement]) -> None:
 def payment_run(start: datetime, days: int, *, not_before: datetime) -> datetime:
     """The payment run (00:00 UTC) on ``start``'s date + ``days``, or the first one after ``not_before``."""
     day = (start + timedelta(days=days)).date()
-    moment = datetime.combine(day, time(), tzinfo=timezone.utc)
+    moment = datetime.combine(day, time(), tzinfo=UTC)
     if moment >= not_before:
         return moment
-    floor = not_before.astimezone(timezone.utc)
-    moment = datetime.combine(floor.date(), time(), tzinfo=timezone.utc)
+    floor = not_before.astimezone(UTC)
+    moment = datetime.combine(floor.date(), time(), tzinfo=UTC)
     return moment if moment >= floor else moment + timedelta(days=1)
 
 

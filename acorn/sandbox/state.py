@@ -21,15 +21,15 @@ from acorn.sandbox.generator import OrderGenerator, OrderPolicy
 from acorn.sandbox.labels import shipment_labels
 from acorn.sandbox.ledger import Ledger
 from acorn.sandbox.orderbook import OrderBook
-from acorn.sandbox.orders import PurchaseOrder
+from acorn.sandbox.orders import OrderLine, PurchaseOrder
 from acorn.sandbox.paging import PageTokens
 from acorn.sandbox.queries import parse_orders_query, parse_status_query, search
 from acorn.sandbox.ratelimit import RateLimiter
 from acorn.sandbox.records import Registry
 from acorn.sandbox.remittance import remittance_rows, to_csv
 from acorn.sandbox.render import order_json, status_json
-from acorn.sandbox.shipment_queries import shipment_details
 from acorn.sandbox.settlement import Settlement, record_found_units, settle
+from acorn.sandbox.shipment_queries import shipment_details
 from acorn.sandbox.submissions import process
 from acorn.sandbox.transactions import Transaction, TransactionBook
 
@@ -137,7 +137,10 @@ class SandboxState:
             else:
                 query, cursor = parse_status_query(params, now, self.page_tokens)
                 page, token = search(self.book, query, now, cursor, self.page_tokens)
-            omit = (lambda _po, _line: self.faults.omit_receiving())
+
+            def omit(_po: PurchaseOrder, _line: OrderLine) -> bool:
+                return self.faults.omit_receiving()
+
             payload: dict[str, Any] = {}
             if token:
                 payload["pagination"] = {"nextToken": token}

@@ -222,7 +222,7 @@ def _compliance_alerts(account: VendorAccountSettings, po_number: str, fill: Any
     return alerts
 
 
-def confirm_acknowledged(client: Any):  # noqa: ANN201
+def confirm_acknowledged(client: Any):
     """Outbox confirmer: Amazon's PO status tells whether a lost acknowledgement landed."""
 
     def confirm(entry: Any) -> bool | None:

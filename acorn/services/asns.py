@@ -14,8 +14,8 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from acorn import contract
@@ -24,9 +24,9 @@ from acorn.domain.errors import PackingError
 from acorn.gates import gate_each, gate_shipment
 from acorn.services import outbox
 from acorn.services.acknowledge import quantity
+from acorn.services.archive import archive_asn
 from acorn.services.asn_keys import asn_key, awaiting_carrier, gate_alert_key
 from acorn.services.outbox import crash_point
-from acorn.services.archive import archive_asn
 from acorn.store import UnitOfWork
 from schemas.tables import Carton, Pallet, PurchaseOrder, PurchaseOrderItem, Shipment, ShipmentLine
 

@@ -99,7 +99,8 @@ def dashboard_rows(report: DayReport) -> list[dict[str, Any]]:
 def write_dashboard(database_url: str, settings: AcornSettings, as_of: datetime, report: DayReport,
                     reports_dir: Path | None = None) -> Path:
     """Write ``dashboard.html`` and its dated copy; returns the latest page's path."""
-    from acorn.documents.dashboard import render_dashboard_html, write_dashboard as write_pages
+    from acorn.documents.dashboard import render_dashboard_html
+    from acorn.documents.dashboard import write_dashboard as write_pages
 
     html = render_dashboard_html(business_date=report.business_date, vendor=report.vendor,
                                  as_of=as_of,

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -40,8 +40,16 @@ from acorn.domain.deadlines import asn_is_on_time
 from acorn.domain.documents import DocumentState
 from acorn.services.metrics import money_sum
 from acorn.store import UnitOfWork
-from schemas.tables import (Acknowledgement, Carton, GoodsReceipt, Invoice, OutboxEntry, PurchaseOrder,
-                            PurchaseOrderItem, Shipment)
+from schemas.tables import (
+    Acknowledgement,
+    Carton,
+    GoodsReceipt,
+    Invoice,
+    OutboxEntry,
+    PurchaseOrder,
+    PurchaseOrderItem,
+    Shipment,
+)
 
 ACCEPTED, FAILED = DocumentState.ACCEPTED, DocumentState.FAILED
 
@@ -64,8 +72,8 @@ def business_day(account: VendorAccountSettings, as_of: datetime) -> BusinessDay
 
 
 def day_window(account_code: str, local_day: date, tz: ZoneInfo) -> BusinessDay:
-    start = datetime.combine(local_day, time(), tzinfo=tz).astimezone(timezone.utc)
-    end = datetime.combine(local_day + timedelta(days=1), time(), tzinfo=tz).astimezone(timezone.utc)
+    start = datetime.combine(local_day, time(), tzinfo=tz).astimezone(UTC)
+    end = datetime.combine(local_day + timedelta(days=1), time(), tzinfo=tz).astimezone(UTC)
     return BusinessDay(account_code, local_day, start, end)
 
 
@@ -160,7 +168,7 @@ class _Days:
     def __init__(self, session: Any, days: list[BusinessDay]) -> None:
         assert days and all(a.end == b.start for a, b in zip(days, days[1:])), "consecutive days of one account"
         self.s, self.days, self.account_code = session, days, days[0].account_code
-        start = datetime.combine(days[0].day, time(), tzinfo=timezone.utc)
+        start = datetime.combine(days[0].day, time(), tzinfo=UTC)
         self._dates = [start + timedelta(days=n) for n in range(len(days) + 1)]  # calendar dates, midnight UTC
 
     def _in_days(self, column: Any) -> Any:

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
-from acorn.services.acknowledge import confirm_acknowledged
 from acorn.domain.documents import DELIVERABLE
+from acorn.services.acknowledge import confirm_acknowledged
 from acorn.services.outbox import DEFAULT_LEASE, DeliveryReport, OutboxCourier
 from acorn.services.routing import routing_read_back
 from acorn.store import UnitOfWork
@@ -100,7 +100,7 @@ def in_rounds(deliver_round: Callable[[], Round], work_left: Callable[[Round], i
         latest = following
 
 
-def asn_read_back(client: Any):  # noqa: ANN201
+def asn_read_back(client: Any):
     """Outbox confirmer: GetShipmentDetails tells whether Amazon holds an ASN we sent.
 
     Only an ``Original`` can be proved this way: a ``Replace`` keeps the identifier Amazon
@@ -130,7 +130,7 @@ def purchase_orders_of(payload: dict[str, Any]) -> list[str]:
     return sorted(found - {""})
 
 
-def po_status_note(client: Any):  # noqa: ANN201
+def po_status_note(client: Any):
     """For a stuck transaction: what Amazon's PO status says, so ops can judge without guessing."""
 
     def note(entry: Any) -> str:

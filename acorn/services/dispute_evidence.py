@@ -180,7 +180,7 @@ def _receipts(uow: UnitOfWork, account_code: str, keys: list[tuple[str, str]]) -
     return views
 
 
-def _invoice_view(invoice, lines) -> dict[str, Any] | None:  # noqa: ANN001
+def _invoice_view(invoice, lines) -> dict[str, Any] | None:
     if invoice is None:
         return None
     return {"invoice_number": invoice.invoice_number, "invoice_date": invoice.invoice_date,
@@ -192,7 +192,7 @@ def _invoice_view(invoice, lines) -> dict[str, Any] | None:  # noqa: ANN001
                        "quantity": ln.quantity, "unit_cost": ln.unit_cost, "amount": ln.amount} for ln in lines]}
 
 
-def _remittance_view(line) -> dict[str, Any]:  # noqa: ANN001
+def _remittance_view(line) -> dict[str, Any]:
     return {"payment_number": line.payment_number, "payment_date": line.payment_date, "po_number": line.po_number,
             "item_sequence": line.item_sequence, "asin": line.asin, "invoiced_quantity": line.invoiced_quantity,
             "received_quantity": line.received_quantity, "invoiced_unit_cost": line.invoiced_unit_cost,

@@ -21,8 +21,18 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from acorn.config import DisputeSettings, VendorAccountSettings
-from acorn.domain.claims import (CREDITABLE, ClaimKind, ClaimStatus, allocate_credit, at_stake, check_transition,
-                                 claim_key, closes_within, dispute_deadline, is_disputable)
+from acorn.domain.claims import (
+    CREDITABLE,
+    ClaimKind,
+    ClaimStatus,
+    allocate_credit,
+    at_stake,
+    check_transition,
+    claim_key,
+    closes_within,
+    dispute_deadline,
+    is_disputable,
+)
 from acorn.store import UnitOfWork
 from schemas.tables import Claim, Invoice, RemittanceLine, utcnow
 

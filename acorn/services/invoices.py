@@ -19,8 +19,8 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path
 from decimal import Decimal
+from pathlib import Path
 from typing import Any, Protocol
 
 from acorn import contract
@@ -31,8 +31,8 @@ from acorn.domain.tax import TaxRate, tax_rate_for
 from acorn.gates import gate_each, gate_invoice
 from acorn.reference import Address, AmazonEntity, FulfilmentCentre, UnknownReference
 from acorn.services import outbox
-from acorn.services.outbox import crash_point
 from acorn.services.archive import archive_invoice
+from acorn.services.outbox import crash_point
 from acorn.services.stock import SkuResolver, sku_master
 from acorn.store import UnitOfWork
 from schemas.tables import Invoice, PurchaseOrder, PurchaseOrderItem, Shipment, ShipmentLine

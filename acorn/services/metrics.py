@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import statistics
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -46,8 +46,19 @@ from acorn.domain.claims import ClaimStatus
 from acorn.domain.deadlines import asn_is_on_time
 from acorn.domain.documents import DocumentState
 from acorn.store import UnitOfWork
-from schemas.tables import (Acknowledgement, Claim, GoodsReceipt, Invoice, OutboxEntry, PurchaseOrder,
-                            PurchaseOrderItem, ReceiptSnapshot, RemittanceLine, Shipment, ShipmentLine)
+from schemas.tables import (
+    Acknowledgement,
+    Claim,
+    GoodsReceipt,
+    Invoice,
+    OutboxEntry,
+    PurchaseOrder,
+    PurchaseOrderItem,
+    ReceiptSnapshot,
+    RemittanceLine,
+    Shipment,
+    ShipmentLine,
+)
 
 _CENT = Decimal("0.01")
 #: claims that went to Amazon as a dispute (whatever came of it)
@@ -164,8 +175,8 @@ class _Queries:
 
     def __init__(self, session: Any, start: date, end: date, account_code: str | None) -> None:
         self.s, self.start, self.end, self.account = session, start, end, account_code
-        self.lo = datetime.combine(start, time(), tzinfo=timezone.utc)
-        self.hi = datetime.combine(end + timedelta(days=1), time(), tzinfo=timezone.utc)
+        self.lo = datetime.combine(start, time(), tzinfo=UTC)
+        self.hi = datetime.combine(end + timedelta(days=1), time(), tzinfo=UTC)
 
     def _mine(self, column: Any) -> Any:
         return column == self.account if self.account else sa.true()

@@ -53,8 +53,16 @@ from acorn.domain.deadlines import asn_is_on_time
 from acorn.domain.documents import DELIVERABLE, FINAL, DocumentState, check_transition, processing_means_applied
 from acorn.playbook import play_for
 from acorn.services.workers import owner_is_dead, this_worker
-from acorn.spapi import (AuthError, ClientRequestError, InvalidSubmission, NetworkError, ServerError, SpApiError,
-                         SubmissionOutcomeUnknown, ThrottledError)
+from acorn.spapi import (
+    AuthError,
+    ClientRequestError,
+    InvalidSubmission,
+    NetworkError,
+    ServerError,
+    SpApiError,
+    SubmissionOutcomeUnknown,
+    ThrottledError,
+)
 from acorn.store import UnitOfWork
 from schemas.tables import OutboxEntry, utcnow
 
@@ -717,7 +725,8 @@ def _joined(errors: list[dict[str, Any]]) -> str:
 
 
 def _error_of(exc: Exception) -> dict[str, Any]:
-    return {"code": getattr(exc, "code", None) or type(exc).__name__, "message": getattr(exc, "message", None) or str(exc),
+    return {"code": getattr(exc, "code", None) or type(exc).__name__,
+            "message": getattr(exc, "message", None) or str(exc),
             "status": getattr(exc, "status_code", None), "request_id": getattr(exc, "request_id", None)}
 
 

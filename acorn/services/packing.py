@@ -18,13 +18,17 @@ from decimal import Decimal
 from pathlib import Path
 
 from acorn.config import AcornSettings, VendorAccountSettings
-from acorn.documents.bill_of_lading import (BillOfLading, HandlingUnit, OrderInfo, render_vics_bill_of_lading_html,
-                                            render_vics_bill_of_lading_pdf)
-from acorn.documents.label_preview import render_labels_pdf
+from acorn.documents.bill_of_lading import (
+    BillOfLading,
+    HandlingUnit,
+    OrderInfo,
+    render_vics_bill_of_lading_html,
+    render_vics_bill_of_lading_pdf,
+)
 from acorn.documents.errors import DocumentError
+from acorn.documents.label_preview import render_labels_pdf
 from acorn.documents.labels import LogisticsLabel, Party, render_label_zpl, shipment_labels
-from acorn.documents.packing_list import (PackingList, packing_list, render_packing_list_html,
-                                          render_packing_list_pdf)
+from acorn.documents.packing_list import PackingList, packing_list, render_packing_list_html, render_packing_list_pdf
 from acorn.reference import Address
 from acorn.services.archive import write_once
 from acorn.services.asn_keys import awaiting_carrier
@@ -156,7 +160,8 @@ def build_bill_of_lading(settings: AcornSettings, account: VendorAccountSettings
                          lines: list[ShipmentLine], cartons: list[Carton], pallets: list[Pallet]) -> BillOfLading:
     # Amazon-arranged: Amazon's carrier (named as Amazon names it), paid by Amazon (Collect), with the ARN
     collect = shipment.freight_term == "Collect"
-    carrier = settings.carriers.get(shipment.carrier_scac or "") if collect else settings.carrier(shipment.carrier_scac or "")
+    scac = shipment.carrier_scac or ""
+    carrier = settings.carriers.get(scac) if collect else settings.carrier(scac)
     loose = [c for c in cartons if c.pallet_id is None]
     units = [HandlingUnit("Pallet", p.sscc, sum(1 for c in cartons if c.pallet_id == p.id), p.weight_kg)
              for p in pallets]

@@ -24,8 +24,20 @@ from acorn.domain.deadlines import acknowledgement_deadline, acknowledgement_is_
 from acorn.services.asn_keys import gate_alert_key
 from acorn.services.status import asn_bucket
 from acorn.store import UnitOfWork
-from schemas.tables import (Alert, Carton, Claim, GoodsReceipt, Invoice, InvoiceLine, OutboxEntry, Pallet,
-                            PurchaseOrder, RemittanceLine, Shipment, ShipmentLine)
+from schemas.tables import (
+    Alert,
+    Carton,
+    Claim,
+    GoodsReceipt,
+    Invoice,
+    InvoiceLine,
+    OutboxEntry,
+    Pallet,
+    PurchaseOrder,
+    RemittanceLine,
+    Shipment,
+    ShipmentLine,
+)
 
 
 class AmbiguousPurchaseOrder(LookupError):

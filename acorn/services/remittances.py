@@ -278,7 +278,7 @@ def invoice_payments(database_url: str, account_code: str, *, as_of: date) -> li
     return sorted(out, key=lambda p: (p.invoice_date or date.max, p.invoice_number))
 
 
-def _invoice_payment(account_code: str, number: str, invoice, lines: list[RemittanceLine],  # noqa: ANN001
+def _invoice_payment(account_code: str, number: str, invoice, lines: list[RemittanceLine],
                      as_of: date) -> InvoicePayment:
     def total(values: Iterable[Decimal]) -> Decimal:
         return sum(values, ZERO)

@@ -19,8 +19,8 @@ from acorn.domain.carrier_numbers import ProRangeExhausted, freight_terms
 from acorn.domain.deadlines import AsnDeadlinePolicy, ShipSchedule, plan_ship_dates
 from acorn.domain.freight import FreightPolicy, LoadPlan, ShipMode, plan_load
 from acorn.domain.labels import assign_ssccs
-from acorn.domain.routing import earliest_collect_pickup
 from acorn.domain.model import ShipmentItem
+from acorn.domain.routing import earliest_collect_pickup
 from acorn.services import packing, routing
 from acorn.services.acknowledge import ack_key
 from acorn.services.stock import SkuResolver, sku_master

@@ -20,10 +20,20 @@ import sqlalchemy as sa
 from acorn.domain.deadlines import acknowledgement_is_on_time, asn_is_on_time
 from acorn.domain.documents import DocumentState
 from acorn.services.asn_keys import gate_alert_key
-from acorn.store import UnitOfWork
-from schemas.tables import (Acknowledgement, Alert, GoodsReceipt, Invoice, OutboxEntry, PurchaseOrder, PurchaseOrderItem, Shipment,
-                            Carton, Pallet)
 from acorn.services.metrics import money_sum
+from acorn.store import UnitOfWork
+from schemas.tables import (
+    Acknowledgement,
+    Alert,
+    Carton,
+    GoodsReceipt,
+    Invoice,
+    OutboxEntry,
+    Pallet,
+    PurchaseOrder,
+    PurchaseOrderItem,
+    Shipment,
+)
 
 ACCEPTED, FAILED, NEEDS_REVIEW = DocumentState.ACCEPTED, DocumentState.FAILED, DocumentState.NEEDS_REVIEW
 #: an ASN Amazon has answered for good, or that waits for a person: neither held nor pending

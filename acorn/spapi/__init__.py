@@ -28,9 +28,20 @@ from ._stats import ClientStats, OperationStats
 
 if TYPE_CHECKING:
     from ._client import SpApiClient
-    from ._exceptions import (AuthError, ClientRequestError, HostUnreachable, InvalidSubmission, NetworkError,
-                              ResponseFormatError, ServerError, SpApiError, SpApiHttpError, SubmissionOutcomeUnknown,
-                              ThrottledError, TransactionTimeout)
+    from ._exceptions import (
+        AuthError,
+        ClientRequestError,
+        HostUnreachable,
+        InvalidSubmission,
+        NetworkError,
+        ResponseFormatError,
+        ServerError,
+        SpApiError,
+        SpApiHttpError,
+        SubmissionOutcomeUnknown,
+        ThrottledError,
+        TransactionTimeout,
+    )
     from ._ratelimit import RateLimit, RateLimiter, TokenBucket, TokenBucketLimiter, published_rate_limits
     from ._retry import Backoff, RetryPolicy
 

@@ -52,7 +52,8 @@ class SpApiClient:
     """
 
     def __init__(self, base_url: str, *, credentials: LwaCredentials, token_url: str | None = None,
-                 timeout: float = 30.0, rate_overrides: Mapping[str, RateLimit | tuple[float, int] | float] | None = None,
+                 timeout: float = 30.0,
+                 rate_overrides: Mapping[str, RateLimit | tuple[float, int] | float] | None = None,
                  max_retries: int = 5, transport: httpx.BaseTransport | None = None,
                  rate_limiter: RateLimiter | None = None, retry_policy: RetryPolicy | None = None) -> None:
         token_endpoint = token_endpoint_for(base_url, token_url)   # refuses a route that exposes secrets
@@ -146,7 +147,8 @@ class SpApiClient:
     def get_purchase_orders_status(self, *, updated_after: datetime | None = None,
                                    updated_before: datetime | None = None, purchase_order_number: str | None = None,
                                    created_after: datetime | None = None, created_before: datetime | None = None,
-                                   purchase_order_status: str | None = None, item_confirmation_status: str | None = None,
+                                   purchase_order_status: str | None = None,
+                                   item_confirmation_status: str | None = None,
                                    item_receive_status: str | None = None, ordering_vendor_code: str | None = None,
                                    ship_to_party_id: str | None = None, sort_order: str | None = None,
                                    limit: int = 100, on_invalid: OnInvalid | None = None) -> Iterator[wire.OrderStatus]:

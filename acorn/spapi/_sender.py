@@ -25,8 +25,16 @@ from typing import Any
 import httpx
 
 from ._auth import LwaTokenSource
-from ._exceptions import (AuthError, ClientRequestError, NetworkError, ResponseFormatError, ServerError,
-                          SpApiError, SubmissionOutcomeUnknown, ThrottledError)
+from ._exceptions import (
+    AuthError,
+    ClientRequestError,
+    NetworkError,
+    ResponseFormatError,
+    ServerError,
+    SpApiError,
+    SubmissionOutcomeUnknown,
+    ThrottledError,
+)
 from ._operations import Operation
 from ._ratelimit import RateLimiter, parse_rate_limit_header
 from ._redact import RedactingLog, Redactor

@@ -16,10 +16,33 @@ from sqlmodel import Session, select
 
 from acorn.domain.carrier_numbers import ProNumberFormat, bill_of_lading_number
 from schemas.tables import (
-    Acknowledgement, Alert, AuditEvent, Carton, Claim, GoodsReceipt, InventoryLevel, Invoice, InvoiceLine,
-    OutboxEntry, Pallet, PurchaseOrder, PurchaseOrderItem, ReceiptSnapshot, ReconciliationLine, ReconciliationRun,
-    RemittanceImport, RemittanceLine, Shipment, ShipmentLine, Sku, SsccSerial,
-    ProNumberAllocation, BillOfLadingSerial, VendorAccount, Watermark, utcnow,
+    Acknowledgement,
+    Alert,
+    AuditEvent,
+    BillOfLadingSerial,
+    Carton,
+    Claim,
+    GoodsReceipt,
+    InventoryLevel,
+    Invoice,
+    InvoiceLine,
+    OutboxEntry,
+    Pallet,
+    ProNumberAllocation,
+    PurchaseOrder,
+    PurchaseOrderItem,
+    ReceiptSnapshot,
+    ReconciliationLine,
+    ReconciliationRun,
+    RemittanceImport,
+    RemittanceLine,
+    Shipment,
+    ShipmentLine,
+    Sku,
+    SsccSerial,
+    VendorAccount,
+    Watermark,
+    utcnow,
 )
 
 
@@ -33,7 +56,7 @@ class _Repository:
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def add(self, row):  # noqa: ANN001, ANN201
+    def add(self, row):
         self.session.add(row)
         return row
 
@@ -72,7 +95,7 @@ class SkuRepository(_Repository):
     def all(self) -> Sequence[Sku]:
         return self.session.exec(select(Sku).order_by(Sku.vendor_sku)).all()
 
-    def upsert(self, **fields) -> Sku:  # noqa: ANN003
+    def upsert(self, **fields) -> Sku:
         row = self.get(fields["vendor_sku"])
         if row is None:
             return self.add(Sku(**fields))
@@ -103,7 +126,7 @@ class InventoryRepository(_Repository):
                 InventoryLevel.warehouse == warehouse, InventoryLevel.vendor_sku.in_(chunk))).all())
         return found
 
-    def upsert(self, **fields) -> InventoryLevel:  # noqa: ANN003
+    def upsert(self, **fields) -> InventoryLevel:
         row = self.get(fields["vendor_sku"], fields["warehouse"])
         if row is None:
             return self.add(InventoryLevel(**fields))
@@ -308,10 +331,12 @@ class ShipmentRepository(_Repository):
             self.session.execute(sa.update(Shipment).where(Shipment.id.in_(chunk)).values(status=status))
 
     def cartons(self, shipment: Shipment) -> list[Carton]:
-        return list(self.session.exec(select(Carton).where(Carton.shipment_id == shipment.id).order_by(Carton.id)).all())
+        query = select(Carton).where(Carton.shipment_id == shipment.id).order_by(Carton.id)
+        return list(self.session.exec(query).all())
 
     def pallets(self, shipment: Shipment) -> list[Pallet]:
-        return list(self.session.exec(select(Pallet).where(Pallet.shipment_id == shipment.id).order_by(Pallet.id)).all())
+        query = select(Pallet).where(Pallet.shipment_id == shipment.id).order_by(Pallet.id)
+        return list(self.session.exec(query).all())
 
     def add_planned(self, shipments: Sequence[Shipment]) -> list[Shipment]:
         """Store new shipments in one statement and read them back with their ids (one more), in order."""
@@ -817,7 +842,8 @@ class AlertRepository(_Repository):
             return row, False
         if row is not None:  # the same problem is back: reopen it rather than keep it silent
             row.status, row.resolved_at, row.created_at, row.announced_at = "open", None, utcnow(), None
-            row.subject, row.message, row.next_step, row.severity, row.code = subject, message, next_step, severity, code
+            row.subject, row.message, row.next_step = subject, message, next_step
+            row.severity, row.code = severity, code
             for name, value in about.items():
                 setattr(row, name, value or getattr(row, name))
             return row, True

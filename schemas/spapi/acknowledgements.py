@@ -6,6 +6,7 @@ from typing import Literal
 
 from ._base import ItemQuantity, Money, PartyIdentification, SendDateTime, SendModel
 
+
 class OrderItemAcknowledgement(SendModel):
     acknowledgement_code: Literal["Accepted", "Backordered", "Rejected"]
     acknowledged_quantity: ItemQuantity

@@ -6,8 +6,19 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ._base import (PURCHASE_ORDER_STATES, TRANSACTION_STATES, DateTimeInterval, ErrorDetail, ItemQuantity, Money,
-                    Pagination, PartyIdentification, UtcDateTime, WireModel, _tolerant)
+from ._base import (
+    PURCHASE_ORDER_STATES,
+    TRANSACTION_STATES,
+    DateTimeInterval,
+    ErrorDetail,
+    ItemQuantity,
+    Money,
+    Pagination,
+    PartyIdentification,
+    UtcDateTime,
+    WireModel,
+    _tolerant,
+)
 
 # --------------------------------------------------------------------------- orders (read)
 

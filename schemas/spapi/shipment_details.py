@@ -15,8 +15,17 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ._base import (ErrorDetail, ItemQuantity, Money, Pagination, PartyIdentification, UtcDateTime, WireDecimal,
-                    WireModel, _tolerant)
+from ._base import (
+    ErrorDetail,
+    ItemQuantity,
+    Money,
+    Pagination,
+    PartyIdentification,
+    UtcDateTime,
+    WireDecimal,
+    WireModel,
+    _tolerant,
+)
 
 SHIPMENT_STATUSES = ("Created", "TransportationRequested", "CarrierAssigned", "Shipped")
 

@@ -6,8 +6,8 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from ._base import (ItemQuantity, Money, PartyIdentification, SendDateTime, SendModel, WireDecimal,
-                    _sscc_check_digit_ok)
+from ._base import ItemQuantity, Money, PartyIdentification, SendDateTime, SendModel, WireDecimal, _sscc_check_digit_ok
+
 
 class Weight(SendModel):
     unit_of_measure: Literal["G", "Kg", "Oz", "Lb"]

@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import io
 from dataclasses import replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
 from pypdf import PdfReader
 
-from acorn.documents.bill_of_lading import (BillOfLading, HandlingUnit, OrderInfo, render_vics_bill_of_lading_html,
-                                            render_vics_bill_of_lading_pdf)
+from acorn.documents.bill_of_lading import (
+    BillOfLading,
+    HandlingUnit,
+    OrderInfo,
+    render_vics_bill_of_lading_html,
+    render_vics_bill_of_lading_pdf,
+)
 from acorn.documents.errors import DocumentError
 from acorn.documents.labels import Party
 
@@ -22,13 +27,13 @@ ABE8 = Party(code="ABE8", name="Amazon.com Services LLC", lines=("401 Independen
 def _bol(**changes: object) -> BillOfLading:
     bol = BillOfLading(
         bol_number="06141410000000012", shipment_identifier="4Z32PABC-260302",
-        ship_date=datetime(2026, 3, 2, 20, 0, tzinfo=timezone.utc), shipper=SHIPPER, consignee=ABE8,
+        ship_date=datetime(2026, 3, 2, 20, 0, tzinfo=UTC), shipper=SHIPPER, consignee=ABE8,
         carrier_name="Old Dominion Freight Line", carrier_scac="ODFL", pro_number="7700000000",
         freight_terms="Prepaid", freight_class="100", nmfc="156600",
         handling_units=(HandlingUnit("Pallet", "006141410000000029", 2, Decimal("45.000")),
                         HandlingUnit("Carton", "006141410000000036", 1, Decimal("22.500"))),
         orders=(OrderInfo("4Z32PABC", 3, 36, Decimal("67.500")),), total_weight_kg=Decimal("90.000"),
-        delivery_appointment=datetime(2026, 3, 4, 15, 0, tzinfo=timezone.utc))
+        delivery_appointment=datetime(2026, 3, 4, 15, 0, tzinfo=UTC))
     return replace(bol, **changes) if changes else bol
 
 
@@ -38,10 +43,11 @@ def _pdf_text(data: bytes) -> str:
 
 @pytest.mark.parametrize("render", [pytest.param(render_vics_bill_of_lading_html, id="html"),
                                     pytest.param(lambda b: _pdf_text(render_vics_bill_of_lading_pdf(b)), id="pdf")])
-def test_the_bill_of_lading_names_consignee_carrier_references_terms_and_weights(render) -> None:  # noqa: ANN001
+def test_the_bill_of_lading_names_consignee_carrier_references_terms_and_weights(render) -> None:
     text = render(_bol()).replace("<strong>", "").replace("</strong>", "")
     for expected in ("401 Independence Rd", "Florence, NJ 08518", "Amazon.com Services LLC", "ABE8",
-                     "100 Harbor Way", "SCAC: ODFL", "PRO number: 7700000000", "06141410000000012", "Freight terms: Prepaid",
+                     "100 Harbor Way", "SCAC: ODFL", "PRO number: 7700000000", "06141410000000012",
+                     "Freight terms: Prepaid",
                      "Freight class: 100", "NMFC: 156600",
                      "4Z32PABC", "006141410000000029",
                      "198 lb", "90.0 kg",  # total: 90 kg = 198.4158 lb -> 198

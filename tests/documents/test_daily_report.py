@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
@@ -17,7 +17,7 @@ def test_the_daily_report_tabulates_stages_money_deadlines_and_issues() -> None:
         "stages": [{"stage": "Acknowledge POs", "done": 12, "failed": 1, "note": "1 quarantined"},
                    {"stage": "Submit ASNs", "done": 3, "pending": 2}],
         "money": [{"label": "Invoiced", "amount": Decimal("12345.6"), "currency": "USD"}],
-        "deadlines": [{"record": "PO 4Z32PABC", "what": "ASN", "due": datetime(2026, 3, 4, 18, tzinfo=timezone.utc),
+        "deadlines": [{"record": "PO 4Z32PABC", "what": "ASN", "due": datetime(2026, 3, 4, 18, tzinfo=UTC),
                        "status": "at risk"}],
         "issues": [{"record": "PO 4Z32PABC/2", "field": "sscc", "problem": "bad check digit"}],
     })
@@ -31,7 +31,8 @@ def test_the_daily_report_tabulates_stages_money_deadlines_and_issues() -> None:
 
 def test_cells_are_escaped_so_a_pipe_or_markup_cannot_break_the_table() -> None:
     md = render_daily_report_md({"business_date": "2026-03-04",
-                                 "issues": [{"record": "SKU A|B", "field": "title", "problem": "<script>x</script> *bold*"}]})
+                                 "issues": [{"record": "SKU A|B", "field": "title",
+                                             "problem": "<script>x</script> *bold*"}]})
     assert "| SKU A\\|B | title | &lt;script&gt;x&lt;/script&gt; \\*bold\\* |" in md
     assert "<script>" not in md
 
@@ -52,7 +53,7 @@ def test_the_public_surface_of_the_documents_package_is_exactly_what_all_lists()
 
 def test_open_alerts_are_grouped_by_severity_worst_first_newest_first_within_a_group() -> None:
     def alert(severity: str, hour: int, record: str) -> dict:
-        return {"severity": severity, "raised": datetime(2026, 3, 4, hour, tzinfo=timezone.utc), "account": "ACRNUS",
+        return {"severity": severity, "raised": datetime(2026, 3, 4, hour, tzinfo=UTC), "account": "ACRNUS",
                 "record": record, "kind": "asn_late", "problem": "p", "next_step": "n"}
 
     md = render_daily_report_md({"business_date": "2026-03-04", "alerts": [

@@ -82,7 +82,8 @@ def test_an_invoice_without_number_or_total_is_refused(vendor: dict, change: dic
 
 
 def test_every_amazon_example_invoice_that_amazon_accepts_renders() -> None:
-    examples = [e for e in contract.sandbox_examples("invoices") if e.operation_id == "submitInvoices" and e.status == "202"]
+    examples = [e for e in contract.sandbox_examples("invoices")
+                if e.operation_id == "submitInvoices" and e.status == "202"]
     bodies = [e.request["parameters"]["body"].get("value", {}) for e in examples]
     invoices = [inv for body in bodies for inv in body.get("invoices", [])]
     assert invoices

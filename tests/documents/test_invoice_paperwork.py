@@ -4,7 +4,7 @@ line and the due date, the same in the HTML and the PDF, from a payload Amazon's
 from __future__ import annotations
 
 import io
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
@@ -21,7 +21,7 @@ CA = next(a for a in DEFAULT_ACCOUNTS if a.code == "ACRNCA").model_copy(update={
     "remit_to_address": Address(name="Acorn Demo Goods Co. Receivables", line1="PO Box 4410", city="Newark",
                                 state_or_region="NJ", postal_code="07101", country_code="US")})
 US = next(a for a in DEFAULT_ACCOUNTS if a.code == "ACRNUS")
-ORDERED = datetime(2026, 3, 1, tzinfo=timezone.utc)
+ORDERED = datetime(2026, 3, 1, tzinfo=UTC)
 
 
 def canadian_invoice() -> tuple[dict, dict]:

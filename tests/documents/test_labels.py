@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal
 from io import BytesIO
 from typing import Any
@@ -51,9 +51,9 @@ def rows() -> tuple[Shipment, list[Carton], list[Pallet]]:
     shipment = Shipment(id=1, account_code="ACRNUS", shipment_identifier=f"{PO}-260303", ship_to="ABE8",
                         structure="PalletizedAssortmentCase", transport_mode="LessThanTruckLoad", carrier_scac="ODFL",
                         pro_number="0123456786", bill_of_lading="BOL0614141000001",
-                        departure=datetime(2026, 3, 3, 20, tzinfo=timezone.utc),
-                        estimated_delivery=datetime(2026, 3, 5, 15, tzinfo=timezone.utc),
-                        asn_deadline=datetime(2026, 3, 3, 20, 30, tzinfo=timezone.utc))
+                        departure=datetime(2026, 3, 3, 20, tzinfo=UTC),
+                        estimated_delivery=datetime(2026, 3, 5, 15, tzinfo=UTC),
+                        asn_deadline=datetime(2026, 3, 3, 20, 30, tzinfo=UTC))
     pallets = [Pallet(id=7, shipment_id=1, sscc=_sscc(900), weight_kg=Decimal("120"))]
     cartons = [
         Carton(id=1, shipment_id=1, pallet_id=7, sscc=_sscc(1), weight_kg=Decimal("9"),

@@ -6,7 +6,7 @@ import csv
 import io
 import re
 import xml.etree.ElementTree as ET
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -14,14 +14,19 @@ import pytest
 
 from acorn.config import DEFAULT_ACCOUNTS
 from acorn.documents import charts
-from acorn.documents.reconciliation_report import (CSV_COLUMNS, build_report, render_report_html, report_artifacts,
-                                                   write_report)
+from acorn.documents.reconciliation_report import (
+    CSV_COLUMNS,
+    build_report,
+    render_report_html,
+    report_artifacts,
+    write_report,
+)
 from acorn.store import UnitOfWork, upgrade
 from schemas.tables import Claim, ReconciliationLine, ReconciliationRun, RemittanceLine
 
 US, CA = DEFAULT_ACCOUNTS  # ACRNUS (US, USD) and ACRNCA (CA, CAD)
 EVIL = "<script>alert(1)</script>"
-AS_OF = datetime(2025, 4, 3, 6, 0, tzinfo=timezone.utc)
+AS_OF = datetime(2025, 4, 3, 6, 0, tzinfo=UTC)
 SVG = "{http://www.w3.org/2000/svg}"
 
 

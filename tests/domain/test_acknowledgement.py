@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -17,7 +17,7 @@ from acorn.domain import (
     decide_acknowledgements,
 )
 
-UTC = timezone.utc
+UTC = UTC
 AS_OF = datetime(2026, 3, 10, 18, 0, tzinfo=UTC)
 
 SKUS = {
@@ -96,8 +96,10 @@ def test_a_restock_date_already_past_is_stale_and_not_promised():
 @pytest.mark.parametrize(
     ("line", "reason"),
     [
-        pytest.param(ln("NOPE", 3, asin="B0UNKNOWN0"), RejectionReason.INVALID_PRODUCT_IDENTIFIER, id="unknown-sku-and-asin"),
-        pytest.param(ln("MUG", 3, asin="B000PAN001"), RejectionReason.INVALID_PRODUCT_IDENTIFIER, id="sku-and-asin-contradict"),
+        pytest.param(ln("NOPE", 3, asin="B0UNKNOWN0"), RejectionReason.INVALID_PRODUCT_IDENTIFIER,
+                     id="unknown-sku-and-asin"),
+        pytest.param(ln("MUG", 3, asin="B000PAN001"), RejectionReason.INVALID_PRODUCT_IDENTIFIER,
+                     id="sku-and-asin-contradict"),
         pytest.param(ln("OLD", 3), RejectionReason.OBSOLETE_PRODUCT, id="discontinued"),
         pytest.param(ln("PAN", 3), RejectionReason.TEMPORARILY_UNAVAILABLE, id="no-stock-no-restock-date"),
     ],
@@ -112,7 +114,8 @@ def test_a_line_that_cannot_be_served_is_rejected_with_amazons_reason(line, reas
 
 def test_a_line_known_only_by_asin_finds_its_sku():
     stock = {"PAN": StockLevel("PAN", 10)}
-    (decision,) = decide_acknowledgements([order("PO000001", ("", "B000PAN001", 2, False, True))], SKUS, stock, as_of=AS_OF).decisions
+    (decision,) = decide_acknowledgements([order("PO000001", ("", "B000PAN001", 2, False, True))], SKUS, stock,
+                                          as_of=AS_OF).decisions
     assert (decision.vendor_sku, decision.accepted_qty) == ("PAN", 2)
 
 
@@ -132,7 +135,8 @@ def test_the_po_number_breaks_ties_between_orders_placed_at_the_same_moment():
 
 def test_cancelled_lines_get_no_decision_and_take_no_stock():
     plan = decide_acknowledgements(
-        [order("PO000001", ln("MUG", 5, cancelled=True), ln("MUG", 3))], SKUS, {"MUG": StockLevel("MUG", 5)}, as_of=AS_OF
+        [order("PO000001", ln("MUG", 5, cancelled=True), ln("MUG", 3))], SKUS, {"MUG": StockLevel("MUG", 5)},
+        as_of=AS_OF,
     )
     assert [d.item_sequence for d in plan.decisions] == ["2"]
     assert plan.remaining_stock["MUG"] == 2

@@ -1,11 +1,10 @@
 """Each alert is notified once: its events, its topic, and the ASN watch's verdicts."""
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
-from acorn.domain.alerts import (ASN_AT_RISK_BEFORE, Topic, asn_watch_verdict, event_id, event_names,
-                                 topic_of)
+from acorn.domain.alerts import ASN_AT_RISK_BEFORE, Topic, asn_watch_verdict, event_id, event_names, topic_of
 
-DEADLINE = datetime(2026, 3, 2, 20, 30, tzinfo=timezone.utc)
+DEADLINE = datetime(2026, 3, 2, 20, 30, tzinfo=UTC)
 
 
 def test_every_alert_is_an_acorn_alert_event_and_topic_alerts_also_their_topic_event() -> None:
@@ -23,7 +22,7 @@ def test_topic_alerts_are_left_to_their_own_automation() -> None:
 
 
 def test_the_same_alert_announced_twice_has_one_event_id_and_a_reopened_one_a_new_id() -> None:
-    raised = datetime(2026, 3, 2, 20, 0, tzinfo=timezone.utc)
+    raised = datetime(2026, 3, 2, 20, 0, tzinfo=UTC)
     first = event_id("acorn.asn.late", "asn-late:S1", raised)
     assert first == event_id("acorn.asn.late", "asn-late:S1", raised)
     assert first != event_id("acorn.asn.late", "asn-late:S1", raised + timedelta(hours=1))

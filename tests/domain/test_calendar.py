@@ -4,7 +4,14 @@ from datetime import date
 
 import pytest
 
-from acorn.domain import MARKETPLACES, InvalidRecord, MarketplaceCalendar, UnknownMarketplace, marketplace, peak_blackouts
+from acorn.domain import (
+    MARKETPLACES,
+    InvalidRecord,
+    MarketplaceCalendar,
+    UnknownMarketplace,
+    marketplace,
+    peak_blackouts,
+)
 
 US = MarketplaceCalendar.for_marketplace("US")
 
@@ -74,7 +81,8 @@ def test_business_days_over_a_weekend():
 
 
 def test_the_us_peak_blackout_is_thanksgiving_the_friday_after_and_christmas_eve_and_day():
-    assert sorted(peak_blackouts("US", 2026)) == [date(2026, 11, 26), date(2026, 11, 27), date(2026, 12, 24), date(2026, 12, 25)]
+    assert sorted(peak_blackouts("US", 2026)) == [date(2026, 11, 26), date(2026, 11, 27), date(2026, 12, 24),
+                                                  date(2026, 12, 25)]
     assert US.is_business_day(date(2026, 11, 27))
     assert not US.is_receiving_day(date(2026, 11, 27))
     assert US.blackout_reason(date(2026, 11, 27)) == "Day after Thanksgiving"

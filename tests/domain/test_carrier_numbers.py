@@ -6,9 +6,19 @@ from decimal import Decimal
 
 import pytest
 
-from acorn.domain.carrier_numbers import (CheckRule, InvalidProNumber, ProNumberFormat, ProRangeExhausted,
-                                          bill_of_lading_number, freight_terms, is_valid_ups_tracking_number,
-                                          kg_to_lb, pro_check_digit, ups_check_digit, ups_tracking_number)
+from acorn.domain.carrier_numbers import (
+    CheckRule,
+    InvalidProNumber,
+    ProNumberFormat,
+    ProRangeExhausted,
+    bill_of_lading_number,
+    freight_terms,
+    is_valid_ups_tracking_number,
+    kg_to_lb,
+    pro_check_digit,
+    ups_check_digit,
+    ups_tracking_number,
+)
 
 XPO = ProNumberFormat(scac="CNWY", rule=CheckRule.MOD7, range_start=12345670, range_end=12345679, digits=8)
 YRC = ProNumberFormat(scac="RDWY", rule=CheckRule.MOD11, range_start=100340390, range_end=100340399, digits=9,

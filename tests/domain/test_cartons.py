@@ -16,7 +16,8 @@ from acorn.domain import (
 )
 
 SKUS = {
-    "MUG": SkuInfo("MUG", "B000MUG001", None, case_pack=6, unit_weight_kg=Decimal("0.4"), carton_weight_kg=Decimal("2.9")),
+    "MUG": SkuInfo("MUG", "B000MUG001", None, case_pack=6, unit_weight_kg=Decimal("0.4"),
+                   carton_weight_kg=Decimal("2.9")),
     "PAN": SkuInfo("PAN", "B000PAN001", None, case_pack=4, unit_weight_kg=Decimal("1.7")),
     "ANVIL": SkuInfo("ANVIL", "B000ANV001", None, case_pack=2, unit_weight_kg=Decimal("15")),
     "TV": SkuInfo("TV", "B000TV0001", None, case_pack=1, unit_weight_kg=Decimal("12.5")),
@@ -72,7 +73,8 @@ def test_every_unit_lands_in_exactly_one_carton_under_the_weight_limit(lines):
 
 
 def test_carton_sequence_numbers_run_001_002_across_the_shipment():
-    cartons = plan_cartons([item("MUG", 13, po="PO000001"), item("PAN", 1, po="PO000002")], SKUS, max_carton_weight_kg=LIMIT)
+    cartons = plan_cartons([item("MUG", 13, po="PO000001"), item("PAN", 1, po="PO000002")], SKUS,
+                           max_carton_weight_kg=LIMIT)
     assert [c.sequence for c in cartons] == ["001", "002", "003", "004"]
     assert [c.po_number for c in cartons] == ["PO000001"] * 3 + ["PO000002"]
 
@@ -85,7 +87,8 @@ def test_a_case_heavier_than_the_limit_is_repacked_as_loose_units():
 
 def test_mixed_cartons_are_filled_before_a_new_one_opens():
     # 5 pans (1.7 kg) and 5 mugs (0.4 kg) loose: 10.5 kg fits one carton
-    cartons = plan_cartons([item("PAN", 3, seq="1"), item("PAN", 2, seq="2"), item("MUG", 5)], SKUS, max_carton_weight_kg=LIMIT)
+    cartons = plan_cartons([item("PAN", 3, seq="1"), item("PAN", 2, seq="2"), item("MUG", 5)], SKUS,
+                           max_carton_weight_kg=LIMIT)
     assert len(cartons) == 1
     assert [(i.item_sequence, i.qty) for i in cartons[0].items] == [("1", 3), ("2", 2), ("MUG", 5)]
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -22,7 +22,7 @@ from acorn.domain import (
 )
 from acorn.domain.acknowledgement import in_cases
 
-UTC = timezone.utc
+UTC = UTC
 AS_OF = datetime(2026, 3, 10, 18, 0, tzinfo=UTC)
 SKUS = {"MUG": SkuInfo("MUG", "B000MUG001", None, case_pack=12, unit_weight_kg=Decimal("0.4"),
                        carton_weight_kg=Decimal("5.2"))}

@@ -8,8 +8,17 @@ from decimal import Decimal
 import pytest
 
 from acorn.config import DisputeSettings
-from acorn.domain.claims import (ClaimTransitionError, WindowRules, allocate_credit, check_transition, claim_key,
-                                 closes_within, dispute_deadline, is_disputable, parse_duration)
+from acorn.domain.claims import (
+    ClaimTransitionError,
+    WindowRules,
+    allocate_credit,
+    check_transition,
+    claim_key,
+    closes_within,
+    dispute_deadline,
+    is_disputable,
+    parse_duration,
+)
 from acorn.domain.errors import InvalidRecord
 
 RULES = WindowRules()

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta, timezone
+from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -23,7 +23,7 @@ from acorn.domain.deadlines import (
 )
 from acorn.domain.model import ACKNOWLEDGEMENT_WINDOW
 
-UTC = timezone.utc
+UTC = UTC
 NY = ZoneInfo("America/New_York")
 US = MarketplaceCalendar.for_marketplace("US")
 
@@ -118,12 +118,15 @@ def test_a_booked_appointment_replaces_the_assumed_slot_and_drives_the_asn_deadl
 @pytest.mark.parametrize(
     ("departure", "appointment", "deadline"),
     [
-        pytest.param(utc(2026, 3, 10, 19), utc(2026, 3, 12, 13), utc(2026, 3, 10, 19, 30), id="departure-plus-30-min-sooner"),
-        pytest.param(utc(2026, 3, 10, 19), utc(2026, 3, 11, 1), utc(2026, 3, 10, 19), id="appointment-minus-6-h-sooner"),
+        pytest.param(utc(2026, 3, 10, 19), utc(2026, 3, 12, 13), utc(2026, 3, 10, 19, 30),
+                     id="departure-plus-30-min-sooner"),
+        pytest.param(utc(2026, 3, 10, 19), utc(2026, 3, 11, 1), utc(2026, 3, 10, 19),
+                     id="appointment-minus-6-h-sooner"),
         pytest.param(utc(2026, 3, 10, 19), utc(2026, 3, 11, 1, 30), utc(2026, 3, 10, 19, 30), id="both-equal"),
     ],
 )
-def test_the_asn_deadline_is_the_sooner_of_departure_plus_30_min_and_appointment_minus_6_h(departure, appointment, deadline):
+def test_the_asn_deadline_is_the_sooner_of_departure_plus_30_min_and_appointment_minus_6_h(departure, appointment,
+                                                                                           deadline):
     assert asn_deadline(departure=departure, delivery_appointment=appointment) == deadline
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -14,7 +14,7 @@ NY = ZoneInfo("America/New_York")
 US = MarketplaceCalendar.for_marketplace("US")
 
 
-def _plan(as_of: datetime, **dock):  # noqa: ANN202
+def _plan(as_of: datetime, **dock):
     dock = {"calendar": US, "cutoff_local_time": time(15), **dock}
     return plan_ship_dates(as_of=as_of, ship_window_start=as_of - timedelta(days=1),
                            ship_window_end=as_of + timedelta(days=30), fc_tz="America/New_York",
@@ -43,11 +43,11 @@ def test_the_carrier_keeps_driving_through_the_dock_closure() -> None:
 
 
 def test_each_dock_leaves_at_its_own_cut_off_in_its_own_time_zone() -> None:
-    as_of = datetime(2026, 3, 10, 15, 0, tzinfo=timezone.utc)  # 11:00 New York, 08:00 Los Angeles
+    as_of = datetime(2026, 3, 10, 15, 0, tzinfo=UTC)  # 11:00 New York, 08:00 Los Angeles
     east = _plan(as_of)
     west = _plan(as_of, calendar=MarketplaceCalendar("US", "America/Los_Angeles"), cutoff_local_time=time(13, 30))
-    assert east.departure == datetime(2026, 3, 10, 19, 0, tzinfo=timezone.utc)
-    assert west.departure == datetime(2026, 3, 10, 20, 30, tzinfo=timezone.utc)
+    assert east.departure == datetime(2026, 3, 10, 19, 0, tzinfo=UTC)
+    assert west.departure == datetime(2026, 3, 10, 20, 30, tzinfo=UTC)
 
 
 def test_next_departure_day_skips_weekends_holidays_and_closures() -> None:

@@ -4,8 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from acorn.domain.documents import (DELIVERABLE, FINAL, MANUAL, TRANSITIONS, DocumentState, IllegalTransition,
-                                    check_transition, is_final)
+from acorn.domain.documents import (
+    DELIVERABLE,
+    FINAL,
+    MANUAL,
+    TRANSITIONS,
+    DocumentState,
+    IllegalTransition,
+    check_transition,
+    is_final,
+)
 
 S = DocumentState
 

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
@@ -18,7 +18,7 @@ from acorn.domain import (
     round_money,
 )
 
-UTC = timezone.utc
+UTC = UTC
 ORDERED = datetime(2026, 3, 10, 15, 51, tzinfo=UTC)
 NET_60 = PaymentTerms(net_days=60)
 NET_90_RECEIPT = PaymentTerms(net_days=90, basis="receipt")

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -8,7 +8,7 @@ import pytest
 
 from acorn.domain import InvalidRecord, NaiveDatetime, OrderLine, PurchaseOrderView, SkuInfo, StockLevel
 
-UTC = timezone.utc
+UTC = UTC
 
 
 def line(**overrides):
@@ -84,7 +84,8 @@ def test_a_bad_order_line_is_refused_naming_line_and_field(overrides, field):
 
 def test_a_case_weighs_its_units_unless_a_weighed_carton_weight_is_known():
     computed = SkuInfo("SKU-1", "B07DFVDRAB", None, case_pack=6, unit_weight_kg=Decimal("0.75"))
-    weighed = SkuInfo("SKU-1", "B07DFVDRAB", None, case_pack=6, unit_weight_kg=Decimal("0.75"), carton_weight_kg=Decimal("4.9"))
+    weighed = SkuInfo("SKU-1", "B07DFVDRAB", None, case_pack=6, unit_weight_kg=Decimal("0.75"),
+                      carton_weight_kg=Decimal("4.9"))
     assert computed.case_weight_kg == Decimal("4.50")
     assert weighed.case_weight_kg == Decimal("4.9")
 

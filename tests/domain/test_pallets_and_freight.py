@@ -66,14 +66,16 @@ def test_pallets_keep_purchase_orders_apart_unless_mixing_is_allowed():
         max_carton_weight_kg=Decimal("22"),
     )
     apart = plan_pallets(cartons, max_cartons_per_pallet=10, max_pallet_weight_kg=Decimal("1000"))
-    mixed = plan_pallets(cartons, max_cartons_per_pallet=10, max_pallet_weight_kg=Decimal("1000"), mix_purchase_orders=True)
+    mixed = plan_pallets(cartons, max_cartons_per_pallet=10, max_pallet_weight_kg=Decimal("1000"),
+                         mix_purchase_orders=True)
     assert [p.po_numbers for p in apart] == [("PO000001",), ("PO000002",)]
     assert [p.po_numbers for p in mixed] == [("PO000001", "PO000002")]
 
 
 def test_a_carton_heavier_than_a_pallet_may_carry_is_refused():
     with pytest.raises(PackingError):
-        plan_pallets(cases(1), max_cartons_per_pallet=5, max_pallet_weight_kg=Decimal("30"), pallet_tare_kg=Decimal("25"))
+        plan_pallets(cases(1), max_cartons_per_pallet=5, max_pallet_weight_kg=Decimal("30"),
+                     pallet_tare_kg=Decimal("25"))
 
 
 @pytest.mark.parametrize(
@@ -81,8 +83,10 @@ def test_a_carton_heavier_than_a_pallet_may_carry_is_refused():
     [
         pytest.param(3, 0, ShipMode.SMALL_PARCEL, ShipmentStructure.LOOSE_STANDARD_CASE, id="three-cartons-go-parcel"),
         pytest.param(15, 0, ShipMode.SMALL_PARCEL, ShipmentStructure.LOOSE_STANDARD_CASE, id="fifteen-cartons-150-kg"),
-        pytest.param(16, 0, ShipMode.LESS_THAN_TRUCKLOAD, ShipmentStructure.PALLETIZED_STANDARD_CASE, id="sixteen-cartons-palletized"),
-        pytest.param(700, 0, ShipMode.TRUCKLOAD, ShipmentStructure.PALLETIZED_STANDARD_CASE, id="seven-tonnes-truckload"),
+        pytest.param(16, 0, ShipMode.LESS_THAN_TRUCKLOAD, ShipmentStructure.PALLETIZED_STANDARD_CASE,
+                     id="sixteen-cartons-palletized"),
+        pytest.param(700, 0, ShipMode.TRUCKLOAD, ShipmentStructure.PALLETIZED_STANDARD_CASE,
+                     id="seven-tonnes-truckload"),
         pytest.param(0, 100, ShipMode.SMALL_PARCEL, ShipmentStructure.LOOSE_STANDARD_CASE, id="light-pens"),
     ],
 )
@@ -99,7 +103,8 @@ def test_the_load_decides_parcel_or_freight_by_cartons_and_weight(boxes, pens, m
     ("boxes", "loose_boxes", "loose_pens", "structure"),
     [
         pytest.param(2, 0, 0, ShipmentStructure.LOOSE_STANDARD_CASE, id="only-factory-cases"),
-        pytest.param(2, 3, 0, ShipmentStructure.LOOSE_STANDARD_CASE, id="a-repacked-carton-of-one-line-is-still-standard"),
+        pytest.param(2, 3, 0, ShipmentStructure.LOOSE_STANDARD_CASE,
+                     id="a-repacked-carton-of-one-line-is-still-standard"),
         pytest.param(2, 3, 7, ShipmentStructure.LOOSE_ASSORTMENT_CASE, id="one-mixed-carton-makes-it-assortment"),
         pytest.param(40, 3, 7, ShipmentStructure.PALLETIZED_ASSORTMENT_CASE, id="palletized-with-a-mixed-carton"),
         pytest.param(40, 0, 0, ShipmentStructure.PALLETIZED_STANDARD_CASE, id="palletized-single-sku-cartons"),

@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
 
 import pytest
 
 from acorn.domain import InvalidRecord, NaiveDatetime
 from acorn.domain.reconciliation import (
-    EXCEPTIONS, Category, CategoryTotal, Finding, LineFacts, classify, cutoffs, parse_month, totals_document,
+    EXCEPTIONS,
+    Category,
+    CategoryTotal,
+    Finding,
+    LineFacts,
+    classify,
+    cutoffs,
+    parse_month,
+    totals_document,
 )
 
-UTC = timezone.utc
+UTC = UTC
 C = Category
 D = Decimal
 TEN = D("10.00")

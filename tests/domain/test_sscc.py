@@ -81,10 +81,14 @@ def test_a_serial_beyond_the_prefix_capacity_is_refused_naming_the_prefix(prefix
 @pytest.mark.parametrize(
     ("kwargs", "field"),
     [
-        pytest.param({"extension_digit": 0, "company_prefix": "061414", "serial": 1}, "company_prefix", id="prefix-too-short"),
-        pytest.param({"extension_digit": 0, "company_prefix": "061414112345", "serial": 1}, "company_prefix", id="prefix-too-long"),
-        pytest.param({"extension_digit": 0, "company_prefix": "06141A1", "serial": 1}, "company_prefix", id="prefix-not-digits"),
-        pytest.param({"extension_digit": 10, "company_prefix": "0614141", "serial": 1}, "extension_digit", id="extension-two-digits"),
+        pytest.param({"extension_digit": 0, "company_prefix": "061414", "serial": 1}, "company_prefix",
+                     id="prefix-too-short"),
+        pytest.param({"extension_digit": 0, "company_prefix": "061414112345", "serial": 1}, "company_prefix",
+                     id="prefix-too-long"),
+        pytest.param({"extension_digit": 0, "company_prefix": "06141A1", "serial": 1}, "company_prefix",
+                     id="prefix-not-digits"),
+        pytest.param({"extension_digit": 10, "company_prefix": "0614141", "serial": 1}, "extension_digit",
+                     id="extension-two-digits"),
         pytest.param({"extension_digit": 0, "company_prefix": "0614141", "serial": -1}, "serial", id="negative-serial"),
     ],
 )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
@@ -59,7 +59,7 @@ def test_a_place_without_a_rule_is_an_error_naming_the_invoice_and_field(country
 
 
 def _draft(costs_and_qty: list[tuple[str, int]], tax: TaxRate):
-    ordered = datetime(2026, 3, 1, tzinfo=timezone.utc)
+    ordered = datetime(2026, 3, 1, tzinfo=UTC)
     lines = [ShippedLine("PO1", str(n), f"SKU{n}", f"B00000000{n}", qty, Decimal(cost), "CAD", ordered)
              for n, (cost, qty) in enumerate(costs_and_qty, start=1)]
     return build_invoice(invoice_number="CA-1", invoice_date=date(2026, 3, 2), shipped_lines=lines, tax=tax,
@@ -82,7 +82,7 @@ def test_gst_only_province_is_five_percent_rounded_half_up():
 
 
 def test_a_tax_and_a_bare_rate_together_are_refused():
-    ordered = datetime(2026, 3, 1, tzinfo=timezone.utc)
+    ordered = datetime(2026, 3, 1, tzinfo=UTC)
     with pytest.raises(InvalidRecord) as err:
         build_invoice(invoice_number="CA-1", invoice_date=date(2026, 3, 2),
                       shipped_lines=[ShippedLine("PO1", "1", "S", "B", 1, Decimal(1), "CAD", ordered)],
@@ -92,7 +92,7 @@ def test_a_tax_and_a_bare_rate_together_are_refused():
 
 
 def test_a_cases_line_is_invoiced_in_whole_cases_and_in_eaches_otherwise():
-    ordered = datetime(2026, 3, 1, tzinfo=timezone.utc)
+    ordered = datetime(2026, 3, 1, tzinfo=UTC)
     lines = [ShippedLine("PO1", "1", "S1", "B1", 24, Decimal(1), "CAD", ordered, "Cases", 12),
              ShippedLine("PO1", "2", "S2", "B2", 10, Decimal(1), "CAD", ordered, "Cases", 12)]
     draft = build_invoice(invoice_number="CA-1", invoice_date=date(2026, 3, 2), shipped_lines=lines,

@@ -46,26 +46,42 @@ def test_a_clean_sku_row_loads_with_its_cost_in_cents_as_a_decimal(tmp_path: Pat
     ("row", "field", "words"),
     [
         pytest.param("ACR-2,B00000001,4006381333931,T,6,0.5,,1.00,USD,false", "asin", "10 upper-case", id="short-asin"),
-        pytest.param("ACR-2,b000000001,4006381333931,T,6,0.5,,1.00,USD,false", "asin", "upper-case", id="lower-case-asin"),
-        pytest.param("ACR-2,B000000001,4006381333932,T,6,0.5,,1.00,USD,false", "ean", "check digit", id="ean-check-digit"),
+        pytest.param("ACR-2,b000000001,4006381333931,T,6,0.5,,1.00,USD,false", "asin", "upper-case",
+                     id="lower-case-asin"),
+        pytest.param("ACR-2,B000000001,4006381333932,T,6,0.5,,1.00,USD,false", "ean", "check digit",
+                     id="ean-check-digit"),
         pytest.param("ACR-2,B000000001,400638133393X,T,6,0.5,,1.00,USD,false", "ean", "EAN", id="ean-not-digits"),
-        pytest.param("ACR-2,B000000001,4006381333931,T,0,0.5,,1.00,USD,false", "case_pack", "greater than 0", id="zero-case-pack"),
-        pytest.param("ACR-2,B000000001,4006381333931,T,six,0.5,,1.00,USD,false", "case_pack", "integer", id="case-pack-word"),
-        pytest.param("ACR-2,B000000001,4006381333931,T,6,0.5,,1.005,USD,false", "unit_cost", "2 decimal places", id="sub-cent-cost"),
-        pytest.param("ACR-2,B000000001,4006381333931,T,6,0.5,,-1.00,USD,false", "unit_cost", "greater than 0", id="negative-cost"),
-        pytest.param("ACR-2,B000000001,4006381333931,T,6,0.5,,1.00,USS,false", "currency", "ISO 4217", id="unknown-currency"),
-        pytest.param("ACR-2,B000000001,4006381333931,T,6,0.5,,1.00,usd,false", "currency", "ISO 4217", id="lower-case-currency"),
-        pytest.param("ACR-2,B000000001,4006381333931,T,6,0.5,,1.00,USD,maybe", "discontinued", "true or false", id="discontinued-maybe"),
-        pytest.param("ACR-2,B000000001,4006381333931,T,6,0.5,2.0,1.00,USD,false", "carton_weight_kg", "less than its 6 units", id="carton-lighter-than-units"),
+        pytest.param("ACR-2,B000000001,4006381333931,T,0,0.5,,1.00,USD,false", "case_pack", "greater than 0",
+                     id="zero-case-pack"),
+        pytest.param("ACR-2,B000000001,4006381333931,T,six,0.5,,1.00,USD,false", "case_pack", "integer",
+                     id="case-pack-word"),
+        pytest.param("ACR-2,B000000001,4006381333931,T,6,0.5,,1.005,USD,false", "unit_cost", "2 decimal places",
+                     id="sub-cent-cost"),
+        pytest.param("ACR-2,B000000001,4006381333931,T,6,0.5,,-1.00,USD,false", "unit_cost", "greater than 0",
+                     id="negative-cost"),
+        pytest.param("ACR-2,B000000001,4006381333931,T,6,0.5,,1.00,USS,false", "currency", "ISO 4217",
+                     id="unknown-currency"),
+        pytest.param("ACR-2,B000000001,4006381333931,T,6,0.5,,1.00,usd,false", "currency", "ISO 4217",
+                     id="lower-case-currency"),
+        pytest.param("ACR-2,B000000001,4006381333931,T,6,0.5,,1.00,USD,maybe", "discontinued", "true or false",
+                     id="discontinued-maybe"),
+        pytest.param("ACR-2,B000000001,4006381333931,T,6,0.5,2.0,1.00,USD,false", "carton_weight_kg",
+                     "less than its 6 units", id="carton-lighter-than-units"),
         pytest.param("ACR-2,B000000001,4006381333931,,6,0.5,,1.00,USD,false", "title", "required", id="missing-title"),
-        pytest.param("ACR-2,B000000001,4006381333931,T,10001,0.5,,1.00,USD,false", "case_pack", "less than or equal to 10000", id="huge-case-pack"),
-        pytest.param("ACR-2,B000000001,4006381333931,T,6,0.5,,1000000000000.00,USD,false", "unit_cost", "less than or equal to 999999999999.99", id="cost-beyond-numeric-14-2"),
-        pytest.param("ACR-2,B000000001,4006381333931,T,6,10000000,,1.00,USD,false", "unit_weight_kg", "less than or equal to 9999999.999", id="unit-weight-beyond-numeric-10-3"),
-        pytest.param("ACR-2,B000000001,4006381333931,T,6,0.5,99999999,1.00,USD,false", "carton_weight_kg", "less than or equal to 9999999.999", id="carton-weight-beyond-numeric-10-3"),
-        pytest.param("ACR-2" + "X" * 40 + ",B000000001,4006381333931,T,6,0.5,,1.00,USD,false", "vendor_sku", "at most 40 characters", id="sku-longer-than-its-column"),
+        pytest.param("ACR-2,B000000001,4006381333931,T,10001,0.5,,1.00,USD,false", "case_pack",
+                     "less than or equal to 10000", id="huge-case-pack"),
+        pytest.param("ACR-2,B000000001,4006381333931,T,6,0.5,,1000000000000.00,USD,false", "unit_cost",
+                     "less than or equal to 999999999999.99", id="cost-beyond-numeric-14-2"),
+        pytest.param("ACR-2,B000000001,4006381333931,T,6,10000000,,1.00,USD,false", "unit_weight_kg",
+                     "less than or equal to 9999999.999", id="unit-weight-beyond-numeric-10-3"),
+        pytest.param("ACR-2,B000000001,4006381333931,T,6,0.5,99999999,1.00,USD,false", "carton_weight_kg",
+                     "less than or equal to 9999999.999", id="carton-weight-beyond-numeric-10-3"),
+        pytest.param("ACR-2" + "X" * 40 + ",B000000001,4006381333931,T,6,0.5,,1.00,USD,false", "vendor_sku",
+                     "at most 40 characters", id="sku-longer-than-its-column"),
     ],
 )
-def test_a_bad_sku_row_is_rejected_naming_its_line_field_and_value(tmp_path: Path, row: str, field: str, words: str) -> None:
+def test_a_bad_sku_row_is_rejected_naming_its_line_field_and_value(tmp_path: Path, row: str, field: str,
+                                                                   words: str) -> None:
     result = skus(tmp_path, GOOD_SKU, row)
     assert [r.vendor_sku for r in result.rows] == ["ACR-1"]
     (error,) = result.errors
@@ -122,7 +138,8 @@ def test_a_row_with_more_values_than_columns_is_rejected_rather_than_shifted(tmp
 def test_headers_match_case_insensitively_in_any_order_and_a_byte_order_mark_is_ignored(tmp_path: Path) -> None:
     header = " Currency ,VENDOR_SKU,asin,ean,title,case_pack,unit_weight_kg,unit_cost,discontinued,notes"
     path = tmp_path / "skus.csv"
-    path.write_text("\ufeff" + header + "\nUSD,ACR-9,B000000009,4006381333931,Bowl,4,1.2,7.10,no,ignored\n", encoding="utf-8")
+    path.write_text("\ufeff" + header + "\nUSD,ACR-9,B000000009,4006381333931,Bowl,4,1.2,7.10,no,ignored\n",
+                    encoding="utf-8")
     result = CsvErp(path, tmp_path / "inventory.csv").load_skus()
     assert result.errors == []
     assert result.rows[0].vendor_sku == "ACR-9" and result.rows[0].carton_weight_kg is None
@@ -145,7 +162,8 @@ def test_a_missing_required_column_stops_the_load_naming_file_and_column(tmp_pat
         pytest.param("vendor_sku,warehouse,on_hand\nACR-1,NJ1,5\n".encode("utf-16"), "UTF-8", id="utf-16"),
     ],
 )
-def test_a_file_that_cannot_be_read_raises_an_input_error_naming_it(tmp_path: Path, content: bytes | None, words: str) -> None:
+def test_a_file_that_cannot_be_read_raises_an_input_error_naming_it(tmp_path: Path, content: bytes | None,
+                                                                    words: str) -> None:
     path = tmp_path / "inventory.csv"
     if content is not None:
         path.write_bytes(content)
@@ -172,10 +190,13 @@ def test_stock_loads_per_warehouse_with_an_optional_restock_date(tmp_path: Path)
         pytest.param("ACR-2,NJ1,3,2026-02-30", "restock_date", "not a calendar date", id="impossible-date"),
         pytest.param("ACR-1,NJ1,7,", "vendor_sku", "duplicate vendor_sku + warehouse", id="same-sku-same-warehouse"),
         pytest.param(",NJ1,7,", "vendor_sku", "required", id="missing-sku"),
-        pytest.param("ACR-2,NJ1,99999999999999999999999,", "on_hand", "less than or equal to 100000000", id="on-hand-beyond-any-integer"),
-        pytest.param("ACR-2,NJ1,100000001,", "on_hand", "less than or equal to 100000000", id="on-hand-beyond-a-sane-bound"),
+        pytest.param("ACR-2,NJ1,99999999999999999999999,", "on_hand", "less than or equal to 100000000",
+                     id="on-hand-beyond-any-integer"),
+        pytest.param("ACR-2,NJ1,100000001,", "on_hand", "less than or equal to 100000000",
+                     id="on-hand-beyond-a-sane-bound"),
         pytest.param("ACR-2,NJ1,1e3,", "on_hand", "integer", id="on-hand-in-exponent-notation"),
-        pytest.param("ACR-2," + "W" * 41 + ",7,", "warehouse", "at most 40 characters", id="warehouse-longer-than-its-column"),
+        pytest.param("ACR-2," + "W" * 41 + ",7,", "warehouse", "at most 40 characters",
+                     id="warehouse-longer-than-its-column"),
         pytest.param("ACR-2,NJ\x001,7,", "warehouse", "NUL byte", id="nul-byte"),
         pytest.param("ACR-2,NJ1,7,\x00", "restock_date", "NUL byte", id="nul-byte-alone"),
     ],
@@ -228,12 +249,14 @@ def test_rows_convert_to_domain_master_data_and_stock_summed_over_warehouses(tmp
 def test_the_public_surface_of_the_erp_package_is_exactly_what_all_lists() -> None:
     import acorn.erp as erp
 
-    exported = {name for name, value in vars(erp).items() if not name.startswith("_") and type(value).__name__ != "module"}
+    exported = {name for name, value in vars(erp).items()
+                if not name.startswith("_") and type(value).__name__ != "module"}
     assert set(erp.__all__) == exported - {"annotations"}
 
 
 def test_a_nul_byte_rejects_the_row_naming_the_field_and_the_quarantine_file_shows_it(tmp_path: Path) -> None:
-    path = write(tmp_path / "skus.csv", SKU_HEADER, GOOD_SKU, "ACR-2,B000000002,4006381333931,Oak\x00Board,6,0.5,,12.50,USD,false")
+    path = write(tmp_path / "skus.csv", SKU_HEADER, GOOD_SKU,
+                 "ACR-2,B000000002,4006381333931,Oak\x00Board,6,0.5,,12.50,USD,false")
     result = CsvErp(path, tmp_path / "inventory.csv", quarantine_dir=tmp_path / "quarantine").load_skus()
     assert [r.vendor_sku for r in result.rows] == ["ACR-1"]
     (error,) = result.errors
@@ -241,7 +264,8 @@ def test_a_nul_byte_rejects_the_row_naming_the_field_and_the_quarantine_file_sho
     assert str(error).startswith(f"{path}:3: title='Oak\\x00Board'")
     with (tmp_path / "quarantine" / "skus.rejected.csv").open(encoding="utf-8", newline="") as handle:
         (rejected,) = list(csv.DictReader(handle))
-    assert rejected["title"] == "Oak\u2400Board" and "\x00" not in (tmp_path / "quarantine" / "skus.rejected.csv").read_text()
+    assert rejected["title"] == "Oak\u2400Board"
+    assert "\x00" not in (tmp_path / "quarantine" / "skus.rejected.csv").read_text()
 
 
 def test_stock_of_a_sku_the_load_does_not_know_is_rejected_naming_file_line_and_sku(tmp_path: Path) -> None:

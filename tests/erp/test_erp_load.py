@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -17,7 +17,7 @@ from acorn.services.erp import load_erp
 from acorn.store import UnitOfWork, upgrade
 
 ACORN = str(Path(sys.executable).with_name("acorn"))
-AS_OF = datetime(2026, 3, 2, 20, 10, tzinfo=timezone.utc)
+AS_OF = datetime(2026, 3, 2, 20, 10, tzinfo=UTC)
 SKU_HEADER = "vendor_sku,asin,ean,title,case_pack,unit_weight_kg,carton_weight_kg,unit_cost,currency,discontinued"
 STOCK_HEADER = "vendor_sku,warehouse,on_hand,restock_date"
 SKUS = (SKU_HEADER,

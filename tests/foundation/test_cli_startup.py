@@ -91,7 +91,7 @@ def _lazy_commands() -> list:
 
 
 @pytest.mark.parametrize(("group", "name", "lazy"), _lazy_commands())
-def test_the_listed_help_of_a_lazy_command_is_its_own(group: LazyGroup, name: str, lazy) -> None:  # noqa: ANN001
+def test_the_listed_help_of_a_lazy_command_is_its_own(group: LazyGroup, name: str, lazy) -> None:
     command = lazy.load(name)
     assert command.name == name and isinstance(command, typer.core.TyperGroup) == lazy.group
     if not lazy.group:  # a group's help is the table's, as add_typer(help=...) gave it

@@ -111,7 +111,7 @@ def test_a_database_that_does_not_answer_is_a_problem_and_its_password_is_masked
     pytest.param(lambda p: sqlite3.connect(p).execute("CREATE TABLE t (x)").connection.commit(),
                  "has no Acorn schema", id="not-migrated"),
 ])
-def test_a_database_without_acorn_s_schema_is_a_problem(tmp_path: Path, make, expected: str) -> None:  # noqa: ANN001
+def test_a_database_without_acorn_s_schema_is_a_problem(tmp_path: Path, make, expected: str) -> None:
     path = tmp_path / "store.db"
     make(path)
     out = _acorn(tmp_path, "config", "check", ACORN_DATABASE_URL=f"sqlite:///{path}")
@@ -200,7 +200,8 @@ def test_every_named_secret_block_must_exist_and_hold_real_credentials(tmp_path:
            "ACORN_LWA_REFRESH_TOKEN_BLOCK": "acorn-missing-refresh"}
     missing = _acorn(tmp_path, "config", "check", **env)
     assert missing.returncode == 1, missing.stdout + missing.stderr
-    assert [line.split(":")[0] for line in _lines(missing, "PROBLEM")] == ["PROBLEM  Secret block 'acorn-missing-refresh'"]
+    problems = [line.split(":")[0] for line in _lines(missing, "PROBLEM")]
+    assert problems == ["PROBLEM  Secret block 'acorn-missing-refresh'"]
     assert "OK       Secret block 'acorn-client-secret'" in missing.stdout
     assert "block-s3cret-value" not in missing.stdout + missing.stderr
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -18,7 +18,7 @@ NY = ZoneInfo("America/New_York")
 def _po(ordered: datetime) -> PurchaseOrder:
     return PurchaseOrder(account_code="ACRNUS", po_number="4Z32PABC", state="New", selling_party="ACRNUS",
                          ship_to="ABE8", marketplace="US", currency="USD", order_date=ordered,
-                         ship_window_start=ordered, ship_window_end=datetime(2026, 12, 31, tzinfo=timezone.utc))
+                         ship_window_start=ordered, ship_window_end=datetime(2026, 12, 31, tzinfo=UTC))
 
 
 def test_without_dock_settings_every_dock_takes_the_global_cut_off_and_time_zone() -> None:
@@ -39,10 +39,10 @@ def test_a_dock_configured_in_toml_moves_its_accounts_departures(tmp_path: Path,
     assert dock.closed_days == (date(2026, 3, 10), date(2026, 3, 12), date(2026, 3, 13))
     assert account.ship_from_tz == "America/Chicago"  # one clock per dock, for every account shipping from it
 
-    monday_late = datetime(2026, 3, 9, 19, 30, tzinfo=timezone.utc)  # 14:30 Chicago: after the 13:00 truck
+    monday_late = datetime(2026, 3, 9, 19, 30, tzinfo=UTC)  # 14:30 Chicago: after the 13:00 truck
     departure = schedule_for(settings, account, _po(monday_late), as_of=monday_late).departure
     assert departure == datetime(2026, 3, 11, 13, 0, tzinfo=ZoneInfo("America/Chicago"))  # Tuesday closed
-    wednesday_late = datetime(2026, 3, 11, 19, 30, tzinfo=timezone.utc)
+    wednesday_late = datetime(2026, 3, 11, 19, 30, tzinfo=UTC)
     departure = schedule_for(settings, account, _po(wednesday_late), as_of=wednesday_late).departure
     assert departure == datetime(2026, 3, 16, 13, 0, tzinfo=ZoneInfo("America/Chicago"))  # shut Thu-Fri
 

@@ -71,7 +71,8 @@ def test_db_upgrade_from_the_cli_creates_the_store(tmp_path: Path) -> None:
 @pytest.mark.parametrize(("layer", "must_not_import"), [
     pytest.param("acorn", ("flows", "tasks"), id="core-does-not-import-flows-or-tasks"),
     pytest.param("tasks", ("flows",), id="tasks-do-not-import-flows"),
-    pytest.param("schemas", ("acorn.services", "acorn.store", "flows", "tasks", "prefect"), id="schemas-are-the-bottom"),
+    pytest.param("schemas", ("acorn.services", "acorn.store", "flows", "tasks", "prefect"),
+                 id="schemas-are-the-bottom"),
 ])
 def test_dependencies_point_one_way(layer: str, must_not_import: tuple[str, ...]) -> None:
     # they start flows: the top of the stack

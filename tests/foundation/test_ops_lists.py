@@ -7,7 +7,7 @@ import io
 import json
 import subprocess
 import sys
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -38,9 +38,9 @@ def store(tmp_path: Path) -> Path:
                 ("late-ack:P3", "ACRNUS", "late_acknowledgement", "warning", 5, "acknowledged 3 h late")):
             alert, _ = uow.alerts.raise_alert(dedupe_key=key, account_code=account, kind=kind, severity=severity,
                                               subject=f"{kind} {key}", message=message, next_step="Call the carrier.")
-            alert.created_at = datetime(2026, 3, day, 12, tzinfo=timezone.utc)
+            alert.created_at = datetime(2026, 3, day, 12, tzinfo=UTC)
         uow.flush()
-        uow.alerts.resolve("late-ack:P3", at=datetime(2026, 3, 6, 9, tzinfo=timezone.utc))
+        uow.alerts.resolve("late-ack:P3", at=datetime(2026, 3, 6, 9, tzinfo=UTC))
         outbox.enqueue(uow, kind="invoice", key="invoice:ACRNUS:US-1", account_code="ACRNUS", business_id="US-1",
                        payload={"invoices": []})
         uow.commit()
@@ -99,12 +99,13 @@ def test_every_list_command_prints_json_and_csv(store: Path) -> None:
 def _shipment(identifier: str, status: str, day: int, *, minutes_to_send: int | None = None) -> Any:
     from schemas.tables import Shipment
 
-    departure = datetime(2026, 3, day, 20, tzinfo=timezone.utc)
+    departure = datetime(2026, 3, day, 20, tzinfo=UTC)
     deadline = departure + timedelta(minutes=30)
     return Shipment(account_code="ACRNUS", shipment_identifier=identifier, ship_to="ABE8", status=status,
                     structure="PalletizedAssortmentCase", transport_mode="LTL", departure=departure,
                     estimated_delivery=departure + timedelta(days=2), asn_deadline=deadline,
-                    asn_submitted_at=None if minutes_to_send is None else departure + timedelta(minutes=minutes_to_send))
+                    asn_submitted_at=None if minutes_to_send is None
+                    else departure + timedelta(minutes=minutes_to_send))
 
 
 def test_status_lists_the_open_shipments_and_counts_every_one(store: Path) -> None:

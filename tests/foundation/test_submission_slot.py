@@ -21,8 +21,16 @@ from unittest import mock
 import pytest
 
 from acorn import prefect_env
-from acorn.submission_slot import (LEASE_S, Holder, SubmissionSlotBusy, _now, _write_heartbeat, heartbeat_name,
-                                   limit_name, submission_slot)
+from acorn.submission_slot import (
+    LEASE_S,
+    Holder,
+    SubmissionSlotBusy,
+    _now,
+    _write_heartbeat,
+    heartbeat_name,
+    limit_name,
+    submission_slot,
+)
 from acorn.testing.prefect_server import prefect_server
 
 pytestmark = pytest.mark.timeout(300)
@@ -43,7 +51,7 @@ def prefect_api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield api
 
 
-def _client():  # noqa: ANN202
+def _client():
     from prefect.client.orchestration import get_client
 
     return get_client(sync_client=True)
@@ -66,7 +74,7 @@ def _take_and_vanish(account: str, *, heartbeat: bool) -> None:
             _write_heartbeat(client, account, Holder(who="flow run killed-worker", since=_now(), renewed=_now()))
 
 
-def _in_thread(target, *args) -> threading.Thread:  # noqa: ANN001
+def _in_thread(target, *args) -> threading.Thread:
     # the thread sees this test's Prefect settings, as a run's threads see its worker's
     thread = threading.Thread(target=contextvars.copy_context().run, args=(target, *args), daemon=True)
     thread.start()

@@ -9,8 +9,7 @@ from typing import Any
 
 import pytest
 
-from acorn.gates import GateResult, gate_acknowledgements, gate_each, gate_invoice, gate_shipment
-from acorn.gates import _context
+from acorn.gates import GateResult, _context, gate_acknowledgements, gate_each, gate_invoice, gate_shipment
 from acorn.gates.data_docs import keep_data_docs
 from tests.gates.test_gates import SSCC, asn, decision
 

@@ -17,8 +17,7 @@ import pytest
 
 from acorn.domain.acknowledgement import LineDecision, RejectionReason
 from acorn.domain.sscc import make_sscc
-from acorn.gates import GateFailed, GateResult, gate_acknowledgements, gate_invoice, gate_shipment
-from acorn.gates import _context
+from acorn.gates import GateFailed, GateResult, _context, gate_acknowledgements, gate_invoice, gate_shipment
 
 SSCC = [make_sscc(extension_digit=0, company_prefix="0614141", serial=n).value for n in range(1, 6)]
 
@@ -31,10 +30,14 @@ def warm_context() -> None:
 def asn(**changes: Any) -> list[dict[str, Any]]:
     """PO1 line 1: 12 accepted, shipped in two full cases; PO1 line 2 in a mixed carton with line 3."""
     rows = [
-        {"po_number": "PO1", "item_sequence": "1", "sscc": SSCC[0], "shipped_qty": 6, "accepted_qty": 12, "already_shipped_qty": 0, "cancelled": False},
-        {"po_number": "PO1", "item_sequence": "1", "sscc": SSCC[1], "shipped_qty": 6, "accepted_qty": 12, "already_shipped_qty": 0, "cancelled": False},
-        {"po_number": "PO1", "item_sequence": "2", "sscc": SSCC[2], "shipped_qty": 3, "accepted_qty": 5, "already_shipped_qty": 2, "cancelled": False},
-        {"po_number": "PO1", "item_sequence": "3", "sscc": SSCC[2], "shipped_qty": 1, "accepted_qty": 1, "already_shipped_qty": 0, "cancelled": False},
+        {"po_number": "PO1", "item_sequence": "1", "sscc": SSCC[0], "shipped_qty": 6, "accepted_qty": 12,
+         "already_shipped_qty": 0, "cancelled": False},
+        {"po_number": "PO1", "item_sequence": "1", "sscc": SSCC[1], "shipped_qty": 6, "accepted_qty": 12,
+         "already_shipped_qty": 0, "cancelled": False},
+        {"po_number": "PO1", "item_sequence": "2", "sscc": SSCC[2], "shipped_qty": 3, "accepted_qty": 5,
+         "already_shipped_qty": 2, "cancelled": False},
+        {"po_number": "PO1", "item_sequence": "3", "sscc": SSCC[2], "shipped_qty": 1, "accepted_qty": 1,
+         "already_shipped_qty": 0, "cancelled": False},
     ]
     for index, change in changes.items():
         rows[int(index.removeprefix("row"))].update(change)
@@ -54,22 +57,28 @@ def test_a_correct_asn_with_split_lines_and_a_mixed_carton_passes() -> None:
 @pytest.mark.parametrize(
     ("changes", "rule", "keys"),
     [
-        pytest.param({"row0": {"sscc": SSCC[0][:-1] + str((int(SSCC[0][-1]) + 1) % 10)}}, "SSCC ends with its GS1 mod-10 check digit",
-                     ("PO1", "1"), id="bad-check-digit"),
+        pytest.param({"row0": {"sscc": SSCC[0][:-1] + str((int(SSCC[0][-1]) + 1) % 10)}},
+                     "SSCC ends with its GS1 mod-10 check digit", ("PO1", "1"), id="bad-check-digit"),
         pytest.param({"row0": {"sscc": SSCC[0][1:]}}, "SSCC is 18 digits", ("PO1", "1"), id="17-digits"),
-        pytest.param({"row3": {"po_number": "PO2"}}, "an SSCC labels a carton of one purchase order only", ("PO2", "3"), id="sscc-on-two-pos"),
-        pytest.param({"row1": {"sscc": SSCC[0]}}, "a carton lists each PO line once", ("PO1", "1"), id="carton-line-twice"),
+        pytest.param({"row3": {"po_number": "PO2"}}, "an SSCC labels a carton of one purchase order only", ("PO2", "3"),
+                     id="sscc-on-two-pos"),
+        pytest.param({"row1": {"sscc": SSCC[0]}}, "a carton lists each PO line once", ("PO1", "1"),
+                     id="carton-line-twice"),
         pytest.param({"row3": {"shipped_qty": 0}}, "shipped_qty is at least 1", ("PO1", "3"), id="zero-qty"),
-        pytest.param({"row1": {"shipped_qty": 7}}, "shipped (all cartons) + already shipped <= accepted, per PO line", ("PO1", "1"),
-                     id="over-accepted-across-cartons"),
-        pytest.param({"row2": {"already_shipped_qty": 3}}, "shipped (all cartons) + already shipped <= accepted, per PO line", ("PO1", "2"),
+        pytest.param({"row1": {"shipped_qty": 7}}, "shipped (all cartons) + already shipped <= accepted, per PO line",
+                     ("PO1", "1"), id="over-accepted-across-cartons"),
+        pytest.param({"row2": {"already_shipped_qty": 3}},
+                     "shipped (all cartons) + already shipped <= accepted, per PO line", ("PO1", "2"),
                      id="over-accepted-with-earlier-shipment"),
-        pytest.param({"row3": {"cancelled": True}}, "cancelled PO lines are not shipped", ("PO1", "3"), id="cancelled-line"),
+        pytest.param({"row3": {"cancelled": True}}, "cancelled PO lines are not shipped", ("PO1", "3"),
+                     id="cancelled-line"),
         pytest.param({"row2": {"sscc": None}}, "sscc is present and well-formed", ("PO1", "2"), id="missing-sscc"),
-        pytest.param({"row2": {"shipped_qty": "three"}}, "shipped_qty is present and well-formed", ("PO1", "2"), id="qty-not-a-number"),
+        pytest.param({"row2": {"shipped_qty": "three"}}, "shipped_qty is present and well-formed", ("PO1", "2"),
+                     id="qty-not-a-number"),
     ],
 )
-def test_each_broken_asn_rule_fails_the_gate_naming_the_offending_record(changes: dict, rule: str, keys: tuple[str, str]) -> None:
+def test_each_broken_asn_rule_fails_the_gate_naming_the_offending_record(changes: dict, rule: str,
+                                                                         keys: tuple[str, str]) -> None:
     result = gate_shipment(asn(**changes))
     assert not result.passed
     assert rule in failed(result), result.summary()
@@ -102,7 +111,8 @@ def test_an_invoice_billing_shipped_units_at_po_cost_passes_even_with_a_rounded_
     [
         pytest.param({"invoiced_qty": 6}, "invoiced qty <= shipped qty", id="billed-more-than-shipped"),
         pytest.param({"invoiced_qty": 0, "line_amount": None}, "invoiced_qty is at least 1", id="zero-qty"),
-        pytest.param({"unit_cost": Decimal("0.13"), "line_amount": "0.39"}, "unit cost equals the PO's net cost", id="price-variance"),
+        pytest.param({"unit_cost": Decimal("0.13"), "line_amount": "0.39"}, "unit cost equals the PO's net cost",
+                     id="price-variance"),
         pytest.param({"currency": "CAD"}, "currency equals the PO's currency", id="currency-differs"),
         pytest.param({"line_amount": "0.40"}, "line amount = invoiced qty x unit cost", id="wrong-line-amount"),
         pytest.param({"line_amount": "n/a"}, "line_amount, when given, is well-formed", id="garbled-line-amount"),
@@ -131,7 +141,8 @@ def test_acknowledgements_built_from_domain_decisions_pass() -> None:
     ("change", "rule"),
     [
         pytest.param({"accepted_qty": 7}, "accepted + backordered + rejected = ordered", id="quantities-do-not-add-up"),
-        pytest.param({"rejection_reason": None}, "rejected units carry a rejection reason", id="rejection-without-reason"),
+        pytest.param({"rejection_reason": None}, "rejected units carry a rejection reason",
+                     id="rejection-without-reason"),
         pytest.param({"rejection_reason": "OutOfStock"}, "rejection reason is one Amazon knows", id="unknown-reason"),
         pytest.param({"backordered_qty": -1, "accepted_qty": 7}, "backordered_qty is at least 0", id="negative-qty"),
     ],
@@ -159,7 +170,8 @@ def test_every_gate_runs_on_one_context_built_once_per_process() -> None:
     gate_acknowledgements([decision()])
     assert _context.context() is _context.context()
     assert _context._validation_definition.cache_info().currsize == 3
-    assert sorted(s.name for s in _context.context().suites.all()) == ["acorn.acknowledgement", "acorn.invoice", "acorn.shipment"]
+    assert sorted(s.name for s in _context.context().suites.all()) == ["acorn.acknowledgement", "acorn.invoice",
+                                                                       "acorn.shipment"]
 
 
 def test_importing_the_gates_does_not_import_great_expectations() -> None:

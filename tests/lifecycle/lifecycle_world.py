@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -38,7 +38,7 @@ class World:
         return datetime.fromisoformat(self.operator.get("/_sandbox/clock").json()["now"].replace("Z", "+00:00"))
 
     def set_clock(self, when: datetime) -> None:
-        r = self.operator.post("/_sandbox/clock", json={"set": when.astimezone(timezone.utc).isoformat()})
+        r = self.operator.post("/_sandbox/clock", json={"set": when.astimezone(UTC).isoformat()})
         r.raise_for_status()
 
     def faults(self, **faults: Any) -> None:
@@ -78,7 +78,7 @@ def world(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[World]:
                     else f"sqlite:///{tmp_path / 'acorn.db'}")
     sandbox_options = {"seed": 0, "shortage_rate": 0.0, "damage_rate": 0.0, "rate_scale": 20.0, **options}
     if sandbox_options.get("clock_start") == "now":
-        sandbox_options["clock_start"] = datetime.now(timezone.utc)
+        sandbox_options["clock_start"] = datetime.now(UTC)
     with SandboxServer(SandboxConfig(**sandbox_options), host="127.0.0.1", port=0) as sandbox:
         from acorn.config import DEFAULT_ACCOUNTS
 
@@ -145,8 +145,18 @@ def run_day(world: World, as_of: datetime, account_code: str = US) -> dict[str, 
 
 def services_day(settings: AcornSettings, client: Any, as_of: datetime, account_code: str = US) -> dict[str, Any]:
     """One day's stages for one account, then the invariant sweep, as the daily flow runs them."""
-    from acorn.services import (acknowledge, asn_watch, asns, delivery, intake, invariants, invoices, receipts,
-                                routing, shipments)
+    from acorn.services import (
+        acknowledge,
+        asn_watch,
+        asns,
+        delivery,
+        intake,
+        invariants,
+        invoices,
+        receipts,
+        routing,
+        shipments,
+    )
 
     db = settings.resolved_database_url
     account = settings.account(account_code)

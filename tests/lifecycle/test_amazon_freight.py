@@ -120,7 +120,7 @@ def test_routed_ltl_and_parcel_shipments_go_from_routing_request_to_an_asn_namin
     confirmed = _ledger(world, "shipmentConfirmations")
     assert all((confirmed[i]["submissions"], confirmed[i]["accepted"]) == (1, 1) for i in planned)
     with UnitOfWork(world.db) as uow:
-        for identifier, shipment in planned.items():
+        for identifier in planned:
             (asn,) = uow.outbox.get(f"asn:{identifier}:r0").payload["shipmentConfirmations"]
             assert asn["amazonReferenceNumber"] == routed[identifier]["buyerReferenceNumber"]
             assert asn["transportationDetails"]["carrierScac"] == routed[identifier]["carrierScac"]

@@ -7,7 +7,7 @@ one item), the shipment counts follow the model's field descriptions, and a PO A
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, timedelta
 from typing import Any
 
 import pytest
@@ -117,7 +117,7 @@ def test_a_po_ordered_in_cases_is_acknowledged_and_shipped_in_whole_cases(world:
 
 
 def test_the_acknowledgement_states_cases_lines_in_cases_and_leaves_a_cancelled_line_out() -> None:
-    from datetime import datetime, timezone
+    from datetime import datetime
     from decimal import Decimal
 
     from acorn.config import load_settings
@@ -125,7 +125,7 @@ def test_the_acknowledgement_states_cases_lines_in_cases_and_leaves_a_cancelled_
     from acorn.services.acknowledge import acknowledgement_payload, case_sizes, po_view
     from schemas.tables import PurchaseOrder, PurchaseOrderItem
 
-    as_of = datetime(2026, 3, 10, 18, 0, tzinfo=timezone.utc)
+    as_of = datetime(2026, 3, 10, 18, 0, tzinfo=UTC)
     po = PurchaseOrder(account_code=US, po_number="PO000001", state="New", selling_party="ACRNUS", ship_to="ABE8",
                        marketplace="US", currency="USD", order_date=as_of - timedelta(hours=2))
     common = dict(asin="B000MUG001", vendor_sku="MUG", net_cost=Decimal("5.00"), currency="USD")

@@ -16,7 +16,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -55,7 +55,7 @@ class Webhook:
         received = self.received
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 - http.server's name
+            def do_POST(self) -> None:  # http.server's name
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 with lock:
                     received.append(json.loads(body or b"{}"))
@@ -155,7 +155,7 @@ def test_each_problem_reaches_ops_once(automations_server: str, world: World) ->
     with get_client(sync_client=True) as client:
         deployment = client.create_deployment(flow_id=client.create_flow_from_name("submit_asns"),
                                               name="asn-safety-net-unserved", parameters={"account": US})
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         client.create_flow_run_from_deployment(
             deployment, state=Scheduled(scheduled_time=now, timestamp=now - timedelta(minutes=10)))
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -71,7 +71,7 @@ def _assert_no_loss_no_double_acceptance(result: ChaosResult) -> None:
 
 
 def test_a_scale_run_settles_hours_after_its_last_day_not_a_whole_day_of_orders_later() -> None:
-    clock = datetime(2026, 3, 2, 14, 0, tzinfo=timezone.utc)
+    clock = datetime(2026, 3, 2, 14, 0, tzinfo=UTC)
     usual, scale = run_and_settle_times(2, clock), run_and_settle_times(2, clock, settle_hours=2)
     assert len(usual) == len(scale) == 3 and usual[:2] == scale[:2]
     assert usual[2] - usual[1] == timedelta(days=1)  # the next day's run, with its orders

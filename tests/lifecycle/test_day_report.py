@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -27,11 +27,11 @@ def test_a_business_day_is_the_docks_local_day_in_utc_bounds() -> None:
     from acorn.config import DEFAULT_ACCOUNTS
 
     us = next(a for a in DEFAULT_ACCOUNTS if a.code == US)  # New York dock
-    evening = datetime(2026, 3, 3, 3, 30, tzinfo=timezone.utc)  # 22:30 on the 2nd in New York
+    evening = datetime(2026, 3, 3, 3, 30, tzinfo=UTC)  # 22:30 on the 2nd in New York
     day = business_day(us, evening)
-    assert (day.day, day.start, day.end) == (date(2026, 3, 2), datetime(2026, 3, 2, 5, tzinfo=timezone.utc),
-                                             datetime(2026, 3, 3, 5, tzinfo=timezone.utc))
-    spring_forward = business_day(us, datetime(2026, 3, 8, 12, tzinfo=timezone.utc))
+    assert (day.day, day.start, day.end) == (date(2026, 3, 2), datetime(2026, 3, 2, 5, tzinfo=UTC),
+                                             datetime(2026, 3, 3, 5, tzinfo=UTC))
+    spring_forward = business_day(us, datetime(2026, 3, 8, 12, tzinfo=UTC))
     assert spring_forward.end - spring_forward.start == timedelta(hours=23)
 
 

@@ -14,15 +14,15 @@ import httpx
 import pytest
 
 from acorn.services import acknowledge, delivery, intake
-from acorn.spapi import SpApiClient
 from acorn.services.outbox import POSTING_SHARE, POSTS_PER_RECORD
+from acorn.spapi import SpApiClient
 from acorn.store import UnitOfWork
 from lifecycle_world import US, World
 
 BUDGET_S = 1.0 / POSTING_SHARE  # 1 s of posting: less than one chunk takes at 10 POSTs a second
 
 
-def _round(world: World, as_of) -> delivery.DeliveryResult:  # noqa: ANN001
+def _round(world: World, as_of) -> delivery.DeliveryResult:
     return delivery.deliver(world.db, world.client, account_code=US, kind="acknowledgement", as_of=as_of,
                             stuck_after=timedelta(minutes=60), wait_s=1.0, budget_s=BUDGET_S)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -48,9 +48,9 @@ def test_a_scheduled_run_without_as_of_is_named_with_the_wall_clock_and_its_acco
                                                                                     world: World) -> None:
     from flows.submit_asns import submit_asns
 
-    before = datetime.now(timezone.utc).replace(second=0, microsecond=0)
+    before = datetime.now(UTC).replace(second=0, microsecond=0)
     state = submit_asns(account=CA, return_state=True)  # as a schedule calls it: no as_of
-    after = datetime.now(timezone.utc)
+    after = datetime.now(UTC)
     assert state.is_completed(), state.message
     name = _run_name(state)
     tz = _tz(world.settings.account(CA).ship_from_tz)
@@ -73,12 +73,12 @@ def test_one_account_failing_does_not_stop_the_next_and_the_error_names_it(world
 
     with pytest.raises(RuntimeError, match=rf"failed for {US} \(ValueError: purchase order 4Z7QX1 field netCost"
                                            rf".*done for {CA}"):
-        for_each_account(None, datetime(2026, 3, 2, 20, 10, tzinfo=timezone.utc), stage)
+        for_each_account(None, datetime(2026, 3, 2, 20, 10, tzinfo=UTC), stage)
     assert ran == [US, CA]
     # one named account: its own result, and its error as it was
-    assert for_each_account(CA, datetime(2026, 3, 2, 20, 10, tzinfo=timezone.utc), stage) == f"{CA} at 20:10"
+    assert for_each_account(CA, datetime(2026, 3, 2, 20, 10, tzinfo=UTC), stage) == f"{CA} at 20:10"
     with pytest.raises(ValueError, match="4Z7QX1"):
-        for_each_account(US, datetime(2026, 3, 2, 20, 10, tzinfo=timezone.utc), stage)
+        for_each_account(US, datetime(2026, 3, 2, 20, 10, tzinfo=UTC), stage)
     with pytest.raises(Exception, match=f"NOPE.*{US}"):
         for_each_account("NOPE", None, stage)
 
@@ -86,7 +86,7 @@ def test_one_account_failing_does_not_stop_the_next_and_the_error_names_it(world
 def test_run_names_read_the_dock_clock(world: World) -> None:
     from flows._runs import describe_run
 
-    when = datetime(2026, 3, 2, 20, 13, tzinfo=timezone.utc)
+    when = datetime(2026, 3, 2, 20, 13, tzinfo=UTC)
     assert describe_run("submit ASNs", when, CA) == f"submit ASNs 2026-03-02 15:13 EST · {CA}"
     assert describe_run("daily lifecycle", "2026-07-01T19:10:00Z", None) == \
         "daily lifecycle 2026-07-01 15:10 EDT · all accounts"

@@ -46,7 +46,7 @@ def _state(result: delivery.DeliveryResult, business_id: str) -> str:
     return next(r.state for r in result.reports if r.business_id == business_id)
 
 
-def _outbox(world: World, business_id: str):  # noqa: ANN202
+def _outbox(world: World, business_id: str):
     with UnitOfWork(world.db) as uow:
         return next(e for e in uow.outbox.list(kind="shipment_confirmation") if e.business_id == business_id)
 
@@ -64,7 +64,8 @@ def _deliver_in_a_worker_that_dies(world: World, as_of: datetime, crash_at: str)
                          stuck_after=timedelta(hours=1))
     """)
     env = {**os.environ, CRASH_ENV: crash_at}
-    return subprocess.run([sys.executable, "-c", script], cwd=REPO, env=env, capture_output=True, timeout=120).returncode
+    return subprocess.run([sys.executable, "-c", script], cwd=REPO, env=env, capture_output=True,
+                          timeout=120).returncode
 
 
 def test_a_lost_answer_ends_with_one_accepted_asn_and_a_final_outbox_status(world: World) -> None:

@@ -110,7 +110,8 @@ def test_the_demo_writes_its_summary_with_every_asn_on_time_and_no_duplicates(pr
     shipments = list((tmp_path / "out" / "documents").glob("*/shipments/*"))
     assert len(shipments) == written["shipments"]
     for folder in shipments:
-        assert {"labels.zpl", "labels.pdf", "packing-list.html", "packing-list.pdf"} <= {p.name for p in folder.iterdir()}
+        in_folder = {p.name for p in folder.iterdir()}
+        assert {"labels.zpl", "labels.pdf", "packing-list.html", "packing-list.pdf"} <= in_folder
     assert any((folder / "bill-of-lading.pdf").exists() for folder in shipments)
     invoices = list((tmp_path / "out" / "documents").glob("*/invoices/*"))
     assert len(invoices) == sum(written["invoices"][k] for k in ("accepted", "rejected", "open")) > 0
@@ -144,12 +145,12 @@ def test_an_amazon_freight_account_routes_and_learns_its_carriers_inside_the_dai
 @pytest.mark.flows
 def test_the_daily_run_links_its_dashboard_and_names_task_runs_by_kind_and_account(prefect_server: None,
                                                                                     world: World) -> None:
+    import logging
+
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterFlowRunId, ArtifactFilterKey
 
     from flows.daily_lifecycle import daily_lifecycle
-
-    import logging
 
     class Names(logging.Handler):  # Prefect's own loggers do not propagate to pytest's caplog
         def __init__(self) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 import threading
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -15,7 +15,7 @@ from acorn.services import acknowledge, intake, shipments
 from acorn.store import UnitOfWork, upgrade
 from schemas.spapi import Order
 
-AS_OF = datetime(2026, 3, 2, 20, 10, tzinfo=timezone.utc)
+AS_OF = datetime(2026, 3, 2, 20, 10, tzinfo=UTC)
 
 
 def _order(number: str = "PO000001", **changes) -> dict:
@@ -27,10 +27,12 @@ def _order(number: str = "PO000001", **changes) -> dict:
             "sellingParty": {"partyId": "ACRNUS"}, "shipToParty": {"partyId": "ABE8"},
             "shipWindow": "2026-03-03T00:00:00Z--2026-03-09T00:00:00Z",
             "items": [
-                {"itemSequenceNumber": "1", "amazonProductIdentifier": "B0TESTAAA1", "vendorProductIdentifier": "SKU-1", "isBackOrderAllowed": True,
+                {"itemSequenceNumber": "1", "amazonProductIdentifier": "B0TESTAAA1", "vendorProductIdentifier": "SKU-1",
+                 "isBackOrderAllowed": True,
                  "orderedQuantity": {"amount": 24, "unitOfMeasure": "Eaches"},
                  "netCost": {"currencyCode": "USD", "amount": "12.50"}},
-                {"itemSequenceNumber": "2", "amazonProductIdentifier": "B0TESTAAA2", "vendorProductIdentifier": "SKU-2", "isBackOrderAllowed": True,
+                {"itemSequenceNumber": "2", "amazonProductIdentifier": "B0TESTAAA2", "vendorProductIdentifier": "SKU-2",
+                 "isBackOrderAllowed": True,
                  "orderedQuantity": {"amount": 2, "unitOfMeasure": "Cases", "unitSize": 6},
                  "netCost": {"currencyCode": "USD", "amount": "3.10"}},
             ]}}
@@ -47,16 +49,16 @@ def db(tmp_path: Path) -> str:
 
 
 @pytest.fixture
-def us():  # noqa: ANN201
+def us():
     return load_settings().account("ACRNUS")
 
 
-def _record(db: str, us, *orders: dict) -> intake.IntakeResult:  # noqa: ANN001
+def _record(db: str, us, *orders: dict) -> intake.IntakeResult:
     parsed = [Order.model_validate(o) for o in orders]
     return intake.record_purchase_orders(db, us, parsed, as_of=AS_OF, window=(AS_OF, AS_OF))
 
 
-def test_a_po_is_stored_in_eaches_with_its_raw_payload(db: str, us) -> None:  # noqa: ANN001
+def test_a_po_is_stored_in_eaches_with_its_raw_payload(db: str, us) -> None:
     result = _record(db, us, _order())
     assert result.new == ["PO000001"]
     with UnitOfWork(db) as uow:
@@ -64,10 +66,10 @@ def test_a_po_is_stored_in_eaches_with_its_raw_payload(db: str, us) -> None:  # 
         items = uow.purchase_orders.items(po)
     assert [i.ordered_qty for i in items] == [24, 12]  # 2 cases of 6
     assert po.raw_payload["purchaseOrderNumber"] == "PO000001"
-    assert po.ship_window_start == datetime(2026, 3, 3, tzinfo=timezone.utc)
+    assert po.ship_window_start == datetime(2026, 3, 3, tzinfo=UTC)
 
 
-def test_reading_the_same_po_twice_changes_nothing(db: str, us) -> None:  # noqa: ANN001
+def test_reading_the_same_po_twice_changes_nothing(db: str, us) -> None:
     _record(db, us, _order())
     again = _record(db, us, _order())
     assert (again.new, again.changed, again.unchanged) == ([], [], 1)
@@ -108,7 +110,7 @@ def test_reading_the_same_po_twice_changes_nothing(db: str, us) -> None:  # noqa
     pytest.param(lambda o: o["orderDetails"].update(shipToParty={"partyId": "X" * 21}),
                  "orderDetails.shipToParty.partyId", id="ship-to-longer-than-its-column"),
 ])
-def test_a_malformed_po_is_quarantined_by_name_and_the_rest_loads(db: str, us, mutate, field: str) -> None:  # noqa: ANN001
+def test_a_malformed_po_is_quarantined_by_name_and_the_rest_loads(db: str, us, mutate, field: str) -> None:
     bad = _order("PO000BAD")
     mutate(bad)
     result = _record(db, us, bad, _order("PO000002"))
@@ -118,7 +120,7 @@ def test_a_malformed_po_is_quarantined_by_name_and_the_rest_loads(db: str, us, m
     assert "PO000BAD" in alert.message and field in alert.message
 
 
-def test_an_item_amazon_cancels_is_never_shipped(db: str, us) -> None:  # noqa: ANN001
+def test_an_item_amazon_cancels_is_never_shipped(db: str, us) -> None:
     _record(db, us, _order())
     changed = _order(purchaseOrderChangedDate="2026-03-01T18:00:00Z")
     changed["orderDetails"]["items"][1]["orderedQuantity"] = {"amount": 0, "unitOfMeasure": "Eaches"}
@@ -139,7 +141,7 @@ def test_an_item_amazon_cancels_is_never_shipped(db: str, us) -> None:  # noqa: 
 
 
 def test_intake_windows_start_at_the_watermark_and_never_run_backwards() -> None:
-    wm = datetime(2026, 3, 1, tzinfo=timezone.utc)
+    wm = datetime(2026, 3, 1, tzinfo=UTC)
     assert intake.intake_window(wm, AS_OF) == (wm, AS_OF)
     assert intake.intake_window(None, AS_OF)[0] == AS_OF - intake.FIRST_RUN_LOOKBACK
     assert intake.intake_window(AS_OF, AS_OF)[0] == AS_OF - intake.RERUN_LOOKBACK
@@ -169,7 +171,7 @@ def test_amazons_example_orders_are_each_stored_or_quarantined_by_name(db: str) 
     pytest.param("P" * 41, "P" * 40 + "…", id="longer-than-its-column"),
 ])
 def test_a_po_without_a_usable_number_is_quarantined_under_a_stand_in_name(db: str, us, number: str,
-                                                                           label: str) -> None:  # noqa: ANN001
+                                                                           label: str) -> None:
     result = _record(db, us, _order(number), _order("PO000002"))
     assert result.quarantined == [label] and result.new == ["PO000002"]
     with UnitOfWork(db) as uow:
@@ -177,11 +179,11 @@ def test_a_po_without_a_usable_number_is_quarantined_under_a_stand_in_name(db: s
     assert alert.dedupe_key == f"po-malformed:ACRNUS:{label}" and "purchaseOrderNumber" in alert.message
 
 
-def _convert_missing_a_check(mutate_items):  # noqa: ANN001, ANN202
+def _convert_missing_a_check(mutate_items):
     """``_convert`` as if one of its checks were missing: the database is the last line."""
     real = intake._convert
 
-    def convert(order, account):  # noqa: ANN001, ANN202
+    def convert(order, account):
         header, items = real(order, account)
         if header["po_number"] == "PO000BAD":
             mutate_items(items)
@@ -195,7 +197,7 @@ def _convert_missing_a_check(mutate_items):  # noqa: ANN001, ANN202
                  id="integrity"),
 ])
 def test_a_po_the_database_refuses_is_rolled_back_alone_and_quarantined_with_its_message(
-        db: str, us, monkeypatch: pytest.MonkeyPatch, mutate_items, words: str) -> None:  # noqa: ANN001
+        db: str, us, monkeypatch: pytest.MonkeyPatch, mutate_items, words: str) -> None:
     monkeypatch.setattr(intake, "_convert", _convert_missing_a_check(mutate_items))
     result = _record(db, us, _order("PO000001"), _order("PO000BAD"), _order("PO000002"))
     assert result.new == ["PO000001", "PO000002"] and result.quarantined == ["PO000BAD"]
@@ -207,7 +209,7 @@ def test_a_po_the_database_refuses_is_rolled_back_alone_and_quarantined_with_its
         assert [e.action for e in uow.audit.list(entity_id="PO000BAD")] == ["po.quarantined"]
 
 
-def test_a_po_that_turns_bad_after_it_was_fixed_reopens_its_alert(db: str, us) -> None:  # noqa: ANN001
+def test_a_po_that_turns_bad_after_it_was_fixed_reopens_its_alert(db: str, us) -> None:
     bad = _order("PO000BAD")
     bad["orderDetails"]["items"][0]["netCost"]["currencyCode"] = "XXX"
     _record(db, us, bad)
@@ -224,7 +226,7 @@ def test_a_po_that_turns_bad_after_it_was_fixed_reopens_its_alert(db: str, us) -
 
 
 @pytest.mark.postgres
-def test_a_po_another_run_inserts_first_is_taken_as_an_update_not_a_failure(postgres_url: str, us) -> None:  # noqa: ANN001
+def test_a_po_another_run_inserts_first_is_taken_as_an_update_not_a_failure(postgres_url: str, us) -> None:
     """The race of two runs on PostgreSQL, made deterministic: just before this run's INSERT
     of the PO, a rival run stores and commits the same PO; the INSERT hits the unique
     constraint, only the PO's savepoint rolls back, and the re-read finds the rival's row."""
@@ -236,7 +238,7 @@ def test_a_po_another_run_inserts_first_is_taken_as_an_update_not_a_failure(post
     rival: list[intake.IntakeResult] = []
     raced = threading.Event()
 
-    def rival_first(conn, cursor, statement: str, *args) -> None:  # noqa: ANN001
+    def rival_first(conn, cursor, statement: str, *args) -> None:
         if statement.startswith("INSERT INTO purchase_order ") and not raced.is_set():
             raced.set()  # once: the rival's own INSERT passes straight through
             rival.append(_record(postgres_url, us, _order("PO000001")))

@@ -11,19 +11,19 @@ from decimal import Decimal
 from typing import Any, TypeVar
 
 import pytest
+from test_intake import AS_OF, _order
 
 from acorn.bench_day import StatementCounter
 from acorn.config import load_settings
 from acorn.services import acknowledge, intake
 from acorn.store import UnitOfWork, engine_for
 from schemas.spapi import Order
-from test_intake import AS_OF, _order
 
 T = TypeVar("T")
 
 
 @pytest.fixture
-def us():  # noqa: ANN201
+def us():
     return load_settings().account("ACRNUS")
 
 
@@ -33,7 +33,7 @@ def _statements(url: str, step: Callable[[], T]) -> tuple[int, T]:
     return counter.count, outcome
 
 
-def _record(url: str, us: Any, orders: list[dict]) -> intake.IntakeResult:  # noqa: ANN401
+def _record(url: str, us: Any, orders: list[dict]) -> intake.IntakeResult:
     return intake.record_purchase_orders(url, us, [Order.model_validate(o) for o in orders], as_of=AS_OF,
                                          window=(AS_OF, AS_OF))
 
@@ -62,7 +62,7 @@ def _stock(url: str, warehouse: str) -> None:
         uow.commit()
 
 
-def test_a_page_of_pos_is_stored_in_the_same_number_of_statements_whatever_its_size(migrated_url: str, us) -> None:  # noqa: ANN001
+def test_a_page_of_pos_is_stored_in_the_same_number_of_statements_whatever_its_size(migrated_url: str, us) -> None:
     few, few_result = _statements(migrated_url, lambda: _record(migrated_url, us, _page("PA", 3)))
     many, many_result = _statements(migrated_url, lambda: _record(migrated_url, us, _page("PB", 60)))
     assert (len(few_result.new), len(many_result.new)) == (3, 60)
@@ -85,7 +85,7 @@ def test_a_page_of_pos_is_stored_in_the_same_number_of_statements_whatever_its_s
 
 
 def test_acknowledging_60_pos_costs_the_statements_of_3_whatever_was_acknowledged_before(migrated_url: str,
-                                                                                          us) -> None:  # noqa: ANN001
+                                                                                          us) -> None:
     _stock(migrated_url, us.erp_warehouse)
     _record(migrated_url, us, _page("PA", 3))
     few, few_result = _statements(migrated_url, lambda: acknowledge.decide_and_queue(migrated_url, us, as_of=AS_OF))

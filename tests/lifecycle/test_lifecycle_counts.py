@@ -19,8 +19,18 @@ from acorn.services.asns import gate_alert_key
 from acorn.services.summary import lifecycle_counts, lifecycle_counts_by_account
 from acorn.store import UnitOfWork
 from lifecycle_world import US, World, cut_a_packed_line, run_day
-from schemas.tables import (Acknowledgement, Alert, Carton, GoodsReceipt, Invoice, OutboxEntry, Pallet, PurchaseOrder,
-                            PurchaseOrderItem, Shipment)
+from schemas.tables import (
+    Acknowledgement,
+    Alert,
+    Carton,
+    GoodsReceipt,
+    Invoice,
+    OutboxEntry,
+    Pallet,
+    PurchaseOrder,
+    PurchaseOrderItem,
+    Shipment,
+)
 
 CA = "ACRNCA"
 

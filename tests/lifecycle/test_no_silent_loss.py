@@ -152,7 +152,8 @@ def test_a_transaction_read_failing_mid_batch_leaves_accepted_shipments_invoicea
     assert accepted and "submitted" in states.values()
     with UnitOfWork(world.db) as uow:  # accepted in the same transaction: nothing waits on a later write
         assert {uow.shipments.get(s).status for s in accepted} == {"accepted"}
-    assert set(invoices.queue_invoices(world.db, world.settings.account(US), as_of=as_of, settings=world.settings).queued)
+    assert set(invoices.queue_invoices(world.db, world.settings.account(US), as_of=as_of,
+                                       settings=world.settings).queued)
     _deliver(world, as_of)  # the next run reads the rest
     invoices.queue_invoices(world.db, world.settings.account(US), as_of=as_of, settings=world.settings)
     _deliver(world, as_of, kind="invoice")
@@ -170,7 +171,7 @@ def _invoice_ready(world: World) -> tuple[datetime, str]:
     return as_of, numbers[0]
 
 
-def _invoice_row(world: World, number: str):  # noqa: ANN202
+def _invoice_row(world: World, number: str):
     with UnitOfWork(world.db) as uow:
         return next(e for e in uow.outbox.list(kind="invoice") if e.business_id == number)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -49,8 +49,8 @@ def test_goods_never_reported_received_raise_a_not_received_alert(world: World) 
 
 
 def test_status_windows_never_exceed_amazons_seven_days() -> None:
-    start = datetime(2026, 3, 1, tzinfo=timezone.utc)
-    windows = receipts.status_windows(start, datetime(2026, 3, 20, tzinfo=timezone.utc))
-    assert windows[0][0] == start and windows[-1][1] == datetime(2026, 3, 20, tzinfo=timezone.utc)
+    start = datetime(2026, 3, 1, tzinfo=UTC)
+    windows = receipts.status_windows(start, datetime(2026, 3, 20, tzinfo=UTC))
+    assert windows[0][0] == start and windows[-1][1] == datetime(2026, 3, 20, tzinfo=UTC)
     assert all(b - a <= receipts.STATUS_WINDOW for a, b in windows)
     assert all(prev[1] == nxt[0] for prev, nxt in zip(windows, windows[1:]))

@@ -20,7 +20,7 @@ import os
 import threading
 import time
 from collections.abc import Iterator
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from unittest import mock
@@ -74,11 +74,11 @@ def test_a_scheduled_safety_net_submits_only_the_asns_whose_truck_has_left(sched
     from flows.submit_asns import submit_asns
     from lifecycle_world import services_day
 
-    drift = abs((world.clock() - datetime.now(timezone.utc)).total_seconds())
+    drift = abs((world.clock() - datetime.now(UTC)).total_seconds())
     assert drift < 2, f"a realtime sandbox started now should read the wall clock, {drift:.1f} s apart"
 
     # the day up to planning, on the wall clock: the trucks are the dock's next ones
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     day = services_day(world.settings, world.client, now)
     assert not day["asns"].queued, "nothing had left yet, so nothing may be queued"
     planned = sorted(day["plan"].shipments)
@@ -87,7 +87,7 @@ def test_a_scheduled_safety_net_submits_only_the_asns_whose_truck_has_left(sched
     # the dock's truck times, set where the test needs them (the planner's next truck may be minutes
     # or a day away, depending on when the test runs): some left inside Amazon's 30 minutes, one
     # leaves while the deployment is served, the others later today or tomorrow
-    now = _whole_second(datetime.now(timezone.utc))
+    now = _whole_second(datetime.now(UTC))
     n_left = max(1, min(2, len(planned) - 2))
     left = {sid: now - timedelta(minutes=20 - 15 * i) for i, sid in enumerate(planned[:n_left])}
     soon_id = planned[-1]
@@ -252,7 +252,8 @@ def _safety_net_deployment() -> dict[str, Any]:
     deployments = yaml.safe_load((REPO / "prefect.yaml").read_text())["deployments"]
     spec = next(d for d in deployments if d["name"] == SAFETY_NET)
     assert spec["entrypoint"] == "flows/submit_asns.py:submit_asns"
-    return {"parameters": spec.get("parameters", {}), "concurrency_limit": ConcurrencyLimitConfig(**spec["concurrency_limit"])}
+    return {"parameters": spec.get("parameters", {}),
+            "concurrency_limit": ConcurrencyLimitConfig(**spec["concurrency_limit"])}
 
 
 def _acorn_env(world: World) -> dict[str, str]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -28,7 +28,7 @@ from acorn.store import UnitOfWork, upgrade
 US = DEFAULT_ACCOUNTS[0]
 WINDOWS = DisputeSettings()  # 30 days after due, 60 after a price deduction, 730 at most, alert 7 days before
 D = Decimal
-UTC = timezone.utc
+UTC = UTC
 SHORTAGE, PRICE = "ACRNUS:US-A:PMT-0311:shortage", "ACRNUS:US-A:PMT-0311:price"
 SSCC1, SSCC2, PALLET = (make_sscc(extension_digit=0, company_prefix="0614141", serial=n).value for n in (11, 12, 90))
 
@@ -109,7 +109,7 @@ def paid(uow: UnitOfWork, invoice_number: str, payment: str, on: date, seq: str,
         price_deduction=D(price), line_paid=amount))
 
 
-def add(url: str, fill) -> None:  # noqa: ANN001
+def add(url: str, fill) -> None:
     with UnitOfWork(url) as uow:
         fill(uow)
         uow.commit()

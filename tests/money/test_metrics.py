@@ -2,22 +2,33 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
 
 from acorn.services.metrics import Rate, metrics_rows, vendor_metrics
 from acorn.store import UnitOfWork
-from schemas.tables import (Acknowledgement, Claim, GoodsReceipt, Invoice, OutboxEntry, PurchaseOrder,
-                            PurchaseOrderItem, ReceiptSnapshot, RemittanceLine, Shipment, ShipmentLine)
+from schemas.tables import (
+    Acknowledgement,
+    Claim,
+    GoodsReceipt,
+    Invoice,
+    OutboxEntry,
+    PurchaseOrder,
+    PurchaseOrderItem,
+    ReceiptSnapshot,
+    RemittanceLine,
+    Shipment,
+    ShipmentLine,
+)
 
 US, CA = "ACRNUS", "ACRNCA"
 MARCH = {"start": date(2025, 3, 1), "end": date(2025, 3, 31)}
 
 
 def at(day: int, hour: int = 12, minute: int = 0, *, month: int = 3) -> datetime:
-    return datetime(2025, month, day, hour, minute, tzinfo=timezone.utc)
+    return datetime(2025, month, day, hour, minute, tzinfo=UTC)
 
 
 def add_po(uow: UnitOfWork, number: str, ordered_on: datetime, items: list[tuple[int, int, bool]], *,

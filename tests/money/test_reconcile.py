@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
-from pathlib import Path
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -24,7 +24,7 @@ from acorn.domain.reconciliation import EXCEPTIONS, Category, Finding, LineFacts
 from acorn.services.reconcile import load_run, reconcile_month
 from acorn.store import UnitOfWork
 
-UTC = timezone.utc
+UTC = UTC
 US, CA = DEFAULT_ACCOUNTS  # ACRNUS (USD) and ACRNCA
 C = Category
 AS_OF = datetime(2026, 12, 15, 12, 0, tzinfo=UTC)  # receipt cutoff 10 Dec 12:00, invoice cutoff 13 Dec 12:00

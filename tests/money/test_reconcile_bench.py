@@ -7,7 +7,7 @@ against Acorn's engine on a month drawn by ``build_month`` (every category prese
 from __future__ import annotations
 
 import dataclasses
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import duckdb
@@ -17,14 +17,22 @@ from typer.testing import CliRunner
 
 from acorn.config import DEFAULT_ACCOUNTS
 from acorn.domain.reconciliation import Category
-from acorn.reconcile_bench import (SOURCES, BenchResult, BuildStats, Side, build_month, duckdb_totals, load_duckdb,
-                                   month_bounds)
+from acorn.reconcile_bench import (
+    SOURCES,
+    BenchResult,
+    BuildStats,
+    Side,
+    build_month,
+    duckdb_totals,
+    load_duckdb,
+    month_bounds,
+)
 from acorn.services.reconcile import reconcile_month
 from acorn.store.db import make_engine
 from schemas.tables import UtcDateTime
 
 US = DEFAULT_ACCOUNTS[0]
-UTC = timezone.utc
+UTC = UTC
 AS_OF = datetime(2027, 1, 5, tzinfo=UTC)  # receipt cutoff 31 Dec, invoice cutoff 3 Jan, past due before 5 Jan
 
 

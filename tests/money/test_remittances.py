@@ -9,7 +9,7 @@ Invoice US-A (ACRNUS, due 11 March 2026) bills two PO lines:
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -55,7 +55,7 @@ def store(sqlite_url: str) -> str:
 def invoice(uow: UnitOfWork, account: str, number: str, total: str, *, due: date, lines: list[tuple],
             tax: str = "0", currency: str = "USD") -> None:
     row = uow.invoices.add(t.Invoice(account_code=account, invoice_number=number, currency=currency,
-                                     invoice_date=datetime(2026, 1, 10, tzinfo=timezone.utc),
+                                     invoice_date=datetime(2026, 1, 10, tzinfo=UTC),
                                      subtotal=D(total) - D(tax), tax_amount=D(tax), total=D(total), payment_due=due,
                                      status="accepted"))
     uow.flush()

@@ -41,7 +41,7 @@ OPERATIONS: list[tuple[str, re.Pattern[str], str, str]] = [
 def model_problems(response: httpx.Response) -> list[str]:
     """Why an SP-API answer breaks Amazon's model for its operation and status (empty when it conforms)."""
     path, method = response.request.url.path, response.request.method
-    for m, pattern, api, operation in OPERATIONS:
+    for m, pattern, api, operation in OPERATIONS:  # noqa: B007 - api and operation are read after the break
         if m == method and pattern.match(path):
             break
     else:
@@ -201,7 +201,7 @@ class Vendor:
         d = copy.deepcopy(order["orderDetails"])
         now = self.now()
         items, cartons = [], []
-        for n, it in enumerate(d["items"]):
+        for it in d["items"]:
             qty = it["orderedQuantity"]["amount"] if quantities is None else quantities.get(it["itemSequenceNumber"], 0)
             if qty == 0:
                 continue
@@ -223,7 +223,8 @@ class Vendor:
             "shipFromParty": {"partyId": "ACRNWH1"}, "shipToParty": d["shipToParty"],
             "shipmentMeasurements": {"cartonCount": len(cartons)}, "shippedItems": items, "cartons": cartons}
         if carrier:
-            conf["transportationDetails"] = {"carrierScac": "ABFS", "carrierShipmentReferenceNumber": f"PRO{shipment_id}",
+            conf["transportationDetails"] = {"carrierScac": "ABFS",
+                                             "carrierShipmentReferenceNumber": f"PRO{shipment_id}",
                                              "transportationMode": "Road", "billOfLadingNumber": f"BOL{shipment_id}"}
         return {"shipmentConfirmations": [conf]}
 
@@ -237,7 +238,8 @@ class Vendor:
                 continue
             currency = it["netCost"]["currencyCode"]
             total += qty * Decimal(it["netCost"]["amount"])
-            items.append({"itemSequenceNumber": len(items) + 1, "amazonProductIdentifier": it["amazonProductIdentifier"],
+            items.append({"itemSequenceNumber": len(items) + 1,
+                          "amazonProductIdentifier": it["amazonProductIdentifier"],
                           "vendorProductIdentifier": it["vendorProductIdentifier"],
                           "invoicedQuantity": {"amount": qty, "unitOfMeasure": "Eaches"},
                           "netCost": it["netCost"], "purchaseOrderNumber": order["purchaseOrderNumber"]})

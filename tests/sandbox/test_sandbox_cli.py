@@ -8,7 +8,7 @@ import socket
 import subprocess
 import sys
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
@@ -30,7 +30,8 @@ def test_the_cli_serves_within_five_seconds_and_stops_on_sigterm() -> None:
         [sys.executable, "-m", "acorn.sandbox.cli", "serve", "--host", "127.0.0.1", "--port", str(port),
          "--seed", "3", "--rate-scale", "2", "--client-id", "cli-app", "--client-secret", "cli-secret",
          "--refresh-token", "Atzr|cli-refresh", "--pos-per-day", "2", "--shortage-rate", "0", "--damage-rate", "0"],
-        cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+        cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"})
     try:
         line = proc.stdout.readline() if proc.stdout else ""
         ready = time.monotonic() - began
@@ -39,12 +40,14 @@ def test_the_cli_serves_within_five_seconds_and_stops_on_sigterm() -> None:
         assert "cli-secret" not in line and "cli-refresh" not in line
         with httpx.Client(base_url=f"http://127.0.0.1:{port}") as http:
             assert http.get("/_sandbox/clock").json() == {"now": "2026-03-05T14:00:00Z", "mode": "manual"}
-            wrong = http.post("/auth/o2/token", data={"grant_type": "refresh_token", "client_id": "acorn-sandbox-client",
+            wrong = http.post("/auth/o2/token", data={"grant_type": "refresh_token",
+                                                      "client_id": "acorn-sandbox-client",
                                                       "client_secret": "acorn-sandbox-secret",
                                                       "refresh_token": "Atzr|cli-refresh"})
             assert wrong.status_code == 401 and wrong.json()["error"] == "invalid_client"
             grant = http.post("/auth/o2/token", data={"grant_type": "refresh_token", "client_id": "cli-app",
-                                                      "client_secret": "cli-secret", "refresh_token": "Atzr|cli-refresh"})
+                                                      "client_secret": "cli-secret",
+                                                      "refresh_token": "Atzr|cli-refresh"})
             r = http.get("/vendor/orders/v1/purchaseOrders",
                          headers={"x-amz-access-token": grant.json()["access_token"]})
             assert r.status_code == 200 and r.headers["x-amzn-RateLimit-Limit"] == "20"
@@ -86,7 +89,7 @@ def test_the_cli_runs_a_realtime_clock_from_now_with_the_settlement_flags() -> N
             clock = http.get("/_sandbox/clock").json()
         now = datetime.fromisoformat(clock["now"].replace("Z", "+00:00"))
         assert clock["mode"] == "realtime"
-        assert abs(now - datetime.now(timezone.utc)) < timedelta(seconds=10)
+        assert abs(now - datetime.now(UTC)) < timedelta(seconds=10)
     finally:
         proc.send_signal(signal.SIGTERM)
         proc.communicate(timeout=15)
@@ -121,7 +124,8 @@ def test_the_default_seed_orders_only_items_of_the_demo_erp_files() -> None:
         line = proc.stdout.readline() if proc.stdout else ""
         assert "(seed 0," in line, line
         with httpx.Client(base_url=f"http://127.0.0.1:{port}") as http:
-            grant = http.post("/auth/o2/token", data={"grant_type": "refresh_token", "client_id": "acorn-sandbox-client",
+            grant = http.post("/auth/o2/token", data={"grant_type": "refresh_token",
+                                                      "client_id": "acorn-sandbox-client",
                                                       "client_secret": "acorn-sandbox-secret",
                                                       "refresh_token": "Atzr|acorn-sandbox-refresh"})
             orders = http.get("/vendor/orders/v1/purchaseOrders", params={"limit": 100},

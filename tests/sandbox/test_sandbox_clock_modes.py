@@ -11,7 +11,7 @@ import base64
 import json
 import re
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +26,7 @@ from acorn.sandbox.errors import ClockError
 from acorn.sandbox.timefmt import parse_iso
 
 ORDERS = "/vendor/orders/v1/purchaseOrders"
-START = datetime(2026, 3, 2, 14, 0, tzinfo=timezone.utc)  # seed 7
+START = datetime(2026, 3, 2, 14, 0, tzinfo=UTC)  # seed 7
 
 
 class WallClock:
@@ -70,7 +70,7 @@ def test_the_clock_start_must_carry_a_timezone() -> None:
     with pytest.raises(ValidationError, match="timezone"):
         SandboxConfig(clock_start="2026-05-01T00:00:00")
     in_paris = SandboxConfig(clock_start="2026-05-01T02:00:00+02:00")
-    assert in_paris.clock_start == datetime(2026, 5, 1, tzinfo=timezone.utc)
+    assert in_paris.clock_start == datetime(2026, 5, 1, tzinfo=UTC)
 
 
 def test_manual_stands_still_realtime_follows_the_wall_and_speed_multiplies_it() -> None:
@@ -171,7 +171,7 @@ def test_orders_appear_as_realtime_time_passes_with_no_operator_call(make_sandbo
 
 
 def test_reset_takes_a_flowing_clock_back_to_its_start(make_sandbox: Any) -> None:
-    moment = datetime(2026, 6, 1, 8, 0, tzinfo=timezone.utc)
+    moment = datetime(2026, 6, 1, 8, 0, tzinfo=UTC)
     _, vendor = make_sandbox(SandboxConfig(seed=7, rate_scale=100, clock="speed=60", clock_start=moment))
     vendor.http.post("/_sandbox/clock", json={"advance_seconds": 3600})
     again = parse_iso(vendor.http.post("/_sandbox/reset").json()["now"])

@@ -60,10 +60,12 @@ def test_a_dropped_answer_was_applied_and_a_repost_is_a_duplicate(vendor: Any, u
     if kind == "acknowledgements":
         path, body, business_id, code = ACK, vendor.acknowledgement(us_order), number, "DuplicateAcknowledgement"
     elif kind == "shipmentConfirmations":
-        path, body, business_id, code = ASN, vendor.shipment(us_order, "LOST-1"), "LOST-1", "DuplicateShipmentIdentifier"
+        path, body = ASN, vendor.shipment(us_order, "LOST-1")
+        business_id, code = "LOST-1", "DuplicateShipmentIdentifier"
     else:
         vendor.submit(ASN, vendor.shipment(us_order, "BEFORE-INVOICE"))
-        path, body, business_id, code = INVOICE, vendor.invoice(us_order, "LOST-INV"), "LOST-INV", "DuplicateInvoiceNumber"
+        path, body = INVOICE, vendor.invoice(us_order, "LOST-INV")
+        business_id, code = "LOST-INV", "DuplicateInvoiceNumber"
     _faults(vendor, drop_after_commit_rate=1.0)
     with pytest.raises(httpx.RemoteProtocolError):
         vendor.post(path, body)

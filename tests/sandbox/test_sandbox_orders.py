@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -12,7 +12,7 @@ from acorn.sandbox import VENDOR_ACCOUNTS, WAREHOUSES, SandboxConfig, SandboxSta
 from acorn.sandbox.gs1 import is_valid_gtin
 
 ORDERS = "/vendor/orders/v1/purchaseOrders"
-START_7 = datetime(2026, 3, 2, 14, tzinfo=timezone.utc)
+START_7 = datetime(2026, 3, 2, 14, tzinfo=UTC)
 
 
 def _numbers(state: SandboxState) -> list[str]:
@@ -28,7 +28,7 @@ def test_the_start_clock_is_fixed_by_the_seed(make_sandbox: Any) -> None:
 def test_orders_exist_for_the_history_days_and_appear_as_the_clock_moves() -> None:
     state = SandboxState(SandboxConfig(seed=7, pos_per_day=4, history_days=2))
     first = state.visible_orders()
-    history_starts = datetime(2026, 2, 28, tzinfo=timezone.utc)  # two whole UTC days before the start day
+    history_starts = datetime(2026, 2, 28, tzinfo=UTC)  # two whole UTC days before the start day
     assert history_starts <= min(po.created for po in first) < history_starts + timedelta(hours=6)
     assert all(po.created <= START_7 for po in first)
     per_day = len([po for po in first if po.created.date() == (START_7 - timedelta(days=1)).date()])

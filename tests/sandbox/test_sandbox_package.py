@@ -20,7 +20,8 @@ REPO = Path(__file__).resolve().parents[2]
 
 def test_the_package_exports_what_other_parts_code_against() -> None:
     assert set(sandbox.__all__) == {
-        "DEFAULT_CREDENTIALS", "DEMO_SEED", "MARKETPLACES", "SHIP_FROM_PARTY", "TRANSACTION_ERROR_CODES", "VENDOR_ACCOUNTS",
+        "DEFAULT_CREDENTIALS", "DEMO_SEED", "MARKETPLACES", "SHIP_FROM_PARTY", "TRANSACTION_ERROR_CODES",
+        "VENDOR_ACCOUNTS",
         "VENDOR_GS1_PREFIX", "WAREHOUSES", "CatalogueItem", "Marketplace", "SandboxConfig", "SandboxServer",
         "SandboxStartError", "SandboxState", "VendorAccount", "Warehouse", "build_app", "catalogue", "start_of"}
     for name in sandbox.__all__:
@@ -46,7 +47,8 @@ def test_the_catalogue_is_deterministic_with_valid_identifiers() -> None:
     items = catalogue(7)
     assert items == catalogue(7) and items != catalogue(8)
     assert 35 <= len(items) <= 45
-    assert len({i.asin for i in items}) == len({i.vendor_sku for i in items}) == len({i.ean for i in items}) == len(items)
+    assert len({i.asin for i in items}) == len({i.vendor_sku for i in items}) == len({i.ean for i in items}) \
+        == len(items)
     for item in items:
         assert isinstance(item, CatalogueItem)
         assert ean.is_valid(item.ean) and len(item.ean) == 13 and item.ean.startswith(sandbox.VENDOR_GS1_PREFIX)

@@ -88,10 +88,12 @@ def _cancelled_order(vendor: Any) -> dict[str, Any]:
         "paymentMethod": "Invoice", "buyingParty": {"partyId": "ABE8"}, "sellingParty": {"partyId": "ACRNUS"},
         "shipToParty": {"partyId": "ABE8"}, "billToParty": {"partyId": "AMZNUS"},
         "items": [
-            {"itemSequenceNumber": "1", "amazonProductIdentifier": "B0CANCEL01", "vendorProductIdentifier": "0614141000111",
+            {"itemSequenceNumber": "1", "amazonProductIdentifier": "B0CANCEL01",
+             "vendorProductIdentifier": "0614141000111",
              "orderedQuantity": {"amount": 0, "unitOfMeasure": "Eaches", "unitSize": 1}, "isBackOrderAllowed": False,
              "netCost": {"amount": "9.99", "currencyCode": "USD"}},
-            {"itemSequenceNumber": "2", "amazonProductIdentifier": "B0CANCEL02", "vendorProductIdentifier": "0614141000128",
+            {"itemSequenceNumber": "2", "amazonProductIdentifier": "B0CANCEL02",
+             "vendorProductIdentifier": "0614141000128",
              "orderedQuantity": {"amount": 12, "unitOfMeasure": "Eaches", "unitSize": 1}, "isBackOrderAllowed": False,
              "netCost": {"amount": "4.50", "currencyCode": "USD"}}]}}
     assert vendor.http.post("/_sandbox/purchaseOrders", json={"orders": [order]}).json() == {"loaded": 1}
@@ -123,7 +125,8 @@ def test_shipping_more_than_accepted_fails_naming_the_field(vendor: Any, us_orde
     vendor.submit(ACK, vendor.acknowledgement(us_order, accept={second["itemSequenceNumber"]: 1}))
     body = vendor.shipment(us_order, "OVER-2")
     errors = _failure(vendor, ASN, body)
-    assert ("QuantityExceedsAccepted", "shipmentConfirmations[0].shippedItems[1].shippedQuantity.amount") in _codes(errors)
+    assert ("QuantityExceedsAccepted",
+            "shipmentConfirmations[0].shippedItems[1].shippedQuantity.amount") in _codes(errors)
     assert all(code == "QuantityExceedsAccepted" for code, _ in _codes(errors))
 
 

@@ -43,7 +43,7 @@ def _refused_then_accepted(vendor: Any, path: str, valid: Doc, breaking: Callabl
 
 
 def test_the_round_two_codes_are_known_and_ops_has_a_play_for_each() -> None:
-    from acorn.playbook import PLAYBOOK, DEFAULT_PLAY
+    from acorn.playbook import DEFAULT_PLAY, PLAYBOOK
 
     ours = ("EmptyAcknowledgement", "SellingPartyMismatch", "BackorderNotAllowed", "MissingBackorderDate",
             "MissingRejectionReason", "AcknowledgementDateInFuture", "ContainerQuantityMismatch",

@@ -17,7 +17,8 @@ def _sscc(serial: int) -> str:
 
 def _final(http: httpx.Client, transaction_id: str) -> dict:
     for _ in range(5):
-        status = http.get(f"/vendor/transactions/v1/transactions/{transaction_id}").json()["payload"]["transactionStatus"]
+        answer = http.get(f"/vendor/transactions/v1/transactions/{transaction_id}").json()
+        status = answer["payload"]["transactionStatus"]
         if status["status"] != "Processing":
             return status
     raise AssertionError(f"transaction {transaction_id} still Processing")
@@ -63,7 +64,8 @@ def test_a_scripted_session_runs_token_to_receipts_over_plain_http() -> None:
             "shipFromParty": {"partyId": "ACRNWH1"}, "shipToParty": details["shipToParty"],
             "transportationDetails": {"carrierScac": "ABFS", "carrierShipmentReferenceNumber": "PRO-1",
                                       "transportationMode": "Road", "billOfLadingNumber": "BOL-1"},
-            "shippedItems": [{"itemSequenceNumber": f"{n:03d}", "amazonProductIdentifier": it["amazonProductIdentifier"],
+            "shippedItems": [{"itemSequenceNumber": f"{n:03d}",
+                              "amazonProductIdentifier": it["amazonProductIdentifier"],
                               "shippedQuantity": {"amount": it["orderedQuantity"]["amount"], "unitOfMeasure": "Eaches"},
                               "itemDetails": {"purchaseOrderNumber": number}} for n, it in enumerate(items, 1)],
             "cartons": [{"cartonIdentifiers": [{"containerIdentificationType": "SSCC",
@@ -102,7 +104,8 @@ def test_a_scripted_session_runs_token_to_receipts_over_plain_http() -> None:
 
         # 7. advance the clock past delivery (the token lives on the wall clock: it still works), then
         #    expire it as an hour of real time would, and log in again
-        assert http.post("/_sandbox/clock", json={"advance_seconds": 2 * 86400}).json() == {"now": "2026-03-08T14:00:00Z"}
+        assert http.post("/_sandbox/clock",
+                         json={"advance_seconds": 2 * 86400}).json() == {"now": "2026-03-08T14:00:00Z"}
         assert http.get("/vendor/orders/v1/purchaseOrders/" + number).status_code == 200
         assert http.post("/_sandbox/tokens/expire").json() == {"accessTokens": 1, "nextTokens": 0}
         assert http.get("/vendor/orders/v1/purchaseOrders/" + number).status_code == 403
@@ -117,7 +120,8 @@ def test_a_scripted_session_runs_token_to_receipts_over_plain_http() -> None:
             assert line["receivingStatus"]["receiveStatus"] == "RECEIVED"
             assert line["receivingStatus"]["receivedQuantity"]["amount"] == item["orderedQuantity"]["amount"]
             assert line["receivingStatus"]["lastReceiveDate"] == tomorrow
-        assert http.get("/vendor/orders/v1/purchaseOrders/" + number).json()["payload"]["purchaseOrderState"] == "Closed"
+        closed = http.get("/vendor/orders/v1/purchaseOrders/" + number).json()["payload"]
+        assert closed["purchaseOrderState"] == "Closed"
 
         ledger = http.get("/_sandbox/ledger").json()
         assert [(e["id"], e["submissions"], e["accepted"], e["status"]) for e in ledger["shipmentConfirmations"]] == [

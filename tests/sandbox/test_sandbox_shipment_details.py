@@ -188,7 +188,8 @@ def test_faults_tokens_and_the_usage_plan_apply_as_for_other_reads(vendor: Any, 
 def test_the_official_example_shipment_is_served_within_the_model(vendor: Any) -> None:
     assert vendor.http.post("/_sandbox/purchaseOrders", json={"scenario": "official-examples"}).status_code == 200
     example = next(ex for ex in contract.sandbox_examples("shipments")
-                   if ex.operation_id == "SubmitShipmentConfirmations" and ex.request["parameters"]["body"].get("value"))
+                   if ex.operation_id == "SubmitShipmentConfirmations"
+                   and ex.request["parameters"]["body"].get("value"))
     assert vendor.submit(ASN, example.request["parameters"]["body"]["value"])["status"] == "Success"
     (shipment,) = _get(vendor, vendorShipmentIdentifier="TestShipmentConfirmation202")["shipments"]
     assert shipment["sellingParty"] == {"partyId": "ABCD1"} and "containers" not in shipment

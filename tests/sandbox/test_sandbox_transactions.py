@@ -10,7 +10,7 @@ from __future__ import annotations
 import copy
 import statistics
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -22,7 +22,7 @@ from acorn.sandbox.transactions import PRESETS, ProcessingTimes, TransactionBook
 
 ACK = "/vendor/orders/v1/acknowledgements"
 INVOICE = "/vendor/payments/v1/invoices"
-T0 = datetime(2026, 3, 2, 14, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 3, 2, 14, 0, tzinfo=UTC)
 REFUSED = [RuleViolation("UnknownPurchaseOrder", "acknowledgements[0].purchaseOrderNumber", "not found")]
 
 

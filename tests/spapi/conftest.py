@@ -18,6 +18,7 @@ import pytest
 from acorn.sandbox import DEFAULT_CREDENTIALS, SandboxConfig, SandboxServer
 from acorn.spapi import Backoff, LwaCredentials, RetryPolicy, SpApiClient
 
+
 def fast_retries(max_retries: int = 5) -> RetryPolicy:
     """Real backoff shapes with shorter steps, so the suite stays at seconds."""
     return RetryPolicy(max_retries=max_retries, throttle=Backoff(base=0.01, cap=0.1),

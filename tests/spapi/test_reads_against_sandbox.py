@@ -99,7 +99,8 @@ def test_an_unknown_purchase_order_is_a_404_that_is_not_retried(
     assert transport.count(f"{ORDERS_PATH}/NOPE0000") == 1
 
 
-def test_a_bad_request_carries_amazons_error_code_and_details(client: SpApiClient, transport: RecordingTransport) -> None:
+def test_a_bad_request_carries_amazons_error_code_and_details(client: SpApiClient,
+                                                              transport: RecordingTransport) -> None:
     with pytest.raises(ClientRequestError) as caught:
         client.get_purchase_order("null")
     assert (caught.value.status_code, caught.value.code) == (400, "InvalidRequest")

@@ -10,8 +10,14 @@ from datetime import timedelta
 import pytest
 
 from acorn.sandbox import SandboxConfig, SandboxServer
-from acorn.spapi import (NetworkError, ServerError, SpApiClient, SubmissionOutcomeUnknown, ThrottledError,
-                         TokenBucketLimiter)
+from acorn.spapi import (
+    NetworkError,
+    ServerError,
+    SpApiClient,
+    SubmissionOutcomeUnknown,
+    ThrottledError,
+    TokenBucketLimiter,
+)
 
 from .conftest import RecordingTransport, fast_retries, ledger, set_faults
 from .test_submissions_against_sandbox import _acknowledge_all

@@ -9,6 +9,7 @@ import pytest
 
 from acorn.sandbox import SandboxServer
 from acorn.spapi import HostUnreachable, NetworkError, SpApiClient
+
 from .conftest import RecordingTransport, fast_retries
 
 TOKEN_PATH = "/auth/o2/token"

@@ -36,7 +36,8 @@ def _asn(order: wire.Order, at: datetime, shipment_id: str, *, serial: int,
         shipment_confirmation_date=at, shipped_date=shipped or at - timedelta(minutes=10),
         estimated_delivery_date=at + timedelta(days=2), selling_party=details.selling_party,
         ship_from_party=wire.PartyIdentification(party_id="ACRNWH1"), ship_to_party=details.ship_to_party,
-        shipped_items=[wire.ShippedItem(item_sequence_number="1", amazon_product_identifier=line.amazon_product_identifier,
+        shipped_items=[wire.ShippedItem(item_sequence_number="1",
+                                        amazon_product_identifier=line.amazon_product_identifier,
                                         vendor_product_identifier=line.vendor_product_identifier,
                                         shipped_quantity=quantity,
                                         item_details=wire.ItemDetails(purchase_order_number=order.purchase_order_number))],
@@ -52,15 +53,16 @@ def _order(sandbox: SandboxServer, client: SpApiClient) -> wire.Order:
 def test_an_accepted_asn_comes_back_typed(sandbox: SandboxServer, client: SpApiClient) -> None:
     now = sandbox.state.now()
     order = _order(sandbox, client)
-    outcome = client.wait_for_transaction(client.submit_shipment_confirmations(_asn(order, now, "ACRN-GSD-1", serial=1)),
-                                          timeout_s=5, poll_interval_s=0.02)
+    submitted = client.submit_shipment_confirmations(_asn(order, now, "ACRN-GSD-1", serial=1))
+    outcome = client.wait_for_transaction(submitted, timeout_s=5, poll_interval_s=0.02)
     assert outcome.succeeded
 
     (shipment,) = client.get_shipment_details(vendor_shipment_identifier="ACRN-GSD-1")
     assert isinstance(shipment, wire.Shipment)
     assert (shipment.vendor_shipment_identifier, shipment.transaction_type, shipment.current_shipment_status) == (
         "ACRN-GSD-1", "New", "Shipped")
-    assert shipment.shipment_confirm_date == now and shipment.current_shipment_status_date == now - timedelta(minutes=10)
+    assert shipment.shipment_confirm_date == now
+    assert shipment.current_shipment_status_date == now - timedelta(minutes=10)
     assert shipment.selling_party == order.order_details.selling_party  # type: ignore[union-attr]
     (po,) = shipment.purchase_orders
     assert po.purchase_order_number == order.purchase_order_number

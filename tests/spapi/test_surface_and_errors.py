@@ -7,10 +7,25 @@ from pydantic import SecretStr
 
 import acorn.spapi as spapi
 from acorn.contract import ContractError
-from acorn.spapi import (REGION_HOSTS, TOKEN_URL, AuthError, ClientRequestError, HostUnreachable, InvalidSubmission,
-                         LwaCredentials, NetworkError, ResponseFormatError, ServerError, SpApiClient, SpApiError,
-                         SpApiHttpError, SubmissionOutcomeUnknown, ThrottledError, TransactionTimeout,
-                         default_token_url)
+from acorn.spapi import (
+    REGION_HOSTS,
+    TOKEN_URL,
+    AuthError,
+    ClientRequestError,
+    HostUnreachable,
+    InvalidSubmission,
+    LwaCredentials,
+    NetworkError,
+    ResponseFormatError,
+    ServerError,
+    SpApiClient,
+    SpApiError,
+    SpApiHttpError,
+    SubmissionOutcomeUnknown,
+    ThrottledError,
+    TransactionTimeout,
+    default_token_url,
+)
 
 SECRET = "very-secret-client-secret-7f3a"
 REFRESH = "Atzr|refresh-token-value-91bc"

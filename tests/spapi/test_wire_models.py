@@ -134,7 +134,8 @@ def _asn() -> wire.SubmitShipmentConfirmationsRequest:
         shipment_confirmation_type="Original",
         shipment_type="LessThanTruckLoad",
         shipment_structure="PalletizedAssortmentCase",
-        transportation_details=wire.TransportationDetails(carrier_scac="ODFL", carrier_shipment_reference_number="PRO778",
+        transportation_details=wire.TransportationDetails(carrier_scac="ODFL",
+                                                          carrier_shipment_reference_number="PRO778",
                                                           transportation_mode="Road", bill_of_lading_number="BOL42"),
         shipment_confirmation_date=SHIPPED + timedelta(minutes=5),
         shipped_date=SHIPPED,
@@ -143,14 +144,17 @@ def _asn() -> wire.SubmitShipmentConfirmationsRequest:
         ship_from_party=wire.PartyIdentification(party_id="ACRNWH1"),
         ship_to_party=wire.PartyIdentification(party_id="ABE8"),
         shipment_measurements=wire.ShipmentMeasurements(
-            gross_shipment_weight=wire.Weight(unit_of_measure="Kg", value=Decimal("41.5")), carton_count=2, pallet_count=1),
+            gross_shipment_weight=wire.Weight(unit_of_measure="Kg", value=Decimal("41.5")), carton_count=2,
+            pallet_count=1),
         shipped_items=[wire.ShippedItem(item_sequence_number="1", vendor_product_identifier="0614141000012",
                                         shipped_quantity=wire.ItemQuantity(amount=48, unit_of_measure="Eaches"),
                                         item_details=wire.ItemDetails(purchase_order_number="ACRN0001"))],
-        cartons=[wire.Carton(carton_identifiers=[wire.ContainerIdentification.sscc(sscc)], carton_sequence_number=str(n),
-                             tracking_number=f"TRK{n}", items=[wire.ContainerItem(item_reference="1", shipped_quantity=qty)])
+        cartons=[wire.Carton(carton_identifiers=[wire.ContainerIdentification.sscc(sscc)],
+                             carton_sequence_number=str(n), tracking_number=f"TRK{n}",
+                             items=[wire.ContainerItem(item_reference="1", shipped_quantity=qty)])
                  for n, sscc in enumerate(["006141410000000012", "006141410000000029"], start=1)],
-        pallets=[wire.Pallet(pallet_identifiers=[wire.ContainerIdentification.sscc("006141410000000036")], tier=1, block=2,
+        pallets=[wire.Pallet(pallet_identifiers=[wire.ContainerIdentification.sscc("006141410000000036")],
+                             tier=1, block=2,
                              carton_reference_details=wire.CartonReferenceDetails(
                                  carton_count=2, carton_reference_numbers=["1", "2"]))],
     )])
@@ -166,7 +170,8 @@ def _invoice() -> wire.SubmitInvoicesRequest:
         bill_to_party=wire.PartyIdentification(party_id="AMZN"),
         invoice_total=usd("1036.80"),
         tax_details=[wire.TaxDetails(tax_type="ST", tax_rate=Decimal("0"), tax_amount=usd("0.00"))],
-        payment_terms=wire.PaymentTerms(type="Basic", discount_percent=Decimal("2"), discount_due_days=10, net_due_days=60),
+        payment_terms=wire.PaymentTerms(type="Basic", discount_percent=Decimal("2"), discount_due_days=10,
+                                        net_due_days=60),
         items=[wire.InvoiceItem(item_sequence_number=1, amazon_product_identifier="B07DFVDRAB",
                                 vendor_product_identifier="0614141000012", purchase_order_number="ACRN0001",
                                 invoiced_quantity=wire.ItemQuantity(amount=48, unit_of_measure="Eaches"),
@@ -182,11 +187,13 @@ def _ack() -> wire.SubmitAcknowledgementRequest:
             ordered_quantity=wire.ItemQuantity(amount=48, unit_of_measure="Eaches", unit_size=1),
             net_cost=wire.Money(currency_code="USD", amount=Decimal("21.60")),
             item_acknowledgements=[
-                wire.OrderItemAcknowledgement(acknowledgement_code="Accepted",
-                                              acknowledged_quantity=wire.ItemQuantity(amount=40, unit_of_measure="Eaches"),
-                                              scheduled_ship_date=SHIPPED),
-                wire.OrderItemAcknowledgement(acknowledgement_code="Rejected", rejection_reason="TemporarilyUnavailable",
-                                              acknowledged_quantity=wire.ItemQuantity(amount=8, unit_of_measure="Eaches")),
+                wire.OrderItemAcknowledgement(
+                    acknowledgement_code="Accepted",
+                    acknowledged_quantity=wire.ItemQuantity(amount=40, unit_of_measure="Eaches"),
+                    scheduled_ship_date=SHIPPED),
+                wire.OrderItemAcknowledgement(
+                    acknowledgement_code="Rejected", rejection_reason="TemporarilyUnavailable",
+                    acknowledged_quantity=wire.ItemQuantity(amount=8, unit_of_measure="Eaches")),
             ])])])
 
 

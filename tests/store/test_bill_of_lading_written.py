@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -14,7 +14,7 @@ from acorn.config import load_settings
 from acorn.services.packing import UnknownShipment, write_packing_documents
 from acorn.store import UnitOfWork, upgrade
 
-T0 = datetime(2026, 3, 2, 20, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 3, 2, 20, 0, tzinfo=UTC)
 
 
 def _store(url: str, *, mode: str = "LessThanTruckLoad", bol: str | None = "06141410000000012") -> None:

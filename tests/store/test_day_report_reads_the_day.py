@@ -9,7 +9,7 @@ a table, or every row of the account, fails the test.
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -19,7 +19,7 @@ from acorn.services.day_figures import day_figures
 from acorn.store import upgrade
 from acorn.store.db import engine_for
 
-AS_OF = datetime(2026, 3, 10, 21, 0, tzinfo=timezone.utc)
+AS_OF = datetime(2026, 3, 10, 21, 0, tzinfo=UTC)
 HISTORY_TABLES = ("purchase_order", "acknowledgement", "shipment", "outbox", "invoice", "goods_receipt")
 
 
@@ -29,7 +29,7 @@ def test_every_day_figure_is_read_through_an_index(tmp_path: Path) -> None:
     settings = load_settings(home=tmp_path, database_url=url)
     sent: list[tuple[str, tuple]] = []
 
-    def seen(_conn, _cursor, statement, parameters, _context, _many) -> None:  # noqa: ANN001
+    def seen(_conn, _cursor, statement, parameters, _context, _many) -> None:
         sent.append((statement, parameters))
 
     engine = engine_for(url)
@@ -47,5 +47,5 @@ def test_every_day_figure_is_read_through_an_index(tmp_path: Path) -> None:
             walked = [t for t in HISTORY_TABLES if re.search(rf"\bSCAN {t}\b", plan)]
             assert not walked, f"{walked} read whole by:\n{statement}\nplan: {plan}"
             # the day's window is the index's range, not a filter over the account's whole history
-            assert re.search(r"SEARCH \w+ USING (COVERING )?INDEX \w+ \(account_code=\? AND (\w+=\? AND )*\w+>\? AND \w+<\?\)",
-                             plan), f"not read by the day's window:\n{statement}\nplan: {plan}"
+            window = r"SEARCH \w+ USING (COVERING )?INDEX \w+ \(account_code=\? AND (\w+=\? AND )*\w+>\? AND \w+<\?\)"
+            assert re.search(window, plan), f"not read by the day's window:\n{statement}\nplan: {plan}"

@@ -8,7 +8,6 @@ on SQLite and PostgreSQL.
 from __future__ import annotations
 
 import re
-
 from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 from typing import Any

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -16,7 +16,7 @@ from acorn.services.shipments import plan_shipments
 from acorn.store import UnitOfWork, upgrade
 from acorn.store.db import engine_for
 
-AS_OF = datetime(2026, 3, 2, 15, 0, tzinfo=timezone.utc)
+AS_OF = datetime(2026, 3, 2, 15, 0, tzinfo=UTC)
 ACCOUNT = "ACRNUS"
 
 
@@ -113,7 +113,7 @@ def test_the_open_lines_are_found_from_the_partial_index_not_by_walking_the_acco
     sent: list[tuple[str, tuple]] = []
     engine = engine_for(url)
 
-    def seen(_conn, _cursor, statement, parameters, _context, _many):  # noqa: ANN001
+    def seen(_conn, _cursor, statement, parameters, _context, _many):
         sent.append((statement, parameters))
 
     sa.event.listen(engine, "before_cursor_execute", seen)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from acorn.store import UnitOfWork, upgrade
 from schemas.tables import Alert
 
-NOW = datetime(2026, 3, 2, 20, 10, tzinfo=timezone.utc)
+NOW = datetime(2026, 3, 2, 20, 10, tzinfo=UTC)
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ shipment).
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -23,11 +23,19 @@ from acorn.domain.sscc import make_sscc
 from acorn.services import asn_watch, asns, invariants, invoices, receipts
 from acorn.store import UnitOfWork
 from acorn.store.db import engine_for
-from schemas.tables import (Carton, GoodsReceipt, Invoice, OutboxEntry, PurchaseOrder, PurchaseOrderItem, Shipment,
-                            ShipmentLine)
+from schemas.tables import (
+    Carton,
+    GoodsReceipt,
+    Invoice,
+    OutboxEntry,
+    PurchaseOrder,
+    PurchaseOrderItem,
+    Shipment,
+    ShipmentLine,
+)
 
 US = "ACRNUS"
-DAY = datetime(2026, 3, 2, 22, 0, tzinfo=timezone.utc)
+DAY = datetime(2026, 3, 2, 22, 0, tzinfo=UTC)
 SLACK = 2  # statements a stage may vary by, whatever the history (e.g. a watermark row created once)
 
 

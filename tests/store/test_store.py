@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 
 import pytest
@@ -13,7 +13,7 @@ from sqlmodel import SQLModel
 import schemas.tables as t
 from acorn.store import UnitOfWork, current_revision, engine_for, upgrade
 
-T0 = datetime(2026, 3, 2, 14, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 3, 2, 14, 0, tzinfo=UTC)
 
 
 def _po(number: str = "4Z32PABC", account: str = "ACRNUS") -> t.PurchaseOrder:
@@ -127,7 +127,7 @@ def test_the_audit_log_is_append_only(migrated_url: str) -> None:
             uow.flush()
     with UnitOfWork(migrated_url) as uow:
         [event] = uow.audit.list(entity="shipment")
-        uow._session.delete(event)  # noqa: SLF001 - proving the ORM guard, not an API
+        uow._session.delete(event)  # proving the ORM guard, not an API
         with pytest.raises(PermissionError):
             uow.flush()
 
@@ -182,12 +182,11 @@ def test_workers_starting_together_migrate_the_store_once_and_all_start(database
     first migrates under the migration lock, the others find it done; none fails on what it created."""
     import subprocess
     import sys
+    import time
 
     from alembic.script import ScriptDirectory
 
     from acorn.store.db import alembic_config
-
-    import time
 
     # each imports Acorn first, then all start migrating at the same moment
     start = ("import sys, time; from acorn.store import upgrade; "

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from alembic import context
 from sqlalchemy import pool
-import sqlalchemy as sa
+from sqlmodel import SQLModel
 
 import schemas.tables  # noqa: F401  (registers every table on the metadata)
-from sqlmodel import SQLModel
 
 config = context.config
 target_metadata = SQLModel.metadata

@@ -1,16 +1,16 @@
 """initial schema
 
 Revision ID: 0001
-Revises: 
+Revises:
 Create Date: 2026-11-28 06:39:49.980125
 """
 from __future__ import annotations
 
-from alembic import op
 import sqlalchemy as sa
 import sqlmodel
-import schemas.tables
+from alembic import op
 
+import schemas.tables
 
 revision = '0001'
 down_revision = None
@@ -299,7 +299,8 @@ def upgrade() -> None:
     sa.UniqueConstraint('purchase_order_id', 'item_sequence', name='uq_po_item_seq')
     )
     with op.batch_alter_table('purchase_order_item', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_purchase_order_item_purchase_order_id'), ['purchase_order_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_purchase_order_item_purchase_order_id'), ['purchase_order_id'],
+                              unique=False)
 
     op.create_table('reconciliation_line',
     sa.Column('id', sa.Integer(), nullable=False),

@@ -6,11 +6,11 @@ Create Date: 2026-12-02 17:40:00
 """
 from __future__ import annotations
 
-from alembic import op
 import sqlalchemy as sa
 import sqlmodel
-import schemas.tables
+from alembic import op
 
+import schemas.tables
 
 revision = '0002'
 down_revision = '0001'

@@ -6,11 +6,11 @@ Create Date: 2026-12-02 20:32:47.507879
 """
 from __future__ import annotations
 
-from alembic import op
 import sqlalchemy as sa
 import sqlmodel
-import schemas.tables
+from alembic import op
 
+import schemas.tables
 
 revision = '0003'
 down_revision = '0002'
@@ -101,7 +101,8 @@ def upgrade() -> None:
     sa.Column('imported_at', schemas.tables.UtcDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['import_id'], ['remittance_import.id'], ),
     sa.PrimaryKeyConstraint('id'),
-    sa.UniqueConstraint('account_code', 'payment_number', 'invoice_number', 'po_number', 'item_sequence', name='uq_remittance_line')
+    sa.UniqueConstraint('account_code', 'payment_number', 'invoice_number', 'po_number', 'item_sequence',
+                        name='uq_remittance_line')
     )
     with op.batch_alter_table('remittance_line', schema=None) as batch_op:
         batch_op.create_index('ix_remittance_invoice', ['account_code', 'invoice_number'], unique=False)
@@ -113,9 +114,12 @@ def upgrade() -> None:
     with op.batch_alter_table('reconciliation_line', schema=None) as batch_op:
         batch_op.add_column(sa.Column('accepted_qty', sa.Integer(), server_default='0', nullable=False))
         batch_op.add_column(sa.Column('units', sa.Integer(), server_default='0', nullable=False))
-        batch_op.add_column(sa.Column('invoiced_amount', sa.Numeric(precision=14, scale=2), server_default='0', nullable=False))
-        batch_op.add_column(sa.Column('paid_amount', sa.Numeric(precision=14, scale=2), server_default='0', nullable=False))
-        batch_op.add_column(sa.Column('deducted_amount', sa.Numeric(precision=14, scale=2), server_default='0', nullable=False))
+        batch_op.add_column(sa.Column('invoiced_amount', sa.Numeric(precision=14, scale=2), server_default='0',
+                                      nullable=False))
+        batch_op.add_column(sa.Column('paid_amount', sa.Numeric(precision=14, scale=2), server_default='0',
+                                      nullable=False))
+        batch_op.add_column(sa.Column('deducted_amount', sa.Numeric(precision=14, scale=2), server_default='0',
+                                      nullable=False))
 
     with op.batch_alter_table('reconciliation_run', schema=None) as batch_op:
         batch_op.add_column(sa.Column('as_of', schemas.tables.UtcDateTime(timezone=True), nullable=True))

@@ -6,9 +6,8 @@ Create Date: 2026-12-03 02:40:00
 """
 from __future__ import annotations
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = '0004'
 down_revision = '0003'

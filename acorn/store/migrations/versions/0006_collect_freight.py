@@ -6,12 +6,11 @@ Create Date: 2026-12-03 07:00:00
 """
 from __future__ import annotations
 
-from alembic import op
 import sqlalchemy as sa
 import sqlmodel
+from alembic import op
 
 import schemas.tables
-
 
 revision = '0006'
 down_revision = '0005'
