@@ -36,7 +36,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 
 from acorn.config import VendorAccountSettings
-from acorn.domain.deadlines import asn_is_on_time
+from acorn.domain.deadlines import acknowledgement_is_on_time, asn_is_on_time
 from acorn.domain.documents import DocumentState
 from acorn.services.metrics import money_sum
 from acorn.store import UnitOfWork
@@ -221,12 +221,18 @@ class _Days:
                 for n in range(len(self.days))]
 
     def _late_acknowledgements(self) -> list[int]:
+        """Acknowledgements applied on each day, judged by the domain's rule (``acknowledgement_is_on_time``)."""
         a, o = Acknowledgement, OutboxEntry
+        late = [0] * len(self.days)
         # the outbox's account and kind too: the day's applied rows are then read by ix_outbox_account_applied
-        return self._count(a.id, o.applied_at, a.account_code == self.account_code,
-                           o.account_code == self.account_code, o.kind == "acknowledgement", o.state == ACCEPTED,
-                           a.deadline.is_not(None), o.applied_at > a.deadline,
-                           source=sa.join(a, o, o.idempotency_key == a.outbox_key))
+        rows = self.s.execute(sa.select(self._day_of(o.applied_at), o.applied_at, a.deadline)
+                              .select_from(sa.join(a, o, o.idempotency_key == a.outbox_key))
+                              .where(a.account_code == self.account_code, o.account_code == self.account_code,
+                                     o.kind == "acknowledgement", o.state == ACCEPTED, a.deadline.is_not(None),
+                                     self._in_days(o.applied_at)))
+        for n, applied_at, deadline in rows:
+            late[n] += not acknowledgement_is_on_time(applied_at, deadline)
+        return late
 
     def _shipments(self) -> tuple[list[int], list[int]]:
         sh, c = Shipment, Carton
