@@ -122,6 +122,9 @@ def _take(client: Any, account: str, me: Holder, *, wait_s: float, stale_after_s
                 f"{name}: held by {who}; waited {waited:.0f} s, ACORN_SUBMISSION_SLOT_WAIT_MINUTES allows "
                 f"{wait_s / 60:g} min. This run's documents stay queued for the next run. If no run is "
                 f"submitting for {account}, free the slot: prefect gcl update {name} --active-slots 0")
+        if not refusals:  # once: the run's log says why it is not moving
+            log.info("%s: held by %s; waiting up to %g min", name,
+                     holder.describe() if holder else "a run that has just taken it", wait_s / 60)
         refusals += 1
         time.sleep(min(retry_after or POLL_S, POLL_S, 0.25 * 2 ** refusals, max(wait_s - waited, 0.05))
                    + random.random() * 0.1)

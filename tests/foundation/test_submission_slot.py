@@ -113,7 +113,8 @@ def test_a_holder_that_never_announced_itself_is_freed_after_the_stale_time(
     assert _active_slots("SILENT") == 0
 
 
-def test_a_live_holder_is_waited_for_then_named_and_never_robbed(prefect_api: str) -> None:
+def test_a_live_holder_is_waited_for_then_named_and_never_robbed(prefect_api: str,
+                                                                caplog: pytest.LogCaptureFixture) -> None:
     inside, leave = threading.Event(), threading.Event()
 
     def hold() -> None:
@@ -124,8 +125,12 @@ def test_a_live_holder_is_waited_for_then_named_and_never_robbed(prefect_api: st
     holder = _in_thread(hold)
     assert inside.wait(30)
     started = time.monotonic()
-    with pytest.raises(SubmissionSlotBusy) as busy, submission_slot("BUSY", wait_s=3, stale_after_s=2):
+    with caplog.at_level(logging.INFO, logger="acorn.submission_slot"), pytest.raises(SubmissionSlotBusy) as busy, \
+            submission_slot("BUSY", wait_s=3, stale_after_s=2):
         pytest.fail("took a slot a live run holds")
+    # the waiting run's log said, once, whom it waits for
+    assert sum("waiting up to" in r.getMessage() for r in caplog.records) == 1
+    assert "acorn-submit-BUSY: held by process" in caplog.text and "waiting up to 0.05 min" in caplog.text
     # it waited its 3 s, longer than the stale time: the heartbeat, renewed every 0.5 s, kept the holder
     assert time.monotonic() - started >= 3
     said = str(busy.value)
