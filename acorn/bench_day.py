@@ -290,17 +290,15 @@ def _deliver(rt: Any, account: Any, kind: str, as_of: datetime) -> None:
         pass
 
 
-def _delivery_round(rt: Any, account: Any, kind: str, as_of: datetime, attempts: int = 4) -> int:
-    """One round, tried again while something is left to retry (as the task's retries would); its work left."""
+def _delivery_round(rt: Any, account: Any, kind: str, as_of: datetime) -> int:
+    """One round, as the delivery task runs it (what is left throttled or unanswered waits for the next
+    run: the task does not retry it, ``acorn.retry_policy``); its work left."""
     from acorn.services import delivery
 
-    for _ in range(attempts):
-        result = delivery.deliver(rt.database_url, rt.client(account), account_code=account.code, kind=kind,
-                                  as_of=as_of, stuck_after=timedelta(minutes=rt.settings.transaction_stuck_minutes),
-                                  lease=timedelta(seconds=rt.settings.outbox_lease_seconds),
-                                  budget_s=rt.settings.delivery_round_seconds)
-        if not result.retryable:
-            break
+    result = delivery.deliver(rt.database_url, rt.client(account), account_code=account.code, kind=kind,
+                              as_of=as_of, stuck_after=timedelta(minutes=rt.settings.transaction_stuck_minutes),
+                              lease=timedelta(seconds=rt.settings.outbox_lease_seconds),
+                              budget_s=rt.settings.delivery_round_seconds)
     return result.work_left
 
 

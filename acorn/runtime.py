@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from acorn.config import AcornSettings, VendorAccountSettings, load_settings
+
+if TYPE_CHECKING:
+    from acorn.spapi import RetryPolicy
 
 _lock = threading.Lock()
 _current: Runtime | None = None
@@ -19,6 +22,8 @@ _current: Runtime | None = None
 @dataclass
 class Runtime:
     settings: AcornSettings
+    #: the SP-API clients' retry budget; None: ``acorn.retry_policy.CLIENT_RETRIES`` (tests pass shorter waits)
+    client_retries: RetryPolicy | None = None
     _clients: dict[tuple[object, ...], Any] = field(default_factory=dict)
     _by_account: dict[str, Any] = field(default_factory=dict)
 
@@ -39,6 +44,7 @@ class Runtime:
         """One SP-API client per distinct (host, token URL, credentials), so accounts that share them
         share its token cache and rate buckets, and an NA and an EU account each get their own."""
         from acorn.prefect_limits import shared_rate_limiter
+        from acorn.retry_policy import CLIENT_RETRIES
         from acorn.spapi import SpApiClient
 
         account = account or self.settings.accounts[0]
@@ -50,7 +56,8 @@ class Runtime:
                     # with a Prefect server, Amazon's rate limits are shared by every run and worker on it
                     self._clients[route.key()] = SpApiClient(base_url=route.base_url, credentials=credentials,
                                                              token_url=route.token_url,
-                                                             rate_limiter=shared_rate_limiter(credentials))
+                                                             rate_limiter=shared_rate_limiter(credentials),
+                                                             retry_policy=self.client_retries or CLIENT_RETRIES)
                 self._by_account[account.code] = self._clients[route.key()]
             return self._by_account[account.code]
 

@@ -1,4 +1,4 @@
-"""The steps of a vendor's day, as Prefect tasks."""
+"""The steps of a vendor's day, as Prefect tasks; what each retries is ``acorn.retry_policy``."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from prefect.cache_policies import NO_CACHE
 from acorn import runtime
 from acorn.domain.alerts import ASN_AT_RISK_BEFORE
 from acorn.domain.documents import DocumentState
+from acorn.retry_policy import TASK_RETRIES, DeliveryIncomplete
 from acorn.services import (
     acknowledge,
     asn_watch,
@@ -27,12 +28,9 @@ from acorn.services import (
     shipments,
 )
 from tasks._names import deliver_name, per_account
-from tasks._policy import BACKOFF, JITTER, DeliveryIncomplete, retry_transient
-
-_COMMON = {"cache_policy": NO_CACHE, "retry_jitter_factor": JITTER, "retry_condition_fn": retry_transient}
 
 
-@task(**per_account("fetch purchase orders"), retries=3, retry_delay_seconds=BACKOFF, timeout_seconds=600, **_COMMON)
+@task(**per_account("fetch purchase orders"), timeout_seconds=600, cache_policy=NO_CACHE, **TASK_RETRIES)
 def fetch_and_record_purchase_orders(account_code: str, as_of: datetime) -> dict[str, Any]:
     """Read new and changed POs since the watermark and upsert them (safe to repeat)."""
     rt, log = runtime.current(), get_run_logger()
@@ -45,7 +43,7 @@ def fetch_and_record_purchase_orders(account_code: str, as_of: datetime) -> dict
     return {"new": len(result.new), "changed": len(result.changed), "quarantined": result.quarantined}
 
 
-@task(**per_account("decide acknowledgements"), retries=2, retry_delay_seconds=BACKOFF, **_COMMON)
+@task(**per_account("decide acknowledgements"), cache_policy=NO_CACHE, **TASK_RETRIES)
 def decide_acknowledgements(account_code: str, as_of: datetime) -> dict[str, Any]:
     """Accept, backorder or reject each new PO line from ERP stock; queue one acknowledgement per PO."""
     rt = runtime.current()
@@ -56,10 +54,13 @@ def decide_acknowledgements(account_code: str, as_of: datetime) -> dict[str, Any
             "backordered_units": result.backordered_units, "rejected_units": result.rejected_units}
 
 
-@task(name="deliver to Amazon", task_run_name=deliver_name, retries=3, retry_delay_seconds=BACKOFF,
-      timeout_seconds=900, **_COMMON)
+@task(name="deliver to Amazon", task_run_name=deliver_name, timeout_seconds=900, cache_policy=NO_CACHE, **TASK_RETRIES)
 def deliver_outbox(account_code: str, kind: str, as_of: datetime, round_no: int = 1) -> dict[str, int]:
-    """One round of posting what the outbox holds and reading each transaction; never posts a document twice."""
+    """One round of posting what the outbox holds and reading each transaction; never posts a document twice.
+
+    Documents still throttled or unanswered after the client's retries end the run Failed
+    (``DeliveryIncomplete``, not retried): they wait in the outbox, alerted, for the next run.
+    """
     rt, log = runtime.current(), get_run_logger()
     result = delivery.deliver(rt.database_url, rt.client(rt.account(account_code)), account_code=account_code,
                               kind=kind, as_of=as_of,
@@ -74,8 +75,8 @@ def deliver_outbox(account_code: str, kind: str, as_of: datetime, round_no: int 
     log.log(level, "%s %s: %s", account_code, kind.replace("_", " "),
             ", ".join(f"{v} {k}" for k, v in counts.items() if v) or "nothing to deliver")
     if result.retryable:
-        raise DeliveryIncomplete(f"{len(result.retryable)} {kind} submissions throttled or unanswered: "
-                                 f"{', '.join(result.retryable[:5])}")
+        raise DeliveryIncomplete(f"{len(result.retryable)} {kind} submissions throttled or unanswered; the next "
+                                 f"run takes them up: {', '.join(result.retryable[:5])}")
     return counts
 
 
@@ -98,7 +99,7 @@ def _after_rounds(earlier: dict[str, int], latest: dict[str, int]) -> dict[str, 
     return {**latest, **{str(s): earlier[str(s)] + latest[str(s)] for s in _SETTLED}}
 
 
-@task(**per_account("plan shipments"), retries=2, retry_delay_seconds=BACKOFF, **_COMMON)
+@task(**per_account("plan shipments"), cache_policy=NO_CACHE, **TASK_RETRIES)
 def plan_shipments(account_code: str, as_of: datetime) -> dict[str, Any]:
     """Allocate, cartonize, palletize what leaves on the dock's next truck; write its labels and packing list."""
     rt = runtime.current()
@@ -110,7 +111,7 @@ def plan_shipments(account_code: str, as_of: datetime) -> dict[str, Any]:
             "problems": result.problems}
 
 
-@task(**per_account("follow Amazon's carriers"), retries=3, retry_delay_seconds=BACKOFF, timeout_seconds=600, **_COMMON)
+@task(**per_account("follow Amazon's carriers"), timeout_seconds=600, cache_policy=NO_CACHE, **TASK_RETRIES)
 def follow_amazon_carriers(account_code: str, as_of: datetime) -> dict[str, Any]:
     """Read back the carrier, PRO, pickup and ARN Amazon assigned to each routed shipment; keep its labels."""
     rt = runtime.current()
@@ -124,7 +125,7 @@ def follow_amazon_carriers(account_code: str, as_of: datetime) -> dict[str, Any]
             "labels": len(result.labels), "problems": result.problems}
 
 
-@task(**per_account("queue ASNs"), retries=2, retry_delay_seconds=BACKOFF, **_COMMON)
+@task(**per_account("queue ASNs"), cache_policy=NO_CACHE, **TASK_RETRIES)
 def queue_asns(account_code: str, as_of: datetime) -> dict[str, Any]:
     """Build, gate and queue the ASN of every shipment whose truck has left."""
     rt = runtime.current()
@@ -135,7 +136,7 @@ def queue_asns(account_code: str, as_of: datetime) -> dict[str, Any]:
     return asdict(result)
 
 
-@task(**per_account("queue invoices"), retries=2, retry_delay_seconds=BACKOFF, **_COMMON)
+@task(**per_account("queue invoices"), cache_policy=NO_CACHE, **TASK_RETRIES)
 def queue_invoices(account_code: str, as_of: datetime) -> dict[str, Any]:
     """Invoice each accepted shipment once, at the PO's cost, after the quality gate."""
     rt = runtime.current()
@@ -146,7 +147,7 @@ def queue_invoices(account_code: str, as_of: datetime) -> dict[str, Any]:
     return asdict(result)
 
 
-@task(**per_account("poll goods receipts"), retries=3, retry_delay_seconds=BACKOFF, timeout_seconds=600, **_COMMON)
+@task(**per_account("poll goods receipts"), timeout_seconds=600, cache_policy=NO_CACHE, **TASK_RETRIES)
 def poll_goods_receipts(account_code: str, as_of: datetime) -> dict[str, Any]:
     """Read receiving status for shipped POs; alert on deliveries not received in time."""
     rt = runtime.current()
@@ -159,7 +160,7 @@ def poll_goods_receipts(account_code: str, as_of: datetime) -> dict[str, Any]:
     return asdict(result)
 
 
-@task(**per_account("check invariants"), retries=2, retry_delay_seconds=BACKOFF, **_COMMON)
+@task(**per_account("check invariants"), cache_policy=NO_CACHE, **TASK_RETRIES)
 def check_invariants(account_code: str, as_of: datetime) -> dict[str, Any]:
     """Repair what drifted and alert what is open: nothing accepted unbilled, nothing open unseen."""
     rt, log = runtime.current(), get_run_logger()
@@ -175,7 +176,7 @@ def _level(problems: Any) -> int:
     return logging.WARNING if problems else logging.INFO
 
 
-@task(**per_account("watch ASN deadlines"), retries=2, retry_delay_seconds=BACKOFF, **_COMMON)
+@task(**per_account("watch ASN deadlines"), cache_policy=NO_CACHE, **TASK_RETRIES)
 def watch_asn_deadlines(account_code: str, as_of: datetime) -> dict[str, Any]:
     """Every shipment whose ASN Amazon has not accepted: at risk before its deadline, late after it."""
     rt, log = runtime.current(), get_run_logger()

@@ -11,13 +11,11 @@ from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
 from acorn import runtime
+from acorn.retry_policy import TASK_RETRIES
 from tasks._names import per_account
-from tasks._policy import BACKOFF, JITTER, retry_transient
-
-_COMMON = {"cache_policy": NO_CACHE, "retry_jitter_factor": JITTER, "retry_condition_fn": retry_transient}
 
 
-@task(name="import remittances", retries=2, retry_delay_seconds=BACKOFF, **_COMMON)
+@task(name="import remittances", cache_policy=NO_CACHE, **TASK_RETRIES)
 def import_remittance_files(folder: str | None = None) -> dict[str, Any]:
     """Load every remittance file in the inbox not loaded before; bad rows are named, the rest load."""
     from acorn.services.remittances import import_inbox
@@ -37,7 +35,7 @@ def import_remittance_files(folder: str | None = None) -> dict[str, Any]:
             "rejected_rows": sum(len(r.errors) for r in fresh)}
 
 
-@task(**per_account("refresh claims"), retries=2, retry_delay_seconds=BACKOFF, **_COMMON)
+@task(**per_account("refresh claims"), cache_policy=NO_CACHE, **TASK_RETRIES)
 def refresh_claims(account_code: str, as_of: datetime) -> dict[str, Any]:
     """Turn deductions into claims with their dispute deadline; alert those about to close."""
     from acorn.services import disputes
@@ -48,8 +46,8 @@ def refresh_claims(account_code: str, as_of: datetime) -> dict[str, Any]:
     return asdict(result)
 
 
-@task(name="reconcile the month", task_run_name="reconcile {month} · {account_code}", retries=1,
-      retry_delay_seconds=BACKOFF, **_COMMON)
+@task(name="reconcile the month", task_run_name="reconcile {month} · {account_code}", cache_policy=NO_CACHE,
+      **TASK_RETRIES)
 def reconcile(account_code: str, month: str, as_of: datetime) -> dict[str, Any]:
     """PO × ASN × receipt × invoice × remittance for every PO line ordered in the month; replaces a rerun."""
     from acorn.services.reconcile import reconcile_month
@@ -63,7 +61,7 @@ def reconcile(account_code: str, month: str, as_of: datetime) -> dict[str, Any]:
     return run.totals
 
 
-@task(**per_account("write dispute packages"), retries=1, retry_delay_seconds=BACKOFF, **_COMMON)
+@task(**per_account("write dispute packages"), cache_policy=NO_CACHE, **TASK_RETRIES)
 def write_dispute_packages(account_code: str, out_dir: str, as_of: datetime) -> int:
     """One HTML + CSV per open claim, with the evidence an ops person files in Vendor Central."""
     from acorn.services import disputes
@@ -73,7 +71,8 @@ def write_dispute_packages(account_code: str, out_dir: str, as_of: datetime) -> 
     return len(written)
 
 
-@task(name="write the month's report", task_run_name="write the report for {month}", **_COMMON)
+@task(name="write the month's report", task_run_name="write the report for {month}", cache_policy=NO_CACHE,
+      **TASK_RETRIES)
 def write_month_report(month: str, out_dir: str, as_of: datetime) -> dict[str, Any]:
     """The monthly reconciliation report (HTML + CSV) and its Prefect artifacts."""
     from prefect.artifacts import create_markdown_artifact, create_table_artifact

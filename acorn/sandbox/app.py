@@ -85,6 +85,7 @@ async def _gate(request: Request, operation: str) -> SandboxError | None:
     """Latency, token, usage plan and injected faults; the error to answer with, if any."""
     state: SandboxState = request.app.state.sandbox
     with state.lock:
+        state.requests[operation] += 1
         delay = state.faults.latency_seconds()
     if delay:
         await asyncio.sleep(delay)

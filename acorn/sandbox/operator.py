@@ -16,6 +16,8 @@ Shapes are fixed so outside tools can drive the sandbox:
   with ``id, submissions, accepted, status`` (and more;
   acknowledgements add ``acknowledgementDeadline`` and ``late``, ASNs ``late`` and their dates).
 * ``GET /_sandbox/remittances?month=YYYY-MM`` → CSV (``acorn.sandbox.remittance``).
+* ``GET /_sandbox/requests`` → ``{"<operationId>": n, ...}``: the SP-API requests received per
+  operation since the start (or the last reset), every attempt counted, whatever the answer.
 * ``POST /_sandbox/reset`` → back to the seed's start; answers ``{"now": ...}``.
 * ``POST /_sandbox/purchaseOrders`` with ``{"orders": [<SP-API Order>, ...]}`` or
   ``{"scenario": "official-examples"}`` → ``{"loaded": n}``: extra orders for a rehearsal. Orders
@@ -139,6 +141,13 @@ async def set_faults(request: Request) -> Response:
 @router.get("/ledger")
 async def ledger(request: Request) -> Response:
     return JSONResponse(_state(request).ledger_snapshot())
+
+
+@router.get("/requests")
+async def requests_received(request: Request) -> Response:
+    state = _state(request)
+    with state.lock:
+        return JSONResponse(dict(sorted(state.requests.items())))
 
 
 @router.get("/remittances")

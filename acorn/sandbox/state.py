@@ -8,6 +8,7 @@ should hold it too: ``with sb.state.lock: ...``.
 from __future__ import annotations
 
 import threading
+from collections import Counter
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -56,6 +57,8 @@ class SandboxState:
         self.ledger = Ledger()
         self.transactions = TransactionBook(cfg.seed, cfg.processing_polls, cfg.processing, sim_now=self.now)
         self.faults = Faults(cfg.seed)
+        #: SP-API requests received, by operationId, whatever they were answered (``GET /_sandbox/requests``)
+        self.requests: Counter[str] = Counter()
         self.page_tokens = PageTokens(cfg.next_token_lifetime_seconds)
         self.examples_mode = False  # the official-examples scenario's relaxed windows (official_examples.py)
         self.limiter = RateLimiter(cfg.rate_scale)
@@ -65,7 +68,7 @@ class SandboxState:
         self.now()
 
     def reset(self) -> None:
-        """Back to the seed's start: clock, orders, ledger, faults, tokens and rate buckets."""
+        """Back to the seed's start: clock, orders, ledger, faults, request counts, tokens and rate buckets."""
         with self.lock:
             self._build()
 

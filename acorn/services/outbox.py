@@ -22,6 +22,13 @@ touches a row under another worker's live lease; it takes over an expired one, o
 owner was a process on this host that has since died. A row found in ``sending`` under a
 lease it took over is a crash leftover: the POST may or may not have reached Amazon.
 
+Retries: the courier never sends a POST again by itself (``acorn/retry_policy.py``). The client
+already re-sent what was safe (a 429, a connection that never opened); after that a
+``ThrottledError`` leaves the row ``pending`` (Amazon applied nothing), a 5xx, a timeout or a
+dropped answer makes it ``unknown``, alerted. Neither is touched again in the ``deliver_all``
+that met it: the next one (the next round, when a round's time budget ran out, or the next run)
+takes it up, and reads a lost answer back before the single re-post below.
+
 Lost answers (SP-API has no idempotency keys):
 
 * acknowledgement — Amazon's PO status tells whether it landed;

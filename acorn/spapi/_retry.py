@@ -3,6 +3,9 @@
 GETs are repeatable: they retry on 429, 5xx and network errors. POSTs are not: they retry
 only when Amazon certainly did not apply them (a 429, or a connection that never opened);
 everything else goes back to the caller (the outbox), see ``_exceptions``.
+
+These are the only retries an SP-API call gets in Acorn: a task does not retry what the
+client raised. Acorn's budget is ``acorn.retry_policy.CLIENT_RETRIES``.
 """
 
 from __future__ import annotations

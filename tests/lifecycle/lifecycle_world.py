@@ -44,6 +44,10 @@ class World:
     def faults(self, **faults: Any) -> None:
         self.operator.post("/_sandbox/faults", json=faults).raise_for_status()
 
+    def requests(self) -> dict[str, int]:
+        """SP-API requests the sandbox received, by operationId (every attempt)."""
+        return self.operator.get("/_sandbox/requests").json()
+
     def ledger(self) -> dict[str, list[dict[str, Any]]]:
         return self.operator.get("/_sandbox/ledger").json()
 

@@ -44,10 +44,10 @@ def test_a_refused_token_renewal_after_the_first_answer_is_retried(
     assert transport.count(TOKEN_PATH) == 1 + 3
 
 
-def test_the_tasks_do_not_retry_a_sandbox_that_is_not_running() -> None:
+def test_the_tasks_do_not_retry_a_sandbox_that_is_not_running_nor_what_the_client_retried() -> None:
     from prefect.states import Failed
 
-    from tasks._policy import retry_transient
+    from acorn.retry_policy import retry_lost_connection
 
-    assert retry_transient(None, None, Failed(data=HostUnreachable("nothing listens"))) is False
-    assert retry_transient(None, None, Failed(data=NetworkError("no answer"))) is True
+    assert retry_lost_connection(None, None, Failed(data=HostUnreachable("nothing listens"))) is False
+    assert retry_lost_connection(None, None, Failed(data=NetworkError("no answer"))) is False  # after its retries
