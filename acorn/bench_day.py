@@ -291,8 +291,8 @@ def _deliver(rt: Any, account: Any, kind: str, as_of: datetime) -> None:
 
 
 def _delivery_round(rt: Any, account: Any, kind: str, as_of: datetime) -> int:
-    """One round, as the delivery task runs it (what is left throttled or unanswered waits for the next
-    run: the task does not retry it, ``acorn.retry_policy``); its work left."""
+    """One round, as the delivery task runs it (what is left throttled or unanswered is the next
+    round's: the task does not retry it, ``acorn.retry_policy``); its work left."""
     from acorn.services import delivery
 
     result = delivery.deliver(rt.database_url, rt.client(account), account_code=account.code, kind=kind,

@@ -27,9 +27,11 @@ and the task fails at once. Neither is retried:
 * ``OperationalError`` that is not a disconnect: "no such table" (run ``acorn db upgrade``), a
   database file that cannot be opened, a bad password. Waiting does not fix them; the task fails
   on its first attempt and ``acorn.cli_errors`` says what to do.
-* ``DeliveryIncomplete``: a delivery round left documents throttled or unanswered after the
-  client's retries. The task run fails so the stage shows it; the rows wait in the outbox, with
-  their alerts, for the next run (the ASN safety net runs every 10 minutes).
+* ``DeliveryIncomplete``: documents still throttled or unanswered after the client's retries and
+  the stage's delivery rounds (each round takes up what the last left, reading a lost answer
+  back before any re-post, while each leaves less to do). The stage fails so ops see it; the
+  rows wait in the outbox, with their alerts, for the next run (the ASN safety net runs every
+  10 minutes).
 * A worker killed mid-task: no retry in a dead process can run. Prefect marks the run crashed,
   and the next run takes over the outbox rows whose owner died (``acorn.services.outbox``
   leases), reading back before any re-post.

@@ -58,8 +58,8 @@ def decide_acknowledgements(account_code: str, as_of: datetime) -> dict[str, Any
 def deliver_outbox(account_code: str, kind: str, as_of: datetime, round_no: int = 1) -> dict[str, int]:
     """One round of posting what the outbox holds and reading each transaction; never posts a document twice.
 
-    Documents still throttled or unanswered after the client's retries end the run Failed
-    (``DeliveryIncomplete``, not retried): they wait in the outbox, alerted, for the next run.
+    Documents still throttled or unanswered after the client's retries are counted ``retryable``:
+    the stage's next round takes them up (a lost answer is read back before any re-post).
     """
     rt, log = runtime.current(), get_run_logger()
     result = delivery.deliver(rt.database_url, rt.client(rt.account(account_code)), account_code=account_code,
@@ -69,24 +69,28 @@ def deliver_outbox(account_code: str, kind: str, as_of: datetime, round_no: int 
                               budget_s=rt.settings.delivery_round_seconds)
     counts = {str(state): result.count(state) for state in DocumentState}
     counts["busy_elsewhere"], counts["deferred"] = len(result.busy), len(result.deferred)
-    counts["work_left"] = result.work_left
+    counts["retryable"], counts["work_left"] = len(result.retryable), result.work_left
     # a rejection or a document needing review is something ops must see: WARNING, not INFO
     level = logging.WARNING if counts["failed"] or counts["needs_review"] else logging.INFO
     log.log(level, "%s %s: %s", account_code, kind.replace("_", " "),
             ", ".join(f"{v} {k}" for k, v in counts.items() if v) or "nothing to deliver")
-    if result.retryable:
-        raise DeliveryIncomplete(f"{len(result.retryable)} {kind} submissions throttled or unanswered; the next "
-                                 f"run takes them up: {', '.join(result.retryable[:5])}")
     return counts
 
 
 def deliver_all_rounds(account_code: str, kind: str, as_of: datetime) -> dict[str, int]:
-    """Delivery rounds, each a task run within its timeout, as ``delivery.in_rounds`` runs them."""
+    """Delivery rounds, each a task run within its timeout, as ``delivery.in_rounds`` runs them.
+
+    Documents still throttled or unanswered when the rounds stop making progress fail the stage
+    (``DeliveryIncomplete``, not retried): they wait in the outbox, alerted, for the next run.
+    """
     counts: dict[str, int] = {}
     rounds = itertools.count(1)
     for following in delivery.in_rounds(lambda: deliver_outbox(account_code, kind, as_of, next(rounds)),
                                         lambda round_counts: round_counts["work_left"]):
         counts = _after_rounds(counts, following) if counts else following
+    if counts.get("retryable"):
+        raise DeliveryIncomplete(f"{account_code}: {counts['retryable']} {kind} submissions still throttled or "
+                                 "unanswered after the stage's rounds; the next run takes them up (`acorn alerts`)")
     return counts
 
 

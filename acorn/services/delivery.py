@@ -46,12 +46,15 @@ class DeliveryResult:
 
     @property
     def work_left(self) -> int:
-        """Calls to Amazon the deferred rows still need: a POST and a read unposted, a read posted.
+        """Calls to Amazon the rows left for a next round still need: a POST and a read unposted, a read
+        otherwise (a posted row's transaction, or a lost answer's read-back).
 
-        The measure of a round's progress: a round that posts what the last one left but has no time
-        to read it defers as many rows, and still leaves less to do.
+        Left: the rows the budget did not reach, and those throttled or unanswered after the client's
+        retries. The measure of a round's progress: a round that posts what the last one left but has
+        no time to read it leaves as many rows, and still less to do.
         """
-        return sum(2 if r.state == "pending" else 1 for r in self.reports if r.deferred)
+        left = set(self.deferred) | set(self.retryable)
+        return sum(2 if r.state == "pending" else 1 for r in self.reports if r.key in left)
 
     @property
     def busy(self) -> list[str]:

@@ -111,3 +111,31 @@ def test_rounds_go_on_while_each_leaves_less_for_the_next() -> None:
     assert rounds([0]) == [0]
     assert rounds([60, 35, 10, 0]) == [60, 35, 10, 0]
     assert rounds([60, 60, 0]) == [60, 60]  # a round that moved nothing forward ends them
+
+
+@pytest.mark.parametrize("world", [{"pos_per_day": 3}], indirect=True)
+def test_lost_answers_are_read_back_by_the_stages_next_round_and_posted_once(world: World) -> None:
+    as_of = world.run_times(1)[0]
+    world.set_clock(as_of)
+    account = world.settings.account(US)
+    intake.intake_purchase_orders(world.db, world.client, account, as_of=as_of)
+    queued = len(acknowledge.decide_and_queue(world.db, account, as_of=as_of).decided)
+    assert queued
+    world.faults(drop_after_commit_rate=1.0)  # Amazon applies every POST, and no answer comes back
+    rounds: list[delivery.DeliveryResult] = []
+
+    def one_round() -> delivery.DeliveryResult:
+        rounds.append(delivery.deliver(world.db, world.client, account_code=US, kind="acknowledgement", as_of=as_of,
+                                       stuck_after=timedelta(minutes=60), wait_s=1.0))
+        world.faults(drop_after_commit_rate=0.0)  # answers come back from the next round on
+        return rounds[-1]
+
+    for _ in delivery.in_rounds(one_round, lambda result: result.work_left):
+        pass
+
+    first, last = rounds[0], rounds[-1]
+    assert len(first.retryable) == queued == first.count("unknown")  # every answer lost: none re-posted blind
+    assert first.work_left == queued  # a read-back each
+    assert len(rounds) == 2 and last.work_left == 0 and last.count("accepted") == queued
+    ledger = {e["id"]: e for e in world.ledger()["acknowledgements"]}
+    assert all(ledger[r.business_id]["submissions"] == 1 for r in last.reports)  # read back, not posted again
