@@ -8,7 +8,7 @@ then run until none is left, and Amazon's ledger shows every acknowledgement acc
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import httpx
 import pytest
@@ -22,6 +22,15 @@ from lifecycle_world import US, World
 BUDGET_S = 1.0 / POSTING_SHARE  # 1 s of posting: less than one chunk takes at 10 POSTs a second
 
 
+def _acknowledgements_queued(world: World) -> tuple[datetime, int]:
+    """The first run's business time, with that day's POs fetched and their acknowledgements queued."""
+    as_of = world.run_times(1)[0]
+    world.set_clock(as_of)
+    account = world.settings.account(US)
+    intake.intake_purchase_orders(world.db, world.client, account, as_of=as_of)
+    return as_of, len(acknowledge.decide_and_queue(world.db, account, as_of=as_of).decided)
+
+
 def _round(world: World, as_of) -> delivery.DeliveryResult:
     return delivery.deliver(world.db, world.client, account_code=US, kind="acknowledgement", as_of=as_of,
                             stuck_after=timedelta(minutes=60), wait_s=1.0, budget_s=BUDGET_S)
@@ -29,11 +38,7 @@ def _round(world: World, as_of) -> delivery.DeliveryResult:
 
 @pytest.mark.parametrize("world", [{"rate_scale": 1.0, "pos_per_day": 12}], indirect=True)
 def test_a_round_stops_at_its_budget_and_the_next_rounds_deliver_the_rest_once(world: World) -> None:
-    as_of = world.run_times(1)[0]
-    world.set_clock(as_of)
-    account = world.settings.account(US)
-    intake.intake_purchase_orders(world.db, world.client, account, as_of=as_of)
-    queued = len(acknowledge.decide_and_queue(world.db, account, as_of=as_of).decided)
+    as_of, queued = _acknowledgements_queued(world)
     assert queued > POSTS_PER_RECORD + 5  # more than one chunk, or the budget is never reached
 
     first = _round(world, as_of)
@@ -79,13 +84,9 @@ class _Recording(httpx.HTTPTransport):
 
 @pytest.mark.parametrize("world", [{"rate_scale": 1.0, "pos_per_day": 12}], indirect=True)
 def test_transactions_are_read_between_the_posts_on_their_own_usage_plan(world: World) -> None:
-    as_of = world.run_times(1)[0]
-    world.set_clock(as_of)
-    account = world.settings.account(US)
-    intake.intake_purchase_orders(world.db, world.client, account, as_of=as_of)
-    queued = len(acknowledge.decide_and_queue(world.db, account, as_of=as_of).decided)
+    as_of, queued = _acknowledgements_queued(world)
     assert queued > POSTS_PER_RECORD + 5
-    route, transport = world.settings.route(account), _Recording()
+    route, transport = world.settings.route(world.settings.account(US)), _Recording()
     with SpApiClient(base_url=route.base_url, credentials=route.credentials(), token_url=route.token_url,
                      transport=transport) as client:
         result = delivery.deliver(world.db, client, account_code=US, kind="acknowledgement", as_of=as_of,
@@ -115,11 +116,7 @@ def test_rounds_go_on_while_each_leaves_less_for_the_next() -> None:
 
 @pytest.mark.parametrize("world", [{"pos_per_day": 3}], indirect=True)
 def test_lost_answers_are_read_back_by_the_stages_next_round_and_posted_once(world: World) -> None:
-    as_of = world.run_times(1)[0]
-    world.set_clock(as_of)
-    account = world.settings.account(US)
-    intake.intake_purchase_orders(world.db, world.client, account, as_of=as_of)
-    queued = len(acknowledge.decide_and_queue(world.db, account, as_of=as_of).decided)
+    as_of, queued = _acknowledgements_queued(world)
     assert queued
     world.faults(drop_after_commit_rate=1.0)  # Amazon applies every POST, and no answer comes back
     rounds: list[delivery.DeliveryResult] = []
