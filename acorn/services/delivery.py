@@ -36,7 +36,7 @@ class DeliveryResult:
 
     @property
     def retryable(self) -> list[str]:
-        """Rows of ours left throttled or with their answer lost, after the client's retries: the next run's."""
+        """Rows of ours left throttled or with their answer lost, after the client's retries: the next round's."""
         return [r.key for r in self.reports if r.state in ("pending", "unknown") and not (r.busy or r.deferred)]
 
     @property
