@@ -7,6 +7,7 @@ time; the demo and the tests install their own runtime with :func:`install`.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -14,6 +15,7 @@ from acorn.config import AcornSettings, VendorAccountSettings, load_settings
 
 if TYPE_CHECKING:
     from acorn.spapi import RetryPolicy
+    from acorn.store.uow import UnitOfWork
 
 _lock = threading.Lock()
 _current: Runtime | None = None
@@ -36,6 +38,12 @@ class Runtime:
     @property
     def database_url(self) -> str:
         return self.settings.resolved_database_url
+
+    def units(self) -> Callable[[], UnitOfWork]:
+        """The unit-of-work factory the services take (``acorn.services.ports.Units``), on this store."""
+        from acorn.store.uow import units
+
+        return units(self.database_url)
 
     def account(self, code: str) -> VendorAccountSettings:
         return self.settings.account(code)

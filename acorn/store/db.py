@@ -7,11 +7,15 @@ tables are created, in tests as in production, so a missing migration fails loud
 
 from __future__ import annotations
 
+import atexit
 import fcntl
+import shutil
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
 from alembic import command
@@ -21,11 +25,11 @@ from sqlalchemy.engine import Engine
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, **options: Any) -> Engine:
     """An engine tuned per dialect (SQLite: WAL, foreign keys, a generous busy timeout)."""
     if url.startswith("sqlite"):
         ensure_sqlite_folder(url)
-        engine = sa.create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+        engine = sa.create_engine(url, connect_args={"timeout": 30, "check_same_thread": False}, **options)
 
         @sa.event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_conn, _record):
@@ -57,6 +61,16 @@ def ensure_sqlite_folder(url: str) -> None:
 def engine_for(url: str) -> Engine:
     """One engine per URL per process: engines own connection pools."""
     return make_engine(url)
+
+
+@cache
+def migrated_template() -> str:
+    """A SQLite file migrated to head once per process, which in-memory stores copy (``uow.in_memory_units``)."""
+    folder = tempfile.mkdtemp(prefix="acorn-store-template-")
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    path = str(Path(folder) / "template.db")
+    upgrade(f"sqlite:///{path}")
+    return path
 
 
 def alembic_config(url: str) -> Config:

@@ -7,17 +7,19 @@ committing rolls back, so a crash half-way never leaves half a shipment behind.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import closing, contextmanager
 from types import TracebackType
 
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
+from sqlalchemy.pool import StaticPool
 from sqlmodel import Session
 
 from acorn.store import repositories as r
-from acorn.store.db import engine_for
+from acorn.store.db import engine_for, make_engine, migrated_template
 from schemas.tables import StageLock, utcnow
 
 
@@ -128,3 +130,27 @@ class UnitOfWork:
         dbapi_connection = connection.connection.dbapi_connection
         if dbapi_connection is not None and not dbapi_connection.in_transaction:
             connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def units(database: str | Engine) -> Callable[[], UnitOfWork]:
+    """The unit-of-work factory services receive (``acorn.services.ports.Units``) for a database."""
+    engine = engine_for(database) if isinstance(database, str) else database
+    return lambda: UnitOfWork(engine)
+
+
+def in_memory_units() -> Callable[[], UnitOfWork]:
+    """A fresh store in memory, for the fast tests: the real repositories on SQLite's memory database.
+
+    Why not dictionaries: the repositories speak set-based SQL (one statement per batch); a
+    second implementation in Python would be what such tests proved, not the store. The schema
+    is the migrations' own: each store is a copy of one migrated template (a few milliseconds).
+    """
+    template = migrated_template()
+
+    def connect() -> sqlite3.Connection:
+        memory = sqlite3.connect(":memory:", check_same_thread=False)
+        with closing(sqlite3.connect(template)) as source:
+            source.backup(memory)
+        return memory
+
+    return units(make_engine("sqlite://", creator=connect, poolclass=StaticPool))
