@@ -16,7 +16,11 @@ from lifecycle_world import world  # noqa: F401  (fixture)
 def prefect_server() -> Iterator[None]:
     """Prefect's test harness (an ephemeral server, no scheduler) for real flow runs in this process."""
     prefect_env.configure()
-    os.environ.setdefault("PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_ENABLED", "false")
+    # for this harness only: a test module started later (`acorn bench` in a subprocess) must not
+    # inherit a server that records no task runs
+    recorder = "PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_ENABLED"
+    before = os.environ.get(recorder)
+    os.environ.setdefault(recorder, "false")
     from prefect.testing.utilities import prefect_test_harness
 
     try:
@@ -24,3 +28,5 @@ def prefect_server() -> Iterator[None]:
             yield
     finally:
         forget_server_state()
+        if before is None:
+            os.environ.pop(recorder, None)
