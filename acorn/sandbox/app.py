@@ -154,8 +154,8 @@ def _get_purchase_order(state: SandboxState, request: Request) -> dict[str, Any]
     return state.get_purchase_order(number)
 
 
-#: what the sandbox answers each registered read with: its own behaviour, bound to the path and
-#: method the registry (``acorn.spapi.operations()``) reads from Amazon's model
+#: what the sandbox answers each registered read with (and any call not answered by a transaction): its own
+#: behaviour, bound to the path and method the registry (``acorn.spapi.operations()``) reads from Amazon's model
 READERS: dict[str, Reader] = {
     "getPurchaseOrders": lambda state, request: state.get_purchase_orders(dict(request.query_params)),
     "getPurchaseOrder": _get_purchase_order,
@@ -185,10 +185,11 @@ def _submit_endpoint(operation: str) -> Callable[[Request], Awaitable[Response]]
 def _add_spapi_routes(api: FastAPI) -> None:
     """A route per registered operation; one without a behaviour here stops the sandbox starting, naming it."""
     for op in spapi.operations():
-        behaviours, where = (SUBMISSIONS, "submissions.OPERATIONS") if op.is_submission else (READERS, "app.READERS")
+        behaviours, where = ((SUBMISSIONS, "submissions.OPERATIONS") if op.answers_with_transaction
+                             else (READERS, "app.READERS"))
         if op.name not in behaviours:
             raise LookupError(f"the sandbox has no behaviour for {op.name} ({op.method} {op.path}); add it to {where}")
-        endpoint = _submit_endpoint(op.name) if op.is_submission else _read_endpoint(op.name)
+        endpoint = _submit_endpoint(op.name) if op.answers_with_transaction else _read_endpoint(op.name)
         api.add_api_route(op.path, endpoint, methods=[op.method], name=op.name)
 
 

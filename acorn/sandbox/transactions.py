@@ -42,10 +42,10 @@ from acorn.sandbox.errors import RuleViolation
 
 
 def submit_operations() -> set[str]:
-    """The POST operations a transaction can belong to: the registry's submissions."""
+    """The POST operations a transaction can belong to: the registry's transactional submissions."""
     from acorn import spapi  # here, not at the top: `import acorn.sandbox` (the demo ERP's catalogue) stays light
 
-    return {op.name for op in spapi.operations() if op.is_submission}
+    return {op.name for op in spapi.operations() if op.answers_with_transaction}
 
 
 class ProcessingTimes(BaseModel):

@@ -40,6 +40,8 @@ LWA_TOKEN = "lwaToken"   # not an SP-API operation; names the token call in erro
 
 #: where the wire models live; a registry entry names a class of this module
 WIRE_MODELS = "schemas.spapi"
+#: the wire class of every vendor POST's answer (202, ``payload.transactionId``)
+TRANSACTION_ANSWER = "SubmissionResponse"
 
 
 @dataclass(frozen=True)
@@ -61,15 +63,15 @@ DECLARED: tuple[Declared, ...] = (
     Declared(GET_PURCHASE_ORDER, "orders", "GetPurchaseOrderResponse"),
     Declared(GET_PURCHASE_ORDERS_STATUS, "orders", "GetPurchaseOrdersStatusResponse", items="ordersStatus",
              item_model="OrderStatus", record_key="purchaseOrderNumber"),
-    Declared(SUBMIT_ACKNOWLEDGEMENT, "orders", "SubmissionResponse", request_model="SubmitAcknowledgementRequest"),
-    Declared(SUBMIT_SHIPMENT_CONFIRMATIONS, "shipments", "SubmissionResponse",
+    Declared(SUBMIT_ACKNOWLEDGEMENT, "orders", TRANSACTION_ANSWER, request_model="SubmitAcknowledgementRequest"),
+    Declared(SUBMIT_SHIPMENT_CONFIRMATIONS, "shipments", TRANSACTION_ANSWER,
              request_model="SubmitShipmentConfirmationsRequest"),
     Declared(GET_SHIPMENT_DETAILS, "shipments", "GetShipmentDetailsResponse", items="shipments",
              item_model="Shipment", record_key="vendorShipmentIdentifier"),
-    Declared(SUBMIT_SHIPMENTS, "shipments", "SubmissionResponse"),   # a dict body: no send model yet
+    Declared(SUBMIT_SHIPMENTS, "shipments", TRANSACTION_ANSWER),   # a dict body: no send model yet
     Declared(GET_SHIPMENT_LABELS, "shipments", "GetShipmentLabelsResponse", items="transportLabels",
              item_model="TransportLabel", record_key="labelCreateDateTime"),
-    Declared(SUBMIT_INVOICES, "invoices", "SubmissionResponse", request_model="SubmitInvoicesRequest"),
+    Declared(SUBMIT_INVOICES, "invoices", TRANSACTION_ANSWER, request_model="SubmitInvoicesRequest"),
     Declared(GET_TRANSACTION, "transactions", "GetTransactionResponse"),
 )
 _DECLARED_BY_NAME = {d.name: d for d in DECLARED}
@@ -91,6 +93,14 @@ class Operation:
     @property
     def is_submission(self) -> bool:
         return self.method == "POST"
+
+    @property
+    def answers_with_transaction(self) -> bool:
+        """A vendor POST: 202 with a ``transactionId``, the outcome read later with getTransaction.
+
+        Not every POST is one (the Reports API's createReport answers with its own ``reportId``).
+        """
+        return self.declared.response_model == TRANSACTION_ANSWER
 
     @property
     def model_file(self) -> str:
@@ -165,7 +175,3 @@ def operations() -> tuple[Operation, ...]:
     """Every registered operation, in the order declared."""
     return tuple(operation(d.name) for d in DECLARED)
 
-
-def submissions() -> tuple[Operation, ...]:
-    """The registered POSTs (each answers 202 with a ``transactionId``)."""
-    return tuple(op for op in operations() if op.is_submission)

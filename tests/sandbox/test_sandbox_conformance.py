@@ -12,8 +12,8 @@ from acorn import contract, spapi
 from acorn.sandbox import SandboxConfig, official_examples
 from acorn.sandbox.timefmt import iso, parse_iso
 
-#: every registered submission's path (those Amazon ships examples for are posted below)
-POST_PATHS = {op.name: op.path for op in spapi.operations() if op.is_submission}
+#: every registered POST answered by a transaction (those Amazon ships examples for are posted below)
+POST_PATHS = {op.name: op.path for op in spapi.operations() if op.answers_with_transaction}
 
 
 def _examples(status_prefix: str, *, posts_only: bool) -> list[Any]:
