@@ -14,9 +14,10 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from jsonschema import Draft4Validator
+if TYPE_CHECKING:
+    from jsonschema import Draft4Validator
 
 MODELS_DIR = Path(__file__).resolve().parent.parent / "schemas" / "spapi_models"
 
@@ -46,6 +47,8 @@ def model(api: str) -> dict[str, Any]:
 
 @cache
 def _validator(api: str, definition: str) -> Draft4Validator:
+    from jsonschema import Draft4Validator  # on first validation: the registry reads this module at CLI start-up
+
     doc = model(api)
     if definition not in doc["definitions"]:
         raise KeyError(f"{api} model has no definition {definition!r}")

@@ -19,7 +19,7 @@ import asyncio
 import json
 import re
 import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -28,10 +28,12 @@ from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from acorn import spapi
 from acorn.sandbox.auth import TokenRefused
 from acorn.sandbox.errors import InvalidRequest, SandboxError
 from acorn.sandbox.operator import router as operator_router
 from acorn.sandbox.state import SandboxState
+from acorn.sandbox.submissions import OPERATIONS as SUBMISSIONS
 from acorn.sandbox.submissions import gateway_check
 
 RAW_SEND = "acorn.raw_send"
@@ -141,56 +143,54 @@ async def _submit(request: Request, operation: str) -> Response:
     return _answer(state, operation, 202, {"payload": {"transactionId": txn.transaction_id}})
 
 
+Reader = Callable[[SandboxState, Request], dict[str, Any]]
+
+
+def _get_purchase_order(state: SandboxState, request: Request) -> dict[str, Any]:
+    number = request.path_params["purchaseOrderNumber"]
+    if number.lower() in ("null", "undefined") or not _PO_NUMBER.match(number):
+        raise InvalidRequest("Request is missing or has invalid parameters", code="InvalidRequest",
+                             details=f"purchaseOrderNumber cannot be {number}")
+    return state.get_purchase_order(number)
+
+
+#: what the sandbox answers each registered read with (and any call not answered by a transaction): its own
+#: behaviour, bound to the path and method the registry (``acorn.spapi.operations()``) reads from Amazon's model
+READERS: dict[str, Reader] = {
+    "getPurchaseOrders": lambda state, request: state.get_purchase_orders(dict(request.query_params)),
+    "getPurchaseOrder": _get_purchase_order,
+    "getPurchaseOrdersStatus": lambda state, request: state.get_purchase_orders_status(dict(request.query_params)),
+    "getTransaction": lambda state, request: state.get_transaction(request.path_params["transactionId"]),
+    "GetShipmentDetails": lambda state, request: state.get_shipment_details(dict(request.query_params)),
+    "GetShipmentLabels": lambda state, request: state.get_shipment_labels(dict(request.query_params)),
+}
+
+
+def _read_endpoint(operation: str) -> Callable[[Request], Awaitable[Response]]:
+    reader = READERS[operation]
+
+    async def read(request: Request) -> Response:
+        return await _read(request, operation, lambda state: reader(state, request))
+
+    return read
+
+
+def _submit_endpoint(operation: str) -> Callable[[Request], Awaitable[Response]]:
+    async def submit(request: Request) -> Response:
+        return await _submit(request, operation)
+
+    return submit
+
+
 def _add_spapi_routes(api: FastAPI) -> None:
-    @api.get("/vendor/orders/v1/purchaseOrders")
-    async def get_purchase_orders(request: Request) -> Response:
-        params = dict(request.query_params)
-        return await _read(request, "getPurchaseOrders", lambda s: s.get_purchase_orders(params))
-
-    @api.get("/vendor/orders/v1/purchaseOrders/{purchaseOrderNumber}")
-    async def get_purchase_order(request: Request, purchaseOrderNumber: str) -> Response:
-        def handler(state: SandboxState) -> dict[str, Any]:
-            if purchaseOrderNumber.lower() in ("null", "undefined") or not _PO_NUMBER.match(purchaseOrderNumber):
-                raise InvalidRequest("Request is missing or has invalid parameters", code="InvalidRequest",
-                                     details=f"purchaseOrderNumber cannot be {purchaseOrderNumber}")
-            return state.get_purchase_order(purchaseOrderNumber)
-
-        return await _read(request, "getPurchaseOrder", handler)
-
-    @api.get("/vendor/orders/v1/purchaseOrdersStatus")
-    async def get_purchase_orders_status(request: Request) -> Response:
-        params = dict(request.query_params)
-        return await _read(request, "getPurchaseOrdersStatus", lambda s: s.get_purchase_orders_status(params))
-
-    @api.get("/vendor/transactions/v1/transactions/{transactionId}")
-    async def get_transaction(request: Request, transactionId: str) -> Response:
-        return await _read(request, "getTransaction", lambda s: s.get_transaction(transactionId))
-
-    @api.get("/vendor/shipping/v1/shipments")
-    async def get_shipment_details(request: Request) -> Response:
-        params = dict(request.query_params)
-        return await _read(request, "GetShipmentDetails", lambda s: s.get_shipment_details(params))
-
-    @api.post("/vendor/shipping/v1/shipments")
-    async def submit_shipments(request: Request) -> Response:
-        return await _submit(request, "SubmitShipments")
-
-    @api.get("/vendor/shipping/v1/transportLabels")
-    async def get_shipment_labels(request: Request) -> Response:
-        params = dict(request.query_params)
-        return await _read(request, "GetShipmentLabels", lambda s: s.get_shipment_labels(params))
-
-    @api.post("/vendor/orders/v1/acknowledgements")
-    async def submit_acknowledgement(request: Request) -> Response:
-        return await _submit(request, "submitAcknowledgement")
-
-    @api.post("/vendor/shipping/v1/shipmentConfirmations")
-    async def submit_shipment_confirmations(request: Request) -> Response:
-        return await _submit(request, "SubmitShipmentConfirmations")
-
-    @api.post("/vendor/payments/v1/invoices")
-    async def submit_invoices(request: Request) -> Response:
-        return await _submit(request, "submitInvoices")
+    """A route per registered operation; one without a behaviour here stops the sandbox starting, naming it."""
+    for op in spapi.operations():
+        behaviours, where = ((SUBMISSIONS, "submissions.OPERATIONS") if op.answers_with_transaction
+                             else (READERS, "app.READERS"))
+        if op.name not in behaviours:
+            raise LookupError(f"the sandbox has no behaviour for {op.name} ({op.method} {op.path}); add it to {where}")
+        endpoint = _submit_endpoint(op.name) if op.answers_with_transaction else _read_endpoint(op.name)
+        api.add_api_route(op.path, endpoint, methods=[op.method], name=op.name)
 
 
 def _add_lwa_route(api: FastAPI) -> None:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
+from acorn import spapi
 from acorn.sandbox.ack_rules import apply_acknowledgements, check_acknowledgements
 from acorn.sandbox.asn_rules import apply_shipments, check_shipments
 from acorn.sandbox.errors import InvalidRequest, SandboxError
@@ -27,23 +28,32 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class SubmitOperation:
+    """The sandbox's own knowledge of a POST: where its documents are and what names each in the ledger.
+
+    The API and the body's definition are the registry's (``acorn.spapi.operation``), read from Amazon's model.
+    """
+
     operation_id: str
-    api: str
-    request_definition: str
     ledger_kind: str  # also the body's list property
     id_field: str
 
+    @property
+    def api(self) -> str:
+        return spapi.operation(self.operation_id).api
 
-OPERATIONS: dict[str, SubmitOperation] = {
-    "submitAcknowledgement": SubmitOperation("submitAcknowledgement", "orders", "SubmitAcknowledgementRequest",
-                                             "acknowledgements", "purchaseOrderNumber"),
-    "SubmitShipmentConfirmations": SubmitOperation("SubmitShipmentConfirmations", "shipments",
-                                                   "SubmitShipmentConfirmationsRequest", "shipmentConfirmations",
-                                                   "shipmentIdentifier"),
-    "submitInvoices": SubmitOperation("submitInvoices", "invoices", "SubmitInvoicesRequest", "invoices", "id"),
-    "SubmitShipments": SubmitOperation("SubmitShipments", "shipments", "SubmitShipments", "shipments",
-                                       "vendorShipmentIdentifier"),
-}
+    @property
+    def request_definition(self) -> str:
+        definition = spapi.operation(self.operation_id).request_definition
+        assert definition is not None, f"{self.operation_id} has no body in Amazon's model"
+        return definition
+
+
+OPERATIONS: dict[str, SubmitOperation] = {op.operation_id: op for op in (
+    SubmitOperation("submitAcknowledgement", "acknowledgements", "purchaseOrderNumber"),
+    SubmitOperation("SubmitShipmentConfirmations", "shipmentConfirmations", "shipmentIdentifier"),
+    SubmitOperation("submitInvoices", "invoices", "id"),
+    SubmitOperation("SubmitShipments", "shipments", "vendorShipmentIdentifier"),
+)}
 
 
 def gateway_check(operation: str, body: Any) -> None:

@@ -40,8 +40,12 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from acorn.sandbox.errors import RuleViolation
 
-#: the POST operations a transaction can belong to (``submissions.OPERATIONS`` keys)
-SUBMIT_OPERATIONS = ("submitAcknowledgement", "SubmitShipmentConfirmations", "submitInvoices")
+
+def submit_operations() -> set[str]:
+    """The POST operations a transaction can belong to: the registry's transactional submissions."""
+    from acorn import spapi  # here, not at the top: `import acorn.sandbox` (the demo ERP's catalogue) stays light
+
+    return {op.name for op in spapi.operations() if op.answers_with_transaction}
 
 
 class ProcessingTimes(BaseModel):
@@ -79,7 +83,7 @@ class ProcessingTimes(BaseModel):
             raise ValueError("long_s must be [min, max] with 0 <= min <= max")
         if self.median_s > self.cap_s:
             raise ValueError("cap_s must be at least median_s")
-        unknown = self.silent_success - set(SUBMIT_OPERATIONS)
+        unknown = self.silent_success - submit_operations() if self.silent_success else set()
         if unknown:
             raise ValueError(f"silent_success names unknown operations: {', '.join(sorted(unknown))}")
         return self

@@ -42,6 +42,7 @@ if TYPE_CHECKING:
         ThrottledError,
         TransactionTimeout,
     )
+    from ._operations import Operation, operation, operations
     from ._ratelimit import RateLimit, RateLimiter, TokenBucket, TokenBucketLimiter, published_rate_limits
     from ._retry import Backoff, RetryPolicy
 
@@ -56,6 +57,7 @@ __all__ = [
     "InvalidSubmission",
     "LwaCredentials",
     "NetworkError",
+    "Operation",
     "OperationStats",
     "RateLimit",
     "RateLimiter",
@@ -71,6 +73,8 @@ __all__ = [
     "TokenBucketLimiter",
     "TransactionTimeout",
     "default_token_url",
+    "operation",
+    "operations",
     "published_rate_limits",
     "region_base_url",
 ]
@@ -85,6 +89,7 @@ _LAZY = {
     **dict.fromkeys(("RateLimit", "RateLimiter", "TokenBucket", "TokenBucketLimiter", "published_rate_limits"),
                     "._ratelimit"),
     **dict.fromkeys(("Backoff", "RetryPolicy"), "._retry"),
+    **dict.fromkeys(("Operation", "operation", "operations"), "._operations"),
 }
 
 

@@ -125,7 +125,7 @@ class SpApiClient:
                 params[f"{field}After"] = wire_time(piece_after)
             if piece_before:
                 params[f"{field}Before"] = wire_time(piece_before)
-            for order in self._pages(op, params, wire.Order, "orders", on_invalid):
+            for order in self._pages(op, params, wire.Order, on_invalid):
                 if len(pieces) > 1:
                     if order.purchase_order_number in seen:
                         continue
@@ -164,7 +164,7 @@ class SpApiClient:
             "orderingVendorCode": ordering_vendor_code, "shipToPartyId": ship_to_party_id, "sortOrder": sort_order,
         }
         params = self._query(op, {k: v for k, v in filters.items() if v is not None}, limit)
-        yield from self._pages(op, params, wire.OrderStatus, "ordersStatus", on_invalid)
+        yield from self._pages(op, params, wire.OrderStatus, on_invalid)
 
     # ------------------------------------------------------------------ shipments (read back)
 
@@ -191,8 +191,7 @@ class SpApiClient:
             "sortOrder": sort_order, **other_filters,
         }
         params = self._query(op, filters, limit)
-        return list(self._pages(op, params, wire.Shipment, "shipments", on_invalid,
-                                record_key="vendorShipmentIdentifier"))
+        return list(self._pages(op, params, wire.Shipment, on_invalid))
 
     def get_shipment_labels(self, *, vendor_shipment_identifier: str | None = None,
                             buyer_reference_number: str | None = None, label_created_after: datetime | None = None,
@@ -211,8 +210,7 @@ class SpApiClient:
             "sellerWarehouseCode": seller_warehouse_code, "sortOrder": sort_order,
         }
         params = self._query(op, filters, limit)
-        return list(self._pages(op, params, wire.TransportLabel, "transportLabels", on_invalid,
-                                record_key="labelCreateDateTime"))
+        return list(self._pages(op, params, wire.TransportLabel, on_invalid))
 
     # ------------------------------------------------------------------ submissions
 
@@ -302,9 +300,15 @@ class SpApiClient:
                 params[wire_name] = str(value)
         return params
 
-    def _pages(self, op: ops.Operation, params: dict[str, str], item_model: type[M], items_key: str,
-               on_invalid: OnInvalid | None, *, record_key: str = "purchaseOrderNumber") -> Iterator[M]:
-        """Yield each item of every page; items are parsed one by one so one bad record is nameable."""
+    def _pages(self, op: ops.Operation, params: dict[str, str], item_model: type[M],
+               on_invalid: OnInvalid | None) -> Iterator[M]:
+        """Yield each item of every page; items are parsed one by one so one bad record is nameable.
+
+        Where the records are and what names one come from the registry; ``item_model`` is the
+        registry's too (a test holds them equal), passed so the caller's type is known statically.
+        """
+        items_key, record_key = op.items, op.record_key
+        assert items_key is not None and record_key is not None, f"{op.name} is not a paged read"
         next_token: str | None = None
         while True:
             page_params = dict(params, nextToken=next_token) if next_token else params

@@ -13,8 +13,9 @@ rate x seconds. A ratio of 1.0 means not one request was left on the table.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import typer
@@ -22,7 +23,7 @@ import typer
 from ._client import SpApiClient
 from ._credentials import LwaCredentials
 from ._exceptions import SpApiError
-from ._operations import GET_PURCHASE_ORDERS
+from ._operations import GET_PURCHASE_ORDERS, operation
 from ._ratelimit import TokenBucketLimiter
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help="Benchmarks that print their figures.")
@@ -101,17 +102,8 @@ def run_intake(*, faults: bool = False, pos_per_day: int = DEFAULT_POS_PER_DAY, 
         with SpApiClient(sandbox.base_url, credentials=LwaCredentials(**DEFAULT_CREDENTIALS),
                          rate_limiter=limiter) as client:
             client._sender._tokens.token()   # the LWA call is not part of the intake figures
-            seen: set[str] = set()
-            failures = 0
-            started = time.monotonic()
-            try:
-                for order in client.list_purchase_orders(created_after=after, created_before=now, limit=100):
-                    seen.add(order.purchase_order_number)
-                    if len(seen) % 100 == 0:
-                        tell("fetch purchase orders", len(seen), expected)
-            except SpApiError:
-                failures += 1
-            seconds = time.monotonic() - started
+            seen, failures, seconds = _fetch_window(client, after, now, lambda done: tell(
+                "fetch purchase orders", done, expected))
             stats = client.stats.operation(GET_PURCHASE_ORDERS)
             bucket = limiter.bucket(GET_PURCHASE_ORDERS)
     return IntakeFigures(faults=faults, expected_pos=expected, fetched_pos=len(seen), requests=stats.requests,
@@ -119,6 +111,23 @@ def run_intake(*, faults: bool = False, pos_per_day: int = DEFAULT_POS_PER_DAY, 
                          seconds=seconds, rate=bucket.rate, burst=bucket.burst, throttled=stats.throttled,
                          server_errors=stats.server_errors, retries=stats.retries,
                          failures=failures + stats.failures)
+
+
+def _fetch_window(client: SpApiClient, after: datetime, before: datetime,
+                  tell: Callable[[int], None]) -> tuple[set[str], int, float]:
+    """The PO numbers fetched in full pages (the largest the model allows), calls that raised, and seconds taken."""
+    page = operation(GET_PURCHASE_ORDERS).max_limit or 100
+    seen: set[str] = set()
+    failures = 0
+    started = time.monotonic()
+    try:
+        for order in client.list_purchase_orders(created_after=after, created_before=before, limit=page):
+            seen.add(order.purchase_order_number)
+            if len(seen) % page == 0:
+                tell(len(seen))
+    except SpApiError:
+        failures += 1
+    return seen, failures, time.monotonic() - started
 
 
 @app.callback()

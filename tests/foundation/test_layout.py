@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -84,3 +85,73 @@ def test_dependencies_point_one_way(layer: str, must_not_import: tuple[str, ...]
         if bad:
             offenders[str(path.relative_to(REPO))] = bad
     assert offenders == {}
+
+
+#: modules outside the sandbox that may load it: they stand it up for a demo, a benchmark or a test.
+#: Production modules (settings, routes, runtime, flows, tasks, services, store, the SP-API client,
+#: gates, documents) are never here: they talk to any Amazon through the client and its URL.
+SANDBOX_WIRING = {
+    "acorn/demo.py": "`acorn demo` serves a sandbox for the walkthrough",
+    "acorn/erp/demo.py": "the demo ERP exports the sandbox's catalogue",
+    "acorn/spapi/bench.py": "`acorn bench intake` fetches from an in-process sandbox",
+}
+#: folders of test wiring (fakes and harnesses built on the sandbox's state)
+SANDBOX_WIRING_FOLDERS = ("acorn/testing/",)
+#: the one reference the CLI keeps: `acorn sandbox` loads its commands on first use
+SANDBOX_COMMAND = ("acorn/cli.py", "acorn.sandbox.cli:app")
+_SANDBOX_REFERENCE = re.compile(r"acorn\.sandbox(\.\w+)*(:\w+)?")
+
+
+def _absolute(node: ast.ImportFrom, package: tuple[str, ...]) -> str:
+    """The module a ``from ... import`` reads, relative ones resolved against the file's package."""
+    if not node.level:
+        return node.module or ""
+    return ".".join([*package[:len(package) - node.level + 1], *([node.module] if node.module else [])])
+
+
+def _sandbox_references(path: Path, repo: Path = REPO) -> set[str]:
+    """How ``path`` loads ``acorn.sandbox``: imports (top-level, lazy, relative, ``from acorn import
+    sandbox``) and strings naming it whole (``importlib.import_module("acorn.sandbox.x")``, ``"pkg.mod:attr"``)."""
+    package = path.relative_to(repo).with_suffix("").parts[:-1]
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found.update(a.name for a in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = _absolute(node, package)
+            found.update([base, *(f"{base}.{a.name}" for a in node.names)])   # `from acorn import sandbox`
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+            if _SANDBOX_REFERENCE.fullmatch(node.value):
+                found.add(node.value)
+    return {name for name in found if name == "acorn.sandbox" or name.startswith(("acorn.sandbox.", "acorn.sandbox:"))}
+
+
+def _loads_the_sandbox(repo: Path = REPO) -> dict[str, list[str]]:
+    found = {}
+    for top in ("acorn", "flows", "tasks"):
+        for path in sorted((repo / top).rglob("*.py")):
+            name = path.relative_to(repo).as_posix()
+            refs = _sandbox_references(path, repo)
+            if name == SANDBOX_COMMAND[0]:
+                refs.discard(SANDBOX_COMMAND[1])
+            if refs and not name.startswith(("acorn/sandbox/", *SANDBOX_WIRING_FOLDERS)):
+                found[name] = sorted(refs)
+    return found
+
+
+def test_the_sandbox_is_a_peer_only_demo_bench_and_test_wiring_loads_it() -> None:
+    loads = _loads_the_sandbox()
+    assert {name: refs for name, refs in loads.items() if name not in SANDBOX_WIRING} == {}
+    assert sorted(loads) == sorted(SANDBOX_WIRING)  # an exemption no longer used is dropped from the list
+
+
+def test_the_peer_rule_sees_every_way_of_loading_the_sandbox(tmp_path: Path) -> None:
+    ways = {"top.py": "import acorn.sandbox.server\n", "names.py": "from acorn import sandbox\n",
+            "lazy.py": "def f():\n    from acorn.sandbox import SandboxServer\n",
+            "relative.py": "from ..sandbox.state import SandboxState\n",
+            "string.py": "import importlib\nimportlib.import_module('acorn.sandbox.app')\n",
+            "fine.py": '"""Talks to `acorn.sandbox` over HTTP only."""\nfrom acorn import spapi\n'}
+    (tmp_path / "acorn" / "runtime").mkdir(parents=True)
+    for name, source in ways.items():
+        (tmp_path / "acorn" / "runtime" / name).write_text(source, encoding="utf-8")
+    assert sorted(_loads_the_sandbox(tmp_path)) == [f"acorn/runtime/{n}" for n in sorted(ways) if n != "fine.py"]

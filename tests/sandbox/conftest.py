@@ -18,24 +18,20 @@ from typing import Any
 import httpx
 import pytest
 
-from acorn import contract
+from acorn import contract, spapi
 from acorn.sandbox import SandboxConfig, SandboxServer
 from acorn.sandbox.gs1 import check_digit
 from acorn.sandbox.schema_checks import _validator
 
-#: (method, path pattern) -> (api, operationId)
+
+def _route(path: str) -> re.Pattern[str]:
+    """A registered path as a pattern: ``{transactionId}`` matches one path segment."""
+    return re.compile("^" + "[^/]+".join(map(re.escape, re.split(r"\{[^/]+\}", path))) + "$")
+
+
+#: (method, path pattern, api, operationId) of every registered operation
 OPERATIONS: list[tuple[str, re.Pattern[str], str, str]] = [
-    ("GET", re.compile(r"^/vendor/orders/v1/purchaseOrders$"), "orders", "getPurchaseOrders"),
-    ("GET", re.compile(r"^/vendor/orders/v1/purchaseOrders/[^/]+$"), "orders", "getPurchaseOrder"),
-    ("GET", re.compile(r"^/vendor/orders/v1/purchaseOrdersStatus$"), "orders", "getPurchaseOrdersStatus"),
-    ("POST", re.compile(r"^/vendor/orders/v1/acknowledgements$"), "orders", "submitAcknowledgement"),
-    ("POST", re.compile(r"^/vendor/shipping/v1/shipmentConfirmations$"), "shipments", "SubmitShipmentConfirmations"),
-    ("GET", re.compile(r"^/vendor/shipping/v1/shipments$"), "shipments", "GetShipmentDetails"),
-    ("POST", re.compile(r"^/vendor/shipping/v1/shipments$"), "shipments", "SubmitShipments"),
-    ("GET", re.compile(r"^/vendor/shipping/v1/transportLabels$"), "shipments", "GetShipmentLabels"),
-    ("POST", re.compile(r"^/vendor/payments/v1/invoices$"), "invoices", "submitInvoices"),
-    ("GET", re.compile(r"^/vendor/transactions/v1/transactions/[^/]+$"), "transactions", "getTransaction"),
-]
+    (op.method, _route(op.path), op.api, op.name) for op in spapi.operations()]
 
 
 def model_problems(response: httpx.Response) -> list[str]:

@@ -8,15 +8,12 @@ from typing import Any
 
 import pytest
 
-from acorn import contract
+from acorn import contract, spapi
 from acorn.sandbox import SandboxConfig, official_examples
 from acorn.sandbox.timefmt import iso, parse_iso
 
-POST_PATHS = {
-    "submitAcknowledgement": "/vendor/orders/v1/acknowledgements",
-    "SubmitShipmentConfirmations": "/vendor/shipping/v1/shipmentConfirmations",
-    "submitInvoices": "/vendor/payments/v1/invoices",
-}
+#: every registered POST answered by a transaction (those Amazon ships examples for are posted below)
+POST_PATHS = {op.name: op.path for op in spapi.operations() if op.answers_with_transaction}
 
 
 def _examples(status_prefix: str, *, posts_only: bool) -> list[Any]:

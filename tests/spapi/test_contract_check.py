@@ -14,10 +14,14 @@ from typing import Any
 
 import pytest
 
-from acorn import contract
+from acorn import contract, spapi
 
 #: what a field may be turned into: a value of each JSON type, and strings of awkward lengths
 REPLACEMENTS: list[Any] = [None, True, 0, 1, 1.0, 1.5, -3, "", "x", "x" * 400, "Accepted", [], [{}], {}, {"a": 1}]
+
+
+#: operationId -> the definition its body must fit, for every registered submission
+REQUEST_DEFINITIONS = {op.name: op.request_definition for op in spapi.operations() if op.request_definition}
 
 
 def _documents() -> list[Any]:
@@ -28,9 +32,7 @@ def _documents() -> list[Any]:
         if definition and ex.response is not None:
             found.append((ex.api, definition, ex.response))
         body = ex.request.get("parameters", {}).get("body", {}).get("value")
-        request = {"submitAcknowledgement": "SubmitAcknowledgementRequest",
-                   "SubmitShipmentConfirmations": "SubmitShipmentConfirmationsRequest",
-                   "submitInvoices": "SubmitInvoicesRequest"}.get(ex.operation_id)
+        request = REQUEST_DEFINITIONS.get(ex.operation_id)
         if body and request:
             found.append((ex.api, request, body))
     return found

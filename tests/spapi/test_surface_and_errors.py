@@ -34,11 +34,11 @@ REFRESH = "Atzr|refresh-token-value-91bc"
 def test_the_public_surface_is_exactly_what_flows_import() -> None:
     assert set(spapi.__all__) == {
         "REGION_HOSTS", "TOKEN_URL", "AuthError", "Backoff", "ClientRequestError", "ClientStats", "HostUnreachable",
-        "InvalidSubmission", "LwaCredentials", "NetworkError", "OperationStats", "RateLimit", "RateLimiter",
-        "ResponseFormatError",
+        "InvalidSubmission", "LwaCredentials", "NetworkError", "Operation", "OperationStats", "RateLimit",
+        "RateLimiter", "ResponseFormatError",
         "RetryPolicy", "ServerError", "SpApiClient", "SpApiError", "SpApiHttpError", "SubmissionOutcomeUnknown",
         "ThrottledError", "TokenBucket", "TokenBucketLimiter", "TransactionTimeout", "default_token_url",
-        "published_rate_limits", "region_base_url"}
+        "operation", "operations", "published_rate_limits", "region_base_url"}
     for name in spapi.__all__:
         assert getattr(spapi, name) is not None
 

@@ -9,29 +9,16 @@ from typing import Any
 import pytest
 from pydantic import BaseModel, ValidationError
 
-from acorn import contract
+from acorn import contract, spapi
 from acorn.spapi import InvalidSubmission
 from acorn.spapi._payloads import outgoing_payload
 from schemas import spapi as wire
 
-RESPONSE_ENVELOPES: dict[str, type[BaseModel]] = {
-    "getPurchaseOrders": wire.GetPurchaseOrdersResponse,
-    "getPurchaseOrder": wire.GetPurchaseOrderResponse,
-    "getPurchaseOrdersStatus": wire.GetPurchaseOrdersStatusResponse,
-    "submitAcknowledgement": wire.SubmissionResponse,
-    "SubmitShipmentConfirmations": wire.SubmissionResponse,
-    "submitInvoices": wire.SubmissionResponse,
-    "getTransaction": wire.GetTransactionResponse,
-    "GetShipmentDetails": wire.GetShipmentDetailsResponse,
-    "SubmitShipments": wire.SubmissionResponse,
-    "GetShipmentLabels": wire.GetShipmentLabelsResponse,
-}
+#: every registered operation's whole answer, and every registered submission's body, as the registry names them
+RESPONSE_ENVELOPES: dict[str, type[BaseModel]] = {op.name: op.response_model for op in spapi.operations()}
 REQUESTS: dict[str, tuple[type[BaseModel], str, str]] = {
-    "submitAcknowledgement": (wire.SubmitAcknowledgementRequest, "orders", "SubmitAcknowledgementRequest"),
-    "SubmitShipmentConfirmations": (wire.SubmitShipmentConfirmationsRequest, "shipments",
-                                    "SubmitShipmentConfirmationsRequest"),
-    "submitInvoices": (wire.SubmitInvoicesRequest, "invoices", "SubmitInvoicesRequest"),
-}
+    op.name: (op.request_model, op.api, op.request_definition) for op in spapi.operations()
+    if op.request_model is not None and op.request_definition is not None}
 
 
 def _official_responses() -> list[Any]:
