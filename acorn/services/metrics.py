@@ -44,7 +44,7 @@ import sqlalchemy as sa
 
 from acorn.domain.claims import ClaimStatus
 from acorn.domain.deadlines import asn_is_on_time
-from acorn.domain.documents import DocumentState
+from acorn.domain.documents import DocumentKind, DocumentState
 from acorn.store import UnitOfWork
 from schemas.tables import (
     Acknowledgement,
@@ -240,7 +240,7 @@ class _Queries:
         inv, o = Invoice, OutboxEntry
         first = sa.and_(o.state == DocumentState.ACCEPTED, o.attempts == 1)
         query = (sa.select(sa.func.sum(sa.case((first, 1), else_=0)), sa.func.count(inv.id)).select_from(inv)
-                 .join(o, sa.and_(o.kind == "invoice", o.account_code == inv.account_code,
+                 .join(o, sa.and_(o.kind == DocumentKind.INVOICE, o.account_code == inv.account_code,
                                   o.business_id == inv.invoice_number))
                  .where(self._at(inv.invoice_date), self._mine(inv.account_code),
                         o.state.in_([DocumentState.ACCEPTED, DocumentState.FAILED])))

@@ -34,9 +34,10 @@ from typing import Any
 from acorn import contract
 from acorn.config import AcornSettings, VendorAccountSettings
 from acorn.domain.deadlines import AsnDeadlinePolicy, asn_deadline
-from acorn.domain.documents import DocumentState
+from acorn.domain.documents import DocumentKind, DocumentState
 from acorn.domain.freight import ShipMode
 from acorn.domain.routing import carrier_overdue
+from acorn.domain.states import ShipmentStatus
 from acorn.services import outbox, packing
 from acorn.services.archive import write_once
 from acorn.services.asns import ship_from_party, shipped_quantities
@@ -48,7 +49,7 @@ log = logging.getLogger("acorn.routing")
 
 _ISO = "%Y-%m-%dT%H:%M:%SZ"
 COLLECT = "Collect"
-KIND = "routing_request"
+KIND = DocumentKind.ROUTING_REQUEST
 
 
 @dataclass
@@ -125,7 +126,7 @@ def follow_carriers(database_url: str, client: Any, settings: AcornSettings, acc
                                settings.asn_policy.hours_before_appointment)
     with UnitOfWork(database_url) as uow:
         uow.stage_lock(f"follow-carriers:{account.code}")
-        waiting = [s for s in uow.shipments.list(account.code, statuses=["planned"])
+        waiting = [s for s in uow.shipments.list(account.code, statuses=[ShipmentStatus.PLANNED])
                    if s.freight_term == COLLECT and s.carrier_assigned_at is None]
         requests = uow.outbox.by_keys(routing_key(s) for s in waiting)  # one query, not one per shipment
         for shipment in waiting:
