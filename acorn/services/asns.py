@@ -22,6 +22,7 @@ from acorn import contract
 from acorn.config import VendorAccountSettings
 from acorn.domain.documents import DocumentKind
 from acorn.domain.errors import PackingError
+from acorn.domain.measures import weight_text
 from acorn.domain.states import ShipmentStatus, check_shipment_move
 from acorn.gates import gate_each, gate_shipment
 from acorn.services import outbox
@@ -244,4 +245,4 @@ def _gate_rows(contents: ShipmentContents) -> list[dict[str, Any]]:
 
 
 def _dec(value: Decimal) -> str:
-    return f"{Decimal(value).quantize(Decimal('0.001')).normalize():f}"
+    return weight_text(value)

@@ -27,7 +27,6 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +35,7 @@ from acorn.config import AcornSettings, VendorAccountSettings
 from acorn.domain.deadlines import AsnDeadlinePolicy, asn_deadline
 from acorn.domain.documents import DocumentKind, DocumentState
 from acorn.domain.freight import ShipMode
+from acorn.domain.measures import weight_text
 from acorn.domain.routing import carrier_overdue
 from acorn.domain.states import ShipmentStatus
 from acorn.services import outbox, packing
@@ -90,7 +90,7 @@ def routing_request_payload(uow: UnitOfWork, account: VendorAccountSettings, shi
     # the model: a carton count only for loose shipments; pallets as stackable (Acorn builds
     # single-SKU or mixed pallets within the weight limit, never a load that forbids stacking)
     counts = {"totalPalletStackable": len(pallets)} if pallets else {"totalCartonCount": len(cartons)}
-    weight = f"{Decimal(shipment.total_weight_kg).quantize(Decimal('0.001')).normalize():f}"
+    weight = weight_text(shipment.total_weight_kg)
     return {"shipments": [{
         "vendorShipmentIdentifier": shipment.shipment_identifier,
         "transactionType": "New",

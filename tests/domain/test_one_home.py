@@ -12,10 +12,15 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Iterator
+from decimal import Decimal
 from pathlib import Path
+
+import pytest
 
 from acorn.domain.claims import ClaimKind, ClaimStatus
 from acorn.domain.documents import DocumentKind, DocumentState
+from acorn.domain.measures import round_to_gram, round_to_tenth, round_to_tenth_kg, weight_text
+from acorn.domain.money import printed_places, round_cents, round_cents_half_even, round_money, shown_money
 from acorn.domain.reconciliation import Category
 from acorn.domain.states import (
     ALERT_TRANSITIONS,
@@ -156,3 +161,31 @@ def test_a_records_outcome_is_its_documents_outcome():
     """The outbox copies its row's state onto the shipment or invoice: the strings must be the same."""
     for outcome in (DocumentState.ACCEPTED, DocumentState.FAILED, DocumentState.NEEDS_REVIEW):
         assert ShipmentStatus(outcome) == InvoiceStatus(outcome) == outcome
+
+
+@pytest.mark.parametrize(("rounded", "expected"), [
+    pytest.param(round_cents(Decimal("0.005")), Decimal("0.01"), id="cents-half-up"),
+    pytest.param(round_cents(Decimal("-0.005")), Decimal("-0.01"), id="cents-half-up-negative"),
+    pytest.param(round_cents(7), Decimal("7.00"), id="cents-of-a-whole-number"),
+    pytest.param(round_cents_half_even(Decimal("12.345")), Decimal("12.34"), id="sku-price-half-even"),
+    pytest.param(round_cents_half_even(Decimal("12.5")), Decimal("12.50"), id="sku-price-spelled-in-cents"),
+    pytest.param(round_money(Decimal("100.5"), "JPY"), Decimal("101"), id="yen-whole"),
+    pytest.param(shown_money(Decimal("1234.5"), "JPY"), Decimal("1235"), id="shown-yen"),
+    pytest.param(shown_money(Decimal("0.125"), None), Decimal("0.13"), id="shown-no-currency-cents"),
+    pytest.param(round_to_tenth(Decimal("97.05")), Decimal("97.1"), id="rate-tenth-half-up"),
+    pytest.param(round_to_gram(Decimal("1.0005")), Decimal("1.001"), id="gram-half-up"),
+    pytest.param(round_to_tenth_kg(Decimal("10.25")), Decimal("10.2"), id="bill-of-lading-tenth-half-even"),
+])
+def test_each_rounding_rule_rounds_as_it_always_has(rounded, expected):
+    assert rounded == expected and rounded.as_tuple().exponent == expected.as_tuple().exponent
+
+
+def test_asn_and_routing_weights_are_grams_without_trailing_zeros():
+    assert weight_text(Decimal("12.500")) == "12.5"
+    assert weight_text(Decimal("1200")) == "1200"
+    assert weight_text(Decimal("0.0005")) == "0"  # half even, Decimal's default
+
+
+def test_documents_print_whole_currencies_without_decimals():
+    assert printed_places("JPY") == 0
+    assert printed_places("USD") == printed_places(None) == 2
