@@ -30,10 +30,12 @@ from zoneinfo import ZoneInfo
 import httpx
 
 from acorn.demo import DEMO_DATA, run_times
+from acorn.domain.documents import DocumentKind
 
 #: what the flows do per account, in the daily run's order (flows/daily_lifecycle.py); kept beside
 #: the plain runner so a test can compare the two
-DELIVERED_KINDS = ("acknowledgement", "routing_request", "shipment_confirmation", "invoice")
+DELIVERED_KINDS = (DocumentKind.ACKNOWLEDGEMENT, DocumentKind.ROUTING_REQUEST, DocumentKind.SHIPMENT_CONFIRMATION,
+                   DocumentKind.INVOICE)
 
 
 @dataclass
@@ -235,24 +237,24 @@ def plain_day(settings: Any, as_of: datetime, stages: dict[str, list[float]] | N
         with step("acknowledge"):
             acknowledge.decide_and_queue(url, account, as_of=as_of)
         with step("deliver acknowledgement"):
-            _deliver(rt, account, "acknowledgement", as_of)
+            _deliver(rt, account, DocumentKind.ACKNOWLEDGEMENT, as_of)
         with step("plan shipments"):
             shipments.plan_shipments(url, settings, account, as_of=as_of, documents_dir=docs)
         if account.freight == "amazon":
             with step("deliver routing_request"):
-                _deliver(rt, account, "routing_request", as_of)
+                _deliver(rt, account, DocumentKind.ROUTING_REQUEST, as_of)
             with step("follow carriers"):
                 routing.follow_carriers(url, client, settings, account, as_of=as_of, documents_dir=docs)
         with step("queue ASNs"):
             asns.queue_asns(url, account, as_of=as_of, documents_dir=docs)
         with step("deliver shipment_confirmation"):
-            _deliver(rt, account, "shipment_confirmation", as_of)
+            _deliver(rt, account, DocumentKind.SHIPMENT_CONFIRMATION, as_of)
         with step("watch ASNs"):
             asn_watch.watch_asns(url, account, now=as_of)
         with step("queue invoices"):
             invoices.queue_invoices(url, account, as_of=as_of, settings=settings, documents_dir=docs)
         with step("deliver invoice"):
-            _deliver(rt, account, "invoice", as_of)
+            _deliver(rt, account, DocumentKind.INVOICE, as_of)
         with step("poll receipts"):
             receipts.poll_receipts(url, client, account, as_of=as_of, alert_after_days=settings.receipt_alert_days)
         with step("invariants"):

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from prefect import flow
 
+from acorn.domain.documents import DocumentKind
 from flows._common import announces_alerts, submission_slot
 from flows._runs import for_each_account, run_name
 from tasks.lifecycle import deliver_all_rounds, follow_amazon_carriers
@@ -23,5 +24,5 @@ def arrange_freight(account: str | None = None, as_of: datetime | None = None) -
 
 def for_account(account: str, as_of: datetime) -> dict:
     with submission_slot(account):
-        routed = deliver_all_rounds(account, "routing_request", as_of)
+        routed = deliver_all_rounds(account, DocumentKind.ROUTING_REQUEST, as_of)
     return {"routing": routed, **follow_amazon_carriers(account, as_of)}

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from prefect import flow
 
+from acorn.domain.documents import DocumentKind
 from flows._common import announces_alerts, submission_slot
 from flows._runs import for_each_account, run_name
 from tasks.lifecycle import deliver_all_rounds, queue_asns, watch_asn_deadlines
@@ -22,6 +23,6 @@ def submit_asns(account: str | None = None, as_of: datetime | None = None) -> di
 def for_account(account: str, as_of: datetime) -> dict:
     with submission_slot(account):
         queued = queue_asns(account, as_of)
-        delivered = deliver_all_rounds(account, "shipment_confirmation", as_of)
+        delivered = deliver_all_rounds(account, DocumentKind.SHIPMENT_CONFIRMATION, as_of)
     watched = watch_asn_deadlines(account, as_of)
     return {**queued, "delivery": delivered, "watch": watched}

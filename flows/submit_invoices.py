@@ -6,6 +6,7 @@ from datetime import datetime
 
 from prefect import flow
 
+from acorn.domain.documents import DocumentKind
 from flows._common import announces_alerts, submission_slot
 from flows._runs import for_each_account, run_name
 from tasks.lifecycle import deliver_all_rounds, queue_invoices
@@ -21,5 +22,5 @@ def submit_invoices(account: str | None = None, as_of: datetime | None = None) -
 def for_account(account: str, as_of: datetime) -> dict:
     with submission_slot(account):
         queued = queue_invoices(account, as_of)
-        delivered = deliver_all_rounds(account, "invoice", as_of)
+        delivered = deliver_all_rounds(account, DocumentKind.INVOICE, as_of)
     return {**queued, "delivery": delivered}

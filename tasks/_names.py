@@ -6,9 +6,11 @@ account; ``task_run_name`` takes a callable evaluated with the run's parameters.
 
 from __future__ import annotations
 
+from acorn.domain.documents import DocumentKind
+
 #: outbox kinds in Vendor Central words, as a run name shows them
-DOCUMENT_KINDS = {"acknowledgement": "acknowledgements", "shipment_confirmation": "ASNs", "invoice": "invoices",
-                  "routing_request": "routing requests"}
+DOCUMENT_KINDS = {DocumentKind.ACKNOWLEDGEMENT: "acknowledgements", DocumentKind.SHIPMENT_CONFIRMATION: "ASNs",
+                  DocumentKind.INVOICE: "invoices", DocumentKind.ROUTING_REQUEST: "routing requests"}
 
 
 def delivery_run_name(account_code: str, kind: str, round_no: int = 1) -> str:

@@ -29,10 +29,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-FINAL = frozenset({"accepted", "failed"})
+from acorn.domain.documents import FINAL, DocumentKind
+from acorn.domain.states import AlertStatus
+
 #: outbox kind → ledger kind
-LEDGER_KIND = {"acknowledgement": "acknowledgements", "shipment_confirmation": "shipmentConfirmations",
-               "invoice": "invoices"}
+LEDGER_KIND = {DocumentKind.ACKNOWLEDGEMENT: "acknowledgements",
+               DocumentKind.SHIPMENT_CONFIRMATION: "shipmentConfirmations", DocumentKind.INVOICE: "invoices"}
 LABEL = {"acknowledgement": "acknowledgements", "shipment_confirmation": "ASNs", "invoice": "invoices"}
 
 
@@ -80,7 +82,7 @@ def replace_counts(rows: list[OutboxRow]) -> Counter[str]:
     """Replace confirmations Acorn queued, per shipment identifier."""
     counts: Counter[str] = Counter()
     for row in rows:
-        if row.kind != "shipment_confirmation":
+        if row.kind != DocumentKind.SHIPMENT_CONFIRMATION:
             continue
         for doc in (row.payload or {}).get("shipmentConfirmations") or []:
             if isinstance(doc, dict) and doc.get("shipmentConfirmationType") == "Replace":
@@ -119,7 +121,7 @@ def alerted_shipments(rows: list[OutboxRow], open_alert_keys: list[str]) -> set[
     """Shipment identifiers with an open alert on any of their outbox rows or by name."""
     keys_by_shipment: dict[str, set[str]] = {}
     for r in rows:
-        if r.kind == "shipment_confirmation":
+        if r.kind == DocumentKind.SHIPMENT_CONFIRMATION:
             keys_by_shipment.setdefault(r.business_id, set()).add(r.key)
     out = set()
     for sid, keys in keys_by_shipment.items():
@@ -166,7 +168,8 @@ def read_store(database_url: str) -> tuple[list[OutboxRow], list[str], int]:
         rows = [OutboxRow(kind=kind, key=key, business_id=bid, state=state, payload=_json(payload))
                 for kind, key, bid, state, payload in s.execute(sa.text(
                     "SELECT kind, idempotency_key, business_id, state, payload FROM outbox ORDER BY id"))]
-        alerts = [key for (key,) in s.execute(sa.text("SELECT dedupe_key FROM alert WHERE status = 'open'"))]
+        alerts = [key for (key,) in s.execute(sa.text("SELECT dedupe_key FROM alert WHERE status = :open"),
+                                               {"open": AlertStatus.OPEN.value})]
     late = int(lifecycle_counts(database_url)["asns"]["late"])
     return rows, alerts, late
 

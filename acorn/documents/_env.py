@@ -10,14 +10,13 @@ blank field on a document kept five years for audit.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 from functools import cache
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-#: currencies printed without minor units; everything else gets two decimals
-_ZERO_DECIMAL_CURRENCIES = frozenset({"JPY", "KRW", "CLP", "ISK", "VND", "UGX", "PYG", "XAF", "XOF"})
+from acorn.domain.money import printed_places, shown_money
 
 
 @cache
@@ -56,9 +55,7 @@ def money(value: Any, currency: str | None = None) -> str:
     amount = decimal(value)
     if amount is None:
         return ""
-    places = 0 if currency in _ZERO_DECIMAL_CURRENCIES else 2
-    quantum = Decimal(1).scaleb(-places)
-    return f"{amount.quantize(quantum, rounding=ROUND_HALF_UP):,.{places}f}"
+    return f"{shown_money(amount, currency):,.{printed_places(currency)}f}"
 
 
 def unit_money(value: Any, currency: str | None = None) -> str:
@@ -66,7 +63,7 @@ def unit_money(value: Any, currency: str | None = None) -> str:
     amount = decimal(value)
     if amount is None:
         return ""
-    places = 0 if currency in _ZERO_DECIMAL_CURRENCIES else 2
+    places = printed_places(currency)
     exponent = amount.normalize().as_tuple().exponent
     if isinstance(exponent, int) and -exponent > places:
         places = -exponent

@@ -20,6 +20,7 @@ from acorn.documents._env import day, render, when
 from acorn.documents.errors import DocumentError
 from acorn.documents.labels import Party
 from acorn.domain.carrier_numbers import kg_to_lb
+from acorn.domain.measures import round_to_tenth_kg
 
 
 @dataclass(frozen=True)
@@ -121,7 +122,7 @@ class BillOfLading:
 
 
 def kg_text(kg: Decimal) -> str:
-    return f"{kg.quantize(Decimal('0.1')):,} kg"
+    return f"{round_to_tenth_kg(kg):,} kg"
 
 
 def lb_text(lb: Decimal) -> str:

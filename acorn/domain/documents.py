@@ -23,6 +23,15 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 
+class DocumentKind(StrEnum):
+    """What an outbox row carries to Amazon (``OutboxEntry.kind``)."""
+
+    ACKNOWLEDGEMENT = "acknowledgement"
+    SHIPMENT_CONFIRMATION = "shipment_confirmation"  # the ASN
+    INVOICE = "invoice"
+    ROUTING_REQUEST = "routing_request"  # collect freight: Amazon's carrier requested
+
+
 class DocumentState(StrEnum):
     PENDING = "pending"
     SENDING = "sending"
@@ -85,7 +94,7 @@ def is_final(state: str) -> bool:
 #: supported for the submitAcknowledgement and submitInvoices operations". So for those two kinds a
 #: transaction still Processing this long after its POST is Amazon's success answer.
 SILENT_SUCCESS_AFTER = timedelta(minutes=15)
-SILENT_SUCCESS_KINDS: frozenset[str] = frozenset({"acknowledgement", "invoice"})
+SILENT_SUCCESS_KINDS: frozenset[str] = frozenset({DocumentKind.ACKNOWLEDGEMENT, DocumentKind.INVOICE})
 
 
 def processing_means_applied(kind: str, *, submitted_at: datetime | None, now: datetime) -> bool:

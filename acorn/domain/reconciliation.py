@@ -74,12 +74,13 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
 from acorn.domain import _checks
 from acorn.domain.errors import InvalidRecord
+from acorn.domain.money import round_cents
 
 __all__ = [
     "EXCEPTIONS",
@@ -96,7 +97,6 @@ __all__ = [
 ]
 
 _MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
-_CENT = Decimal("0.01")
 _ZERO = Decimal("0")
 
 
@@ -272,4 +272,4 @@ def totals_document(*, currency: str, lines: int, categories: Mapping[Category, 
 
 
 def _cents(amount: Decimal) -> Decimal:
-    return Decimal(amount).quantize(_CENT, rounding=ROUND_HALF_UP)
+    return round_cents(amount)

@@ -25,12 +25,14 @@ import random
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from stdnum import ean
 
+from acorn.domain.measures import round_to_gram
+from acorn.domain.money import round_cents
 from acorn.erp.csv_source import INVENTORY_COLUMNS, SKU_COLUMNS, CsvErp
 
 DEMO_DIR = Path(__file__).resolve().parent.parent / "demo_data"
@@ -47,7 +49,6 @@ CURRENCY = "USD"
 BAD_SKU = "DEMO-BAD-EAN"
 BAD_STOCK_WAREHOUSE = SECOND_WAREHOUSE
 
-_GRAM = Decimal("0.001")
 _CARTON_TARE_KG = Decimal("0.350")
 
 
@@ -125,7 +126,7 @@ def _sku_rows(items: list[Any], plan: DemoStockPlan, rng: random.Random) -> list
         carton_weight = (
             ""
             if rng.random() < 0.25
-            else str((item.case_pack * unit_weight * Decimal("1.04") + _CARTON_TARE_KG).quantize(_GRAM, ROUND_HALF_UP))
+            else str(round_to_gram(item.case_pack * unit_weight * Decimal("1.04") + _CARTON_TARE_KG))
         )
         rows.append(
             {
@@ -136,7 +137,7 @@ def _sku_rows(items: list[Any], plan: DemoStockPlan, rng: random.Random) -> list
                 "case_pack": str(item.case_pack),
                 "unit_weight_kg": str(unit_weight),
                 "carton_weight_kg": carton_weight,
-                "unit_cost": str(Decimal(item.net_cost).quantize(Decimal("0.01"), ROUND_HALF_UP)),
+                "unit_cost": str(round_cents(Decimal(item.net_cost))),
                 "currency": CURRENCY,
                 "discontinued": "true" if item.vendor_sku == plan.discontinued else "false",
             }

@@ -18,11 +18,11 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 from stdnum import ean
 from stdnum.exceptions import ValidationError as StdnumError
 
+from acorn.domain.money import round_cents_half_even
 from acorn.erp._currencies import ISO_4217
 
 _ASIN = re.compile(r"^[A-Z0-9]{10}$")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_CENT = Decimal("0.01")
 
 # Bounds: what a real row can hold and the store's columns (schemas/tables.py) can keep. A
 # number beyond them is a keying or export error; rejecting the row names it, where storing
@@ -110,7 +110,7 @@ class SkuRow(BaseModel):
     @classmethod
     def _in_cents(cls, value: Decimal) -> Decimal:
         # "12.5" and "12.50" are the same price; store one spelling.
-        return value.quantize(_CENT)
+        return round_cents_half_even(value)
 
 
 class StockRow(BaseModel):

@@ -17,10 +17,11 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 from enum import Enum
 from typing import TYPE_CHECKING, Any
 
+from acorn.domain.money import round_cents
 from acorn.domain.sscc import is_valid_sscc
 from acorn.gates.suites import ACKNOWLEDGEMENT, DOCUMENT, INVOICE, SHIPMENT, Suite
 
@@ -28,7 +29,6 @@ if TYPE_CHECKING:
     import pandas as pd
 
 _WHOLE = re.compile(r"^[+-]?\d+$")
-_CENT = Decimal("0.01")
 _MALFORMED = object()
 
 
@@ -169,7 +169,7 @@ def _amount_matches(amount: Any, qty: Any, cost: Any) -> bool:
         return False
     exact = int(qty) * cost
     # a unit cost in fractions of a cent rounds once, on the line
-    return bool(amount == exact or amount == exact.quantize(_CENT, rounding=ROUND_HALF_UP))
+    return bool(amount == exact or amount == round_cents(exact))
 
 
 def _flags(values: list[Any]) -> pd.Series:

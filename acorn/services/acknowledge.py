@@ -14,6 +14,7 @@ from typing import Any
 from acorn import contract
 from acorn.config import VendorAccountSettings
 from acorn.domain.acknowledgement import LineDecision, decide_acknowledgements, in_cases
+from acorn.domain.documents import DocumentKind
 from acorn.domain.model import OrderLine, PurchaseOrderView, line_ref
 from acorn.gates import gate_acknowledgements, gate_each
 from acorn.services import outbox
@@ -89,7 +90,7 @@ def decide_and_queue(database_url: str, account: VendorAccountSettings, *, as_of
             payload = acknowledgement_payload(account, po, items[po.po_number], decisions, as_of=as_of)
             contract.validate("orders", "SubmitAcknowledgementRequest", payload)
             key = ack_key(account.code, po.po_number)
-            documents.append({"kind": "acknowledgement", "key": key, "account_code": account.code,
+            documents.append({"kind": DocumentKind.ACKNOWLEDGEMENT, "key": key, "account_code": account.code,
                               "business_id": po.po_number, "payload": payload})
             fill = fills[po.po_number]
             acknowledgements.append(Acknowledgement(
@@ -108,7 +109,7 @@ def decide_and_queue(database_url: str, account: VendorAccountSettings, *, as_of
         outbox.enqueue_many(uow, documents)
         uow.alerts.raise_alerts(alerts)
         uow.commit()
-    crash_point("after_queue", "acknowledgement")
+    crash_point("after_queue", DocumentKind.ACKNOWLEDGEMENT)
     log.info("%s: decided %d POs (%d accepted, %d backordered, %d rejected units)", account.code,
              len(result.decided), result.accepted_units, result.backordered_units, result.rejected_units)
     return result

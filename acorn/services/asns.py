@@ -20,7 +20,10 @@ from typing import Any
 
 from acorn import contract
 from acorn.config import VendorAccountSettings
+from acorn.domain.documents import DocumentKind
 from acorn.domain.errors import PackingError
+from acorn.domain.measures import weight_text
+from acorn.domain.states import ShipmentStatus, check_shipment_move
 from acorn.gates import gate_each, gate_shipment
 from acorn.services import outbox
 from acorn.services.acknowledge import quantity
@@ -68,15 +71,16 @@ def queue_asns(database_url: str, account: VendorAccountSettings, *, as_of: date
             contract.validate("shipments", "SubmitShipmentConfirmationsRequest", payload)
             if documents_dir is not None:
                 archive_asn(documents_dir, account, payload)
-            documents.append({"kind": "shipment_confirmation", "key": asn_key(shipment), "account_code": account.code,
-                              "business_id": shipment.shipment_identifier, "payload": payload})
+            documents.append({"kind": DocumentKind.SHIPMENT_CONFIRMATION, "key": asn_key(shipment),
+                              "account_code": account.code, "business_id": shipment.shipment_identifier,
+                              "payload": payload})
             queued.append(shipment)
             result.queued.append(shipment.shipment_identifier)
         uow.alerts.raise_alerts(held)
         outbox.enqueue_many(uow, documents)
-        uow.shipments.set_status(queued, "queued")
+        uow.shipments.set_status(queued, ShipmentStatus.QUEUED.value)
         uow.commit()
-    crash_point("after_queue", "shipment_confirmation")
+    crash_point("after_queue", DocumentKind.SHIPMENT_CONFIRMATION)
     return result
 
 
@@ -115,17 +119,17 @@ def change_transport(database_url: str, account: VendorAccountSettings, shipment
         shipment = uow.shipments.get(shipment_identifier)
         if shipment is None or shipment.account_code != account.code:
             raise KeyError(f"shipment {shipment_identifier!r} does not exist for account {account.code}")
-        if shipment.status != "accepted":
+        if shipment.status != ShipmentStatus.ACCEPTED:
             raise ValueError(f"shipment {shipment_identifier}: status is {shipment.status!r}; only an accepted "
                              "ASN is replaced (a planned one is simply sent with the new carrier)")
         shipment.carrier_scac, shipment.transport_mode = carrier_scac, transport_mode
         shipment.pro_number, shipment.bill_of_lading = pro_number, bill_of_lading
         shipment.asn_revision += 1
-        shipment.status = "queued"
+        shipment.status = check_shipment_move(shipment_identifier, shipment.status, ShipmentStatus.QUEUED).value
         payload = asn_payload(uow, account, shipment, submitted_at=as_of)
         contract.validate("shipments", "SubmitShipmentConfirmationsRequest", payload)
         key = asn_key(shipment)
-        outbox.enqueue(uow, kind="shipment_confirmation", key=key, account_code=shipment.account_code,
+        outbox.enqueue(uow, kind=DocumentKind.SHIPMENT_CONFIRMATION, key=key, account_code=shipment.account_code,
                        business_id=shipment_identifier, payload=payload)
         uow.audit.append(action="shipment.transport_changed", entity="shipment", entity_id=shipment_identifier,
                          detail={"carrier": carrier_scac, "mode": transport_mode, "revision": shipment.asn_revision})
@@ -241,4 +245,4 @@ def _gate_rows(contents: ShipmentContents) -> list[dict[str, Any]]:
 
 
 def _dec(value: Decimal) -> str:
-    return f"{Decimal(value).quantize(Decimal('0.001')).normalize():f}"
+    return weight_text(value)

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from acorn.config import AcornSettings
+from acorn.domain.states import AlertStatus
 from acorn.services.day_figures import DayFigures, business_day, day_figures, history
 from acorn.services.summary import lifecycle_counts_by_account
 from acorn.store import UnitOfWork
@@ -42,7 +43,7 @@ class DayReport:
 def day_report(database_url: str, settings: AcornSettings, as_of: datetime) -> DayReport:
     accounts = list(settings.accounts)
     with UnitOfWork(database_url) as uow:
-        alerts = [alert_row(a) for a in uow.alerts.list(status="open")]
+        alerts = [alert_row(a) for a in uow.alerts.list(status=AlertStatus.OPEN)]
     counts = lifecycle_counts_by_account(database_url, [a.code for a in accounts])  # every account in one pass
     billed = [{"label": f"Invoiced and accepted, all days ({a.code})",
                "amount": counts[a.code]["invoices"]["billed"], "currency": a.currency}

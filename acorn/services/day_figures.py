@@ -37,7 +37,7 @@ import sqlalchemy as sa
 
 from acorn.config import VendorAccountSettings
 from acorn.domain.deadlines import acknowledgement_is_on_time, asn_is_on_time
-from acorn.domain.documents import DocumentState
+from acorn.domain.documents import DocumentKind, DocumentState
 from acorn.services.metrics import money_sum
 from acorn.store import UnitOfWork
 from schemas.tables import (
@@ -206,12 +206,12 @@ class _Days:
         po = PurchaseOrder
         columns = {
             "purchase_orders": self._count(po.id, po.order_date, po.account_code == self.account_code),
-            "acknowledgements_accepted": self._outbox("acknowledgement", ACCEPTED, OutboxEntry.applied_at),
+            "acknowledgements_accepted": self._outbox(DocumentKind.ACKNOWLEDGEMENT, ACCEPTED, OutboxEntry.applied_at),
             "acknowledgements_late": self._late_acknowledgements(),
-            "acknowledgements_failed": self._outbox("acknowledgement", FAILED, OutboxEntry.completed_at),
-            "asns_failed": self._outbox("shipment_confirmation", FAILED, OutboxEntry.completed_at),
-            "invoices_accepted": self._outbox("invoice", ACCEPTED, OutboxEntry.applied_at),
-            "invoices_rejected": self._outbox("invoice", FAILED, OutboxEntry.completed_at),
+            "acknowledgements_failed": self._outbox(DocumentKind.ACKNOWLEDGEMENT, FAILED, OutboxEntry.completed_at),
+            "asns_failed": self._outbox(DocumentKind.SHIPMENT_CONFIRMATION, FAILED, OutboxEntry.completed_at),
+            "invoices_accepted": self._outbox(DocumentKind.INVOICE, ACCEPTED, OutboxEntry.applied_at),
+            "invoices_rejected": self._outbox(DocumentKind.INVOICE, FAILED, OutboxEntry.completed_at),
             "receipt_items": self._receipt_items(), "units_short": self._units_short()}
         columns["shipments"], columns["cartons"] = self._shipments()
         columns["asns_on_time"], columns["asns_late"] = self._asns()
@@ -228,8 +228,8 @@ class _Days:
         rows = self.s.execute(sa.select(self._day_of(o.applied_at), o.applied_at, a.deadline)
                               .select_from(sa.join(a, o, o.idempotency_key == a.outbox_key))
                               .where(a.account_code == self.account_code, o.account_code == self.account_code,
-                                     o.kind == "acknowledgement", o.state == ACCEPTED, a.deadline.is_not(None),
-                                     self._in_days(o.applied_at)))
+                                     o.kind == DocumentKind.ACKNOWLEDGEMENT, o.state == ACCEPTED,
+                                     a.deadline.is_not(None), self._in_days(o.applied_at)))
         for n, applied_at, deadline in rows:
             late[n] += not acknowledgement_is_on_time(applied_at, deadline)
         return late

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
-from acorn.domain.documents import DELIVERABLE
+from acorn.domain.documents import DELIVERABLE, DocumentKind, DocumentState
 from acorn.services.acknowledge import confirm_acknowledged
 from acorn.services.outbox import DEFAULT_LEASE, DeliveryReport, OutboxCourier
 from acorn.services.routing import routing_read_back
@@ -24,7 +24,7 @@ log = logging.getLogger("acorn.delivery")
 #: Failure after 15 minutes means success), and shipments are planned only on accepted
 #: acknowledgements: so an acknowledgement still Processing when a run stops waiting is read back
 #: from the PO status at once, instead of a day later past the stuck limit.
-CONFIRM_EARLY = frozenset({"acknowledgement"})
+CONFIRM_EARLY = frozenset({DocumentKind.ACKNOWLEDGEMENT})
 
 
 @dataclass
@@ -37,7 +37,8 @@ class DeliveryResult:
     @property
     def retryable(self) -> list[str]:
         """Rows of ours left throttled or with their answer lost, after the client's retries: the next round's."""
-        return [r.key for r in self.reports if r.state in ("pending", "unknown") and not (r.busy or r.deferred)]
+        return [r.key for r in self.reports
+                if r.state in (DocumentState.PENDING, DocumentState.UNKNOWN) and not (r.busy or r.deferred)]
 
     @property
     def deferred(self) -> list[str]:
@@ -54,7 +55,7 @@ class DeliveryResult:
         no time to read it leaves as many rows, and still less to do.
         """
         left = set(self.deferred) | set(self.retryable)
-        return sum(2 if r.state == "pending" else 1 for r in self.reports if r.key in left)
+        return sum(2 if r.state == DocumentState.PENDING else 1 for r in self.reports if r.key in left)
 
     @property
     def busy(self) -> list[str]:

@@ -22,12 +22,13 @@ from typing import Any
 from acorn.config import VendorAccountSettings
 from acorn.documents.dispute_package import render_dispute_package_csv, render_dispute_package_html
 from acorn.domain.claims import ClaimStatus, at_stake, is_disputable
+from acorn.domain.states import ShipmentStatus
 from acorn.store import UnitOfWork
 from schemas.tables import Claim, Shipment
 
 ZERO = Decimal(0)
 #: an ASN that never reached Amazon proves nothing
-_NOT_SENT = ("planned", "failed")
+_NOT_SENT = (ShipmentStatus.PLANNED, ShipmentStatus.FAILED)
 
 
 def write_packages(database_url: str, account: VendorAccountSettings, out_dir: Path, *, today: date,
@@ -36,7 +37,7 @@ def write_packages(database_url: str, account: VendorAccountSettings, out_dir: P
     written = []
     with UnitOfWork(database_url) as uow:
         groups: dict[tuple[str, str], list[Claim]] = defaultdict(list)
-        for claim in uow.claims.list(account_code=account.code, statuses=("open", "disputed")):
+        for claim in uow.claims.list(account_code=account.code, statuses=(ClaimStatus.OPEN, ClaimStatus.DISPUTED)):
             if _worth_filing(claim, today):
                 groups[(claim.invoice_number, claim.kind)].append(claim)
         for (invoice_number, kind), claims in sorted(groups.items()):

@@ -213,7 +213,8 @@ def _alert(uow: UnitOfWork, account: VendorAccountSettings, claim: Claim, today:
 
 
 def disputes(database_url: str, *, account_code: str | None = None, as_of: date,
-             due_within: timedelta | None = None, statuses: tuple[str, ...] | None = ("open",)) -> list[Claim]:
+             due_within: timedelta | None = None,
+             statuses: tuple[str, ...] | None = (ClaimStatus.OPEN,)) -> list[Claim]:
     """Claims to work on, most money at stake first, then the earliest deadline.
 
     ``due_within`` keeps those whose window is still open at ``as_of`` and closes within it;

@@ -36,6 +36,7 @@ from acorn.config import VendorAccountSettings
 from acorn.domain.alerts import asn_late_key
 from acorn.domain.documents import FINAL, DocumentState
 from acorn.domain.invoice import invoice_number_for
+from acorn.domain.states import ShipmentStatus
 from acorn.services.asn_keys import gate_alert_key
 from acorn.services.outbox import REFLECTED, TRANSIENT_ALERTS, alert_key, lease_is_live, reflect
 from acorn.store import UnitOfWork
@@ -68,7 +69,7 @@ def sweep(database_url: str, account: VendorAccountSettings, *, as_of: datetime,
 
 
 #: a shipment or invoice status that can still lag its document: anything but an outcome
-_OPEN_RECORD = frozenset({"planned", "queued", *(str(state) for state in set(S) - FINAL)})
+_OPEN_RECORD = frozenset({ShipmentStatus.PLANNED, ShipmentStatus.QUEUED, *(str(state) for state in set(S) - FINAL)})
 
 
 class _Sweep:
@@ -138,7 +139,7 @@ class _Sweep:
                         action)
 
     def shipments_have_asns_by_their_deadline(self) -> None:
-        overdue = [s for s in self.uow.shipments.list(self.account.code, statuses=["planned"])
+        overdue = [s for s in self.uow.shipments.list(self.account.code, statuses=[ShipmentStatus.PLANNED])
                    if s.asn_deadline < self.as_of and gate_alert_key(s) not in self.open_alerts]
         # the ASN watch's late alert (one per shipment, ever): the sweep only backs it up
         raised = self.uow.alerts.existing(asn_late_key(s.shipment_identifier) for s in overdue)

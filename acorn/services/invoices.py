@@ -25,8 +25,10 @@ from typing import Any, Protocol
 
 from acorn import contract
 from acorn.config import VendorAccountSettings
+from acorn.domain.documents import DocumentKind
 from acorn.domain.errors import InvalidRecord
 from acorn.domain.invoice import InvoiceDraft, PaymentTerms, ShippedLine, build_invoice, invoice_number_for
+from acorn.domain.states import InvoiceStatus
 from acorn.domain.tax import TaxRate, tax_rate_for
 from acorn.gates import gate_each, gate_invoice
 from acorn.reference import Address, AmazonEntity, FulfilmentCentre, UnknownReference
@@ -88,14 +90,14 @@ def queue_invoices(database_url: str, account: VendorAccountSettings, *, as_of: 
                 archive_invoice(documents_dir, account, payload, lines=_printed_lines(draft, resolve),
                                 payment_basis=str(terms.basis))
             issued.append((shipment, draft, po_lines))
-            documents.append({"kind": "invoice", "key": invoice_key(account.code, number), "account_code": account.code,
-                              "business_id": number, "payload": payload})
+            documents.append({"kind": DocumentKind.INVOICE, "key": invoice_key(account.code, number),
+                              "account_code": account.code, "business_id": number, "payload": payload})
             result.queued.append(number)
         uow.alerts.raise_alerts(problems)
         _store_all(uow, account, issued)
         outbox.enqueue_many(uow, documents)
         uow.commit()
-    crash_point("after_queue", "invoice")
+    crash_point("after_queue", DocumentKind.INVOICE)
     return result
 
 
@@ -209,7 +211,7 @@ def _invoice_row(account: VendorAccountSettings, draft: InvoiceDraft, shipment: 
         shipment_identifier=shipment.shipment_identifier,
         invoice_date=datetime.combine(draft.invoice_date, datetime.min.time(), tzinfo=shipment.departure.tzinfo),
         currency=draft.currency, subtotal=draft.subtotal, tax_amount=draft.tax_amount, total=draft.total,
-        payment_due=draft.due_date(), status="queued")
+        payment_due=draft.due_date(), status=InvoiceStatus.QUEUED.value)
 
 
 def _line_rows(invoice: Invoice, draft: InvoiceDraft, po_lines: dict) -> list[dict[str, Any]]:

@@ -37,14 +37,16 @@ from __future__ import annotations
 import statistics
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
 
 from acorn.domain.claims import ClaimStatus
 from acorn.domain.deadlines import asn_is_on_time
-from acorn.domain.documents import DocumentState
+from acorn.domain.documents import DocumentKind, DocumentState
+from acorn.domain.measures import round_to_tenth
+from acorn.domain.money import round_cents
 from acorn.store import UnitOfWork
 from schemas.tables import (
     Acknowledgement,
@@ -60,7 +62,6 @@ from schemas.tables import (
     ShipmentLine,
 )
 
-_CENT = Decimal("0.01")
 #: claims that went to Amazon as a dispute (whatever came of it)
 DISPUTED_STATUSES = (ClaimStatus.DISPUTED, ClaimStatus.WON, ClaimStatus.LOST, ClaimStatus.RECOVERED)
 
@@ -80,7 +81,7 @@ class Rate:
     def percent(self) -> Decimal | None:
         """The rate in percent, one decimal (``Decimal('97.1')``)."""
         value = self.value
-        return None if value is None else (value * 100).quantize(Decimal("0.1"), ROUND_HALF_UP)
+        return None if value is None else round_to_tenth(value * 100)
 
     @property
     def shown(self) -> str:
@@ -167,7 +168,7 @@ def recovered_amount() -> Any:
 
 def money_sum(value: Any) -> Decimal:
     """A database SUM of money as cents (SQLite adds Numeric as floating point)."""
-    return Decimal(str(value or 0)).quantize(_CENT, ROUND_HALF_UP)
+    return round_cents(Decimal(str(value or 0)))
 
 
 class _Queries:
@@ -240,7 +241,7 @@ class _Queries:
         inv, o = Invoice, OutboxEntry
         first = sa.and_(o.state == DocumentState.ACCEPTED, o.attempts == 1)
         query = (sa.select(sa.func.sum(sa.case((first, 1), else_=0)), sa.func.count(inv.id)).select_from(inv)
-                 .join(o, sa.and_(o.kind == "invoice", o.account_code == inv.account_code,
+                 .join(o, sa.and_(o.kind == DocumentKind.INVOICE, o.account_code == inv.account_code,
                                   o.business_id == inv.invoice_number))
                  .where(self._at(inv.invoice_date), self._mine(inv.account_code),
                         o.state.in_([DocumentState.ACCEPTED, DocumentState.FAILED])))
@@ -282,4 +283,4 @@ def _days(delta: timedelta) -> Decimal:
 
 
 def _tenth(value: Decimal) -> Decimal:
-    return Decimal(value).quantize(Decimal("0.1"), ROUND_HALF_UP)
+    return round_to_tenth(value)

@@ -57,7 +57,14 @@ from typing import Any
 
 from acorn.domain.alerts import asn_late_key
 from acorn.domain.deadlines import asn_is_on_time
-from acorn.domain.documents import DELIVERABLE, FINAL, DocumentState, check_transition, processing_means_applied
+from acorn.domain.documents import (
+    DELIVERABLE,
+    FINAL,
+    DocumentKind,
+    DocumentState,
+    check_transition,
+    processing_means_applied,
+)
 from acorn.playbook import play_for
 from acorn.services.workers import owner_is_dead, this_worker
 from acorn.spapi import (
@@ -75,20 +82,20 @@ from schemas.tables import OutboxEntry, utcnow
 
 log = logging.getLogger("acorn.outbox")
 
-S = DocumentState
+S, K = DocumentState, DocumentKind
 
 SUBMIT_OPERATION = {
-    "acknowledgement": "submit_acknowledgement",
-    "shipment_confirmation": "submit_shipment_confirmations",
-    "invoice": "submit_invoices",
-    "routing_request": "submit_shipments",
+    K.ACKNOWLEDGEMENT: "submit_acknowledgement",
+    K.SHIPMENT_CONFIRMATION: "submit_shipment_confirmations",
+    K.INVOICE: "submit_invoices",
+    K.ROUTING_REQUEST: "submit_shipments",
 }
 #: ASSUMPTION (sandbox codes, not Amazon's documentation): the failure that means "already applied"
 DUPLICATE_CODE = {
-    "acknowledgement": "DuplicateAcknowledgement",
-    "shipment_confirmation": "DuplicateShipmentIdentifier",
-    "invoice": "DuplicateInvoiceNumber",
-    "routing_request": "DuplicateShipmentIdentifier",
+    K.ACKNOWLEDGEMENT: "DuplicateAcknowledgement",
+    K.SHIPMENT_CONFIRMATION: "DuplicateShipmentIdentifier",
+    K.INVOICE: "DuplicateInvoiceNumber",
+    K.ROUTING_REQUEST: "DuplicateShipmentIdentifier",
 }
 #: alerts about a row that its move to a final state settles (``outbox-failed`` stays: it is the outcome)
 TRANSIENT_ALERTS = ("unknown", "stuck", "needs_review", "auth", "open")
@@ -190,9 +197,9 @@ REFLECTED = frozenset({S.ACCEPTED, S.FAILED, S.NEEDS_REVIEW})
 
 def business_record(uow: UnitOfWork, entry: OutboxEntry) -> Any | None:
     """The shipment or invoice whose status follows ``entry``; None for an older ASN revision or an acknowledgement."""
-    if entry.kind == "shipment_confirmation":
+    if entry.kind == K.SHIPMENT_CONFIRMATION:
         return _current_revision(entry, uow.shipments.get(entry.business_id))
-    if entry.kind == "invoice":
+    if entry.kind == K.INVOICE:
         return uow.invoices.get(entry.account_code, entry.business_id)
     return None
 
@@ -211,13 +218,13 @@ def reflect_all(uow: UnitOfWork, entries: list[OutboxEntry]) -> None:
     """:func:`reflect` for a batch of rows, their business records read in one query per kind."""
     shown = [e for e in entries if e.state in REFLECTED]
     shipments = {s.shipment_identifier: s for s in uow.shipments.by_identifiers(
-        e.business_id for e in shown if e.kind == "shipment_confirmation")}
+        e.business_id for e in shown if e.kind == K.SHIPMENT_CONFIRMATION)}
     invoices = {account: uow.invoices.by_numbers(account, [e.business_id for e in shown
-                                                           if e.kind == "invoice" and e.account_code == account])
-                for account in {e.account_code for e in shown if e.kind == "invoice"}}
+                                                           if e.kind == K.INVOICE and e.account_code == account])
+                for account in {e.account_code for e in shown if e.kind == K.INVOICE}}
     for entry in shown:
-        record = (_current_revision(entry, shipments.get(entry.business_id)) if entry.kind == "shipment_confirmation"
-                  else invoices[entry.account_code].get(entry.business_id) if entry.kind == "invoice" else None)
+        record = (_current_revision(entry, shipments.get(entry.business_id)) if entry.kind == K.SHIPMENT_CONFIRMATION
+                  else invoices[entry.account_code].get(entry.business_id) if entry.kind == K.INVOICE else None)
         _show(uow, entry, record)
 
 
@@ -225,7 +232,7 @@ def _show(uow: UnitOfWork, entry: OutboxEntry, record: Any | None) -> None:
     if record is None:
         return
     record.status = entry.state
-    if entry.kind == "shipment_confirmation" and entry.state == S.ACCEPTED and record.asn_revision == 0:
+    if entry.kind == K.SHIPMENT_CONFIRMATION and entry.state == S.ACCEPTED and record.asn_revision == 0:
         record.asn_submitted_at = entry.applied_at
         _judge_lateness(uow, entry, record)
 
@@ -718,8 +725,8 @@ class OutboxCourier:
 
 
 #: what each kind of document is about, for the alert's related resources
-_ABOUT = {"acknowledgement": "po_number", "shipment_confirmation": "shipment_identifier",
-          "routing_request": "shipment_identifier", "invoice": "invoice_number"}
+_ABOUT = {K.ACKNOWLEDGEMENT: "po_number", K.SHIPMENT_CONFIRMATION: "shipment_identifier",
+          K.ROUTING_REQUEST: "shipment_identifier", K.INVOICE: "invoice_number"}
 
 
 def _about(entry: OutboxEntry) -> dict[str, str]:

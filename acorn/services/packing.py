@@ -29,6 +29,7 @@ from acorn.documents.errors import DocumentError
 from acorn.documents.label_preview import render_labels_pdf
 from acorn.documents.labels import LogisticsLabel, Party, render_label_zpl, shipment_labels
 from acorn.documents.packing_list import PackingList, packing_list, render_packing_list_html, render_packing_list_pdf
+from acorn.domain.states import ShipmentStatus
 from acorn.reference import Address
 from acorn.services.archive import write_once
 from acorn.services.asn_keys import awaiting_carrier
@@ -123,7 +124,7 @@ def write_after_planning(database_url: str, settings: AcornSettings, account: Ve
     resolved once its documents are written). The rows of every shipment are read in a few queries."""
     with UnitOfWork(database_url) as uow:
         # Amazon-arranged freight is labelled once Amazon names the carrier (services/routing.py)
-        waiting = [s for s in uow.shipments.list(account.code, statuses=["planned"])
+        waiting = [s for s in uow.shipments.list(account.code, statuses=[ShipmentStatus.PLANNED])
                    if not (documents_dir / account.code / "shipments" / s.shipment_identifier / "labels.zpl").exists()
                    and not awaiting_carrier(s)]
         rows = {s.shipment_identifier: s for s in [*uow.shipments.by_identifiers(planned), *waiting]}

@@ -21,6 +21,8 @@ import sqlalchemy as sa
 from sqlmodel import select
 
 from acorn.domain.deadlines import acknowledgement_deadline, acknowledgement_is_on_time, asn_is_on_time
+from acorn.domain.documents import DocumentKind
+from acorn.domain.states import AlertStatus
 from acorn.services.asn_keys import gate_alert_key
 from acorn.services.status import asn_bucket
 from acorn.store import UnitOfWork
@@ -125,9 +127,9 @@ class _Thread:
         ids = [sh.id for sh in shipments]
         cartons = self.s.exec(select(Carton).where(Carton.shipment_id.in_(ids)).order_by(Carton.id)).all()
         pallets = {p.id: p for p in self.s.exec(select(Pallet).where(Pallet.shipment_id.in_(ids))).all()}
-        open_alerts = set(self.s.exec(select(Alert.dedupe_key).where(Alert.status == "open",
+        open_alerts = set(self.s.exec(select(Alert.dedupe_key).where(Alert.status == AlertStatus.OPEN,
                                                                      Alert.account_code == self.po.account_code)))
-        asn_rows = self._documents("shipment_confirmation", [sh.shipment_identifier for sh in shipments])
+        asn_rows = self._documents(DocumentKind.SHIPMENT_CONFIRMATION, [sh.shipment_identifier for sh in shipments])
         return [self._shipment(sh, [c for c in cartons if c.shipment_id == sh.id], pallets,
                                held=gate_alert_key(sh) in open_alerts, asns=asn_rows.get(sh.shipment_identifier, []))
                 for sh in shipments]
@@ -165,7 +167,7 @@ class _Thread:
              .where(Invoice.account_code == self.po.account_code, InvoiceLine.po_number == self.po.po_number)
              .group_by(Invoice.id).order_by(Invoice.invoice_date, Invoice.invoice_number))
         rows = self.s.exec(q).all()
-        docs = self._documents("invoice", [inv.invoice_number for inv, _, _ in rows])
+        docs = self._documents(DocumentKind.INVOICE, [inv.invoice_number for inv, _, _ in rows])
         return [{"invoice_number": inv.invoice_number, "shipment_identifier": inv.shipment_identifier,
                  "invoice_date": inv.invoice_date, "status": inv.status, "currency": inv.currency,
                  "total": inv.total, "amount_for_this_po": Decimal(amount or 0), "units_for_this_po": int(units or 0),

@@ -38,18 +38,20 @@ from typing import Any
 import sqlalchemy as sa
 
 from acorn.config import VendorAccountSettings
+from acorn.domain.claims import ClaimKind
 from acorn.domain.reconciliation import Category, CategoryTotal, Cutoffs, cutoffs, parse_month, totals_document
+from acorn.domain.states import InvoiceStatus, ShipmentStatus
 from acorn.store import UnitOfWork
 from schemas.tables import ReconciliationLine, ReconciliationRun, UtcDateTime, utcnow
 
 C = Category
 _FACT_TABLE = "recon_fact"
-DEDUCTION_KINDS = ("shortage", "damage", "price", "other")
+DEDUCTION_KINDS = (*(kind.value for kind in ClaimKind), "other")
 
 #: One row per PO line in scope, every source aggregated per line before the join. ``CROSS JOIN``
 #: makes SQLite drive each source from the month's lines through its (po_number, item_sequence)
 #: index instead of scanning the account's whole history; PostgreSQL plans it as any inner join.
-_FACTS = """
+_FACTS = f"""
 scope AS (
     SELECT i.id AS item_id, p.po_number, i.item_sequence, i.ordered_qty, i.accepted_qty, i.backordered_qty,
            i.rejected_qty, CASE WHEN i.cancelled THEN 1 ELSE 0 END AS cancelled,
@@ -59,12 +61,14 @@ scope AS (
 ),
 shipped AS (
     SELECT sc.item_id,
-           SUM(CASE WHEN s.status = 'accepted' THEN sl.shipped_qty ELSE 0 END) AS shipped,
-           SUM(CASE WHEN s.status = 'accepted' AND s.estimated_delivery <= :receipt_cutoff
+           SUM(CASE WHEN s.status = '{ShipmentStatus.ACCEPTED}' THEN sl.shipped_qty ELSE 0 END) AS shipped,
+           SUM(CASE WHEN s.status = '{ShipmentStatus.ACCEPTED}' AND s.estimated_delivery <= :receipt_cutoff
                     THEN sl.shipped_qty ELSE 0 END) AS receipt_due,
-           SUM(CASE WHEN s.status = 'accepted' AND COALESCE(s.asn_submitted_at, s.departure) <= :invoice_cutoff
+           SUM(CASE WHEN s.status = '{ShipmentStatus.ACCEPTED}'
+                     AND COALESCE(s.asn_submitted_at, s.departure) <= :invoice_cutoff
                     THEN sl.shipped_qty ELSE 0 END) AS invoice_due,
-           SUM(CASE WHEN s.status <> 'accepted' AND s.departure <= :as_of THEN sl.shipped_qty ELSE 0 END)
+           SUM(CASE WHEN s.status <> '{ShipmentStatus.ACCEPTED}' AND s.departure <= :as_of
+                    THEN sl.shipped_qty ELSE 0 END)
                AS unconfirmed
     FROM scope sc
     CROSS JOIN shipment_line sl JOIN shipment s ON s.id = sl.shipment_id
@@ -80,7 +84,7 @@ billed_lines AS MATERIALIZED (  -- asks for each invoice's remittance once, not 
     FROM scope sc
     CROSS JOIN invoice_line il JOIN invoice i ON i.id = il.invoice_id
     WHERE il.po_number = sc.po_number AND il.po_item_sequence = sc.item_sequence
-          AND i.account_code = :account AND i.status <> 'failed'
+          AND i.account_code = :account AND i.status <> '{InvoiceStatus.FAILED}'
 ),
 billed AS (
     SELECT item_id, COUNT(DISTINCT invoice_id) AS invoices, SUM(quantity) AS invoiced,

@@ -18,9 +18,11 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from acorn.domain.claims import ClaimKind
+
 ZERO = Decimal(0)
 CENT = Decimal("0.01")
-KINDS = ("shortage", "damage", "price")
+KINDS = tuple(kind.value for kind in ClaimKind)
 DEDUCTIONS = tuple(f"{k}_deduction" for k in (*KINDS, "other"))
 
 #: Vendor Central (and common spreadsheet) names for Acorn's columns, after normalising

@@ -59,6 +59,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from acorn.config import VendorAccountSettings
+from acorn.domain.states import InvoiceStatus
 from acorn.services.remittance_csv import KINDS, ZERO, RemittanceFileError, Row, parse_remittance
 from acorn.store import UnitOfWork
 from schemas.tables import RemittanceImport, RemittanceLine
@@ -267,7 +268,7 @@ def invoice_payments(database_url: str, account_code: str, *, as_of: date) -> li
     listed too, billed at what the remittance says.
     """
     with UnitOfWork(database_url) as uow:
-        invoices = {i.invoice_number: i for i in uow.invoices.list(account_code) if i.status != "failed"}
+        invoices = {i.invoice_number: i for i in uow.invoices.list(account_code) if i.status != InvoiceStatus.FAILED}
         paid_lines: dict[str, list[RemittanceLine]] = defaultdict(list)
         for line in uow.remittances.for_account(account_code):
             paid_lines[line.invoice_number].append(line)

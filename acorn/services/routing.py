@@ -27,16 +27,17 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from acorn import contract
 from acorn.config import AcornSettings, VendorAccountSettings
 from acorn.domain.deadlines import AsnDeadlinePolicy, asn_deadline
-from acorn.domain.documents import DocumentState
+from acorn.domain.documents import DocumentKind, DocumentState
 from acorn.domain.freight import ShipMode
+from acorn.domain.measures import weight_text
 from acorn.domain.routing import carrier_overdue
+from acorn.domain.states import ShipmentStatus
 from acorn.services import outbox, packing
 from acorn.services.archive import write_once
 from acorn.services.asns import ship_from_party, shipped_quantities
@@ -48,7 +49,7 @@ log = logging.getLogger("acorn.routing")
 
 _ISO = "%Y-%m-%dT%H:%M:%SZ"
 COLLECT = "Collect"
-KIND = "routing_request"
+KIND = DocumentKind.ROUTING_REQUEST
 
 
 @dataclass
@@ -89,7 +90,7 @@ def routing_request_payload(uow: UnitOfWork, account: VendorAccountSettings, shi
     # the model: a carton count only for loose shipments; pallets as stackable (Acorn builds
     # single-SKU or mixed pallets within the weight limit, never a load that forbids stacking)
     counts = {"totalPalletStackable": len(pallets)} if pallets else {"totalCartonCount": len(cartons)}
-    weight = f"{Decimal(shipment.total_weight_kg).quantize(Decimal('0.001')).normalize():f}"
+    weight = weight_text(shipment.total_weight_kg)
     return {"shipments": [{
         "vendorShipmentIdentifier": shipment.shipment_identifier,
         "transactionType": "New",
@@ -125,7 +126,7 @@ def follow_carriers(database_url: str, client: Any, settings: AcornSettings, acc
                                settings.asn_policy.hours_before_appointment)
     with UnitOfWork(database_url) as uow:
         uow.stage_lock(f"follow-carriers:{account.code}")
-        waiting = [s for s in uow.shipments.list(account.code, statuses=["planned"])
+        waiting = [s for s in uow.shipments.list(account.code, statuses=[ShipmentStatus.PLANNED])
                    if s.freight_term == COLLECT and s.carrier_assigned_at is None]
         requests = uow.outbox.by_keys(routing_key(s) for s in waiting)  # one query, not one per shipment
         for shipment in waiting:

@@ -17,10 +17,12 @@ from acorn.config import AcornSettings, VendorAccountSettings
 from acorn.domain.calendar import MarketplaceCalendar
 from acorn.domain.carrier_numbers import ProRangeExhausted, freight_terms
 from acorn.domain.deadlines import AsnDeadlinePolicy, ShipSchedule, plan_ship_dates
+from acorn.domain.documents import DocumentState
 from acorn.domain.freight import FreightPolicy, LoadPlan, ShipMode, plan_load
 from acorn.domain.labels import assign_ssccs
 from acorn.domain.model import ShipmentItem
 from acorn.domain.routing import earliest_collect_pickup
+from acorn.domain.states import ShipmentStatus
 from acorn.services import packing, routing
 from acorn.services.acknowledge import ack_key
 from acorn.services.stock import SkuResolver, sku_master
@@ -123,7 +125,8 @@ def _promised_lines(uow: UnitOfWork, account: VendorAccountSettings
     """The open lines of POs whose acknowledgement Amazon accepted (else quantities are not yet promised)."""
     orders = uow.purchase_orders.lines_to_ship(account.code)
     states = uow.outbox.states(ack_key(account.code, po.po_number) for po, _ in orders)
-    return [(po, items) for po, items in orders if states.get(ack_key(account.code, po.po_number)) == "accepted"]
+    return [(po, items) for po, items in orders
+            if states.get(ack_key(account.code, po.po_number)) == DocumentState.ACCEPTED]
 
 
 @dataclass
@@ -296,7 +299,8 @@ def _write(uow: UnitOfWork, account: VendorAccountSettings, planned: list[_Plann
         return []
     collect = account.freight == "amazon"
     shipments = uow.shipments.add_planned([Shipment(
-        account_code=account.code, shipment_identifier=p.identifier, ship_to=p.po.ship_to, status="planned",
+        account_code=account.code, shipment_identifier=p.identifier, ship_to=p.po.ship_to,
+        status=ShipmentStatus.PLANNED.value,
         structure=p.load.structure.value, transport_mode=p.load.ship_mode.value,
         carrier_scac=p.scac, pro_number=p.pro_number, freight_term=freight_terms(amazon_arranged=collect),
         requested_pickup=p.schedule.departure if collect else None, bill_of_lading=p.bill_of_lading,

@@ -33,6 +33,7 @@ from sqlmodel import select
 
 from acorn.domain.deadlines import acknowledgement_deadline, asn_is_on_time
 from acorn.domain.documents import FINAL, DocumentState
+from acorn.domain.states import AlertStatus, ShipmentStatus
 from acorn.services.asn_keys import awaiting_carrier, gate_alert_key
 from acorn.services.summary import accepted_asns
 from acorn.store import UnitOfWork
@@ -47,7 +48,8 @@ ACK_BUCKETS = ("overdue", "due_soon", "later")
 #: accepted after its deadline, or no ASN sent by the deadline (the row's ``status`` tells which)
 ASN_BUCKETS = ("waiting_for_truck", "due", "in_flight", "accepted", "late", "failed", "needs_review", "held")
 #: the ASN has left Acorn and Amazon has not answered for good yet
-_IN_FLIGHT = frozenset({"queued", *(str(s) for s in (S.PENDING, S.SENDING, S.SUBMITTED, S.UNKNOWN, S.STUCK))})
+_IN_FLIGHT = frozenset({ShipmentStatus.QUEUED,
+                        *(str(s) for s in (S.PENDING, S.SENDING, S.SUBMITTED, S.UNKNOWN, S.STUCK))})
 
 
 @dataclass(frozen=True)
@@ -182,9 +184,9 @@ class _Reader:
 
     def shipments(self) -> list[ShipmentAsn]:
         """The shipments ops act on: not accepted by Amazon yet, or with an open alert."""
-        held = set(self.s.exec(self._where(select(Alert.dedupe_key).where(Alert.status == "open"),
+        held = set(self.s.exec(self._where(select(Alert.dedupe_key).where(Alert.status == AlertStatus.OPEN),
                                            Alert.account_code)).all())
-        alerted = select(Alert.shipment_identifier).where(Alert.status == "open",
+        alerted = select(Alert.shipment_identifier).where(Alert.status == AlertStatus.OPEN,
                                                           Alert.shipment_identifier.is_not(None))
         q = select(Shipment).where(sa.or_(Shipment.status != S.ACCEPTED, Shipment.shipment_identifier.in_(alerted)))
         rows = []
@@ -213,7 +215,7 @@ class _Reader:
         return rows
 
     def open_alerts(self) -> dict[str, dict[str, int]]:
-        q = (select(Alert.severity, Alert.kind, sa.func.count()).where(Alert.status == "open")
+        q = (select(Alert.severity, Alert.kind, sa.func.count()).where(Alert.status == AlertStatus.OPEN)
              .group_by(Alert.severity, Alert.kind))
         out: dict[str, dict[str, int]] = {}
         for severity, kind, n in self.s.exec(self._where(q, Alert.account_code)).all():

@@ -18,7 +18,8 @@ from typing import Any
 import sqlalchemy as sa
 
 from acorn.domain.deadlines import acknowledgement_is_on_time, asn_is_on_time
-from acorn.domain.documents import DocumentState
+from acorn.domain.documents import DocumentKind, DocumentState
+from acorn.domain.states import AlertStatus
 from acorn.services.asn_keys import gate_alert_key
 from acorn.services.metrics import money_sum
 from acorn.store import UnitOfWork
@@ -169,14 +170,14 @@ class _Totals:
             c = self.c[account]
             c["submissions"]["posts"] += int(posts)
             c["submissions"]["documents"] += n
-            if kind == "acknowledgement":
+            if kind == DocumentKind.ACKNOWLEDGEMENT:
                 c["acknowledgements"][state if state in (ACCEPTED, FAILED) else "open"] += n
 
     def _late_acknowledgements(self) -> None:
         """Applied acknowledgements judged like Amazon does: the applied POST against the PO's 24 hours."""
         o, a = OutboxEntry, Acknowledgement
         q = (sa.select(o.account_code, o.applied_at, a.deadline).join(a, a.outbox_key == o.idempotency_key)
-             .where(o.kind == "acknowledgement", o.state == ACCEPTED, o.applied_at.is_not(None),
+             .where(o.kind == DocumentKind.ACKNOWLEDGEMENT, o.state == ACCEPTED, o.applied_at.is_not(None),
                     a.deadline.is_not(None)))
         for account, applied_at, deadline in self._rows(q, o.account_code):
             self.c[account]["acknowledgements"]["late"] += not acknowledgement_is_on_time(applied_at, deadline)
@@ -195,7 +196,7 @@ class _Totals:
 
     def _asns_open(self) -> None:
         """Open shipments (a day's worth): held when the quality gate stopped them and ops have the alert."""
-        held = {key for (key,) in self._rows(sa.select(Alert.dedupe_key).where(Alert.status == "open"),
+        held = {key for (key,) in self._rows(sa.select(Alert.dedupe_key).where(Alert.status == AlertStatus.OPEN),
                                              Alert.account_code)}
         for (shipment,) in self._rows(sa.select(Shipment).where(Shipment.status.not_in(_SETTLED)),
                                       Shipment.account_code):
@@ -230,6 +231,6 @@ class _Totals:
         for account, status, kind, n in self._grouped(q, Alert.account_code, Alert.status, Alert.kind):
             alerts = self.c[account]["alerts"]
             alerts["total"] += n
-            if status == "open":
+            if status == AlertStatus.OPEN:
                 alerts["open"] += n
                 alerts["by_kind"][kind] = alerts["by_kind"].get(kind, 0) + n

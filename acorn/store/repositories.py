@@ -15,6 +15,8 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, select
 
 from acorn.domain.carrier_numbers import ProNumberFormat, bill_of_lading_number
+from acorn.domain.documents import DocumentKind
+from acorn.domain.states import AlertStatus, RunStatus, ShipmentStatus
 from schemas.tables import (
     Acknowledgement,
     Alert,
@@ -302,7 +304,8 @@ class ShipmentRepository(_Repository):
     def due_for_asn(self, account_code: str, *, by: datetime) -> list[Shipment]:
         """Shipments whose ASN deadline comes by ``by`` and whose ASN Amazon has not accepted."""
         q = (select(Shipment).where(Shipment.account_code == account_code, Shipment.asn_deadline <= by,
-                                    Shipment.status != "accepted").order_by(Shipment.asn_deadline, Shipment.id))
+                                    Shipment.status != ShipmentStatus.ACCEPTED)
+             .order_by(Shipment.asn_deadline, Shipment.id))
         return list(self.session.exec(q).all())
 
     def by_identifiers(self, shipment_identifiers: Iterable[str]) -> list[Shipment]:
@@ -382,13 +385,13 @@ class ShipmentRepository(_Repository):
     def awaiting_invoice(self, account_code: str) -> list[Shipment]:
         """Accepted shipments with no invoice yet: an anti-join on ``ix_invoice_shipment``, not a probe per shipment."""
         billed = select(Invoice.id).where(Invoice.shipment_identifier == Shipment.shipment_identifier)
-        q = select(Shipment).where(Shipment.account_code == account_code, Shipment.status == "accepted",
+        q = select(Shipment).where(Shipment.account_code == account_code, Shipment.status == ShipmentStatus.ACCEPTED,
                                    ~billed.exists())
         return list(self.session.exec(q.order_by(Shipment.departure, Shipment.shipment_identifier)).all())
 
     def departed(self, account_code: str, *, by: datetime) -> list[Shipment]:
         """Planned shipments whose truck left by ``by``: the ASNs to send (``ix_shipment_account_status``)."""
-        q = select(Shipment).where(Shipment.account_code == account_code, Shipment.status == "planned",
+        q = select(Shipment).where(Shipment.account_code == account_code, Shipment.status == ShipmentStatus.PLANNED,
                                    Shipment.departure <= by)
         return list(self.session.exec(q.order_by(Shipment.departure, Shipment.shipment_identifier)).all())
 
@@ -415,7 +418,7 @@ class ShipmentRepository(_Repository):
         q = (select(OutboxEntry, Shipment)
              .join(Shipment, Shipment.shipment_identifier == OutboxEntry.business_id)
              .where(Shipment.account_code == account_code, Shipment.status.in_(list(statuses)),
-                    OutboxEntry.kind == "shipment_confirmation", OutboxEntry.state.in_(list(outcomes)),
+                    OutboxEntry.kind == DocumentKind.SHIPMENT_CONFIRMATION, OutboxEntry.state.in_(list(outcomes)),
                     OutboxEntry.state != Shipment.status))
         rows = self.session.exec(q.order_by(OutboxEntry.id)).all()
         # an older revision's row does not decide the status: the current one does
@@ -639,7 +642,7 @@ class InvoiceRepository(_Repository):
              .join(Invoice, (Invoice.account_code == OutboxEntry.account_code)
                    & (Invoice.invoice_number == OutboxEntry.business_id))
              .where(Invoice.account_code == account_code, Invoice.status.in_(list(statuses)),
-                    OutboxEntry.kind == "invoice", OutboxEntry.state.in_(list(outcomes)),
+                    OutboxEntry.kind == DocumentKind.INVOICE, OutboxEntry.state.in_(list(outcomes)),
                     OutboxEntry.state != Invoice.status))
         return [tuple(row) for row in self.session.exec(q.order_by(OutboxEntry.id)).all()]
 
@@ -671,7 +674,7 @@ class ReceiptRepository(_Repository):
              .join(PurchaseOrder, (PurchaseOrder.po_number == ShipmentLine.po_number)
                    & (PurchaseOrder.account_code == Shipment.account_code))
              .join(i, (i.purchase_order_id == PurchaseOrder.id) & (i.item_sequence == ShipmentLine.item_sequence))
-             .where(Shipment.account_code == account_code, Shipment.status == "accepted",
+             .where(Shipment.account_code == account_code, Shipment.status == ShipmentStatus.ACCEPTED,
                     i.received_qty + i.damaged_qty < i.shipped_qty))
         return set(self.session.exec(q).all())
 
@@ -694,7 +697,7 @@ class ReceiptRepository(_Repository):
              .join(i, (i.purchase_order_id == PurchaseOrder.id) & (i.item_sequence == ShipmentLine.item_sequence))
              .outerjoin(gr, (gr.account_code == Shipment.account_code) & (gr.po_number == ShipmentLine.po_number)
                         & (gr.item_sequence == ShipmentLine.item_sequence))
-             .where(Shipment.account_code == account_code, Shipment.status == "accepted")
+             .where(Shipment.account_code == account_code, Shipment.status == ShipmentStatus.ACCEPTED)
              .group_by(Shipment.id))
         named = sorted(set(also))
         q = q.having(sa.or_(missing > 0, Shipment.shipment_identifier.in_(named)) if named else missing > 0)
@@ -740,12 +743,13 @@ class ReconciliationRepository(_Repository):
         else:
             self.session.execute(sa.delete(ReconciliationLine).where(ReconciliationLine.run_id == run.id)
                                  .execution_options(synchronize_session=False))
-        run.status, run.started_at, run.finished_at, run.as_of, run.totals = "running", utcnow(), None, as_of, {}
+        run.status = RunStatus.RUNNING.value
+        run.started_at, run.finished_at, run.as_of, run.totals = utcnow(), None, as_of, {}
         self.session.flush()
         return run
 
     def finish(self, run: ReconciliationRun, *, totals: dict, at: datetime) -> None:
-        run.status, run.totals, run.finished_at = "done", totals, at
+        run.status, run.totals, run.finished_at = RunStatus.DONE.value, totals, at
 
 
 class RemittanceRepository(_Repository):
@@ -836,12 +840,12 @@ class AlertRepository(_Repository):
                  "invoice_number": invoice_number}
         row = (self.session.exec(select(Alert).where(Alert.dedupe_key == dedupe_key)).first()
                if found is _UNREAD else found)
-        if row is not None and row.status == "open":
+        if row is not None and row.status == AlertStatus.OPEN:
             return row, False
         if row is not None and not reopen:
             return row, False
         if row is not None:  # the same problem is back: reopen it rather than keep it silent
-            row.status, row.resolved_at, row.created_at, row.announced_at = "open", None, utcnow(), None
+            row.status, row.resolved_at, row.created_at, row.announced_at = AlertStatus.OPEN.value, None, utcnow(), None
             row.subject, row.message, row.next_step = subject, message, next_step
             row.severity, row.code = severity, code
             for name, value in about.items():
@@ -882,14 +886,14 @@ class AlertRepository(_Repository):
 
     def open_keys(self, account_code: str, *, prefix: str = "") -> set[str]:
         """The dedupe keys of the account's open alerts (starting with ``prefix``): ``ix_alert_account_status``."""
-        q = select(Alert.dedupe_key).where(Alert.account_code == account_code, Alert.status == "open")
+        q = select(Alert.dedupe_key).where(Alert.account_code == account_code, Alert.status == AlertStatus.OPEN)
         if prefix:
             q = q.where(Alert.dedupe_key.startswith(prefix, autoescape=True))
         return set(self.session.exec(q).all())
 
     def unannounced(self, *, limit: int = 500) -> list[Alert]:
         """Open alerts whose events have not gone out yet, oldest first."""
-        q = (select(Alert).where(Alert.status == "open", Alert.announced_at.is_(None))
+        q = (select(Alert).where(Alert.status == AlertStatus.OPEN, Alert.announced_at.is_(None))
              .order_by(Alert.id).limit(limit))
         return list(self.session.exec(q).all())
 
@@ -904,10 +908,11 @@ class AlertRepository(_Repository):
         return done
 
     def resolve(self, dedupe_key: str, *, at: datetime) -> bool:
-        row = self.session.exec(select(Alert).where(Alert.dedupe_key == dedupe_key, Alert.status == "open")).first()
+        row = self.session.exec(select(Alert).where(Alert.dedupe_key == dedupe_key,
+                                                    Alert.status == AlertStatus.OPEN)).first()
         if row is None:
             return False
-        row.status, row.resolved_at = "resolved", at
+        row.status, row.resolved_at = AlertStatus.RESOLVED.value, at
         return True
 
     def resolve_all(self, dedupe_keys: Iterable[str], *, at: datetime) -> int:
@@ -915,13 +920,13 @@ class AlertRepository(_Repository):
         keys = list(dedupe_keys)
         if not keys:
             return 0
-        done = self.session.execute(sa.update(Alert).where(Alert.dedupe_key.in_(keys), Alert.status == "open")
-                                    .values(status="resolved", resolved_at=at)
+        done = self.session.execute(sa.update(Alert).where(Alert.dedupe_key.in_(keys), Alert.status == AlertStatus.OPEN)
+                                    .values(status=AlertStatus.RESOLVED.value, resolved_at=at)
                                     .execution_options(synchronize_session=False))
         return done.rowcount
 
-    def list(self, *, account_code: str | None = None, status: str | None = "open", severity: str | None = None,
-             kind: str | None = None, since: datetime | None = None) -> list[Alert]:
+    def list(self, *, account_code: str | None = None, status: str | None = AlertStatus.OPEN,
+             severity: str | None = None, kind: str | None = None, since: datetime | None = None) -> list[Alert]:
         q = select(Alert)
         if account_code:
             q = q.where(Alert.account_code == account_code)
