@@ -22,6 +22,7 @@ from typing import Any
 from acorn.config import VendorAccountSettings
 from acorn.documents.dispute_package import render_dispute_package_csv, render_dispute_package_html
 from acorn.domain.claims import ClaimStatus, at_stake, is_disputable
+from acorn.services.ports import Units
 from acorn.store import UnitOfWork
 from schemas.tables import Claim, Shipment
 
@@ -30,11 +31,11 @@ ZERO = Decimal(0)
 _NOT_SENT = ("planned", "failed")
 
 
-def write_packages(database_url: str, account: VendorAccountSettings, out_dir: Path, *, today: date,
+def write_packages(units: Units, account: VendorAccountSettings, out_dir: Path, *, today: date,
                    as_of: datetime) -> list[Path]:
     """Write ``<invoice>-<kind>.html`` and ``.csv`` for every open or disputed claim with money at stake."""
     written = []
-    with UnitOfWork(database_url) as uow:
+    with units() as uow:
         groups: dict[tuple[str, str], list[Claim]] = defaultdict(list)
         for claim in uow.claims.list(account_code=account.code, statuses=("open", "disputed")):
             if _worth_filing(claim, today):
