@@ -171,6 +171,7 @@ def _world(work: Path, *, pos_per_day: int, rate_scale: float, seed: int, histor
     from acorn.erp import CsvErp
     from acorn.services.erp import load_erp
     from acorn.store import upgrade
+    from acorn.store.uow import units
 
     with _sandbox_process(work, pos_per_day=pos_per_day, rate_scale=rate_scale, seed=seed,
                           history_days=history_days) as base_url, \
@@ -186,7 +187,7 @@ def _world(work: Path, *, pos_per_day: int, rate_scale: float, seed: int, histor
         operator = stack.enter_context(httpx.Client(base_url=base_url, timeout=60))
         clock = datetime.fromisoformat(operator.get("/_sandbox/clock").json()["now"].replace("Z", "+00:00"))
         erp = CsvErp(DEMO_DATA / "skus.csv", scaled_inventory(work, pos_per_day), quarantine_dir=work / "quarantine")
-        load_erp(url, erp, as_of=clock)
+        load_erp(units(url), erp, as_of=clock)
         if with_prefect:
             from rich.progress import Progress
 
@@ -226,41 +227,43 @@ def plain_day(settings: Any, as_of: datetime, stages: dict[str, list[float]] | N
     from acorn import runtime
     from acorn.services import acknowledge, asn_watch, asns, intake, invariants, invoices, receipts, routing, shipments
     from acorn.services.daily_report import day_report, write_dashboard
+    from acorn.store.uow import units
 
     rt, url = runtime.current(), settings.resolved_database_url
+    store = units(url)
     docs = settings.resolved_documents_dir
     step = _Steps(url, stages)
     for account in settings.accounts:
         client = rt.client(account)
         with step("intake"):
-            intake.intake_purchase_orders(url, client, account, as_of=as_of)
+            intake.intake_purchase_orders(store, client, account, as_of=as_of)
         with step("acknowledge"):
-            acknowledge.decide_and_queue(url, account, as_of=as_of)
+            acknowledge.decide_and_queue(store, account, as_of=as_of)
         with step("deliver acknowledgement"):
             _deliver(rt, account, DocumentKind.ACKNOWLEDGEMENT, as_of)
         with step("plan shipments"):
-            shipments.plan_shipments(url, settings, account, as_of=as_of, documents_dir=docs)
+            shipments.plan_shipments(store, settings, account, as_of=as_of, documents_dir=docs)
         if account.freight == "amazon":
             with step("deliver routing_request"):
                 _deliver(rt, account, DocumentKind.ROUTING_REQUEST, as_of)
             with step("follow carriers"):
-                routing.follow_carriers(url, client, settings, account, as_of=as_of, documents_dir=docs)
+                routing.follow_carriers(store, client, settings, account, as_of=as_of, documents_dir=docs)
         with step("queue ASNs"):
-            asns.queue_asns(url, account, as_of=as_of, documents_dir=docs)
+            asns.queue_asns(store, account, as_of=as_of, documents_dir=docs)
         with step("deliver shipment_confirmation"):
             _deliver(rt, account, DocumentKind.SHIPMENT_CONFIRMATION, as_of)
         with step("watch ASNs"):
-            asn_watch.watch_asns(url, account, now=as_of)
+            asn_watch.watch_asns(store, account, now=as_of)
         with step("queue invoices"):
-            invoices.queue_invoices(url, account, as_of=as_of, settings=settings, documents_dir=docs)
+            invoices.queue_invoices(store, account, as_of=as_of, settings=settings, documents_dir=docs)
         with step("deliver invoice"):
             _deliver(rt, account, DocumentKind.INVOICE, as_of)
         with step("poll receipts"):
-            receipts.poll_receipts(url, client, account, as_of=as_of, alert_after_days=settings.receipt_alert_days)
+            receipts.poll_receipts(store, client, account, as_of=as_of, alert_after_days=settings.receipt_alert_days)
         with step("invariants"):
-            invariants.sweep(url, account, as_of=as_of)
+            invariants.sweep(store, account, as_of=as_of)
     with step("day report"):
-        write_dashboard(url, settings, as_of, day_report(url, settings, as_of))
+        write_dashboard(store, settings, as_of, day_report(store, settings, as_of))
 
 
 class _Steps:
@@ -297,7 +300,7 @@ def _delivery_round(rt: Any, account: Any, kind: str, as_of: datetime) -> int:
     round's: the task does not retry it, ``acorn.retry_policy``); its work left."""
     from acorn.services import delivery
 
-    result = delivery.deliver(rt.database_url, rt.client(account), account_code=account.code, kind=kind,
+    result = delivery.deliver(rt.units(), rt.client(account), account_code=account.code, kind=kind,
                               as_of=as_of, stuck_after=timedelta(minutes=rt.settings.transaction_stuck_minutes),
                               lease=timedelta(seconds=rt.settings.outbox_lease_seconds),
                               budget_s=rt.settings.delivery_round_seconds)

@@ -233,13 +233,14 @@ def erp_load(
     from acorn.progress import Bars, progress_bar, step
     from acorn.services.erp import load_erp
     from acorn.store import upgrade
+    from acorn.store.uow import units
 
     url = _settings().resolved_database_url
     try:
         with progress_bar() as bar:  # on stderr: the rejected rows and the count below stay on stdout
             with step(bar, "create or upgrade the store"):
                 upgrade(url)
-            result = load_erp(url, CsvErp(skus, inventory, quarantine_dir=quarantine),
+            result = load_erp(units(url), CsvErp(skus, inventory, quarantine_dir=quarantine),
                               as_of=datetime.now(UTC), progress=Bars(bar))
     except ErpInputError as exc:
         console.print(f"[red]{escape(str(exc))}[/red]", soft_wrap=True)
@@ -345,6 +346,7 @@ def doctor(
 
     from acorn.config import ConfigError
     from acorn.services.invariants import sweep
+    from acorn.store.uow import units
 
     settings = _settings()
     try:
@@ -354,7 +356,7 @@ def doctor(
     url = settings.resolved_database_url
     _require_schema(url)
     findings = [(a.code, f) for a in accounts
-                for f in sweep(url, a, as_of=datetime.now(UTC), repair=repair)]
+                for f in sweep(units(url), a, as_of=datetime.now(UTC), repair=repair)]
     if not findings:
         console.print(f"[green]all invariants hold[/green] ({', '.join(a.code for a in accounts)})")
         return
@@ -410,12 +412,13 @@ def change_transport(
 
     from acorn.config import ConfigError
     from acorn.services.asns import change_transport as change
+    from acorn.store.uow import units
 
     if mode not in ("SmallParcel", "LessThanTruckLoad", "TruckLoad"):
         raise typer.BadParameter(f"{mode!r} is not SmallParcel, LessThanTruckLoad or TruckLoad", param_hint="--mode")
     settings = _settings()
     try:
-        key = change(settings.resolved_database_url, settings.account(account), shipment, carrier_scac=carrier,
+        key = change(units(settings.resolved_database_url), settings.account(account), shipment, carrier_scac=carrier,
                      transport_mode=mode, pro_number=pro, bill_of_lading=bol, as_of=datetime.now(UTC))
     except (KeyError, ValueError, ConfigError) as exc:
         console.print(f"[red]{exc}[/red]")

@@ -107,6 +107,7 @@ def remittance_import(
     from acorn.services import disputes
     from acorn.services.remittances import RemittanceFileError, import_remittance
     from acorn.store import upgrade
+    from acorn.store.uow import units
 
     cli = _cli()
     settings = cli._settings()
@@ -115,7 +116,7 @@ def remittance_import(
     url = settings.resolved_database_url
     upgrade(url)
     try:
-        result = import_remittance(url, file, list(settings.accounts), account_code=account)
+        result = import_remittance(units(url), file, list(settings.accounts), account_code=account)
     except (OSError, RemittanceFileError) as exc:
         cli.console.print(f"[red]{escape(str(exc))}[/red]", soft_wrap=True)
         raise typer.Exit(2) from None
@@ -129,7 +130,7 @@ def remittance_import(
                       f"{len(result.errors)} rejected")
     when = cli._as_of(as_of) or datetime.now(UTC)
     for acct in settings.accounts:
-        disputes.refresh_claims(url, acct, settings.disputes, as_of=when)
+        disputes.refresh_claims(units(url), acct, settings.disputes, as_of=when)
     if result.errors and not result.loaded and not result.duplicates:
         raise typer.Exit(2)
 
@@ -157,6 +158,7 @@ def list_disputes(
     from acorn.cli_output import TABLE, emit, output_format
     from acorn.domain.claims import at_stake, parse_duration
     from acorn.services.disputes import disputes
+    from acorn.store.uow import units
 
     cli = _cli()
     fmt = output_format(as_json, as_csv)
@@ -169,8 +171,8 @@ def list_disputes(
         raise typer.BadParameter(str(exc), param_hint="--due-within") from None
     today = (cli._as_of(as_of) or datetime.now(UTC)).date()
     cli._require_schema(settings.resolved_database_url)
-    claims = disputes(settings.resolved_database_url, account_code=account, as_of=today, due_within=within,
-                      statuses=None if all_ else ("open",))
+    claims = disputes(units(settings.resolved_database_url), account_code=account, as_of=today,
+                      due_within=within, statuses=None if all_ else ("open",))
     rows = [{"claim_key": c.claim_key, "account_code": c.account_code, "invoice_number": c.invoice_number,
              "kind": c.kind, "at_stake": at_stake(c.amount, c.recovered), "currency": c.currency,
              "dispute_deadline": c.dispute_deadline,
@@ -196,6 +198,7 @@ def mark_dispute(
 ) -> None:
     """Record that a claim was disputed, won or lost."""
     from acorn.services.disputes import mark_claim
+    from acorn.store.uow import units
 
     cli = _cli()
     settings = cli._settings()
@@ -203,7 +206,8 @@ def mark_dispute(
         raise typer.BadParameter(f"{status!r} is not one of disputed, won, lost", param_hint="--status")
     when = _day(on, "--on") or datetime.now(UTC).date()
     try:
-        claim = mark_claim(settings.resolved_database_url, claim_key, status=status, on=when, note=note, by=by)
+        claim = mark_claim(units(settings.resolved_database_url), claim_key, status=status, on=when, note=note,
+                           by=by)
     except (KeyError, ValueError) as exc:
         cli.console.print(f"[red]{escape(str(exc.args[0] if isinstance(exc, KeyError) else exc))}[/red]")
         raise typer.Exit(2) from None
@@ -225,6 +229,7 @@ def metrics_command(
 
     from acorn.cli_output import JSON, emit, output_format
     from acorn.services.metrics import metrics_rows, vendor_metrics
+    from acorn.store.uow import units
 
     cli = _cli()
     fmt = output_format(as_json, as_csv)
@@ -235,7 +240,7 @@ def metrics_command(
     if account:
         _accounts(settings, account)
     cli._require_schema(settings.resolved_database_url)
-    m = vendor_metrics(settings.resolved_database_url, start=first, end=last, account_code=account)
+    m = vendor_metrics(units(settings.resolved_database_url), start=first, end=last, account_code=account)
     rows = [{"metric": name, "value": value, "basis": basis} for name, value, basis in metrics_rows(m)]
     emit(cli.console, rows, METRIC_COLUMNS, fmt=fmt, document=dataclasses.asdict(m) if fmt == JSON else None,
          title=f"Vendor metrics {first} – {last}" + (f" ({account})" if account else ""))

@@ -151,6 +151,7 @@ def status_command(
     import dataclasses
 
     from acorn.services.status import day_status
+    from acorn.store.uow import units
 
     cli = _cli()
     fmt = output_format(as_json, as_csv)
@@ -158,7 +159,7 @@ def status_command(
     _account(settings, account)
     when = cli._as_of(as_of) or datetime.now(UTC)
     cli._require_schema(settings.resolved_database_url)
-    day = day_status(settings.resolved_database_url, as_of=when, account_code=account)
+    day = day_status(units(settings.resolved_database_url), as_of=when, account_code=account)
     if fmt == JSON:
         write_json({"as_of": when, "account": account, "acknowledgements": day.acknowledgement_counts(),
                     "asns": day.asn_counts(), "alerts": day.alert_counts(),
@@ -226,6 +227,7 @@ def po_command(
 ) -> None:
     """One PO's thread: PO, acknowledgement, shipments and cartons, ASN, invoices, receipts, payments, alerts."""
     from acorn.services.po_thread import AmbiguousPurchaseOrder, po_thread
+    from acorn.store.uow import units
 
     cli = _cli()
     settings = cli._settings()
@@ -233,7 +235,7 @@ def po_command(
     when = cli._as_of(as_of) or datetime.now(UTC)
     cli._require_schema(settings.resolved_database_url)
     try:
-        thread = po_thread(settings.resolved_database_url, po_number, as_of=when, account_code=account)
+        thread = po_thread(units(settings.resolved_database_url), po_number, as_of=when, account_code=account)
     except AmbiguousPurchaseOrder as exc:
         cli.console.print(f"[red]{escape(str(exc))}[/red]", soft_wrap=True)
         raise typer.Exit(2) from None

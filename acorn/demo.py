@@ -88,6 +88,7 @@ def run_demo(options: DemoOptions, console: Console) -> dict[str, Any]:
             from acorn.sandbox import SandboxConfig, SandboxServer
             from acorn.services.erp import load_erp
             from acorn.store import upgrade
+            from acorn.store.uow import units
             from flows.daily_lifecycle import daily_lifecycle  # noqa: F401  (imports Prefect: seconds)
         connecting = prefect_env.connect_in_background()  # its server starts while the sandbox and store do
         with step(bar, "start the sandbox (simulated Vendor Central)"):
@@ -101,7 +102,7 @@ def run_demo(options: DemoOptions, console: Console) -> dict[str, Any]:
             clock = datetime.fromisoformat(operator.get("/_sandbox/clock").json()["now"].replace("Z", "+00:00"))
             with step(bar, "load the ERP files (SKUs, stock)"):
                 erp = CsvErp(DEMO_DATA / "skus.csv", DEMO_DATA / "inventory.csv", quarantine_dir=out / "quarantine")
-                loaded = load_erp(settings.resolved_database_url, erp, as_of=clock)
+                loaded = load_erp(units(settings.resolved_database_url), erp, as_of=clock)
             console.print(f"sandbox at {sandbox.base_url} (seed {options.seed}), clock {clock:%Y-%m-%d %H:%M}Z; "
                           f"ERP: {loaded.skus} SKUs, {loaded.stock_rows} stock rows, "
                           f"{len(loaded.errors)} rows quarantined")
@@ -139,8 +140,9 @@ def _warm_up(bar: Any, connecting: Any) -> None:
 def _summarise(options: DemoOptions, settings: Any, started: float, days: list[datetime], failed_days: list[str],
                loaded: Any, ledger: dict[str, Any], money: dict[str, Any], console: Console) -> dict[str, Any]:
     from acorn.services.summary import lifecycle_counts
+    from acorn.store.uow import units
 
-    counts = lifecycle_counts(settings.resolved_database_url)
+    counts = lifecycle_counts(units(settings.resolved_database_url))
     summary = {"days": options.days, "seed": options.seed, "first_day": days[0].isoformat(),
                "last_day": days[-1].isoformat(), "seconds": round(time.monotonic() - started, 1),
                "failed_days": failed_days, "erp": {"skus": loaded.skus, "stock_rows": loaded.stock_rows,
@@ -178,6 +180,7 @@ def _close_the_books(settings: Any, operator: httpx.Client, days: list[datetime]
     """Jump to after the last payment (and its reversals), fetch Amazon's remittances, reconcile each month."""
     from acorn.progress import step
     from acorn.services.money_summary import money_figures
+    from acorn.store.uow import units
     from flows.monthly_reconcile import monthly_reconcile
     from flows.poll_receipts import poll_receipts
 
@@ -214,7 +217,7 @@ def _close_the_books(settings: Any, operator: httpx.Client, days: list[datetime]
                 code: {"dispute_packages": info["dispute_packages"],
                        "categories": {c: v for c, v in info["totals"].get("categories", {}).items() if v.get("lines")}}
                 for code, info in result["accounts"].items()}}
-    figures = money_figures(settings.resolved_database_url, list(settings.accounts), as_of=settled)
+    figures = money_figures(units(settings.resolved_database_url), list(settings.accounts), as_of=settled)
     for currency, paid in sandbox_paid.items():
         figures.setdefault(currency, {"paid": "0.00"})["sandbox_paid"] = f"{paid:.2f}"
     return {"settled_at": settled.isoformat(), "by_currency": figures, "reconciliation": reconciled}

@@ -769,10 +769,11 @@ def _side(side: str, database_url: str, month: str, as_of: datetime) -> dict:
     account = DEFAULT_ACCOUNTS[0]
     if side == "acorn":
         from acorn.services.reconcile import reconcile_month
+        from acorn.store.uow import units
 
         backends = _watch_backends(database_url)
         started = time.perf_counter()
-        run = reconcile_month(database_url, account, month, as_of=as_of)
+        run = reconcile_month(units(database_url), account, month, as_of=as_of)
         return {"seconds": time.perf_counter() - started, "totals": run.totals,
                 "server_rss_mib": sum(_peak_rss_mib(pid) for pid in backends)}
     with tempfile.TemporaryDirectory(prefix="acorn-duckdb-") as work:

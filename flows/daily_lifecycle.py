@@ -75,8 +75,8 @@ def _stage_name(stage: Any) -> str:
 def publish_day(as_of: datetime) -> dict[str, Any]:
     """The day's report artifact and dashboard (figures of the day beside the totals); the flow's hook announces alerts."""  # noqa: E501 - the UI's one-line description
     rt = runtime.current()
-    report = day_report(rt.database_url, rt.settings, as_of)
-    dashboard = write_dashboard(rt.database_url, rt.settings, as_of, report).resolve().as_uri()
+    report = day_report(rt.units(), rt.settings, as_of)
+    dashboard = write_dashboard(rt.units(), rt.settings, as_of, report).resolve().as_uri()
     create_markdown_artifact(key="acorn-daily-report", markdown=render_daily_report_md(report.summary(
         dashboard=dashboard)), description=f"Acorn day {report.business_date}")
     create_link_artifact(key="acorn-dashboard", link=dashboard, link_text=f"Acorn dashboard {report.business_date}",

@@ -35,7 +35,7 @@ def fetch_and_record_purchase_orders(account_code: str, as_of: datetime) -> dict
     """Read new and changed POs since the watermark and upsert them (safe to repeat)."""
     rt, log = runtime.current(), get_run_logger()
     account = rt.account(account_code)
-    result = intake.intake_purchase_orders(rt.database_url, rt.client(account), account, as_of=as_of)
+    result = intake.intake_purchase_orders(rt.units(), rt.client(account), account, as_of=as_of)
     start, end = result.window
     log.info("%s: %d new, %d changed, %d unchanged POs between %s and %s; %d quarantined", account_code,
              len(result.new), len(result.changed), result.unchanged, f"{start:%Y-%m-%d %H:%M}",
@@ -47,7 +47,7 @@ def fetch_and_record_purchase_orders(account_code: str, as_of: datetime) -> dict
 def decide_acknowledgements(account_code: str, as_of: datetime) -> dict[str, Any]:
     """Accept, backorder or reject each new PO line from ERP stock; queue one acknowledgement per PO."""
     rt = runtime.current()
-    result = acknowledge.decide_and_queue(rt.database_url, rt.account(account_code), as_of=as_of)
+    result = acknowledge.decide_and_queue(rt.units(), rt.account(account_code), as_of=as_of)
     get_run_logger().info("%s: %d POs decided: %d units accepted, %d backordered, %d rejected", account_code,
                           len(result.decided), result.accepted_units, result.backordered_units, result.rejected_units)
     return {"pos": len(result.decided), "accepted_units": result.accepted_units,
@@ -62,7 +62,7 @@ def deliver_outbox(account_code: str, kind: str, as_of: datetime, round_no: int 
     the stage's next round takes them up (a lost answer is read back before any re-post).
     """
     rt, log = runtime.current(), get_run_logger()
-    result = delivery.deliver(rt.database_url, rt.client(rt.account(account_code)), account_code=account_code,
+    result = delivery.deliver(rt.units(), rt.client(rt.account(account_code)), account_code=account_code,
                               kind=kind, as_of=as_of,
                               stuck_after=timedelta(minutes=rt.settings.transaction_stuck_minutes),
                               lease=timedelta(seconds=rt.settings.outbox_lease_seconds),
@@ -107,7 +107,7 @@ def _after_rounds(earlier: dict[str, int], latest: dict[str, int]) -> dict[str, 
 def plan_shipments(account_code: str, as_of: datetime) -> dict[str, Any]:
     """Allocate, cartonize, palletize what leaves on the dock's next truck; write its labels and packing list."""
     rt = runtime.current()
-    result = shipments.plan_shipments(rt.database_url, rt.settings, rt.account(account_code), as_of=as_of,
+    result = shipments.plan_shipments(rt.units(), rt.settings, rt.account(account_code), as_of=as_of,
                                       documents_dir=rt.settings.resolved_documents_dir)
     get_run_logger().info("%s: %d shipments planned (%d cartons, %d pallets); %d POs wait for their window",
                           account_code, len(result.shipments), result.cartons, result.pallets, len(result.waiting))
@@ -120,7 +120,7 @@ def follow_amazon_carriers(account_code: str, as_of: datetime) -> dict[str, Any]
     """Read back the carrier, PRO, pickup and ARN Amazon assigned to each routed shipment; keep its labels."""
     rt = runtime.current()
     account = rt.account(account_code)
-    result = routing.follow_carriers(rt.database_url, rt.client(account), rt.settings, account, as_of=as_of,
+    result = routing.follow_carriers(rt.units(), rt.client(account), rt.settings, account, as_of=as_of,
                                      documents_dir=rt.settings.resolved_documents_dir)
     get_run_logger().info("%s: %d carriers assigned (%d carrier labels kept), %d shipments wait for a carrier, "
                           "%d past their pickup without one", account_code, len(result.assigned),
@@ -133,7 +133,7 @@ def follow_amazon_carriers(account_code: str, as_of: datetime) -> dict[str, Any]
 def queue_asns(account_code: str, as_of: datetime) -> dict[str, Any]:
     """Build, gate and queue the ASN of every shipment whose truck has left."""
     rt = runtime.current()
-    result = asns.queue_asns(rt.database_url, rt.account(account_code), as_of=as_of,
+    result = asns.queue_asns(rt.units(), rt.account(account_code), as_of=as_of,
                              documents_dir=rt.settings.resolved_documents_dir)
     get_run_logger().log(_level(result.gated), "%s: %d ASNs queued, %d held by the quality gate", account_code,
                          len(result.queued), len(result.gated))
@@ -144,7 +144,7 @@ def queue_asns(account_code: str, as_of: datetime) -> dict[str, Any]:
 def queue_invoices(account_code: str, as_of: datetime) -> dict[str, Any]:
     """Invoice each accepted shipment once, at the PO's cost, after the quality gate."""
     rt = runtime.current()
-    result = invoices.queue_invoices(rt.database_url, rt.account(account_code), as_of=as_of, settings=rt.settings,
+    result = invoices.queue_invoices(rt.units(), rt.account(account_code), as_of=as_of, settings=rt.settings,
                                      documents_dir=rt.settings.resolved_documents_dir)
     get_run_logger().log(_level(result.gated), "%s: %d invoices queued, %d held by the quality gate", account_code,
                          len(result.queued), len(result.gated))
@@ -156,7 +156,7 @@ def poll_goods_receipts(account_code: str, as_of: datetime) -> dict[str, Any]:
     """Read receiving status for shipped POs; alert on deliveries not received in time."""
     rt = runtime.current()
     account = rt.account(account_code)
-    result = receipts.poll_receipts(rt.database_url, rt.client(account), account, as_of=as_of,
+    result = receipts.poll_receipts(rt.units(), rt.client(account), account, as_of=as_of,
                                     alert_after_days=rt.settings.receipt_alert_days)
     get_run_logger().log(_level(result.overdue), "%s: %d POs polled, %d units newly received, %d items without "
                          "status, %d overdue", account_code, result.polled_pos, result.units_received,
@@ -168,7 +168,7 @@ def poll_goods_receipts(account_code: str, as_of: datetime) -> dict[str, Any]:
 def check_invariants(account_code: str, as_of: datetime) -> dict[str, Any]:
     """Repair what drifted and alert what is open: nothing accepted unbilled, nothing open unseen."""
     rt, log = runtime.current(), get_run_logger()
-    findings = invariants.sweep(rt.database_url, rt.account(account_code), as_of=as_of)
+    findings = invariants.sweep(rt.units(), rt.account(account_code), as_of=as_of)
     for f in findings:
         log.warning("%s: %s %s: %s (%s)", account_code, f.check, f.record, f.problem, f.action)
     return {"findings": len(findings), "repaired": sum(f.action == "repaired" for f in findings),
@@ -184,7 +184,7 @@ def _level(problems: Any) -> int:
 def watch_asn_deadlines(account_code: str, as_of: datetime) -> dict[str, Any]:
     """Every shipment whose ASN Amazon has not accepted: at risk before its deadline, late after it."""
     rt, log = runtime.current(), get_run_logger()
-    found = asn_watch.watch_asns(rt.database_url, rt.account(account_code), now=as_of)
+    found = asn_watch.watch_asns(rt.units(), rt.account(account_code), now=as_of)
     for identifier in found.late:
         log.error("%s: ASN %s is late: its deadline passed and Amazon has not accepted it", account_code, identifier)
     for identifier in found.at_risk:

@@ -22,7 +22,7 @@ def import_remittance_files(folder: str | None = None) -> dict[str, Any]:
 
     rt, log = runtime.current(), get_run_logger()
     inbox = Path(folder) if folder else rt.settings.resolved_remittance_inbox
-    results = import_inbox(rt.database_url, inbox, list(rt.settings.accounts))
+    results = import_inbox(rt.units(), inbox, list(rt.settings.accounts))
     for r in results:
         if r.already_imported:
             continue
@@ -41,7 +41,7 @@ def refresh_claims(account_code: str, as_of: datetime) -> dict[str, Any]:
     from acorn.services import disputes
 
     rt = runtime.current()
-    result = disputes.refresh_claims(rt.database_url, rt.account(account_code), rt.settings.disputes, as_of=as_of)
+    result = disputes.refresh_claims(rt.units(), rt.account(account_code), rt.settings.disputes, as_of=as_of)
     get_run_logger().info("%s: %s", account_code, result)
     return asdict(result)
 
@@ -53,7 +53,7 @@ def reconcile(account_code: str, month: str, as_of: datetime) -> dict[str, Any]:
     from acorn.services.reconcile import reconcile_month
 
     rt = runtime.current()
-    run = reconcile_month(rt.database_url, rt.account(account_code), month, as_of=as_of,
+    run = reconcile_month(rt.units(), rt.account(account_code), month, as_of=as_of,
                           receipt_window_days=rt.settings.receipt_alert_days)
     cats = run.totals.get("categories", {})
     get_run_logger().info("%s %s: %s", account_code, month, ", ".join(
@@ -67,7 +67,7 @@ def write_dispute_packages(account_code: str, out_dir: str, as_of: datetime) -> 
     from acorn.services import disputes
 
     rt = runtime.current()
-    written = disputes.write_dispute_packages(rt.database_url, rt.account(account_code), Path(out_dir), as_of=as_of)
+    written = disputes.write_dispute_packages(rt.units(), rt.account(account_code), Path(out_dir), as_of=as_of)
     return len(written)
 
 
@@ -80,7 +80,7 @@ def write_month_report(month: str, out_dir: str, as_of: datetime) -> dict[str, A
     from acorn.documents.reconciliation_report import build_report, report_artifacts, write_report
 
     rt = runtime.current()
-    report = build_report(rt.database_url, month, accounts=list(rt.settings.accounts), as_of=as_of)
+    report = build_report(rt.units(), month, accounts=list(rt.settings.accounts), as_of=as_of)
     path = write_report(report, Path(out_dir))
     rows, markdown = report_artifacts(report)
     key = f"acorn-reconciliation-{month}"

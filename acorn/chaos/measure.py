@@ -162,6 +162,7 @@ def read_store(database_url: str) -> tuple[list[OutboxRow], list[str], int]:
 
     from acorn.services.summary import lifecycle_counts
     from acorn.store import UnitOfWork
+    from acorn.store.uow import units
 
     with UnitOfWork(database_url) as uow:
         s = uow.outbox.session
@@ -170,7 +171,7 @@ def read_store(database_url: str) -> tuple[list[OutboxRow], list[str], int]:
                     "SELECT kind, idempotency_key, business_id, state, payload FROM outbox ORDER BY id"))]
         alerts = [key for (key,) in s.execute(sa.text("SELECT dedupe_key FROM alert WHERE status = :open"),
                                                {"open": AlertStatus.OPEN.value})]
-    late = int(lifecycle_counts(database_url)["asns"]["late"])
+    late = int(lifecycle_counts(units(database_url))["asns"]["late"])
     return rows, alerts, late
 
 

@@ -49,7 +49,7 @@ from acorn.services.metrics import (
     recovered_amount,
     vendor_metrics,
 )
-from acorn.store import UnitOfWork
+from acorn.services.ports import Units
 from schemas.tables import Claim, ReconciliationLine, ReconciliationRun, RemittanceLine
 
 _ZERO = Decimal("0")
@@ -143,13 +143,13 @@ class MonthlyReport:
         return [line for account in self.accounts for line in account.exceptions]
 
 
-def build_report(database_url: str, month: str, *, accounts: list[VendorAccountSettings],
+def build_report(units: Units, month: str, *, accounts: list[VendorAccountSettings],
                  as_of: datetime) -> MonthlyReport:
     """Gather the month for every account; the store is only read."""
     start, end = parse_month(month)
     first, last = start.date(), (end - timedelta(days=1)).date()
-    metrics = {a.code: vendor_metrics(database_url, start=first, end=last, account_code=a.code) for a in accounts}
-    with UnitOfWork(database_url) as uow:
+    metrics = {a.code: vendor_metrics(units, start=first, end=last, account_code=a.code) for a in accounts}
+    with units() as uow:
         session = uow.reconciliations.session  # a read model: plain queries are clearest
         sections = tuple(_account_month(session, a, month, first, last, metrics[a.code]) for a in accounts)
     return MonthlyReport(month=month, first_day=first, last_day=last, as_of=as_of, accounts=sections)

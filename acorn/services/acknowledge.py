@@ -19,6 +19,7 @@ from acorn.domain.model import OrderLine, PurchaseOrderView, line_ref
 from acorn.gates import gate_acknowledgements, gate_each
 from acorn.services import outbox
 from acorn.services.outbox import crash_point
+from acorn.services.ports import AmazonApi, Units
 from acorn.services.stock import free_stock, sku_master
 from acorn.store import UnitOfWork
 from schemas.tables import Acknowledgement, PurchaseOrder, PurchaseOrderItem
@@ -53,7 +54,7 @@ def po_view(po: PurchaseOrder, items: list[PurchaseOrderItem]) -> PurchaseOrderV
                               backorder_allowed=i.backorder_allowed) for i in items))
 
 
-def decide_and_queue(database_url: str, account: VendorAccountSettings, *, as_of: datetime) -> AcknowledgeResult:
+def decide_and_queue(units: Units, account: VendorAccountSettings, *, as_of: datetime) -> AcknowledgeResult:
     """Decide every unacknowledged PO ordered by ``as_of`` and queue its acknowledgement.
 
     Set-based: the POs, their items, the SKU master, stock and what is already promised are
@@ -61,7 +62,7 @@ def decide_and_queue(database_url: str, account: VendorAccountSettings, *, as_of
     are written together at commit.
     """
     result = AcknowledgeResult()
-    with UnitOfWork(database_url) as uow:
+    with units() as uow:
         uow.stage_lock(f"decide-acknowledgements:{account.code}")
         pos, items = _to_decide(uow, account, as_of=as_of)
         if not pos:
@@ -223,7 +224,7 @@ def _compliance_alerts(account: VendorAccountSettings, po_number: str, fill: Any
     return alerts
 
 
-def confirm_acknowledged(client: Any):
+def confirm_acknowledged(client: AmazonApi) -> outbox.Confirmer:
     """Outbox confirmer: Amazon's PO status tells whether a lost acknowledgement landed."""
 
     def confirm(entry: Any) -> bool | None:

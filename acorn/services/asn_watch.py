@@ -17,6 +17,7 @@ from acorn.domain.alerts import ASN_AT_RISK_BEFORE, asn_at_risk_key, asn_late_ke
 from acorn.domain.deadlines import asn_is_on_time
 from acorn.domain.documents import DocumentState
 from acorn.services.asn_keys import gate_alert_key
+from acorn.services.ports import Units
 from acorn.store import UnitOfWork
 from schemas.tables import Shipment
 
@@ -32,10 +33,10 @@ class WatchResult:
     cleared: int = 0
 
 
-def watch_asns(database_url: str, account: VendorAccountSettings, *, now: datetime) -> WatchResult:
+def watch_asns(units: Units, account: VendorAccountSettings, *, now: datetime) -> WatchResult:
     """Alert each shipment of ``account`` whose ASN is at risk or late at ``now``; clear settled at-risk alerts."""
     result = WatchResult()
-    with UnitOfWork(database_url) as uow:
+    with units() as uow:
         open_alerts = uow.alerts.open_keys(account.code)
         due = uow.shipments.due_for_asn(account.code, by=now + ASN_AT_RISK_BEFORE)
         # raised once per shipment, ever: one a person resolved stays resolved

@@ -30,6 +30,7 @@ from acorn.services.acknowledge import quantity
 from acorn.services.archive import archive_asn
 from acorn.services.asn_keys import asn_key, awaiting_carrier, gate_alert_key
 from acorn.services.outbox import crash_point
+from acorn.services.ports import Units
 from acorn.store import UnitOfWork
 from schemas.tables import Carton, Pallet, PurchaseOrder, PurchaseOrderItem, Shipment, ShipmentLine
 
@@ -44,7 +45,7 @@ class AsnQueueResult:
     gated: list[str] = field(default_factory=list)  # held back by a quality gate
 
 
-def queue_asns(database_url: str, account: VendorAccountSettings, *, as_of: datetime,
+def queue_asns(units: Units, account: VendorAccountSettings, *, as_of: datetime,
                documents_dir: Path | None = None) -> AsnQueueResult:
     """Queue an ASN for every planned shipment whose truck has left by ``as_of``.
 
@@ -53,7 +54,7 @@ def queue_asns(database_url: str, account: VendorAccountSettings, *, as_of: date
     statements follow the stage, not the shipments.
     """
     result = AsnQueueResult()
-    with UnitOfWork(database_url) as uow:
+    with units() as uow:
         uow.stage_lock(f"queue-asns:{account.code}")
         # collect freight leaves with Amazon's carrier: its ASN waits until the carrier is assigned
         # (services/routing.py reads it back and sets departure to Amazon's scheduled pickup)
@@ -110,11 +111,11 @@ def read_contents(uow: UnitOfWork, shipments: list[Shipment]) -> dict[int, Shipm
     return {s.id: ShipmentContents(lines[s.id], ordered[s.id], cartons[s.id], pallets[s.id]) for s in shipments}
 
 
-def change_transport(database_url: str, account: VendorAccountSettings, shipment_identifier: str, *,
+def change_transport(units: Units, account: VendorAccountSettings, shipment_identifier: str, *,
                      carrier_scac: str, transport_mode: str, pro_number: str, bill_of_lading: str | None,
                      as_of: datetime) -> str:
     """Record a new carrier for an accepted shipment and queue the replacing confirmation."""
-    with UnitOfWork(database_url) as uow:
+    with units() as uow:
         uow.stage_lock(f"queue-asns:{account.code}")
         shipment = uow.shipments.get(shipment_identifier)
         if shipment is None or shipment.account_code != account.code:

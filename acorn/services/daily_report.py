@@ -15,8 +15,8 @@ from typing import Any
 from acorn.config import AcornSettings
 from acorn.domain.states import AlertStatus
 from acorn.services.day_figures import DayFigures, business_day, day_figures, history
+from acorn.services.ports import Units
 from acorn.services.summary import lifecycle_counts_by_account
-from acorn.store import UnitOfWork
 
 
 @dataclass(frozen=True)
@@ -40,16 +40,16 @@ class DayReport:
         return today + self.billed
 
 
-def day_report(database_url: str, settings: AcornSettings, as_of: datetime) -> DayReport:
+def day_report(units: Units, settings: AcornSettings, as_of: datetime) -> DayReport:
     accounts = list(settings.accounts)
-    with UnitOfWork(database_url) as uow:
+    with units() as uow:
         alerts = [alert_row(a) for a in uow.alerts.list(status=AlertStatus.OPEN)]
-    counts = lifecycle_counts_by_account(database_url, [a.code for a in accounts])  # every account in one pass
+    counts = lifecycle_counts_by_account(units, [a.code for a in accounts])  # every account in one pass
     billed = [{"label": f"Invoiced and accepted, all days ({a.code})",
                "amount": counts[a.code]["invoices"]["billed"], "currency": a.currency}
               for a in accounts]
     return DayReport(business_date=business_day(accounts[0], as_of).day, vendor=", ".join(a.code for a in accounts),
-                     today=day_figures(database_url, accounts, as_of), totals=counts[None],
+                     today=day_figures(units, accounts, as_of), totals=counts[None],
                      billed=billed, alerts=alerts)
 
 
@@ -97,7 +97,7 @@ def dashboard_rows(report: DayReport) -> list[dict[str, Any]]:
     ]
 
 
-def write_dashboard(database_url: str, settings: AcornSettings, as_of: datetime, report: DayReport,
+def write_dashboard(units: Units, settings: AcornSettings, as_of: datetime, report: DayReport,
                     reports_dir: Path | None = None) -> Path:
     """Write ``dashboard.html`` and its dated copy; returns the latest page's path."""
     from acorn.documents.dashboard import render_dashboard_html
@@ -105,6 +105,6 @@ def write_dashboard(database_url: str, settings: AcornSettings, as_of: datetime,
 
     html = render_dashboard_html(business_date=report.business_date, vendor=report.vendor,
                                  as_of=as_of,
-                                 history=history(database_url, settings.accounts, as_of),
+                                 history=history(units, settings.accounts, as_of),
                                  today=dashboard_rows(report), alerts=report.alerts)
     return write_pages(html, reports_dir or settings.resolved_reports_dir, report.business_date).latest

@@ -39,7 +39,7 @@ from acorn.config import VendorAccountSettings
 from acorn.domain.deadlines import acknowledgement_is_on_time, asn_is_on_time
 from acorn.domain.documents import DocumentKind, DocumentState
 from acorn.services.metrics import money_sum
-from acorn.store import UnitOfWork
+from acorn.services.ports import Units
 from schemas.tables import (
     Acknowledgement,
     Carton,
@@ -117,19 +117,19 @@ class DayFigures:
         return None if not self.units_requested else Decimal(100 * self.units_accepted) / self.units_requested
 
 
-def day_figures(database_url: str, accounts: Iterable[VendorAccountSettings], as_of: datetime) -> DayFigures:
+def day_figures(units: Units, accounts: Iterable[VendorAccountSettings], as_of: datetime) -> DayFigures:
     """The figures of the business day containing ``as_of``, each account on its dock's local day."""
-    return figures_for(database_url, [business_day(a, as_of) for a in accounts])
+    return figures_for(units, [business_day(a, as_of) for a in accounts])
 
 
-def history(database_url: str, accounts: Iterable[VendorAccountSettings], as_of: datetime, *,
+def history(units: Units, accounts: Iterable[VendorAccountSettings], as_of: datetime, *,
             max_days: int = 92) -> list[tuple[date, DayFigures]]:
     """Every business day from the first PO on record (at most ``max_days`` back) to ``as_of``'s day."""
     accounts = list(accounts)
     if not accounts:
         return []
     last = max(business_day(a, as_of).day for a in accounts)
-    with UnitOfWork(database_url) as uow:
+    with units() as uow:
         first_order = uow.outbox.session.execute(sa.select(sa.func.min(PurchaseOrder.order_date)).where(
             PurchaseOrder.account_code.in_([a.code for a in accounts]))).scalar()
     if first_order is None:
@@ -138,7 +138,7 @@ def history(database_url: str, accounts: Iterable[VendorAccountSettings], as_of:
     first = max(first, last - timedelta(days=max_days - 1))
     days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
     totals = [DayFigures() for _ in days]
-    with UnitOfWork(database_url) as uow:
+    with units() as uow:
         session = uow.outbox.session  # a read model: plain aggregate queries read clearest
         for a in accounts:  # one set of queries per account for the whole window, not per day
             windows = [day_window(a.code, d, ZoneInfo(a.ship_from_tz)) for d in days]
@@ -147,10 +147,10 @@ def history(database_url: str, accounts: Iterable[VendorAccountSettings], as_of:
     return list(zip(days, totals))
 
 
-def figures_for(database_url: str, days: Iterable[BusinessDay]) -> DayFigures:
+def figures_for(units: Units, days: Iterable[BusinessDay]) -> DayFigures:
     """The figures of these business days (one per account), added up."""
     total = DayFigures()
-    with UnitOfWork(database_url) as uow:
+    with units() as uow:
         session = uow.outbox.session
         for day in days:
             total.add(_Days(session, [day]).figures()[0])

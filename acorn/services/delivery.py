@@ -14,9 +14,10 @@ from typing import Any, TypeVar
 
 from acorn.domain.documents import DELIVERABLE, DocumentKind, DocumentState
 from acorn.services.acknowledge import confirm_acknowledged
-from acorn.services.outbox import DEFAULT_LEASE, DeliveryReport, OutboxCourier
+from acorn.services.outbox import DEFAULT_LEASE, Confirmer, DeliveryReport, OutboxCourier
+from acorn.services.ports import AmazonApi, Units
 from acorn.services.routing import routing_read_back
-from acorn.store import UnitOfWork
+from schemas.tables import OutboxEntry
 
 log = logging.getLogger("acorn.delivery")
 
@@ -63,7 +64,7 @@ class DeliveryResult:
         return [r.key for r in self.reports if r.busy]
 
 
-def deliver(database_url: str, client: Any, *, account_code: str, kind: str, as_of: datetime,
+def deliver(units: Units, client: AmazonApi, *, account_code: str, kind: str, as_of: datetime,
             stuck_after: timedelta, wait_s: float = 5.0, lease: timedelta = DEFAULT_LEASE,
             budget_s: float | None = None) -> DeliveryResult:
     """One round: post what is pending and read the transactions, for at most ``budget_s`` seconds.
@@ -72,13 +73,13 @@ def deliver(database_url: str, client: Any, *, account_code: str, kind: str, as_
     budget does not reach is reported ``deferred`` and stays in the outbox for the next round
     (the delivery task runs rounds until none is left), so no round outlives its task's timeout.
     """
-    courier = OutboxCourier(database_url, client, now=as_of, stuck_after=stuck_after, wait_s=wait_s, lease=lease,
+    courier = OutboxCourier(units, client, now=as_of, stuck_after=stuck_after, wait_s=wait_s, lease=lease,
                             budget_s=budget_s,
                             confirmers={"acknowledgement": confirm_acknowledged(client),
                                         "shipment_confirmation": asn_read_back(client),
                                         "routing_request": routing_read_back(client)},
                             cross_check=po_status_note(client), confirm_early=CONFIRM_EARLY)
-    with UnitOfWork(database_url) as uow:
+    with units() as uow:
         keys = uow.outbox.open_keys(kind=kind, states=DELIVERABLE, account_code=account_code)
     return DeliveryResult(reports=courier.deliver_all(keys))
 
@@ -104,7 +105,7 @@ def in_rounds(deliver_round: Callable[[], Round], work_left: Callable[[Round], i
         latest = following
 
 
-def asn_read_back(client: Any):
+def asn_read_back(client: AmazonApi) -> Confirmer:
     """Outbox confirmer: GetShipmentDetails tells whether Amazon holds an ASN we sent.
 
     Only an ``Original`` can be proved this way: a ``Replace`` keeps the identifier Amazon
@@ -134,7 +135,7 @@ def purchase_orders_of(payload: dict[str, Any]) -> list[str]:
     return sorted(found - {""})
 
 
-def po_status_note(client: Any):
+def po_status_note(client: AmazonApi) -> Callable[[OutboxEntry], str]:
     """For a stuck transaction: what Amazon's PO status says, so ops can judge without guessing."""
 
     def note(entry: Any) -> str:

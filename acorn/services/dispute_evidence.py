@@ -23,6 +23,7 @@ from acorn.config import VendorAccountSettings
 from acorn.documents.dispute_package import render_dispute_package_csv, render_dispute_package_html
 from acorn.domain.claims import ClaimStatus, at_stake, is_disputable
 from acorn.domain.states import ShipmentStatus
+from acorn.services.ports import Units
 from acorn.store import UnitOfWork
 from schemas.tables import Claim, Shipment
 
@@ -31,11 +32,11 @@ ZERO = Decimal(0)
 _NOT_SENT = (ShipmentStatus.PLANNED, ShipmentStatus.FAILED)
 
 
-def write_packages(database_url: str, account: VendorAccountSettings, out_dir: Path, *, today: date,
+def write_packages(units: Units, account: VendorAccountSettings, out_dir: Path, *, today: date,
                    as_of: datetime) -> list[Path]:
     """Write ``<invoice>-<kind>.html`` and ``.csv`` for every open or disputed claim with money at stake."""
     written = []
-    with UnitOfWork(database_url) as uow:
+    with units() as uow:
         groups: dict[tuple[str, str], list[Claim]] = defaultdict(list)
         for claim in uow.claims.list(account_code=account.code, statuses=(ClaimStatus.OPEN, ClaimStatus.DISPUTED)):
             if _worth_filing(claim, today):

@@ -33,6 +33,7 @@ from acorn.domain.claims import (
     dispute_deadline,
     is_disputable,
 )
+from acorn.services.ports import Units
 from acorn.store import UnitOfWork
 from schemas.tables import Claim, Invoice, RemittanceLine, utcnow
 
@@ -64,11 +65,11 @@ def local_today(account: VendorAccountSettings, as_of: datetime) -> date:
     return as_of.astimezone(ZoneInfo(account.ship_from_tz)).date()
 
 
-def refresh_claims(database_url: str, account: VendorAccountSettings, windows: DisputeSettings, *,
+def refresh_claims(units: Units, account: VendorAccountSettings, windows: DisputeSettings, *,
                    as_of: datetime) -> ClaimsResult:
     """Claims from the remittance lines, reversals credited, deadlines set, expiry and alerts applied."""
     result, today = ClaimsResult(), local_today(account, as_of)
-    with UnitOfWork(database_url) as uow:
+    with units() as uow:
         uow.stage_lock(f"refresh-claims:{account.code}")
         lines = uow.remittances.for_account(account.code)
         invoices = {i.invoice_number: i for i in uow.invoices.list(account.code)}
@@ -212,7 +213,7 @@ def _alert(uow: UnitOfWork, account: VendorAccountSettings, claim: Claim, today:
     return True
 
 
-def disputes(database_url: str, *, account_code: str | None = None, as_of: date,
+def disputes(units: Units, *, account_code: str | None = None, as_of: date,
              due_within: timedelta | None = None,
              statuses: tuple[str, ...] | None = (ClaimStatus.OPEN,)) -> list[Claim]:
     """Claims to work on, most money at stake first, then the earliest deadline.
@@ -220,7 +221,7 @@ def disputes(database_url: str, *, account_code: str | None = None, as_of: date,
     ``due_within`` keeps those whose window is still open at ``as_of`` and closes within it;
     ``statuses=None`` lists every claim whatever its status.
     """
-    with UnitOfWork(database_url) as uow:
+    with units() as uow:
         claims = uow.claims.list(account_code=account_code, statuses=statuses)
     if due_within is not None:
         claims = [c for c in claims if closes_within(c.dispute_deadline, today=as_of, days=due_within.days)]
@@ -228,9 +229,9 @@ def disputes(database_url: str, *, account_code: str | None = None, as_of: date,
                                          c.claim_key))
 
 
-def mark_claim(database_url: str, claim_key: str, *, status: str, on: date, note: str, by: str) -> Claim:
+def mark_claim(units: Units, claim_key: str, *, status: str, on: date, note: str, by: str) -> Claim:
     """Record what a person did or heard: ``disputed`` when filed, ``won``/``lost`` with Amazon's answer."""
-    with UnitOfWork(database_url) as uow:
+    with units() as uow:
         claim = uow.claims.get(claim_key)
         if claim is None:
             raise KeyError(f"no claim {claim_key!r}; `acorn disputes` lists them")
@@ -249,9 +250,9 @@ def mark_claim(database_url: str, claim_key: str, *, status: str, on: date, note
     return claim
 
 
-def write_dispute_packages(database_url: str, account: VendorAccountSettings, out_dir: Path, *,
+def write_dispute_packages(units: Units, account: VendorAccountSettings, out_dir: Path, *,
                            as_of: datetime) -> list[Path]:
     """One HTML + CSV per invoice and kind still worth filing; returns the HTML paths."""
     from acorn.services.dispute_evidence import write_packages
 
-    return write_packages(database_url, account, Path(out_dir), today=local_today(account, as_of), as_of=as_of)
+    return write_packages(units, account, Path(out_dir), today=local_today(account, as_of), as_of=as_of)

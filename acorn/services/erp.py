@@ -14,7 +14,7 @@ from datetime import datetime
 from pathlib import Path
 
 from acorn.erp import ErpSource, RowError
-from acorn.store import UnitOfWork
+from acorn.services.ports import Units
 
 log = logging.getLogger("acorn.erp")
 
@@ -30,21 +30,21 @@ class ErpLoadResult:
 Progress = Callable[[str, int, int], None]
 
 
-def load_erp(database_url: str, source: ErpSource, *, as_of: datetime, account_code: str = "*",
+def load_erp(units: Units, source: ErpSource, *, as_of: datetime, account_code: str = "*",
              progress: Progress | None = None) -> ErpLoadResult:
     """Upsert every good row; report every bad one (file, line, field) and keep going."""
     tell = progress or (lambda what, done, total: None)
     tell("read the SKU master", 0, 1)
     skus = source.load_skus()
     tell("read the SKU master", 1, 1)
-    with UnitOfWork(database_url) as uow:
+    with units() as uow:
         stored = {sku.vendor_sku for sku in uow.skus.all()}
     tell("read the stock file", 0, 1)
     stock = source.load_inventory(known_skus=stored | {row.vendor_sku for row in skus.rows})
     tell("read the stock file", 1, 1)
     result = ErpLoadResult(errors=[*skus.errors, *stock.errors])
     total = len(skus.rows) + len(stock.rows)
-    with UnitOfWork(database_url) as uow:
+    with units() as uow:
         # a few statements per load, not two per row: a vendor's master has tens of thousands of SKUs
         tell("write SKUs and stock", 0, total)
         uow.skus.upsert_all([

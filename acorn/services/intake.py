@@ -36,6 +36,7 @@ from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, SQLAlchemyErro
 
 from acorn.config import VendorAccountSettings
 from acorn.erp import ISO_4217
+from acorn.services.ports import AmazonApi, Units
 from acorn.store import UnitOfWork
 from schemas.tables import PurchaseOrder, PurchaseOrderItem, utcnow
 
@@ -98,7 +99,7 @@ def intake_window(watermark: datetime | None, as_of: datetime) -> tuple[datetime
     return watermark, as_of
 
 
-def fetch_purchase_orders(client: Any, account: VendorAccountSettings, start: datetime, end: datetime,
+def fetch_purchase_orders(client: AmazonApi, account: VendorAccountSettings, start: datetime, end: datetime,
                           *, unreadable: list[Any] | None = None) -> list[Any]:
     """Created and changed POs in the window, deduplicated by number (changed wins).
 
@@ -107,7 +108,7 @@ def fetch_purchase_orders(client: Any, account: VendorAccountSettings, start: da
     """
     seen: dict[str, Any] = {}
     sink = unreadable if unreadable is not None else []
-    filters = {"ordering_vendor_code": account.selling_party, "on_invalid": sink.append}
+    filters: dict[str, Any] = {"ordering_vendor_code": account.selling_party, "on_invalid": sink.append}
     for order in client.list_purchase_orders(created_after=start, created_before=end, **filters):
         seen[order.purchase_order_number] = order
     for order in client.list_purchase_orders(changed_after=start, changed_before=end, **filters):
@@ -115,12 +116,12 @@ def fetch_purchase_orders(client: Any, account: VendorAccountSettings, start: da
     return [seen[k] for k in sorted(seen)]
 
 
-def record_purchase_orders(database_url: str, account: VendorAccountSettings, orders: list[Any],
+def record_purchase_orders(units: Units, account: VendorAccountSettings, orders: list[Any],
                            *, as_of: datetime, window: tuple[datetime, datetime],
                            unreadable: list[Any] = ()) -> IntakeResult:
     """Store every PO that converts; quarantine each one that does not; move the watermark."""
     result = IntakeResult(window=window)
-    with UnitOfWork(database_url) as uow:
+    with units() as uow:
         quarantined_before = _open_quarantine_alerts(uow, account)
         for problem in _unreadable_once(unreadable):
             _quarantine(uow, account, problem, raw=None, result=result)
@@ -145,15 +146,15 @@ def record_purchase_orders(database_url: str, account: VendorAccountSettings, or
     return result
 
 
-def intake_purchase_orders(database_url: str, client: Any, account: VendorAccountSettings, *,
+def intake_purchase_orders(units: Units, client: AmazonApi, account: VendorAccountSettings, *,
                            as_of: datetime) -> IntakeResult:
     """The whole step: window from the watermark, fetch, upsert, move the watermark."""
-    with UnitOfWork(database_url) as uow:
+    with units() as uow:
         watermark = uow.watermarks.get(f"po-intake:{account.code}")
     start, end = intake_window(watermark, as_of)
     unreadable: list[Any] = []
     orders = fetch_purchase_orders(client, account, start, end, unreadable=unreadable)
-    return record_purchase_orders(database_url, account, orders, as_of=as_of, window=(start, end),
+    return record_purchase_orders(units, account, orders, as_of=as_of, window=(start, end),
                                   unreadable=unreadable)
 
 

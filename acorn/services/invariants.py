@@ -39,6 +39,7 @@ from acorn.domain.invoice import invoice_number_for
 from acorn.domain.states import ShipmentStatus
 from acorn.services.asn_keys import gate_alert_key
 from acorn.services.outbox import REFLECTED, TRANSIENT_ALERTS, alert_key, lease_is_live, reflect
+from acorn.services.ports import Units
 from acorn.store import UnitOfWork
 from schemas.tables import utcnow
 
@@ -53,10 +54,10 @@ class Finding:
     action: str  # "repaired", "alerted", "already alerted", or "none" (read-only)
 
 
-def sweep(database_url: str, account: VendorAccountSettings, *, as_of: datetime, repair: bool = True
+def sweep(units: Units, account: VendorAccountSettings, *, as_of: datetime, repair: bool = True
           ) -> list[Finding]:
     """Check every invariant for one account; with ``repair``, fix or alert what is wrong."""
-    with UnitOfWork(database_url) as uow:
+    with units() as uow:
         sweeper = _Sweep(uow, account, as_of=as_of, repair=repair)
         sweeper.statuses_follow_documents()
         sweeper.accepted_asns_are_invoiced()

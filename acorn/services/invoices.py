@@ -35,6 +35,7 @@ from acorn.reference import Address, AmazonEntity, FulfilmentCentre, UnknownRefe
 from acorn.services import outbox
 from acorn.services.archive import archive_invoice
 from acorn.services.outbox import crash_point
+from acorn.services.ports import Units
 from acorn.services.stock import SkuResolver, sku_master
 from acorn.store import UnitOfWork
 from schemas.tables import Invoice, PurchaseOrder, PurchaseOrderItem, Shipment, ShipmentLine
@@ -60,7 +61,7 @@ def invoice_key(account_code: str, invoice_number: str) -> str:
     return f"invoice:{account_code}:{invoice_number}"
 
 
-def queue_invoices(database_url: str, account: VendorAccountSettings, *, as_of: datetime, settings: ReferenceTables,
+def queue_invoices(units: Units, account: VendorAccountSettings, *, as_of: datetime, settings: ReferenceTables,
                    documents_dir: Path | None = None) -> InvoiceQueueResult:
     """Invoice every shipment whose ASN Amazon accepted and that has no invoice yet.
 
@@ -70,7 +71,7 @@ def queue_invoices(database_url: str, account: VendorAccountSettings, *, as_of: 
     the statements follow the stage, not the invoices.
     """
     tables, result, terms = settings, InvoiceQueueResult(), _terms(account)
-    with UnitOfWork(database_url) as uow:
+    with units() as uow:
         uow.stage_lock(f"queue-invoices:{account.code}")
         resolve = SkuResolver(sku_master(uow))
         waiting = uow.shipments.awaiting_invoice(account.code)

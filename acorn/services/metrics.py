@@ -47,7 +47,7 @@ from acorn.domain.deadlines import asn_is_on_time
 from acorn.domain.documents import DocumentKind, DocumentState
 from acorn.domain.measures import round_to_tenth
 from acorn.domain.money import round_cents
-from acorn.store import UnitOfWork
+from acorn.services.ports import Units
 from schemas.tables import (
     Acknowledgement,
     Claim,
@@ -147,11 +147,11 @@ def metrics_rows(metrics: VendorMetrics) -> list[tuple[str, str, str]]:
     return [(label, getattr(metrics, name).shown, getattr(metrics, name).basis) for name, label in LABELS.items()]
 
 
-def vendor_metrics(database_url: str, *, start: date, end: date, account_code: str | None = None) -> VendorMetrics:
+def vendor_metrics(units: Units, *, start: date, end: date, account_code: str | None = None) -> VendorMetrics:
     """The metrics above for ``start``..``end`` (both included), for one account or all."""
     if end < start:
         raise ValueError(f"metrics range: end {end.isoformat()} is before start {start.isoformat()}")
-    with UnitOfWork(database_url) as uow:
+    with units() as uow:
         q = _Queries(uow.outbox.session, start, end, account_code)
         return VendorMetrics(
             start=start, end=end, account_code=account_code,

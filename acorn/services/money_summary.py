@@ -18,7 +18,7 @@ from acorn.config import VendorAccountSettings
 from acorn.domain.claims import ClaimStatus, at_stake, is_disputable
 from acorn.domain.documents import DocumentState
 from acorn.services.disputes import local_today
-from acorn.store import UnitOfWork
+from acorn.services.ports import Units
 from schemas.tables import Claim, Invoice, RemittanceLine
 
 _ZERO = Decimal("0")
@@ -26,14 +26,14 @@ _ZERO = Decimal("0")
 DISPUTED = (ClaimStatus.DISPUTED, ClaimStatus.WON, ClaimStatus.LOST)
 
 
-def money_figures(database_url: str, accounts: list[VendorAccountSettings], *, as_of: datetime,
+def money_figures(units: Units, accounts: list[VendorAccountSettings], *, as_of: datetime,
                   account_code: str | None = None) -> dict[str, Any]:
     """``{currency: {invoiced, paid, deducted: {shortage, damage, price}, recovered, disputable, disputed}}``."""
     by_code = {a.code: a for a in accounts}
     out: dict[str, dict[str, Any]] = defaultdict(lambda: {
         "invoiced": _ZERO, "paid": _ZERO, "deducted": {"shortage": _ZERO, "damage": _ZERO, "price": _ZERO},
         "recovered": _ZERO, "disputable": _ZERO, "disputed": _ZERO, "open_claims": 0})
-    with UnitOfWork(database_url) as uow:
+    with units() as uow:
         s = uow.claims.session  # a read model: plain aggregate queries are clearest
 
         def scoped(q: Any, column: Any) -> Any:

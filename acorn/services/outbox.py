@@ -66,6 +66,7 @@ from acorn.domain.documents import (
     processing_means_applied,
 )
 from acorn.playbook import play_for
+from acorn.services.ports import AmazonApi, Units
 from acorn.services.workers import owner_is_dead, this_worker
 from acorn.spapi import (
     AuthError,
@@ -330,12 +331,12 @@ APPLIED, ABSENT, NO_READBACK, UNREACHABLE = "applied", "absent", "no read-back",
 class OutboxCourier:
     """Moves outbox rows through their states, compare-and-set; the common moves a batch at a time."""
 
-    def __init__(self, database_url: str, client: Any, *, now: datetime, stuck_after: timedelta,
+    def __init__(self, units: Units, client: AmazonApi, *, now: datetime, stuck_after: timedelta,
                  confirmers: dict[str, Confirmer] | None = None, wait_s: float = 5.0,
                  poll_interval_s: float = 0.25, cross_check: Callable[[OutboxEntry], str] | None = None,
                  lease: timedelta = DEFAULT_LEASE, worker: str | None = None,
                  confirm_early: frozenset[str] = frozenset(), budget_s: float | None = None) -> None:
-        self.database_url = database_url
+        self.units = units
         self.client = client
         self.now = now
         self.stuck_after = stuck_after
@@ -390,7 +391,7 @@ class OutboxCourier:
         finally:  # what Amazon answered is written down even when the run stops on an error
             self._record_answers()
             self._record_accepted()
-            with UnitOfWork(self.database_url) as uow:
+            with self.units() as uow:
                 uow.outbox.release_leases(claimed, owner=self.worker)
                 uow.commit()
         return self._reports(keys, claimed=set(claimed))
@@ -434,7 +435,7 @@ class OutboxCourier:
     def _claim(self, keys: list[str]) -> list[str]:
         if not keys:
             return []
-        with UnitOfWork(self.database_url) as uow:
+        with self.units() as uow:
             rows = uow.outbox.claim(keys, owner=self.worker, until=utcnow() + self.lease,
                                     states=[str(s) for s in DELIVERABLE], may_take=self._may_take)
             uow.commit()
@@ -638,7 +639,7 @@ class OutboxCourier:
         added = [*(errors_add or []), *([{**error, "at": self.now.isoformat()}] if error else [])]
         if added:
             values["errors"] = [*entry.errors, *added]
-        with UnitOfWork(self.database_url) as uow:
+        with self.units() as uow:
             moved = uow.outbox.compare_and_set(entry, state=str(wanted), owner=self.worker,
                                                lease_until=utcnow() + self.lease, **values)
             if moved is None:
@@ -666,7 +667,7 @@ class OutboxCourier:
             return []
         for entry, _, _ in moves:
             check_transition(entry.idempotency_key, entry.state, wanted)
-        with UnitOfWork(self.database_url) as uow:
+        with self.units() as uow:
             moved = {m.id: m for m in uow.outbox.compare_and_set_many(
                 [(e, values) for e, values, _ in moves], state=str(wanted), owner=self.worker,
                 lease_until=utcnow() + self.lease)}
@@ -701,7 +702,7 @@ class OutboxCourier:
     # -- reads --------------------------------------------------------------------------
     def _reports(self, keys: list[str], *, claimed: set[str]) -> list[DeliveryReport]:
         """Every row as stored now (one query): ours as we left them, the others as their worker has."""
-        with UnitOfWork(self.database_url) as uow:
+        with self.units() as uow:
             rows = uow.outbox.by_keys(keys)
         missing = [k for k in keys if k not in rows]
         if missing:
@@ -716,7 +717,7 @@ class OutboxCourier:
 
     def _reload(self, key: str) -> OutboxEntry:
         """Read a row again (someone else moved it, or a step wants it as stored now)."""
-        with UnitOfWork(self.database_url) as uow:
+        with self.units() as uow:
             entry = uow.outbox.get(key)
         if entry is None:
             raise KeyError(f"no outbox entry {key!r}")

@@ -33,6 +33,7 @@ from acorn.domain.states import ShipmentStatus
 from acorn.reference import Address
 from acorn.services.archive import write_once
 from acorn.services.asn_keys import awaiting_carrier
+from acorn.services.ports import Units
 from acorn.store import UnitOfWork
 from schemas.tables import Carton, Pallet, Shipment, ShipmentLine
 
@@ -93,15 +94,11 @@ def _check_account(shipment: Shipment | None, account: VendorAccountSettings, sh
         raise UnknownShipment(f"no shipment {shipment_identifier!r} for account {account.code}")
 
 
-def write_packing_documents(uow_or_database_url: UnitOfWork | str, settings: AcornSettings,
-                            account: VendorAccountSettings, shipment_identifier: str,
-                            documents_dir: Path) -> list[Path]:
+def write_packing_documents(units: Units, settings: AcornSettings, account: VendorAccountSettings,
+                            shipment_identifier: str, documents_dir: Path) -> list[Path]:
     """Write the shipment's labels and packing list (once); returns every path, written now or before."""
-    if isinstance(uow_or_database_url, str):
-        with UnitOfWork(uow_or_database_url) as uow:
-            docs = packing_documents(uow, settings, account, shipment_identifier)
-    else:
-        docs = packing_documents(uow_or_database_url, settings, account, shipment_identifier)
+    with units() as uow:
+        docs = packing_documents(uow, settings, account, shipment_identifier)
     return _write_documents(docs, documents_dir / account.code / "shipments" / shipment_identifier)
 
 
@@ -117,12 +114,12 @@ def _write_documents(docs: PackingDocuments, folder: Path) -> list[Path]:
     return [write_once(folder / "labels.zpl", docs.zpl()), *written]
 
 
-def write_after_planning(database_url: str, settings: AcornSettings, account: VendorAccountSettings,
+def write_after_planning(units: Units, settings: AcornSettings, account: VendorAccountSettings,
                          planned: list[str], documents_dir: Path, *, as_of: datetime) -> list[str]:
     """Write the documents of the shipments just planned, and of any planned shipment still without labels
     (a rerun after a fix); returns the problems, each also raised as an alert naming the shipment (and
     resolved once its documents are written). The rows of every shipment are read in a few queries."""
-    with UnitOfWork(database_url) as uow:
+    with units() as uow:
         # Amazon-arranged freight is labelled once Amazon names the carrier (services/routing.py)
         waiting = [s for s in uow.shipments.list(account.code, statuses=[ShipmentStatus.PLANNED])
                    if not (documents_dir / account.code / "shipments" / s.shipment_identifier / "labels.zpl").exists()

@@ -24,6 +24,7 @@ from acorn.domain.deadlines import acknowledgement_deadline, acknowledgement_is_
 from acorn.domain.documents import DocumentKind
 from acorn.domain.states import AlertStatus
 from acorn.services.asn_keys import gate_alert_key
+from acorn.services.ports import Units
 from acorn.services.status import asn_bucket
 from acorn.store import UnitOfWork
 from schemas.tables import (
@@ -60,10 +61,10 @@ class PoThread:
     alerts: list[Alert] = field(default_factory=list)
 
 
-def po_thread(database_url: str, po_number: str, *, as_of: datetime, account_code: str | None = None
+def po_thread(units: Units, po_number: str, *, as_of: datetime, account_code: str | None = None
               ) -> PoThread | None:
     """The thread of ``po_number`` (None when no account has it); raises AmbiguousPurchaseOrder."""
-    with UnitOfWork(database_url) as uow:
+    with units() as uow:
         s = uow.outbox.session
         q = select(PurchaseOrder).where(PurchaseOrder.po_number == po_number)
         found = s.exec(q.where(PurchaseOrder.account_code == account_code) if account_code else q).all()

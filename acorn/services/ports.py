@@ -42,7 +42,8 @@ class AmazonApi(Protocol):
                                    updated_before: datetime | None = None, purchase_order_number: str | None = None,
                                    created_after: datetime | None = None, created_before: datetime | None = None,
                                    purchase_order_status: str | None = None,
-                                   item_confirmation_status: str | None = None, limit: int = 100,
+                                   item_confirmation_status: str | None = None,
+                                   ordering_vendor_code: str | None = None, limit: int = 100,
                                    on_invalid: OnInvalid | None = None) -> Iterator[wire.OrderStatus]: ...
 
     def get_shipment_details(self, *, vendor_shipment_identifier: str | None = None,

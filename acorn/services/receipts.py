@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from acorn.config import VendorAccountSettings
+from acorn.services.ports import AmazonApi, Units
 from acorn.store import UnitOfWork
 from schemas.tables import GoodsReceipt, PurchaseOrder, PurchaseOrderItem, utcnow
 
@@ -28,9 +29,9 @@ class ReceiptResult:
     overdue: list[str] = field(default_factory=list)
 
 
-def awaiting_receipt(database_url: str, account: VendorAccountSettings) -> set[str]:
+def awaiting_receipt(units: Units, account: VendorAccountSettings) -> set[str]:
     """PO numbers with shipped units Amazon has not yet reported as received (one query)."""
-    with UnitOfWork(database_url) as uow:
+    with units() as uow:
         return uow.receipts.awaiting_goods(account.code)
 
 
@@ -48,7 +49,7 @@ def status_windows(watermark: datetime | None, as_of: datetime) -> list[tuple[da
     return windows
 
 
-def fetch_statuses(client: Any, account: VendorAccountSettings, watermark: datetime | None, as_of: datetime,
+def fetch_statuses(client: AmazonApi, account: VendorAccountSettings, watermark: datetime | None, as_of: datetime,
                    *, awaiting: set[str]) -> list[Any]:
     """PO statuses Amazon updated since the watermark, for POs we still expect goods on.
 
@@ -64,19 +65,19 @@ def fetch_statuses(client: Any, account: VendorAccountSettings, watermark: datet
     return statuses
 
 
-def poll_receipts(database_url: str, client: Any, account: VendorAccountSettings, *, as_of: datetime,
+def poll_receipts(units: Units, client: AmazonApi, account: VendorAccountSettings, *, as_of: datetime,
                   alert_after_days: int) -> ReceiptResult:
     """The whole step: statuses updated since the watermark for POs awaiting goods, recorded."""
-    with UnitOfWork(database_url) as uow:
+    with units() as uow:
         watermark = uow.watermarks.get(f"po-status:{account.code}")
-    statuses = fetch_statuses(client, account, watermark, as_of, awaiting=awaiting_receipt(database_url, account))
-    return record_receipts(database_url, account, statuses, as_of=as_of, alert_after_days=alert_after_days)
+    statuses = fetch_statuses(client, account, watermark, as_of, awaiting=awaiting_receipt(units, account))
+    return record_receipts(units, account, statuses, as_of=as_of, alert_after_days=alert_after_days)
 
 
-def record_receipts(database_url: str, account: VendorAccountSettings, statuses: list[Any], *, as_of: datetime,
+def record_receipts(units: Units, account: VendorAccountSettings, statuses: list[Any], *, as_of: datetime,
                     alert_after_days: int) -> ReceiptResult:
     result = ReceiptResult(polled_pos=len({s.purchase_order_number for s in statuses}))
-    with UnitOfWork(database_url) as uow:
+    with units() as uow:
         # two runs of the day (a rerun beside the scheduled one) must not both insert a line's first receipt
         uow.stage_lock(f"record-receipts:{account.code}")
         orders = uow.purchase_orders.with_items(account.code, {s.purchase_order_number for s in statuses})

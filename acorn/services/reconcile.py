@@ -41,7 +41,7 @@ from acorn.config import VendorAccountSettings
 from acorn.domain.claims import ClaimKind
 from acorn.domain.reconciliation import Category, CategoryTotal, Cutoffs, cutoffs, parse_month, totals_document
 from acorn.domain.states import InvoiceStatus, ShipmentStatus
-from acorn.store import UnitOfWork
+from acorn.services.ports import Units
 from schemas.tables import ReconciliationLine, ReconciliationRun, UtcDateTime, utcnow
 
 C = Category
@@ -216,7 +216,7 @@ _TYPES = [sa.bindparam(name, type_=UtcDateTime) for name in
     sa.bindparam("today", type_=sa.Date)]
 
 
-def reconcile_month(database_url: str, account: VendorAccountSettings, month: str, *, as_of: datetime,
+def reconcile_month(units: Units, account: VendorAccountSettings, month: str, *, as_of: datetime,
                     receipt_window_days: int = 5, invoice_grace_days: int = 2) -> ReconciliationRun:
     """Reconcile ``account``'s PO lines ordered in ``month`` as of business time ``as_of``; replaces a rerun.
 
@@ -224,7 +224,7 @@ def reconcile_month(database_url: str, account: VendorAccountSettings, month: st
     """
     clock = cutoffs(as_of, receipt_window_days=receipt_window_days, invoice_grace_days=invoice_grace_days)
     params = _params(account.code, month, clock)
-    with UnitOfWork(database_url) as uow:
+    with units() as uow:
         uow.stage_lock(f"reconcile:{account.code}:{month}")
         run = uow.reconciliations.restart(account.code, month, as_of=clock.as_of)
         session = uow.reconciliations.session  # set-based SQL: the rows never come to Python
@@ -257,11 +257,11 @@ def _money(cents: int) -> Decimal:
     return Decimal(cents).scaleb(-2)
 
 
-def load_run(database_url: str, account_code: str, month: str,
+def load_run(units: Units, account_code: str, month: str,
              ) -> tuple[ReconciliationRun, list[ReconciliationLine]] | None:
     """The month's last run and its lines (by PO, item, category), or None when never reconciled."""
     parse_month(month)
-    with UnitOfWork(database_url) as uow:
+    with units() as uow:
         run = uow.reconciliations.get(account_code, month)
         if run is None:
             return None

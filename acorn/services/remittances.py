@@ -60,6 +60,7 @@ from pathlib import Path
 
 from acorn.config import VendorAccountSettings
 from acorn.domain.states import InvoiceStatus
+from acorn.services.ports import Units
 from acorn.services.remittance_csv import KINDS, ZERO, RemittanceFileError, Row, parse_remittance
 from acorn.store import UnitOfWork
 from schemas.tables import RemittanceImport, RemittanceLine
@@ -107,7 +108,7 @@ class InvoicePayment:
     known_invoice: bool = True
 
 
-def import_remittance(database_url: str, path: Path, accounts: list[VendorAccountSettings], *,
+def import_remittance(units: Units, path: Path, accounts: list[VendorAccountSettings], *,
                       account_code: str | None = None) -> RemittanceImportResult:
     """Load one remittance file; see the module docstring for the columns and the rules.
 
@@ -120,7 +121,7 @@ def import_remittance(database_url: str, path: Path, accounts: list[VendorAccoun
     data = Path(path).read_bytes()
     sha = hashlib.sha256(data).hexdigest()
     result = RemittanceImportResult(file=str(path))
-    with UnitOfWork(database_url) as uow:
+    with units() as uow:
         uow.stage_lock("remittance-import")
         if uow.remittances.import_for(sha) is not None:
             result.already_imported = True
@@ -143,12 +144,12 @@ def import_remittance(database_url: str, path: Path, accounts: list[VendorAccoun
     return result
 
 
-def import_inbox(database_url: str, inbox: Path, accounts: list[VendorAccountSettings]) -> list[RemittanceImportResult]:
+def import_inbox(units: Units, inbox: Path, accounts: list[VendorAccountSettings]) -> list[RemittanceImportResult]:
     """Every ``*.csv`` in the watched folder by name; one that is no remittance is reported and left there."""
     results = []
     for path in sorted(Path(inbox).glob("*.csv")) if Path(inbox).is_dir() else []:
         try:
-            results.append(import_remittance(database_url, path, accounts))
+            results.append(import_remittance(units, path, accounts))
         except (OSError, RemittanceFileError) as exc:
             results.append(RemittanceImportResult(file=str(path), errors=[(1, "file", str(exc))]))
     return results
@@ -259,7 +260,7 @@ def _store(uow: UnitOfWork, lines: list[dict], import_id: int, result: Remittanc
 
 # -- what each invoice was paid ----------------------------------------------------------------------------------
 
-def invoice_payments(database_url: str, account_code: str, *, as_of: date) -> list[InvoicePayment]:
+def invoice_payments(units: Units, account_code: str, *, as_of: date) -> list[InvoicePayment]:
     """Per invoice: billed, paid, deducted by kind, credited back, still unpaid, and days overdue at ``as_of``.
 
     An invoice no payment has touched is overdue once its due date has passed; one paid
@@ -267,7 +268,7 @@ def invoice_payments(database_url: str, account_code: str, *, as_of: date) -> li
     Remittance lines for invoices Acorn did not issue (loaded with ``account_code``) are
     listed too, billed at what the remittance says.
     """
-    with UnitOfWork(database_url) as uow:
+    with units() as uow:
         invoices = {i.invoice_number: i for i in uow.invoices.list(account_code) if i.status != InvoiceStatus.FAILED}
         paid_lines: dict[str, list[RemittanceLine]] = defaultdict(list)
         for line in uow.remittances.for_account(account_code):

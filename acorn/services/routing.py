@@ -41,6 +41,7 @@ from acorn.domain.states import ShipmentStatus
 from acorn.services import outbox, packing
 from acorn.services.archive import write_once
 from acorn.services.asns import ship_from_party, shipped_quantities
+from acorn.services.ports import AmazonApi, Units
 from acorn.spapi import SpApiError
 from acorn.store import UnitOfWork
 from schemas.tables import Shipment
@@ -107,7 +108,7 @@ def routing_request_payload(uow: UnitOfWork, account: VendorAccountSettings, shi
     }]}
 
 
-def routing_read_back(client: Any):
+def routing_read_back(client: AmazonApi) -> outbox.Confirmer:
     """Outbox confirmer: Amazon lists a routing request it accepted under its ``vendorShipmentIdentifier``."""
 
     def confirm(entry: Any) -> bool:
@@ -118,13 +119,13 @@ def routing_read_back(client: Any):
 
 
 # -- after the request: Amazon's carrier -------------------------------------------------------------------
-def follow_carriers(database_url: str, client: Any, settings: AcornSettings, account: VendorAccountSettings, *,
+def follow_carriers(units: Units, client: AmazonApi, settings: AcornSettings, account: VendorAccountSettings, *,
                     as_of: datetime, documents_dir: Path | None) -> CarrierFollowUp:
     """Read back the carrier of every routed shipment still waiting for one; keep its labels and paperwork."""
     result = CarrierFollowUp()
     policy = AsnDeadlinePolicy(settings.asn_policy.minutes_after_departure,
                                settings.asn_policy.hours_before_appointment)
-    with UnitOfWork(database_url) as uow:
+    with units() as uow:
         uow.stage_lock(f"follow-carriers:{account.code}")
         waiting = [s for s in uow.shipments.list(account.code, statuses=[ShipmentStatus.PLANNED])
                    if s.freight_term == COLLECT and s.carrier_assigned_at is None]
@@ -166,7 +167,7 @@ def follow_carriers(database_url: str, client: Any, settings: AcornSettings, acc
                 _alert_overdue(uow, shipment, request_state=request.state if request else "missing")
         uow.commit()
     if documents_dir is not None and result.assigned:
-        result.problems += packing.write_after_planning(database_url, settings, account, result.assigned,
+        result.problems += packing.write_after_planning(units, settings, account, result.assigned,
                                                         documents_dir, as_of=as_of)
     log.info("%s: %d carriers assigned, %d shipments wait for Amazon's carrier, %d past their pickup",
              account.code, len(result.assigned), len(result.waiting), len(result.overdue))
@@ -179,7 +180,7 @@ def _assigned(amazon: Any) -> bool:
     return bool(pickup and pickup.carrier_assignment_date and carrier and carrier.code)
 
 
-def _take_carrier(uow: UnitOfWork, client: Any, shipment: Shipment, amazon: Any, policy: AsnDeadlinePolicy,
+def _take_carrier(uow: UnitOfWork, client: AmazonApi, shipment: Shipment, amazon: Any, policy: AsnDeadlinePolicy,
                   documents_dir: Path | None, account: VendorAccountSettings) -> list[Path]:
     """Put Amazon's carrier, PRO, ARN and pickup on the shipment; a parcel's cartons take their labels."""
     transport, pickup = amazon.transportation_details, amazon.collect_freight_pickup_details
@@ -206,7 +207,7 @@ def _take_carrier(uow: UnitOfWork, client: Any, shipment: Shipment, amazon: Any,
     return kept
 
 
-def _take_labels(uow: UnitOfWork, client: Any, shipment: Shipment, documents_dir: Path | None,
+def _take_labels(uow: UnitOfWork, client: AmazonApi, shipment: Shipment, documents_dir: Path | None,
                  account: VendorAccountSettings) -> list[Path]:
     """Amazon's carrier labels, one per carton in carton order; each carton takes its label's tracking id."""
     found = [d for t in client.get_shipment_labels(vendor_shipment_identifier=shipment.shipment_identifier)

@@ -25,6 +25,7 @@ from acorn.domain.routing import earliest_collect_pickup
 from acorn.domain.states import ShipmentStatus
 from acorn.services import packing, routing
 from acorn.services.acknowledge import ack_key
+from acorn.services.ports import Units
 from acorn.services.stock import SkuResolver, sku_master
 from acorn.store import UnitOfWork
 from schemas.tables import AuditEvent, Carton, Pallet, PurchaseOrder, PurchaseOrderItem, Shipment, ShipmentLine
@@ -81,7 +82,7 @@ def schedule_for(settings: AcornSettings, account: VendorAccountSettings, po: Pu
         asn_policy=AsnDeadlinePolicy(policy.minutes_after_departure, policy.hours_before_appointment))
 
 
-def plan_shipments(database_url: str, settings: AcornSettings, account: VendorAccountSettings, *,
+def plan_shipments(units: Units, settings: AcornSettings, account: VendorAccountSettings, *,
                    as_of: datetime, documents_dir: Path | None = None) -> PlanResult:
     """Plan every accepted, unshipped PO whose next departure is the dock's next truck.
 
@@ -91,7 +92,7 @@ def plan_shipments(database_url: str, settings: AcornSettings, account: VendorAc
     list are written there after the commit, while the goods are packed (``services/packing.py``).
     """
     result = PlanResult()
-    with UnitOfWork(database_url) as uow:
+    with units() as uow:
         uow.stage_lock(f"plan-shipments:{account.code}")
         skus = sku_master(uow)
         resolve, policy = SkuResolver(skus), freight_policy(account)
@@ -113,7 +114,7 @@ def plan_shipments(database_url: str, settings: AcornSettings, account: VendorAc
             result.pallets += len(p.pallets)
         uow.commit()
     if documents_dir is not None:
-        result.problems += packing.write_after_planning(database_url, settings, account, result.shipments,
+        result.problems += packing.write_after_planning(units, settings, account, result.shipments,
                                                         documents_dir, as_of=as_of)
     log.info("%s: planned %d shipments (%d cartons, %d pallets); %d POs wait for their ship window",
              account.code, len(result.shipments), result.cartons, result.pallets, len(result.waiting))

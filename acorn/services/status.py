@@ -35,8 +35,8 @@ from acorn.domain.deadlines import acknowledgement_deadline, asn_is_on_time
 from acorn.domain.documents import FINAL, DocumentState
 from acorn.domain.states import AlertStatus, ShipmentStatus
 from acorn.services.asn_keys import awaiting_carrier, gate_alert_key
+from acorn.services.ports import Units
 from acorn.services.summary import accepted_asns
-from acorn.store import UnitOfWork
 from schemas.tables import Acknowledgement, Alert, OutboxEntry, PurchaseOrder, PurchaseOrderItem, Shipment, utcnow
 
 S = DocumentState
@@ -122,10 +122,10 @@ def _counted(rows: list[Any], buckets: tuple[str, ...]) -> dict[str, int]:
     return {b: found.get(b, 0) for b in buckets}
 
 
-def day_status(database_url: str, *, as_of: datetime, account_code: str | None = None,
+def day_status(units: Units, *, as_of: datetime, account_code: str | None = None,
                wall_clock: datetime | None = None) -> DayStatus:
     """Open POs, shipments by ASN state, pending transactions and open alerts, at ``as_of``."""
-    with UnitOfWork(database_url) as uow:
+    with units() as uow:
         reader = _Reader(uow.outbox.session, account_code, as_of, wall_clock or utcnow())
         return DayStatus(as_of=as_of, account_code=account_code, purchase_orders=reader.open_purchase_orders(),
                          shipments=reader.shipments(), accepted=reader.accepted(),

@@ -22,7 +22,7 @@ from acorn.domain.documents import DocumentKind, DocumentState
 from acorn.domain.states import AlertStatus
 from acorn.services.asn_keys import gate_alert_key
 from acorn.services.metrics import money_sum
-from acorn.store import UnitOfWork
+from acorn.services.ports import Units
 from schemas.tables import (
     Acknowledgement,
     Alert,
@@ -41,20 +41,20 @@ ACCEPTED, FAILED, NEEDS_REVIEW = DocumentState.ACCEPTED, DocumentState.FAILED, D
 _SETTLED = [str(ACCEPTED), str(FAILED), str(NEEDS_REVIEW)]
 
 
-def lifecycle_counts(database_url: str, account_code: str | None = None) -> dict[str, Any]:
+def lifecycle_counts(units: Units, account_code: str | None = None) -> dict[str, Any]:
     """Counts across the lifecycle, for one account or all of them."""
-    with UnitOfWork(database_url) as uow:
+    with units() as uow:
         counts = _Totals(uow.outbox.session, account_code or None).by_account()
     return counts.get(account_code or None) or _finished(_zero())
 
 
-def lifecycle_counts_by_account(database_url: str,
+def lifecycle_counts_by_account(units: Units,
                                 account_codes: Iterable[str] = ()) -> dict[str | None, dict[str, Any]]:
     """Every account's counts and, under ``None``, all of them, in one pass (the statements of one account).
 
     The accounts in ``account_codes`` are there even with nothing stored (all zero).
     """
-    with UnitOfWork(database_url) as uow:
+    with units() as uow:
         counts = _Totals(uow.outbox.session, None).by_account()
     return {**{code: _finished(_zero()) for code in account_codes}, **counts}
 

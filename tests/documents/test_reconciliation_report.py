@@ -22,6 +22,7 @@ from acorn.documents.reconciliation_report import (
     write_report,
 )
 from acorn.store import UnitOfWork, upgrade
+from acorn.store.uow import units
 from schemas.tables import Claim, ReconciliationLine, ReconciliationRun, RemittanceLine
 
 US, CA = DEFAULT_ACCOUNTS  # ACRNUS (US, USD) and ACRNCA (CA, CAD)
@@ -99,7 +100,7 @@ def march(sqlite_url: str) -> str:
 
 
 def test_the_report_prints_the_run_totals_and_the_money_at_risk(march: str) -> None:
-    report = build_report(march, "2025-03", accounts=[US], as_of=AS_OF)
+    report = build_report(units(march), "2025-03", accounts=[US], as_of=AS_OF)
     at_risk = report.accounts[0].at_risk
     assert at_risk is not None
     # 40.00 shortage + 10.00 billed above the PO (not the -2.50 below it) + 36.00 + 50.00
@@ -118,20 +119,20 @@ def test_the_report_prints_the_run_totals_and_the_money_at_risk(march: str) -> N
 
 
 def test_text_from_the_store_is_escaped(march: str) -> None:
-    html = render_report_html(build_report(march, "2025-03", accounts=[US], as_of=AS_OF))
+    html = render_report_html(build_report(units(march), "2025-03", accounts=[US], as_of=AS_OF))
     assert EVIL not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
 
 
 def test_the_report_carries_three_charts_per_account(march: str) -> None:
-    html = render_report_html(build_report(march, "2025-03", accounts=[US], as_of=AS_OF))
+    html = render_report_html(build_report(units(march), "2025-03", accounts=[US], as_of=AS_OF))
     assert html.count("<svg") == 3
     for chart in ("ACRNUS-deductions-by-type", "ACRNUS-deductions-by-week", "ACRNUS-disputes"):
         assert f'id="{chart}-figure_1"' in html
 
 
 def test_deductions_and_disputes_are_grouped_by_type_week_and_kind(march: str) -> None:
-    account = build_report(march, "2025-03", accounts=[US], as_of=AS_OF).accounts[0]
+    account = build_report(units(march), "2025-03", accounts=[US], as_of=AS_OF).accounts[0]
     assert account.deductions_by_type == {"shortage": Decimal("10.00"), "damage": Decimal("3.00"),
                                           "price": Decimal("4.40")}
     weeks = dict(account.deductions_by_week)
@@ -145,7 +146,7 @@ def test_deductions_and_disputes_are_grouped_by_type_week_and_kind(march: str) -
 
 
 def test_an_account_without_a_run_is_shown_as_not_reconciled(march: str) -> None:
-    report = build_report(march, "2025-03", accounts=[US, CA], as_of=AS_OF)
+    report = build_report(units(march), "2025-03", accounts=[US, CA], as_of=AS_OF)
     assert [a.reconciled for a in report.accounts] == [True, False]
     html = render_report_html(report)
     assert "not reconciled: no finished reconciliation run for 2025-03" in html
@@ -160,14 +161,14 @@ def test_an_account_without_a_run_is_shown_as_not_reconciled(march: str) -> None
 
 def test_a_month_nobody_reconciled_does_not_crash(sqlite_url: str) -> None:
     upgrade(sqlite_url)
-    report = build_report(sqlite_url, "2025-03", accounts=[US, CA], as_of=AS_OF)
+    report = build_report(units(sqlite_url), "2025-03", accounts=[US, CA], as_of=AS_OF)
     html = render_report_html(report)
     assert html.count("not reconciled: no finished") == 2 and html.count("<svg") == 6
     assert "Nothing this month" in html
 
 
 def test_the_csv_lists_every_exception_line_largest_first(march: str, tmp_path: Path) -> None:
-    report = build_report(march, "2025-03", accounts=[US], as_of=AS_OF)
+    report = build_report(units(march), "2025-03", accounts=[US], as_of=AS_OF)
     path = write_report(report, tmp_path / "out")
     assert path == tmp_path / "out" / "reconciliation-2025-03.html"
     assert path.read_text(encoding="utf-8") == render_report_html(report)

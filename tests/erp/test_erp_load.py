@@ -15,6 +15,7 @@ import pytest
 from acorn.erp import CsvErp
 from acorn.services.erp import load_erp
 from acorn.store import UnitOfWork, upgrade
+from acorn.store.uow import units
 
 ACORN = str(Path(sys.executable).with_name("acorn"))
 AS_OF = datetime(2026, 3, 2, 20, 10, tzinfo=UTC)
@@ -45,7 +46,7 @@ def db(tmp_path: Path) -> str:
 
 def test_poison_rows_are_rejected_by_file_line_and_field_and_the_good_rows_load(tmp_path: Path, db: str) -> None:
     skus, stock = _write(tmp_path / "skus.csv", SKUS), _write(tmp_path / "inventory.csv", POISONED_STOCK)
-    result = load_erp(db, CsvErp(skus, stock, quarantine_dir=tmp_path / "quarantine"), as_of=AS_OF)
+    result = load_erp(units(db), CsvErp(skus, stock, quarantine_dir=tmp_path / "quarantine"), as_of=AS_OF)
 
     assert (result.skus, result.stock_rows) == (2, 2)
     assert [(e.file, e.line, e.field) for e in result.errors] == [
@@ -64,13 +65,13 @@ def test_poison_rows_are_rejected_by_file_line_and_field_and_the_good_rows_load(
 
 
 def test_stock_of_a_sku_stored_by_an_earlier_load_is_taken(tmp_path: Path, db: str) -> None:
-    load_erp(db, CsvErp(_write(tmp_path / "skus.csv", SKUS), _write(tmp_path / "inventory.csv", (STOCK_HEADER,))),
-             as_of=AS_OF)
+    load_erp(units(db), CsvErp(_write(tmp_path / "skus.csv", SKUS),
+                               _write(tmp_path / "inventory.csv", (STOCK_HEADER,))), as_of=AS_OF)
     later = tmp_path / "later"
     later.mkdir()
     only_one = _write(later / "skus.csv", SKUS[:2])  # today's master export lists ACR-1 only
     stock = _write(later / "inventory.csv", (STOCK_HEADER, "ACR-2,NJ1,8,", "ACR-3,NJ1,1,"))
-    result = load_erp(db, CsvErp(only_one, stock), as_of=AS_OF)
+    result = load_erp(units(db), CsvErp(only_one, stock), as_of=AS_OF)
     assert result.stock_rows == 1
     assert [(e.line, e.field, e.value) for e in result.errors] == [(3, "vendor_sku", "ACR-3")]
 
@@ -96,9 +97,9 @@ def test_a_load_writes_2_or_200_skus_in_the_same_statements_and_a_reload_updates
         url = f"sqlite:///{tmp_path / f'acorn-{count}.db'}"
         upgrade(url)
         with StatementCounter(engine_for(url)) as first:
-            assert load_erp(url, _erp(tmp_path / f"first-{count}", count, on_hand=5), as_of=AS_OF).skus == count
+            assert load_erp(units(url), _erp(tmp_path / f"first-{count}", count, on_hand=5), as_of=AS_OF).skus == count
         with StatementCounter(engine_for(url)) as again:
-            result = load_erp(url, _erp(tmp_path / f"again-{count}", count, on_hand=7), as_of=AS_OF)
+            result = load_erp(units(url), _erp(tmp_path / f"again-{count}", count, on_hand=7), as_of=AS_OF)
         assert (result.skus, result.stock_rows, result.errors) == (count, count, [])
         counts.append((first.count, again.count))
         with UnitOfWork(url) as uow:

@@ -53,6 +53,33 @@ def test_only_the_store_opens_database_sessions() -> None:
     assert offenders == []
 
 
+#: what builds a store: services receive a ``Units`` factory (``acorn.services.ports``) instead
+_STORE_BUILDERS = {"acorn.store.db": None, "acorn.store": {"db", "engine_for", "upgrade"},
+                   "acorn.store.uow": {"units", "in_memory_units"}}
+
+
+def _builds_its_store(path: Path) -> list[str]:
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Call):
+            called = node.func.id if isinstance(node.func, ast.Name) else getattr(node.func, "attr", None)
+            if called == "UnitOfWork":
+                found.append(f"line {node.lineno}: UnitOfWork(...)")
+        elif isinstance(node, ast.Import):
+            found += [f"line {node.lineno}: import {a.name}" for a in node.names if a.name == "acorn.store.db"]
+        elif isinstance(node, ast.ImportFrom) and node.module in _STORE_BUILDERS:
+            banned = _STORE_BUILDERS[node.module]
+            names = [a.name for a in node.names if banned is None or a.name in banned]
+            found += [f"line {node.lineno}: from {node.module} import {n}" for n in names]
+    return found
+
+
+def test_services_receive_their_store_instead_of_building_it() -> None:
+    offenders = {str(p.relative_to(REPO)): bad for p in sorted((REPO / "acorn" / "services").rglob("*.py"))
+                 if (bad := _builds_its_store(p))}
+    assert offenders == {}
+
+
 def test_the_acorn_console_script_lists_its_commands() -> None:
     exe = Path(sys.executable).with_name("acorn")
     out = subprocess.run([str(exe), "--help"], capture_output=True, text=True, timeout=60)

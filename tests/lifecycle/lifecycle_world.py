@@ -16,6 +16,8 @@ import pytest
 from acorn import runtime
 from acorn.config import AcornSettings, load_settings
 from acorn.demo import DEMO_DATA, run_times
+from acorn.services.ports import Units
+from acorn.store.uow import units
 
 US = "ACRNUS"
 
@@ -29,6 +31,11 @@ class World:
     @property
     def db(self) -> str:
         return self.settings.resolved_database_url
+
+    @property
+    def units(self) -> Units:
+        """The store as the services take it (``acorn.services.ports.Units``)."""
+        return units(self.db)
 
     @property
     def client(self) -> Any:
@@ -94,7 +101,7 @@ def world(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[World]:
         previous = runtime.install(runtime.Runtime(settings))
         operator = httpx.Client(base_url=sandbox.base_url, timeout=30)
         w = World(sandbox, settings, operator)
-        load_erp(w.db, CsvErp(DEMO_DATA / "skus.csv", DEMO_DATA / "inventory.csv"), as_of=w.clock())
+        load_erp(w.units, CsvErp(DEMO_DATA / "skus.csv", DEMO_DATA / "inventory.csv"), as_of=w.clock())
         try:
             yield w
         finally:
@@ -162,7 +169,7 @@ def services_day(settings: AcornSettings, client: Any, as_of: datetime, account_
         shipments,
     )
 
-    db = settings.resolved_database_url
+    db = units(settings.resolved_database_url)
     account = settings.account(account_code)
     stuck = timedelta(minutes=settings.transaction_stuck_minutes)
     lease = timedelta(seconds=settings.outbox_lease_seconds)

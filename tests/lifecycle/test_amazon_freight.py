@@ -26,7 +26,7 @@ S = DocumentState
 
 
 def _deliver(world: World, kind: str, as_of: datetime) -> Any:
-    return delivery.deliver(world.db, world.client, account_code=US, kind=kind, as_of=as_of,
+    return delivery.deliver(world.units, world.client, account_code=US, kind=kind, as_of=as_of,
                             stuck_after=timedelta(minutes=60))
 
 
@@ -34,10 +34,10 @@ def _plan(world: World, as_of: datetime) -> list[str]:
     """The morning of the day up to planning: orders in, acknowledged (and accepted), shipments planned."""
     world.set_clock(as_of)
     account = world.settings.account(US)
-    intake.intake_purchase_orders(world.db, world.client, account, as_of=as_of)
-    acknowledge.decide_and_queue(world.db, account, as_of=as_of)
+    intake.intake_purchase_orders(world.units, world.client, account, as_of=as_of)
+    acknowledge.decide_and_queue(world.units, account, as_of=as_of)
     _deliver(world, "acknowledgement", as_of)
-    plan = shipments.plan_shipments(world.db, world.settings, account, as_of=as_of,
+    plan = shipments.plan_shipments(world.units, world.settings, account, as_of=as_of,
                                     documents_dir=world.settings.resolved_documents_dir)
     assert plan.shipments and not plan.problems
     return plan.shipments
@@ -45,7 +45,7 @@ def _plan(world: World, as_of: datetime) -> list[str]:
 
 def _follow(world: World, as_of: datetime) -> routing.CarrierFollowUp:
     world.set_clock(as_of)
-    return routing.follow_carriers(world.db, world.client, world.settings, world.settings.account(US), as_of=as_of,
+    return routing.follow_carriers(world.units, world.client, world.settings, world.settings.account(US), as_of=as_of,
                                    documents_dir=world.settings.resolved_documents_dir)
 
 
@@ -83,7 +83,7 @@ def test_routed_ltl_and_parcel_shipments_go_from_routing_request_to_an_asn_namin
         assert shipment.requested_pickup.date() == (day + timedelta(days=2)).date()
         assert shipment.amazon_reference_number == routed[identifier]["buyerReferenceNumber"]  # the ARN, read back
         assert not (_folder(world, identifier) / "labels.zpl").exists()  # no carrier yet: nothing to print
-    assert asns.queue_asns(world.db, world.settings.account(US), as_of=max(
+    assert asns.queue_asns(world.units, world.settings.account(US), as_of=max(
         s.requested_pickup for s in planned.values()) + timedelta(hours=1)).queued == []  # the ASN waits
 
     followed = _follow(world, day + timedelta(hours=4, minutes=5))  # past the carrier assignment
@@ -114,7 +114,7 @@ def test_routed_ltl_and_parcel_shipments_go_from_routing_request_to_an_asn_namin
 
     leaves = max(s.departure for s in _shipments(world).values()) + timedelta(minutes=5)
     world.set_clock(leaves)
-    queued = asns.queue_asns(world.db, world.settings.account(US), as_of=leaves)
+    queued = asns.queue_asns(world.units, world.settings.account(US), as_of=leaves)
     assert sorted(queued.queued) == sorted(planned)
     assert all(r.state == S.ACCEPTED for r in _deliver(world, "shipment_confirmation", leaves).reports)
     confirmed = _ledger(world, "shipmentConfirmations")
@@ -166,7 +166,7 @@ def test_a_refused_routing_request_alerts_with_amazons_code_and_the_asn_waits_pa
     after_pickup = max(s.requested_pickup for s in planned.values()) + timedelta(hours=1)
     followed = _follow(world, after_pickup)
     assert sorted(followed.overdue) == sorted(planned) and not followed.assigned
-    assert asns.queue_asns(world.db, world.settings.account(US), as_of=after_pickup).queued == []
+    assert asns.queue_asns(world.units, world.settings.account(US), as_of=after_pickup).queued == []
     with UnitOfWork(world.db) as uow:
         missing = [a for a in uow.alerts.list(account_code=US) if a.kind == "freight_carrier_missing"]
     assert len(missing) == len(planned) and all(a.severity == "error" for a in missing)

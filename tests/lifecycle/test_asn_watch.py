@@ -25,16 +25,16 @@ def test_a_shipment_whose_asn_waits_is_at_risk_then_late_once_and_amazon_agrees(
     account = world.settings.account(US)
 
     # nobody ran submit_asns after the truck left: ten minutes before the deadline, at risk
-    watched = asn_watch.watch_asns(world.db, account, now=deadline - timedelta(minutes=10))
+    watched = asn_watch.watch_asns(world.units, account, now=deadline - timedelta(minutes=10))
     assert sorted(watched.at_risk) == sorted(s.shipment_identifier for s in leaving if s.asn_deadline == deadline)
     assert watched.late == [] and _alerts(world, "asn_late") == {}
 
     # a minute after it: late, once; the at-risk alert has said its piece
     after = deadline + timedelta(minutes=1)
-    watched = asn_watch.watch_asns(world.db, account, now=after)
+    watched = asn_watch.watch_asns(world.units, account, now=after)
     assert sorted(watched.late) == sorted(watched_at_risk := _alerts(world, "asn_at_risk", status=None))
     assert _alerts(world, "asn_at_risk") == {} and len(watched_at_risk) == len(watched.late)
-    assert asn_watch.watch_asns(world.db, account, now=after).late == []
+    assert asn_watch.watch_asns(world.units, account, now=after).late == []
 
     # the ASNs go out now: Amazon judges them late too, and the outbox's late verdict is the same alert
     run_day(world, after)
@@ -53,9 +53,9 @@ def test_a_person_resolving_a_late_asn_alert_is_not_overruled_by_the_watch(world
         shipment = min((s for s in uow.shipments.list(US) if s.departure <= second), key=lambda s: s.asn_deadline)
     account = world.settings.account(US)
     late_at = shipment.asn_deadline + timedelta(minutes=5)
-    assert shipment.shipment_identifier in asn_watch.watch_asns(world.db, account, now=late_at).late
+    assert shipment.shipment_identifier in asn_watch.watch_asns(world.units, account, now=late_at).late
     with UnitOfWork(world.db) as uow:
         uow.alerts.resolve(f"asn-late:{shipment.shipment_identifier}", at=late_at)
         uow.commit()
-    assert asn_watch.watch_asns(world.db, account, now=late_at + timedelta(minutes=10)).late == []
+    assert asn_watch.watch_asns(world.units, account, now=late_at + timedelta(minutes=10)).late == []
     assert shipment.shipment_identifier not in _alerts(world, "asn_late")

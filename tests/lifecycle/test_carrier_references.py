@@ -31,7 +31,7 @@ def test_parcel_cartons_have_ups_tracking_numbers_and_freight_has_a_pro_from_the
     assert shipments and parcel_tracking and pros  # the demo week has both parcel and LTL shipments
     assert len(set(parcel_tracking)) == len(parcel_tracking)
     assert len(set(pros)) == len(pros) and len(set(bols)) == len(bols)
-    counts = lifecycle_counts(world.db, US)
+    counts = lifecycle_counts(world.units, US)
     assert counts["asns"]["failed"] == 0 and counts["asns"]["on_time"] > 0
 
 

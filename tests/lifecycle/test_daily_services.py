@@ -15,7 +15,7 @@ from lifecycle_world import US, World, run_day
 def _snapshot(world: World) -> tuple:
     with UnitOfWork(world.db) as uow:
         outbox = sorted((e.idempotency_key, e.state, e.attempts, e.transaction_id) for e in uow.outbox.list())
-    return lifecycle_counts(world.db), outbox, world.ledger()
+    return lifecycle_counts(world.units), outbox, world.ledger()
 
 
 @pytest.mark.parametrize("world", [pytest.param({}, id="sqlite"),
@@ -24,7 +24,7 @@ def _snapshot(world: World) -> tuple:
 def test_a_week_ships_invoices_and_receives_with_every_document_accepted_once(world: World) -> None:
     for as_of in world.run_times(7):
         run_day(world, as_of)
-    counts = lifecycle_counts(world.db, US)
+    counts = lifecycle_counts(world.units, US)
     assert counts["purchase_orders"] > 0
     assert counts["shipments"] > 0 and counts["cartons"] >= counts["shipments"]
     assert counts["asns"]["late"] == 0 and counts["asns"]["failed"] == 0

@@ -38,8 +38,8 @@ def test_a_business_day_is_the_docks_local_day_in_utc_bounds() -> None:
 def test_the_days_figures_add_up_to_the_running_totals_and_differ_from_them(two_days) -> None:
     world, (first, second) = two_days
     account = [world.settings.account(US)]
-    one, two = day_figures(world.db, account, first), day_figures(world.db, account, second)
-    totals = lifecycle_counts(world.db, US)
+    one, two = day_figures(world.units, account, first), day_figures(world.units, account, second)
+    totals = lifecycle_counts(world.units, US)
     # everything acknowledged, sent and billed so far happened on one of the two days
     assert one.acknowledgements_accepted + two.acknowledgements_accepted == totals["acknowledgements"]["accepted"]
     assert one.asns_on_time + two.asns_on_time == totals["asns"]["on_time"] > 0
@@ -55,7 +55,7 @@ def test_the_days_figures_add_up_to_the_running_totals_and_differ_from_them(two_
 
 def test_the_report_shows_the_day_next_to_the_totals_and_every_open_alert_by_severity(two_days) -> None:
     world, (_, second) = two_days
-    report = day_report(world.db, world.settings, second)
+    report = day_report(world.units, world.settings, second)
     md = render_daily_report_md(report.summary(dashboard="file:///srv/acorn/reports/dashboard.html"))
     totals, today = report.totals, report.today
     assert (f"| Acknowledgements | {today.acknowledgements_accepted} accepted, {today.acknowledgements_late} late, "
@@ -71,8 +71,8 @@ def test_the_report_shows_the_day_next_to_the_totals_and_every_open_alert_by_sev
 
 def test_the_dashboard_is_written_under_the_home_folder_with_its_charts_and_a_dated_copy(two_days) -> None:
     world, (first, second) = two_days
-    report = day_report(world.db, world.settings, second)
-    path = write_dashboard(world.db, world.settings, second, report)
+    report = day_report(world.units, world.settings, second)
+    path = write_dashboard(world.units, world.settings, second, report)
     assert path == world.settings.home / "reports" / "dashboard.html"
     dated = path.with_name(f"dashboard-{report.business_date.isoformat()}.html")
     html = path.read_text(encoding="utf-8")
@@ -82,6 +82,6 @@ def test_the_dashboard_is_written_under_the_home_folder_with_its_charts_and_a_da
     for chart in ("asn-on-time", "fill-rate"):
         assert f'id="{chart}-bar-{report.business_date.isoformat()}"' in html
     invoiced_on = [d.isoformat() for d, f in ((business_day(world.settings.account(US), t).day,
-                                               day_figures(world.db, [world.settings.account(US)], t))
+                                               day_figures(world.units, [world.settings.account(US)], t))
                                               for t in (first, second)) if f.invoiced]
     assert invoiced_on and all(f'id="invoiced-USD-bar-{d}"' in html for d in invoiced_on)

@@ -27,12 +27,12 @@ def _acknowledgements_queued(world: World) -> tuple[datetime, int]:
     as_of = world.run_times(1)[0]
     world.set_clock(as_of)
     account = world.settings.account(US)
-    intake.intake_purchase_orders(world.db, world.client, account, as_of=as_of)
-    return as_of, len(acknowledge.decide_and_queue(world.db, account, as_of=as_of).decided)
+    intake.intake_purchase_orders(world.units, world.client, account, as_of=as_of)
+    return as_of, len(acknowledge.decide_and_queue(world.units, account, as_of=as_of).decided)
 
 
 def _round(world: World, as_of) -> delivery.DeliveryResult:
-    return delivery.deliver(world.db, world.client, account_code=US, kind="acknowledgement", as_of=as_of,
+    return delivery.deliver(world.units, world.client, account_code=US, kind="acknowledgement", as_of=as_of,
                             stuck_after=timedelta(minutes=60), wait_s=1.0, budget_s=BUDGET_S)
 
 
@@ -89,7 +89,7 @@ def test_transactions_are_read_between_the_posts_on_their_own_usage_plan(world: 
     route, transport = world.settings.route(world.settings.account(US)), _Recording()
     with SpApiClient(base_url=route.base_url, credentials=route.credentials(), token_url=route.token_url,
                      transport=transport) as client:
-        result = delivery.deliver(world.db, client, account_code=US, kind="acknowledgement", as_of=as_of,
+        result = delivery.deliver(world.units, client, account_code=US, kind="acknowledgement", as_of=as_of,
                                   stuck_after=timedelta(minutes=60), wait_s=30.0)
 
     calls = [(method, path) for method, path in transport.calls if path.startswith("/vendor/")]
@@ -122,7 +122,7 @@ def test_lost_answers_are_read_back_by_the_stages_next_round_and_posted_once(wor
     rounds: list[delivery.DeliveryResult] = []
 
     def one_round() -> delivery.DeliveryResult:
-        rounds.append(delivery.deliver(world.db, world.client, account_code=US, kind="acknowledgement", as_of=as_of,
+        rounds.append(delivery.deliver(world.units, world.client, account_code=US, kind="acknowledgement", as_of=as_of,
                                        stuck_after=timedelta(minutes=60), wait_s=1.0))
         world.faults(drop_after_commit_rate=0.0)  # answers come back from the next round on
         return rounds[-1]

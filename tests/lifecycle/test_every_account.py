@@ -31,7 +31,7 @@ def test_a_stage_flow_without_an_account_serves_every_account_and_names_its_run(
     intake = po_intake(as_of=as_of, return_state=True)
     assert intake.is_completed(), intake.message
     assert set(intake.result()) == {US, CA}
-    assert all(lifecycle_counts(world.db, code)["purchase_orders"] > 0 for code in (US, CA))
+    assert all(lifecycle_counts(world.units, code)["purchase_orders"] > 0 for code in (US, CA))
     # the daily run's 15:10 in New York, the first account's dock (EST in March before the 8th, else EDT)
     local = as_of.astimezone(_tz(world.settings.account(US).ship_from_tz))
     assert _run_name(intake) == f"po intake {local:%Y-%m-%d %H:%M %Z} · all accounts"
@@ -39,7 +39,7 @@ def test_a_stage_flow_without_an_account_serves_every_account_and_names_its_run(
     acks = acknowledge_orders(as_of=as_of, return_state=True)
     assert acks.is_completed(), acks.message
     ledger = world.ledger()["acknowledgements"]
-    by_account = {code: lifecycle_counts(world.db, code)["acknowledgements"]["accepted"] for code in (US, CA)}
+    by_account = {code: lifecycle_counts(world.units, code)["acknowledgements"]["accepted"] for code in (US, CA)}
     assert all(by_account.values()) and len(ledger) >= sum(by_account.values()) > 0, (by_account, len(ledger))
 
 

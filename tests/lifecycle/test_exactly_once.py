@@ -32,13 +32,13 @@ def _ship_one(world: World) -> tuple[datetime, str]:
 
 
 def _queue_asn(world: World, as_of: datetime) -> str:
-    queued = asns.queue_asns(world.db, world.settings.account(US), as_of=as_of)
+    queued = asns.queue_asns(world.units, world.settings.account(US), as_of=as_of)
     assert queued.queued
     return queued.queued[0]
 
 
 def _deliver(world: World, as_of: datetime, kind: str = "shipment_confirmation") -> delivery.DeliveryResult:
-    return delivery.deliver(world.db, world.client, account_code=US, kind=kind, as_of=as_of,
+    return delivery.deliver(world.units, world.client, account_code=US, kind=kind, as_of=as_of,
                             stuck_after=timedelta(minutes=world.settings.transaction_stuck_minutes), wait_s=1.0)
 
 
@@ -59,7 +59,7 @@ def _deliver_in_a_worker_that_dies(world: World, as_of: datetime, crash_at: str)
         from acorn.services import delivery
         settings = load_settings(spapi_base_url={world.settings.spapi_base_url!r}, database_url={world.db!r})
         rt = runtime.Runtime(settings)
-        delivery.deliver(settings.resolved_database_url, rt.client(settings.account("{US}")), account_code="{US}",
+        delivery.deliver(rt.units(), rt.client(settings.account("{US}")), account_code="{US}",
                          kind="shipment_confirmation", as_of=datetime.fromisoformat({as_of.isoformat()!r}),
                          stuck_after=timedelta(hours=1))
     """)
@@ -145,7 +145,7 @@ def test_a_transport_change_after_acceptance_sends_a_replace_with_the_same_ident
     as_of, shipment = _ship_one(world)
     _queue_asn(world, as_of)
     _deliver(world, as_of)
-    key = asns.change_transport(world.db, world.settings.account(US), shipment, carrier_scac="FXFE",
+    key = asns.change_transport(world.units, world.settings.account(US), shipment, carrier_scac="FXFE",
                                 transport_mode="LessThanTruckLoad", pro_number="7741234567",
                                 bill_of_lading="BOL7741234567", as_of=as_of + timedelta(minutes=5))
     _deliver(world, as_of + timedelta(minutes=5))

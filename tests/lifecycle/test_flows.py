@@ -37,13 +37,13 @@ def test_daily_lifecycle_runs_as_prefect_flows_and_a_rerun_changes_nothing(prefe
         world.set_clock(as_of)
         state = daily_lifecycle(as_of=as_of, return_state=True)
         assert state.is_completed(), state.message
-    counts = lifecycle_counts(world.db)
+    counts = lifecycle_counts(world.units)
     assert counts["purchase_orders"] > 0 and counts["shipments"] > 0
     assert counts["asns"]["on_time"] > 0 and counts["asns"]["late"] == 0
     ledger = world.ledger()
     state = daily_lifecycle(as_of=days[-1], return_state=True)
     assert state.is_completed()
-    assert lifecycle_counts(world.db) == counts
+    assert lifecycle_counts(world.units) == counts
     assert world.ledger() == ledger
 
 

@@ -13,6 +13,7 @@ from acorn import contract
 from acorn.config import load_settings
 from acorn.services import acknowledge, intake, shipments
 from acorn.store import UnitOfWork, upgrade
+from acorn.store.uow import units
 from schemas.spapi import Order
 
 AS_OF = datetime(2026, 3, 2, 20, 10, tzinfo=UTC)
@@ -55,7 +56,7 @@ def us():
 
 def _record(db: str, us, *orders: dict) -> intake.IntakeResult:
     parsed = [Order.model_validate(o) for o in orders]
-    return intake.record_purchase_orders(db, us, parsed, as_of=AS_OF, window=(AS_OF, AS_OF))
+    return intake.record_purchase_orders(units(db), us, parsed, as_of=AS_OF, window=(AS_OF, AS_OF))
 
 
 def test_a_po_is_stored_in_eaches_with_its_raw_payload(db: str, us) -> None:
@@ -161,7 +162,8 @@ def test_amazons_example_orders_are_each_stored_or_quarantined_by_name(db: str) 
                     continue
                 orders[order.purchase_order_number] = order
     assert orders
-    result = intake.record_purchase_orders(db, account, list(orders.values()), as_of=AS_OF, window=(AS_OF, AS_OF))
+    result = intake.record_purchase_orders(units(db), account, list(orders.values()), as_of=AS_OF,
+                                           window=(AS_OF, AS_OF))
     assert sorted(result.new + result.quarantined) == sorted(orders)
 
 

@@ -17,6 +17,7 @@ from acorn.bench_day import StatementCounter
 from acorn.config import load_settings
 from acorn.services import acknowledge, intake
 from acorn.store import UnitOfWork, engine_for
+from acorn.store.uow import units
 from schemas.spapi import Order
 
 T = TypeVar("T")
@@ -34,7 +35,7 @@ def _statements(url: str, step: Callable[[], T]) -> tuple[int, T]:
 
 
 def _record(url: str, us: Any, orders: list[dict]) -> intake.IntakeResult:
-    return intake.record_purchase_orders(url, us, [Order.model_validate(o) for o in orders], as_of=AS_OF,
+    return intake.record_purchase_orders(units(url), us, [Order.model_validate(o) for o in orders], as_of=AS_OF,
                                          window=(AS_OF, AS_OF))
 
 
@@ -86,13 +87,14 @@ def test_a_page_of_pos_is_stored_in_the_same_number_of_statements_whatever_its_s
 
 def test_acknowledging_60_pos_costs_the_statements_of_3_whatever_was_acknowledged_before(migrated_url: str,
                                                                                           us) -> None:
+    store = units(migrated_url)
     _stock(migrated_url, us.erp_warehouse)
     _record(migrated_url, us, _page("PA", 3))
-    few, few_result = _statements(migrated_url, lambda: acknowledge.decide_and_queue(migrated_url, us, as_of=AS_OF))
+    few, few_result = _statements(migrated_url, lambda: acknowledge.decide_and_queue(store, us, as_of=AS_OF))
     _record(migrated_url, us, _page("PB", 60))
-    many, many_result = _statements(migrated_url, lambda: acknowledge.decide_and_queue(migrated_url, us, as_of=AS_OF))
+    many, many_result = _statements(migrated_url, lambda: acknowledge.decide_and_queue(store, us, as_of=AS_OF))
     _record(migrated_url, us, _page("PC", 3))
-    after, after_result = _statements(migrated_url, lambda: acknowledge.decide_and_queue(migrated_url, us, as_of=AS_OF))
+    after, after_result = _statements(migrated_url, lambda: acknowledge.decide_and_queue(store, us, as_of=AS_OF))
     assert (len(few_result.decided), len(many_result.decided), len(after_result.decided)) == (3, 60, 3)
     assert many == few and after == few
 
@@ -113,4 +115,4 @@ def test_acknowledging_60_pos_costs_the_statements_of_3_whatever_was_acknowledge
     assert {f"ack-late:ACRNUS:PB{n:05d}" for n in range(60)} <= alerts
     assert {f"fill-rate:ACRNUS:PB{n:05d}" for n in range(60)} <= alerts
     # a rerun finds nothing left to decide
-    assert acknowledge.decide_and_queue(migrated_url, us, as_of=AS_OF).decided == []
+    assert acknowledge.decide_and_queue(units(migrated_url), us, as_of=AS_OF).decided == []

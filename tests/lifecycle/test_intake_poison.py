@@ -110,7 +110,7 @@ def _poisoned_day(world: World, poison: Callable[[dict], None]) -> datetime:
 
 def _intake(world: World, as_of: datetime) -> intake.IntakeResult:
     world.set_clock(max(as_of, world.clock()))
-    return intake.intake_purchase_orders(world.db, world.client, world.settings.account(US), as_of=as_of)
+    return intake.intake_purchase_orders(world.units, world.client, world.settings.account(US), as_of=as_of)
 
 
 def _stored_numbers(world: World) -> list[str]:
@@ -191,7 +191,7 @@ def test_two_intake_runs_of_one_account_at_once_both_finish_and_store_each_po_on
     def run() -> None:
         try:
             start.wait(timeout=30)
-            results.append(intake.intake_purchase_orders(world.db, world.client, account, as_of=as_of))
+            results.append(intake.intake_purchase_orders(world.units, world.client, account, as_of=as_of))
         except BaseException as exc:  # noqa: BLE001 - reported below
             failures.append(exc)
 

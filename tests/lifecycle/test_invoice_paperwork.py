@@ -71,25 +71,25 @@ def test_hst_paid_with_a_canadian_invoice_is_no_price_variance_in_reconciliation
         services_day(world.settings, client, as_of, CA)
     paid_by = times[-1] + timedelta(days=account.payment_terms.net_days + 10)
     world.set_clock(paid_by)
-    receipts.poll_receipts(world.db, client, account, as_of=paid_by, alert_after_days=2)
+    receipts.poll_receipts(world.units, client, account, as_of=paid_by, alert_after_days=2)
     months = sorted({f"{times[0] + timedelta(days=d):%Y-%m}" for d in range(0, (paid_by - times[0]).days + 1)})
     for month in months:
         csv = world.operator.get("/_sandbox/remittances", params={"month": month})
         csv.raise_for_status()
         path = tmp_path / f"remittance-{month}.csv"
         path.write_bytes(csv.content)
-        assert not import_remittance(world.db, path, world.settings.accounts, account_code=CA).errors
+        assert not import_remittance(world.units, path, world.settings.accounts, account_code=CA).errors
     with UnitOfWork(world.db) as uow:
         taxed = {line.po_number for i in uow.invoices.list(CA) if i.tax_amount > 0 for line in uow.invoices.lines(i)}
         order_months = {f"{po.order_date:%Y-%m}" for po in uow.purchase_orders.list(CA) if po.po_number in taxed}
     assert taxed
     lines, matched = [], 0
     for month in sorted(order_months):
-        run = reconcile_month(world.db, account, month, as_of=paid_by)
+        run = reconcile_month(world.units, account, month, as_of=paid_by)
         matched += run.totals["categories"]["matched"]["lines"]
         assert run.totals["categories"]["price_variance"]["lines"] == 0
         assert run.totals["paid"] == run.totals["invoiced"]  # net of the tax paid beside the lines
-        lines += load_run(world.db, CA, month)[1]
+        lines += load_run(world.units, CA, month)[1]
     # the HST paid with each invoice is on no line: it must not read as a price difference or anything else
     exceptions = [(ln.po_number, ln.category, ln.amount) for ln in lines
                   if ln.po_number in taxed and ln.category != "open"]

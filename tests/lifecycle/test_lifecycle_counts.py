@@ -18,6 +18,7 @@ from acorn.domain.deadlines import acknowledgement_is_on_time, asn_is_on_time
 from acorn.services.asns import gate_alert_key
 from acorn.services.summary import lifecycle_counts, lifecycle_counts_by_account
 from acorn.store import UnitOfWork
+from acorn.store.uow import units
 from lifecycle_world import US, World, cut_a_packed_line, run_day
 from schemas.tables import (
     Acknowledgement,
@@ -124,12 +125,12 @@ def two_days_of_both_accounts(world: World) -> World:
 
 def test_the_database_counts_equal_the_counts_made_row_by_row(two_days_of_both_accounts: World) -> None:
     db = two_days_of_both_accounts.db
-    by_account = lifecycle_counts_by_account(db, [US, CA, "NOSUCH"])
+    by_account = lifecycle_counts_by_account(units(db), [US, CA, "NOSUCH"])
     for account in (None, US, CA):
         expected = recount(db, account)
-        assert lifecycle_counts(db, account) == expected, account
+        assert lifecycle_counts(units(db), account) == expected, account
         assert by_account[account] == expected, account
-    assert by_account["NOSUCH"] == lifecycle_counts(db, "NOSUCH") == recount(db, "NOSUCH")
+    assert by_account["NOSUCH"] == lifecycle_counts(units(db), "NOSUCH") == recount(db, "NOSUCH")
     every = by_account[None]
     # the store reached every state counted, so the comparison above covers every branch
     assert every["asns"]["late"] and every["asns"]["failed"] and every["asns"]["needs_review"]
@@ -154,7 +155,7 @@ def _day_report_cost(world: World, as_of: Any) -> tuple[int, Counter]:
     sa.event.listen(Session, "loaded_as_persistent", seen)
     try:
         with StatementCounter(engine_for(world.db)) as counter:
-            write_dashboard(world.db, world.settings, as_of, day_report(world.db, world.settings, as_of))
+            write_dashboard(world.units, world.settings, as_of, day_report(world.units, world.settings, as_of))
     finally:
         sa.event.remove(Session, "loaded_as_persistent", seen)
     return counter.count, loaded
@@ -170,4 +171,4 @@ def test_the_day_reports_statements_do_not_grow_with_history(world: World) -> No
     assert more_statements == statements
     # history is aggregated in the database: only open rows come back whole (open alerts, open shipments)
     assert set(loaded) | set(more_loaded) <= {"Alert", "Shipment"}
-    assert lifecycle_counts(world.db, US)["shipments"] > more_loaded["Shipment"]
+    assert lifecycle_counts(world.units, US)["shipments"] > more_loaded["Shipment"]

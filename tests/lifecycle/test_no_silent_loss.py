@@ -73,7 +73,7 @@ DAY = """
 def _deliver(world: World, as_of: datetime, kind: str = "shipment_confirmation", client: Any = None,
              stuck_after: timedelta | None = None) -> delivery.DeliveryResult:
     stuck_after = stuck_after or timedelta(minutes=world.settings.transaction_stuck_minutes)
-    return delivery.deliver(world.db, client or world.client, account_code=US, kind=kind, as_of=as_of,
+    return delivery.deliver(world.units, client or world.client, account_code=US, kind=kind, as_of=as_of,
                             stuck_after=stuck_after, wait_s=1.0)
 
 
@@ -101,7 +101,7 @@ def _assert_nothing_lost(world: World) -> None:
             if entry.state not in ("accepted", "failed"):
                 assert any(k.endswith(":" + entry.idempotency_key) for k in open_alerts), \
                     f"{entry.idempotency_key} is {entry.state} with no open alert"
-        counted = lifecycle_counts(world.db, US)["asns"]["late"]
+        counted = lifecycle_counts(world.units, US)["asns"]["late"]
     assert counted == sum(bool(e.get("late")) for e in ledger["shipmentConfirmations"])
 
 
@@ -144,7 +144,7 @@ class _TransactionReadsFailAfter:
 def test_a_transaction_read_failing_mid_batch_leaves_accepted_shipments_invoiceable(world: World) -> None:
     as_of = departure_day(world)
     world.set_clock(as_of)
-    queued = asns.queue_asns(world.db, world.settings.account(US), as_of=as_of).queued
+    queued = asns.queue_asns(world.units, world.settings.account(US), as_of=as_of).queued
     assert len(queued) >= 2
     result = _deliver(world, as_of, client=_TransactionReadsFailAfter(world.client, after=len(queued) + 2))
     states = {r.business_id: r.state for r in result.reports}
@@ -152,10 +152,10 @@ def test_a_transaction_read_failing_mid_batch_leaves_accepted_shipments_invoicea
     assert accepted and "submitted" in states.values()
     with UnitOfWork(world.db) as uow:  # accepted in the same transaction: nothing waits on a later write
         assert {uow.shipments.get(s).status for s in accepted} == {"accepted"}
-    assert set(invoices.queue_invoices(world.db, world.settings.account(US), as_of=as_of,
+    assert set(invoices.queue_invoices(world.units, world.settings.account(US), as_of=as_of,
                                        settings=world.settings).queued)
     _deliver(world, as_of)  # the next run reads the rest
-    invoices.queue_invoices(world.db, world.settings.account(US), as_of=as_of, settings=world.settings)
+    invoices.queue_invoices(world.units, world.settings.account(US), as_of=as_of, settings=world.settings)
     _deliver(world, as_of, kind="invoice")
     _assert_nothing_lost(world)
     assert all(e["submissions"] == 1 for e in world.ledger()["shipmentConfirmations"])
@@ -165,9 +165,10 @@ def test_a_transaction_read_failing_mid_batch_leaves_accepted_shipments_invoicea
 def _invoice_ready(world: World) -> tuple[datetime, str]:
     as_of = departure_day(world)
     world.set_clock(as_of)
-    asns.queue_asns(world.db, world.settings.account(US), as_of=as_of)
+    asns.queue_asns(world.units, world.settings.account(US), as_of=as_of)
     _deliver(world, as_of)
-    numbers = invoices.queue_invoices(world.db, world.settings.account(US), as_of=as_of, settings=world.settings).queued
+    numbers = invoices.queue_invoices(world.units, world.settings.account(US), as_of=as_of,
+                                      settings=world.settings).queued
     return as_of, numbers[0]
 
 
@@ -281,14 +282,14 @@ def test_an_authorisation_error_on_a_post_puts_the_document_back_with_an_alert(w
 def test_lateness_is_judged_on_the_submission_amazon_accepted(world: World) -> None:
     as_of = departure_day(world)
     world.set_clock(as_of)
-    asns.queue_asns(world.db, world.settings.account(US), as_of=as_of)
+    asns.queue_asns(world.units, world.settings.account(US), as_of=as_of)
     world.faults(error_rate=1.0)  # every POST and read fails today: the ASN goes out a day late
     assert {r.state for r in _deliver(world, as_of).reports} <= {"unknown", "pending"}
     world.faults()
     next_day = as_of + timedelta(days=1)
     world.set_clock(next_day)
     _deliver(world, next_day)
-    counts = lifecycle_counts(world.db, US)["asns"]
+    counts = lifecycle_counts(world.units, US)["asns"]
     amazon_late = sum(bool(e.get("late")) for e in world.ledger()["shipmentConfirmations"])
     assert counts["late"] == amazon_late > 0
 
@@ -305,13 +306,13 @@ def test_a_line_amazon_cuts_after_packing_is_alerted_at_intake_and_its_asn_held_
     assert po_number in alerts["po_cut_after_packing"].subject
     assert shipment_id in alerts["asn_gate_failed"].subject  # nothing wrong went to Amazon
     assert shipment_id not in {e["id"] for e in world.ledger()["shipmentConfirmations"]}
-    assert lifecycle_counts(world.db, US)["asns"]["held"] == 1
+    assert lifecycle_counts(world.units, US)["asns"]["held"] == 1
 
 
 # -- concurrent workers ---------------------------------------------------------------------------------------
 DELIVER_ACKS = """
     from acorn.services import delivery
-    delivery.deliver(settings.resolved_database_url, client, account_code="ACRNUS", kind="acknowledgement",
+    delivery.deliver(rt.units(), client, account_code="ACRNUS", kind="acknowledgement",
                      as_of=as_of, stuck_after=timedelta(hours=1))
 """
 
@@ -325,8 +326,8 @@ def test_two_delivery_workers_at_once_post_each_document_once(world: World) -> N
     as_of = world.run_times(1)[0]
     world.set_clock(as_of)
     account = world.settings.account(US)
-    intake.intake_purchase_orders(world.db, world.client, account, as_of=as_of)
-    assert len(acknowledge.decide_and_queue(world.db, account, as_of=as_of).decided) >= 5
+    intake.intake_purchase_orders(world.units, world.client, account, as_of=as_of)
+    assert len(acknowledge.decide_and_queue(world.units, account, as_of=as_of).decided) >= 5
     workers = [_start_worker(world, as_of, DELIVER_ACKS) for _ in range(2)]
     assert [_finish(w) for w in workers] == [0, 0]
     _deliver(world, as_of, kind="acknowledgement")  # whatever one left Processing, read once more
@@ -361,7 +362,7 @@ def test_the_sweep_repairs_a_shipment_left_behind_by_an_older_version_and_alerts
     as_of = departure_day(world)
     world.set_clock(as_of)
     account = world.settings.account(US)
-    asns.queue_asns(world.db, account, as_of=as_of)
+    asns.queue_asns(world.units, account, as_of=as_of)
     _deliver(world, as_of)
     with UnitOfWork(world.db) as uow:  # what a crash between two commits left in Acorn before this version
         shipment = next(s for s in uow.shipments.list(US) if s.status == "accepted")
@@ -369,14 +370,14 @@ def test_the_sweep_repairs_a_shipment_left_behind_by_an_older_version_and_alerts
         sid = shipment.shipment_identifier
         uow.commit()
     number = invoice_number_for(prefix=account.invoice_prefix, shipment_id=sid)
-    assert number not in invoices.queue_invoices(world.db, account, as_of=as_of, settings=world.settings).queued
-    findings = invariants.sweep(world.db, account, as_of=as_of)
+    assert number not in invoices.queue_invoices(world.units, account, as_of=as_of, settings=world.settings).queued
+    findings = invariants.sweep(world.units, account, as_of=as_of)
     assert ("status_follows_document", sid, "repaired") in [(f.check, f.record, f.action) for f in findings]
-    assert invoices.queue_invoices(world.db, account, as_of=as_of, settings=world.settings).queued == [number]
+    assert invoices.queue_invoices(world.units, account, as_of=as_of, settings=world.settings).queued == [number]
     key = f"invoice:{US}:{number}"  # queued, not yet sent: open, and nobody was told
-    findings = invariants.sweep(world.db, account, as_of=as_of)
+    findings = invariants.sweep(world.units, account, as_of=as_of)
     assert ("open_document_without_alert", key, "alerted") in [(f.check, f.record, f.action) for f in findings]
-    assert invariants.sweep(world.db, account, as_of=as_of) == []  # alerted once, not every run
+    assert invariants.sweep(world.units, account, as_of=as_of) == []  # alerted once, not every run
     _deliver(world, as_of, kind="invoice")
     _assert_nothing_lost(world)
-    assert not [f for f in invariants.sweep(world.db, account, as_of=as_of)]
+    assert not [f for f in invariants.sweep(world.units, account, as_of=as_of)]

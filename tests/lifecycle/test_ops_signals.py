@@ -14,14 +14,14 @@ from lifecycle_world import US, World, cut_a_packed_line, departure_day, run_day
 
 
 def _deliver_asns(world: World, as_of: datetime) -> delivery.DeliveryResult:
-    return delivery.deliver(world.db, world.client, account_code=US, kind="shipment_confirmation", as_of=as_of,
+    return delivery.deliver(world.units, world.client, account_code=US, kind="shipment_confirmation", as_of=as_of,
                             stuck_after=timedelta(minutes=world.settings.transaction_stuck_minutes), wait_s=1.0)
 
 
 def test_a_late_asn_is_logged_at_warning_naming_the_shipment(world: World, caplog: pytest.LogCaptureFixture) -> None:
     as_of = departure_day(world)
     world.set_clock(as_of)
-    queued = asns.queue_asns(world.db, world.settings.account(US), as_of=as_of).queued
+    queued = asns.queue_asns(world.units, world.settings.account(US), as_of=as_of).queued
     world.faults(error_rate=1.0)  # every POST and read fails today: the ASNs go out a day late
     _deliver_asns(world, as_of)
     world.faults()

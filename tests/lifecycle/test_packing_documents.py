@@ -93,7 +93,7 @@ def test_a_shipment_whose_labels_cannot_be_made_raises_an_alert_and_gets_them_on
     labels.unlink()
 
     account = world.settings.account(US)
-    result = shipments.plan_shipments(world.db, world.settings, account, as_of=as_of, documents_dir=docs)
+    result = shipments.plan_shipments(world.units, world.settings, account, as_of=as_of, documents_dir=docs)
     assert [p for p in result.problems if shipment.shipment_identifier in p and "pro_number" in p]
     with UnitOfWork(world.db) as uow:
         alerts = [a for a in uow.alerts.list(status="open") if a.kind == "packing_documents_failed"]
@@ -102,7 +102,7 @@ def test_a_shipment_whose_labels_cannot_be_made_raises_an_alert_and_gets_them_on
         uow.commit()
     assert not labels.exists()
 
-    result = shipments.plan_shipments(world.db, world.settings, account, as_of=as_of, documents_dir=docs)
+    result = shipments.plan_shipments(world.units, world.settings, account, as_of=as_of, documents_dir=docs)
     assert not [p for p in result.problems if shipment.shipment_identifier in p]
     assert f"PRO: {pro}^FS" in labels.read_text()
     with UnitOfWork(world.db) as uow:

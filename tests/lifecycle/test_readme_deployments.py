@@ -22,6 +22,7 @@ from typing import Any
 import httpx
 import pytest
 
+from acorn.store.uow import units
 from acorn.testing.prefect_server import QUIET, free_port
 
 REPO = Path(__file__).resolve().parents[2]
@@ -126,7 +127,7 @@ def test_following_the_deployments_section_literally_runs_a_deployment_to_comple
     from acorn.services.summary import lifecycle_counts
 
     db = f"sqlite:///{shell.cwd / '.acorn' / 'acorn.db'}"
-    assert {code: lifecycle_counts(db, code)["purchase_orders"] > 0 for code in ("ACRNUS", "ACRNCA")} == \
+    assert {code: lifecycle_counts(units(db), code)["purchase_orders"] > 0 for code in ("ACRNUS", "ACRNCA")} == \
         {"ACRNUS": True, "ACRNCA": True}
     # and the worker's run paced getPurchaseOrders on the server's shared rate limit
     limits = httpx.post(f"{api}/v2/concurrency_limits/filter", json={}).json()

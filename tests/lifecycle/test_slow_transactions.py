@@ -33,7 +33,7 @@ WAIT_S = 1.0  # how long a delivery run polls before leaving the rest to the nex
 
 
 def _deliver(world: World, as_of: datetime, kind: str) -> delivery.DeliveryResult:
-    return delivery.deliver(world.db, world.client, account_code=US, kind=kind, as_of=as_of,
+    return delivery.deliver(world.units, world.client, account_code=US, kind=kind, as_of=as_of,
                             stuck_after=timedelta(minutes=world.settings.transaction_stuck_minutes), wait_s=WAIT_S)
 
 
@@ -44,16 +44,16 @@ def _day(world: World, as_of: datetime, *, new_work: bool = True) -> list[delive
     docs = world.settings.resolved_documents_dir
     results = []
     if new_work:
-        intake.intake_purchase_orders(world.db, world.client, account, as_of=as_of)
-        acknowledge.decide_and_queue(world.db, account, as_of=as_of)
+        intake.intake_purchase_orders(world.units, world.client, account, as_of=as_of)
+        acknowledge.decide_and_queue(world.units, account, as_of=as_of)
     results.append(_deliver(world, as_of, "acknowledgement"))
     if new_work:
-        shipments.plan_shipments(world.db, world.settings, account, as_of=as_of)
-        asns.queue_asns(world.db, account, as_of=as_of, documents_dir=docs)
+        shipments.plan_shipments(world.units, world.settings, account, as_of=as_of)
+        asns.queue_asns(world.units, account, as_of=as_of, documents_dir=docs)
     results.append(_deliver(world, as_of, "shipment_confirmation"))
-    invoices.queue_invoices(world.db, account, as_of=as_of, documents_dir=docs, settings=world.settings)
+    invoices.queue_invoices(world.units, account, as_of=as_of, documents_dir=docs, settings=world.settings)
     results.append(_deliver(world, as_of, "invoice"))
-    invariants.sweep(world.db, account, as_of=as_of)
+    invariants.sweep(world.units, account, as_of=as_of)
     return results
 
 
@@ -118,8 +118,8 @@ def test_an_acknowledgement_still_processing_is_accepted_only_on_proof_and_never
     as_of = world.run_times(1)[0]
     world.set_clock(as_of)
     account = world.settings.account(US)
-    intake.intake_purchase_orders(world.db, world.client, account, as_of=as_of)
-    decided = acknowledge.decide_and_queue(world.db, account, as_of=as_of).decided
+    intake.intake_purchase_orders(world.units, world.client, account, as_of=as_of)
+    decided = acknowledge.decide_and_queue(world.units, account, as_of=as_of).decided
     assert len(decided) >= 3
     with UnitOfWork(world.db) as uow:  # one acknowledgement Amazon will refuse: its PO is not Amazon's
         wrong = uow.outbox.list(kind="acknowledgement")[0]
@@ -127,7 +127,7 @@ def test_an_acknowledgement_still_processing_is_accepted_only_on_proof_and_never
         payload["acknowledgements"][0]["purchaseOrderNumber"] = "9ZZZZZZZ"
         wrong.payload = payload
         uow.commit()
-    first = delivery.deliver(world.db, world.client, account_code=US, kind="acknowledgement", as_of=as_of,
+    first = delivery.deliver(world.units, world.client, account_code=US, kind="acknowledgement", as_of=as_of,
                              stuck_after=timedelta(hours=1), wait_s=0.3)
     states = {r.business_id: r.state for r in first.reports}
     # every transaction is still Processing (60 s); the PO status proves the applied ones, not the refused one
@@ -135,7 +135,7 @@ def test_an_acknowledgement_still_processing_is_accepted_only_on_proof_and_never
     assert set(states.values()) == {"accepted"}
     later = as_of + timedelta(minutes=2)
     world.set_clock(later)
-    second = delivery.deliver(world.db, world.client, account_code=US, kind="acknowledgement", as_of=later,
+    second = delivery.deliver(world.units, world.client, account_code=US, kind="acknowledgement", as_of=later,
                               stuck_after=timedelta(hours=1), wait_s=0.3)
     [refused] = [r for r in second.reports if r.business_id == wrong.business_id]
     assert refused.state == "failed" and refused.errors[0]["code"] == "UnknownPurchaseOrder"

@@ -24,6 +24,7 @@ from acorn.domain.sscc import make_sscc
 from acorn.services.disputes import disputes, mark_claim, refresh_claims, write_dispute_packages
 from acorn.services.remittances import import_remittance
 from acorn.store import UnitOfWork, upgrade
+from acorn.store.uow import units
 
 US = DEFAULT_ACCOUNTS[0]
 WINDOWS = DisputeSettings()  # 30 days after due, 60 after a price deduction, 730 at most, alert 7 days before
@@ -126,7 +127,7 @@ def open_alerts(url: str) -> list[t.Alert]:
 
 
 def test_each_deduction_becomes_a_claim_with_its_evidence_and_deadline(store):
-    result = refresh_claims(store, US, WINDOWS, as_of=at(date(2026, 3, 12)))
+    result = refresh_claims(units(store), US, WINDOWS, as_of=at(date(2026, 3, 12)))
 
     assert (result.created, result.open, result.open_amount) == (2, 2, "26.00")
     found = claims(store)
@@ -147,19 +148,19 @@ def test_no_claim_can_be_disputed_more_than_two_years_after_its_invoice(store):
                             paid(uow, "OLD-1", "PMT-0220", date(2026, 2, 20), "1", shortage="10.00",
                                  line_amount="10.00")))
 
-    refresh_claims(store, US, WINDOWS, as_of=at(date(2026, 2, 21)))
+    refresh_claims(units(store), US, WINDOWS, as_of=at(date(2026, 2, 21)))
 
     assert claims(store)["ACRNUS:OLD-1:PMT-0220:shortage"].dispute_deadline == date(2026, 3, 1)
 
 
 def test_a_reversal_credits_the_claim_and_a_full_credit_recovers_it(store):
-    refresh_claims(store, US, WINDOWS, as_of=at(date(2026, 3, 12)))
+    refresh_claims(units(store), US, WINDOWS, as_of=at(date(2026, 3, 12)))
     add(store, lambda uow: paid(uow, "US-A", "PMT-0420", date(2026, 4, 20), "1", shortage="-12.50"))
 
-    refresh_claims(store, US, WINDOWS, as_of=at(date(2026, 4, 21)))
+    refresh_claims(units(store), US, WINDOWS, as_of=at(date(2026, 4, 21)))
     one_unit = claims(store)[SHORTAGE]
     add(store, lambda uow: paid(uow, "US-A", "PMT-0501", date(2026, 5, 1), "1", shortage="-12.50"))
-    result = refresh_claims(store, US, WINDOWS, as_of=at(date(2026, 5, 2)))
+    result = refresh_claims(units(store), US, WINDOWS, as_of=at(date(2026, 5, 2)))
 
     assert (one_unit.recovered, one_unit.status) == (D("12.50"), "expired")  # past 10 April with 12.50 at stake
     both = claims(store)[SHORTAGE]
@@ -168,8 +169,8 @@ def test_a_reversal_credits_the_claim_and_a_full_credit_recovers_it(store):
 
 def test_an_open_claim_expires_after_the_last_local_day_of_its_window(store):
     # the shortage window closes at the end of 10 April in New York (UTC−4 in April)
-    late_evening = refresh_claims(store, US, WINDOWS, as_of=datetime(2026, 4, 11, 3, 30, tzinfo=UTC))
-    next_morning = refresh_claims(store, US, WINDOWS, as_of=datetime(2026, 4, 11, 4, 30, tzinfo=UTC))
+    late_evening = refresh_claims(units(store), US, WINDOWS, as_of=datetime(2026, 4, 11, 3, 30, tzinfo=UTC))
+    next_morning = refresh_claims(units(store), US, WINDOWS, as_of=datetime(2026, 4, 11, 4, 30, tzinfo=UTC))
 
     assert (late_evening.expired, next_morning.expired) == (0, 1)
     found = claims(store)
@@ -178,8 +179,8 @@ def test_an_open_claim_expires_after_the_last_local_day_of_its_window(store):
 
 
 def test_an_alert_opens_seven_days_before_the_window_closes_and_closes_when_disputed(store):
-    eight_days = refresh_claims(store, US, WINDOWS, as_of=at(date(2026, 4, 2)))
-    seven_days = refresh_claims(store, US, WINDOWS, as_of=at(date(2026, 4, 3)))
+    eight_days = refresh_claims(units(store), US, WINDOWS, as_of=at(date(2026, 4, 2)))
+    seven_days = refresh_claims(units(store), US, WINDOWS, as_of=at(date(2026, 4, 3)))
 
     assert (eight_days.alerts_raised, seven_days.alerts_raised) == (0, 1)
     [alert] = open_alerts(store)
@@ -187,8 +188,8 @@ def test_an_alert_opens_seven_days_before_the_window_closes_and_closes_when_disp
     assert alert.subject == "Dispute shortage on invoice US-A: 25.00 USD by 2026-04-10"
     assert "7 days left" in alert.message and "Payments > Invoices" in alert.next_step
 
-    mark_claim(store, SHORTAGE, status="disputed", on=date(2026, 4, 4), note="case 123", by="dana")
-    again = refresh_claims(store, US, WINDOWS, as_of=at(date(2026, 4, 5)))
+    mark_claim(units(store), SHORTAGE, status="disputed", on=date(2026, 4, 4), note="case 123", by="dana")
+    again = refresh_claims(units(store), US, WINDOWS, as_of=at(date(2026, 4, 5)))
 
     assert open_alerts(store) == [] and again.alerts_raised == 0
     disputed = claims(store)[SHORTAGE]
@@ -200,11 +201,11 @@ def test_an_alert_opens_seven_days_before_the_window_closes_and_closes_when_disp
 
 
 def test_a_person_cannot_record_an_outcome_before_the_dispute(store):
-    refresh_claims(store, US, WINDOWS, as_of=at(date(2026, 3, 12)))
+    refresh_claims(units(store), US, WINDOWS, as_of=at(date(2026, 3, 12)))
     with pytest.raises(ClaimTransitionError, match="the claim is open: it can move to disputed, not won"):
-        mark_claim(store, PRICE, status="won", on=date(2026, 3, 20), note="", by="dana")
+        mark_claim(units(store), PRICE, status="won", on=date(2026, 3, 20), note="", by="dana")
     with pytest.raises(KeyError, match="no claim"):
-        mark_claim(store, "ACRNUS:NOPE:P:price", status="disputed", on=date(2026, 3, 20), note="", by="dana")
+        mark_claim(units(store), "ACRNUS:NOPE:P:price", status="disputed", on=date(2026, 3, 20), note="", by="dana")
     assert claims(store)[PRICE].status == "open"
 
 
@@ -213,24 +214,25 @@ def test_disputes_list_the_most_money_at_stake_first_then_the_nearest_deadline(s
     add(store, lambda uow: (invoice(uow, "US-B", date(2026, 1, 20), date(2026, 3, 20), [("1", 2, "12.50")]),
                             paid(uow, "US-B", "PMT-0320", date(2026, 3, 20), "1", shortage="25.00",
                                  line_amount="25.00")))
-    refresh_claims(store, US, WINDOWS, as_of=at(date(2026, 3, 21)))
+    refresh_claims(units(store), US, WINDOWS, as_of=at(date(2026, 3, 21)))
 
-    listed = disputes(store, as_of=date(2026, 3, 21))
+    listed = disputes(units(store), as_of=date(2026, 3, 21))
     assert [c.claim_key for c in listed] == [SHORTAGE, "ACRNUS:US-B:PMT-0320:shortage", PRICE]
 
     add(store, lambda uow: paid(uow, "US-A", "PMT-0325", date(2026, 3, 25), "1", shortage="-12.50"))
-    refresh_claims(store, US, WINDOWS, as_of=at(date(2026, 3, 26)))  # US-A now has 12.50 at stake
-    assert [c.claim_key for c in disputes(store, as_of=date(2026, 3, 26))][:2] == [
+    refresh_claims(units(store), US, WINDOWS, as_of=at(date(2026, 3, 26)))  # US-A now has 12.50 at stake
+    assert [c.claim_key for c in disputes(units(store), as_of=date(2026, 3, 26))][:2] == [
         "ACRNUS:US-B:PMT-0320:shortage", SHORTAGE]
     # within 7 days of 5 April: only US-A's window (10 April) closes by 12 April
-    assert [c.claim_key for c in disputes(store, as_of=date(2026, 4, 5), due_within=timedelta(days=7))] == [SHORTAGE]
+    due_soon = disputes(units(store), as_of=date(2026, 4, 5), due_within=timedelta(days=7))
+    assert [c.claim_key for c in due_soon] == [SHORTAGE]
 
 
 def test_refreshing_twice_changes_nothing(store):
-    first = refresh_claims(store, US, WINDOWS, as_of=at(date(2026, 4, 3)))
+    first = refresh_claims(units(store), US, WINDOWS, as_of=at(date(2026, 4, 3)))
     before = {k: (c.updated_at, c.amount, c.recovered, c.status) for k, c in claims(store).items()}
 
-    second = refresh_claims(store, US, WINDOWS, as_of=at(date(2026, 4, 3)))
+    second = refresh_claims(units(store), US, WINDOWS, as_of=at(date(2026, 4, 3)))
 
     assert (first.created, first.alerts_raised) == (2, 1)
     assert (second.created, second.updated, second.recovered, second.expired, second.alerts_raised) == (0, 0, 0, 0, 0)
@@ -239,9 +241,9 @@ def test_refreshing_twice_changes_nothing(store):
 
 
 def test_the_dispute_package_carries_the_asn_cartons_carrier_and_receipt_history(store, tmp_path):
-    refresh_claims(store, US, WINDOWS, as_of=at(date(2026, 3, 12)))
+    refresh_claims(units(store), US, WINDOWS, as_of=at(date(2026, 3, 12)))
 
-    written = write_dispute_packages(store, US, tmp_path / "disputes", as_of=at(date(2026, 3, 12)))
+    written = write_dispute_packages(units(store), US, tmp_path / "disputes", as_of=at(date(2026, 3, 12)))
 
     assert [p.name for p in written] == ["US-A-price.html", "US-A-shortage.html"]
     html = (tmp_path / "disputes" / "US-A-shortage.html").read_text(encoding="utf-8")
@@ -272,11 +274,11 @@ def test_import_and_refresh_on_both_databases(migrated_url, tmp_path):
     path.write_text(header + "\nPMT-0420,2026-04-20,US-A,2026-01-10,PO1,USD,146.00,-12.50,SHORTAGE_REVERSAL:12.50,"
                              "12.50,PO1,1,B000000001,0,1,12.50,12.50,0.00,-12.50,0.00,0.00,12.50\n")
 
-    imported = import_remittance(migrated_url, path, list(DEFAULT_ACCOUNTS))
-    result = refresh_claims(migrated_url, US, WINDOWS, as_of=at(date(2026, 4, 3)))
-    again = import_remittance(migrated_url, path, list(DEFAULT_ACCOUNTS))
-    rerun = refresh_claims(migrated_url, US, WINDOWS, as_of=at(date(2026, 4, 3)))
-    written = write_dispute_packages(migrated_url, US, tmp_path / "out", as_of=at(date(2026, 4, 3)))
+    imported = import_remittance(units(migrated_url), path, list(DEFAULT_ACCOUNTS))
+    result = refresh_claims(units(migrated_url), US, WINDOWS, as_of=at(date(2026, 4, 3)))
+    again = import_remittance(units(migrated_url), path, list(DEFAULT_ACCOUNTS))
+    rerun = refresh_claims(units(migrated_url), US, WINDOWS, as_of=at(date(2026, 4, 3)))
+    written = write_dispute_packages(units(migrated_url), US, tmp_path / "out", as_of=at(date(2026, 4, 3)))
 
     assert (imported.loaded, again.already_imported) == (1, True)
     assert (result.created, result.alerts_raised, result.open_amount) == (2, 1, "13.50")  # 12.50 + 1.00

@@ -9,6 +9,7 @@ import pytest
 
 from acorn.services.metrics import Rate, metrics_rows, vendor_metrics
 from acorn.store import UnitOfWork
+from acorn.store.uow import units
 from schemas.tables import (
     Acknowledgement,
     Claim,
@@ -157,7 +158,7 @@ def world(migrated_url: str) -> str:
 
 
 def test_march_metrics_for_one_account_match_the_hand_count(world: str) -> None:
-    m = vendor_metrics(world, account_code=US, **MARCH)
+    m = vendor_metrics(units(world), account_code=US, **MARCH)
     assert m.acknowledgement_on_time == Rate(2, 4)  # P1 and P2 (at the deadline) of P1..P4
     assert m.fill_rate == Rate(10 + 20 + 4 + 12, 10 + 20 + 8 + 12)  # the cancelled P2/2 is left out
     assert m.asn_on_time == Rate(2, 4)  # S1, S2 (at the deadline) of S1, S2, S3, S6
@@ -171,7 +172,7 @@ def test_march_metrics_for_one_account_match_the_hand_count(world: str) -> None:
 
 
 def test_rates_print_as_percent_with_their_counts(world: str) -> None:
-    m = vendor_metrics(world, account_code=US, **MARCH)
+    m = vendor_metrics(units(world), account_code=US, **MARCH)
     assert str(m.fill_rate) == "92.0% (46/50)"
     assert str(m.deductions_of_invoiced) == "3.8% (30.50/800.00)"  # 3.8125 %
     assert str(m.dispute_recovery) == "69.3% (152.50/220.00)"  # 69.318 %
@@ -181,25 +182,25 @@ def test_rates_print_as_percent_with_their_counts(world: str) -> None:
 
 
 def test_all_accounts_together_include_the_other_account(world: str) -> None:
-    m = vendor_metrics(world, **MARCH)
+    m = vendor_metrics(units(world), **MARCH)
     assert m.acknowledgement_on_time == Rate(3, 5)  # CA-1 was applied before its deadline
     assert m.fill_rate == Rate(46, 60)
     assert m.deductions_of_invoiced.numerator == Decimal("70.50")  # + CA's 40.00 on an invoice Acorn never saw
 
 
 def test_a_range_with_nothing_in_it_has_no_rates_rather_than_zero(world: str) -> None:
-    m = vendor_metrics(world, start=date(2024, 1, 1), end=date(2024, 1, 31), account_code=US)
+    m = vendor_metrics(units(world), start=date(2024, 1, 1), end=date(2024, 1, 31), account_code=US)
     assert m.acknowledgement_on_time == Rate(0, 0) and m.acknowledgement_on_time.value is None
     assert m.dispute_recovery.value is None and str(m.dispute_recovery) == "n/a (0.00/0.00)"
     assert m.delivery_to_receipt_days.count == 0 and m.delivery_to_receipt_days.mean is None
 
 
 def test_one_day_ranges_include_both_ends(world: str) -> None:
-    m = vendor_metrics(world, start=date(2025, 3, 10), end=date(2025, 3, 10), account_code=US)
+    m = vendor_metrics(units(world), start=date(2025, 3, 10), end=date(2025, 3, 10), account_code=US)
     assert m.acknowledgement_on_time == Rate(1, 1)  # P2, ordered 2025-03-10 12:00
     assert m.deductions_of_invoiced.numerator == Decimal("28.60")  # PAY-1 only
 
 
 def test_a_range_that_ends_before_it_starts_is_refused(sqlite_url: str) -> None:
     with pytest.raises(ValueError, match="end 2025-03-01 is before start 2025-03-31"):
-        vendor_metrics(sqlite_url, start=date(2025, 3, 31), end=date(2025, 3, 1))
+        vendor_metrics(units(sqlite_url), start=date(2025, 3, 31), end=date(2025, 3, 1))

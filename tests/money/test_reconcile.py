@@ -23,6 +23,7 @@ from acorn.domain import InvalidRecord, NaiveDatetime
 from acorn.domain.reconciliation import EXCEPTIONS, Category, Finding, LineFacts, classify
 from acorn.services.reconcile import load_run, reconcile_month
 from acorn.store import UnitOfWork
+from acorn.store.uow import units
 
 UTC = UTC
 US, CA = DEFAULT_ACCOUNTS  # ACRNUS (USD) and ACRNCA
@@ -152,7 +153,7 @@ EXPECTED = {
 
 
 def _found(url: str, month: str = "2026-10") -> dict:
-    run, lines = load_run(url, US.code, month)
+    run, lines = load_run(units(url), US.code, month)
     found: dict = {}
     for ln in lines:
         found.setdefault((ln.po_number, ln.item_sequence), {})[Category(ln.category)] = (ln.units, ln.amount)
@@ -161,7 +162,7 @@ def _found(url: str, month: str = "2026-10") -> dict:
 
 def test_every_category_gets_the_units_and_money_worked_out_by_hand(migrated_url: str) -> None:
     build_october(migrated_url)
-    run = reconcile_month(migrated_url, US, "2026-10", as_of=AS_OF)
+    run = reconcile_month(units(migrated_url), US, "2026-10", as_of=AS_OF)
 
     stored = {k: v for k, v in EXPECTED.items() if C.MATCHED not in v}
     assert _found(migrated_url) == stored
@@ -182,8 +183,8 @@ def test_every_category_gets_the_units_and_money_worked_out_by_hand(migrated_url
 
 def test_a_line_row_carries_the_four_way_facts_beside_its_category(migrated_url: str) -> None:
     build_october(migrated_url)
-    reconcile_month(migrated_url, US, "2026-10", as_of=AS_OF)
-    _, lines = load_run(migrated_url, US.code, "2026-10")
+    reconcile_month(units(migrated_url), US, "2026-10", as_of=AS_OF)
+    _, lines = load_run(units(migrated_url), US.code, "2026-10")
     short = next(ln for ln in lines if (ln.po_number, ln.item_sequence, ln.category) == ("PO1", "3", C.SHORTAGE))
     assert (short.ordered_qty, short.accepted_qty, short.shipped_qty, short.received_qty, short.invoiced_qty) == (
         10, 10, 10, 9, 10)
@@ -191,15 +192,15 @@ def test_a_line_row_carries_the_four_way_facts_beside_its_category(migrated_url:
                                                                                  D("10.50") + D("4.50"))
     assert short.currency == "USD" and isinstance(short.amount, Decimal) and short.amount == D("10.50")
     assert {ln.po_number for ln in lines}.isdisjoint({"PO8", "PO9"})
-    assert load_run(migrated_url, CA.code, "2026-10") is None
+    assert load_run(units(migrated_url), CA.code, "2026-10") is None
 
 
 def test_a_bad_month_or_a_naive_as_of_is_refused_before_the_store_is_touched(sqlite_url: str) -> None:
     with pytest.raises(InvalidRecord) as caught:
-        reconcile_month(sqlite_url, US, "2026-13", as_of=AS_OF)
+        reconcile_month(units(sqlite_url), US, "2026-13", as_of=AS_OF)
     assert caught.value.field == "month"
     with pytest.raises(NaiveDatetime):
-        reconcile_month(sqlite_url, US, "2026-10", as_of=datetime(2026, 12, 15))
+        reconcile_month(units(sqlite_url), US, "2026-10", as_of=datetime(2026, 12, 15))
     assert not Path(sqlite_url.split("///", 1)[1]).exists()
 
 
@@ -213,7 +214,7 @@ def _snapshot(url: str) -> dict:
 
 
 def _rows(url: str, month: str) -> tuple:
-    run, lines = load_run(url, US.code, month)
+    run, lines = load_run(units(url), US.code, month)
     keep = ("po_number", "item_sequence", "category", "units", "amount", "shipped_qty", "received_qty",
             "invoiced_qty", "paid_amount", "deducted_amount")
     return run.id, run.totals, sorted(tuple(getattr(ln, k) for k in keep) for ln in lines)
@@ -221,12 +222,12 @@ def _rows(url: str, month: str) -> tuple:
 
 def test_a_rerun_replaces_the_month_and_changes_nothing_else(migrated_url: str) -> None:
     build_october(migrated_url)
-    september = reconcile_month(migrated_url, US, "2026-09", as_of=AS_OF)
-    first = reconcile_month(migrated_url, US, "2026-10", as_of=AS_OF)
+    september = reconcile_month(units(migrated_url), US, "2026-09", as_of=AS_OF)
+    first = reconcile_month(units(migrated_url), US, "2026-10", as_of=AS_OF)
     before, sept_before, rows_before = _snapshot(migrated_url), _rows(migrated_url, "2026-09"), _rows(
         migrated_url, "2026-10")
 
-    again = reconcile_month(migrated_url, US, "2026-10", as_of=AS_OF)
+    again = reconcile_month(units(migrated_url), US, "2026-10", as_of=AS_OF)
 
     assert again.id == first.id and again.totals == first.totals
     assert _rows(migrated_url, "2026-10") == rows_before  # same lines, none twice
@@ -240,7 +241,7 @@ def test_a_rerun_replaces_the_month_and_changes_nothing_else(migrated_url: str) 
     with UnitOfWork(migrated_url) as uow:
         Store(uow).remitted("INV-C", "PO2", "4", paid="30.00", payment="PMT-2")
         uow.commit()
-    later = reconcile_month(migrated_url, US, "2026-10", as_of=AS_OF + timedelta(days=1))
+    later = reconcile_month(units(migrated_url), US, "2026-10", as_of=AS_OF + timedelta(days=1))
     assert ("PO2", "4") not in _found(migrated_url)
     assert later.totals["categories"][C.MATCHED]["lines"] == 3 and later.as_of == AS_OF + timedelta(days=1)
     assert later.totals["categories"][C.UNPAID_PAST_DUE] == {"lines": 0, "units": 0, "amount": "0.00"}
@@ -334,7 +335,7 @@ def test_the_sql_engine_follows_the_domain_rules_on_random_lines(migrated_url: s
     _store_random(migrated_url, lines)
     expected = {(ln.po, ln.seq): classify(ln.facts()) for ln in lines}
 
-    run = reconcile_month(migrated_url, US, "2026-10", as_of=AS_OF)
+    run = reconcile_month(units(migrated_url), US, "2026-10", as_of=AS_OF)
 
     found = {k: {c: Finding(*v) for c, v in cats.items()} for k, cats in _found(migrated_url).items()}
     assert found == {k: v for k, v in expected.items() if C.MATCHED not in v}

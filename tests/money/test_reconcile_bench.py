@@ -29,6 +29,7 @@ from acorn.reconcile_bench import (
 )
 from acorn.services.reconcile import reconcile_month
 from acorn.store.db import make_engine
+from acorn.store.uow import units
 from schemas.tables import UtcDateTime
 
 US = DEFAULT_ACCOUNTS[0]
@@ -72,7 +73,7 @@ def test_acorn_and_duckdb_agree_on_every_category_and_every_category_occurs(mont
                                                                           tmp_path: Path) -> None:
     url, stats = month
     assert stats.as_of == AS_OF
-    acorn = reconcile_month(url, US, "2026-10", as_of=stats.as_of).totals
+    acorn = reconcile_month(units(url), US, "2026-10", as_of=stats.as_of).totals
     duck = duckdb_totals(load_duckdb(url, str(tmp_path)), US, "2026-10", as_of=stats.as_of)
     assert duck == acorn
     assert acorn["lines"] == 3000

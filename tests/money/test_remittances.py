@@ -20,6 +20,7 @@ import schemas.tables as t
 from acorn.config import DEFAULT_ACCOUNTS
 from acorn.services.remittances import RemittanceFileError, import_inbox, import_remittance, invoice_payments
 from acorn.store import UnitOfWork, upgrade
+from acorn.store.uow import units
 
 US, CA = DEFAULT_ACCOUNTS
 ACCOUNTS = list(DEFAULT_ACCOUNTS)
@@ -76,7 +77,7 @@ def stored(url: str) -> list[t.RemittanceLine]:
 
 
 def test_the_sandbox_format_loads_one_line_per_invoice_line(store, tmp_path):
-    result = import_remittance(store, csv_file(tmp_path, "march.csv", *PAYMENT_ROWS), ACCOUNTS)
+    result = import_remittance(units(store), csv_file(tmp_path, "march.csv", *PAYMENT_ROWS), ACCOUNTS)
 
     assert (result.rows, result.loaded, result.duplicates, result.errors) == (2, 2, 0, [])
     first, second = stored(store)
@@ -93,7 +94,7 @@ def test_vendor_centrals_export_loads_with_its_claim_rows_kept_apart(store, tmp_
     path = csv_file(tmp_path, "vc.csv", "PMT-9,3/11/2026,US-A,1/10/2026,146.00,$146.00,0.00",
                     'PMT-9,3/11/2026,US-ASC,3/11/2026,25.00,"(25.00)",0.00', header=header)
 
-    result = import_remittance(store, path, ACCOUNTS)
+    result = import_remittance(units(store), path, ACCOUNTS)
 
     assert (result.rows, result.loaded, result.errors) == (2, 2, [])
     paid_row, claim_row = stored(store)
@@ -101,7 +102,7 @@ def test_vendor_centrals_export_loads_with_its_claim_rows_kept_apart(store, tmp_
     assert (claim_row.invoice_number, claim_row.item_sequence, claim_row.shortage_deduction, claim_row.line_paid) == (
         "US-A", "SC", D("25.00"), D("-25.00"))
     assert claim_row.currency == "USD" and paid_row.payment_date == date(2026, 3, 11)
-    [us_a] = [p for p in invoice_payments(store, US.code, as_of=date(2026, 3, 31)) if p.invoice_number == "US-A"]
+    [us_a] = [p for p in invoice_payments(units(store), US.code, as_of=date(2026, 3, 31)) if p.invoice_number == "US-A"]
     assert (us_a.paid, us_a.short_paid, us_a.unpaid) == (D("121.00"), D("25.00"), D("0.00"))  # 146 − 25 paid
 
 
@@ -112,7 +113,7 @@ def test_bad_rows_are_named_by_line_and_column_and_the_rest_load(store, tmp_path
     wrong_sum = PAYMENT_ROWS[1].replace("PMT-0311", "PMT-0312").replace(",20.00", ",19.00")
     path = csv_file(tmp_path, "mixed.csv", good, bad_date, "", bad_amount, wrong_sum)
 
-    result = import_remittance(store, path, ACCOUNTS)
+    result = import_remittance(units(store), path, ACCOUNTS)
 
     # header is line 1, then lines 2, 3, a blank line 4, 5 and 6
     assert result.errors == [(3, "payment_date", "'2026-13-11' is not a date (YYYY-MM-DD)"),
@@ -124,10 +125,10 @@ def test_bad_rows_are_named_by_line_and_column_and_the_rest_load(store, tmp_path
 
 def test_importing_the_same_file_twice_changes_nothing(store, tmp_path):
     path = csv_file(tmp_path, "march.csv", *PAYMENT_ROWS)
-    import_remittance(store, path, ACCOUNTS)
+    import_remittance(units(store), path, ACCOUNTS)
     before = [(r.id, r.line_paid) for r in stored(store)]
 
-    again = import_remittance(store, path, ACCOUNTS)
+    again = import_remittance(units(store), path, ACCOUNTS)
 
     assert again.already_imported and (again.loaded, again.rows) == (0, 0)
     assert [(r.id, r.line_paid) for r in stored(store)] == before
@@ -136,9 +137,10 @@ def test_importing_the_same_file_twice_changes_nothing(store, tmp_path):
 
 
 def test_an_overlapping_file_adds_only_the_lines_not_loaded_before(store, tmp_path):
-    import_remittance(store, csv_file(tmp_path, "march.csv", *PAYMENT_ROWS), ACCOUNTS)
+    import_remittance(units(store), csv_file(tmp_path, "march.csv", *PAYMENT_ROWS), ACCOUNTS)
 
-    result = import_remittance(store, csv_file(tmp_path, "march-april.csv", PAYMENT_ROWS[1], REVERSAL_ROW), ACCOUNTS)
+    result = import_remittance(units(store), csv_file(tmp_path, "march-april.csv", PAYMENT_ROWS[1], REVERSAL_ROW),
+                               ACCOUNTS)
 
     assert (result.rows, result.loaded, result.duplicates, result.already_imported) == (2, 1, 1, False)
     assert [(r.payment_number, r.item_sequence) for r in stored(store)] == [
@@ -151,12 +153,12 @@ def test_the_account_is_the_invoices_issuer_else_the_one_given_else_the_row_is_r
     stranger = PAYMENT_ROWS[0].replace("US-A", "OLD-77")
     path = csv_file(tmp_path, "accounts.csv", ca_row, stranger)
 
-    refused = import_remittance(store, path, ACCOUNTS)
+    refused = import_remittance(units(store), path, ACCOUNTS)
     assert refused.errors == [(3, "invoice_number",
                                "invoice OLD-77 is not one of Acorn's invoices; pass --account to load it anyway")]
     assert [(r.account_code, r.invoice_number) for r in stored(store)] == [("ACRNCA", "CA-A"), ("ACRNCA", "CA-A")]
 
-    chosen = import_remittance(store, csv_file(tmp_path, "again.csv", stranger), ACCOUNTS, account_code=US.code)
+    chosen = import_remittance(units(store), csv_file(tmp_path, "again.csv", stranger), ACCOUNTS, account_code=US.code)
     assert (chosen.loaded, chosen.errors) == (1, [])
     assert ("ACRNUS", "OLD-77") in [(r.account_code, r.invoice_number) for r in stored(store)]
 
@@ -166,11 +168,11 @@ def test_tax_paid_with_the_invoice_is_kept_so_the_lines_add_up_to_what_was_paid(
     row = ("P-CA,2026-03-20,CA-A,2026-01-10,PO7,CAD,105.00,10.00,SHORTAGE_CLAIM:10.00,95.00,"
            "PO7,1,B000000007,10,9,10.00,10.00,100.00,10.00,0.00,0.00,90.00")
 
-    result = import_remittance(store, csv_file(tmp_path, "ca.csv", row), ACCOUNTS)
+    result = import_remittance(units(store), csv_file(tmp_path, "ca.csv", row), ACCOUNTS)
 
     assert (result.rows, result.loaded) == (1, 1)  # the tax line is not a row of the file
     assert sorted((r.item_sequence, r.line_paid) for r in stored(store)) == [("", D("5.00")), ("1", D("90.00"))]
-    [ca] = invoice_payments(store, CA.code, as_of=date(2026, 3, 31))
+    [ca] = invoice_payments(units(store), CA.code, as_of=date(2026, 3, 31))
     assert (ca.invoiced, ca.paid, ca.short_paid, ca.unpaid) == (D("105.00"), D("95.00"), D("10.00"), D("0.00"))
 
 
@@ -180,7 +182,7 @@ def test_the_one_row_per_invoice_format_reads_its_deduction_reasons(store, tmp_p
     path = csv_file(tmp_path, "old.csv", "PMT-5,2026-03-01,US-B,2026-01-10,PO2,USD,50.00,15.50,"
                     "SHORTAGE_CLAIM:12.50;DAMAGE_CLAIM:3.00,34.50", header=header)
 
-    import_remittance(store, path, ACCOUNTS)
+    import_remittance(units(store), path, ACCOUNTS)
 
     [line] = stored(store)
     assert (line.shortage_deduction, line.damage_deduction, line.line_paid, line.line_amount) == (
@@ -188,9 +190,9 @@ def test_the_one_row_per_invoice_format_reads_its_deduction_reasons(store, tmp_p
 
 
 def test_money_per_invoice_paid_deducted_recovered_and_overdue(store, tmp_path):
-    import_remittance(store, csv_file(tmp_path, "m.csv", *PAYMENT_ROWS, REVERSAL_ROW), ACCOUNTS)
+    import_remittance(units(store), csv_file(tmp_path, "m.csv", *PAYMENT_ROWS, REVERSAL_ROW), ACCOUNTS)
 
-    payments = {p.invoice_number: p for p in invoice_payments(store, US.code, as_of=date(2026, 3, 31))}
+    payments = {p.invoice_number: p for p in invoice_payments(units(store), US.code, as_of=date(2026, 3, 31))}
 
     us_a = payments["US-A"]
     # paid 100.00 + 20.00 + 12.50 credited; kept 25.00 + 1.00 − 12.50 back = 13.50; 146 − 132.50 − 13.50 = 0
@@ -204,11 +206,11 @@ def test_money_per_invoice_paid_deducted_recovered_and_overdue(store, tmp_path):
 
 def test_a_file_that_is_no_remittance_is_refused_whole(store, tmp_path):
     with pytest.raises(RemittanceFileError, match="missing column"):
-        import_remittance(store, csv_file(tmp_path, "x.csv", "a,b", header="invoice,amount"), ACCOUNTS)
+        import_remittance(units(store), csv_file(tmp_path, "x.csv", "a,b", header="invoice,amount"), ACCOUNTS)
     latin1 = tmp_path / "latin1.csv"
     latin1.write_bytes((HEADER + "\n").encode() + "Müller".encode("latin-1"))
     with pytest.raises(RemittanceFileError, match="not UTF-8"):
-        import_remittance(store, latin1, ACCOUNTS)
+        import_remittance(units(store), latin1, ACCOUNTS)
 
 
 def test_the_inbox_loads_new_files_once_and_reports_the_unreadable(store, tmp_path):
@@ -217,8 +219,8 @@ def test_the_inbox_loads_new_files_once_and_reports_the_unreadable(store, tmp_pa
     csv_file(inbox, "a.csv", *PAYMENT_ROWS)
     csv_file(inbox, "b.csv", "junk", header="not,a,remittance")
 
-    first = import_inbox(store, inbox, ACCOUNTS)
-    second = import_inbox(store, inbox, ACCOUNTS)
+    first = import_inbox(units(store), inbox, ACCOUNTS)
+    second = import_inbox(units(store), inbox, ACCOUNTS)
 
     assert [(Path(r.file).name, r.loaded, r.already_imported, bool(r.errors)) for r in first] == [
         ("a.csv", 2, False, False), ("b.csv", 0, False, True)]
@@ -230,7 +232,7 @@ def test_a_row_in_another_currency_than_its_account_is_refused(store, tmp_path):
     usd_for_ca = ("P-CA,2026-03-20,CA-A,2026-01-10,PO7,USD,105.00,0.00,,105.00,"
                   "PO7,1,B000000007,10,10,10.00,10.00,100.00,0.00,0.00,0.00,100.00")
 
-    result = import_remittance(store, csv_file(tmp_path, "fx.csv", usd_for_ca), ACCOUNTS)
+    result = import_remittance(units(store), csv_file(tmp_path, "fx.csv", usd_for_ca), ACCOUNTS)
 
     assert result.errors == [(2, "currency", "USD, but account ACRNCA is paid in CAD")]
     assert stored(store) == []

@@ -13,6 +13,7 @@ import schemas.tables as t
 from acorn.config import load_settings
 from acorn.services.packing import UnknownShipment, write_packing_documents
 from acorn.store import UnitOfWork, upgrade
+from acorn.store.uow import units
 
 T0 = datetime(2026, 3, 2, 20, 0, tzinfo=UTC)
 
@@ -44,7 +45,7 @@ def test_the_bill_of_lading_is_written_from_the_stored_shipment(tmp_path: Path) 
     _store(url)
     settings = load_settings(home=tmp_path)
     account = settings.account("ACRNUS")
-    write_packing_documents(url, settings, account, "4Z32PABC-260302", tmp_path / "docs")
+    write_packing_documents(units(url), settings, account, "4Z32PABC-260302", tmp_path / "docs")
     folder = tmp_path / "docs" / "ACRNUS" / "shipments" / "4Z32PABC-260302"
     html, pdf = folder / "bill-of-lading.html", folder / "bill-of-lading.pdf"
     fc = settings.fulfilment_centre("ABE8").address
@@ -57,7 +58,7 @@ def test_the_bill_of_lading_is_written_from_the_stored_shipment(tmp_path: Path) 
     with UnitOfWork(url) as uow:
         uow.shipments.get("4Z32PABC-260302").seal_number = "SEAL-1"
         uow.commit()
-    write_packing_documents(url, settings, account, "4Z32PABC-260302", tmp_path / "docs")
+    write_packing_documents(units(url), settings, account, "4Z32PABC-260302", tmp_path / "docs")
     assert html.read_bytes() == first  # written once: what the driver signed stays on file
 
 
@@ -65,7 +66,7 @@ def test_small_parcel_has_no_bill_of_lading(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'acorn.db'}"
     _store(url, mode="SmallParcel", bol=None)
     settings = load_settings(home=tmp_path)
-    written = write_packing_documents(url, settings, settings.account("ACRNUS"), "4Z32PABC-260302", tmp_path)
+    written = write_packing_documents(units(url), settings, settings.account("ACRNUS"), "4Z32PABC-260302", tmp_path)
     assert written and not [p for p in written if p.name.startswith("bill-of-lading")]
 
 
@@ -74,4 +75,4 @@ def test_an_unknown_shipment_is_named(tmp_path: Path) -> None:
     upgrade(url)
     settings = load_settings(home=tmp_path)
     with pytest.raises(UnknownShipment, match="NOPE"):
-        write_packing_documents(url, settings, settings.account("ACRNUS"), "NOPE", tmp_path)
+        write_packing_documents(units(url), settings, settings.account("ACRNUS"), "NOPE", tmp_path)

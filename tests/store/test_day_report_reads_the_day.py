@@ -18,6 +18,7 @@ from acorn.config import load_settings
 from acorn.services.day_figures import day_figures
 from acorn.store import upgrade
 from acorn.store.db import engine_for
+from acorn.store.uow import units
 
 AS_OF = datetime(2026, 3, 10, 21, 0, tzinfo=UTC)
 HISTORY_TABLES = ("purchase_order", "acknowledgement", "shipment", "outbox", "invoice", "goods_receipt")
@@ -35,7 +36,7 @@ def test_every_day_figure_is_read_through_an_index(tmp_path: Path) -> None:
     engine = engine_for(url)
     sa.event.listen(engine, "before_cursor_execute", seen)
     try:
-        day_figures(url, settings.accounts, AS_OF)
+        day_figures(units(url), settings.accounts, AS_OF)
     finally:
         sa.event.remove(engine, "before_cursor_execute", seen)
 

@@ -18,6 +18,7 @@ from acorn.bench_day import StatementCounter
 from acorn.services.outbox import POSTS_PER_RECORD, OutboxCourier, enqueue
 from acorn.store import UnitOfWork
 from acorn.store.db import engine_for
+from acorn.store.uow import units
 from schemas.tables import OutboxEntry
 
 NOW = datetime(2026, 3, 2, 18, 0, tzinfo=UTC)
@@ -55,7 +56,7 @@ def _queue(url: str, numbers: range, *, state: str = "pending") -> list[str]:
 
 
 def _courier(url: str, amazon: FakeAmazon, worker: str = "worker-a") -> OutboxCourier:
-    return OutboxCourier(url, amazon, now=NOW, stuck_after=timedelta(hours=1), wait_s=0.0, poll_interval_s=0.0,
+    return OutboxCourier(units(url), amazon, now=NOW, stuck_after=timedelta(hours=1), wait_s=0.0, poll_interval_s=0.0,
                          worker=worker)
 
 
@@ -152,7 +153,7 @@ def test_a_transaction_still_processing_is_read_at_growing_intervals_not_every_r
     upgrade(sqlite_url)
     keys = _queue(sqlite_url, range(0, 3))
     amazon = SlowAmazon()
-    courier = OutboxCourier(sqlite_url, amazon, now=NOW, stuck_after=timedelta(hours=1), wait_s=1.0,
+    courier = OutboxCourier(units(sqlite_url), amazon, now=NOW, stuck_after=timedelta(hours=1), wait_s=1.0,
                             poll_interval_s=0.05, worker="worker-a")
     reports = courier.deliver_all(keys)
     assert {r.state for r in reports} == {"submitted"}

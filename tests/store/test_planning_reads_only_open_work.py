@@ -15,6 +15,7 @@ from acorn.services.acknowledge import ack_key
 from acorn.services.shipments import plan_shipments
 from acorn.store import UnitOfWork, upgrade
 from acorn.store.db import engine_for
+from acorn.store.uow import units
 
 AS_OF = datetime(2026, 3, 2, 15, 0, tzinfo=UTC)
 ACCOUNT = "ACRNUS"
@@ -54,7 +55,7 @@ def _store(url: str, *, history: int, open_pos: int) -> None:
 def _planned_with_statements(url: str, tmp_path: Path) -> tuple[list[str], int]:
     settings = load_settings(home=tmp_path, database_url=url)
     with StatementCounter(engine_for(url)) as counter:
-        result = plan_shipments(url, settings, settings.account(ACCOUNT), as_of=AS_OF)
+        result = plan_shipments(units(url), settings, settings.account(ACCOUNT), as_of=AS_OF)
     assert not result.problems, result.problems
     return result.shipments, counter.count
 

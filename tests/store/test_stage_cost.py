@@ -23,6 +23,7 @@ from acorn.domain.sscc import make_sscc
 from acorn.services import asn_watch, asns, invariants, invoices, receipts
 from acorn.store import UnitOfWork
 from acorn.store.db import engine_for
+from acorn.store.uow import units
 from schemas.tables import (
     Carton,
     GoodsReceipt,
@@ -107,14 +108,14 @@ def statements(url: str, call: Any) -> int:
 def stage_costs(url: str, settings: Any) -> dict[str, int]:
     account = settings.account(US)
     return {
-        "queue ASNs": statements(url, lambda: asns.queue_asns(url, account, as_of=DAY)),
-        "watch ASNs": statements(url, lambda: asn_watch.watch_asns(url, account, now=DAY)),
-        "queue invoices": statements(url, lambda: invoices.queue_invoices(url, account, as_of=DAY,
+        "queue ASNs": statements(url, lambda: asns.queue_asns(units(url), account, as_of=DAY)),
+        "watch ASNs": statements(url, lambda: asn_watch.watch_asns(units(url), account, now=DAY)),
+        "queue invoices": statements(url, lambda: invoices.queue_invoices(units(url), account, as_of=DAY,
                                                                           settings=settings)),
-        "awaiting receipt": statements(url, lambda: receipts.awaiting_receipt(url, account)),
-        "record receipts": statements(url, lambda: receipts.record_receipts(url, account, [], as_of=DAY,
+        "awaiting receipt": statements(url, lambda: receipts.awaiting_receipt(units(url), account)),
+        "record receipts": statements(url, lambda: receipts.record_receipts(units(url), account, [], as_of=DAY,
                                                                             alert_after_days=5)),
-        "invariants": statements(url, lambda: invariants.sweep(url, account, as_of=DAY)),
+        "invariants": statements(url, lambda: invariants.sweep(units(url), account, as_of=DAY)),
     }
 
 
@@ -139,7 +140,8 @@ def test_queueing_three_times_the_asns_costs_the_same_statements(migrated_url: s
 
     def queue() -> tuple[int, list[str]]:
         found: list[str] = []
-        count = statements(migrated_url, lambda: found.extend(asns.queue_asns(migrated_url, account, as_of=DAY).queued))
+        count = statements(migrated_url,
+                           lambda: found.extend(asns.queue_asns(units(migrated_url), account, as_of=DAY).queued))
         return count, found
 
     departed(migrated_url, 0, 4)
@@ -171,7 +173,7 @@ def test_invoicing_three_times_the_shipments_costs_the_same_statements(migrated_
     def queue() -> tuple[int, list[str]]:
         found: list[str] = []
         count = statements(migrated_url, lambda: found.extend(
-            invoices.queue_invoices(migrated_url, account, as_of=DAY, settings=settings).queued))
+            invoices.queue_invoices(units(migrated_url), account, as_of=DAY, settings=settings).queued))
         return count, found
 
     accepted_not_invoiced(0, 3)
@@ -195,12 +197,12 @@ def test_the_dashboard_history_costs_the_same_for_a_quarter_as_for_a_month(migra
     from acorn.services.day_figures import history
 
     settled_history(migrated_url, 0, 3)  # the first order 33 days before DAY
-    month = statements(migrated_url, lambda: history(migrated_url, settings.accounts, DAY))
+    month = statements(migrated_url, lambda: history(units(migrated_url), settings.accounts, DAY))
     with UnitOfWork(migrated_url) as uow:  # an order 80 days back stretches the history to its 92 days
         _shipment(uow, 3, status="accepted", received=True, invoiced=True, when=DAY - timedelta(days=77))
         uow.commit()
-    days = history(migrated_url, settings.accounts, DAY)
-    quarter = statements(migrated_url, lambda: history(migrated_url, settings.accounts, DAY))
+    days = history(units(migrated_url), settings.accounts, DAY)
+    quarter = statements(migrated_url, lambda: history(units(migrated_url), settings.accounts, DAY))
     assert len(days) == 81 and sum(f.purchase_orders for _, f in days) == 4
     assert quarter == month, (month, quarter)
 
@@ -219,8 +221,8 @@ def test_recording_more_receipts_adds_one_statement_per_new_receipt(migrated_url
         statuses = [Status(purchase_order_number=f"PO{n:06d}",
                            item_status=[Status(item_sequence_number="1", receiving_status=got)])
                     for n in range(first, first + count)]
-        return statements(migrated_url, lambda: receipts.record_receipts(migrated_url, account, statuses, as_of=DAY,
-                                                                         alert_after_days=5))
+        return statements(migrated_url, lambda: receipts.record_receipts(units(migrated_url), account, statuses,
+                                                                         as_of=DAY, alert_after_days=5))
 
     few, many = arrived(0, 2), arrived(100, 8)
     assert many - few <= (8 - 2) + SLACK, (few, many)  # the new receipt rows; snapshots and audit in one each
