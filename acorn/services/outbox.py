@@ -53,7 +53,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypedDict
 
 from acorn.domain.alerts import asn_late_key
 from acorn.domain.deadlines import asn_is_on_time
@@ -722,9 +722,19 @@ _ABOUT = {"acknowledgement": "po_number", "shipment_confirmation": "shipment_ide
           "routing_request": "shipment_identifier", "invoice": "invoice_number"}
 
 
-def _about(entry: OutboxEntry) -> dict[str, str]:
-    field = _ABOUT.get(entry.kind)
-    return {field: entry.business_id} if field else {}
+class _About(TypedDict):
+    """``raise_alert``'s keywords naming what an outbox alert is about: the one its document's kind names."""
+
+    po_number: str | None
+    shipment_identifier: str | None
+    invoice_number: str | None
+
+
+def _about(entry: OutboxEntry) -> _About:
+    field, number = _ABOUT.get(entry.kind), entry.business_id
+    return _About(po_number=number if field == "po_number" else None,
+                  shipment_identifier=number if field == "shipment_identifier" else None,
+                  invoice_number=number if field == "invoice_number" else None)
 
 
 def _joined(errors: list[dict[str, Any]]) -> str:
