@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 from acorn.domain.documents import DELIVERABLE
 from acorn.services.acknowledge import confirm_acknowledged
-from acorn.services.outbox import DEFAULT_LEASE, DeliveryReport, OutboxCourier
+from acorn.services.outbox import DEFAULT_LEASE, Confirmer, DeliveryReport, OutboxCourier
 from acorn.services.routing import routing_read_back
 from acorn.store import UnitOfWork
 
@@ -103,7 +103,7 @@ def in_rounds(deliver_round: Callable[[], Round], work_left: Callable[[Round], i
         latest = following
 
 
-def asn_read_back(client: Any):
+def asn_read_back(client: Any) -> Confirmer:
     """Outbox confirmer: GetShipmentDetails tells whether Amazon holds an ASN we sent.
 
     Only an ``Original`` can be proved this way: a ``Replace`` keeps the identifier Amazon
@@ -133,7 +133,7 @@ def purchase_orders_of(payload: dict[str, Any]) -> list[str]:
     return sorted(found - {""})
 
 
-def po_status_note(client: Any):
+def po_status_note(client: Any) -> Callable[[Any], str]:
     """For a stuck transaction: what Amazon's PO status says, so ops can judge without guessing."""
 
     def note(entry: Any) -> str:

@@ -106,7 +106,7 @@ def routing_request_payload(uow: UnitOfWork, account: VendorAccountSettings, shi
     }]}
 
 
-def routing_read_back(client: Any):
+def routing_read_back(client: Any) -> outbox.Confirmer:
     """Outbox confirmer: Amazon lists a routing request it accepted under its ``vendorShipmentIdentifier``."""
 
     def confirm(entry: Any) -> bool:
