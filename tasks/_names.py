@@ -6,6 +6,8 @@ account; ``task_run_name`` takes a callable evaluated with the run's parameters.
 
 from __future__ import annotations
 
+from typing import TypedDict
+
 #: outbox kinds in Vendor Central words, as a run name shows them
 DOCUMENT_KINDS = {"acknowledgement": "acknowledgements", "shipment_confirmation": "ASNs", "invoice": "invoices",
                   "routing_request": "routing requests"}
@@ -26,7 +28,14 @@ def deliver_name() -> str:
                              int(params.get("round_no", 1)))
 
 
-def per_account(action: str) -> dict[str, str]:
+class TaskNames(TypedDict):
+    """``prefect.task``'s naming keywords, so mypy checks them in the decorator they are spread into."""
+
+    name: str
+    task_run_name: str
+
+
+def per_account(action: str) -> TaskNames:
     """``@task(**per_account("plan shipments"))``: that task name, runs named ``plan shipments · ACRNUS``."""
     return {"name": action, "task_run_name": f"{action} · {{account_code}}"}
 
