@@ -525,6 +525,8 @@ class OutboxCourier:
         entry = self._rows[key]
         if entry.state not in (S.SUBMITTED, S.STUCK) or entry.lease_owner != self.worker:
             return entry.state
+        # a submitted or stuck row got its transaction id with that state (the client refuses an empty one)
+        assert entry.transaction_id is not None, f"{key} is {entry.state} without a transaction id"
         try:
             status = self.client.get_transaction(entry.transaction_id)
         except SpApiError as exc:  # the row stays submitted; the next round or run reads it again
