@@ -42,11 +42,16 @@ retries (``tests/lifecycle/test_retry_policy.py`` counts the attempts).
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypedDict
 
 import sqlalchemy.exc
 
 from acorn.spapi import RetryPolicy
+
+if TYPE_CHECKING:  # Prefect for the types only: importing it takes seconds, and acorn.runtime reads CLIENT_RETRIES
+    from prefect import Task
+    from prefect.client.schemas.objects import State, TaskRun
 
 #: the SP-API client's budget per call (``SpApiClient(retry_policy=...)``, built by ``acorn.runtime``)
 CLIENT_RETRIES = RetryPolicy(max_retries=5)
@@ -74,7 +79,7 @@ def lost_connection(exc: BaseException | None) -> bool:
     return False
 
 
-def retry_lost_connection(task: Any, task_run: Any, state: Any) -> bool:
+def retry_lost_connection(task: Task[..., Any], task_run: TaskRun, state: State[Any]) -> bool:
     """Prefect ``retry_condition_fn``: try the task again only after a lost database connection."""
     try:
         state.result()
@@ -83,8 +88,17 @@ def retry_lost_connection(task: Any, task_run: Any, state: Any) -> bool:
     return False
 
 
+class TaskRetries(TypedDict):
+    """A task's retry options, each a keyword of ``prefect.task``: mypy checks them against its signature."""
+
+    retries: int
+    retry_delay_seconds: list[float]
+    retry_jitter_factor: float
+    retry_condition_fn: Callable[[Task[..., Any], TaskRun, State[Any]], bool]
+
+
 #: every task's retry options, in its decorator: ``@task(..., **TASK_RETRIES)``
-TASK_RETRIES: dict[str, Any] = {
+TASK_RETRIES: TaskRetries = {
     "retries": 2,
     "retry_delay_seconds": [2, 10],
     "retry_jitter_factor": 0.5,

@@ -17,7 +17,7 @@ from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
 
-class UtcDateTime(TypeDecorator):
+class UtcDateTime(TypeDecorator[datetime]):
     """Aware UTC in, aware UTC out, whatever the dialect.
 
     SQLite hands back naive datetimes even for ``timezone=True`` columns; normalising here,
@@ -126,7 +126,7 @@ class PurchaseOrder(SQLModel, table=True):
     delivery_window_start: datetime | None = _ts(default=None)
     delivery_window_end: datetime | None = _ts(default=None)
     payment_method: str | None = Field(default=None, max_length=20)
-    raw_payload: dict = _json(default_factory=dict)
+    raw_payload: dict[str, Any] = _json(default_factory=dict)
     first_seen_at: datetime = _ts(default_factory=utcnow)
     updated_at: datetime = _ts(default_factory=utcnow)
     acknowledged_at: datetime | None = _ts(default=None)
@@ -243,7 +243,7 @@ class Carton(SQLModel, table=True):
     pallet_id: int | None = Field(default=None, foreign_key="pallet.id")
     sscc: str = Field(unique=True, max_length=18)
     weight_kg: Decimal = Field(sa_type=sa.Numeric(12, 3))
-    items: list = _json(default_factory=list)  # [{po_number, item_sequence, vendor_sku, asin, qty}]
+    items: list[dict[str, Any]] = _json(default_factory=list)  # [{po_number, item_sequence, vendor_sku, asin, qty}]
     tracking_number: str | None = Field(default=None, max_length=40)  # small parcel: the carrier's
 
 
@@ -289,11 +289,11 @@ class OutboxEntry(SQLModel, table=True):
     idempotency_key: str = Field(unique=True, max_length=200)
     account_code: str = Field(max_length=40)
     business_id: str = Field(max_length=60, index=True)
-    payload: dict = _json()
+    payload: dict[str, Any] = _json()
     state: str = Field(default="pending", max_length=20, index=True)
     transaction_id: str | None = Field(default=None, max_length=120)
     attempts: int = 0
-    errors: list = _json(default_factory=list)
+    errors: list[dict[str, Any]] = _json(default_factory=list)
     created_at: datetime = _ts(default_factory=utcnow)
     updated_at: datetime = _ts(default_factory=utcnow)
     submitted_at: datetime | None = _ts(default=None)
@@ -375,7 +375,7 @@ class ReconciliationRun(SQLModel, table=True):
     finished_at: datetime | None = _ts(default=None)
     as_of: datetime | None = _ts(default=None)
     #: {category: {"lines": n, "units": n, "amount": "0.00"}} plus "currency"; see acorn.services.reconcile
-    totals: dict = _json(default_factory=dict)
+    totals: dict[str, Any] = _json(default_factory=dict)
 
 
 class ReconciliationLine(SQLModel, table=True):
@@ -409,7 +409,7 @@ class RemittanceImport(SQLModel, table=True):
     file_name: str = Field(max_length=300)
     rows: int = 0
     loaded: int = 0
-    errors: list = _json(default_factory=list)  # [{"line": n, "field": "...", "problem": "..."}]
+    errors: list[dict[str, Any]] = _json(default_factory=list)  # [{"line": n, "field": "...", "problem": "..."}]
     imported_at: datetime = _ts(default_factory=utcnow)
 
 
@@ -478,7 +478,7 @@ class Claim(SQLModel, table=True):
     disputed_on: date | None = None
     resolved_on: date | None = None
     note: str = Field(default="", sa_type=sa.Text)
-    lines: list = _json(default_factory=list)
+    lines: list[dict[str, Any]] = _json(default_factory=list)
     package_path: str | None = Field(default=None, max_length=400)
     created_at: datetime = _ts(default_factory=utcnow)
     updated_at: datetime = _ts(default_factory=utcnow)
@@ -535,7 +535,7 @@ class AuditEvent(SQLModel, table=True):
     action: str = Field(max_length=60)
     entity: str = Field(max_length=40)
     entity_id: str = Field(max_length=120)
-    detail: dict = _json(default_factory=dict)
+    detail: dict[str, Any] = _json(default_factory=dict)
 
 
 class StageLock(SQLModel, table=True):

@@ -6,11 +6,14 @@ account; ``task_run_name`` takes a callable evaluated with the run's parameters.
 
 from __future__ import annotations
 
+from typing import TypedDict
+
 from acorn.domain.documents import DocumentKind
 
 #: outbox kinds in Vendor Central words, as a run name shows them
-DOCUMENT_KINDS = {DocumentKind.ACKNOWLEDGEMENT: "acknowledgements", DocumentKind.SHIPMENT_CONFIRMATION: "ASNs",
-                  DocumentKind.INVOICE: "invoices", DocumentKind.ROUTING_REQUEST: "routing requests"}
+DOCUMENT_KINDS: dict[str, str] = {
+    DocumentKind.ACKNOWLEDGEMENT: "acknowledgements", DocumentKind.SHIPMENT_CONFIRMATION: "ASNs",
+    DocumentKind.INVOICE: "invoices", DocumentKind.ROUTING_REQUEST: "routing requests"}
 
 
 def delivery_run_name(account_code: str, kind: str, round_no: int = 1) -> str:
@@ -28,7 +31,14 @@ def deliver_name() -> str:
                              int(params.get("round_no", 1)))
 
 
-def per_account(action: str) -> dict[str, str]:
+class TaskNames(TypedDict):
+    """``prefect.task``'s naming keywords, so mypy checks them in the decorator they are spread into."""
+
+    name: str
+    task_run_name: str
+
+
+def per_account(action: str) -> TaskNames:
     """``@task(**per_account("plan shipments"))``: that task name, runs named ``plan shipments · ACRNUS``."""
     return {"name": action, "task_run_name": f"{action} · {{account_code}}"}
 

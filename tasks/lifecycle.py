@@ -6,7 +6,7 @@ import itertools
 import logging
 from dataclasses import asdict
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypedDict
 
 from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
@@ -29,9 +29,46 @@ from acorn.services import (
 )
 from tasks._names import deliver_name, per_account
 
+# What the steps return, into their flows' results; a step that hands back a service's result
+# dataclass returns it as its dict (``asdict``).
+
+
+class FetchedOrders(TypedDict):
+    new: int
+    changed: int
+    quarantined: list[str]
+
+
+class DecidedAcknowledgements(TypedDict):
+    pos: int
+    accepted_units: int
+    backordered_units: int
+    rejected_units: int
+
+
+class PlannedShipments(TypedDict):
+    shipments: list[str]
+    cartons: int
+    pallets: int
+    problems: list[str]
+
+
+class FollowedCarriers(TypedDict):
+    assigned: list[str]
+    waiting: list[str]
+    overdue: list[str]
+    labels: int
+    problems: list[str]
+
+
+class InvariantSweep(TypedDict):
+    findings: int
+    repaired: int
+    alerted: int
+
 
 @task(**per_account("fetch purchase orders"), timeout_seconds=600, cache_policy=NO_CACHE, **TASK_RETRIES)
-def fetch_and_record_purchase_orders(account_code: str, as_of: datetime) -> dict[str, Any]:
+def fetch_and_record_purchase_orders(account_code: str, as_of: datetime) -> FetchedOrders:
     """Read new and changed POs since the watermark and upsert them (safe to repeat)."""
     rt, log = runtime.current(), get_run_logger()
     account = rt.account(account_code)
@@ -44,7 +81,7 @@ def fetch_and_record_purchase_orders(account_code: str, as_of: datetime) -> dict
 
 
 @task(**per_account("decide acknowledgements"), cache_policy=NO_CACHE, **TASK_RETRIES)
-def decide_acknowledgements(account_code: str, as_of: datetime) -> dict[str, Any]:
+def decide_acknowledgements(account_code: str, as_of: datetime) -> DecidedAcknowledgements:
     """Accept, backorder or reject each new PO line from ERP stock; queue one acknowledgement per PO."""
     rt = runtime.current()
     result = acknowledge.decide_and_queue(rt.units(), rt.account(account_code), as_of=as_of)
@@ -104,7 +141,7 @@ def _after_rounds(earlier: dict[str, int], latest: dict[str, int]) -> dict[str, 
 
 
 @task(**per_account("plan shipments"), cache_policy=NO_CACHE, **TASK_RETRIES)
-def plan_shipments(account_code: str, as_of: datetime) -> dict[str, Any]:
+def plan_shipments(account_code: str, as_of: datetime) -> PlannedShipments:
     """Allocate, cartonize, palletize what leaves on the dock's next truck; write its labels and packing list."""
     rt = runtime.current()
     result = shipments.plan_shipments(rt.units(), rt.settings, rt.account(account_code), as_of=as_of,
@@ -116,7 +153,7 @@ def plan_shipments(account_code: str, as_of: datetime) -> dict[str, Any]:
 
 
 @task(**per_account("follow Amazon's carriers"), timeout_seconds=600, cache_policy=NO_CACHE, **TASK_RETRIES)
-def follow_amazon_carriers(account_code: str, as_of: datetime) -> dict[str, Any]:
+def follow_amazon_carriers(account_code: str, as_of: datetime) -> FollowedCarriers:
     """Read back the carrier, PRO, pickup and ARN Amazon assigned to each routed shipment; keep its labels."""
     rt = runtime.current()
     account = rt.account(account_code)
@@ -165,7 +202,7 @@ def poll_goods_receipts(account_code: str, as_of: datetime) -> dict[str, Any]:
 
 
 @task(**per_account("check invariants"), cache_policy=NO_CACHE, **TASK_RETRIES)
-def check_invariants(account_code: str, as_of: datetime) -> dict[str, Any]:
+def check_invariants(account_code: str, as_of: datetime) -> InvariantSweep:
     """Repair what drifted and alert what is open: nothing accepted unbilled, nothing open unseen."""
     rt, log = runtime.current(), get_run_logger()
     findings = invariants.sweep(rt.units(), rt.account(account_code), as_of=as_of)
@@ -175,7 +212,7 @@ def check_invariants(account_code: str, as_of: datetime) -> dict[str, Any]:
             "alerted": sum(f.action == "alerted" for f in findings)}
 
 
-def _level(problems: Any) -> int:
+def _level(problems: list[str]) -> int:
     """WARNING when the step held something back or found something overdue, INFO otherwise."""
     return logging.WARNING if problems else logging.INFO
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
@@ -15,8 +15,19 @@ from acorn.retry_policy import TASK_RETRIES
 from tasks._names import per_account
 
 
+class ImportedRemittances(TypedDict):
+    inbox: str
+    files: int
+    loaded: int
+    rejected_rows: int
+
+
+class MonthReport(TypedDict):
+    report: str
+
+
 @task(name="import remittances", cache_policy=NO_CACHE, **TASK_RETRIES)
-def import_remittance_files(folder: str | None = None) -> dict[str, Any]:
+def import_remittance_files(folder: str | None = None) -> ImportedRemittances:
     """Load every remittance file in the inbox not loaded before; bad rows are named, the rest load."""
     from acorn.services.remittances import import_inbox
 
@@ -73,7 +84,7 @@ def write_dispute_packages(account_code: str, out_dir: str, as_of: datetime) -> 
 
 @task(name="write the month's report", task_run_name="write the report for {month}", cache_policy=NO_CACHE,
       **TASK_RETRIES)
-def write_month_report(month: str, out_dir: str, as_of: datetime) -> dict[str, Any]:
+def write_month_report(month: str, out_dir: str, as_of: datetime) -> MonthReport:
     """The monthly reconciliation report (HTML + CSV) and its Prefect artifacts."""
     from prefect.artifacts import create_markdown_artifact, create_table_artifact
 

@@ -73,11 +73,14 @@ class ClaimTransitionError(InvalidRecord):
 
 
 class DisputeWindows(Protocol):
-    """Days Amazon allows; ``acorn.config.DisputeSettings`` is one."""
+    """Days Amazon allows; ``acorn.config.DisputeSettings`` is one. Read-only, as frozen settings are."""
 
-    shortage_days_after_due: int
-    price_days_after_deduction: int
-    max_age_days: int
+    @property
+    def shortage_days_after_due(self) -> int: ...
+    @property
+    def price_days_after_deduction(self) -> int: ...
+    @property
+    def max_age_days(self) -> int: ...
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,8 @@ from __future__ import annotations
 import logging
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
-from typing import Any
+from decimal import Decimal
+from typing import Any, cast
 
 from acorn import contract
 from acorn.config import VendorAccountSettings
@@ -22,6 +23,7 @@ from acorn.services.outbox import crash_point
 from acorn.services.ports import AmazonApi, Units
 from acorn.services.stock import free_stock, sku_master
 from acorn.store import UnitOfWork
+from acorn.store.ids import stored_id
 from schemas.tables import Acknowledgement, PurchaseOrder, PurchaseOrderItem
 
 log = logging.getLogger("acorn.acknowledge")
@@ -48,8 +50,10 @@ def po_view(po: PurchaseOrder, items: list[PurchaseOrderItem]) -> PurchaseOrderV
         po_number=po.po_number, selling_party=po.selling_party, ship_to=po.ship_to, marketplace=po.marketplace,
         order_date=po.order_date, ship_window_start=start, ship_window_end=end,
         delivery_window_start=po.delivery_window_start, delivery_window_end=po.delivery_window_end,
+        # a missing net cost reaches the domain's own check, which names the line
         lines=tuple(OrderLine(po_number=po.po_number, item_sequence=i.item_sequence, asin=i.asin or "",
-                              vendor_sku=i.vendor_sku or "", ordered_qty=i.ordered_qty, net_cost=i.net_cost,
+                              vendor_sku=i.vendor_sku or "", ordered_qty=i.ordered_qty,
+                              net_cost=cast(Decimal, i.net_cost),
                               currency=i.currency or po.currency, cancelled=i.cancelled,
                               backorder_allowed=i.backorder_allowed) for i in items))
 
@@ -122,7 +126,7 @@ def _to_decide(uow: UnitOfWork, account: VendorAccountSettings, *,
     pos = [po for po in uow.purchase_orders.list(account.code, states=["New"], unacknowledged=True)
            if po.order_date <= as_of]
     lines = uow.purchase_orders.items_of(pos)
-    items = {po.po_number: lines[po.id] for po in pos}
+    items = {po.po_number: lines[stored_id(po)] for po in pos}
     # every line cancelled by Amazon: there is nothing to acknowledge (Amazon closes such a PO)
     pos = [po for po in pos if any(not i.cancelled for i in items[po.po_number])]
     return pos, {po.po_number: items[po.po_number] for po in pos}

@@ -32,6 +32,7 @@ from acorn.services.asn_keys import asn_key, awaiting_carrier, gate_alert_key
 from acorn.services.outbox import crash_point
 from acorn.services.ports import Units
 from acorn.store import UnitOfWork
+from acorn.store.ids import stored_id
 from schemas.tables import Carton, Pallet, PurchaseOrder, PurchaseOrderItem, Shipment, ShipmentLine
 
 log = logging.getLogger("acorn.asns")
@@ -60,10 +61,10 @@ def queue_asns(units: Units, account: VendorAccountSettings, *, as_of: datetime,
         # (services/routing.py reads it back and sets departure to Amazon's scheduled pickup)
         departed = [s for s in uow.shipments.departed(account.code, by=as_of) if not awaiting_carrier(s)]
         contents = read_contents(uow, departed)
-        gates = gate_each(gate_shipment, {s.shipment_identifier: _gate_rows(contents[s.id]) for s in departed})
+        gates = gate_each(gate_shipment, {s.shipment_identifier: _gate_rows(contents[stored_id(s)]) for s in departed})
         documents, held, queued = [], [], []
         for shipment in departed:
-            payload = asn_payload(uow, account, shipment, submitted_at=as_of, contents=contents[shipment.id])
+            payload = asn_payload(uow, account, shipment, submitted_at=as_of, contents=contents[stored_id(shipment)])
             gate = gates[shipment.shipment_identifier]
             if not gate.passed:
                 result.gated.append(shipment.shipment_identifier)
@@ -108,7 +109,8 @@ def read_contents(uow: UnitOfWork, shipments: list[Shipment]) -> dict[int, Shipm
     """:class:`ShipmentContents` of each shipment (by id), in four queries whatever their number."""
     lines, ordered = uow.shipments.lines_of(shipments), uow.shipments.lines_with_orders_of(shipments)
     cartons, pallets = uow.shipments.cartons_of(shipments), uow.shipments.pallets_of(shipments)
-    return {s.id: ShipmentContents(lines[s.id], ordered[s.id], cartons[s.id], pallets[s.id]) for s in shipments}
+    ids = [stored_id(s) for s in shipments]
+    return {i: ShipmentContents(lines[i], ordered[i], cartons[i], pallets[i]) for i in ids}
 
 
 def change_transport(units: Units, account: VendorAccountSettings, shipment_identifier: str, *,
@@ -141,7 +143,7 @@ def change_transport(units: Units, account: VendorAccountSettings, shipment_iden
 def asn_payload(uow: UnitOfWork, account: VendorAccountSettings, shipment: Shipment, *,
                 submitted_at: datetime, contents: ShipmentContents | None = None) -> dict[str, Any]:
     """The ``SubmitShipmentConfirmationsRequest`` of ``shipment`` (``contents`` when the caller read them in bulk)."""
-    contents = contents or read_contents(uow, [shipment])[shipment.id]
+    contents = contents or read_contents(uow, [shipment])[stored_id(shipment)]
     lines, cartons, pallets = contents.lines, contents.cartons, contents.pallets
     qty = _quantities(contents.ordered)
     transport: dict[str, Any] = {"carrierScac": shipment.carrier_scac,

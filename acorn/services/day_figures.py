@@ -34,6 +34,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, Session
+from sqlmodel import col
 
 from acorn.config import VendorAccountSettings
 from acorn.domain.deadlines import acknowledgement_is_on_time, asn_is_on_time
@@ -130,8 +132,8 @@ def history(units: Units, accounts: Iterable[VendorAccountSettings], as_of: date
         return []
     last = max(business_day(a, as_of).day for a in accounts)
     with units() as uow:
-        first_order = uow.outbox.session.execute(sa.select(sa.func.min(PurchaseOrder.order_date)).where(
-            PurchaseOrder.account_code.in_([a.code for a in accounts]))).scalar()
+        first_order = uow.outbox.session.execute(sa.select(sa.func.min(col(PurchaseOrder.order_date))).where(
+            col(PurchaseOrder.account_code).in_([a.code for a in accounts]))).scalar()
     if first_order is None:
         return []
     first = min(business_day(a, first_order).day for a in accounts)
@@ -158,60 +160,65 @@ def figures_for(units: Units, days: Iterable[BusinessDay]) -> DayFigures:
 
 
 #: ``GROUP BY 1``: by the day, the first column (its CASE repeated would bind its bounds twice)
-_FIRST = sa.literal_column("1")
+_FIRST: sa.ColumnClause[int] = sa.literal_column("1")
+#: a figure's query: its rows are (day, value, ...)
+_Query = sa.Select[*tuple[Any, ...]]
 
 
 class _Days:
     """Consecutive business days of one account: each figure is one query grouped by day (a ``CASE``
     on the days' bounds), so a quarter of history costs the statements of one day."""
 
-    def __init__(self, session: Any, days: list[BusinessDay]) -> None:
+    def __init__(self, session: Session, days: list[BusinessDay]) -> None:
         assert days and all(a.end == b.start for a, b in zip(days, days[1:])), "consecutive days of one account"
         self.s, self.days, self.account_code = session, days, days[0].account_code
         start = datetime.combine(days[0].day, time(), tzinfo=UTC)
         self._dates = [start + timedelta(days=n) for n in range(len(days) + 1)]  # calendar dates, midnight UTC
 
-    def _in_days(self, column: Any) -> Any:
+    def _in_days(self, column: Mapped[datetime | None]) -> sa.ColumnElement[bool]:
         return sa.and_(column >= self.days[0].start, column < self.days[-1].end)
 
-    def _day_of(self, column: Any) -> Any:
+    def _day_of(self, column: Mapped[datetime | None]) -> sa.ColumnElement[int]:
         """Which of the days (0, 1, ...) ``column`` falls in, for a column within :meth:`_in_days`."""
         return sa.case(*[(column < day.end, n) for n, day in enumerate(self.days)], else_=len(self.days))
 
-    def _on_dates(self, column: Any) -> Any:
+    def _on_dates(self, column: Mapped[datetime | None]) -> sa.ColumnElement[bool]:
         """A calendar-date column (stored as midnight UTC, e.g. ``invoice_date``) on the business days' dates."""
         return sa.and_(column >= self._dates[0], column < self._dates[-1])
 
-    def _date_of(self, column: Any) -> Any:
+    def _date_of(self, column: Mapped[datetime | None]) -> sa.ColumnElement[int]:
         return sa.case(*[(column < end, n) for n, end in enumerate(self._dates[1:])], else_=len(self.days))
 
-    def _per_day(self, query: Any) -> list[int]:
+    def _per_day(self, query: _Query) -> list[int]:
         """``query`` selects (day, value) rows: the value of each day, 0 where none."""
         out = [0] * len(self.days)
         for n, value in self.s.execute(query):
             out[n] = int(value or 0)
         return out
 
-    def _count(self, counted: Any, stamp: Any, *where: Any, source: Any = None) -> list[int]:
+    def _count(self, counted: Mapped[int | None], stamp: Mapped[datetime | None], *where: sa.ColumnElement[bool],
+               source: sa.Join | None = None) -> list[int]:
         q = sa.select(self._day_of(stamp), sa.func.count(counted))
         if source is not None:
             q = q.select_from(source)
         return self._per_day(q.where(self._in_days(stamp), *where).group_by(_FIRST))
 
-    def _outbox(self, kind: str, state: str, stamp: Any) -> list[int]:
+    def _outbox(self, kind: str, state: str, stamp: Mapped[datetime | None]) -> list[int]:
         o = OutboxEntry
-        return self._count(o.id, stamp, o.kind == kind, o.state == state, o.account_code == self.account_code)
+        return self._count(col(o.id), stamp, col(o.kind) == kind, col(o.state) == state,
+                           col(o.account_code) == self.account_code)
 
     def figures(self) -> list[DayFigures]:
         po = PurchaseOrder
+        ack = DocumentKind.ACKNOWLEDGEMENT
         columns = {
-            "purchase_orders": self._count(po.id, po.order_date, po.account_code == self.account_code),
-            "acknowledgements_accepted": self._outbox(DocumentKind.ACKNOWLEDGEMENT, ACCEPTED, OutboxEntry.applied_at),
+            "purchase_orders": self._count(col(po.id), col(po.order_date), col(po.account_code) == self.account_code),
+            "acknowledgements_accepted": self._outbox(ack, ACCEPTED, col(OutboxEntry.applied_at)),
             "acknowledgements_late": self._late_acknowledgements(),
-            "acknowledgements_failed": self._outbox(DocumentKind.ACKNOWLEDGEMENT, FAILED, OutboxEntry.completed_at),
-            "asns_failed": self._outbox(DocumentKind.SHIPMENT_CONFIRMATION, FAILED, OutboxEntry.completed_at),
-            "invoices_accepted": self._outbox(DocumentKind.INVOICE, ACCEPTED, OutboxEntry.applied_at),
-            "invoices_rejected": self._outbox(DocumentKind.INVOICE, FAILED, OutboxEntry.completed_at),
+            "acknowledgements_failed": self._outbox(ack, FAILED, col(OutboxEntry.completed_at)),
+            "asns_failed": self._outbox(DocumentKind.SHIPMENT_CONFIRMATION, FAILED, col(OutboxEntry.completed_at)),
+            "invoices_accepted": self._outbox(DocumentKind.INVOICE, ACCEPTED, col(OutboxEntry.applied_at)),
+            "invoices_rejected": self._outbox(DocumentKind.INVOICE, FAILED, col(OutboxEntry.completed_at)),
             "receipt_items": self._receipt_items(), "units_short": self._units_short()}
         columns["shipments"], columns["cartons"] = self._shipments()
         columns["asns_on_time"], columns["asns_late"] = self._asns()
@@ -225,27 +232,33 @@ class _Days:
         a, o = Acknowledgement, OutboxEntry
         late = [0] * len(self.days)
         # the outbox's account and kind too: the day's applied rows are then read by ix_outbox_account_applied
-        rows = self.s.execute(sa.select(self._day_of(o.applied_at), o.applied_at, a.deadline)
-                              .select_from(sa.join(a, o, o.idempotency_key == a.outbox_key))
-                              .where(a.account_code == self.account_code, o.account_code == self.account_code,
-                                     o.kind == DocumentKind.ACKNOWLEDGEMENT, o.state == ACCEPTED,
-                                     a.deadline.is_not(None), self._in_days(o.applied_at)))
+        rows = self.s.execute(sa.select(self._day_of(col(o.applied_at)), col(o.applied_at), col(a.deadline))
+                              .select_from(sa.join(a, o, col(o.idempotency_key) == col(a.outbox_key)))
+                              .where(col(a.account_code) == self.account_code,
+                                     col(o.account_code) == self.account_code,
+                                     col(o.kind) == DocumentKind.ACKNOWLEDGEMENT, col(o.state) == ACCEPTED,
+                                     col(a.deadline).is_not(None), self._in_days(col(o.applied_at))))
         for n, applied_at, deadline in rows:
+            assert applied_at is not None and deadline is not None  # the WHERE leaves NULLs out
             late[n] += not acknowledgement_is_on_time(applied_at, deadline)
         return late
 
     def _shipments(self) -> tuple[list[int], list[int]]:
         sh, c = Shipment, Carton
-        mine = sh.account_code == self.account_code
-        return (self._count(sh.id, sh.departure, mine),
-                self._count(c.id, sh.departure, mine, source=sa.join(c, sh, c.shipment_id == sh.id)))
+        mine = col(sh.account_code) == self.account_code
+        return (self._count(col(sh.id), col(sh.departure), mine),
+                self._count(col(c.id), col(sh.departure), mine,
+                            source=sa.join(c, sh, col(c.shipment_id) == col(sh.id))))
 
     def _asns(self) -> tuple[list[int], list[int]]:
         sh = Shipment
         on_time, late = [0] * len(self.days), [0] * len(self.days)
-        rows = self.s.execute(sa.select(self._day_of(sh.asn_submitted_at), sh.asn_submitted_at, sh.asn_deadline).where(
-            sh.account_code == self.account_code, sh.status == ACCEPTED, self._in_days(sh.asn_submitted_at)))
+        rows = self.s.execute(sa.select(self._day_of(col(sh.asn_submitted_at)), col(sh.asn_submitted_at),
+                                        col(sh.asn_deadline)).where(
+            col(sh.account_code) == self.account_code, col(sh.status) == ACCEPTED,
+            self._in_days(col(sh.asn_submitted_at))))
         for n, sent, deadline in rows:
+            assert sent is not None  # in the days, so not NULL
             if asn_is_on_time(sent, deadline):
                 on_time[n] += 1
             else:
@@ -254,36 +267,39 @@ class _Days:
 
     def _invoiced(self) -> list[dict[str, Decimal]]:
         inv = Invoice
-        day = self._date_of(inv.invoice_date)
+        day = self._date_of(col(inv.invoice_date))
         out: list[dict[str, Decimal]] = [{} for _ in self.days]
-        for n, currency, total in self.s.execute(sa.select(day, inv.currency, sa.func.sum(inv.total)).where(
-                inv.account_code == self.account_code, inv.status != FAILED, self._on_dates(inv.invoice_date))
-                .group_by(_FIRST, inv.currency)):
+        for n, currency, total in self.s.execute(sa.select(day, col(inv.currency), sa.func.sum(col(inv.total))).where(
+                col(inv.account_code) == self.account_code, col(inv.status) != FAILED,
+                self._on_dates(col(inv.invoice_date)))
+                .group_by(_FIRST, col(inv.currency))):
             out[n][currency] = money_sum(total)
         return out
 
     def _fill(self) -> tuple[list[int], list[int]]:
         a = Acknowledgement
-        day = self._day_of(a.decided_at)
+        day = self._day_of(col(a.decided_at))
         accepted, requested = [0] * len(self.days), [0] * len(self.days)
         for n, units, asked in self.s.execute(sa.select(
-                day, sa.func.sum(a.accepted_units),
-                sa.func.sum(a.accepted_units + a.backordered_units + a.rejected_units))
-                .where(a.account_code == self.account_code, self._in_days(a.decided_at)).group_by(_FIRST)):
+                day, sa.func.sum(col(a.accepted_units)),
+                sa.func.sum(col(a.accepted_units) + col(a.backordered_units) + col(a.rejected_units)))
+                .where(col(a.account_code) == self.account_code, self._in_days(col(a.decided_at)))
+                .group_by(_FIRST)):
             accepted[n], requested[n] = int(units or 0), int(asked or 0)
         return accepted, requested
 
     def _receipt_items(self) -> list[int]:
         gr = GoodsReceipt
-        return self._count(gr.id, gr.last_receive_date, gr.account_code == self.account_code)
+        return self._count(col(gr.id), col(gr.last_receive_date), col(gr.account_code) == self.account_code)
 
     def _units_short(self) -> list[int]:
         gr, po, i = GoodsReceipt, PurchaseOrder, PurchaseOrderItem
-        short = i.shipped_qty - i.received_qty - i.damaged_qty
-        day = self._day_of(gr.last_receive_date)
+        short = col(i.shipped_qty) - col(i.received_qty) - col(i.damaged_qty)
+        day = self._day_of(col(gr.last_receive_date))
         return self._per_day(
             sa.select(day, sa.func.sum(sa.case((short > 0, short), else_=0)))
             .select_from(gr)
-            .join(po, sa.and_(po.account_code == gr.account_code, po.po_number == gr.po_number))
-            .join(i, sa.and_(i.purchase_order_id == po.id, i.item_sequence == gr.item_sequence))
-            .where(gr.account_code == self.account_code, self._in_days(gr.last_receive_date)).group_by(_FIRST))
+            .join(po, sa.and_(col(po.account_code) == col(gr.account_code), col(po.po_number) == col(gr.po_number)))
+            .join(i, sa.and_(col(i.purchase_order_id) == col(po.id), col(i.item_sequence) == col(gr.item_sequence)))
+            .where(col(gr.account_code) == self.account_code, self._in_days(col(gr.last_receive_date)))
+            .group_by(_FIRST))

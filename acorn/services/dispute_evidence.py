@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import re
 from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -25,7 +26,7 @@ from acorn.domain.claims import ClaimStatus, at_stake, is_disputable
 from acorn.domain.states import ShipmentStatus
 from acorn.services.ports import Units
 from acorn.store import UnitOfWork
-from schemas.tables import Claim, Shipment
+from schemas.tables import Claim, GoodsReceipt, Invoice, InvoiceLine, ReceiptSnapshot, RemittanceLine, Shipment
 
 ZERO = Decimal(0)
 #: an ASN that never reached Amazon proves nothing
@@ -171,9 +172,9 @@ def _shipment_view(uow: UnitOfWork, shipment: Shipment, keys: set[tuple[str, str
 
 def _receipts(uow: UnitOfWork, account_code: str, keys: list[tuple[str, str]]) -> list[dict[str, Any]]:
     """What the warehouse reported, each time it changed; the latest figure when no history was kept."""
-    views = []
+    views: list[dict[str, Any]] = []
     for po_number, seq in keys:
-        history = uow.receipts.history(account_code, po_number, seq)
+        history: Sequence[ReceiptSnapshot | GoodsReceipt] = uow.receipts.history(account_code, po_number, seq)
         if not history and (current := uow.receipts.get(account_code, po_number, seq)) is not None:
             history = [current]
         views.extend({"po_number": po_number, "item_sequence": seq, "observed_at": r.observed_at,
@@ -182,7 +183,7 @@ def _receipts(uow: UnitOfWork, account_code: str, keys: list[tuple[str, str]]) -
     return views
 
 
-def _invoice_view(invoice, lines) -> dict[str, Any] | None:
+def _invoice_view(invoice: Invoice | None, lines: Iterable[InvoiceLine]) -> dict[str, Any] | None:
     if invoice is None:
         return None
     return {"invoice_number": invoice.invoice_number, "invoice_date": invoice.invoice_date,
@@ -194,7 +195,7 @@ def _invoice_view(invoice, lines) -> dict[str, Any] | None:
                        "quantity": ln.quantity, "unit_cost": ln.unit_cost, "amount": ln.amount} for ln in lines]}
 
 
-def _remittance_view(line) -> dict[str, Any]:
+def _remittance_view(line: RemittanceLine) -> dict[str, Any]:
     return {"payment_number": line.payment_number, "payment_date": line.payment_date, "po_number": line.po_number,
             "item_sequence": line.item_sequence, "asin": line.asin, "invoiced_quantity": line.invoiced_quantity,
             "received_quantity": line.received_quantity, "invoiced_unit_cost": line.invoiced_unit_cost,

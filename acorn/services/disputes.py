@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from acorn.config import DisputeSettings, VendorAccountSettings
@@ -93,9 +94,9 @@ def refresh_claims(units: Units, account: VendorAccountSettings, windows: Disput
 
 
 def _claims_from(account_code: str, lines: list[RemittanceLine], invoices: dict[str, Invoice],
-                 windows: DisputeSettings) -> list[dict]:
+                 windows: DisputeSettings) -> list[dict[str, Any]]:
     """One claim's fields per invoice, payment and kind that Amazon deducted money for."""
-    groups: dict[tuple[str, str, str], list[RemittanceLine]] = defaultdict(list)
+    groups: dict[tuple[str, str, ClaimKind], list[RemittanceLine]] = defaultdict(list)
     for line in lines:
         for kind in ClaimKind:
             if getattr(line, f"{kind}_deduction") > 0:
@@ -118,7 +119,7 @@ def _claims_from(account_code: str, lines: list[RemittanceLine], invoices: dict[
     return claims
 
 
-def _evidence(line: RemittanceLine, kind: ClaimKind) -> dict:
+def _evidence(line: RemittanceLine, kind: ClaimKind) -> dict[str, Any]:
     """What Amazon kept on one invoice line, and the units that explain it."""
     amount = getattr(line, f"{kind}_deduction")
     per_unit = (line.invoiced_unit_cost if kind is not ClaimKind.PRICE
@@ -134,7 +135,7 @@ def _text(amount: Decimal | None) -> str | None:
     return None if amount is None else f"{amount:.2f}"
 
 
-def _upsert(uow: UnitOfWork, existing: dict[str, Claim], fields: dict, result: ClaimsResult) -> None:
+def _upsert(uow: UnitOfWork, existing: dict[str, Claim], fields: dict[str, Any], result: ClaimsResult) -> None:
     claim = existing.get(fields["claim_key"])
     if claim is None:
         claim = existing[fields["claim_key"]] = uow.claims.add(Claim(**fields))
@@ -192,7 +193,8 @@ def _alert(uow: UnitOfWork, account: VendorAccountSettings, claim: Claim, today:
     """Raise the claim's alert when its window closes soon; False when it should be quiet."""
     disputable = is_disputable(claim.status, deadline=claim.dispute_deadline, amount=claim.amount,
                                recovered=claim.recovered, today=today)
-    if not (disputable and closes_within(claim.dispute_deadline, today=today, days=days)):
+    if not (disputable and claim.dispute_deadline is not None
+            and closes_within(claim.dispute_deadline, today=today, days=days)):
         return False
     money = f"{at_stake(claim.amount, claim.recovered):.2f} {claim.currency}"
     left = (claim.dispute_deadline - today).days

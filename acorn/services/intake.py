@@ -26,7 +26,7 @@ Poison input never blocks intake (decisions written down here):
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -38,6 +38,8 @@ from acorn.config import VendorAccountSettings
 from acorn.erp import ISO_4217
 from acorn.services.ports import AmazonApi, Units
 from acorn.store import UnitOfWork
+from acorn.store.ids import stored_id
+from schemas.spapi import ItemQuantity
 from schemas.tables import PurchaseOrder, PurchaseOrderItem, utcnow
 
 log = logging.getLogger("acorn.intake")
@@ -118,7 +120,7 @@ def fetch_purchase_orders(client: AmazonApi, account: VendorAccountSettings, sta
 
 def record_purchase_orders(units: Units, account: VendorAccountSettings, orders: list[Any],
                            *, as_of: datetime, window: tuple[datetime, datetime],
-                           unreadable: list[Any] = ()) -> IntakeResult:
+                           unreadable: Sequence[Any] = ()) -> IntakeResult:
     """Store every PO that converts; quarantine each one that does not; move the watermark."""
     result = IntakeResult(window=window)
     with units() as uow:
@@ -158,7 +160,7 @@ def intake_purchase_orders(units: Units, client: AmazonApi, account: VendorAccou
                                   unreadable=unreadable)
 
 
-def _unreadable_once(unreadable: list[Any]) -> list[MalformedPurchaseOrder]:
+def _unreadable_once(unreadable: Iterable[Any]) -> list[MalformedPurchaseOrder]:
     # a PO created and changed inside the window is listed (and refused) by both queries
     problems: dict[str, MalformedPurchaseOrder] = {}
     for error in unreadable:
@@ -187,7 +189,8 @@ def unreadable_problem(error: Any) -> MalformedPurchaseOrder:
 
 def _raw(order: Any) -> dict[str, Any]:
     if hasattr(order, "model_dump"):
-        return order.model_dump(by_alias=True, mode="json", exclude_none=True)
+        dumped: dict[str, Any] = order.model_dump(by_alias=True, mode="json", exclude_none=True)
+        return dumped
     return dict(order)
 
 
@@ -287,7 +290,7 @@ def _unit(qty: Any) -> tuple[str, int]:
     return "Eaches", 1
 
 
-def _ordered_eaches(po: str, where: str, qty: Any) -> int:
+def _ordered_eaches(po: str, where: str, qty: ItemQuantity | None) -> int:
     """The line's ordered quantity in eaches, within what a real line orders."""
     if qty is None or qty.amount is None:
         raise MalformedPurchaseOrder(po, f"{where}.orderedQuantity.amount", "missing")
@@ -403,7 +406,7 @@ def _upsert_page(uow: UnitOfWork, account: VendorAccountSettings, page: list[Con
             outcomes.append((header["po_number"], "unchanged", False))
             continue
         else:
-            _apply_change(uow, account, po, header, items, stored_items[po.id], audit=audit)
+            _apply_change(uow, account, po, header, items, stored_items[stored_id(po)], audit=audit)
             outcome = "changed"
         released = _lift_quarantine(uow, account, header["po_number"], quarantined_before, as_of=as_of, audit=audit)
         outcomes.append((header["po_number"], outcome, released))
@@ -489,7 +492,7 @@ def _apply_change(uow: UnitOfWork, account: VendorAccountSettings, po: PurchaseO
     for item in items:
         row = existing.get(item["item_sequence"])
         if row is None:
-            uow.purchase_orders.add(PurchaseOrderItem(purchase_order_id=po.id, **item))
+            uow.purchase_orders.add(PurchaseOrderItem(purchase_order_id=stored_id(po), **item))
             continue
         row.backorder_allowed = item["backorder_allowed"]
         if row.ordered_qty != item["ordered_qty"]:

@@ -41,7 +41,8 @@ from acorn.services.asn_keys import gate_alert_key
 from acorn.services.outbox import REFLECTED, TRANSIENT_ALERTS, alert_key, lease_is_live, reflect
 from acorn.services.ports import Units
 from acorn.store import UnitOfWork
-from schemas.tables import utcnow
+from acorn.store.ids import stored_id
+from schemas.tables import Invoice, OutboxEntry, Shipment, utcnow
 
 S = DocumentState
 
@@ -83,22 +84,23 @@ class _Sweep:
         self.findings.append(Finding(check, record, problem, action if self.repair else "none"))
 
     def _alert(self, dedupe_key: str, *, kind: str, subject: str, message: str, next_step: str,
-               **about: str | bool) -> str:
+               shipment_identifier: str | None = None, reopen: bool = True) -> str:
         if dedupe_key in self.open_alerts:
             return "already alerted"
         if self.repair:
             self.uow.alerts.raise_alert(dedupe_key=dedupe_key, account_code=self.account.code, kind=kind,
                                         subject=subject, message=message, next_step=next_step, severity="error",
-                                        **about)
+                                        shipment_identifier=shipment_identifier, reopen=reopen)
             self.open_alerts.add(dedupe_key)
         return "alerted"
 
     def statuses_follow_documents(self) -> None:
         """Records still open beside a row that has an outcome (see the module doc: where drift can live)."""
         code, outcomes = self.account.code, [str(state) for state in REFLECTED]
-        lagging = [*self.uow.shipments.lagging_documents(code, statuses=_OPEN_RECORD, outcomes=outcomes),
-                   *self.uow.invoices.lagging_documents(code, statuses=_OPEN_RECORD, outcomes=outcomes)]
-        for entry, record in sorted(lagging, key=lambda pair: pair[0].id):
+        lagging: list[tuple[OutboxEntry, Shipment | Invoice]] = [
+            *self.uow.shipments.lagging_documents(code, statuses=_OPEN_RECORD, outcomes=outcomes),
+            *self.uow.invoices.lagging_documents(code, statuses=_OPEN_RECORD, outcomes=outcomes)]
+        for entry, record in sorted(lagging, key=lambda pair: stored_id(pair[0])):
             self._found("status_follows_document", entry.business_id,
                         f"{entry.kind.replace('_', ' ')} is {entry.state} but the record says {record.status}",
                         "repaired")
@@ -163,7 +165,7 @@ class _Sweep:
                 named.setdefault(key, []).append(dedupe)
         rows = self.uow.outbox.by_keys(named)
         settled = (e for e in rows.values() if e.account_code == self.account.code and e.state in FINAL)
-        for entry in sorted(settled, key=lambda e: e.id):
+        for entry in sorted(settled, key=stored_id):
             stale = [alert_key(n, entry.idempotency_key) for n in TRANSIENT_ALERTS]
             if entry.state == S.ACCEPTED:
                 stale.append(alert_key("failed", entry.idempotency_key))  # resolved by hand as accepted

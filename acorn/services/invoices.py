@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 from acorn import contract
 from acorn.config import VendorAccountSettings
@@ -38,9 +38,12 @@ from acorn.services.outbox import crash_point
 from acorn.services.ports import Units
 from acorn.services.stock import SkuResolver, sku_master
 from acorn.store import UnitOfWork
+from acorn.store.ids import stored_id
 from schemas.tables import Invoice, PurchaseOrder, PurchaseOrderItem, Shipment, ShipmentLine
 
 log = logging.getLogger("acorn.invoices")
+#: a shipment's PO items by (PO number, item sequence): what the invoice lines bill
+PoLines = dict[tuple[str, str], PurchaseOrderItem]
 
 
 class ReferenceTables(Protocol):
@@ -111,12 +114,12 @@ def _terms(account: VendorAccountSettings) -> PaymentTerms:
 def _draft_all(account: VendorAccountSettings, waiting: list[Shipment],
                shipped_of: dict[int, list[tuple[ShipmentLine, PurchaseOrderItem, PurchaseOrder]]],
                tables: ReferenceTables, *, terms: PaymentTerms, as_of: datetime, result: InvoiceQueueResult
-               ) -> tuple[dict[str, tuple[Shipment, InvoiceDraft, dict]], list[dict[str, Any]]]:
+               ) -> tuple[dict[str, tuple[Shipment, InvoiceDraft, PoLines]], list[dict[str, Any]]]:
     """Each waiting shipment's draft (with its PO items) by invoice number, and the alerts
     (``raise_alert``'s arguments) of those whose addresses or tax rule are missing."""
     drafts, problems = {}, []
     for shipment in waiting:
-        shipped, po_lines = _shipped_lines(shipped_of[shipment.id])
+        shipped, po_lines = _shipped_lines(shipped_of[stored_id(shipment)])
         number = invoice_number_for(prefix=account.invoice_prefix, shipment_id=shipment.shipment_identifier)
         try:  # addresses and tax rule first: a gap there holds this invoice back, not the batch
             tables.amazon_entity(account)
@@ -168,7 +171,7 @@ def _sequence(item_sequence: str, n: int) -> int:
     return int(item_sequence) if item_sequence.isdigit() else n
 
 
-def _gate_rows(draft: InvoiceDraft, po_lines: dict) -> list[dict[str, Any]]:
+def _gate_rows(draft: InvoiceDraft, po_lines: PoLines) -> list[dict[str, Any]]:
     rows = []
     for ln in draft.lines:
         item = po_lines[(ln.po_number, ln.item_sequence)]
@@ -180,13 +183,15 @@ def _gate_rows(draft: InvoiceDraft, po_lines: dict) -> list[dict[str, Any]]:
 
 
 def _shipped_lines(lines_with_orders: list[tuple[ShipmentLine, PurchaseOrderItem, PurchaseOrder]]
-                   ) -> tuple[list[ShippedLine], dict]:
-    shipped, po_lines = [], {}
+                   ) -> tuple[list[ShippedLine], PoLines]:
+    shipped: list[ShippedLine] = []
+    po_lines: PoLines = {}
     for line, item, po in lines_with_orders:
         po_lines[(line.po_number, line.item_sequence)] = item
         shipped.append(ShippedLine(po_number=line.po_number, item_sequence=line.item_sequence,
                                    vendor_sku=line.vendor_sku or "", asin=line.asin or "",
-                                   shipped_qty=line.shipped_qty, net_cost=item.net_cost,
+                                   # a missing cost reaches the domain's own check, which names the line
+                                   shipped_qty=line.shipped_qty, net_cost=cast(Decimal, item.net_cost),
                                    currency=item.currency or po.currency, order_date=po.order_date,
                                    unit_of_measure=item.unit_of_measure or "Eaches",
                                    unit_size=item.unit_size or 1))
@@ -194,7 +199,7 @@ def _shipped_lines(lines_with_orders: list[tuple[ShipmentLine, PurchaseOrderItem
 
 
 def _store_all(uow: UnitOfWork, account: VendorAccountSettings,
-               issued: list[tuple[Shipment, InvoiceDraft, dict]]) -> None:
+               issued: list[tuple[Shipment, InvoiceDraft, PoLines]]) -> None:
     """The invoices, their lines and their audit, in four statements whatever their number: the invoices,
     their new ids, the lines, the audit (SQLite cannot return a batch's ids, so they are read back)."""
     uow.invoices.insert_all([_invoice_row(account, draft, shipment) for shipment, draft, _ in issued])
@@ -215,7 +220,7 @@ def _invoice_row(account: VendorAccountSettings, draft: InvoiceDraft, shipment: 
         payment_due=draft.due_date(), status=InvoiceStatus.QUEUED.value)
 
 
-def _line_rows(invoice: Invoice, draft: InvoiceDraft, po_lines: dict) -> list[dict[str, Any]]:
+def _line_rows(invoice: Invoice, draft: InvoiceDraft, po_lines: PoLines) -> list[dict[str, Any]]:
     """The invoice's lines as rows to insert; the units they bill are counted on the PO items."""
     rows = []
     for n, ln in enumerate(draft.lines, start=1):

@@ -41,6 +41,8 @@ from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, Session
+from sqlmodel import col
 
 from acorn.domain.claims import ClaimStatus
 from acorn.domain.deadlines import asn_is_on_time
@@ -64,6 +66,8 @@ from schemas.tables import (
 
 #: claims that went to Amazon as a dispute (whatever came of it)
 DISPUTED_STATUSES = (ClaimStatus.DISPUTED, ClaimStatus.WON, ClaimStatus.LOST, ClaimStatus.RECOVERED)
+#: one metric's query; its row is read as a plain tuple (:meth:`_Queries._row`)
+_Query = sa.Select[*tuple[Any, ...]]
 
 
 @dataclass(frozen=True)
@@ -161,12 +165,12 @@ def vendor_metrics(units: Units, *, start: date, end: date, account_code: str | 
             dispute_recovery=q.dispute_recovery())
 
 
-def recovered_amount() -> Any:
+def recovered_amount() -> sa.ColumnElement[Decimal]:
     """SQL for what a disputed claim brought back: all of it when won, else what reversals returned."""
-    return sa.case((Claim.status == ClaimStatus.WON, Claim.amount), else_=Claim.recovered)
+    return sa.case((col(Claim.status) == ClaimStatus.WON, col(Claim.amount)), else_=col(Claim.recovered))
 
 
-def money_sum(value: Any) -> Decimal:
+def money_sum(value: Decimal | float | None) -> Decimal:
     """A database SUM of money as cents (SQLite adds Numeric as floating point)."""
     return round_cents(Decimal(str(value or 0)))
 
@@ -174,64 +178,73 @@ def money_sum(value: Any) -> Decimal:
 class _Queries:
     """One aggregate query per metric; a read model, so plain SQL reads clearest."""
 
-    def __init__(self, session: Any, start: date, end: date, account_code: str | None) -> None:
+    def __init__(self, session: Session, start: date, end: date, account_code: str | None) -> None:
         self.s, self.start, self.end, self.account = session, start, end, account_code
         self.lo = datetime.combine(start, time(), tzinfo=UTC)
         self.hi = datetime.combine(end + timedelta(days=1), time(), tzinfo=UTC)
 
-    def _mine(self, column: Any) -> Any:
+    def _mine(self, column: Mapped[str | None]) -> sa.ColumnElement[bool]:
         return column == self.account if self.account else sa.true()
 
-    def _at(self, column: Any) -> Any:
+    def _at(self, column: Mapped[datetime | None]) -> sa.ColumnElement[bool]:
         return sa.and_(column >= self.lo, column < self.hi)
 
-    def _on(self, column: Any) -> Any:
+    def _on(self, column: Mapped[date | None]) -> sa.ColumnElement[bool]:
         return column.between(self.start, self.end)
 
-    def _row(self, query: Any) -> tuple[Any, ...]:
+    def _row(self, query: _Query) -> tuple[Any, ...]:
         return tuple(self.s.execute(query).one())
 
-    def _acknowledged_pos(self, query: Any) -> Any:
+    def _acknowledged_pos(self, query: _Query) -> _Query:
         a, po = Acknowledgement, PurchaseOrder
-        return query.join(po, sa.and_(po.account_code == a.account_code, po.po_number == a.po_number)).where(
-            self._at(po.order_date), self._mine(a.account_code))
+        return query.join(po, sa.and_(col(po.account_code) == col(a.account_code),
+                                      col(po.po_number) == col(a.po_number))).where(
+            self._at(col(po.order_date)), self._mine(col(a.account_code)))
 
     def acknowledgement_on_time(self) -> Rate:
         a, o = Acknowledgement, OutboxEntry
-        on_time = sa.and_(o.state == DocumentState.ACCEPTED, a.deadline.is_not(None), o.applied_at <= a.deadline)
-        query = self._acknowledged_pos(sa.select(sa.func.count(a.id), sa.func.sum(sa.case((on_time, 1), else_=0)))
-                                       .select_from(a).outerjoin(o, o.idempotency_key == a.outbox_key))
+        on_time = sa.and_(col(o.state) == DocumentState.ACCEPTED, col(a.deadline).is_not(None),
+                          col(o.applied_at) <= col(a.deadline))
+        query = self._acknowledged_pos(sa.select(sa.func.count(col(a.id)), sa.func.sum(sa.case((on_time, 1), else_=0)))
+                                       .select_from(a).outerjoin(o, col(o.idempotency_key) == col(a.outbox_key)))
         total, on_time_count = self._row(query)
         return Rate(int(on_time_count or 0), int(total or 0))
 
     def fill_rate(self) -> Rate:
         a, po, i = Acknowledgement, PurchaseOrder, PurchaseOrderItem
-        query = self._acknowledged_pos(sa.select(sa.func.sum(i.accepted_qty), sa.func.sum(i.ordered_qty))
-                                       .select_from(a)).join(i, i.purchase_order_id == po.id).where(
-            i.cancelled.is_(False))
+        query = self._acknowledged_pos(sa.select(sa.func.sum(col(i.accepted_qty)), sa.func.sum(col(i.ordered_qty)))
+                                       .select_from(a)).join(i, col(i.purchase_order_id) == col(po.id)).where(
+            col(i.cancelled).is_(False))
         accepted, ordered = self._row(query)
         return Rate(int(accepted or 0), int(ordered or 0))
 
-    def _accepted_shipments(self) -> Any:
+    def _accepted_shipments(self) -> sa.ColumnElement[bool]:
         sh = Shipment
-        return sa.and_(sh.status == DocumentState.ACCEPTED, self._at(sh.departure), self._mine(sh.account_code))
+        return sa.and_(col(sh.status) == DocumentState.ACCEPTED, self._at(col(sh.departure)),
+                       self._mine(col(sh.account_code)))
 
     def asn_on_time(self) -> Rate:
         sh = Shipment
-        rows = self.s.execute(sa.select(sh.asn_submitted_at, sh.asn_deadline).where(self._accepted_shipments()))
+        rows = self.s.execute(sa.select(col(sh.asn_submitted_at), col(sh.asn_deadline))
+                              .where(self._accepted_shipments()))
         judged = [sent is not None and asn_is_on_time(sent, deadline) for sent, deadline in rows]
         return Rate(sum(judged), len(judged))
 
     def asn_accuracy(self) -> Rate:
         sh, sl, gr = Shipment, ShipmentLine, GoodsReceipt
-        lines = (sa.select(sh.account_code, sl.po_number, sl.item_sequence).join(sh, sl.shipment_id == sh.id)
+        lines = (sa.select(col(sh.account_code), col(sl.po_number), col(sl.item_sequence))
+                 .join(sh, col(sl.shipment_id) == col(sh.id))
                  .where(self._accepted_shipments()).distinct().subquery())
-        shipped = (sa.select(sh.account_code, sl.po_number, sl.item_sequence, sa.func.sum(sl.shipped_qty).label("qty"))
-                   .join(sh, sl.shipment_id == sh.id).where(sh.status == DocumentState.ACCEPTED)
-                   .group_by(sh.account_code, sl.po_number, sl.item_sequence).subquery())
-        same = lambda t: sa.and_(t.c.account_code == lines.c.account_code,  # noqa: E731
-                                 t.c.po_number == lines.c.po_number, t.c.item_sequence == lines.c.item_sequence)
-        receipts = sa.select(gr.account_code, gr.po_number, gr.item_sequence, gr.received_qty).subquery()
+        shipped = (sa.select(col(sh.account_code), col(sl.po_number), col(sl.item_sequence),
+                             sa.func.sum(col(sl.shipped_qty)).label("qty"))
+                   .join(sh, col(sl.shipment_id) == col(sh.id)).where(col(sh.status) == DocumentState.ACCEPTED)
+                   .group_by(col(sh.account_code), col(sl.po_number), col(sl.item_sequence)).subquery())
+        def same(t: sa.Subquery) -> sa.ColumnElement[bool]:
+            return sa.and_(t.c.account_code == lines.c.account_code,
+                           t.c.po_number == lines.c.po_number, t.c.item_sequence == lines.c.item_sequence)
+
+        receipts = sa.select(col(gr.account_code), col(gr.po_number), col(gr.item_sequence),
+                             col(gr.received_qty)).subquery()
         query = (sa.select(sa.func.sum(receipts.c.received_qty), sa.func.sum(shipped.c.qty)).select_from(lines)
                  .join(shipped, same(shipped)).join(receipts, same(receipts)))
         received, sent = self._row(query)
@@ -239,23 +252,25 @@ class _Queries:
 
     def invoice_first_pass(self) -> Rate:
         inv, o = Invoice, OutboxEntry
-        first = sa.and_(o.state == DocumentState.ACCEPTED, o.attempts == 1)
-        query = (sa.select(sa.func.sum(sa.case((first, 1), else_=0)), sa.func.count(inv.id)).select_from(inv)
-                 .join(o, sa.and_(o.kind == DocumentKind.INVOICE, o.account_code == inv.account_code,
-                                  o.business_id == inv.invoice_number))
-                 .where(self._at(inv.invoice_date), self._mine(inv.account_code),
-                        o.state.in_([DocumentState.ACCEPTED, DocumentState.FAILED])))
+        first = sa.and_(col(o.state) == DocumentState.ACCEPTED, col(o.attempts) == 1)
+        query = (sa.select(sa.func.sum(sa.case((first, 1), else_=0)), sa.func.count(col(inv.id))).select_from(inv)
+                 .join(o, sa.and_(col(o.kind) == DocumentKind.INVOICE, col(o.account_code) == col(inv.account_code),
+                                  col(o.business_id) == col(inv.invoice_number)))
+                 .where(self._at(col(inv.invoice_date)), self._mine(col(inv.account_code)),
+                        col(o.state).in_([DocumentState.ACCEPTED, DocumentState.FAILED])))
         first_pass, decided = self._row(query)
         return Rate(int(first_pass or 0), int(decided or 0))
 
     def delivery_to_receipt(self) -> DayStats:
         sh, sl, rs = Shipment, ShipmentLine, ReceiptSnapshot
-        query = (sa.select(sh.id, sh.estimated_delivery, sa.func.min(rs.observed_at))
-                 .join(sl, sl.shipment_id == sh.id)
-                 .join(rs, sa.and_(rs.account_code == sh.account_code, rs.po_number == sl.po_number,
-                                   rs.item_sequence == sl.item_sequence))
-                 .where(self._accepted_shipments(), rs.received_qty > 0, rs.observed_at >= sh.departure)
-                 .group_by(sh.id, sh.estimated_delivery))
+        query = (sa.select(col(sh.id), col(sh.estimated_delivery), sa.func.min(col(rs.observed_at)))
+                 .join(sl, col(sl.shipment_id) == col(sh.id))
+                 .join(rs, sa.and_(col(rs.account_code) == col(sh.account_code),
+                                   col(rs.po_number) == col(sl.po_number),
+                                   col(rs.item_sequence) == col(sl.item_sequence)))
+                 .where(self._accepted_shipments(), col(rs.received_qty) > 0,
+                        col(rs.observed_at) >= col(sh.departure))
+                 .group_by(col(sh.id), col(sh.estimated_delivery)))
         days = [_days(first - delivery) for _, delivery, first in self.s.execute(query)]
         if not days:
             return DayStats(0, None, None)
@@ -263,17 +278,20 @@ class _Queries:
 
     def deductions_of_invoiced(self) -> Rate:
         r, inv = RemittanceLine, Invoice
-        deducted = sa.func.sum(r.shortage_deduction + r.damage_deduction + r.price_deduction + r.other_deduction)
-        (kept,) = self._row(sa.select(deducted).where(self._on(r.payment_date), self._mine(r.account_code)))
-        paid_in_range = sa.exists().where(r.account_code == inv.account_code, r.invoice_number == inv.invoice_number,
-                                          self._on(r.payment_date))
-        (invoiced,) = self._row(sa.select(sa.func.sum(inv.total)).where(paid_in_range, self._mine(inv.account_code)))
+        deducted = sa.func.sum(col(r.shortage_deduction) + col(r.damage_deduction) + col(r.price_deduction)
+                               + col(r.other_deduction))
+        (kept,) = self._row(sa.select(deducted).where(self._on(col(r.payment_date)), self._mine(col(r.account_code))))
+        paid_in_range = sa.exists().where(col(r.account_code) == col(inv.account_code),
+                                          col(r.invoice_number) == col(inv.invoice_number),
+                                          self._on(col(r.payment_date)))
+        (invoiced,) = self._row(sa.select(sa.func.sum(col(inv.total)))
+                                .where(paid_in_range, self._mine(col(inv.account_code))))
         return Rate(money_sum(kept), money_sum(invoiced))
 
     def dispute_recovery(self) -> Rate:
         c = Claim
-        query = sa.select(sa.func.sum(recovered_amount()), sa.func.sum(c.amount)).where(
-            c.status.in_(DISPUTED_STATUSES), self._on(c.disputed_on), self._mine(c.account_code))
+        query = sa.select(sa.func.sum(recovered_amount()), sa.func.sum(col(c.amount))).where(
+            col(c.status).in_(DISPUTED_STATUSES), self._on(col(c.disputed_on)), self._mine(col(c.account_code)))
         recovered, disputed = self._row(query)
         return Rate(money_sum(recovered), money_sum(disputed))
 

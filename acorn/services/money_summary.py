@@ -9,10 +9,11 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
-from sqlmodel import select
+from sqlalchemy.orm import Mapped
+from sqlmodel import col, select
 
 from acorn.config import VendorAccountSettings
 from acorn.domain.claims import ClaimStatus, at_stake, is_disputable
@@ -24,6 +25,8 @@ from schemas.tables import Claim, Invoice, RemittanceLine
 _ZERO = Decimal("0")
 #: claims a person filed (a claim recovered by a reversal alone was never disputed)
 DISPUTED = (ClaimStatus.DISPUTED, ClaimStatus.WON, ClaimStatus.LOST)
+#: a query narrowed to one account or not, whatever it selects
+_Query = TypeVar("_Query", bound=sa.Select[*tuple[Any, ...]])
 
 
 def money_figures(units: Units, accounts: list[VendorAccountSettings], *, as_of: datetime,
@@ -36,22 +39,24 @@ def money_figures(units: Units, accounts: list[VendorAccountSettings], *, as_of:
     with units() as uow:
         s = uow.claims.session  # a read model: plain aggregate queries are clearest
 
-        def scoped(q: Any, column: Any) -> Any:
+        def scoped(q: _Query, column: Mapped[str]) -> _Query:
             return q.where(column == account_code) if account_code else q
 
         for currency, total in s.execute(scoped(
-                sa.select(Invoice.currency, sa.func.sum(Invoice.total))
-                .where(Invoice.status == DocumentState.ACCEPTED).group_by(Invoice.currency), Invoice.account_code)):
+                sa.select(col(Invoice.currency), sa.func.sum(col(Invoice.total)))
+                .where(col(Invoice.status) == DocumentState.ACCEPTED).group_by(col(Invoice.currency)),
+                col(Invoice.account_code))):
             out[currency]["invoiced"] = Decimal(str(total or 0))
         r = RemittanceLine
         for currency, paid, shortage, damage, price in s.execute(scoped(
-                sa.select(r.currency, sa.func.sum(r.line_paid), sa.func.sum(r.shortage_deduction),
-                          sa.func.sum(r.damage_deduction), sa.func.sum(r.price_deduction)).group_by(r.currency),
-                r.account_code)):
+                sa.select(col(r.currency), sa.func.sum(col(r.line_paid)), sa.func.sum(col(r.shortage_deduction)),
+                          sa.func.sum(col(r.damage_deduction)), sa.func.sum(col(r.price_deduction)))
+                .group_by(col(r.currency)),
+                col(r.account_code))):
             out[currency]["paid"] = Decimal(str(paid or 0))
             out[currency]["deducted"] = {"shortage": Decimal(str(shortage or 0)), "damage": Decimal(str(damage or 0)),
                                          "price": Decimal(str(price or 0))}
-        for claim in s.exec(scoped(select(Claim), Claim.account_code)).all():
+        for claim in s.exec(scoped(select(Claim), col(Claim.account_code))).all():
             money = out[claim.currency]
             money["recovered"] += claim.recovered
             # the rule `acorn disputes` and the packages use, on the account's own calendar day

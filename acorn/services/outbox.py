@@ -53,7 +53,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypeAlias, TypedDict
 
 from acorn.domain.alerts import asn_late_key
 from acorn.domain.deadlines import asn_is_on_time
@@ -83,16 +83,17 @@ from schemas.tables import OutboxEntry, utcnow
 
 log = logging.getLogger("acorn.outbox")
 
-S, K = DocumentState, DocumentKind
+S: TypeAlias = DocumentState
+K: TypeAlias = DocumentKind
 
-SUBMIT_OPERATION = {
+SUBMIT_OPERATION: dict[str, str] = {
     K.ACKNOWLEDGEMENT: "submit_acknowledgement",
     K.SHIPMENT_CONFIRMATION: "submit_shipment_confirmations",
     K.INVOICE: "submit_invoices",
     K.ROUTING_REQUEST: "submit_shipments",
 }
 #: ASSUMPTION (sandbox codes, not Amazon's documentation): the failure that means "already applied"
-DUPLICATE_CODE = {
+DUPLICATE_CODE: dict[str, str] = {
     K.ACKNOWLEDGEMENT: "DuplicateAcknowledgement",
     K.SHIPMENT_CONFIRMATION: "DuplicateShipmentIdentifier",
     K.INVOICE: "DuplicateInvoiceNumber",
@@ -533,6 +534,8 @@ class OutboxCourier:
         entry = self._rows[key]
         if entry.state not in (S.SUBMITTED, S.STUCK) or entry.lease_owner != self.worker:
             return entry.state
+        # a submitted or stuck row got its transaction id with that state (the client refuses an empty one)
+        assert entry.transaction_id is not None, f"{key} is {entry.state} without a transaction id"
         try:
             status = self.client.get_transaction(entry.transaction_id)
         except SpApiError as exc:  # the row stays submitted; the next round or run reads it again
@@ -726,13 +729,23 @@ class OutboxCourier:
 
 
 #: what each kind of document is about, for the alert's related resources
-_ABOUT = {K.ACKNOWLEDGEMENT: "po_number", K.SHIPMENT_CONFIRMATION: "shipment_identifier",
+_ABOUT: dict[str, str] = {K.ACKNOWLEDGEMENT: "po_number", K.SHIPMENT_CONFIRMATION: "shipment_identifier",
           K.ROUTING_REQUEST: "shipment_identifier", K.INVOICE: "invoice_number"}
 
 
-def _about(entry: OutboxEntry) -> dict[str, str]:
-    field = _ABOUT.get(entry.kind)
-    return {field: entry.business_id} if field else {}
+class _About(TypedDict):
+    """``raise_alert``'s keywords naming what an outbox alert is about: the one its document's kind names."""
+
+    po_number: str | None
+    shipment_identifier: str | None
+    invoice_number: str | None
+
+
+def _about(entry: OutboxEntry) -> _About:
+    field, number = _ABOUT.get(entry.kind), entry.business_id
+    return _About(po_number=number if field == "po_number" else None,
+                  shipment_identifier=number if field == "shipment_identifier" else None,
+                  invoice_number=number if field == "invoice_number" else None)
 
 
 def _joined(errors: list[dict[str, Any]]) -> str:

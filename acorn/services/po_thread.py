@@ -18,7 +18,7 @@ from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
-from sqlmodel import select
+from sqlmodel import col, select
 
 from acorn.domain.deadlines import acknowledgement_deadline, acknowledgement_is_on_time, asn_is_on_time
 from acorn.domain.documents import DocumentKind
@@ -119,15 +119,15 @@ class _Thread:
                 "on_time": None if applied is None else acknowledgement_is_on_time(applied, deadline)}
 
     def _shipments(self) -> list[dict[str, Any]]:
-        q = (select(Shipment).join(ShipmentLine, ShipmentLine.shipment_id == Shipment.id)
+        q = (select(Shipment).join(ShipmentLine, col(ShipmentLine.shipment_id) == col(Shipment.id))
              .where(Shipment.account_code == self.po.account_code, ShipmentLine.po_number == self.po.po_number)
-             .distinct().order_by(Shipment.departure, Shipment.shipment_identifier))
+             .distinct().order_by(col(Shipment.departure), col(Shipment.shipment_identifier)))
         shipments = self.s.exec(q).all()
         if not shipments:
             return []
         ids = [sh.id for sh in shipments]
-        cartons = self.s.exec(select(Carton).where(Carton.shipment_id.in_(ids)).order_by(Carton.id)).all()
-        pallets = {p.id: p for p in self.s.exec(select(Pallet).where(Pallet.shipment_id.in_(ids))).all()}
+        cartons = self.s.exec(select(Carton).where(col(Carton.shipment_id).in_(ids)).order_by(col(Carton.id))).all()
+        pallets = {p.id: p for p in self.s.exec(select(Pallet).where(col(Pallet.shipment_id).in_(ids))).all()}
         open_alerts = set(self.s.exec(select(Alert.dedupe_key).where(Alert.status == AlertStatus.OPEN,
                                                                      Alert.account_code == self.po.account_code)))
         asn_rows = self._documents(DocumentKind.SHIPMENT_CONFIRMATION, [sh.shipment_identifier for sh in shipments])
@@ -135,7 +135,7 @@ class _Thread:
                                held=gate_alert_key(sh) in open_alerts, asns=asn_rows.get(sh.shipment_identifier, []))
                 for sh in shipments]
 
-    def _shipment(self, sh: Shipment, cartons: list[Carton], pallets: dict[int, Pallet], *, held: bool,
+    def _shipment(self, sh: Shipment, cartons: list[Carton], pallets: dict[int | None, Pallet], *, held: bool,
                   asns: list[OutboxEntry]) -> dict[str, Any]:
         ours = [c for c in cartons if any(i.get("po_number") == self.po.po_number for i in c.items)]
         our_pallets = sorted({pallets[c.pallet_id].sscc for c in ours if c.pallet_id in pallets})
@@ -156,23 +156,23 @@ class _Thread:
 
     def _documents(self, kind: str, business_ids: list[str]) -> dict[str, list[OutboxEntry]]:
         rows: dict[str, list[OutboxEntry]] = {}
-        q = select(OutboxEntry).where(OutboxEntry.kind == kind, OutboxEntry.business_id.in_(business_ids),
+        q = select(OutboxEntry).where(OutboxEntry.kind == kind, col(OutboxEntry.business_id).in_(business_ids),
                                       OutboxEntry.account_code == self.po.account_code)
-        for e in self.s.exec(q.order_by(OutboxEntry.id)).all():
+        for e in self.s.exec(q.order_by(col(OutboxEntry.id))).all():
             rows.setdefault(e.business_id, []).append(e)
         return rows
 
     def _invoices(self) -> list[dict[str, Any]]:
         q = (select(Invoice, sa.func.sum(InvoiceLine.amount), sa.func.sum(InvoiceLine.quantity))
-             .join(InvoiceLine, InvoiceLine.invoice_id == Invoice.id)
+             .join(InvoiceLine, col(InvoiceLine.invoice_id) == col(Invoice.id))
              .where(Invoice.account_code == self.po.account_code, InvoiceLine.po_number == self.po.po_number)
-             .group_by(Invoice.id).order_by(Invoice.invoice_date, Invoice.invoice_number))
+             .group_by(col(Invoice.id)).order_by(col(Invoice.invoice_date), col(Invoice.invoice_number)))
         rows = self.s.exec(q).all()
         docs = self._documents(DocumentKind.INVOICE, [inv.invoice_number for inv, _, _ in rows])
         return [{"invoice_number": inv.invoice_number, "shipment_identifier": inv.shipment_identifier,
                  "invoice_date": inv.invoice_date, "status": inv.status, "currency": inv.currency,
                  "total": inv.total, "amount_for_this_po": Decimal(amount or 0), "units_for_this_po": int(units or 0),
-                 "payment_due": inv.payment_due, **_document((docs.get(inv.invoice_number) or [None])[-1])}
+                 "payment_due": inv.payment_due, **_document(next(reversed(docs.get(inv.invoice_number, [])), None))}
                 for inv, amount, units in rows]
 
     def _receipts(self) -> list[dict[str, Any]]:
@@ -197,15 +197,16 @@ class _Thread:
         return [{"payment_number": r.payment_number, "payment_date": r.payment_date,
                  "invoice_number": r.invoice_number, "item_sequence": r.item_sequence, "currency": r.currency,
                  "paid": r.line_paid, "deducted": r.shortage_deduction + r.damage_deduction + r.price_deduction
-                 + r.other_deduction} for r in self.s.exec(q.order_by(RemittanceLine.payment_date,
-                                                                       RemittanceLine.id)).all()]
+                 + r.other_deduction} for r in self.s.exec(q.order_by(col(RemittanceLine.payment_date),
+                                                                       col(RemittanceLine.id))).all()]
 
     def _claims(self, invoice_numbers: list[str]) -> list[dict[str, Any]]:
         if not invoice_numbers:
             return []
-        q = select(Claim).where(Claim.account_code == self.po.account_code, Claim.invoice_number.in_(invoice_numbers))
+        q = select(Claim).where(Claim.account_code == self.po.account_code,
+                                col(Claim.invoice_number).in_(invoice_numbers))
         rows = []
-        for c in self.s.exec(q.order_by(Claim.deducted_on, Claim.claim_key)).all():
+        for c in self.s.exec(q.order_by(col(Claim.deducted_on), col(Claim.claim_key))).all():
             ours = [ln for ln in c.lines if ln.get("po_number") in (None, "", self.po.po_number)]
             if ours:
                 rows.append({"claim_key": c.claim_key, "kind": c.kind, "invoice_number": c.invoice_number,
@@ -217,12 +218,13 @@ class _Thread:
         """Alerts about the PO, one of its shipments or one of its invoices: by the alert's own
         columns, or (alerts raised before the columns existed) by its key or subject naming them."""
         texts = [self.po.po_number, *shipment_identifiers, *invoice_numbers]
-        about = sa.or_(Alert.po_number == self.po.po_number, Alert.shipment_identifier.in_(shipment_identifiers),
-                       Alert.invoice_number.in_(invoice_numbers),
+        about = sa.or_(col(Alert.po_number) == self.po.po_number,
+                       col(Alert.shipment_identifier).in_(shipment_identifiers),
+                       col(Alert.invoice_number).in_(invoice_numbers),
                        *[column.contains(text, autoescape=True) for text in texts
-                         for column in (Alert.dedupe_key, Alert.subject)])
+                         for column in (col(Alert.dedupe_key), col(Alert.subject))])
         q = select(Alert).where(Alert.account_code == self.po.account_code, about)
-        return list(self.s.exec(q.order_by(Alert.created_at, Alert.id)).all())
+        return list(self.s.exec(q.order_by(col(Alert.created_at), col(Alert.id))).all())
 
 
 def _document(entry: OutboxEntry | None) -> dict[str, Any]:

@@ -31,6 +31,7 @@ lines and totals (the run row keeps its id), and nothing else changes.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -245,7 +246,8 @@ def reconcile_month(units: Units, account: VendorAccountSettings, month: str, *,
     return run
 
 
-def _totals(currency: str, sums: Any, categories: list[Any]) -> dict[str, Any]:
+def _totals(currency: str, sums: sa.Row[*tuple[Any, ...]], categories: Sequence[sa.Row[*tuple[Any, ...]]]
+            ) -> dict[str, Any]:
     lines, invoiced, paid, *deducted = (int(v or 0) for v in sums)
     per_category = {Category(name): CategoryTotal(lines=int(n), units=int(units or 0), amount=_money(int(cents or 0)))
                     for name, n, units, cents in categories}

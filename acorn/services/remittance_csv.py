@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, Literal, overload
 
 from acorn.domain.claims import ClaimKind
 
@@ -126,7 +126,7 @@ def _read_row(raw: dict[str, str], line: int, vendor_central: bool) -> tuple[Row
     return row, problems
 
 
-def _read_line(raw: dict[str, str], row: Row, get: Callable[..., Any], problems: list) -> None:
+def _read_line(raw: dict[str, str], row: Row, get: Callable[..., Any], problems: list[tuple[str, str]]) -> None:
     v = row.values
     v["po_number"], v["item_sequence"] = get(_text, "po_number"), get(_text, "item_sequence")
     v["asin"] = raw.get("asin") or None
@@ -206,6 +206,10 @@ def _currency(value: str, column: str, *, required: bool = True) -> str | None:
     return value
 
 
+@overload
+def _amount(value: str, column: str, *, required: Literal[True] = True, places: int = 2) -> Decimal: ...
+@overload
+def _amount(value: str, column: str, *, required: bool, places: int = 2) -> Decimal | None: ...
 def _amount(value: str, column: str, *, required: bool = True, places: int = 2) -> Decimal | None:
     """``1,234.50``, ``$12.50`` or ``(12.50)`` (negative); never a float, at most ``places`` decimals."""
     text = value.replace("$", "").replace("€", "").replace("£", "").strip()
@@ -223,7 +227,8 @@ def _amount(value: str, column: str, *, required: bool = True, places: int = 2) 
         amount = Decimal(text)
     except InvalidOperation:
         raise _Bad(column, f"{value!r} is not an amount") from None
-    if not amount.is_finite() or -amount.as_tuple().exponent > places or abs(amount) >= Decimal("1e12"):
+    exponent = amount.as_tuple().exponent  # "n", "N" or "F" when not finite
+    if not isinstance(exponent, int) or -exponent > places or abs(amount) >= Decimal("1e12"):
         raise _Bad(column, f"{value!r} is not an amount with at most {places} decimals")
     return -amount if negative else amount
 

@@ -57,13 +57,15 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from acorn.config import VendorAccountSettings
 from acorn.domain.states import InvoiceStatus
 from acorn.services.ports import Units
 from acorn.services.remittance_csv import KINDS, ZERO, RemittanceFileError, Row, parse_remittance
 from acorn.store import UnitOfWork
-from schemas.tables import RemittanceImport, RemittanceLine
+from acorn.store.ids import stored_id
+from schemas.tables import Invoice, RemittanceImport, RemittanceLine
 
 __all__ = ["InvoicePayment", "RemittanceFileError", "RemittanceImportResult", "import_inbox", "import_remittance",
            "invoice_payments"]
@@ -131,7 +133,7 @@ def import_remittance(units: Units, path: Path, accounts: list[VendorAccountSett
         lines = _resolve(uow, parsed.rows, by_code, account_code, result, parsed.incomplete)
         record = uow.remittances.add(RemittanceImport(sha256=sha, file_name=Path(path).name[:300]))
         uow.flush()
-        _store(uow, lines, record.id, result)
+        _store(uow, lines, stored_id(record), result)
         result.errors.sort()
         record.rows, record.loaded = result.rows, result.loaded
         record.errors = [{"line": n, "field": f, "problem": p} for n, f, p in result.errors]
@@ -158,11 +160,11 @@ def import_inbox(units: Units, inbox: Path, accounts: list[VendorAccountSettings
 # -- accounts, tax lines, storing -------------------------------------------------------------------------------
 
 def _resolve(uow: UnitOfWork, rows: list[Row], by_code: dict[str, VendorAccountSettings], account_code: str | None,
-             result: RemittanceImportResult, incomplete: set[tuple[str, str]]) -> list[dict]:
+             result: RemittanceImportResult, incomplete: set[tuple[str, str]]) -> list[dict[str, Any]]:
     """Each good row as RemittanceLine fields with its account, plus the invoices' tax lines."""
     candidates = {r.invoice_number for r in rows} | {m["base"] for r in rows if (m := _SUFFIX.match(r.invoice_number))}
     issued = uow.remittances.invoice_accounts(candidates)
-    lines = []
+    lines: list[dict[str, Any]] = []
     for row in rows:
         if row.vendor_central:
             _claim_row(row, issued)
@@ -211,7 +213,8 @@ def _claim_row(row: Row, issued: dict[str, list[str]]) -> None:
                        f"{kind}_deduction": sign * amount, "line_paid": -sign * amount})
 
 
-def _tax_lines(uow: UnitOfWork, lines: list[dict], rows: list[Row], incomplete: set[tuple[str, str]]) -> list[dict]:
+def _tax_lines(uow: UnitOfWork, lines: list[dict[str, Any]], rows: list[Row], incomplete: set[tuple[str, str]]
+               ) -> list[dict[str, Any]]:
     """The invoice's tax, paid with it and on no line, as one invoice-level line of the payment that paid it.
 
     Kept only when what the payment paid beyond its lines is exactly the invoice's tax: a
@@ -219,7 +222,7 @@ def _tax_lines(uow: UnitOfWork, lines: list[dict], rows: list[Row], incomplete: 
     difference, which belongs to lines, not to tax.
     """
     first_row = {row.line: row for row in rows}
-    groups: dict[tuple[str, str, str], list[dict]] = defaultdict(list)
+    groups: dict[tuple[str, str, str], list[dict[str, Any]]] = defaultdict(list)
     for line in lines:
         if line["po_number"] and first_row[line["row_number"]].invoice_paid is not None:
             groups[(line["account_code"], line["payment_number"], line["invoice_number"])].append(line)
@@ -229,7 +232,9 @@ def _tax_lines(uow: UnitOfWork, lines: list[dict], rows: list[Row], incomplete: 
         if (payment, number) in incomplete or invoice is None or not invoice.tax_amount:
             continue
         head = min(group, key=lambda ln: ln["row_number"])
-        beyond = first_row[head["row_number"]].invoice_paid - sum((ln["line_paid"] for ln in group), ZERO)
+        invoice_paid = first_row[head["row_number"]].invoice_paid
+        assert invoice_paid is not None  # grouped above only when it is
+        beyond = invoice_paid - sum((ln["line_paid"] for ln in group), ZERO)
         if beyond == invoice.tax_amount:
             extra.append({**{k: head[k] for k in _INVOICE_FIELDS}, "po_number": "", "item_sequence": "",
                           "line_amount": beyond, "line_paid": beyond, "tax": True})
@@ -241,8 +246,8 @@ _INVOICE_FIELDS = ("account_code", "payment_number", "payment_date", "invoice_nu
 _COLUMNS = set(RemittanceLine.model_fields) - {"id", "import_id", "imported_at"}
 
 
-def _store(uow: UnitOfWork, lines: list[dict], import_id: int, result: RemittanceImportResult) -> None:
-    by_account: dict[str, list[dict]] = defaultdict(list)
+def _store(uow: UnitOfWork, lines: list[dict[str, Any]], import_id: int, result: RemittanceImportResult) -> None:
+    by_account: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for line in lines:
         by_account[line["account_code"]].append(line)
     for account, group in by_account.items():
@@ -280,7 +285,7 @@ def invoice_payments(units: Units, account_code: str, *, as_of: date) -> list[In
     return sorted(out, key=lambda p: (p.invoice_date or date.max, p.invoice_number))
 
 
-def _invoice_payment(account_code: str, number: str, invoice, lines: list[RemittanceLine],
+def _invoice_payment(account_code: str, number: str, invoice: Invoice | None, lines: list[RemittanceLine],
                      as_of: date) -> InvoicePayment:
     def total(values: Iterable[Decimal]) -> Decimal:
         return sum(values, ZERO)

@@ -16,11 +16,13 @@ from acorn.carriers import carrier_port, pro_format
 from acorn.config import AcornSettings, VendorAccountSettings
 from acorn.domain.calendar import MarketplaceCalendar
 from acorn.domain.carrier_numbers import ProRangeExhausted, freight_terms
+from acorn.domain.cartons import CartonPlan
 from acorn.domain.deadlines import AsnDeadlinePolicy, ShipSchedule, plan_ship_dates
 from acorn.domain.documents import DocumentState
 from acorn.domain.freight import FreightPolicy, LoadPlan, ShipMode, plan_load
 from acorn.domain.labels import assign_ssccs
-from acorn.domain.model import ShipmentItem
+from acorn.domain.model import ShipmentItem, SkuInfo
+from acorn.domain.pallets import PalletPlan
 from acorn.domain.routing import earliest_collect_pickup
 from acorn.domain.states import ShipmentStatus
 from acorn.services import packing, routing
@@ -28,6 +30,7 @@ from acorn.services.acknowledge import ack_key
 from acorn.services.ports import Units
 from acorn.services.stock import SkuResolver, sku_master
 from acorn.store import UnitOfWork
+from acorn.store.ids import stored_id
 from schemas.tables import AuditEvent, Carton, Pallet, PurchaseOrder, PurchaseOrderItem, Shipment, ShipmentLine
 
 log = logging.getLogger("acorn.shipments")
@@ -71,6 +74,7 @@ def schedule_for(settings: AcornSettings, account: VendorAccountSettings, po: Pu
     shipment departs then (its ASN deadline follows from it).
     """
     policy, dock = settings.asn_policy, settings.dock(account)
+    assert dock.cutoff_local_time is not None  # settings.dock() fills in the global cut-off
     window_start = as_of if ignore_window else po.ship_window_start or po.order_date
     window_end = as_of if ignore_window else po.ship_window_end or window_start
     return plan_ship_dates(
@@ -140,8 +144,8 @@ class _Planned:
     load: LoadPlan
     schedule: ShipSchedule
     identifier: str
-    cartons: list = field(default_factory=list)
-    pallets: list = field(default_factory=list)
+    cartons: list[CartonPlan] = field(default_factory=list)
+    pallets: list[PalletPlan] = field(default_factory=list)
     scac: str | None = None
     tracking: list[str] = field(default_factory=list)
     pro_number: str | None = None
@@ -156,7 +160,7 @@ class _Planned:
         return self.load.ship_mode == ShipMode.SMALL_PARCEL
 
 
-def _load(po: PurchaseOrder, items: list[PurchaseOrderItem], skus: dict, resolve: SkuResolver,
+def _load(po: PurchaseOrder, items: list[PurchaseOrderItem], skus: dict[str, SkuInfo], resolve: SkuResolver,
           schedule: ShipSchedule, policy: FreightPolicy) -> _Planned:
     """Cartons and pallets for the PO's open lines (pure: nothing is numbered or written yet)."""
     to_ship = [ShipmentItem(po_number=po.po_number, item_sequence=i.item_sequence,
@@ -314,21 +318,22 @@ def _write(uow: UnitOfWork, account: VendorAccountSettings, planned: list[_Plann
         by_line = {i.item_sequence: i for i in p.items}
         for item in p.to_ship:
             po_item = by_line[item.item_sequence]
-            lines.append(ShipmentLine(shipment_id=shipment.id, po_number=item.po_number,
+            lines.append(ShipmentLine(shipment_id=stored_id(shipment), po_number=item.po_number,
                                       item_sequence=item.item_sequence, vendor_sku=po_item.vendor_sku,
                                       asin=item.asin, shipped_qty=item.qty))
             po_item.shipped_qty += item.qty
             if (level := stock.get(item.vendor_sku)) is not None:  # the goods are picked: they leave the on-hand
                 level.on_hand = max(level.on_hand - item.qty, 0)
     uow.shipments.insert_all(lines)
-    pallet_ids = uow.shipments.add_pallets([Pallet(shipment_id=shipment.id, sscc=str(pl.sscc), weight_kg=pl.weight_kg)
+    pallet_ids = uow.shipments.add_pallets([Pallet(shipment_id=stored_id(shipment), sscc=str(pl.sscc),
+                                                   weight_kg=pl.weight_kg)
                                             for p, shipment in zip(planned, shipments) for pl in p.pallets])
     cartons, events = [], []
     for p, shipment in zip(planned, shipments):
         pallet_of = {c: pallet_ids[str(pl.sscc)] for pl in p.pallets for c in pl.carton_sequences}
         tracking_of = dict(zip((c.sequence for c in p.cartons), p.tracking))
         cartons += [Carton(
-            shipment_id=shipment.id, pallet_id=pallet_of.get(c.sequence), sscc=str(c.sscc),
+            shipment_id=stored_id(shipment), pallet_id=pallet_of.get(c.sequence), sscc=str(c.sscc),
             weight_kg=c.weight_kg, tracking_number=tracking_of.get(c.sequence),
             items=[{"po_number": i.po_number, "item_sequence": i.item_sequence, "vendor_sku": i.vendor_sku,
                     "asin": i.asin, "qty": i.qty, "carton_sequence": c.sequence} for i in c.items])

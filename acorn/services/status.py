@@ -26,10 +26,11 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
-from sqlmodel import select
+from sqlalchemy.orm import Mapped
+from sqlmodel import Session, col, select
 
 from acorn.domain.deadlines import acknowledgement_deadline, asn_is_on_time
 from acorn.domain.documents import FINAL, DocumentState
@@ -40,6 +41,8 @@ from acorn.services.summary import accepted_asns
 from schemas.tables import Acknowledgement, Alert, OutboxEntry, PurchaseOrder, PurchaseOrderItem, Shipment, utcnow
 
 S = DocumentState
+#: a query narrowed to one account or not, whatever it selects
+_Query = TypeVar("_Query", bound=sa.Select[*tuple[Any, ...]])
 
 #: an acknowledgement due within this long is "due soon": the day's first thing to send
 DUE_SOON = timedelta(hours=4)
@@ -156,26 +159,26 @@ def asn_bucket(shipment: Shipment, *, as_of: datetime, held: bool) -> str:
 
 
 class _Reader:
-    def __init__(self, session: Any, account_code: str | None, as_of: datetime, wall_clock: datetime) -> None:
+    def __init__(self, session: Session, account_code: str | None, as_of: datetime, wall_clock: datetime) -> None:
         self.s, self.account, self.as_of, self.wall_clock = session, account_code, as_of, wall_clock
 
-    def _where(self, q: Any, column: Any) -> Any:
+    def _where(self, q: _Query, column: Mapped[str | None]) -> _Query:
         return q.where(column == self.account) if self.account else q
 
     def open_purchase_orders(self) -> list[OpenPurchaseOrder]:
         live = (select(PurchaseOrderItem.purchase_order_id)
-                .where(PurchaseOrderItem.cancelled.is_(False)).distinct())
+                .where(col(PurchaseOrderItem.cancelled).is_(False)).distinct())
         q = (select(PurchaseOrder, Acknowledgement.deadline, OutboxEntry.state)
-             .outerjoin(Acknowledgement, (Acknowledgement.account_code == PurchaseOrder.account_code)
-                        & (Acknowledgement.po_number == PurchaseOrder.po_number))
-             .outerjoin(OutboxEntry, OutboxEntry.idempotency_key == Acknowledgement.outbox_key)
-             .where(PurchaseOrder.id.in_(live), PurchaseOrder.state != "Closed",
+             .outerjoin(Acknowledgement, (col(Acknowledgement.account_code) == col(PurchaseOrder.account_code))
+                        & (col(Acknowledgement.po_number) == col(PurchaseOrder.po_number)))
+             .outerjoin(OutboxEntry, col(OutboxEntry.idempotency_key) == col(Acknowledgement.outbox_key))
+             .where(col(PurchaseOrder.id).in_(live), col(PurchaseOrder.state) != "Closed",
                     # decided: open until Amazon accepted it; undecided: open while Amazon says New
-                    sa.or_(sa.and_(Acknowledgement.id.is_not(None),
+                    sa.or_(sa.and_(col(Acknowledgement.id).is_not(None),
                                    sa.func.coalesce(OutboxEntry.state, "") != str(S.ACCEPTED)),
-                           sa.and_(Acknowledgement.id.is_(None), PurchaseOrder.state == "New"))))
+                           sa.and_(col(Acknowledgement.id).is_(None), col(PurchaseOrder.state) == "New"))))
         rows = []
-        for po, stored_deadline, state in self.s.exec(self._where(q, PurchaseOrder.account_code)).all():
+        for po, stored_deadline, state in self.s.exec(self._where(q, col(PurchaseOrder.account_code))).all():
             deadline = stored_deadline or acknowledgement_deadline(po.order_date)
             left = deadline - self.as_of
             rows.append(OpenPurchaseOrder(po.account_code, po.po_number, po.order_date, deadline, left,
@@ -184,13 +187,14 @@ class _Reader:
 
     def shipments(self) -> list[ShipmentAsn]:
         """The shipments ops act on: not accepted by Amazon yet, or with an open alert."""
-        held = set(self.s.exec(self._where(select(Alert.dedupe_key).where(Alert.status == AlertStatus.OPEN),
-                                           Alert.account_code)).all())
-        alerted = select(Alert.shipment_identifier).where(Alert.status == AlertStatus.OPEN,
-                                                          Alert.shipment_identifier.is_not(None))
-        q = select(Shipment).where(sa.or_(Shipment.status != S.ACCEPTED, Shipment.shipment_identifier.in_(alerted)))
+        held = set(self.s.exec(self._where(select(Alert.dedupe_key).where(col(Alert.status) == AlertStatus.OPEN),
+                                           col(Alert.account_code))).all())
+        alerted = select(Alert.shipment_identifier).where(col(Alert.status) == AlertStatus.OPEN,
+                                                          col(Alert.shipment_identifier).is_not(None))
+        q = select(Shipment).where(sa.or_(col(Shipment.status) != S.ACCEPTED,
+                                          col(Shipment.shipment_identifier).in_(alerted)))
         rows = []
-        for sh in self.s.exec(self._where(q, Shipment.account_code)).all():
+        for sh in self.s.exec(self._where(q, col(Shipment.account_code))).all():
             bucket = asn_bucket(sh, as_of=self.as_of, held=gate_alert_key(sh) in held)
             settled = sh.status in FINAL or sh.status == S.NEEDS_REVIEW
             rows.append(ShipmentAsn(sh.account_code, sh.shipment_identifier, bucket, sh.status, sh.departure,
@@ -205,9 +209,9 @@ class _Reader:
         return judged
 
     def pending_transactions(self) -> list[PendingTransaction]:
-        q = select(OutboxEntry).where(OutboxEntry.state.not_in([str(s) for s in FINAL]))
+        q = select(OutboxEntry).where(col(OutboxEntry.state).not_in([str(s) for s in FINAL]))
         rows = []
-        for e in self.s.exec(self._where(q, OutboxEntry.account_code).order_by(OutboxEntry.created_at)).all():
+        for e in self.s.exec(self._where(q, col(OutboxEntry.account_code)).order_by(col(OutboxEntry.created_at))).all():
             last = (e.errors or [{}])[-1]
             rows.append(PendingTransaction(e.account_code, e.idempotency_key, e.kind, e.business_id, e.state,
                                            e.attempts, e.transaction_id, self.wall_clock - e.created_at,
@@ -215,10 +219,10 @@ class _Reader:
         return rows
 
     def open_alerts(self) -> dict[str, dict[str, int]]:
-        q = (select(Alert.severity, Alert.kind, sa.func.count()).where(Alert.status == AlertStatus.OPEN)
-             .group_by(Alert.severity, Alert.kind))
+        q = (select(Alert.severity, Alert.kind, sa.func.count()).where(col(Alert.status) == AlertStatus.OPEN)
+             .group_by(col(Alert.severity), col(Alert.kind)))
         out: dict[str, dict[str, int]] = {}
-        for severity, kind, n in self.s.exec(self._where(q, Alert.account_code)).all():
+        for severity, kind, n in self.s.exec(self._where(q, col(Alert.account_code))).all():
             out.setdefault(severity, {})[kind] = int(n)
         order = {"critical": 0, "error": 1, "warning": 2, "info": 3}
         return {k: dict(sorted(out[k].items())) for k in sorted(out, key=lambda k: (order.get(k, 9), k))}

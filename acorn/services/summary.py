@@ -16,6 +16,8 @@ from collections.abc import Iterable
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, Session
+from sqlmodel import col
 
 from acorn.domain.deadlines import acknowledgement_is_on_time, asn_is_on_time
 from acorn.domain.documents import DocumentKind, DocumentState
@@ -39,6 +41,9 @@ from schemas.tables import (
 ACCEPTED, FAILED, NEEDS_REVIEW = DocumentState.ACCEPTED, DocumentState.FAILED, DocumentState.NEEDS_REVIEW
 #: an ASN Amazon has answered for good, or that waits for a person: neither held nor pending
 _SETTLED = [str(ACCEPTED), str(FAILED), str(NEEDS_REVIEW)]
+#: an aggregate query before it is narrowed to one account and grouped (:class:`_Totals`)
+_Query = sa.Select[*tuple[Any, ...]]
+_Rows = list[sa.Row[*tuple[Any, ...]]]
 
 
 def lifecycle_counts(units: Units, account_code: str | None = None) -> dict[str, Any]:
@@ -59,16 +64,17 @@ def lifecycle_counts_by_account(units: Units,
     return {**{code: _finished(_zero()) for code in account_codes}, **counts}
 
 
-def accepted_asns(session: Any, account_code: str | None = None) -> dict[str, dict[str, int]]:
+def accepted_asns(session: Session, account_code: str | None = None) -> dict[str, dict[str, int]]:
     """The ASNs Amazon accepted, per account: ``{"on_time": n, "late": n}``.
 
     Judged like Amazon does: the submission it applied, against the deadline (one rule); one
     accepted without a recorded submission is late. Reads two timestamps per accepted ASN.
     """
     sh = Shipment
-    q = sa.select(sh.account_code, sh.asn_submitted_at, sh.asn_deadline).where(sh.status == ACCEPTED)
+    q = (sa.select(col(sh.account_code), col(sh.asn_submitted_at), col(sh.asn_deadline))
+         .where(col(sh.status) == ACCEPTED))
     if account_code:
-        q = q.where(sh.account_code == account_code)
+        q = q.where(col(sh.account_code) == account_code)
     out: dict[str, dict[str, int]] = defaultdict(lambda: {"on_time": 0, "late": 0})
     for account, sent, deadline in session.execute(q):
         out[account]["on_time" if sent is not None and asn_is_on_time(sent, deadline) else "late"] += 1
@@ -107,11 +113,11 @@ def _finished(c: dict[str, Any]) -> dict[str, Any]:
     return c
 
 
-def _count_if(condition: Any) -> Any:
+def _count_if(condition: sa.ColumnElement[bool]) -> sa.ColumnElement[int]:
     return sa.func.count(sa.case((condition, 1)))
 
 
-def _sum(column: Any) -> Any:
+def _sum(column: Mapped[int]) -> sa.ColumnElement[int]:
     return sa.func.coalesce(sa.func.sum(column), 0)
 
 
@@ -123,15 +129,15 @@ def _is_fully_received(receive_status: str) -> bool:
 class _Totals:
     """One aggregate query per record type, grouped by account (``account``: only that one)."""
 
-    def __init__(self, session: Any, account_code: str | None) -> None:
+    def __init__(self, session: Session, account_code: str | None) -> None:
         self.s, self.account = session, account_code
         self.c: dict[str, dict[str, Any]] = defaultdict(_zero)
 
-    def _rows(self, q: Any, account_column: Any) -> list[Any]:
+    def _rows(self, q: _Query, account_column: Mapped[str | None]) -> _Rows:
         """``q``'s rows for the account asked (all accounts when none was)."""
         return list(self.s.execute(q.where(account_column == self.account) if self.account else q).all())
 
-    def _grouped(self, q: Any, account_column: Any, *by: Any) -> list[Any]:
+    def _grouped(self, q: _Query, account_column: Mapped[str | None], *by: Mapped[Any]) -> _Rows:
         """``q`` (whose first column is ``account_column``) grouped by account, then ``by``."""
         return self._rows(q.group_by(account_column, *by), account_column)
 
@@ -147,17 +153,19 @@ class _Totals:
 
     def _purchase_orders(self) -> None:
         po = PurchaseOrder
-        for account, n in self._grouped(sa.select(po.account_code, sa.func.count(po.id)), po.account_code):
+        q = sa.select(col(po.account_code), sa.func.count(col(po.id)))
+        for account, n in self._grouped(q, col(po.account_code)):
             self.c[account]["purchase_orders"] = n
 
     def _items(self) -> None:
         po, i = PurchaseOrder, PurchaseOrderItem
-        q = sa.select(po.account_code, sa.func.count(i.id), _count_if(i.accepted_qty > 0),
-                      _count_if(i.backordered_qty > 0), _count_if(i.rejected_qty > 0), _count_if(i.cancelled.is_(True)),
-                      *(_sum(column) for column in (i.ordered_qty, i.accepted_qty, i.backordered_qty, i.rejected_qty,
-                                                   i.shipped_qty, i.received_qty, i.invoiced_qty))
-                      ).select_from(i).join(po, i.purchase_order_id == po.id)
-        for account, *figures in self._grouped(q, po.account_code):
+        q = sa.select(col(po.account_code), sa.func.count(col(i.id)), _count_if(col(i.accepted_qty) > 0),
+                      _count_if(col(i.backordered_qty) > 0), _count_if(col(i.rejected_qty) > 0),
+                      _count_if(col(i.cancelled).is_(True)),
+                      *(_sum(col(column)) for column in (i.ordered_qty, i.accepted_qty, i.backordered_qty,
+                                                        i.rejected_qty, i.shipped_qty, i.received_qty, i.invoiced_qty))
+                      ).select_from(i).join(po, col(i.purchase_order_id) == col(po.id))
+        for account, *figures in self._grouped(q, col(po.account_code)):
             c = self.c[account]
             c["items"] = dict(zip(c["items"], map(int, figures[:5])))
             c["units"] = dict(zip(c["units"], map(int, figures[5:])))
@@ -165,8 +173,8 @@ class _Totals:
     def _outbox(self) -> None:
         """Acknowledgements by state, and every document's POSTs."""
         o = OutboxEntry
-        q = sa.select(o.account_code, o.kind, o.state, sa.func.count(o.id), _sum(o.attempts))
-        for account, kind, state, n, posts in self._grouped(q, o.account_code, o.kind, o.state):
+        q = sa.select(col(o.account_code), col(o.kind), col(o.state), sa.func.count(col(o.id)), _sum(col(o.attempts)))
+        for account, kind, state, n, posts in self._grouped(q, col(o.account_code), col(o.kind), col(o.state)):
             c = self.c[account]
             c["submissions"]["posts"] += int(posts)
             c["submissions"]["documents"] += n
@@ -176,16 +184,17 @@ class _Totals:
     def _late_acknowledgements(self) -> None:
         """Applied acknowledgements judged like Amazon does: the applied POST against the PO's 24 hours."""
         o, a = OutboxEntry, Acknowledgement
-        q = (sa.select(o.account_code, o.applied_at, a.deadline).join(a, a.outbox_key == o.idempotency_key)
-             .where(o.kind == DocumentKind.ACKNOWLEDGEMENT, o.state == ACCEPTED, o.applied_at.is_not(None),
-                    a.deadline.is_not(None)))
-        for account, applied_at, deadline in self._rows(q, o.account_code):
+        q = (sa.select(col(o.account_code), col(o.applied_at), col(a.deadline))
+             .join(a, col(a.outbox_key) == col(o.idempotency_key))
+             .where(col(o.kind) == DocumentKind.ACKNOWLEDGEMENT, col(o.state) == ACCEPTED,
+                    col(o.applied_at).is_not(None), col(a.deadline).is_not(None)))
+        for account, applied_at, deadline in self._rows(q, col(o.account_code)):
             self.c[account]["acknowledgements"]["late"] += not acknowledgement_is_on_time(applied_at, deadline)
 
     def _shipments(self) -> None:
         sh = Shipment
-        q = sa.select(sh.account_code, sh.status, sa.func.count(sh.id))
-        for account, status, n in self._grouped(q, sh.account_code, sh.status):
+        q = sa.select(col(sh.account_code), col(sh.status), sa.func.count(col(sh.id)))
+        for account, status, n in self._grouped(q, col(sh.account_code), col(sh.status)):
             self.c[account]["shipments"] += n
             if status in (FAILED, NEEDS_REVIEW):
                 self.c[account]["asns"][status] += n
@@ -196,24 +205,24 @@ class _Totals:
 
     def _asns_open(self) -> None:
         """Open shipments (a day's worth): held when the quality gate stopped them and ops have the alert."""
-        held = {key for (key,) in self._rows(sa.select(Alert.dedupe_key).where(Alert.status == AlertStatus.OPEN),
-                                             Alert.account_code)}
-        for (shipment,) in self._rows(sa.select(Shipment).where(Shipment.status.not_in(_SETTLED)),
-                                      Shipment.account_code):
+        open_alerts = sa.select(col(Alert.dedupe_key)).where(col(Alert.status) == AlertStatus.OPEN)
+        held = {key for (key,) in self._rows(open_alerts, col(Alert.account_code))}
+        for (shipment,) in self._rows(sa.select(Shipment).where(col(Shipment.status).not_in(_SETTLED)),
+                                      col(Shipment.account_code)):
             self.c[shipment.account_code]["asns"]["held" if gate_alert_key(shipment) in held else "pending"] += 1
 
     def _cartons_and_pallets(self) -> None:
         sh = Shipment
         for name, table in (("cartons", Carton), ("pallets", Pallet)):
-            q = sa.select(sh.account_code, sa.func.count(table.id)).select_from(table).join(
-                sh, table.shipment_id == sh.id)
-            for account, n in self._grouped(q, sh.account_code):
+            q = sa.select(col(sh.account_code), sa.func.count(col(table.id))).select_from(table).join(
+                sh, col(table.shipment_id) == col(sh.id))
+            for account, n in self._grouped(q, col(sh.account_code)):
                 self.c[account][name] = n
 
     def _invoices(self) -> None:
         inv = Invoice
-        q = sa.select(inv.account_code, inv.status, sa.func.count(inv.id), sa.func.sum(inv.total))
-        for account, status, n, total in self._grouped(q, inv.account_code, inv.status):
+        q = sa.select(col(inv.account_code), col(inv.status), sa.func.count(col(inv.id)), sa.func.sum(col(inv.total)))
+        for account, status, n, total in self._grouped(q, col(inv.account_code), col(inv.status)):
             invoices = self.c[account]["invoices"]
             invoices[{ACCEPTED: "accepted", FAILED: "rejected"}.get(status, "open")] += n
             if status == ACCEPTED:
@@ -221,14 +230,15 @@ class _Totals:
 
     def _receipts(self) -> None:
         gr = GoodsReceipt
-        q = sa.select(gr.account_code, gr.receive_status, sa.func.count(gr.id))
-        for account, receive_status, n in self._grouped(q, gr.account_code, gr.receive_status):
+        q = sa.select(col(gr.account_code), col(gr.receive_status), sa.func.count(col(gr.id)))
+        for account, receive_status, n in self._grouped(q, col(gr.account_code), col(gr.receive_status)):
             self.c[account]["receipts"]["items"] += n
             self.c[account]["receipts"]["fully_received"] += n if _is_fully_received(receive_status) else 0
 
     def _alerts(self) -> None:
-        q = sa.select(Alert.account_code, Alert.status, Alert.kind, sa.func.count(Alert.id))
-        for account, status, kind, n in self._grouped(q, Alert.account_code, Alert.status, Alert.kind):
+        q = sa.select(col(Alert.account_code), col(Alert.status), col(Alert.kind), sa.func.count(col(Alert.id)))
+        for account, status, kind, n in self._grouped(q, col(Alert.account_code), col(Alert.status),
+                                                     col(Alert.kind)):
             alerts = self.c[account]["alerts"]
             alerts["total"] += n
             if status == AlertStatus.OPEN:

@@ -5,14 +5,15 @@ They never commit (the unit of work does) and they hide SQL behind business verb
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlmodel import Session, select
+from sqlmodel import Session, SQLModel, select
 
 from acorn.domain.carrier_numbers import ProNumberFormat, bill_of_lading_number
 from acorn.domain.documents import DocumentKind
@@ -54,11 +55,15 @@ def _chunks(values: Sequence[Any], size: int = 500) -> Iterable[list[Any]]:
         yield list(values[start:start + size])
 
 
+#: a table row handed to :meth:`_Repository.add` comes back as itself
+_Row = TypeVar("_Row", bound=SQLModel)
+
+
 class _Repository:
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def add(self, row):
+    def add(self, row: _Row) -> _Row:
         self.session.add(row)
         return row
 
@@ -97,7 +102,7 @@ class SkuRepository(_Repository):
     def all(self) -> Sequence[Sku]:
         return self.session.exec(select(Sku).order_by(Sku.vendor_sku)).all()
 
-    def upsert(self, **fields) -> Sku:
+    def upsert(self, **fields: Any) -> Sku:
         row = self.get(fields["vendor_sku"])
         if row is None:
             return self.add(Sku(**fields))
@@ -128,7 +133,7 @@ class InventoryRepository(_Repository):
                 InventoryLevel.warehouse == warehouse, InventoryLevel.vendor_sku.in_(chunk))).all())
         return found
 
-    def upsert(self, **fields) -> InventoryLevel:
+    def upsert(self, **fields: Any) -> InventoryLevel:
         row = self.get(fields["vendor_sku"], fields["warehouse"])
         if row is None:
             return self.add(InventoryLevel(**fields))
@@ -218,7 +223,7 @@ class PurchaseOrderRepository(_Repository):
             q = q.where(PurchaseOrder.acknowledged_at.is_not(None))
         return list(self.session.exec(q.order_by(PurchaseOrder.order_date, PurchaseOrder.po_number)).all())
 
-    def lines_to_ship(self, account_code: str) -> list[tuple[PurchaseOrder, list[PurchaseOrderItem]]]:
+    def lines_to_ship(self, account_code: str) -> builtins.list[tuple[PurchaseOrder, builtins.list[PurchaseOrderItem]]]:
         """Acknowledged POs with accepted units still to ship, each with those lines, in two queries.
 
         Oldest order first, lines in sequence (the order planning numbers SSCCs and PROs in). The
@@ -257,7 +262,7 @@ class PurchaseOrderRepository(_Repository):
                     items[item.item_sequence] = item
         return found
 
-    def open_items(self) -> list[PurchaseOrderItem]:
+    def open_items(self) -> builtins.list[PurchaseOrderItem]:
         """Items with accepted units still to ship, across every account."""
         return list(self.session.exec(select(PurchaseOrderItem).where(
             PurchaseOrderItem.accepted_qty > PurchaseOrderItem.shipped_qty,
@@ -286,11 +291,12 @@ class ShipmentRepository(_Repository):
             q = q.where(Shipment.status.in_(list(statuses)))
         return list(self.session.exec(q.order_by(Shipment.departure, Shipment.shipment_identifier)).all())
 
-    def lines(self, shipment: Shipment) -> list[ShipmentLine]:
+    def lines(self, shipment: Shipment) -> builtins.list[ShipmentLine]:
         return list(self.session.exec(select(ShipmentLine).where(ShipmentLine.shipment_id == shipment.id)
                                       .order_by(ShipmentLine.po_number, ShipmentLine.item_sequence)).all())
 
-    def lines_with_orders(self, shipment: Shipment) -> list[tuple[ShipmentLine, PurchaseOrderItem, PurchaseOrder]]:
+    def lines_with_orders(self, shipment: Shipment
+                          ) -> builtins.list[tuple[ShipmentLine, PurchaseOrderItem, PurchaseOrder]]:
         """Each shipped line with the PO item and PO it ships, in one query."""
         q = (select(ShipmentLine, PurchaseOrderItem, PurchaseOrder)
              .join(PurchaseOrder, (PurchaseOrder.po_number == ShipmentLine.po_number)
@@ -301,20 +307,20 @@ class ShipmentRepository(_Repository):
              .order_by(ShipmentLine.po_number, ShipmentLine.item_sequence))
         return [tuple(row) for row in self.session.exec(q).all()]
 
-    def due_for_asn(self, account_code: str, *, by: datetime) -> list[Shipment]:
+    def due_for_asn(self, account_code: str, *, by: datetime) -> builtins.list[Shipment]:
         """Shipments whose ASN deadline comes by ``by`` and whose ASN Amazon has not accepted."""
         q = (select(Shipment).where(Shipment.account_code == account_code, Shipment.asn_deadline <= by,
                                     Shipment.status != ShipmentStatus.ACCEPTED)
              .order_by(Shipment.asn_deadline, Shipment.id))
         return list(self.session.exec(q).all())
 
-    def by_identifiers(self, shipment_identifiers: Iterable[str]) -> list[Shipment]:
+    def by_identifiers(self, shipment_identifiers: Iterable[str]) -> builtins.list[Shipment]:
         ids = sorted(set(shipment_identifiers))
         if not ids:
             return []
         return list(self.session.exec(select(Shipment).where(Shipment.shipment_identifier.in_(ids))).all())
 
-    def po_numbers(self, shipment_identifiers: Iterable[str]) -> dict[str, list[str]]:
+    def po_numbers(self, shipment_identifiers: Iterable[str]) -> dict[str, builtins.list[str]]:
         """The POs each of these shipments carries, in one query."""
         ids = sorted(set(shipment_identifiers))
         if not ids:
@@ -333,15 +339,15 @@ class ShipmentRepository(_Repository):
         for chunk in _chunks(sorted({s.id for s in shipments})):
             self.session.execute(sa.update(Shipment).where(Shipment.id.in_(chunk)).values(status=status))
 
-    def cartons(self, shipment: Shipment) -> list[Carton]:
+    def cartons(self, shipment: Shipment) -> builtins.list[Carton]:
         query = select(Carton).where(Carton.shipment_id == shipment.id).order_by(Carton.id)
         return list(self.session.exec(query).all())
 
-    def pallets(self, shipment: Shipment) -> list[Pallet]:
+    def pallets(self, shipment: Shipment) -> builtins.list[Pallet]:
         query = select(Pallet).where(Pallet.shipment_id == shipment.id).order_by(Pallet.id)
         return list(self.session.exec(query).all())
 
-    def add_planned(self, shipments: Sequence[Shipment]) -> list[Shipment]:
+    def add_planned(self, shipments: Sequence[Shipment]) -> builtins.list[Shipment]:
         """Store new shipments in one statement and read them back with their ids (one more), in order."""
         self.insert_all(shipments)
         stored = {s.shipment_identifier: s for s in self.by_identifiers(s.shipment_identifier for s in shipments)}
@@ -355,19 +361,19 @@ class ShipmentRepository(_Repository):
             ids.update(self.session.exec(select(Pallet.sscc, Pallet.id).where(Pallet.sscc.in_(chunk))).all())
         return ids
 
-    def cartons_of(self, shipments: Iterable[Shipment]) -> dict[int, list[Carton]]:
+    def cartons_of(self, shipments: Iterable[Shipment]) -> dict[int, builtins.list[Carton]]:
         """The cartons of each of these shipments (by shipment id, in id order), one query per 500 shipments."""
         return self._by_shipment(Carton, shipments, Carton.id)
 
-    def pallets_of(self, shipments: Iterable[Shipment]) -> dict[int, list[Pallet]]:
+    def pallets_of(self, shipments: Iterable[Shipment]) -> dict[int, builtins.list[Pallet]]:
         """The pallets of each of these shipments (by shipment id, in id order), one query per 500 shipments."""
         return self._by_shipment(Pallet, shipments, Pallet.id)
 
-    def lines_of(self, shipments: Iterable[Shipment]) -> dict[int, list[ShipmentLine]]:
+    def lines_of(self, shipments: Iterable[Shipment]) -> dict[int, builtins.list[ShipmentLine]]:
         """The lines of each of these shipments (by shipment id, in PO line order), one query per 500 shipments."""
         return self._by_shipment(ShipmentLine, shipments, ShipmentLine.po_number, ShipmentLine.item_sequence)
 
-    def _by_shipment(self, table: type, shipments: Iterable[Shipment], *order: Any) -> dict[int, list[Any]]:
+    def _by_shipment(self, table: type, shipments: Iterable[Shipment], *order: Any) -> dict[int, builtins.list[Any]]:
         ids = sorted({s.id for s in shipments})
         found: dict[int, list[Any]] = {i: [] for i in ids}
         for chunk in _chunks(ids):
@@ -382,21 +388,21 @@ class ShipmentRepository(_Repository):
 
 
     # -- a stage's reads, for all its shipments at once (one query each, whatever their number) --------------
-    def awaiting_invoice(self, account_code: str) -> list[Shipment]:
+    def awaiting_invoice(self, account_code: str) -> builtins.list[Shipment]:
         """Accepted shipments with no invoice yet: an anti-join on ``ix_invoice_shipment``, not a probe per shipment."""
         billed = select(Invoice.id).where(Invoice.shipment_identifier == Shipment.shipment_identifier)
         q = select(Shipment).where(Shipment.account_code == account_code, Shipment.status == ShipmentStatus.ACCEPTED,
                                    ~billed.exists())
         return list(self.session.exec(q.order_by(Shipment.departure, Shipment.shipment_identifier)).all())
 
-    def departed(self, account_code: str, *, by: datetime) -> list[Shipment]:
+    def departed(self, account_code: str, *, by: datetime) -> builtins.list[Shipment]:
         """Planned shipments whose truck left by ``by``: the ASNs to send (``ix_shipment_account_status``)."""
         q = select(Shipment).where(Shipment.account_code == account_code, Shipment.status == ShipmentStatus.PLANNED,
                                    Shipment.departure <= by)
         return list(self.session.exec(q.order_by(Shipment.departure, Shipment.shipment_identifier)).all())
 
     def lines_with_orders_of(self, shipments: Sequence[Shipment]
-                             ) -> dict[int, list[tuple[ShipmentLine, PurchaseOrderItem, PurchaseOrder]]]:
+                             ) -> dict[int, builtins.list[tuple[ShipmentLine, PurchaseOrderItem, PurchaseOrder]]]:
         """:meth:`lines_with_orders` of each shipment (by shipment id)."""
         found: dict[int, list[tuple[ShipmentLine, PurchaseOrderItem, PurchaseOrder]]] = {s.id: [] for s in shipments}
         for chunk in _chunks(sorted(found)):
@@ -413,7 +419,7 @@ class ShipmentRepository(_Repository):
         return found
 
     def lagging_documents(self, account_code: str, *, statuses: Iterable[str], outcomes: Iterable[str]
-                          ) -> list[tuple[OutboxEntry, Shipment]]:
+                          ) -> builtins.list[tuple[OutboxEntry, Shipment]]:
         """Shipments in one of ``statuses`` whose current ASN's outbox row reached another of ``outcomes``."""
         q = (select(OutboxEntry, Shipment)
              .join(Shipment, Shipment.shipment_identifier == OutboxEntry.business_id)
@@ -509,7 +515,7 @@ class OutboxRepository(_Repository):
             q = q.where(OutboxEntry.account_code == account_code)
         return list(self.session.exec(q.order_by(OutboxEntry.id)).all())
 
-    def open_keys(self, *, kind: str, states: Iterable[str], account_code: str) -> list[str]:
+    def open_keys(self, *, kind: str, states: Iterable[str], account_code: str) -> builtins.list[str]:
         """Keys of one account's rows of ``kind`` in ``states``, oldest first, read through ``ix_outbox_kind_state``.
 
         Sorted here rather than by an ORDER BY id, which would lead SQLite to walk every row of
@@ -544,7 +550,7 @@ class OutboxRepository(_Repository):
         return moved[0] if moved else None
 
     def compare_and_set_many(self, moves: Sequence[tuple[OutboxEntry, dict[str, Any]]], *, state: str, owner: str,
-                             lease_until: datetime) -> list[OutboxEntry]:
+                             lease_until: datetime) -> builtins.list[OutboxEntry]:
         """Move many rows, each as it was read, to ``state`` in one UPDATE; returns the rows it moved.
 
         Each row matches only at its version and under ``owner``'s lease, as in
@@ -570,13 +576,13 @@ class OutboxRepository(_Repository):
         return sa.case(*[(column.table.c.id == entry_id, sa.bindparam(None, value, type_=column.type))
                          for entry_id, value in given], else_=column)
 
-    def _returning(self, update: Any) -> list[OutboxEntry]:
+    def _returning(self, update: Any) -> builtins.list[OutboxEntry]:
         """Run an UPDATE and return the rows it changed, as stored now (one statement: RETURNING)."""
         return list(self.session.execute(update.returning(OutboxEntry), execution_options={
             "synchronize_session": False, "populate_existing": True}).scalars().all())
 
     def claim(self, keys: Sequence[str], *, owner: str, until: datetime, states: Iterable[str],
-              may_take: Callable[[OutboxEntry], bool]) -> list[OutboxEntry]:
+              may_take: Callable[[OutboxEntry], bool]) -> builtins.list[OutboxEntry]:
         """Lease the rows among ``keys`` that no live worker holds; returns the rows now ours, in id order.
 
         Two statements for any number of rows: read the candidates, then one UPDATE takes the
@@ -636,7 +642,7 @@ class InvoiceRepository(_Repository):
             self.session.execute(sa.insert(InvoiceLine), list(lines))
 
     def lagging_documents(self, account_code: str, *, statuses: Iterable[str], outcomes: Iterable[str]
-                          ) -> list[tuple[OutboxEntry, Invoice]]:
+                          ) -> builtins.list[tuple[OutboxEntry, Invoice]]:
         """Invoices in one of ``statuses`` whose outbox row reached another of ``outcomes``, in one query."""
         q = (select(OutboxEntry, Invoice)
              .join(Invoice, (Invoice.account_code == OutboxEntry.account_code)
@@ -678,7 +684,8 @@ class ReceiptRepository(_Repository):
                     i.received_qty + i.damaged_qty < i.shipped_qty))
         return set(self.session.exec(q).all())
 
-    def receiving(self, account_code: str, *, also: Iterable[str] = ()) -> list[tuple[Shipment, int, int, bool]]:
+    def receiving(self, account_code: str, *, also: Iterable[str] = ()
+                  ) -> builtins.list[tuple[Shipment, int, int, bool]]:
         """``(shipment, units missing, units received, receiving closed)`` per accepted shipment still missing
         units, and per accepted shipment named in ``also``; in one query, ordered as :meth:`ShipmentRepository.list`.
 
@@ -716,7 +723,7 @@ class ReceiptRepository(_Repository):
         if snapshots:
             self.session.execute(sa.insert(ReceiptSnapshot), list(snapshots))
 
-    def history(self, account_code: str, po_number: str, item_sequence: str) -> list[ReceiptSnapshot]:
+    def history(self, account_code: str, po_number: str, item_sequence: str) -> builtins.list[ReceiptSnapshot]:
         return list(self.session.exec(select(ReceiptSnapshot).where(
             ReceiptSnapshot.account_code == account_code, ReceiptSnapshot.po_number == po_number,
             ReceiptSnapshot.item_sequence == item_sequence).order_by(ReceiptSnapshot.observed_at,
@@ -804,7 +811,7 @@ class ClaimRepository(_Repository):
             q = q.where(Claim.invoice_number == invoice_number)
         return list(self.session.exec(q.order_by(Claim.deducted_on, Claim.claim_key)).all())
 
-    def shipments_carrying(self, account_code: str, lines: Iterable[tuple[str, str]]) -> list[Shipment]:
+    def shipments_carrying(self, account_code: str, lines: Iterable[tuple[str, str]]) -> builtins.list[Shipment]:
         """Shipments whose ASN carried any of these PO lines ``(po_number, item_sequence)``: dispute evidence."""
         wanted = sorted(set(lines))
         if not wanted:
