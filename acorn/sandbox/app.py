@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import re
 import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -32,13 +31,13 @@ from acorn import spapi
 from acorn.sandbox.auth import TokenRefused
 from acorn.sandbox.errors import InvalidRequest, SandboxError
 from acorn.sandbox.operator import router as operator_router
+from acorn.sandbox.readers import READERS
 from acorn.sandbox.state import SandboxState
 from acorn.sandbox.submissions import OPERATIONS as SUBMISSIONS
 from acorn.sandbox.submissions import gateway_check
 
 RAW_SEND = "acorn.raw_send"
 _RATE_HEADER_STATUSES = {200, 202, 400, 404}
-_PO_NUMBER = re.compile(r"^[A-Za-z0-9-]{1,64}$")
 
 
 class _KeepRawSend:
@@ -143,34 +142,12 @@ async def _submit(request: Request, operation: str) -> Response:
     return _answer(state, operation, 202, {"payload": {"transactionId": txn.transaction_id}})
 
 
-Reader = Callable[[SandboxState, Request], dict[str, Any]]
-
-
-def _get_purchase_order(state: SandboxState, request: Request) -> dict[str, Any]:
-    number = request.path_params["purchaseOrderNumber"]
-    if number.lower() in ("null", "undefined") or not _PO_NUMBER.match(number):
-        raise InvalidRequest("Request is missing or has invalid parameters", code="InvalidRequest",
-                             details=f"purchaseOrderNumber cannot be {number}")
-    return state.get_purchase_order(number)
-
-
-#: what the sandbox answers each registered read with (and any call not answered by a transaction): its own
-#: behaviour, bound to the path and method the registry (``acorn.spapi.operations()``) reads from Amazon's model
-READERS: dict[str, Reader] = {
-    "getPurchaseOrders": lambda state, request: state.get_purchase_orders(dict(request.query_params)),
-    "getPurchaseOrder": _get_purchase_order,
-    "getPurchaseOrdersStatus": lambda state, request: state.get_purchase_orders_status(dict(request.query_params)),
-    "getTransaction": lambda state, request: state.get_transaction(request.path_params["transactionId"]),
-    "GetShipmentDetails": lambda state, request: state.get_shipment_details(dict(request.query_params)),
-    "GetShipmentLabels": lambda state, request: state.get_shipment_labels(dict(request.query_params)),
-}
-
-
 def _read_endpoint(operation: str) -> Callable[[Request], Awaitable[Response]]:
     reader = READERS[operation]
 
     async def read(request: Request) -> Response:
-        return await _read(request, operation, lambda state: reader(state, request))
+        return await _read(request, operation,
+                           lambda state: reader(state, request.path_params, dict(request.query_params)))
 
     return read
 
@@ -186,7 +163,7 @@ def _add_spapi_routes(api: FastAPI) -> None:
     """A route per registered operation; one without a behaviour here stops the sandbox starting, naming it."""
     for op in spapi.operations():
         behaviours, where = ((SUBMISSIONS, "submissions.OPERATIONS") if op.answers_with_transaction
-                             else (READERS, "app.READERS"))
+                             else (READERS, "readers.READERS"))
         if op.name not in behaviours:
             raise LookupError(f"the sandbox has no behaviour for {op.name} ({op.method} {op.path}); add it to {where}")
         endpoint = _submit_endpoint(op.name) if op.answers_with_transaction else _read_endpoint(op.name)

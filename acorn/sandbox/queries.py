@@ -14,6 +14,7 @@ cannot shift later pages, and a token expires on the wall clock, not the simulat
 from __future__ import annotations
 
 import heapq
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
@@ -27,6 +28,14 @@ from acorn.sandbox.timefmt import iso, parse_iso
 MAX_WINDOW = timedelta(days=7)
 MAX_LOOKBACK = timedelta(days=183)
 MAX_LIMIT = 100
+_PO_NUMBER = re.compile(r"^[A-Za-z0-9-]{1,64}$")
+
+
+def check_purchase_order_number(number: str) -> None:
+    """The 400 getPurchaseOrder answers for a number that cannot be one (``null``, odd characters)."""
+    if number.lower() in ("null", "undefined") or not _PO_NUMBER.match(number):
+        raise InvalidRequest("Request is missing or has invalid parameters", code="InvalidRequest",
+                             details=f"purchaseOrderNumber cannot be {number}")
 
 
 @dataclass

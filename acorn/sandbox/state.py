@@ -24,7 +24,7 @@ from acorn.sandbox.ledger import Ledger
 from acorn.sandbox.orderbook import OrderBook
 from acorn.sandbox.orders import OrderLine, PurchaseOrder
 from acorn.sandbox.paging import PageTokens
-from acorn.sandbox.queries import parse_orders_query, parse_status_query, search
+from acorn.sandbox.queries import check_purchase_order_number, parse_orders_query, parse_status_query, search
 from acorn.sandbox.ratelimit import RateLimiter
 from acorn.sandbox.records import Registry
 from acorn.sandbox.remittance import remittance_rows, to_csv
@@ -113,6 +113,7 @@ class SandboxState:
             return {"payload": payload}
 
     def get_purchase_order(self, number: str) -> dict[str, Any]:
+        check_purchase_order_number(number)
         with self.lock:
             now = self.now()
             po = self.book.get(number, now)

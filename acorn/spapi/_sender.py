@@ -148,14 +148,20 @@ class Sender:
         except ValueError:
             pass
         errors = [{k: self._redact(str(v)) for k, v in e.items()} for e in errors]
-        first = errors[0] if errors else {}
-        fields = dict(operation=op.name, status_code=status, code=first.get("code"),
-                      details=first.get("details") or None, request_id=request_id, errors=errors)
-        message = first.get("message") or response.reason_phrase or f"HTTP {status}"
-        if status == 429:
-            return ThrottledError(message, **fields)
-        if status in (401, 403):
-            return AuthError(message, **fields)
-        if status >= 500:
-            return ServerError(message, **fields)
-        return ClientRequestError(message, **fields)
+        return http_error(op.name, status, errors, request_id=request_id, reason=response.reason_phrase)
+
+
+def http_error(operation: str, status: int, errors: list[dict[str, Any]], *, request_id: str | None,
+               reason: str = "") -> SpApiError:
+    """The exception for an error status and Amazon's ``errors`` list (also the fake Amazon's, without HTTP)."""
+    first = errors[0] if errors else {}
+    fields = dict(operation=operation, status_code=status, code=first.get("code"),
+                  details=first.get("details") or None, request_id=request_id, errors=errors)
+    message = first.get("message") or reason or f"HTTP {status}"
+    if status == 429:
+        return ThrottledError(message, **fields)
+    if status in (401, 403):
+        return AuthError(message, **fields)
+    if status >= 500:
+        return ServerError(message, **fields)
+    return ClientRequestError(message, **fields)
