@@ -41,19 +41,17 @@ Errors answer 400 with ``{"errors": [{code, message, details}]}`` like SP-API do
 from __future__ import annotations
 
 import json
-from dataclasses import fields
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import ValidationError
 
-from acorn.sandbox import official_examples
+from acorn.sandbox import official_examples, raw_orders
 from acorn.sandbox.errors import ClockError, SandboxError
 from acorn.sandbox.faults import FaultSettings
 from acorn.sandbox.order_checks import order_errors
-from acorn.sandbox.orderbook import RawOrderLine, RawPurchaseOrder
-from acorn.sandbox.scenarios import order_from_wire, orders_from_wire
+from acorn.sandbox.scenarios import orders_from_wire
 from acorn.sandbox.state import SandboxState
 from acorn.sandbox.timefmt import iso, parse_iso
 
@@ -224,63 +222,13 @@ async def run_scenario(request: Request) -> Response:
                          "steps": [step.to_json() for step in official_examples.plan()]})
 
 
-#: orderDetails keys the sandbox renders from its own fields; any other key is served as sent
-_RENDERED_DETAILS = frozenset({
-    "purchaseOrderDate", "purchaseOrderChangedDate", "purchaseOrderStateChangedDate", "purchaseOrderType",
-    "paymentMethod", "buyingParty", "sellingParty", "shipToParty", "billToParty", "shipWindow", "deliveryWindow",
-    "items"})
-
-
-def _object(value: Any) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
-
-
-def _raw_line(item: Any) -> RawOrderLine:
-    """One item as sent: no defaults, no conversion (``null`` stays ``null``)."""
-    item = _object(item)
-    qty, cost, price = (_object(item.get(k)) for k in ("orderedQuantity", "netCost", "listPrice"))
-    return RawOrderLine(
-        sequence=item.get("itemSequenceNumber"), asin=item.get("amazonProductIdentifier"),
-        vendor_id=item.get("vendorProductIdentifier"), quantity=qty.get("amount"),
-        unit_of_measure=qty.get("unitOfMeasure"), unit_size=qty.get("unitSize"), net_cost=cost.get("amount"),
-        currency=cost.get("currencyCode"), list_price=price.get("amount"),
-        backorder_allowed=item.get("isBackOrderAllowed"))
-
-
-def raw_order(order: Any) -> RawPurchaseOrder:
-    """An SP-API ``Order`` kept as given. Only what the sandbox needs to file it must be sound:
-    a string ``purchaseOrderNumber`` (it may be empty), an ``orderDetails`` object with a
-    parseable ``purchaseOrderDate`` and, when present, parseable windows and changed date."""
-    if not isinstance(order, dict):
-        raise ValueError("each order must be a JSON object")
-    number = order.get("purchaseOrderNumber")
-    if not isinstance(number, str):
-        raise ValueError("purchaseOrderNumber must be a string (it may be empty)")
-    details = order.get("orderDetails")
-    if not isinstance(details, dict):
-        raise ValueError(f"order {number!r}: orderDetails must be an object")
-    items = details.get("items")
-    base = order_from_wire({**order, "orderDetails": {**details, "items": []}})
-    po = RawPurchaseOrder(**{f.name: getattr(base, f.name) for f in fields(base)})
-    po.lines = [_raw_line(item) for item in items] if isinstance(items, list) else []
-    po.extra_details = {k: v for k, v in details.items() if k not in _RENDERED_DETAILS} or None
-    return po
-
-
 @router.post("/rawPurchaseOrders")
 async def store_raw_orders(request: Request) -> Response:
     try:
         body = await _json_body(request)
         if not isinstance(body, dict) or not isinstance(body.get("orders"), list):
             return _bad('send {"orders": [<SP-API Order>, ...]}', "(body)")
-        orders = [raw_order(o) for o in body["orders"]]
-    except (ValueError, KeyError, TypeError, AttributeError) as exc:
-        return _bad(f"cannot store these orders: {exc}", "orders")
-    numbers = [po.number for po in orders]
-    doubled = sorted({n for n in numbers if numbers.count(n) > 1})
-    if doubled:
-        return _bad(f"the same purchase order twice in one request: {', '.join(map(repr, doubled))}", "orders")
-    state = _state(request)
-    with state.lock:  # all or nothing, and never half-replaced under a running query
-        replaced = [old.number for old in (state.book.put(po) for po in orders) if old is not None]
-    return JSONResponse({"stored": len(orders), "replaced": replaced})
+        replaced = raw_orders.store_raw_orders(_state(request), body["orders"])
+    except raw_orders.RawOrdersRefused as exc:
+        return _bad(str(exc), "orders")
+    return JSONResponse({"stored": len(body["orders"]), "replaced": replaced})

@@ -33,6 +33,7 @@ import httpx
 from acorn.sandbox.config import DEFAULT_CREDENTIALS, SandboxConfig
 from acorn.sandbox.errors import SandboxError
 from acorn.sandbox.faults import FaultSettings
+from acorn.sandbox.raw_orders import store_raw_orders
 from acorn.sandbox.readers import READERS
 from acorn.sandbox.state import SandboxState
 from acorn.sandbox.submissions import gateway_check
@@ -123,6 +124,10 @@ class FakeAmazon(SpApiClient):
     def faults(self, **settings: Any) -> None:
         """Inject the sandbox's faults (``drop_after_commit_rate=1.0``, ...); no arguments clears them."""
         self.state.configure_faults(FaultSettings(**settings))
+
+    def serve_raw_orders(self, *orders: dict[str, Any]) -> list[str]:
+        """Serve SP-API orders exactly as given, poison included; the numbers they replaced (Amazon changed them)."""
+        return store_raw_orders(self.state, list(orders))
 
     def ledger(self) -> dict[str, list[dict[str, Any]]]:
         """Everything Amazon received, by kind (``acknowledgements``, ``shipmentConfirmations``, ...)."""
