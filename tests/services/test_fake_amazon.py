@@ -15,7 +15,7 @@ from acorn.testing.fake_amazon import FakeAmazon
 from schemas import spapi as wire
 
 
-def _acknowledge_first_line(amazon: FakeAmazon, number: str | None = None) -> wire.SubmitAcknowledgementRequest:
+def _accept_every_unit(amazon: FakeAmazon, number: str | None = None) -> wire.SubmitAcknowledgementRequest:
     """Accept every unit of one visible purchase order (the newest unless named)."""
     order = amazon.get_purchase_order(number or amazon.state.visible_orders()[-1].number)
     details = order.order_details
@@ -33,13 +33,13 @@ def _acknowledge_first_line(amazon: FakeAmazon, number: str | None = None) -> wi
 
 def test_a_transaction_is_done_at_its_first_read_unless_told_otherwise() -> None:
     amazon = FakeAmazon()
-    status = amazon.get_transaction(amazon.submit_acknowledgement(_acknowledge_first_line(amazon)))
+    status = amazon.get_transaction(amazon.submit_acknowledgement(_accept_every_unit(amazon)))
     assert (status.status, status.errors) == ("Success", [])
 
 
 def test_a_transaction_answers_processing_until_amazons_clock_passes_its_processing_time() -> None:
     amazon = FakeAmazon(SandboxConfig(processing_polls=0, processing={"median_s": 600, "cap_s": 600}))
-    transaction_id = amazon.submit_acknowledgement(_acknowledge_first_line(amazon))
+    transaction_id = amazon.submit_acknowledgement(_accept_every_unit(amazon))
     assert amazon.get_transaction(transaction_id).status == "Processing"
     amazon.advance(timedelta(minutes=9))
     assert amazon.get_transaction(transaction_id).status == "Processing"
@@ -60,7 +60,7 @@ def test_orders_placed_later_appear_once_the_clock_reaches_them() -> None:
 
 def test_a_lost_answer_is_applied_by_amazon_and_unknown_to_the_caller() -> None:
     amazon = FakeAmazon()
-    request = _acknowledge_first_line(amazon)
+    request = _accept_every_unit(amazon)
     number = request.acknowledgements[0].purchase_order_number
     amazon.faults(drop_after_commit_rate=1.0)
     with pytest.raises(SubmissionOutcomeUnknown) as caught:
@@ -73,7 +73,7 @@ def test_a_lost_answer_is_applied_by_amazon_and_unknown_to_the_caller() -> None:
                                                 pytest.param("error_rate", ServerError, id="server-error")])
 def test_a_fault_raises_what_the_client_raises_once_its_retries_are_spent(fault: str, raised: type) -> None:
     amazon = FakeAmazon()
-    request = _acknowledge_first_line(amazon)
+    request = _accept_every_unit(amazon)
     amazon.faults(**{fault: 1.0})
     with pytest.raises(raised):
         amazon.submit_acknowledgement(request)
