@@ -11,8 +11,9 @@ from __future__ import annotations
 import importlib.abc
 import socket
 import sys
+import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -28,23 +29,29 @@ FORBIDDEN_MODULES = ("prefect", "uvicorn", "fastapi", "great_expectations")
 
 class _RefuseSlowImports(importlib.abc.MetaPathFinder):
     def find_spec(self, fullname: str, path: Sequence[str] | None, target: ModuleType | None = None) -> Any:
-        if fullname.split(".")[0] in FORBIDDEN_MODULES:
+        top = fullname.split(".")[0]
+        if top in FORBIDDEN_MODULES and top not in sys.modules:  # loaded by a slower test of this run: theirs
             raise ImportError(f"{fullname} is not for the fast tier (tests/services): put this test in "
                               "tests/lifecycle, or use in_memory_units() and FakeAmazon")
         return None
 
 
-def _no_socket(*_args: Any, **_kwargs: Any) -> None:
-    raise OSError("the fast tier (tests/services) opens no socket: use in_memory_units() and FakeAmazon")
+def _no_socket_in(test_thread: int, original: Callable[..., Any]) -> Callable[..., Any]:
+    """``original`` for every thread but the test's (a slower test's server may still be winding down)."""
+    def refuse(sock: socket.socket, *args: Any, **kwargs: Any) -> Any:
+        if threading.get_ident() == test_thread:
+            raise OSError("the fast tier (tests/services) opens no socket: use in_memory_units() and FakeAmazon")
+        return original(sock, *args, **kwargs)
+    return refuse
 
 
 @pytest.fixture(autouse=True)
 def _fast_tier_only(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Refuse Prefect and the HTTP sandbox (when not already loaded by a slower test of the same run) and sockets."""
+    """Refuse loading Prefect, Great Expectations and the HTTP sandbox, and opening sockets."""
     finder = _RefuseSlowImports()
     sys.meta_path.insert(0, finder)
     for name in ("connect", "connect_ex", "bind"):
-        monkeypatch.setattr(socket.socket, name, _no_socket)
+        monkeypatch.setattr(socket.socket, name, _no_socket_in(threading.get_ident(), getattr(socket.socket, name)))
     try:
         yield
     finally:
