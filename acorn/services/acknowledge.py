@@ -14,7 +14,7 @@ from typing import Any, cast
 
 from acorn import contract
 from acorn.config import VendorAccountSettings
-from acorn.domain.acknowledgement import LineDecision, decide_acknowledgements, in_cases
+from acorn.domain.acknowledgement import LineDecision, PoFillRate, decide_acknowledgements, in_cases
 from acorn.domain.documents import DocumentKind
 from acorn.domain.model import OrderLine, PurchaseOrderView, line_ref
 from acorn.gates import gate_acknowledgements, gate_each
@@ -71,53 +71,80 @@ def decide_and_queue(units: Units, account: VendorAccountSettings, *, as_of: dat
         pos, items = _to_decide(uow, account, as_of=as_of)
         if not pos:
             return result
-        skus = sku_master(uow)
-        plan = decide_acknowledgements([po_view(po, items[po.po_number]) for po in pos], skus,
-                                       free_stock(uow, account.erp_warehouse, skus=skus), as_of=as_of,
-                                       case_sizes=case_sizes(items))
-        decided: dict[str, list[LineDecision]] = {po.po_number: [] for po in pos}
-        for decision in plan.decisions:
-            decided[decision.po_number].append(decision)
-        fills = {fill.po_number: fill for fill in plan.fill_rates}
+        decided, fills = _decide(uow, account, pos, items, as_of=as_of)
         gates = gate_each(gate_acknowledgements,
                           {po.po_number: [asdict(d) for d in decided[po.po_number]] for po in pos})
-        documents: list[dict[str, Any]] = []
-        acknowledgements: list[Acknowledgement] = []
-        decided_items: list[dict[str, Any]] = []
-        alerts: list[dict[str, Any]] = []
+        writes = _Writes()
         for po in pos:
             if not gates[po.po_number].passed:
                 result.gated.append(po.po_number)
-                alerts.append(_gate_alert(account, po.po_number, gates[po.po_number].summary()))
+                writes.alerts.append(_gate_alert(account, po.po_number, gates[po.po_number].summary()))
                 continue
-            decisions = {d.item_sequence: d for d in decided[po.po_number]}
-            decided_items += [_decided(item, decisions.get(item.item_sequence)) for item in items[po.po_number]]
-            payload = acknowledgement_payload(account, po, items[po.po_number], decisions, as_of=as_of)
-            contract.validate("orders", "SubmitAcknowledgementRequest", payload)
-            key = ack_key(account.code, po.po_number)
-            documents.append({"kind": DocumentKind.ACKNOWLEDGEMENT, "key": key, "account_code": account.code,
-                              "business_id": po.po_number, "payload": payload})
-            fill = fills[po.po_number]
-            acknowledgements.append(Acknowledgement(
-                account_code=account.code, po_number=po.po_number, decided_at=as_of,
-                deadline=fill.acknowledgement_deadline, outbox_key=key, accepted_units=fill.accepted_qty,
-                backordered_units=fill.backordered_qty, rejected_units=fill.rejected_qty))
-            po.acknowledged_at = as_of
-            alerts.extend(_compliance_alerts(account, po.po_number, fill))
-            result.decided.append(po.po_number)
-            result.outbox_keys.append(key)
-            result.accepted_units += fill.accepted_qty
-            result.backordered_units += fill.backordered_qty
-            result.rejected_units += fill.rejected_qty
-        uow.purchase_orders.update_items(decided_items)
-        uow.acknowledgements.insert_all(acknowledgements)
-        outbox.enqueue_many(uow, documents)
-        uow.alerts.raise_alerts(alerts)
+            _queue_acknowledgement(writes, result, account, po, items[po.po_number], decided[po.po_number],
+                                   fills[po.po_number], as_of=as_of)
+        _write(uow, writes)
         uow.commit()
     crash_point("after_queue", DocumentKind.ACKNOWLEDGEMENT)
     log.info("%s: decided %d POs (%d accepted, %d backordered, %d rejected units)", account.code,
              len(result.decided), result.accepted_units, result.backordered_units, result.rejected_units)
     return result
+
+
+@dataclass
+class _Writes:
+    """What deciding a batch of POs writes at its commit, gathered first so each table gets one statement."""
+
+    documents: list[dict[str, Any]] = field(default_factory=list)
+    acknowledgements: list[Acknowledgement] = field(default_factory=list)
+    decided_items: list[dict[str, Any]] = field(default_factory=list)
+    alerts: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _decide(uow: UnitOfWork, account: VendorAccountSettings, pos: list[PurchaseOrder],
+            items: dict[str, list[PurchaseOrderItem]], *,
+            as_of: datetime) -> tuple[dict[str, list[LineDecision]], dict[str, PoFillRate]]:
+    """Each PO's line decisions and fill rate, from the SKU master and the warehouse's free stock."""
+    skus = sku_master(uow)
+    plan = decide_acknowledgements([po_view(po, items[po.po_number]) for po in pos], skus,
+                                   free_stock(uow, account.erp_warehouse, skus=skus), as_of=as_of,
+                                   case_sizes=case_sizes(items))
+    decided: dict[str, list[LineDecision]] = {po.po_number: [] for po in pos}
+    for decision in plan.decisions:
+        decided[decision.po_number].append(decision)
+    fills = {fill.po_number: fill for fill in plan.fill_rates}
+    return decided, fills
+
+
+def _queue_acknowledgement(writes: _Writes, result: AcknowledgeResult, account: VendorAccountSettings,
+                           po: PurchaseOrder, items: list[PurchaseOrderItem], decided: list[LineDecision],
+                           fill: PoFillRate, *, as_of: datetime) -> None:
+    """Record a PO's decisions on its items, queue its acknowledgement and mark it acknowledged."""
+    decisions = {d.item_sequence: d for d in decided}
+    writes.decided_items += [_decided(item, decisions.get(item.item_sequence)) for item in items]
+    payload = acknowledgement_payload(account, po, items, decisions, as_of=as_of)
+    contract.validate("orders", "SubmitAcknowledgementRequest", payload)
+    key = ack_key(account.code, po.po_number)
+    writes.documents.append({"kind": DocumentKind.ACKNOWLEDGEMENT, "key": key, "account_code": account.code,
+                             "business_id": po.po_number, "payload": payload})
+    writes.acknowledgements.append(Acknowledgement(
+        account_code=account.code, po_number=po.po_number, decided_at=as_of,
+        deadline=fill.acknowledgement_deadline, outbox_key=key, accepted_units=fill.accepted_qty,
+        backordered_units=fill.backordered_qty, rejected_units=fill.rejected_qty))
+    po.acknowledged_at = as_of
+    writes.alerts.extend(_compliance_alerts(account, po.po_number, fill))
+    result.decided.append(po.po_number)
+    result.outbox_keys.append(key)
+    result.accepted_units += fill.accepted_qty
+    result.backordered_units += fill.backordered_qty
+    result.rejected_units += fill.rejected_qty
+
+
+def _write(uow: UnitOfWork, writes: _Writes) -> None:
+    """The batch's writes, one statement per table."""
+    uow.purchase_orders.update_items(writes.decided_items)
+    uow.acknowledgements.insert_all(writes.acknowledgements)
+    outbox.enqueue_many(uow, writes.documents)
+    uow.alerts.raise_alerts(writes.alerts)
 
 
 def _to_decide(uow: UnitOfWork, account: VendorAccountSettings, *,

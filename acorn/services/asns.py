@@ -146,17 +146,12 @@ def asn_payload(uow: UnitOfWork, account: VendorAccountSettings, shipment: Shipm
     contents = contents or read_contents(uow, [shipment])[stored_id(shipment)]
     lines, cartons, pallets = contents.lines, contents.cartons, contents.pallets
     qty = _quantities(contents.ordered)
-    transport: dict[str, Any] = {"carrierScac": shipment.carrier_scac,
-                                 "carrierShipmentReferenceNumber": shipment.pro_number,
-                                 "transportationMode": "Road"}
-    if shipment.bill_of_lading:
-        transport["billOfLadingNumber"] = shipment.bill_of_lading
     confirmation: dict[str, Any] = {
         "shipmentIdentifier": shipment.shipment_identifier,
         "shipmentConfirmationType": "Replace" if shipment.asn_revision else "Original",
         "shipmentType": shipment.transport_mode,
         "shipmentStructure": shipment.structure,
-        "transportationDetails": transport,
+        "transportationDetails": _transport(shipment),
         # collect freight: Amazon's reference for the routed shipment (the model's amazonReferenceNumber)
         **({"amazonReferenceNumber": shipment.amazon_reference_number} if shipment.amazon_reference_number else {}),
         "shipmentConfirmationDate": submitted_at.strftime(_ISO),
@@ -165,36 +160,67 @@ def asn_payload(uow: UnitOfWork, account: VendorAccountSettings, shipment: Shipm
         "sellingParty": {"partyId": account.selling_party},
         "shipFromParty": ship_from_party(account),
         "shipToParty": {"partyId": shipment.ship_to},
-        "shipmentMeasurements": {"grossShipmentWeight": {"unitOfMeasure": "Kg",
-                                                         "value": _dec(shipment.total_weight_kg)},
-                                 # the model: cartonCount "only for non-palletized shipments",
-                                 # palletCount "only for palletized shipments"
-                                 **({"palletCount": len(pallets)} if pallets else {"cartonCount": len(cartons)})},
-        "shippedItems": [{"itemSequenceNumber": ln.item_sequence,
-                          **({"amazonProductIdentifier": ln.asin} if ln.asin else {}),
-                          **({"vendorProductIdentifier": ln.vendor_sku} if ln.vendor_sku else {}),
-                          "shippedQuantity": qty(ln.po_number, ln.item_sequence, ln.shipped_qty, "shipped_qty"),
-                          "itemDetails": {"purchaseOrderNumber": ln.po_number}} for ln in lines],
-        "cartons": [{"cartonIdentifiers": [{"containerIdentificationType": "SSCC",
-                                            "containerIdentificationNumber": c.sscc}],
-                     "cartonSequenceNumber": str(n),
-                     "weight": {"unitOfMeasure": "Kg", "value": _dec(c.weight_kg)},
-                     **({"trackingNumber": c.tracking_number} if c.tracking_number else {}),
-                     "items": [{"itemReference": i["item_sequence"],
-                                "shippedQuantity": qty(i["po_number"], i["item_sequence"], i["qty"],
-                                                       f"carton {c.sscc} qty"),
-                                "itemDetails": {"purchaseOrderNumber": i["po_number"]}} for i in c.items]}
-                    for n, c in enumerate(cartons, start=1)],
+        "shipmentMeasurements": _measurements(shipment, cartons, pallets),
+        "shippedItems": _shipped_items(lines, qty),
+        "cartons": _cartons(cartons, qty),
     }
     if pallets:
-        seq_of = {c.id: str(n) for n, c in enumerate(cartons, start=1)}
-        confirmation["pallets"] = [{
-            "palletIdentifiers": [{"containerIdentificationType": "SSCC", "containerIdentificationNumber": p.sscc}],
-            "weight": {"unitOfMeasure": "Kg", "value": _dec(p.weight_kg)},
-            "cartonReferenceDetails": {"cartonReferenceNumbers": [seq_of[c.id] for c in cartons
-                                                                  if c.pallet_id == p.id]}}
-            for p in pallets]
+        confirmation["pallets"] = _pallets(pallets, cartons)
     return {"shipmentConfirmations": [confirmation]}
+
+
+#: ``qty(po_number, sequence, units, field)``: a shipped quantity as the ASN states it (see ``shipped_quantities``)
+_Quantity = Callable[[str, str, int, str], dict[str, Any]]
+
+
+def _transport(shipment: Shipment) -> dict[str, Any]:
+    """The carrier and its reference (PRO number, bill of lading when there is one)."""
+    transport: dict[str, Any] = {"carrierScac": shipment.carrier_scac,
+                                 "carrierShipmentReferenceNumber": shipment.pro_number,
+                                 "transportationMode": "Road"}
+    if shipment.bill_of_lading:
+        transport["billOfLadingNumber"] = shipment.bill_of_lading
+    return transport
+
+
+def _measurements(shipment: Shipment, cartons: list[Carton], pallets: list[Pallet]) -> dict[str, Any]:
+    """Gross weight, and the pallet count of a palletized shipment or else the carton count."""
+    return {"grossShipmentWeight": {"unitOfMeasure": "Kg", "value": _dec(shipment.total_weight_kg)},
+            # the model: cartonCount "only for non-palletized shipments",
+            # palletCount "only for palletized shipments"
+            **({"palletCount": len(pallets)} if pallets else {"cartonCount": len(cartons)})}
+
+
+def _shipped_items(lines: list[ShipmentLine], qty: _Quantity) -> list[dict[str, Any]]:
+    """What the shipment carries, line by line with the PO each line ships."""
+    return [{"itemSequenceNumber": ln.item_sequence,
+             **({"amazonProductIdentifier": ln.asin} if ln.asin else {}),
+             **({"vendorProductIdentifier": ln.vendor_sku} if ln.vendor_sku else {}),
+             "shippedQuantity": qty(ln.po_number, ln.item_sequence, ln.shipped_qty, "shipped_qty"),
+             "itemDetails": {"purchaseOrderNumber": ln.po_number}} for ln in lines]
+
+
+def _cartons(cartons: list[Carton], qty: _Quantity) -> list[dict[str, Any]]:
+    """Each carton by its SSCC, numbered from 1 in packing order, with its weight and contents."""
+    return [{"cartonIdentifiers": [{"containerIdentificationType": "SSCC", "containerIdentificationNumber": c.sscc}],
+             "cartonSequenceNumber": str(n),
+             "weight": {"unitOfMeasure": "Kg", "value": _dec(c.weight_kg)},
+             **({"trackingNumber": c.tracking_number} if c.tracking_number else {}),
+             "items": [{"itemReference": i["item_sequence"],
+                        "shippedQuantity": qty(i["po_number"], i["item_sequence"], i["qty"], f"carton {c.sscc} qty"),
+                        "itemDetails": {"purchaseOrderNumber": i["po_number"]}} for i in c.items]}
+            for n, c in enumerate(cartons, start=1)]
+
+
+def _pallets(pallets: list[Pallet], cartons: list[Carton]) -> list[dict[str, Any]]:
+    """Each pallet by its SSCC, naming the cartons on it by their sequence numbers in ``_cartons``."""
+    seq_of = {c.id: str(n) for n, c in enumerate(cartons, start=1)}
+    return [{
+        "palletIdentifiers": [{"containerIdentificationType": "SSCC", "containerIdentificationNumber": p.sscc}],
+        "weight": {"unitOfMeasure": "Kg", "value": _dec(p.weight_kg)},
+        "cartonReferenceDetails": {"cartonReferenceNumbers": [seq_of[c.id] for c in cartons
+                                                              if c.pallet_id == p.id]}}
+        for p in pallets]
 
 
 def shipped_quantities(uow: UnitOfWork, shipment: Shipment) -> Callable[[str, str, int, str], dict[str, Any]]:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from acorn.erp import ErpSource, RowError
 from acorn.services.ports import Units
+from acorn.store import UnitOfWork
 
 log = logging.getLogger("acorn.erp")
 
@@ -57,23 +58,28 @@ def load_erp(units: Units, source: ErpSource, *, as_of: datetime, account_code: 
             dict(vendor_sku=row.vendor_sku, warehouse=row.warehouse, on_hand=row.on_hand,
                  restock_date=row.restock_date) for row in stock.rows])
         result.stock_rows = len(stock.rows)
-        for error in result.errors:
-            log.warning("ERP row rejected: %s", error)
-            # the file's name keeps the id inside its column however deep the export sits
-            uow.audit.append(action="erp.row_rejected", entity="erp_row",
-                             entity_id=f"{Path(error.file).name[:100]}:{error.line}",
-                             detail={"file": error.file, "field": error.field, "value": _printable(error.value),
-                                     "message": error.message})
-        if result.errors:
-            uow.alerts.raise_alert(
-                dedupe_key=f"erp-rejected:{as_of:%Y-%m-%d}", account_code=account_code, kind="erp_rows_rejected",
-                subject=f"{len(result.errors)} ERP rows rejected on {as_of:%Y-%m-%d}",
-                message="; ".join(str(e) for e in result.errors[:10]), severity="warning",
-                next_step="Correct the named rows in the ERP export (the quarantine file lists them) and reload.")
+        _report_rejected(uow, result.errors, as_of=as_of, account_code=account_code)
         uow.commit()
     tell("write SKUs and stock", total, total)
     return result
 
+
+
+def _report_rejected(uow: UnitOfWork, errors: list[RowError], *, as_of: datetime, account_code: str) -> None:
+    """Each rejected row logged and audited; one alert for the day's rejected rows, naming the first ten."""
+    for error in errors:
+        log.warning("ERP row rejected: %s", error)
+        # the file's name keeps the id inside its column however deep the export sits
+        uow.audit.append(action="erp.row_rejected", entity="erp_row",
+                         entity_id=f"{Path(error.file).name[:100]}:{error.line}",
+                         detail={"file": error.file, "field": error.field, "value": _printable(error.value),
+                                 "message": error.message})
+    if errors:
+        uow.alerts.raise_alert(
+            dedupe_key=f"erp-rejected:{as_of:%Y-%m-%d}", account_code=account_code, kind="erp_rows_rejected",
+            subject=f"{len(errors)} ERP rows rejected on {as_of:%Y-%m-%d}",
+            message="; ".join(str(e) for e in errors[:10]), severity="warning",
+            next_step="Correct the named rows in the ERP export (the quarantine file lists them) and reload.")
 
 
 def _printable(value: str | None) -> str:

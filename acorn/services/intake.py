@@ -227,6 +227,12 @@ def _convert(order: Any, account: VendorAccountSettings) -> tuple[dict[str, Any]
     if party and party != account.selling_party:
         raise MalformedPurchaseOrder(po, "orderDetails.sellingParty.partyId",
                                      f"{party!r} is not this account's selling party {account.selling_party!r}")
+    _check_header(po, order, details)
+    return _header(order, details, number, party, account), _items(po, details.items, account)
+
+
+def _check_header(po: str, order: Any, details: Any) -> None:
+    """The header has a ship-to party and items, and every code fits its column."""
     if details.ship_to_party is None:
         raise MalformedPurchaseOrder(po, "orderDetails.shipToParty", "missing")
     if not details.items:
@@ -237,8 +243,14 @@ def _convert(order: Any, account: VendorAccountSettings) -> tuple[dict[str, Any]
     _at_most(po, "orderDetails.billToParty.partyId", bill_to, PARTY_ID_MAX)
     _at_most(po, "orderDetails.purchaseOrderType", details.purchase_order_type, ORDER_TYPE_MAX)
     _at_most(po, "orderDetails.paymentMethod", details.payment_method, PAYMENT_METHOD_MAX)
+
+
+def _header(order: Any, details: Any, number: str | None, party: str | None,
+            account: VendorAccountSettings) -> dict[str, Any]:
+    """The ``purchase_orders`` row of a checked PO, with the raw payload archived on it."""
+    bill_to = details.bill_to_party.party_id if details.bill_to_party else None
     ship, deliver = details.ship_window, details.delivery_window
-    header = {
+    return {
         "po_number": number, "state": order.purchase_order_state or "New",
         "order_type": details.purchase_order_type, "selling_party": party or account.selling_party,
         "ship_to": details.ship_to_party.party_id, "bill_to": bill_to,
@@ -250,25 +262,34 @@ def _convert(order: Any, account: VendorAccountSettings) -> tuple[dict[str, Any]
         "delivery_window_end": deliver.end if deliver else None,
         "payment_method": details.payment_method, "raw_payload": _raw(order),
     }
+
+
+def _items(po: str, items: list[Any], account: VendorAccountSettings) -> list[dict[str, Any]]:
+    """The ``purchase_order_items`` rows, checked line by line in Amazon's order."""
     first_line_of: dict[str, int] = {}
-    items = []
-    for i, item in enumerate(details.items):
+    rows = []
+    for i, item in enumerate(items):
         where = f"orderDetails.items[{i}]"
         sequence = _item_sequence(po, where, item.item_sequence_number, first_line_of)
         first_line_of[sequence] = i
-        eaches = _ordered_eaches(po, where, item.ordered_quantity)
-        unit, unit_size = _unit(item.ordered_quantity)
-        cost = _net_cost(po, where, item.net_cost, account)
-        if not (item.amazon_product_identifier or item.vendor_product_identifier):
-            raise MalformedPurchaseOrder(po, f"{where}.amazonProductIdentifier", "no ASIN and no vendor SKU")
-        _at_most(po, f"{where}.amazonProductIdentifier", item.amazon_product_identifier, ASIN_MAX)
-        _at_most(po, f"{where}.vendorProductIdentifier", item.vendor_product_identifier, VENDOR_SKU_MAX)
-        items.append({"item_sequence": sequence, "asin": item.amazon_product_identifier,
-                      "vendor_sku": item.vendor_product_identifier, "ordered_qty": eaches,
-                      "unit_of_measure": unit, "unit_size": unit_size, "net_cost": cost,
-                      "currency": item.net_cost.currency_code or account.currency, "cancelled": eaches == 0,
-                      "backorder_allowed": bool(item.is_back_order_allowed)})
-    return header, items
+        rows.append(_item(po, where, sequence, item, account))
+    return rows
+
+
+def _item(po: str, where: str, sequence: str, item: Any, account: VendorAccountSettings) -> dict[str, Any]:
+    """One line's row: quantity in eaches, the unit Amazon counted in, a cost the store can hold."""
+    eaches = _ordered_eaches(po, where, item.ordered_quantity)
+    unit, unit_size = _unit(item.ordered_quantity)
+    cost = _net_cost(po, where, item.net_cost, account)
+    if not (item.amazon_product_identifier or item.vendor_product_identifier):
+        raise MalformedPurchaseOrder(po, f"{where}.amazonProductIdentifier", "no ASIN and no vendor SKU")
+    _at_most(po, f"{where}.amazonProductIdentifier", item.amazon_product_identifier, ASIN_MAX)
+    _at_most(po, f"{where}.vendorProductIdentifier", item.vendor_product_identifier, VENDOR_SKU_MAX)
+    return {"item_sequence": sequence, "asin": item.amazon_product_identifier,
+            "vendor_sku": item.vendor_product_identifier, "ordered_qty": eaches,
+            "unit_of_measure": unit, "unit_size": unit_size, "net_cost": cost,
+            "currency": item.net_cost.currency_code or account.currency, "cancelled": eaches == 0,
+            "backorder_allowed": bool(item.is_back_order_allowed)}
 
 
 def _item_sequence(po: str, where: str, sequence: str | None, first_line_of: dict[str, int]) -> str:

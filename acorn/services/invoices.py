@@ -24,10 +24,10 @@ from pathlib import Path
 from typing import Any, Protocol, cast
 
 from acorn import contract
-from acorn.config import VendorAccountSettings
+from acorn.config import PaymentTermsSettings, VendorAccountSettings
 from acorn.domain.documents import DocumentKind
 from acorn.domain.errors import InvalidRecord
-from acorn.domain.invoice import InvoiceDraft, PaymentTerms, ShippedLine, build_invoice, invoice_number_for
+from acorn.domain.invoice import InvoiceDraft, InvoiceLine, PaymentTerms, ShippedLine, build_invoice, invoice_number_for
 from acorn.domain.states import InvoiceStatus
 from acorn.domain.tax import TaxRate, tax_rate_for
 from acorn.gates import gate_each, gate_invoice
@@ -251,40 +251,17 @@ def _tax_detail(tax: TaxRate, amount: Decimal, taxable: Decimal, currency: str) 
 def invoice_payload(account: VendorAccountSettings, draft: InvoiceDraft, shipment: Shipment,
                     tables: ReferenceTables) -> dict[str, Any]:
     """The ``SubmitInvoicesRequest`` for ``draft``; ``tables`` as in ``queue_invoices``."""
-    remit: dict[str, Any] = {"partyId": account.selling_party,
-                             "address": _address((account.remit_to_address or account.ship_from_address).printed())}
-    if account.tax_registration:
-        remit["taxRegistrationDetails"] = [{"taxRegistrationType": "GST" if account.country in ("CA", "AU")
-                                            else "VAT", "taxRegistrationNumber": account.tax_registration}]
-    entity = tables.amazon_entity(account)
-    bill: dict[str, Any] = {"partyId": entity.party_id, "address": _address(entity.address)}
-    if entity.tax_registrations:
-        bill["taxRegistrationDetails"] = [{"taxRegistrationType": kind, "taxRegistrationNumber": number}
-                                          for kind, number in entity.tax_registrations]
+    remit = _remit_to_party(account)
+    bill = _bill_to_party(tables.amazon_entity(account))
     fc = tables.fulfilment_centre(shipment.ship_to)
-    terms = account.payment_terms
     currency = draft.currency
-    items = []
-    for n, ln in enumerate(draft.lines, start=1):
-        amount, unit, size = ln.invoiced_quantity
-        item: dict[str, Any] = {
-            "itemSequenceNumber": _sequence(ln.item_sequence, n),
-            **({"amazonProductIdentifier": ln.asin} if ln.asin else {}),
-            **({"vendorProductIdentifier": ln.vendor_sku} if ln.vendor_sku else {}),
-            "invoicedQuantity": {"amount": amount, "unitOfMeasure": unit, **({"unitSize": size} if unit == "Cases"
-                                                                           else {})},
-            "netCost": _money(ln.unit_net_cost, currency), "purchaseOrderNumber": ln.po_number}
-        if draft.tax is not None:
-            item["taxDetails"] = [_tax_detail(draft.tax, ln.tax_amount, ln.line_amount, currency)]
-        items.append(item)
+    items = [_invoice_item(draft, ln, n) for n, ln in enumerate(draft.lines, start=1)]
     invoice: dict[str, Any] = {
         "invoiceType": "Invoice", "id": draft.invoice_number, "referenceNumber": shipment.shipment_identifier,
         "date": f"{draft.invoice_date.isoformat()}T00:00:00Z", "remitToParty": remit, "billToParty": bill,
         "shipToParty": {"partyId": shipment.ship_to, "address": _address(fc.address)},
         "shipFromParty": {"partyId": account.ship_from_party, "address": _address(account.ship_from_address.printed())},
-        "paymentTerms": {"type": "Basic", "netDueDays": terms.net_days,
-                         **({"discountPercent": f"{terms.discount_percent}", "discountDueDays": terms.discount_days}
-                            if terms.discount_percent else {})},
+        "paymentTerms": _payment_terms(account.payment_terms),
         "invoiceTotal": _money(draft.total, currency),
         "items": items,
     }
@@ -293,3 +270,45 @@ def invoice_payload(account: VendorAccountSettings, draft: InvoiceDraft, shipmen
     elif draft.tax_amount:
         raise ValueError(f"{draft.invoice_number}: a tax amount without its tax type")
     return {"invoices": [invoice]}
+
+
+def _remit_to_party(account: VendorAccountSettings) -> dict[str, Any]:
+    """The vendor, paid at its remit-to address (the dock's when none is set), with its tax registration."""
+    remit: dict[str, Any] = {"partyId": account.selling_party,
+                             "address": _address((account.remit_to_address or account.ship_from_address).printed())}
+    if account.tax_registration:
+        remit["taxRegistrationDetails"] = [{"taxRegistrationType": "GST" if account.country in ("CA", "AU")
+                                            else "VAT", "taxRegistrationNumber": account.tax_registration}]
+    return remit
+
+
+def _bill_to_party(entity: AmazonEntity) -> dict[str, Any]:
+    """The Amazon entity billed in the marketplace, with its tax registrations."""
+    bill: dict[str, Any] = {"partyId": entity.party_id, "address": _address(entity.address)}
+    if entity.tax_registrations:
+        bill["taxRegistrationDetails"] = [{"taxRegistrationType": kind, "taxRegistrationNumber": number}
+                                          for kind, number in entity.tax_registrations]
+    return bill
+
+
+def _invoice_item(draft: InvoiceDraft, ln: InvoiceLine, n: int) -> dict[str, Any]:
+    """The ``n``-th invoice line, in the unit Amazon ordered it in, taxed when the invoice is."""
+    currency = draft.currency
+    amount, unit, size = ln.invoiced_quantity
+    item: dict[str, Any] = {
+        "itemSequenceNumber": _sequence(ln.item_sequence, n),
+        **({"amazonProductIdentifier": ln.asin} if ln.asin else {}),
+        **({"vendorProductIdentifier": ln.vendor_sku} if ln.vendor_sku else {}),
+        "invoicedQuantity": {"amount": amount, "unitOfMeasure": unit, **({"unitSize": size} if unit == "Cases"
+                                                                       else {})},
+        "netCost": _money(ln.unit_net_cost, currency), "purchaseOrderNumber": ln.po_number}
+    if draft.tax is not None:
+        item["taxDetails"] = [_tax_detail(draft.tax, ln.tax_amount, ln.line_amount, currency)]
+    return item
+
+
+def _payment_terms(terms: PaymentTermsSettings) -> dict[str, Any]:
+    """Net days, and the early-payment discount when the account offers one."""
+    return {"type": "Basic", "netDueDays": terms.net_days,
+            **({"discountPercent": f"{terms.discount_percent}", "discountDueDays": terms.discount_days}
+               if terms.discount_percent else {})}

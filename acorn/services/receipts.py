@@ -15,7 +15,7 @@ from typing import Any
 from acorn.config import VendorAccountSettings
 from acorn.services.ports import AmazonApi, Units
 from acorn.store import UnitOfWork
-from schemas.tables import GoodsReceipt, PurchaseOrder, PurchaseOrderItem, utcnow
+from schemas.tables import GoodsReceipt, PurchaseOrder, PurchaseOrderItem, Shipment, utcnow
 
 log = logging.getLogger("acorn.receipts")
 
@@ -149,35 +149,45 @@ def _alert_overdue(uow: UnitOfWork, account: VendorAccountSettings, *, as_of: da
         # Amazon finished receiving, or received part and nothing more for N days: the rest is short
         if missing and (closed or (received and overdue_now)):
             settled.append(key)
-            if f"shortage:{shipment.shipment_identifier}" in open_now:
-                continue  # once per shortage, not at every poll while it stays open
-            _, created = uow.alerts.raise_alert(
-                dedupe_key=f"shortage:{shipment.shipment_identifier}", account_code=account.code, kind="shortage",
-                shipment_identifier=shipment.shipment_identifier,
-                subject=f"Shipment {shipment.shipment_identifier}: {missing} units short at receipt",
-                message=(f"Amazon reports {missing} of the shipped units not received "
-                         f"{'(receiving closed)' if closed else f'{after.days} days after the estimated delivery'}."),
-                next_step="Dispute the shortage in Vendor Central with the ASN, bill of lading / carrier proof of "
-                          "delivery and the carton labels (SSCC list) as evidence.")
-            if created:
-                log.warning("%s: shipment %s is %d units short at receipt", account.code,
-                            shipment.shipment_identifier, missing)
+            if f"shortage:{shipment.shipment_identifier}" not in open_now:  # once per shortage, not at every poll
+                _alert_shortage(uow, account, shipment, missing, closed=closed, after=after)
         elif missing and overdue_now:
             overdue.append(shipment.shipment_identifier)
-            if key in open_now:
-                continue
-            _, created = uow.alerts.raise_alert(
-                dedupe_key=key, account_code=account.code, kind="not_received",
-                shipment_identifier=shipment.shipment_identifier,
-                subject=f"Shipment {shipment.shipment_identifier} delivered but not received",
-                message=(f"{missing} units not reported received {after.days} days after the estimated delivery "
-                         f"{shipment.estimated_delivery:%Y-%m-%d}"),
-                next_step="Ask the carrier for proof of delivery (POD) and keep the ASN, BOL and labels; open a "
-                          "Vendor Central case if Amazon does not receive it within a week.")
-            if created:
-                log.warning("%s: shipment %s delivered but %d units not received", account.code,
-                            shipment.shipment_identifier, missing)
+            if key not in open_now:
+                _alert_not_received(uow, account, shipment, missing, after=after)
         elif not missing:
             settled.append(key)
     uow.alerts.resolve_all([k for k in settled if k in open_now], at=as_of)
     return overdue
+
+
+def _alert_shortage(uow: UnitOfWork, account: VendorAccountSettings, shipment: Shipment, missing: int, *,
+                    closed: bool, after: timedelta) -> None:
+    """Amazon closed receiving, or stopped receiving for ``after``, with units missing: a shortage to dispute."""
+    _, created = uow.alerts.raise_alert(
+        dedupe_key=f"shortage:{shipment.shipment_identifier}", account_code=account.code, kind="shortage",
+        shipment_identifier=shipment.shipment_identifier,
+        subject=f"Shipment {shipment.shipment_identifier}: {missing} units short at receipt",
+        message=(f"Amazon reports {missing} of the shipped units not received "
+                 f"{'(receiving closed)' if closed else f'{after.days} days after the estimated delivery'}."),
+        next_step="Dispute the shortage in Vendor Central with the ASN, bill of lading / carrier proof of "
+                  "delivery and the carton labels (SSCC list) as evidence.")
+    if created:
+        log.warning("%s: shipment %s is %d units short at receipt", account.code,
+                    shipment.shipment_identifier, missing)
+
+
+def _alert_not_received(uow: UnitOfWork, account: VendorAccountSettings, shipment: Shipment, missing: int, *,
+                        after: timedelta) -> None:
+    """Delivered ``after`` ago and nothing received yet: proof of delivery is what settles it."""
+    _, created = uow.alerts.raise_alert(
+        dedupe_key=f"not-received:{shipment.shipment_identifier}", account_code=account.code, kind="not_received",
+        shipment_identifier=shipment.shipment_identifier,
+        subject=f"Shipment {shipment.shipment_identifier} delivered but not received",
+        message=(f"{missing} units not reported received {after.days} days after the estimated delivery "
+                 f"{shipment.estimated_delivery:%Y-%m-%d}"),
+        next_step="Ask the carrier for proof of delivery (POD) and keep the ASN, BOL and labels; open a "
+                  "Vendor Central case if Amazon does not receive it within a week.")
+    if created:
+        log.warning("%s: shipment %s delivered but %d units not received", account.code,
+                    shipment.shipment_identifier, missing)

@@ -44,7 +44,7 @@ from acorn.services.asns import ship_from_party, shipped_quantities
 from acorn.services.ports import AmazonApi, Units
 from acorn.spapi import SpApiError
 from acorn.store import UnitOfWork
-from schemas.tables import Shipment
+from schemas.tables import OutboxEntry, Shipment
 
 log = logging.getLogger("acorn.routing")
 
@@ -132,39 +132,11 @@ def follow_carriers(units: Units, client: AmazonApi, settings: AcornSettings, ac
         requests = uow.outbox.by_keys(routing_key(s) for s in waiting)  # one query, not one per shipment
         for shipment in waiting:
             request = requests.get(routing_key(shipment))
-            amazon = None
-            if request is not None and request.state == DocumentState.ACCEPTED:
-                try:
-                    amazon = next(iter(client.get_shipment_details(
-                        vendor_shipment_identifier=shipment.shipment_identifier)), None)
-                except SpApiError as exc:  # read again on the next run; nothing changed here
-                    result.problems.append(f"{shipment.shipment_identifier}: {exc}")
+            amazon = _read_back(client, shipment, request, result)
             if amazon is not None and _assigned(amazon):
-                try:
-                    with uow.savepoint():  # one shipment's bad answer leaves the others' carriers recorded
-                        result.labels += _take_carrier(uow, client, shipment, amazon, policy, documents_dir,
-                                                       account)
-                except (SpApiError, ValueError) as exc:  # read again on the next run
-                    result.problems.append(f"{shipment.shipment_identifier}: {exc}")
-                    uow.alerts.raise_alert(
-                        dedupe_key=f"carrier-labels:{shipment.shipment_identifier}", account_code=account.code,
-                        shipment_identifier=shipment.shipment_identifier,
-                        kind="freight_labels_failed", subject=f"Amazon's carrier labels for shipment "
-                        f"{shipment.shipment_identifier} could not be taken", message=str(exc), severity="error",
-                        next_step="Acorn reads them again on the next run; if this stays open, download the labels "
-                                  "from Vendor Central and open a case with Amazon.")
-                    continue
-                result.assigned.append(shipment.shipment_identifier)
-                uow.alerts.resolve(_overdue_key(shipment), at=as_of)
-                uow.alerts.resolve(f"carrier-labels:{shipment.shipment_identifier}", at=as_of)
+                _record_carrier(uow, client, account, shipment, amazon, policy, documents_dir, result, as_of=as_of)
                 continue
-            if amazon is not None and amazon.buyer_reference_number:
-                shipment.amazon_reference_number = amazon.buyer_reference_number
-            result.waiting.append(shipment.shipment_identifier)
-            if carrier_overdue(requested_pickup=shipment.requested_pickup or shipment.departure,
-                               carrier_assigned=False, as_of=as_of):
-                result.overdue.append(shipment.shipment_identifier)
-                _alert_overdue(uow, shipment, request_state=request.state if request else "missing")
+            _still_waiting(uow, shipment, amazon, request, result, as_of=as_of)
         uow.commit()
     if documents_dir is not None and result.assigned:
         result.problems += packing.write_after_planning(units, settings, account, result.assigned,
@@ -172,6 +144,57 @@ def follow_carriers(units: Units, client: AmazonApi, settings: AcornSettings, ac
     log.info("%s: %d carriers assigned, %d shipments wait for Amazon's carrier, %d past their pickup",
              account.code, len(result.assigned), len(result.waiting), len(result.overdue))
     return result
+
+
+def _read_back(client: AmazonApi, shipment: Shipment, request: OutboxEntry | None,
+               result: CarrierFollowUp) -> Any | None:
+    """Amazon's view of a shipment whose routing request it accepted; ``None`` before that or when unreadable."""
+    if request is None or request.state != DocumentState.ACCEPTED:
+        return None
+    try:
+        return next(iter(client.get_shipment_details(vendor_shipment_identifier=shipment.shipment_identifier)), None)
+    except SpApiError as exc:  # read again on the next run; nothing changed here
+        result.problems.append(f"{shipment.shipment_identifier}: {exc}")
+        return None
+
+
+def _record_carrier(uow: UnitOfWork, client: AmazonApi, account: VendorAccountSettings, shipment: Shipment,
+                    amazon: Any, policy: AsnDeadlinePolicy, documents_dir: Path | None, result: CarrierFollowUp, *,
+                    as_of: datetime) -> None:
+    """Take the carrier Amazon assigned, or alert that its labels could not be taken (read again next run)."""
+    try:
+        with uow.savepoint():  # one shipment's bad answer leaves the others' carriers recorded
+            result.labels += _take_carrier(uow, client, shipment, amazon, policy, documents_dir, account)
+    except (SpApiError, ValueError) as exc:  # read again on the next run
+        result.problems.append(f"{shipment.shipment_identifier}: {exc}")
+        _alert_labels_failed(uow, account, shipment, exc)
+        return
+    result.assigned.append(shipment.shipment_identifier)
+    uow.alerts.resolve(_overdue_key(shipment), at=as_of)
+    uow.alerts.resolve(f"carrier-labels:{shipment.shipment_identifier}", at=as_of)
+
+
+def _alert_labels_failed(uow: UnitOfWork, account: VendorAccountSettings, shipment: Shipment,
+                         exc: Exception) -> None:
+    uow.alerts.raise_alert(
+        dedupe_key=f"carrier-labels:{shipment.shipment_identifier}", account_code=account.code,
+        shipment_identifier=shipment.shipment_identifier,
+        kind="freight_labels_failed", subject=f"Amazon's carrier labels for shipment "
+        f"{shipment.shipment_identifier} could not be taken", message=str(exc), severity="error",
+        next_step="Acorn reads them again on the next run; if this stays open, download the labels "
+                  "from Vendor Central and open a case with Amazon.")
+
+
+def _still_waiting(uow: UnitOfWork, shipment: Shipment, amazon: Any | None, request: OutboxEntry | None,
+                   result: CarrierFollowUp, *, as_of: datetime) -> None:
+    """No carrier yet: keep Amazon's reference when it gave one, and alert once the pickup has passed."""
+    if amazon is not None and amazon.buyer_reference_number:
+        shipment.amazon_reference_number = amazon.buyer_reference_number
+    result.waiting.append(shipment.shipment_identifier)
+    if carrier_overdue(requested_pickup=shipment.requested_pickup or shipment.departure,
+                       carrier_assigned=False, as_of=as_of):
+        result.overdue.append(shipment.shipment_identifier)
+        _alert_overdue(uow, shipment, request_state=request.state if request else "missing")
 
 
 def _assigned(amazon: Any) -> bool:

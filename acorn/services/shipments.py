@@ -302,8 +302,21 @@ def _write(uow: UnitOfWork, account: VendorAccountSettings, planned: list[_Plann
     count the units as shipped and the picked goods leave the warehouse's on-hand."""
     if not planned:
         return []
+    shipments = _add_shipments(uow, account, planned)
+    _ship_lines(uow, account, planned, shipments)
+    pallet_ids = uow.shipments.add_pallets([Pallet(shipment_id=stored_id(shipment), sscc=str(pl.sscc),
+                                                   weight_kg=pl.weight_kg)
+                                            for p, shipment in zip(planned, shipments) for pl in p.pallets])
+    uow.shipments.insert_all([carton for p, shipment in zip(planned, shipments)
+                              for carton in _cartons(p, shipment, pallet_ids)])
+    uow.audit.insert_all([_planned_event(p) for p in planned])
+    return shipments
+
+
+def _add_shipments(uow: UnitOfWork, account: VendorAccountSettings, planned: list[_Planned]) -> list[Shipment]:
+    """The shipment rows, planned; collect freight asks Amazon's carrier for the planned departure."""
     collect = account.freight == "amazon"
-    shipments = uow.shipments.add_planned([Shipment(
+    return uow.shipments.add_planned([Shipment(
         account_code=account.code, shipment_identifier=p.identifier, ship_to=p.po.ship_to,
         status=ShipmentStatus.PLANNED.value,
         structure=p.load.structure.value, transport_mode=p.load.ship_mode.value,
@@ -312,6 +325,11 @@ def _write(uow: UnitOfWork, account: VendorAccountSettings, planned: list[_Plann
         departure=p.schedule.departure, estimated_delivery=p.schedule.estimated_delivery,
         delivery_appointment=p.schedule.delivery_appointment, asn_deadline=p.schedule.asn_deadline,
         total_weight_kg=p.load.gross_weight_kg) for p in planned])
+
+
+def _ship_lines(uow: UnitOfWork, account: VendorAccountSettings, planned: list[_Planned],
+                shipments: list[Shipment]) -> None:
+    """The shipment lines; each PO line counts its units as shipped and the picked goods leave the on-hand."""
     stock = uow.inventory.for_skus((i.vendor_sku for p in planned for i in p.to_ship), account.erp_warehouse)
     lines = []
     for p, shipment in zip(planned, shipments):
@@ -325,24 +343,23 @@ def _write(uow: UnitOfWork, account: VendorAccountSettings, planned: list[_Plann
             if (level := stock.get(item.vendor_sku)) is not None:  # the goods are picked: they leave the on-hand
                 level.on_hand = max(level.on_hand - item.qty, 0)
     uow.shipments.insert_all(lines)
-    pallet_ids = uow.shipments.add_pallets([Pallet(shipment_id=stored_id(shipment), sscc=str(pl.sscc),
-                                                   weight_kg=pl.weight_kg)
-                                            for p, shipment in zip(planned, shipments) for pl in p.pallets])
-    cartons, events = [], []
-    for p, shipment in zip(planned, shipments):
-        pallet_of = {c: pallet_ids[str(pl.sscc)] for pl in p.pallets for c in pl.carton_sequences}
-        tracking_of = dict(zip((c.sequence for c in p.cartons), p.tracking))
-        cartons += [Carton(
-            shipment_id=stored_id(shipment), pallet_id=pallet_of.get(c.sequence), sscc=str(c.sscc),
-            weight_kg=c.weight_kg, tracking_number=tracking_of.get(c.sequence),
-            items=[{"po_number": i.po_number, "item_sequence": i.item_sequence, "vendor_sku": i.vendor_sku,
-                    "asin": i.asin, "qty": i.qty, "carton_sequence": c.sequence} for i in c.items])
-            for c in p.cartons]
-        events.append(AuditEvent(action="shipment.planned", entity="shipment", entity_id=p.identifier, actor="acorn",
-                                 detail={"po": p.po.po_number, "cartons": len(p.cartons), "pallets": len(p.pallets),
-                                         "mode": p.load.ship_mode.value,
-                                         "departure": p.schedule.departure.isoformat(),
-                                         "asn_deadline": p.schedule.asn_deadline.isoformat()}))
-    uow.shipments.insert_all(cartons)
-    uow.audit.insert_all(events)
-    return shipments
+
+
+def _cartons(p: _Planned, shipment: Shipment, pallet_ids: dict[str, int]) -> list[Carton]:
+    """The shipment's carton rows, each on its pallet (by the pallet's SSCC) and with its tracking number."""
+    pallet_of = {c: pallet_ids[str(pl.sscc)] for pl in p.pallets for c in pl.carton_sequences}
+    tracking_of = dict(zip((c.sequence for c in p.cartons), p.tracking))
+    return [Carton(
+        shipment_id=stored_id(shipment), pallet_id=pallet_of.get(c.sequence), sscc=str(c.sscc),
+        weight_kg=c.weight_kg, tracking_number=tracking_of.get(c.sequence),
+        items=[{"po_number": i.po_number, "item_sequence": i.item_sequence, "vendor_sku": i.vendor_sku,
+                "asin": i.asin, "qty": i.qty, "carton_sequence": c.sequence} for i in c.items])
+        for c in p.cartons]
+
+
+def _planned_event(p: _Planned) -> AuditEvent:
+    return AuditEvent(action="shipment.planned", entity="shipment", entity_id=p.identifier, actor="acorn",
+                      detail={"po": p.po.po_number, "cartons": len(p.cartons), "pallets": len(p.pallets),
+                              "mode": p.load.ship_mode.value,
+                              "departure": p.schedule.departure.isoformat(),
+                              "asn_deadline": p.schedule.asn_deadline.isoformat()})
