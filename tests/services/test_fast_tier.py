@@ -11,8 +11,10 @@ import pytest
 from .conftest import FORBIDDEN_MODULES
 
 
-@pytest.mark.parametrize("module", [m for m in FORBIDDEN_MODULES if m not in sys.modules])
+@pytest.mark.parametrize("module", FORBIDDEN_MODULES)
 def test_a_slow_dependency_cannot_be_imported_here(module: str) -> None:
+    if module in sys.modules:   # the full suite: an earlier, slower test loaded it, and the tier lets that be
+        pytest.skip(f"{module} was loaded by an earlier test of this run")
     with pytest.raises(ImportError, match="not for the fast tier"):
         importlib.import_module(module)
 
