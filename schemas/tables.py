@@ -16,6 +16,9 @@ import sqlalchemy as sa
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
+from acorn.domain.claims import ClaimStatus
+from acorn.domain.states import AlertStatus, InvoiceStatus, RunStatus, ShipmentStatus
+
 
 class UtcDateTime(TypeDecorator[datetime]):
     """Aware UTC in, aware UTC out, whatever the dialect.
@@ -190,7 +193,7 @@ class Shipment(SQLModel, table=True):
     account_code: str = Field(max_length=40, index=True)
     shipment_identifier: str = Field(unique=True, max_length=40)
     ship_to: str = Field(max_length=20)
-    status: str = Field(default="planned", max_length=20)  # planned/submitted/accepted/failed
+    status: str = Field(default=ShipmentStatus.PLANNED.value, max_length=20)  # acorn.domain.states.ShipmentStatus
     structure: str = Field(max_length=40)
     transport_mode: str = Field(max_length=20)
     carrier_scac: str | None = Field(default=None, max_length=8)
@@ -326,7 +329,7 @@ class Invoice(SQLModel, table=True):
     tax_amount: Decimal = _money(default=Decimal("0"))
     total: Decimal = _money()
     payment_due: date | None = None
-    status: str = Field(default="draft", max_length=20)
+    status: str = Field(default=InvoiceStatus.DRAFT.value, max_length=20)
     created_at: datetime = _ts(default_factory=utcnow)
 
 
@@ -370,7 +373,7 @@ class ReconciliationRun(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     account_code: str = Field(max_length=40)
     month: str = Field(max_length=7)
-    status: str = Field(default="running", max_length=20)
+    status: str = Field(default=RunStatus.RUNNING.value, max_length=20)
     started_at: datetime = _ts(default_factory=utcnow)
     finished_at: datetime | None = _ts(default=None)
     as_of: datetime | None = _ts(default=None)
@@ -474,7 +477,7 @@ class Claim(SQLModel, table=True):
     recovered: Decimal = _money(default=Decimal("0"))
     currency: str = Field(max_length=3)
     dispute_deadline: date | None = None
-    status: str = Field(default="open", max_length=20, index=True)
+    status: str = Field(default=ClaimStatus.OPEN.value, max_length=20, index=True)
     disputed_on: date | None = None
     resolved_on: date | None = None
     note: str = Field(default="", sa_type=sa.Text)
@@ -514,7 +517,7 @@ class Alert(SQLModel, table=True):
     message: str = Field(sa_type=sa.Text)
     next_step: str = Field(default="", sa_type=sa.Text)
     code: str | None = Field(default=None, max_length=60)
-    status: str = Field(default="open", max_length=12, index=True)
+    status: str = Field(default=AlertStatus.OPEN.value, max_length=12, index=True)
     created_at: datetime = _ts(default_factory=utcnow)
     resolved_at: datetime | None = _ts(default=None)
     #: what the alert is about, for the event's related resources and `acorn po`
