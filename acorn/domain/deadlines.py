@@ -52,16 +52,20 @@ DEFAULT_ASN_POLICY = AsnDeadlinePolicy()
 def asn_deadline(
     *,
     departure: datetime,
-    delivery_appointment: datetime,
+    delivery_appointment: datetime | None,
     policy: AsnDeadlinePolicy = DEFAULT_ASN_POLICY,
 ) -> datetime:
-    """The latest moment an ASN may be sent: min(departure + 30 min, appointment − 6 h), in UTC."""
+    """The latest moment an ASN may be sent: min(departure + 30 min, appointment − 6 h), in UTC.
+
+    Without a known appointment only the half after departure can be judged (Amazon, judging
+    an ASN that carries no ``estimatedDeliveryDate``, has nothing else to go by).
+    """
     departure = _checks.utc(departure, record=None, field="departure")
+    after_departure = departure + timedelta(minutes=policy.minutes_after_departure)
+    if delivery_appointment is None:
+        return after_departure
     appointment = _checks.utc(delivery_appointment, record=None, field="delivery_appointment")
-    return min(
-        departure + timedelta(minutes=policy.minutes_after_departure),
-        appointment - timedelta(hours=policy.hours_before_appointment),
-    )
+    return min(after_departure, appointment - timedelta(hours=policy.hours_before_appointment))
 
 
 def asn_is_on_time(submitted_at: datetime, deadline: datetime) -> bool:

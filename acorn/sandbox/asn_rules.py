@@ -42,7 +42,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from acorn.domain.deadlines import DEFAULT_ASN_POLICY, asn_deadline, asn_is_on_time
+from acorn.domain.deadlines import asn_deadline, asn_is_on_time, shipped_date_is_valid
 from acorn.sandbox.accounts import CARRIER_DETAILS_REQUIRED_IN, country_of_party
 from acorn.sandbox.errors import RuleViolation
 from acorn.sandbox.gs1 import sscc_problem
@@ -82,11 +82,7 @@ def is_late(*, accepted_at: datetime, shipped: datetime | None, estimated_delive
     """
     if shipped is None:
         return False
-    if estimated_delivery is None:
-        deadline = shipped + timedelta(minutes=DEFAULT_ASN_POLICY.minutes_after_departure)
-    else:
-        deadline = asn_deadline(departure=shipped, delivery_appointment=estimated_delivery)
-    return not asn_is_on_time(accepted_at, deadline)
+    return not asn_is_on_time(accepted_at, asn_deadline(departure=shipped, delivery_appointment=estimated_delivery))
 
 
 def _po_numbers_from_containers(conf: dict[str, Any]) -> dict[str, str]:
@@ -111,106 +107,203 @@ def _container_ids(conf: dict[str, Any], base: str) -> list[tuple[str, str]]:
     return out
 
 
+@dataclass
+class _Submission:
+    """What the confirmations read so far in one body claim: their ids, SSCCs and units per PO line."""
+
+    book: OrderBook
+    registry: Registry
+    now: datetime
+    shipment_ids: set[str] = field(default_factory=set)
+    ssccs: set[str] = field(default_factory=set)
+    units: dict[tuple[str, str], int] = field(default_factory=dict)  # (PO number, line sequence) -> eaches
+
+    def claim(self, po_number: str, sequence: str, units: int) -> int:
+        """Add ``units`` to what this body ships of one PO line; the body's total so far."""
+        key = (po_number, sequence)
+        self.units[key] = self.units.get(key, 0) + units
+        return self.units[key]
+
+
+@dataclass
+class _ItemsFound:
+    """The POs and PO lines the shipped items of one confirmation name."""
+
+    orders: dict[str, PurchaseOrder] = field(default_factory=dict)
+    lines: dict[int, tuple[str, OrderLine]] = field(default_factory=dict)  # shippedItems index -> (PO number, line)
+
+    @property
+    def countries(self) -> set[str]:
+        return {po.country for po in self.orders.values() if po.country}
+
+
 def check_shipments(body: dict[str, Any], *, book: OrderBook, registry: Registry,
                     now: datetime) -> tuple[list[RuleViolation], list[ShipmentDoc]]:
+    """Every rule broken by the body's confirmations, and the ASNs to record when none is."""
     found: list[RuleViolation] = []
     plan: list[ShipmentDoc] = []
-    ids_in_request: set[str] = set()
-    ssccs_in_request: set[str] = set()
-    pending: dict[tuple[str, str], int] = {}
+    submission = _Submission(book, registry, now)
     for i, conf in enumerate(body.get("shipmentConfirmations") or []):
-        base = f"shipmentConfirmations[{i}]"
-        sid, kind = conf["shipmentIdentifier"], conf["shipmentConfirmationType"]
-        existing = registry.shipments.get(sid)
-        if sid in ids_in_request:
-            found.append(RuleViolation("DuplicateShipmentIdentifier", f"{base}.shipmentIdentifier",
-                                       f"shipment {sid} appears twice in this submission"))
-        elif kind == "Original" and existing and existing.first_accepted_at > now - IDENTIFIER_REUSE:
-            found.append(RuleViolation("DuplicateShipmentIdentifier", f"{base}.shipmentIdentifier",
-                                       f"shipment {sid} was already confirmed; send a Replace to change it"))
-            continue  # a re-post of an applied ASN: the duplicate is the whole story
-        elif kind == "Replace" and existing is None:
-            found.append(RuleViolation("UnknownShipmentIdentifier", f"{base}.shipmentIdentifier",
-                                       f"there is no accepted shipment {sid} to replace"))
-        ids_in_request.add(sid)
-        replaces = existing if kind == "Replace" else None
-        shipped = parse_iso(conf["shippedDate"]) if conf.get("shippedDate") else None
-        if shipped is not None and shipped > now:
-            found.append(RuleViolation("ShippedDateInFuture", f"{base}.shippedDate",
-                                       f"{conf['shippedDate']} is after the current time"))
-        estimated = parse_iso(conf["estimatedDeliveryDate"]) if conf.get("estimatedDeliveryDate") else None
-        late = (replaces.late if replaces is not None
-                else is_late(accepted_at=now, shipped=shipped, estimated_delivery=estimated))
-        doc = ShipmentDoc(sid, kind, shipped, estimated,
-                          delivery_moment(estimated=estimated, shipped=shipped, accepted_at=now),
-                          late=late, ssccs=[], replaces=replaces, confirmation=copy.deepcopy(conf))
-        countries: set[str] = set()
-        container_pos = _po_numbers_from_containers(conf)
-        orders: dict[str, PurchaseOrder] = {}
-        resolved: dict[int, tuple[str, OrderLine]] = {}  # shippedItems index -> (PO number, line)
-        for j, item in enumerate(conf["shippedItems"]):
-            where = f"{base}.shippedItems[{j}]"
-            number = (item.get("itemDetails") or {}).get("purchaseOrderNumber") or container_pos.get(
-                sequence_key(item["itemSequenceNumber"]))
-            if not number:
-                found.append(RuleViolation("UnknownPurchaseOrder", f"{where}.itemDetails.purchaseOrderNumber",
-                                           "no purchase order number on the item nor on a carton or pallet "
-                                           "holding it"))
-                continue
-            po = book.get(number, now)
-            if po is None:
-                found.append(RuleViolation("UnknownPurchaseOrder", f"{where}.itemDetails.purchaseOrderNumber",
-                                           f"purchase order {number} does not exist"))
-                continue
-            if po.country:
-                countries.add(po.country)
-            orders[po.number] = po
-            line = find_line(po, asin=item.get("amazonProductIdentifier"),
-                             vendor_id=item.get("vendorProductIdentifier"), sequence=item["itemSequenceNumber"])
-            if line is None:
-                found.append(RuleViolation("UnknownItem", where,
-                                           f"{item_reference(item)} is not a line of purchase order {number}"))
-                continue
-            resolved[j] = (po.number, line)
-            if po.is_cancelled(line, now):
-                found.append(RuleViolation("CancelledItem", where, f"line {line.sequence} of purchase order "
-                                           f"{number} was cancelled by Amazon"))
-                continue
-            units = eaches(item["shippedQuantity"], line)
-            key = (po.number, line.sequence)
-            before = line.shipped_total - sum(s.quantity for s in line.shipped if replaces and s.shipment_id == sid)
-            total = before + pending.get(key, 0) + units
-            pending[key] = pending.get(key, 0) + units
-            limit = po.target_each(line, now)
-            if total > limit:
-                code, what = (("QuantityExceedsAccepted", "accepted") if line.ack is not None
-                              else ("QuantityExceedsOrdered", "ordered"))
-                found.append(RuleViolation(code, f"{where}.shippedQuantity.amount",
-                                           f"{total} units of line {line.sequence} of purchase order {number} "
-                                           f"would be shipped but {limit} are {what}"))
-                continue
-            doc.lines.append((po, line, units))
-        if not countries:
-            c = country_of_party((conf.get("shipToParty") or {}).get("partyId"))
-            countries = {c} if c else set()
-        found.extend(_carrier_rules(conf, base, countries))
-        found.extend(_ship_to_rules(conf, base, orders))
-        found.extend(_structure_rules(conf, base))
-        found.extend(_packing_rules(conf, base, resolved))
-        for path, sscc in _container_ids(conf, base):
-            problem = sscc_problem(sscc)
-            owner = registry.ssccs.get(sscc)
-            if problem:
-                found.append(RuleViolation("InvalidSSCC", path, problem))
-            elif sscc in ssccs_in_request:
-                found.append(RuleViolation("DuplicateSSCC", path, f"SSCC {sscc} labels two containers here"))
-            elif owner is not None and not (replaces is not None and owner == sid):
-                found.append(RuleViolation("DuplicateSSCC", path, f"SSCC {sscc} was already used on shipment "
-                                           f"{owner}; SSCCs are never reused"))
-            ssccs_in_request.add(sscc)
-            doc.ssccs.append(sscc)
-        plan.append(doc)
+        broken, doc = _check_confirmation(conf, f"shipmentConfirmations[{i}]", submission)
+        found.extend(broken)
+        if doc is not None:
+            plan.append(doc)
     return found, plan
+
+
+def _check_confirmation(conf: dict[str, Any], base: str,
+                        submission: _Submission) -> tuple[list[RuleViolation], ShipmentDoc | None]:
+    """One confirmation's rules, in the order Amazon reports them, and the ASN it would record."""
+    sid, kind = conf["shipmentIdentifier"], conf["shipmentConfirmationType"]
+    existing = submission.registry.shipments.get(sid)
+    if sid not in submission.shipment_ids and _reposts_applied_original(kind, existing, submission.now):
+        # a re-post of an applied ASN: the duplicate is the whole story
+        return [RuleViolation("DuplicateShipmentIdentifier", f"{base}.shipmentIdentifier",
+                              f"shipment {sid} was already confirmed; send a Replace to change it")], None
+    found = _identifier_rules(sid, kind, base, existing, submission.shipment_ids)
+    submission.shipment_ids.add(sid)
+    doc = _shipment_doc(conf, replaces=existing if kind == "Replace" else None, now=submission.now)
+    found.extend(_shipped_date_rules(conf, base, doc.shipped_date, submission.now))
+    broken, items = _check_items(conf, base, doc, submission)
+    found.extend(broken)
+    found.extend(_carrier_rules(conf, base, items.countries or _ship_to_country(conf)))
+    found.extend(_ship_to_rules(conf, base, items.orders))
+    found.extend(_structure_rules(conf, base))
+    found.extend(_packing_rules(conf, base, items.lines))
+    found.extend(_sscc_rules(conf, base, doc, submission))
+    return found, doc
+
+
+def _reposts_applied_original(kind: str, existing: ShipmentRecord | None, now: datetime) -> bool:
+    """An ``Original`` whose identifier Amazon accepted within the last 365 days."""
+    return kind == "Original" and existing is not None and existing.first_accepted_at > now - IDENTIFIER_REUSE
+
+
+def _identifier_rules(sid: str, kind: str, base: str, existing: ShipmentRecord | None,
+                      ids_in_request: set[str]) -> list[RuleViolation]:
+    """An identifier used once per body, and a ``Replace`` only of an ASN Amazon accepted."""
+    if sid in ids_in_request:
+        return [RuleViolation("DuplicateShipmentIdentifier", f"{base}.shipmentIdentifier",
+                              f"shipment {sid} appears twice in this submission")]
+    if kind == "Replace" and existing is None:
+        return [RuleViolation("UnknownShipmentIdentifier", f"{base}.shipmentIdentifier",
+                              f"there is no accepted shipment {sid} to replace")]
+    return []
+
+
+def _moment(conf: dict[str, Any], name: str) -> datetime | None:
+    return parse_iso(conf[name]) if conf.get(name) else None
+
+
+def _shipment_doc(conf: dict[str, Any], *, replaces: ShipmentRecord | None, now: datetime) -> ShipmentDoc:
+    """The ASN as it would be recorded; a ``Replace`` keeps the lateness of the ``Original`` it replaces."""
+    shipped, estimated = _moment(conf, "shippedDate"), _moment(conf, "estimatedDeliveryDate")
+    late = (replaces.late if replaces is not None
+            else is_late(accepted_at=now, shipped=shipped, estimated_delivery=estimated))
+    return ShipmentDoc(conf["shipmentIdentifier"], conf["shipmentConfirmationType"], shipped, estimated,
+                       delivery_moment(estimated=estimated, shipped=shipped, accepted_at=now),
+                       late=late, ssccs=[], replaces=replaces, confirmation=copy.deepcopy(conf))
+
+
+def _shipped_date_rules(conf: dict[str, Any], base: str, shipped: datetime | None,
+                        now: datetime) -> list[RuleViolation]:
+    """Goods cannot have left after the submission that reports them (``acorn.domain.deadlines``)."""
+    if shipped is None or shipped_date_is_valid(shipped_at=shipped, submitted_at=now):
+        return []
+    return [RuleViolation("ShippedDateInFuture", f"{base}.shippedDate",
+                          f"{conf['shippedDate']} is after the current time")]
+
+
+def _check_items(conf: dict[str, Any], base: str, doc: ShipmentDoc,
+                 submission: _Submission) -> tuple[list[RuleViolation], _ItemsFound]:
+    """Each shipped item names a PO line that may still ship its units; those that do join ``doc``."""
+    found: list[RuleViolation] = []
+    items = _ItemsFound()
+    container_pos = _po_numbers_from_containers(conf)
+    for j, item in enumerate(conf["shippedItems"]):
+        where = f"{base}.shippedItems[{j}]"
+        po = _order_of(item, where, container_pos, submission)
+        if isinstance(po, RuleViolation):
+            found.append(po)
+            continue
+        items.orders[po.number] = po
+        line = find_line(po, asin=item.get("amazonProductIdentifier"),
+                         vendor_id=item.get("vendorProductIdentifier"), sequence=item["itemSequenceNumber"])
+        if line is None:
+            found.append(RuleViolation("UnknownItem", where,
+                                       f"{item_reference(item)} is not a line of purchase order {po.number}"))
+            continue
+        items.lines[j] = (po.number, line)
+        problem = _ship_units(item, where, po, line, doc, submission)
+        if problem is not None:
+            found.append(problem)
+    return found, items
+
+
+def _order_of(item: dict[str, Any], where: str, container_pos: dict[str, str],
+              submission: _Submission) -> PurchaseOrder | RuleViolation:
+    """The PO an item ships against: named on the item, or on a carton or pallet holding it."""
+    field_path = f"{where}.itemDetails.purchaseOrderNumber"
+    number = (item.get("itemDetails") or {}).get("purchaseOrderNumber") or container_pos.get(
+        sequence_key(item["itemSequenceNumber"]))
+    if not number:
+        return RuleViolation("UnknownPurchaseOrder", field_path,
+                             "no purchase order number on the item nor on a carton or pallet holding it")
+    po = submission.book.get(number, submission.now)
+    if po is None:
+        return RuleViolation("UnknownPurchaseOrder", field_path, f"purchase order {number} does not exist")
+    return po
+
+
+def _ship_units(item: dict[str, Any], where: str, po: PurchaseOrder, line: OrderLine, doc: ShipmentDoc,
+                submission: _Submission) -> RuleViolation | None:
+    """Count the item's units against what its PO line may ship; within that, they join the ASN."""
+    now = submission.now
+    if po.is_cancelled(line, now):
+        return RuleViolation("CancelledItem", where,
+                             f"line {line.sequence} of purchase order {po.number} was cancelled by Amazon")
+    units = eaches(item["shippedQuantity"], line)
+    total = _shipped_by_other_asns(line, doc) + submission.claim(po.number, line.sequence, units)
+    limit = po.target_each(line, now)
+    if total > limit:
+        code, what = (("QuantityExceedsAccepted", "accepted") if line.ack is not None
+                      else ("QuantityExceedsOrdered", "ordered"))
+        return RuleViolation(code, f"{where}.shippedQuantity.amount",
+                             f"{total} units of line {line.sequence} of purchase order {po.number} "
+                             f"would be shipped but {limit} are {what}")
+    doc.lines.append((po, line, units))
+    return None
+
+
+def _shipped_by_other_asns(line: OrderLine, doc: ShipmentDoc) -> int:
+    """Units of ``line`` already shipped, less those of the ASN a ``Replace`` withdraws."""
+    if doc.replaces is None:
+        return line.shipped_total
+    return line.shipped_total - sum(s.quantity for s in line.shipped if s.shipment_id == doc.shipment_id)
+
+
+def _ship_to_country(conf: dict[str, Any]) -> set[str]:
+    """The country of ``shipToParty``, for a confirmation none of whose POs is known."""
+    country = country_of_party((conf.get("shipToParty") or {}).get("partyId"))
+    return {country} if country else set()
+
+
+def _sscc_rules(conf: dict[str, Any], base: str, doc: ShipmentDoc, submission: _Submission) -> list[RuleViolation]:
+    """Every SSCC valid, and never seen before (a ``Replace`` may reuse those of the ASN it replaces)."""
+    found = []
+    for path, sscc in _container_ids(conf, base):
+        problem = sscc_problem(sscc)
+        owner = submission.registry.ssccs.get(sscc)
+        if problem:
+            found.append(RuleViolation("InvalidSSCC", path, problem))
+        elif sscc in submission.ssccs:
+            found.append(RuleViolation("DuplicateSSCC", path, f"SSCC {sscc} labels two containers here"))
+        elif owner is not None and not (doc.replaces is not None and owner == doc.shipment_id):
+            found.append(RuleViolation("DuplicateSSCC", path, f"SSCC {sscc} was already used on shipment "
+                                       f"{owner}; SSCCs are never reused"))
+        submission.ssccs.add(sscc)
+        doc.ssccs.append(sscc)
+    return found
 
 
 def _carrier_rules(conf: dict[str, Any], base: str, countries: set[str]) -> list[RuleViolation]:
@@ -261,6 +354,10 @@ def _structure_rules(conf: dict[str, Any], base: str) -> list[RuleViolation]:
     return found
 
 
+#: A carton or pallet as the packing rules read it: its path in the body, its JSON, and whether its items count
+_Container = tuple[str, dict[str, Any], bool]
+
+
 def _packing_rules(conf: dict[str, Any], base: str,
                    resolved: dict[int, tuple[str, OrderLine]]) -> list[RuleViolation]:
     """Cartons and pallets refer to what the shipment lists, and hold exactly what it ships.
@@ -269,15 +366,25 @@ def _packing_rules(conf: dict[str, Any], base: str,
     pallet that names cartons holds what they hold, so its own ``items`` are not counted
     again; lines whose PO line is unknown are left to the rule that already refused them.
     """
-    found: list[RuleViolation] = []
     shipped = conf["shippedItems"]
     by_reference: dict[str, list[int]] = {}
     for j, item in enumerate(shipped):
         by_reference.setdefault(sequence_key(item["itemSequenceNumber"]), []).append(j)
+    found, containers = _containers(conf, base)
+    unknown, packed = _packed_units(containers, by_reference, resolved)
+    found.extend(unknown)
+    if not packed:
+        return found  # the shipment lists no container contents: nothing to add up
+    found.extend(_quantity_mismatches(shipped, base, by_reference, packed, resolved))
+    return found
+
+
+def _containers(conf: dict[str, Any], base: str) -> tuple[list[RuleViolation], list[_Container]]:
+    """Cartons, then pallets; a pallet naming cartons must name this shipment's, and its items do not count."""
+    found: list[RuleViolation] = []
     cartons = conf.get("cartons") or []
     carton_numbers = {sequence_key(c["cartonSequenceNumber"]) for c in cartons}
-    containers: list[tuple[str, dict[str, Any], bool]] = [
-        (f"{base}.cartons[{k}]", carton, True) for k, carton in enumerate(cartons)]
+    containers: list[_Container] = [(f"{base}.cartons[{k}]", carton, True) for k, carton in enumerate(cartons)]
     for k, pallet in enumerate(conf.get("pallets") or []):
         where = f"{base}.pallets[{k}]"
         references = (pallet.get("cartonReferenceDetails") or {}).get("cartonReferenceNumbers") or []
@@ -287,6 +394,13 @@ def _packing_rules(conf: dict[str, Any], base: str,
                                            f"{where}.cartonReferenceDetails.cartonReferenceNumbers[{m}]",
                                            f"carton {number} is not one of this shipment's cartons"))
         containers.append((where, pallet, not references))
+    return found, containers
+
+
+def _packed_units(containers: list[_Container], by_reference: dict[str, list[int]],
+                  resolved: dict[int, tuple[str, OrderLine]]) -> tuple[list[RuleViolation], dict[str, int]]:
+    """Eaches the containers hold per item reference; a container item must refer to a shipped line."""
+    found: list[RuleViolation] = []
     packed: dict[str, int] = {}
     for where, container, counted in containers:
         for m, held in enumerate(container.get("items") or []):
@@ -299,8 +413,13 @@ def _packing_rules(conf: dict[str, Any], base: str,
             line = _line_held(held, members, resolved)
             if counted and line is not None:
                 packed[reference] = packed.get(reference, 0) + eaches(held["shippedQuantity"], line)
-    if not packed:
-        return found  # the shipment lists no container contents: nothing to add up
+    return found, packed
+
+
+def _quantity_mismatches(shipped: list[dict[str, Any]], base: str, by_reference: dict[str, list[int]],
+                         packed: dict[str, int], resolved: dict[int, tuple[str, OrderLine]]) -> list[RuleViolation]:
+    """Each item reference ships exactly what its cartons and pallets hold (known lines only)."""
+    found = []
     for reference, members in by_reference.items():
         if any(j not in resolved for j in members):
             continue

@@ -137,6 +137,10 @@ def test_a_marketplace_can_tighten_the_asn_policy():
     )
 
 
+def test_without_a_known_appointment_the_asn_is_due_30_min_after_departure():
+    assert asn_deadline(departure=utc(2026, 3, 10, 19), delivery_appointment=None) == utc(2026, 3, 10, 19, 30)
+
+
 def test_an_asn_at_the_deadline_is_on_time_and_a_second_later_is_late():
     deadline = utc(2026, 3, 10, 19, 30)
     assert asn_is_on_time(deadline, deadline)
