@@ -38,10 +38,13 @@ from acorn.sandbox.orderbook import OrderBook
 from acorn.sandbox.orders import LineAck, OrderLine, PurchaseOrder
 from acorn.sandbox.timefmt import parse_iso
 
+#: A PO and the decision each acknowledged line of it gets
+AckedOrder = tuple[PurchaseOrder, list[tuple[OrderLine, LineAck]]]
+
 
 @dataclass
 class AckPlan:
-    orders: list[tuple[PurchaseOrder, list[tuple[OrderLine, LineAck]]]] = field(default_factory=list)
+    orders: list[AckedOrder] = field(default_factory=list)
 
 
 #: How far ahead of the sandbox clock an acknowledgementDate may be: vendors' clocks drift a little
@@ -50,6 +53,7 @@ CLOCK_SKEW = timedelta(minutes=5)
 
 def check_acknowledgements(body: dict[str, Any], *, book: OrderBook,
                            now: datetime) -> tuple[list[RuleViolation], AckPlan]:
+    """Every rule the body's acknowledgements break, and the decisions to record when none is."""
     found: list[RuleViolation] = []
     plan = AckPlan()
     seen: set[str] = set()
@@ -58,62 +62,88 @@ def check_acknowledgements(body: dict[str, Any], *, book: OrderBook,
         found.append(RuleViolation("EmptyAcknowledgement", "acknowledgements",
                                    "the submission acknowledges no purchase order"))
     for i, ack in enumerate(acknowledgements):
-        base = f"acknowledgements[{i}]"
-        number = ack["purchaseOrderNumber"]
-        po = book.get(number, now)
-        if po is None:
-            found.append(RuleViolation("UnknownPurchaseOrder", f"{base}.purchaseOrderNumber",
-                                       f"purchase order {number} does not exist"))
-            continue
-        if po.acknowledged_at is not None or po.fixed_state is not None or number in seen:
-            found.append(RuleViolation("DuplicateAcknowledgement", f"{base}.purchaseOrderNumber",
-                                       f"purchase order {number} is already acknowledged"))
-            continue
-        seen.add(number)
-        acked_on = parse_iso(ack["acknowledgementDate"])
-        found.extend(_header_rules(ack, base, po, acked_on=acked_on, now=now))
-        if not ack["items"]:
-            found.append(RuleViolation("EmptyAcknowledgement", f"{base}.items",
-                                       f"acknowledges no line of purchase order {number}"))
-        totals: dict[int, LineAck] = {}
-        for j, item in enumerate(ack["items"]):
-            where = f"{base}.items[{j}]"
-            line = find_line(po, asin=item.get("amazonProductIdentifier"),
-                             vendor_id=item.get("vendorProductIdentifier"),
-                             sequence=item.get("itemSequenceNumber"), sequence_is_po_line=True)
-            if line is None:
-                found.append(RuleViolation("UnknownItem", where,
-                                           f"{item_reference(item)} is not a line of purchase order {number}"))
-                continue
-            if not item["itemAcknowledgements"]:
-                found.append(RuleViolation("EmptyAcknowledgement", f"{where}.itemAcknowledgements",
-                                           f"no decision for line {line.sequence} of purchase order {number}"))
-            slot = totals.setdefault(po.lines.index(line), LineAck(0, 0, 0, acked_on))
-            for k, decision in enumerate(item["itemAcknowledgements"]):
-                units = eaches(decision["acknowledgedQuantity"], line)
-                code = decision["acknowledgementCode"]
-                if code == "Accepted":
-                    slot.accepted += units
-                elif code == "Backordered":
-                    slot.backordered += units
-                else:
-                    slot.rejected += units
-                if po.is_cancelled(line, now) and code != "Rejected" and units > 0:
-                    found.append(RuleViolation(
-                        "CancelledItem", f"{where}.itemAcknowledgements[{k}].acknowledgementCode",
-                        f"line {line.sequence} of purchase order {number} was cancelled by Amazon; it can only be "
-                        f"Rejected"))
-                found.extend(_decision_rules(decision, f"{where}.itemAcknowledgements[{k}]", line, number))
-            ordered = po.ordered_each(line, now)
-            acknowledged = slot.accepted + slot.backordered + slot.rejected
-            if acknowledged > ordered and not po.is_cancelled(line, now):
-                last = len(item["itemAcknowledgements"]) - 1
-                found.append(RuleViolation(
-                    "QuantityExceedsOrdered", f"{where}.itemAcknowledgements[{last}].acknowledgedQuantity.amount",
-                    f"acknowledges {acknowledged} units of line {line.sequence} but purchase order {number} "
-                    f"orders {ordered}"))
-        plan.orders.append((po, [(po.lines[n], slot) for n, slot in sorted(totals.items())]))
+        broken, decided = _check_acknowledgement(ack, f"acknowledgements[{i}]", book=book, now=now, seen=seen)
+        found.extend(broken)
+        if decided is not None:
+            plan.orders.append(decided)
     return found, plan
+
+
+def _check_acknowledgement(ack: dict[str, Any], base: str, *, book: OrderBook, now: datetime,
+                           seen: set[str]) -> tuple[list[RuleViolation], AckedOrder | None]:
+    """One PO's acknowledgement: its header, then each item; the line decisions it would record."""
+    po = _order_to_acknowledge(ack["purchaseOrderNumber"], base, book=book, now=now, seen=seen)
+    if isinstance(po, RuleViolation):
+        return [po], None  # an unknown or already acknowledged PO: nothing more to learn from it
+    seen.add(po.number)
+    acked_on = parse_iso(ack["acknowledgementDate"])
+    found = _header_rules(ack, base, po, acked_on=acked_on, now=now)
+    if not ack["items"]:
+        found.append(RuleViolation("EmptyAcknowledgement", f"{base}.items",
+                                   f"acknowledges no line of purchase order {po.number}"))
+    totals: dict[int, LineAck] = {}  # index of the PO line -> what the items decide for it
+    for j, item in enumerate(ack["items"]):
+        found.extend(_item_rules(item, f"{base}.items[{j}]", po, totals, acked_on=acked_on, now=now))
+    return found, (po, [(po.lines[n], slot) for n, slot in sorted(totals.items())])
+
+
+def _order_to_acknowledge(number: str, base: str, *, book: OrderBook, now: datetime,
+                          seen: set[str]) -> PurchaseOrder | RuleViolation:
+    """The PO, when it exists and is not acknowledged yet (by Amazon's records or earlier in this body)."""
+    po = book.get(number, now)
+    if po is None:
+        return RuleViolation("UnknownPurchaseOrder", f"{base}.purchaseOrderNumber",
+                             f"purchase order {number} does not exist")
+    if po.acknowledged_at is not None or po.fixed_state is not None or number in seen:
+        return RuleViolation("DuplicateAcknowledgement", f"{base}.purchaseOrderNumber",
+                             f"purchase order {number} is already acknowledged")
+    return po
+
+
+def _item_rules(item: dict[str, Any], where: str, po: PurchaseOrder, totals: dict[int, LineAck], *,
+                acked_on: datetime, now: datetime) -> list[RuleViolation]:
+    """One item: a line of the PO, with decisions that add up to no more than it orders."""
+    line = find_line(po, asin=item.get("amazonProductIdentifier"), vendor_id=item.get("vendorProductIdentifier"),
+                     sequence=item.get("itemSequenceNumber"), sequence_is_po_line=True)
+    if line is None:
+        return [RuleViolation("UnknownItem", where,
+                              f"{item_reference(item)} is not a line of purchase order {po.number}")]
+    found = []
+    decisions = item["itemAcknowledgements"]
+    if not decisions:
+        found.append(RuleViolation("EmptyAcknowledgement", f"{where}.itemAcknowledgements",
+                                   f"no decision for line {line.sequence} of purchase order {po.number}"))
+    slot = totals.setdefault(po.lines.index(line), LineAck(0, 0, 0, acked_on))
+    for k, decision in enumerate(decisions):
+        found.extend(_count_decision(decision, f"{where}.itemAcknowledgements[{k}]", po, line, slot, now=now))
+    ordered = po.ordered_each(line, now)
+    acknowledged = slot.accepted + slot.backordered + slot.rejected
+    if acknowledged > ordered and not po.is_cancelled(line, now):
+        found.append(RuleViolation(
+            "QuantityExceedsOrdered", f"{where}.itemAcknowledgements[{len(decisions) - 1}].acknowledgedQuantity.amount",
+            f"acknowledges {acknowledged} units of line {line.sequence} but purchase order {po.number} "
+            f"orders {ordered}"))
+    return found
+
+
+def _count_decision(decision: dict[str, Any], where: str, po: PurchaseOrder, line: OrderLine, slot: LineAck, *,
+                    now: datetime) -> list[RuleViolation]:
+    """Add one decision's units to the line's totals; a line Amazon cancelled can only be Rejected."""
+    units = eaches(decision["acknowledgedQuantity"], line)
+    code = decision["acknowledgementCode"]
+    if code == "Accepted":
+        slot.accepted += units
+    elif code == "Backordered":
+        slot.backordered += units
+    else:
+        slot.rejected += units
+    found = []
+    if po.is_cancelled(line, now) and code != "Rejected" and units > 0:
+        found.append(RuleViolation(
+            "CancelledItem", f"{where}.acknowledgementCode",
+            f"line {line.sequence} of purchase order {po.number} was cancelled by Amazon; it can only be Rejected"))
+    found.extend(_decision_rules(decision, where, line, po.number))
+    return found
 
 
 def _header_rules(ack: dict[str, Any], base: str, po: PurchaseOrder, *, acked_on: datetime,
