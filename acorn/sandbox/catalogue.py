@@ -10,16 +10,16 @@ from __future__ import annotations
 import random
 import string
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from functools import lru_cache
 
+from acorn.domain.money import round_money
 from acorn.sandbox.accounts import FX_FROM_USD, MARKETPLACES
 from acorn.sandbox.gs1 import check_digit
 
 CATALOGUE_SIZE = 40
 #: GS1 company prefix of the sandbox vendor (same as ``acorn.config.DEFAULT_ACCOUNTS``).
 VENDOR_GS1_PREFIX = "0614141"
-_CENT = Decimal("0.01")
 
 _FAMILIES: tuple[tuple[str, str, tuple[str, ...], tuple[int, ...], tuple[str, str]], ...] = (
     # code, noun, variants, case packs, (min, max) unit weight kg
@@ -66,8 +66,8 @@ def currency_of(marketplace: str) -> str:
 
 
 def net_cost_in(usd: Decimal, currency: str) -> Decimal:
-    """A USD cost converted at the sandbox's fixed rate, rounded half-up to the cent."""
-    return (usd * FX_FROM_USD[currency]).quantize(_CENT, ROUND_HALF_UP)
+    """A USD cost converted at the sandbox's fixed rate, rounded as invoices round (``acorn.domain.money``)."""
+    return round_money(usd * FX_FROM_USD[currency], currency)
 
 
 def catalogue(seed: int) -> list[CatalogueItem]:

@@ -24,6 +24,7 @@ from typing import Any
 from acorn.sandbox.errors import RuleViolation
 from acorn.sandbox.matching import eaches, find_line, item_reference
 from acorn.sandbox.orderbook import OrderBook
+from acorn.sandbox.orders import OrderLine, PurchaseOrder
 from acorn.sandbox.records import InvoiceLine, InvoiceRecord, Registry
 from acorn.sandbox.timefmt import parse_iso
 
@@ -61,6 +62,7 @@ def _add_line(record: InvoiceRecord, entry: InvoiceLine) -> None:
 
 def check_invoices(body: dict[str, Any], *, book: OrderBook, registry: Registry,
                    now: datetime) -> tuple[list[RuleViolation], InvoicePlan]:
+    """Every rule the body's invoices break, and the invoices to record when none is."""
     found: list[RuleViolation] = []
     plan = InvoicePlan()
     seen: set[str] = set()
@@ -72,59 +74,102 @@ def check_invoices(body: dict[str, Any], *, book: OrderBook, registry: Registry,
                                        f"invoice number {invoice_id} was already used"))
             continue  # a re-post of an applied invoice: the duplicate is the whole story
         seen.add(invoice_id)
-        total_money = invoice["invoiceTotal"]
-        terms = invoice.get("paymentTerms") or {}
-        record = InvoiceRecord(invoice_id=invoice_id, invoice_type=invoice["invoiceType"],
-                               date=parse_iso(invoice["date"]), total=_amount(total_money),
-                               currency=total_money.get("currencyCode"),
-                               net_days=int(terms.get("netDueDays") or DEFAULT_NET_DAYS), accepted_at=now)
+        record = _invoice_record(invoice, now)
         plan.records.append(record)
-        if record.invoice_type != "Invoice":
-            continue
-        flagged: set[str] = set()
-        lines_total, resolved = Decimal("0"), True
-        for j, item in enumerate(invoice.get("items") or []):
-            where = f"{base}.items[{j}]"
-            number = item["purchaseOrderNumber"]
-            po = book.get(number, now)
-            if po is None:
-                found.append(RuleViolation("UnknownPurchaseOrder", f"{where}.purchaseOrderNumber",
-                                           f"purchase order {number} does not exist"))
-                resolved = False
-                continue
-            line = find_line(po, asin=item.get("amazonProductIdentifier"),
-                             vendor_id=item.get("vendorProductIdentifier"), sequence=item["itemSequenceNumber"])
-            if line is None:
-                found.append(RuleViolation("UnknownItem", where,
-                                           f"{item_reference(item)} is not a line of purchase order {number}"))
-                resolved = False
-                continue
-            if record.date < po.created and f"date:{number}" not in flagged:
-                flagged.add(f"date:{number}")
-                found.append(RuleViolation("InvoiceDateBeforeOrder", f"{base}.date",
-                                           f"{invoice['date']} is before purchase order {number} was placed"))
-            if po.currency and record.currency and record.currency != po.currency and "total" not in flagged:
-                flagged.add("total")
-                found.append(RuleViolation("CurrencyMismatch", f"{base}.invoiceTotal.currencyCode",
-                                           f"{record.currency} differs from purchase order {number}'s "
-                                           f"{po.currency}"))
-            cost = _amount(item["netCost"])
-            currency = item["netCost"].get("currencyCode")
-            if po.currency and currency and currency != po.currency:
-                found.append(RuleViolation("CurrencyMismatch", f"{where}.netCost.currencyCode",
-                                           f"{currency} differs from purchase order {number}'s {po.currency}"))
-            units = eaches(item["invoicedQuantity"], line)
-            lines_total += units * cost
-            _add_line(record, InvoiceLine(po, line, units, cost, line.net_cost))
-        if invoice.get("items") and resolved:
-            expected = (lines_total + _adjustments(invoice, "chargeDetails", "chargeAmount")
-                        - _adjustments(invoice, "allowanceDetails", "allowanceAmount")
-                        + _adjustments(invoice, "taxDetails", "taxAmount"))
-            if abs(expected - record.total) > TOLERANCE:
-                found.append(RuleViolation("InvoiceTotalMismatch", f"{base}.invoiceTotal.amount",
-                                           f"{record.total} does not equal lines + charges - allowances + taxes "
-                                           f"= {expected.quantize(TOLERANCE)}"))
+        if record.invoice_type == "Invoice":  # credit notes are checked for duplicates only
+            found.extend(_invoice_rules(invoice, base, record, book=book, now=now))
     return found, plan
+
+
+def _invoice_record(invoice: dict[str, Any], now: datetime) -> InvoiceRecord:
+    """The invoice as Amazon would keep it, before its lines are added."""
+    total_money = invoice["invoiceTotal"]
+    terms = invoice.get("paymentTerms") or {}
+    return InvoiceRecord(invoice_id=invoice["id"], invoice_type=invoice["invoiceType"],
+                         date=parse_iso(invoice["date"]), total=_amount(total_money),
+                         currency=total_money.get("currencyCode"),
+                         net_days=int(terms.get("netDueDays") or DEFAULT_NET_DAYS), accepted_at=now)
+
+
+def _invoice_rules(invoice: dict[str, Any], base: str, record: InvoiceRecord, *, book: OrderBook,
+                   now: datetime) -> list[RuleViolation]:
+    """Each item bills a known PO line in the PO's currency; the total adds up once every line is known."""
+    found: list[RuleViolation] = []
+    flagged: set[str] = set()  # invoice-level findings already reported, once per invoice (or per PO)
+    lines_total, resolved = Decimal("0"), True
+    for j, item in enumerate(invoice.get("items") or []):
+        where = f"{base}.items[{j}]"
+        billed = _line_billed(item, where, book=book, now=now)
+        if isinstance(billed, RuleViolation):
+            found.append(billed)
+            resolved = False
+            continue
+        po, line = billed
+        found.extend(_against_order(invoice, base, record, po, flagged))
+        cost = _amount(item["netCost"])
+        found.extend(_item_currency_rules(item, where, po))
+        units = eaches(item["invoicedQuantity"], line)
+        lines_total += units * cost
+        _add_line(record, InvoiceLine(po, line, units, cost, line.net_cost))
+    if invoice.get("items") and resolved:
+        found.extend(_total_rules(invoice, base, record, lines_total))
+    return found
+
+
+def _line_billed(item: dict[str, Any], where: str, *, book: OrderBook,
+                 now: datetime) -> tuple[PurchaseOrder, OrderLine] | RuleViolation:
+    """The PO line an invoice item bills, or why Amazon cannot find it."""
+    number = item["purchaseOrderNumber"]
+    po = book.get(number, now)
+    if po is None:
+        return RuleViolation("UnknownPurchaseOrder", f"{where}.purchaseOrderNumber",
+                             f"purchase order {number} does not exist")
+    line = find_line(po, asin=item.get("amazonProductIdentifier"),
+                     vendor_id=item.get("vendorProductIdentifier"), sequence=item["itemSequenceNumber"])
+    if line is None:
+        return RuleViolation("UnknownItem", where, f"{item_reference(item)} is not a line of purchase order {number}")
+    return po, line
+
+
+def _against_order(invoice: dict[str, Any], base: str, record: InvoiceRecord, po: PurchaseOrder,
+                   flagged: set[str]) -> list[RuleViolation]:
+    """The invoice is dated after the PO was placed, and totals in its currency (each reported once)."""
+    found = []
+    if record.date < po.created and f"date:{po.number}" not in flagged:
+        flagged.add(f"date:{po.number}")
+        found.append(RuleViolation("InvoiceDateBeforeOrder", f"{base}.date",
+                                   f"{invoice['date']} is before purchase order {po.number} was placed"))
+    if po.currency and record.currency and record.currency != po.currency and "total" not in flagged:
+        flagged.add("total")
+        found.append(RuleViolation("CurrencyMismatch", f"{base}.invoiceTotal.currencyCode",
+                                   f"{record.currency} differs from purchase order {po.number}'s {po.currency}"))
+    return found
+
+
+def _item_currency_rules(item: dict[str, Any], where: str, po: PurchaseOrder) -> list[RuleViolation]:
+    currency = item["netCost"].get("currencyCode")
+    if po.currency and currency and currency != po.currency:
+        return [RuleViolation("CurrencyMismatch", f"{where}.netCost.currencyCode",
+                              f"{currency} differs from purchase order {po.number}'s {po.currency}")]
+    return []
+
+
+def _total_rules(invoice: dict[str, Any], base: str, record: InvoiceRecord,
+                 lines_total: Decimal) -> list[RuleViolation]:
+    """``invoiceTotal`` is the lines plus charges, minus allowances, plus taxes, within a cent.
+
+    Amazon compares the unrounded sum with what the vendor sent and allows a cent either way;
+    it does not redo Acorn's rounding (each line half up, then summed: ``acorn.domain.money``),
+    so a vendor who rounds another way is not refused. Hence a tolerance here, not ``round_money``.
+    """
+    expected = (lines_total + _adjustments(invoice, "chargeDetails", "chargeAmount")
+                - _adjustments(invoice, "allowanceDetails", "allowanceAmount")
+                + _adjustments(invoice, "taxDetails", "taxAmount"))
+    if abs(expected - record.total) <= TOLERANCE:
+        return []
+    return [RuleViolation("InvoiceTotalMismatch", f"{base}.invoiceTotal.amount",
+                          f"{record.total} does not equal lines + charges - allowances + taxes "
+                          f"= {expected.quantize(TOLERANCE)}")]
 
 
 def apply_invoices(plan: InvoicePlan, *, book: OrderBook, registry: Registry) -> None:
