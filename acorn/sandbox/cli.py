@@ -99,15 +99,19 @@ def serve(
                                                "documents)."),
 ) -> None:
     """Serve SP-API Retail Procurement, LWA and /_sandbox/ operator endpoints until interrupted."""
+    config = SandboxConfig(
+        seed=seed, rate_scale=rate_scale, shortage_rate=shortage_rate, damage_rate=damage_rate, pos_per_day=pos_per_day,
+        history_days=history_days, client_id=client_id, client_secret=client_secret, refresh_token=refresh_token,
+        clock=clock, clock_start=_start(start), payment_basis=payment_basis.value, processing=processing.value,
+        shortage_reversal_rate=shortage_reversal_rate, reversal_days=reversal_days)
+    _serve_until_interrupted(config, host=host, port=port)
+
+
+def _serve_until_interrupted(config: SandboxConfig, *, host: str, port: int) -> None:
+    """Start the server, say where it listens, and stop it cleanly on Ctrl-C or SIGTERM."""
     from acorn.sandbox.server import SandboxServer, SandboxStartError
     from acorn.sandbox.timefmt import iso
 
-    config = SandboxConfig(seed=seed, rate_scale=rate_scale, shortage_rate=shortage_rate, damage_rate=damage_rate,
-                           pos_per_day=pos_per_day, history_days=history_days, client_id=client_id,
-                           client_secret=client_secret, refresh_token=refresh_token, clock=clock,
-                           clock_start=_start(start), payment_basis=payment_basis.value,
-                           shortage_reversal_rate=shortage_reversal_rate, reversal_days=reversal_days,
-                           processing=processing.value)
     server = SandboxServer(config, host=host, port=port)
     try:
         server.start()
@@ -117,7 +121,7 @@ def serve(
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
-    typer.echo(f"acorn sandbox listening on {server.base_url} (seed {seed}, clock {iso(server.state.now())}, "
+    typer.echo(f"acorn sandbox listening on {server.base_url} (seed {config.seed}, clock {iso(server.state.now())}, "
                f"{server.state.clock_mode})", color=False)
     try:
         while not stop.wait(0.5):
@@ -125,7 +129,6 @@ def serve(
     finally:
         server.stop()
         typer.echo("acorn sandbox stopped")
-
 
 if __name__ == "__main__":
     app()

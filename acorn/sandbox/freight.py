@@ -240,6 +240,7 @@ def _routed_elsewhere(registry: Registry, po: PurchaseOrder, line: OrderLine, si
 
 def _order_lines(doc: RoutingDoc, base: str, book: OrderBook, registry: Registry, now: datetime,
                  pending: dict[tuple[str, str], int]) -> Iterator[RuleViolation]:
+    """Each purchase order is known and confirmed, and each of its items a line that may still ship its units."""
     for j, order in enumerate(doc.request.get("purchaseOrders") or []):
         where = f"{base}.purchaseOrders[{j}]"
         number = order.get("purchaseOrderNumber")
@@ -254,31 +255,35 @@ def _order_lines(doc: RoutingDoc, base: str, book: OrderBook, registry: Registry
                                 f"purchase order {number} is not acknowledged yet; Amazon routes confirmed orders only")
             continue
         for k, item in enumerate(order.get("items") or []):
-            at = f"{where}.items[{k}]"
-            line = find_line(po, asin=item.get("buyerProductIdentifier"), vendor_id=item.get("vendorProductIdentifier"),
-                             sequence=item.get("itemSequenceNumber"))
-            if line is None:
-                yield RuleViolation("UnknownItem", at, f"item {item.get('itemSequenceNumber')} is not a line of "
-                                    f"purchase order {number}")
-                continue
-            if po.is_cancelled(line, now):
-                yield RuleViolation("CancelledItem", at, f"line {line.sequence} of purchase order {number} was "
-                                    "cancelled by Amazon")
-                continue
-            units = eaches(item.get("shippedQuantity"), line)
-            key = (po.number, line.sequence)
-            total = line.shipped_total + _routed_elsewhere(registry, po, line, doc.shipment_id) + pending.get(key, 0)
-            total += units
-            pending[key] = pending.get(key, 0) + units
-            limit = po.target_each(line, now)
-            if total > limit:
-                code, what = (("QuantityExceedsAccepted", "accepted") if line.ack is not None
-                              else ("QuantityExceedsOrdered", "ordered"))
-                yield RuleViolation(code, f"{at}.shippedQuantity.amount",
-                                    f"{total} units of line {line.sequence} of purchase order {number} would be "
-                                    f"shipped or routed but {limit} are {what}")
-                continue
-            doc.lines.append((po, line, units))
+            problem = _route_item(item, f"{where}.items[{k}]", po, doc, registry, now, pending)
+            if problem is not None:
+                yield problem
+
+
+def _route_item(item: dict[str, Any], at: str, po: PurchaseOrder, doc: RoutingDoc, registry: Registry,
+                now: datetime, pending: dict[tuple[str, str], int]) -> RuleViolation | None:
+    """Count the item's units against what its PO line may still ship or route; within that, they are routed."""
+    line = find_line(po, asin=item.get("buyerProductIdentifier"), vendor_id=item.get("vendorProductIdentifier"),
+                     sequence=item.get("itemSequenceNumber"))
+    if line is None:
+        return RuleViolation("UnknownItem", at, f"item {item.get('itemSequenceNumber')} is not a line of "
+                             f"purchase order {po.number}")
+    if po.is_cancelled(line, now):
+        return RuleViolation("CancelledItem", at, f"line {line.sequence} of purchase order {po.number} was "
+                             "cancelled by Amazon")
+    units = eaches(item.get("shippedQuantity"), line)
+    key = (po.number, line.sequence)
+    pending[key] = pending.get(key, 0) + units
+    total = line.shipped_total + _routed_elsewhere(registry, po, line, doc.shipment_id) + pending[key]
+    limit = po.target_each(line, now)
+    if total > limit:
+        code, what = (("QuantityExceedsAccepted", "accepted") if line.ack is not None
+                      else ("QuantityExceedsOrdered", "ordered"))
+        return RuleViolation(code, f"{at}.shippedQuantity.amount",
+                             f"{total} units of line {line.sequence} of purchase order {po.number} would be "
+                             f"shipped or routed but {limit} are {what}")
+    doc.lines.append((po, line, units))
+    return None
 
 
 def apply_routing_requests(plan: list[RoutingDoc], *, registry: Registry, now: datetime, seed: int,
