@@ -35,6 +35,7 @@ from typing import TypedDict
 
 from acorn.domain import _checks
 from acorn.domain.cartons import whole_cases
+from acorn.domain.deadlines import acknowledgement_is_on_time
 from acorn.domain.errors import DuplicateRecord
 from acorn.domain.model import OrderLine, PurchaseOrderView, ShipmentItem, SkuInfo, StockLevel
 
@@ -216,6 +217,7 @@ def _decide_line(
     today: date,
     case_size: int = 1,
 ) -> LineDecision:
+    """One line's answer (module docstring's rules); the stock it accepts is taken from ``free``."""
     base = _LineKey(
         po_number=line.po_number,
         item_sequence=line.item_sequence,
@@ -224,29 +226,13 @@ def _decide_line(
     )
     sku = _find_sku(line, skus, by_asin)
     if sku is None:
-        return LineDecision(
-            vendor_sku=line.vendor_sku,
-            rejected_qty=line.ordered_qty,
-            rejection_reason=RejectionReason.INVALID_PRODUCT_IDENTIFIER,
-            **base,
-        )
+        return _rejected_whole_line(line.vendor_sku, RejectionReason.INVALID_PRODUCT_IDENTIFIER, base)
     base["asin"] = line.asin or sku.asin
     if sku.discontinued:
-        return LineDecision(
-            vendor_sku=sku.vendor_sku,
-            rejected_qty=line.ordered_qty,
-            rejection_reason=RejectionReason.OBSOLETE_PRODUCT,
-            **base,
-        )
-    available = free.get(sku.vendor_sku, 0)
-    accepted = min(available, line.ordered_qty) // case_size * case_size  # whole cases only
-    if sku.vendor_sku in free:
-        free[sku.vendor_sku] = available - accepted
+        return _rejected_whole_line(sku.vendor_sku, RejectionReason.OBSOLETE_PRODUCT, base)
+    accepted = _take_whole_cases(free, sku.vendor_sku, line.ordered_qty, case_size)
     shortfall = line.ordered_qty - accepted
-    level = stock.get(sku.vendor_sku)
-    restock = level.restock_date if level is not None else None
-    if restock is not None and restock <= today:
-        restock = None
+    restock = _known_restock_date(stock.get(sku.vendor_sku), today)
     if shortfall and restock is not None and line.backorder_allowed:
         return LineDecision(
             vendor_sku=sku.vendor_sku,
@@ -264,6 +250,26 @@ def _decide_line(
     )
 
 
+def _rejected_whole_line(vendor_sku: str, reason: RejectionReason, base: _LineKey) -> LineDecision:
+    """A line no stock can serve (unknown or discontinued product): every unit is rejected."""
+    return LineDecision(vendor_sku=vendor_sku, rejected_qty=base["ordered_qty"], rejection_reason=reason, **base)
+
+
+def _take_whole_cases(free: dict[str, int], vendor_sku: str, ordered_qty: int, case_size: int) -> int:
+    """Units accepted from the SKU's free stock, in whole cases, and taken from ``free``."""
+    available = free.get(vendor_sku, 0)
+    accepted = min(available, ordered_qty) // case_size * case_size
+    if vendor_sku in free:
+        free[vendor_sku] = available - accepted
+    return accepted
+
+
+def _known_restock_date(level: StockLevel | None, today: date) -> date | None:
+    """The restock date, unless there is none or it has passed (the goods did not come: stale)."""
+    restock = level.restock_date if level is not None else None
+    return restock if restock is not None and restock > today else None
+
+
 def _fill_rate(po: PurchaseOrderView, decisions: list[LineDecision], as_of: datetime) -> PoFillRate:
     return PoFillRate(
         po_number=po.po_number,
@@ -272,5 +278,5 @@ def _fill_rate(po: PurchaseOrderView, decisions: list[LineDecision], as_of: date
         backordered_qty=sum(d.backordered_qty for d in decisions),
         rejected_qty=sum(d.rejected_qty for d in decisions),
         acknowledgement_deadline=po.acknowledgement_deadline,
-        acknowledged_late=as_of > po.acknowledgement_deadline,
+        acknowledged_late=not acknowledgement_is_on_time(as_of, po.acknowledgement_deadline),
     )

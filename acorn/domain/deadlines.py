@@ -200,26 +200,35 @@ def plan_ship_dates(
     first_slot = _local_clock(appointment_local_time, field="appointment_local_time")
     _checks.count(transit_business_days, record=None, field="transit_business_days")
     fc_zone = _zone(fc_tz)
-    local_tz = calendar.zone
-
     closed = _closure_days(closed_days)
-    not_before = max(as_of, window_start)
-    day = next_departure_day(not_before.astimezone(local_tz).date(), calendar=calendar, closed_days=closed)
-    while _at(day, cutoff, local_tz) <= as_of or _at(day, cutoff, local_tz) < window_start:
-        day = next_departure_day(day, calendar=calendar, closed_days=closed, inclusive=False)
-    departure = _at(day, cutoff, local_tz)
+    day = _departure_day(as_of, window_start, calendar=calendar, cutoff=cutoff, closed_days=closed)
+    departure = _at(day, cutoff, calendar.zone)
+    arrival = _estimated_delivery(day, transit_business_days, calendar=calendar, slot=first_slot, fc_zone=fc_zone)
+    return ShipSchedule(departure=departure, estimated_delivery=arrival,
+                        delivery_appointment=_booked_or_assumed(delivery_appointment, arrival),
+                        within_ship_window=window_start <= departure <= window_end, asn_policy=asn_policy)
 
-    arrival_day = calendar.next_receiving_day(calendar.add_business_days(day, transit_business_days))
-    estimated_delivery = _at(arrival_day, first_slot, fc_zone)
-    appointment = (
-        _checks.utc(delivery_appointment, record=None, field="delivery_appointment")
-        if delivery_appointment is not None
-        else estimated_delivery
-    )
-    return ShipSchedule(
-        departure=departure,
-        estimated_delivery=estimated_delivery,
-        delivery_appointment=appointment,
-        within_ship_window=window_start <= departure <= window_end,
-        asn_policy=asn_policy,
-    )
+
+def _departure_day(as_of: datetime, window_start: datetime, *, calendar: MarketplaceCalendar, cutoff: time,
+                   closed_days: frozenset[date]) -> date:
+    """The first day the dock is open whose cut-off is after ``as_of`` and not before the window opens."""
+    local_tz = calendar.zone
+    not_before = max(as_of, window_start)
+    day = next_departure_day(not_before.astimezone(local_tz).date(), calendar=calendar, closed_days=closed_days)
+    while _at(day, cutoff, local_tz) <= as_of or _at(day, cutoff, local_tz) < window_start:
+        day = next_departure_day(day, calendar=calendar, closed_days=closed_days, inclusive=False)
+    return day
+
+
+def _estimated_delivery(departure_day: date, transit_business_days: int, *, calendar: MarketplaceCalendar,
+                        slot: time, fc_zone: ZoneInfo) -> datetime:
+    """Transit in carrier business days, rolled to the first receiving day, at the FC's first slot."""
+    arrival_day = calendar.next_receiving_day(calendar.add_business_days(departure_day, transit_business_days))
+    return _at(arrival_day, slot, fc_zone)
+
+
+def _booked_or_assumed(delivery_appointment: datetime | None, estimated_delivery: datetime) -> datetime:
+    """The appointment booked with the carrier when there is one, else the assumed first slot."""
+    if delivery_appointment is None:
+        return estimated_delivery
+    return _checks.utc(delivery_appointment, record=None, field="delivery_appointment")
