@@ -103,41 +103,45 @@ def plan_cartons(
     tare = _checks.decimal(mixed_carton_tare_kg, record=None, field="mixed_carton_tare_kg")
     if limit <= tare:
         raise PackingError("carton weight limit must exceed the empty carton's weight", field="max_carton_weight_kg")
-    items = _unique_lines(lines)
     cartons: list[CartonPlan] = []
     loose_by_po: dict[str, list[tuple[ShipmentItem, SkuInfo, int]]] = {}
-    for item in sorted(items, key=_sequence_key):
-        sku = skus.get(item.vendor_sku)
-        if sku is None:
-            raise UnknownSku("no master data (case pack, weight) for this SKU", record=item.ref, field="vendor_sku")
-        if tare + sku.unit_weight_kg > limit:
-            raise PackingError(
-                f"one unit ({sku.unit_weight_kg} kg) exceeds the carton limit of {limit} kg",
-                record=item.ref,
-                field="unit_weight_kg",
-            )
+    for item in sorted(_unique_lines(lines), key=_sequence_key):
+        sku = _packable_sku(item, skus, limit=limit, tare=tare)
         case_size = (case_sizes or {}).get(item.line_key)
         if case_size is not None:
             cartons.extend(_ordered_cases(item, sku, case_size, limit=limit, tare=tare))
             continue
-        full_cases = item.qty // sku.case_pack if sku.case_weight_kg <= limit else 0
-        for _ in range(full_cases):
-            cartons.append(
-                CartonPlan(
-                    sequence="",
-                    po_number=item.po_number,
-                    kind=CartonKind.FULL_CASE,
-                    items=(_with_qty(item, sku.case_pack),),
-                    weight_kg=sku.case_weight_kg,
-                )
-            )
-        loose = item.qty - full_cases * sku.case_pack
+        full_cases = _factory_cases(item, sku, limit=limit)
+        cartons.extend(full_cases)
+        loose = item.qty - len(full_cases) * sku.case_pack
         if loose:
             loose_by_po.setdefault(item.po_number, []).append((item, sku, loose))
     for po_number, loose_items in loose_by_po.items():
         cartons.extend(_pack_loose(po_number, loose_items, limit=limit, tare=tare))
     cartons.sort(key=lambda c: (c.po_number, c.kind != CartonKind.FULL_CASE))
     return [_numbered(carton, index) for index, carton in enumerate(cartons, start=1)]
+
+
+def _packable_sku(item: ShipmentItem, skus: Mapping[str, SkuInfo], *, limit: Decimal, tare: Decimal) -> SkuInfo:
+    """The line's SKU master data, refusing a SKU without it or one unit of which no carton can carry."""
+    sku = skus.get(item.vendor_sku)
+    if sku is None:
+        raise UnknownSku("no master data (case pack, weight) for this SKU", record=item.ref, field="vendor_sku")
+    if tare + sku.unit_weight_kg > limit:
+        raise PackingError(
+            f"one unit ({sku.unit_weight_kg} kg) exceeds the carton limit of {limit} kg",
+            record=item.ref,
+            field="unit_weight_kg",
+        )
+    return sku
+
+
+def _factory_cases(item: ShipmentItem, sku: SkuInfo, *, limit: Decimal) -> list[CartonPlan]:
+    """The line's full case packs, one carton each as they came from the factory (none if a case is too heavy)."""
+    full_cases = item.qty // sku.case_pack if sku.case_weight_kg <= limit else 0
+    return [CartonPlan(sequence="", po_number=item.po_number, kind=CartonKind.FULL_CASE,
+                       items=(_with_qty(item, sku.case_pack),), weight_kg=sku.case_weight_kg)
+            for _ in range(full_cases)]
 
 
 def _ordered_cases(item: ShipmentItem, sku: SkuInfo, size: int, *, limit: Decimal,

@@ -167,34 +167,43 @@ def build_invoice(
     number = _checks.text(invoice_number, record=None, field="invoice_number")
     if isinstance(invoice_date, datetime) or not isinstance(invoice_date, date):
         raise InvalidRecord("invoice_date must be a date", record=number, field="invoice_date")
-    if tax is not None and tax_rate:
-        raise InvalidRecord("give the tax or a bare tax rate, not both", record=number, field="tax_rate")
-    rate = _checks.decimal(tax.rate if tax is not None else tax_rate, record=number, field="tax_rate")
-    if rate >= 1:
-        raise InvalidRecord(f"tax rate {rate} is a fraction: 0.19 means 19 %", record=number, field="tax_rate")
+    rate = _tax_fraction(tax, tax_rate, number=number)
     _checks.currency(currency, record=number)
     lines = []
     seen: set[tuple[str, str]] = set()
     for shipped in shipped_lines:
         _check_line(shipped, number=number, invoice_date=invoice_date, currency=currency, seen=seen)
-        amount = round_money(shipped.net_cost * shipped.shipped_qty, currency)
-        lines.append(
-            InvoiceLine(
-                po_number=shipped.po_number,
-                item_sequence=shipped.item_sequence,
-                vendor_sku=shipped.vendor_sku,
-                asin=shipped.asin,
-                quantity=shipped.shipped_qty,
-                unit_net_cost=shipped.net_cost,
-                line_amount=amount,
-                tax_amount=round_money(amount * rate, currency),
-                unit_of_measure=shipped.unit_of_measure,
-                unit_size=shipped.unit_size,
-            )
-        )
+        lines.append(_billed_line(shipped, rate=rate, currency=currency))
     if not lines:
         raise InvalidRecord("an invoice needs at least one shipped line", record=number, field="shipped_lines")
     return InvoiceDraft(number, invoice_date, currency, rate, tuple(lines), payment_terms, tax)
+
+
+def _tax_fraction(tax: TaxRate | None, tax_rate: Decimal, *, number: str) -> Decimal:
+    """The rate to tax at, as a fraction: the tax's own, or the bare rate given (never both)."""
+    if tax is not None and tax_rate:
+        raise InvalidRecord("give the tax or a bare tax rate, not both", record=number, field="tax_rate")
+    rate = _checks.decimal(tax.rate if tax is not None else tax_rate, record=number, field="tax_rate")
+    if rate >= 1:
+        raise InvalidRecord(f"tax rate {rate} is a fraction: 0.19 means 19 %", record=number, field="tax_rate")
+    return rate
+
+
+def _billed_line(shipped: ShippedLine, *, rate: Decimal, currency: str) -> InvoiceLine:
+    """The shipped units at the PO's net cost; the amount and its tax each rounded (``acorn.domain.money``)."""
+    amount = round_money(shipped.net_cost * shipped.shipped_qty, currency)
+    return InvoiceLine(
+        po_number=shipped.po_number,
+        item_sequence=shipped.item_sequence,
+        vendor_sku=shipped.vendor_sku,
+        asin=shipped.asin,
+        quantity=shipped.shipped_qty,
+        unit_net_cost=shipped.net_cost,
+        line_amount=amount,
+        tax_amount=round_money(amount * rate, currency),
+        unit_of_measure=shipped.unit_of_measure,
+        unit_size=shipped.unit_size,
+    )
 
 
 def _check_line(
