@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import httpx
@@ -44,6 +45,28 @@ from ._stats import ClientStats
 USER_AGENT = "acorn-spapi/0.1 (Language=Python)"
 
 
+@dataclass(frozen=True)
+class _Answered:
+    body: Any
+    request_id: str | None
+
+
+@dataclass(frozen=True)
+class _Retry:
+    """An attempt worth repeating: how long to wait first, why, and what to raise if no retry is left."""
+
+    wait: float
+    reason: str
+    error: SpApiError
+
+
+class _TokenRenewed:
+    """A 401/403 whose token was thrown away: the same attempt again with a new one (once per call)."""
+
+
+_TOKEN_RENEWED = _TokenRenewed()
+
+
 class Sender:
     def __init__(self, *, http: httpx.Client, base_url: str, tokens: LwaTokenSource, limiter: RateLimiter,
                  policy: RetryPolicy, stats: ClientStats, redactor: Redactor, log: RedactingLog,
@@ -66,65 +89,94 @@ class Sender:
         attempt = 0
         renewed_token = False
         while True:
-            waited = self._limiter.acquire(op.name)
-            token = self._tokens.token()
-            headers = {"x-amz-access-token": token, "user-agent": USER_AGENT, "accept": "application/json"}
-            if content is not None:
-                headers["content-type"] = "application/json"
-            self._stats.record(op.name, requests=1, waited_s=waited)
-            started = time.monotonic()
-            try:
-                response = self._http.request(op.method, url, params=params, content=content, headers=headers)
-            except httpx.TransportError as exc:
-                self._stats.record(op.name, network_errors=1)
-                not_sent = isinstance(exc, NOT_SENT_ERRORS)
-                if op.method != "GET" and not not_sent:
-                    raise self._failed(SubmissionOutcomeUnknown(
-                        f"sent, but no answer came back ({type(exc).__name__}); check the transaction "
-                        "or purchase order before sending again", operation=op.name)) from None
-                wait = self._policy.server.delay(attempt)
-                reason = type(exc).__name__
-                error: SpApiError = NetworkError(f"no answer ({reason})", operation=op.name)
-            else:
-                elapsed = time.monotonic() - started
-                status = response.status_code
-                request_id = response.headers.get("x-amzn-requestid")
-                self._stats.record_status(op.name, status)
-                self._log.debug("%s %s -> %d in %.3fs request_id=%s", op.name, op.method, status, elapsed, request_id)
-                rate = parse_rate_limit_header(response.headers.get("x-amzn-ratelimit-limit"))
-                if rate is not None:
-                    self._limiter.observe_limit(op.name, rate)
-                if 200 <= status < 300:
-                    return self._json(op, response, request_id), request_id
-                error = self._http_error(op, response, request_id)
-                reason = f"HTTP {status}"
-                if status == 429:
-                    self._limiter.throttled(op.name)
-                    wait = (retry_after_seconds(response.headers.get("retry-after"),
-                                                ceiling=self._policy.max_retry_after)
-                            or self._policy.throttle.delay(attempt))
-                elif status in (401, 403) and not renewed_token:
-                    self._log.info("%s: HTTP %d, retrying once with a new access token request_id=%s",
-                                   op.name, status, request_id)
-                    self._tokens.invalidate(token)
-                    renewed_token = True
-                    continue
-                elif status in TRANSIENT_STATUSES and op.method == "GET":
-                    wait = self._policy.server.delay(attempt)
-                elif status == 504:
-                    raise self._failed(SubmissionOutcomeUnknown(
-                        "gateway timeout: Amazon may or may not have applied the submission",
-                        operation=op.name, status_code=status, request_id=request_id)) from None
-                else:
-                    raise self._failed(error)
-            if attempt >= self._policy.max_retries:
-                self._log.warning("%s: giving up after %d attempts (%s)", op.name, attempt + 1, reason)
-                raise self._failed(error)
-            self._log.info("%s: %s, retrying in %.2fs (attempt %d of %d)", op.name, reason, wait,
-                           attempt + 2, self._policy.max_retries + 1)
-            self._stats.record(op.name, retries=1)
-            self._sleep(wait)
+            outcome = self._attempt(op, url, params=params, content=content, attempt=attempt,
+                                    may_renew_token=not renewed_token)
+            if isinstance(outcome, _Answered):
+                return outcome.body, outcome.request_id
+            if outcome is _TOKEN_RENEWED:
+                renewed_token = True  # the same attempt again, once, with a new token
+                continue
+            assert isinstance(outcome, _Retry)
+            self._wait_before_retry(op, outcome, attempt)
             attempt += 1
+
+    def _attempt(self, op: Operation, url: str, *, params: dict[str, str] | None, content: bytes | None,
+                 attempt: int, may_renew_token: bool) -> _Answered | _Retry | _TokenRenewed:
+        """One request, within the rate limit and with a current token; what its answer calls for."""
+        waited = self._limiter.acquire(op.name)
+        token = self._tokens.token()
+        headers = {"x-amz-access-token": token, "user-agent": USER_AGENT, "accept": "application/json"}
+        if content is not None:
+            headers["content-type"] = "application/json"
+        self._stats.record(op.name, requests=1, waited_s=waited)
+        started = time.monotonic()
+        try:
+            response = self._http.request(op.method, url, params=params, content=content, headers=headers)
+        except httpx.TransportError as exc:
+            return self._no_answer(op, exc, attempt)
+        request_id = self._observe(op, response, elapsed=time.monotonic() - started)
+        if 200 <= response.status_code < 300:
+            return _Answered(self._json(op, response, request_id), request_id)
+        return self._refused(op, response, request_id, token=token, attempt=attempt,
+                             may_renew_token=may_renew_token)
+
+    def _no_answer(self, op: Operation, exc: httpx.TransportError, attempt: int) -> _Retry:
+        """A GET, or a request that never left, is tried again; a sent POST may have been applied."""
+        self._stats.record(op.name, network_errors=1)
+        not_sent = isinstance(exc, NOT_SENT_ERRORS)
+        if op.method != "GET" and not not_sent:
+            raise self._failed(SubmissionOutcomeUnknown(
+                f"sent, but no answer came back ({type(exc).__name__}); check the transaction "
+                "or purchase order before sending again", operation=op.name)) from None
+        reason = type(exc).__name__
+        return _Retry(self._policy.server.delay(attempt), reason,
+                      NetworkError(f"no answer ({reason})", operation=op.name))
+
+    def _observe(self, op: Operation, response: httpx.Response, *, elapsed: float) -> str | None:
+        """Count and log the answer, learn the rate limit it states; its request id."""
+        status = response.status_code
+        request_id: str | None = response.headers.get("x-amzn-requestid")
+        self._stats.record_status(op.name, status)
+        self._log.debug("%s %s -> %d in %.3fs request_id=%s", op.name, op.method, status, elapsed, request_id)
+        rate = parse_rate_limit_header(response.headers.get("x-amzn-ratelimit-limit"))
+        if rate is not None:
+            self._limiter.observe_limit(op.name, rate)
+        return request_id
+
+    def _refused(self, op: Operation, response: httpx.Response, request_id: str | None, *, token: str,
+                 attempt: int, may_renew_token: bool) -> _Retry | _TokenRenewed:
+        """An answer other than 2xx: back off and retry, renew the token once, or raise (the table above)."""
+        status = response.status_code
+        error = self._http_error(op, response, request_id)
+        reason = f"HTTP {status}"
+        if status == 429:
+            self._limiter.throttled(op.name)
+            wait = (retry_after_seconds(response.headers.get("retry-after"), ceiling=self._policy.max_retry_after)
+                    or self._policy.throttle.delay(attempt))
+            return _Retry(wait, reason, error)
+        if status in (401, 403) and may_renew_token:
+            self._log.info("%s: HTTP %d, retrying once with a new access token request_id=%s",
+                           op.name, status, request_id)
+            self._tokens.invalidate(token)
+            return _TOKEN_RENEWED
+        if status in TRANSIENT_STATUSES and op.method == "GET":
+            return _Retry(self._policy.server.delay(attempt), reason, error)
+        if status == 504:
+            raise self._failed(SubmissionOutcomeUnknown(
+                "gateway timeout: Amazon may or may not have applied the submission",
+                operation=op.name, status_code=status, request_id=request_id)) from None
+        raise self._failed(error)
+
+    def _wait_before_retry(self, op: Operation, retry: _Retry, attempt: int) -> None:
+        """Sleep before the next attempt, or give up when the policy's retries are spent."""
+        if attempt >= self._policy.max_retries:
+            self._log.warning("%s: giving up after %d attempts (%s)", op.name, attempt + 1, retry.reason)
+            raise self._failed(retry.error)
+        self._log.info("%s: %s, retrying in %.2fs (attempt %d of %d)", op.name, retry.reason, retry.wait,
+                       attempt + 2, self._policy.max_retries + 1)
+        self._stats.record(op.name, retries=1)
+        self._sleep(retry.wait)
+
 
     def _failed(self, error: SpApiError) -> SpApiError:
         self._stats.record(error.operation or "?", failures=1)
