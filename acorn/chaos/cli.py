@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
+
+if TYPE_CHECKING:
+    from acorn.chaos.harness import ChaosOptions
 
 
 def chaos(
@@ -37,19 +41,26 @@ def chaos(
 
     Exits 1 on double acceptance, ASNs never invoiced, open outbox rows without alert or differing late counts.
     """
-    from rich.console import Console
-
-    from acorn.chaos.harness import DATABASES, DEFAULT_KILL_WINDOW, ChaosOptions, run_chaos
-    from acorn.chaos.report import table, write_json
+    from acorn.chaos.harness import DATABASES, DEFAULT_KILL_WINDOW, ChaosOptions
 
     if database not in (*DATABASES, "both"):
         raise typer.BadParameter(f"{database!r} is not sqlite, postgres or both", param_hint="--database")
+    options = ChaosOptions(
+        days=days, databases=DATABASES if database == "both" else (database,), kill_rate=kill_rate,
+        kill_window=kill_window or DEFAULT_KILL_WINDOW, concurrent=concurrent, faults=faults, seed=seed,
+        rate_scale=rate_scale, run_timeout=run_timeout, workdir=workdir, keep=keep, pos_per_day=pos_per_day,
+        history_days=history_days, settle_hours=settle_hours)
+    _run_and_report(options, json_path)
+
+
+def _run_and_report(options: ChaosOptions, json_path: Path | None) -> None:
+    """Run the chaos days, print a table per database, and exit 1 when a check failed (2: no PostgreSQL)."""
+    from rich.console import Console
+
+    from acorn.chaos.harness import run_chaos
+    from acorn.chaos.report import table, write_json
+
     console = Console()
-    options = ChaosOptions(days=days, databases=DATABASES if database == "both" else (database,),
-                           kill_rate=kill_rate, kill_window=kill_window or DEFAULT_KILL_WINDOW,
-                           concurrent=concurrent, faults=faults, seed=seed, rate_scale=rate_scale,
-                           run_timeout=run_timeout, workdir=workdir, keep=keep, pos_per_day=pos_per_day,
-                           history_days=history_days, settle_hours=settle_hours)
     if "postgres" in options.databases:
         from acorn.testing.postgres import unavailable_reason
 
