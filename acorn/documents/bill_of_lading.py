@@ -138,12 +138,33 @@ def render_vics_bill_of_lading_pdf(bol: BillOfLading) -> bytes:
     pdf = FPDF(unit="mm", format="Letter")
     pdf.set_auto_page_break(True, margin=15)
     pdf.add_page()
+    _pdf_heading(pdf, bol)
+    _pdf_parties(pdf, bol)
+    _pdf_table(pdf, "Customer order information", ("Purchase order", "Cartons", "Units", "Weight lb", "Weight kg"),
+               (60, 25, 25, 35, 35),
+               [(o.po_number, str(o.cartons), str(o.units), lb_text(o.weight_lb), kg_text(o.weight_kg))
+                for o in bol.orders])
+    _pdf_table(pdf, "Carrier information (handling units)", ("Type", "SSCC", "Cartons", "Weight lb", "Weight kg"),
+               (25, 60, 25, 35, 35),
+               [(u.kind, u.sscc, str(u.cartons), lb_text(u.weight_lb), kg_text(u.weight_kg))
+                for u in bol.handling_units]
+               + [("Total", f"{bol.pallet_count} pallet(s), {bol.units} unit(s)", str(bol.carton_count),
+                   lb_text(bol.total_weight_lb), kg_text(bol.total_weight_kg))])
+    _pdf_signatures(pdf, bol)
+    return bytes(pdf.output())
+
+
+def _pdf_heading(pdf: FPDF, bol: BillOfLading) -> None:
     pdf.set_font("Helvetica", "B", 15)
     pdf.cell(0, 8, "Straight bill of lading - not negotiable", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Helvetica", "", 10)
     pdf.cell(0, 6, _latin1(f"BOL number {bol.bol_number} - shipment {bol.shipment_identifier} - "
                            f"ship date {day(bol.ship_date)}"), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(2)
+
+
+def _pdf_parties(pdf: FPDF, bol: BillOfLading) -> None:
+    """Shipper, consignee and carrier side by side; the next section starts under the tallest box."""
     top = pdf.get_y()
     boxes = ((10, "Ship from (shipper)", [bol.shipper.name, *bol.shipper.lines, f"Party {bol.shipper.code}"]),
              (75, "Ship to (consignee)", [bol.consignee.name, *bol.consignee.lines,
@@ -159,16 +180,9 @@ def render_vics_bill_of_lading_pdf(bol: BillOfLading) -> bytes:
             _box_line(pdf, 62, 4.5, _latin1(line))
         bottom = max(bottom, pdf.get_y())
     pdf.set_xy(10, bottom + 2)
-    _pdf_table(pdf, "Customer order information", ("Purchase order", "Cartons", "Units", "Weight lb", "Weight kg"),
-               (60, 25, 25, 35, 35),
-               [(o.po_number, str(o.cartons), str(o.units), lb_text(o.weight_lb), kg_text(o.weight_kg))
-                for o in bol.orders])
-    _pdf_table(pdf, "Carrier information (handling units)", ("Type", "SSCC", "Cartons", "Weight lb", "Weight kg"),
-               (25, 60, 25, 35, 35),
-               [(u.kind, u.sscc, str(u.cartons), lb_text(u.weight_lb), kg_text(u.weight_kg))
-                for u in bol.handling_units]
-               + [("Total", f"{bol.pallet_count} pallet(s), {bol.units} unit(s)", str(bol.carton_count),
-                   lb_text(bol.total_weight_lb), kg_text(bol.total_weight_kg))])
+
+
+def _pdf_signatures(pdf: FPDF, bol: BillOfLading) -> None:
     pdf.ln(8)
     pdf.set_font("Helvetica", "", 9)
     for x, text in ((10, f"Shipper signature / date ({bol.shipper.name})"),
@@ -176,7 +190,6 @@ def render_vics_bill_of_lading_pdf(bol: BillOfLading) -> bytes:
                     (140, f"Consignee signature / date ({bol.consignee.code})")):
         pdf.set_x(x)
         pdf.cell(62, 10, _latin1(text), border="T")
-    return bytes(pdf.output())
 
 
 def _box_line(pdf: FPDF, width: float, height: float, text: str) -> None:

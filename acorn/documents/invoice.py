@@ -57,26 +57,12 @@ def invoice_view(invoice: Mapping[str, Any], *, lines: Mapping[str, Mapping[str,
     if not number:
         raise DocumentError("an invoice needs its number", field="id")
     total = invoice.get("invoiceTotal") or {}
-    currency = total.get("currencyCode") or ""
     total_amount = decimal(total.get("amount"))
     if total_amount is None:
         raise DocumentError("invoiceTotal.amount is missing or not a number", record=number, field="invoiceTotal")
-
-    extra = lines or {}
-    items = invoice.get("items") or []
-    line_views = [_line(item, number, extra) for item in items]
-    subtotal = sum((line["amount"] for line in line_views), Decimal(0))
-    charges = [_adjustment(c, "chargeAmount") for c in invoice.get("chargeDetails") or []]
-    allowances = [_adjustment(a, "allowanceAmount") for a in invoice.get("allowanceDetails") or []]
-    ship_to = party_view(invoice.get("shipToParty"))
-    canada = ((invoice.get("shipToParty") or {}).get("address") or {}).get("countryCode") == "CA"
-    taxes = [_tax(t, canada) for t in invoice.get("taxDetails") or _item_taxes(items)]
-    computed = (
-        subtotal
-        + sum((c["amount"] for c in charges), Decimal(0))
-        - sum((a["amount"] for a in allowances), Decimal(0))
-        + sum((t["amount"] for t in taxes), Decimal(0))
-    )
+    line_views = [_line(item, number, lines or {}) for item in invoice.get("items") or []]
+    amounts = _amounts(invoice, line_views)
+    computed = _added_up(amounts)
     terms = invoice.get("paymentTerms")
     return dict(
         number=number,
@@ -86,19 +72,38 @@ def invoice_view(invoice: Mapping[str, Any], *, lines: Mapping[str, Mapping[str,
         remit_to=party_view(invoice.get("remitToParty")),
         bill_to=party_view(invoice.get("billToParty")),
         ship_from=party_view(invoice.get("shipFromParty")),
-        ship_to=ship_to,
+        ship_to=party_view(invoice.get("shipToParty")),
         terms=_terms(terms),
         due=_due(invoice.get("date"), terms, payment_basis, number),
-        currency=currency,
+        currency=total.get("currencyCode") or "",
         lines=line_views,
         purchase_orders=sorted({line["po_number"] for line in line_views if line["po_number"] != MISSING}),
-        subtotal=subtotal,
-        charges=charges,
-        allowances=allowances,
-        taxes=taxes,
+        **amounts,
         total=total_amount,
         # only flag a real difference: lines-only invoices (Amazon's examples) have none
         computed_total=computed if line_views and computed != total_amount else None,
+    )
+
+
+def _amounts(invoice: Mapping[str, Any], line_views: list[dict[str, Any]]) -> dict[str, Any]:
+    """The subtotal of the lines, and the charges, allowances and taxes printed under them."""
+    canada = ((invoice.get("shipToParty") or {}).get("address") or {}).get("countryCode") == "CA"
+    return dict(
+        subtotal=sum((line["amount"] for line in line_views), Decimal(0)),
+        charges=[_adjustment(c, "chargeAmount") for c in invoice.get("chargeDetails") or []],
+        allowances=[_adjustment(a, "allowanceAmount") for a in invoice.get("allowanceDetails") or []],
+        taxes=[_tax(t, canada) for t in invoice.get("taxDetails") or _item_taxes(invoice.get("items") or [])],
+    )
+
+
+def _added_up(amounts: Mapping[str, Any]) -> Decimal:
+    """Lines + charges - allowances + taxes: what the invoice total should be."""
+    subtotal: Decimal = amounts["subtotal"]
+    return (
+        subtotal
+        + sum((c["amount"] for c in amounts["charges"]), Decimal(0))
+        - sum((a["amount"] for a in amounts["allowances"]), Decimal(0))
+        + sum((t["amount"] for t in amounts["taxes"]), Decimal(0))
     )
 
 
