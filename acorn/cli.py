@@ -8,12 +8,18 @@ they run (:mod:`acorn.cli_lazy`; their one-line helps are in :data:`_ELSEWHERE`)
 from __future__ import annotations
 
 from datetime import UTC
+from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
 from typer.exceptions import TyperException
 
 from acorn.cli_lazy import Lazy, LazyGroup
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from acorn.services.packing import PackingDocuments
 
 #: commands that can raise alerts outside a flow run: their alerts reach ops like a flow's
 _RAISE_ALERTS = frozenset({"erp-load", "remittance", "disputes", "doctor", "reconcile", "run"})
@@ -440,7 +446,6 @@ def reprint_labels(
 
     from acorn.config import ConfigError
     from acorn.documents import DocumentError
-    from acorn.documents.label_preview import render_label_png, render_labels_pdf
     from acorn.services.packing import UnknownShipment, packing_documents
     from acorn.store import UnitOfWork
 
@@ -459,6 +464,18 @@ def reprint_labels(
         console.print(f"[red]{escape(str(exc.args[0] if exc.args else exc))}[/red]", soft_wrap=True)
         raise typer.Exit(2) from None
     folder = Path(out)
+    written = _write_labels(docs, shipment, format_, folder)
+    cartons = sum(label.kind == "carton" for label in docs.labels)
+    console.print(f"{shipment}: {cartons} carton and {len(docs.labels) - cartons} pallet labels "
+                  f"({format_}) written to {escape(str(folder))}", soft_wrap=True)
+    for path in written:
+        console.print(escape(str(path)), soft_wrap=True, highlight=False)
+
+
+def _write_labels(docs: PackingDocuments, shipment: str, format_: str, folder: Path) -> list[Path]:
+    """The labels as one ZPL file, one PDF (a 4x6 in page each) or one PNG each; the files written."""
+    from acorn.documents.label_preview import render_label_png, render_labels_pdf
+
     folder.mkdir(parents=True, exist_ok=True)
     if format_ == "zpl":
         written = [folder / f"{shipment}-labels.zpl"]
@@ -470,11 +487,7 @@ def reprint_labels(
         written = [folder / f"{shipment}-{label.sscc}.png" for label in docs.labels]
         for path, label in zip(written, docs.labels, strict=True):
             path.write_bytes(render_label_png(label))
-    cartons = sum(label.kind == "carton" for label in docs.labels)
-    console.print(f"{shipment}: {cartons} carton and {len(docs.labels) - cartons} pallet labels "
-                  f"({format_}) written to {escape(str(folder))}", soft_wrap=True)
-    for path in written:
-        console.print(escape(str(path)), soft_wrap=True, highlight=False)
+    return written
 
 
 if __name__ == "__main__":

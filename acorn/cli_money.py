@@ -8,11 +8,15 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.markup import escape
 
 from acorn.cli_output import Column
+
+if TYPE_CHECKING:
+    from schemas.tables import Claim
 
 remittance_app = typer.Typer(no_args_is_help=True, help="What Amazon paid: load remittance files.")
 disputes_app = typer.Typer(help="Deductions Amazon took: list them by money at stake and deadline, record disputes.")
@@ -156,7 +160,7 @@ def list_disputes(
     if ctx.invoked_subcommand is not None:
         return
     from acorn.cli_output import TABLE, emit, output_format
-    from acorn.domain.claims import at_stake, parse_duration
+    from acorn.domain.claims import parse_duration
     from acorn.services.disputes import disputes
     from acorn.store.uow import units
 
@@ -173,19 +177,31 @@ def list_disputes(
     cli._require_schema(settings.resolved_database_url)
     claims = disputes(units(settings.resolved_database_url), account_code=account, as_of=today,
                       due_within=within, statuses=None if all_ else ("open",))
-    rows = [{"claim_key": c.claim_key, "account_code": c.account_code, "invoice_number": c.invoice_number,
+    emit(cli.console, _dispute_rows(claims, today), DISPUTE_COLUMNS, fmt=fmt)
+    if fmt == TABLE:
+        cli.console.print(_stake_line(claims))
+
+
+def _dispute_rows(claims: list[Claim], today: date) -> list[dict[str, object]]:
+    """One row per claim: what is still at stake, and the days left to dispute it."""
+    from acorn.domain.claims import at_stake
+
+    return [{"claim_key": c.claim_key, "account_code": c.account_code, "invoice_number": c.invoice_number,
              "kind": c.kind, "at_stake": at_stake(c.amount, c.recovered), "currency": c.currency,
              "dispute_deadline": c.dispute_deadline,
              "days_left": (c.dispute_deadline - today).days if c.dispute_deadline else None,
              "status": c.status, "package_path": c.package_path} for c in claims]
-    emit(cli.console, rows, DISPUTE_COLUMNS, fmt=fmt)
-    if fmt != TABLE:
-        return
+
+
+def _stake_line(claims: list[Claim]) -> str:
+    """``3 claims, 120.50 USD at stake``: totals per currency (never two currencies added together)."""
+    from acorn.domain.claims import at_stake
+
     stake: dict[str, Decimal] = {}
-    for c in claims:  # never add two currencies together
+    for c in claims:
         stake[c.currency] = stake.get(c.currency, Decimal("0")) + at_stake(c.amount, c.recovered)
-    cli.console.print(f"{len(claims)} claims" + "".join(f", {v} {k}" for k, v in sorted(stake.items()))
-                      + (" at stake" if stake else ""))
+    return (f"{len(claims)} claims" + "".join(f", {v} {k}" for k, v in sorted(stake.items()))
+            + (" at stake" if stake else ""))
 
 
 @disputes_app.command("mark")
