@@ -74,12 +74,10 @@ def cli_home_line(out: Path) -> str:
 
 
 def run_demo(options: DemoOptions, console: Console) -> dict[str, Any]:
-    prefect_env.configure(options.home / "prefect", quiet=True)
+    """Days of daily runs against a fresh sandbox and store, then the books closed; the summary printed."""
+    out = _prepare(options)
     from acorn.progress import progress_bar, step
 
-    out = options.out
-    out.mkdir(parents=True, exist_ok=True)
-    _clear(out)
     started = time.monotonic()
     with progress_bar() as bar, ExitStack() as stack:  # steps and bars on stderr; the table stays on stdout
         with step(bar, "load Acorn, Prefect and the sandbox"):
@@ -107,9 +105,7 @@ def run_demo(options: DemoOptions, console: Console) -> dict[str, Any]:
                           f"ERP: {loaded.skus} SKUs, {loaded.stock_rows} stock rows, "
                           f"{len(loaded.errors)} rows quarantined")
             _warm_up(bar, connecting)
-            account = settings.accounts[0]
-            dock = settings.dock(account)
-            days = run_times(clock, options.days, tz=ZoneInfo(dock.time_zone), cutoff=dock.cutoff_local_time)
+            days = _run_times(settings, clock, options.days)
             failed_days = _run_days(days, operator, console, bar)
             ledger = operator.get("/_sandbox/ledger").json()
             money = _close_the_books(settings, operator, days, console, out, bar)
@@ -117,6 +113,20 @@ def run_demo(options: DemoOptions, console: Console) -> dict[str, Any]:
             operator.close()
             runtime.install(previous)
     return _summarise(options, settings, started, days, failed_days, loaded, ledger, money, console)
+
+
+def _prepare(options: DemoOptions) -> Path:
+    """Prefect pointed at the demo's own home, and an empty out folder; that folder."""
+    prefect_env.configure(options.home / "prefect", quiet=True)
+    options.out.mkdir(parents=True, exist_ok=True)
+    _clear(options.out)
+    return options.out
+
+
+def _run_times(settings: Any, clock: datetime, days: int) -> list[datetime]:
+    """When each daily run happens: at the first account's dock cut-off, from the sandbox clock on."""
+    dock = settings.dock(settings.accounts[0])
+    return run_times(clock, days, tz=ZoneInfo(dock.time_zone), cutoff=dock.cutoff_local_time)
 
 
 def _clear(out: Path) -> None:
@@ -178,49 +188,66 @@ def _run_days(days: list[datetime], operator: httpx.Client, console: Console, ba
 def _close_the_books(settings: Any, operator: httpx.Client, days: list[datetime], console: Console,
                      out: Path, bar: Any) -> dict[str, Any]:
     """Jump to after the last payment (and its reversals), fetch Amazon's remittances, reconcile each month."""
-    from acorn.progress import step
     from acorn.services.money_summary import money_figures
     from acorn.store.uow import units
-    from flows.monthly_reconcile import monthly_reconcile
-    from flows.poll_receipts import poll_receipts
 
     net_days = max(a.payment_terms.net_days for a in settings.accounts)
     settled = days[-1] + timedelta(days=net_days + SETTLEMENT_MARGIN_DAYS)
     operator.post("/_sandbox/clock", json={"set": settled.isoformat().replace("+00:00", "Z")})
+    sandbox_paid = _fetch_remittances(settings, operator, _months(days[0] - timedelta(days=7), settled), bar)
+    with prefect_env.without_heartbeats():
+        reconciled = _reconcile_months(settings, days, settled, console, out, bar)
+    figures = money_figures(units(settings.resolved_database_url), list(settings.accounts), as_of=settled)
+    for currency, paid in sandbox_paid.items():
+        figures.setdefault(currency, {"paid": "0.00"})["sandbox_paid"] = f"{paid:.2f}"
+    return {"settled_at": settled.isoformat(), "by_currency": figures, "reconciliation": reconciled}
+
+
+def _fetch_remittances(settings: Any, operator: httpx.Client, months: list[str], bar: Any) -> dict[str, Decimal]:
+    """Each month's remittance file into the inbox, as ops would export it; what they say was paid, per currency."""
+    from acorn.progress import step
+
     inbox = settings.resolved_remittance_inbox
     inbox.mkdir(parents=True, exist_ok=True)
     sandbox_paid: dict[str, Decimal] = {}
     with step(bar, "fetch Amazon's remittance files"):
-        for month in _months(days[0] - timedelta(days=7), settled):
+        for month in months:
             response = operator.get("/_sandbox/remittances", params={"month": month})
             response.raise_for_status()
             (inbox / f"remittance-{month}.csv").write_text(response.text, encoding="utf-8")
             for currency, paid in _paid_by_currency(response.text).items():
                 sandbox_paid[currency] = sandbox_paid.get(currency, Decimal("0")) + paid
-    with prefect_env.without_heartbeats():
-        with step(bar, "poll the last goods receipts"):
-            for code in (a.code for a in settings.accounts):  # what Amazon found after the last daily run
-                poll_receipts(account=code, as_of=settled, return_state=True)
-        reconciled: dict[str, Any] = {}
-        months = _months(days[0] - timedelta(days=7), days[-1])
-        task = bar.add_task("reconcile the months", total=len(months))
-        for month in months:
-            state = monthly_reconcile(month=month, as_of=settled, out_dir=str(out / "reconciliation"),
-                                      return_state=True)
-            bar.advance(task)
-            console.print(f"reconcile {month}  {settled:%Y-%m-%d}  {state.name}")
-            if not state.is_completed():
-                reconciled[month] = {"state": state.name}
-                continue
-            result = state.result()
-            reconciled[month] = {"report": result["report"], "accounts": {
-                code: {"dispute_packages": info["dispute_packages"],
-                       "categories": {c: v for c, v in info["totals"].get("categories", {}).items() if v.get("lines")}}
-                for code, info in result["accounts"].items()}}
-    figures = money_figures(units(settings.resolved_database_url), list(settings.accounts), as_of=settled)
-    for currency, paid in sandbox_paid.items():
-        figures.setdefault(currency, {"paid": "0.00"})["sandbox_paid"] = f"{paid:.2f}"
-    return {"settled_at": settled.isoformat(), "by_currency": figures, "reconciliation": reconciled}
+    return sandbox_paid
+
+
+def _reconcile_months(settings: Any, days: list[datetime], settled: datetime, console: Console, out: Path,
+                      bar: Any) -> dict[str, Any]:
+    """The last goods receipts polled, then each month of the run reconciled as of ``settled``."""
+    from acorn.progress import step
+    from flows.monthly_reconcile import monthly_reconcile
+    from flows.poll_receipts import poll_receipts
+
+    with step(bar, "poll the last goods receipts"):
+        for code in (a.code for a in settings.accounts):  # what Amazon found after the last daily run
+            poll_receipts(account=code, as_of=settled, return_state=True)
+    reconciled: dict[str, Any] = {}
+    months = _months(days[0] - timedelta(days=7), days[-1])
+    task = bar.add_task("reconcile the months", total=len(months))
+    for month in months:
+        state = monthly_reconcile(month=month, as_of=settled, out_dir=str(out / "reconciliation"),
+                                  return_state=True)
+        bar.advance(task)
+        console.print(f"reconcile {month}  {settled:%Y-%m-%d}  {state.name}")
+        reconciled[month] = _reconciled(state.result()) if state.is_completed() else {"state": state.name}
+    return reconciled
+
+
+def _reconciled(result: dict[str, Any]) -> dict[str, Any]:
+    """A month's report, and per account its dispute packages and the categories that have lines."""
+    return {"report": result["report"], "accounts": {
+        code: {"dispute_packages": info["dispute_packages"],
+               "categories": {c: v for c, v in info["totals"].get("categories", {}).items() if v.get("lines")}}
+        for code, info in result["accounts"].items()}}
 
 
 #: days past the last invoice's net terms: the sandbox credits found units 21 days after a payment, and a
