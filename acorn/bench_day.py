@@ -24,13 +24,16 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 import httpx
 
 from acorn.demo import DEMO_DATA, run_times
 from acorn.domain.documents import DocumentKind
+
+if TYPE_CHECKING:
+    from acorn.services.ports import Units
 
 #: what the flows do per account, in the daily run's order (flows/daily_lifecycle.py); kept beside
 #: the plain runner so a test can compare the two
@@ -225,45 +228,51 @@ def plain_day(settings: Any, as_of: datetime, stages: dict[str, list[float]] | N
     ``stages``, when given, collects ``[seconds, statements]`` per step name, summed over accounts.
     """
     from acorn import runtime
-    from acorn.services import acknowledge, asn_watch, asns, intake, invariants, invoices, receipts, routing, shipments
     from acorn.services.daily_report import day_report, write_dashboard
     from acorn.store.uow import units
 
     rt, url = runtime.current(), settings.resolved_database_url
     store = units(url)
-    docs = settings.resolved_documents_dir
     step = _Steps(url, stages)
     for account in settings.accounts:
-        client = rt.client(account)
-        with step("intake"):
-            intake.intake_purchase_orders(store, client, account, as_of=as_of)
-        with step("acknowledge"):
-            acknowledge.decide_and_queue(store, account, as_of=as_of)
-        with step("deliver acknowledgement"):
-            _deliver(rt, account, DocumentKind.ACKNOWLEDGEMENT, as_of)
-        with step("plan shipments"):
-            shipments.plan_shipments(store, settings, account, as_of=as_of, documents_dir=docs)
-        if account.freight == "amazon":
-            with step("deliver routing_request"):
-                _deliver(rt, account, DocumentKind.ROUTING_REQUEST, as_of)
-            with step("follow carriers"):
-                routing.follow_carriers(store, client, settings, account, as_of=as_of, documents_dir=docs)
-        with step("queue ASNs"):
-            asns.queue_asns(store, account, as_of=as_of, documents_dir=docs)
-        with step("deliver shipment_confirmation"):
-            _deliver(rt, account, DocumentKind.SHIPMENT_CONFIRMATION, as_of)
-        with step("watch ASNs"):
-            asn_watch.watch_asns(store, account, now=as_of)
-        with step("queue invoices"):
-            invoices.queue_invoices(store, account, as_of=as_of, settings=settings, documents_dir=docs)
-        with step("deliver invoice"):
-            _deliver(rt, account, DocumentKind.INVOICE, as_of)
-        with step("poll receipts"):
-            receipts.poll_receipts(store, client, account, as_of=as_of, alert_after_days=settings.receipt_alert_days)
-        with step("invariants"):
-            invariants.sweep(store, account, as_of=as_of)
+        _account_day(rt, store, settings, account, as_of, step)
     with step("day report"):
         write_dashboard(store, settings, as_of, day_report(store, settings, as_of))
+
+
+def _account_day(rt: Any, store: Units, settings: Any, account: Any, as_of: datetime, step: _Steps) -> None:
+    """One account's part of the day: orders, acknowledgements, shipments, ASNs, invoices, receipts, invariants."""
+    from acorn.services import acknowledge, asn_watch, asns, intake, invariants, invoices, receipts, routing, shipments
+
+    docs = settings.resolved_documents_dir
+    client = rt.client(account)
+    with step("intake"):
+        intake.intake_purchase_orders(store, client, account, as_of=as_of)
+    with step("acknowledge"):
+        acknowledge.decide_and_queue(store, account, as_of=as_of)
+    with step("deliver acknowledgement"):
+        _deliver(rt, account, DocumentKind.ACKNOWLEDGEMENT, as_of)
+    with step("plan shipments"):
+        shipments.plan_shipments(store, settings, account, as_of=as_of, documents_dir=docs)
+    if account.freight == "amazon":
+        with step("deliver routing_request"):
+            _deliver(rt, account, DocumentKind.ROUTING_REQUEST, as_of)
+        with step("follow carriers"):
+            routing.follow_carriers(store, client, settings, account, as_of=as_of, documents_dir=docs)
+    with step("queue ASNs"):
+        asns.queue_asns(store, account, as_of=as_of, documents_dir=docs)
+    with step("deliver shipment_confirmation"):
+        _deliver(rt, account, DocumentKind.SHIPMENT_CONFIRMATION, as_of)
+    with step("watch ASNs"):
+        asn_watch.watch_asns(store, account, now=as_of)
+    with step("queue invoices"):
+        invoices.queue_invoices(store, account, as_of=as_of, settings=settings, documents_dir=docs)
+    with step("deliver invoice"):
+        _deliver(rt, account, DocumentKind.INVOICE, as_of)
+    with step("poll receipts"):
+        receipts.poll_receipts(store, client, account, as_of=as_of, alert_after_days=settings.receipt_alert_days)
+    with step("invariants"):
+        invariants.sweep(store, account, as_of=as_of)
 
 
 class _Steps:

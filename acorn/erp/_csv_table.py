@@ -68,34 +68,47 @@ def load_table(path: Path, spec: TableSpec[ModelT], *, quarantine_dir: Path | No
 
     for line, record in records:
         values = {col: _cell(record, header, col) for col in spec.columns if col in header}
-        error = _nul_byte(file, line, header, record) or _extra_values(file, line, header, record)
-        if error is None:
-            try:
-                row = spec.model.model_validate(values)
-            except ValidationError as exc:
-                error = _row_error(file, line, exc, values)
-            else:
-                error = _checked(file, line, row, values, check_row)
-        if error is None:
-            key = tuple(str(getattr(row, k)) for k in spec.key)
-            if key in seen:
-                error = RowError(
-                    file=file,
-                    line=line,
-                    field=spec.key[0],
-                    value=values.get(spec.key[0]),
-                    message=f"duplicate {' + '.join(spec.key)} {'/'.join(key)!r}: "
-                    f"first seen on line {seen[key]}, which is kept",
-                )
-            else:
-                seen[key] = line
-                rows.append(row)
-        if error is not None:
-            rejected.append(_Rejected(record=record, error=error))
+        row = _validated_row(file, line, header, record, values, spec.model, check_row)
+        if isinstance(row, RowError):
+            rejected.append(_Rejected(record=record, error=row))
+        elif (duplicate := _first_of_key(file, line, row, values, spec.key, seen)) is not None:
+            rejected.append(_Rejected(record=record, error=duplicate))
+        else:
+            rows.append(row)
 
     if quarantine_dir is not None:
         _write_quarantine(quarantine_dir / f"{path.stem}.rejected.csv", header, rejected)
     return LoadResult(rows=rows, errors=[r.error for r in rejected])
+
+
+def _validated_row(file: str, line: int, header: list[str], record: list[str], values: dict[str, str | None],
+                   model: type[ModelT], check_row: RowCheck[ModelT] | None) -> ModelT | RowError:
+    """The record as a model row, or why it is rejected: a damaged cell, shifted values, a field, or ``check_row``."""
+    error = _nul_byte(file, line, header, record) or _extra_values(file, line, header, record)
+    if error is not None:
+        return error
+    try:
+        row = model.model_validate(values)
+    except ValidationError as exc:
+        return _row_error(file, line, exc, values)
+    rejected = _checked(file, line, row, values, check_row)
+    return row if rejected is None else rejected
+
+
+def _first_of_key(file: str, line: int, row: ModelT, values: dict[str, str | None], key_fields: tuple[str, ...],
+                  seen: dict[tuple[str, ...], int]) -> RowError | None:
+    """``None`` (and the key noted in ``seen``) for the first row of its key; a later one is rejected."""
+    key = tuple(str(getattr(row, k)) for k in key_fields)
+    if key not in seen:
+        seen[key] = line
+        return None
+    return RowError(
+        file=file,
+        line=line,
+        field=key_fields[0],
+        value=values.get(key_fields[0]),
+        message=f"duplicate {' + '.join(key_fields)} {'/'.join(key)!r}: first seen on line {seen[key]}, which is kept",
+    )
 
 
 def _read(path: Path, spec: TableSpec[ModelT]) -> tuple[list[str], list[tuple[int, list[str]]]]:
