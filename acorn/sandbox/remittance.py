@@ -80,6 +80,8 @@ def _unit_cost(cost: Decimal) -> str:
 
 
 def _cents(amount: Decimal) -> Decimal:
+    # Half up to the cent, as acorn.domain.money.round_money does for the sandbox's USD and CAD; not that
+    # function itself, because an accepted invoice may carry no currency (the model does not require currencyCode)
     return amount.quantize(_CENT, ROUND_HALF_UP)
 
 

@@ -111,6 +111,8 @@ def record_found_units(settlements: Iterable[Settlement]) -> None:
 
 def payment_run(start: datetime, days: int, *, not_before: datetime) -> datetime:
     """The payment run (00:00 UTC) on ``start``'s date + ``days``, or the first one after ``not_before``."""
+    # The due day is acorn.domain.payment_terms' arithmetic (start + net days); the rest is Amazon's own
+    # schedule, which Acorn does not model: it pays at a 00:00 UTC run, never before it accepted the invoice.
     day = (start + timedelta(days=days)).date()
     moment = datetime.combine(day, time(), tzinfo=UTC)
     if moment >= not_before:
