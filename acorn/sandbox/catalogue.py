@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 
+from acorn.domain.measures import round_to_gram
 from acorn.domain.money import round_money
 from acorn.sandbox.accounts import FX_FROM_USD, MARKETPLACES
 from acorn.sandbox.gs1 import check_digit
@@ -88,7 +89,7 @@ def _catalogue(seed: int) -> tuple[CatalogueItem, ...]:
         asin = _asin(rng, asins)
         body = f"{VENDOR_GS1_PREFIX}{refs[n]:05d}"
         grams = rng.randint(int(Decimal(lo) * 1000), int(Decimal(hi) * 1000))
-        weight = (Decimal(grams) / 1000).quantize(Decimal("0.001"))
+        weight = round_to_gram(Decimal(grams) / 1000)
         cost = Decimal(rng.randint(250, 6000)) / 100
         items.append(CatalogueItem(
             asin=asin,

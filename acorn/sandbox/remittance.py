@@ -29,8 +29,9 @@ import csv
 import io
 import re
 from datetime import datetime
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
+from acorn.domain.money import round_cents
 from acorn.sandbox.errors import InvalidRequest
 from acorn.sandbox.records import InvoiceLine, InvoiceRecord
 from acorn.sandbox.settlement import LineSettlement, Settlement
@@ -71,18 +72,12 @@ def _shown(at: datetime, month: str, now: datetime) -> bool:
 
 
 def _money(amount: Decimal) -> str:
-    return str(amount.quantize(_CENT, ROUND_HALF_UP) + 0)  # + 0 turns -0.00 into 0.00
+    return str(round_cents(amount) + 0)  # + 0 turns -0.00 into 0.00
 
 
 def _unit_cost(cost: Decimal) -> str:
     """A unit cost with at least 2 decimals, and every decimal it was invoiced with."""
     return str(cost if cost.as_tuple().exponent < -2 else cost.quantize(_CENT))  # type: ignore[operator]
-
-
-def _cents(amount: Decimal) -> Decimal:
-    # Half up to the cent, as acorn.domain.money.round_money does for the sandbox's USD and CAD; not that
-    # function itself, because an accepted invoice may carry no currency (the model does not require currencyCode)
-    return amount.quantize(_CENT, ROUND_HALF_UP)
 
 
 def _price_gap(entry: InvoiceLine) -> Decimal:
@@ -104,10 +99,10 @@ def _payment_rows(s: Settlement) -> list[dict[str, str]]:
 
 def _line_row(ls: LineSettlement) -> tuple[dict[str, str], Decimal, Decimal, Decimal]:
     entry = ls.entry
-    amount = _cents(entry.quantity * entry.net_cost)
-    shortage = _cents(ls.short * entry.net_cost)
-    damage = _cents(ls.damaged * entry.net_cost)
-    price = _cents(ls.received * _price_gap(entry))
+    amount = round_cents(entry.quantity * entry.net_cost)
+    shortage = round_cents(ls.short * entry.net_cost)
+    damage = round_cents(ls.damaged * entry.net_cost)
+    price = round_cents(ls.received * _price_gap(entry))
     columns = _line_columns(entry, invoiced=entry.quantity, received=ls.received, amount=amount,
                             shortage=shortage, damage=damage, price=price)
     return columns, shortage, damage, price
@@ -117,8 +112,8 @@ def _reversal_rows(s: Settlement) -> list[dict[str, str]]:
     reasons = {"SHORTAGE_REVERSAL": _ZERO, "PRICE_CLAIM": _ZERO}
     lines = []
     for r in s.reversals:
-        credit = _cents(r.units * r.entry.net_cost)
-        price = _cents(r.units * _price_gap(r.entry))
+        credit = round_cents(r.units * r.entry.net_cost)
+        price = round_cents(r.units * _price_gap(r.entry))
         reasons["SHORTAGE_REVERSAL"] += credit
         reasons["PRICE_CLAIM"] += price
         lines.append(_line_columns(r.entry, invoiced=0, received=r.units, amount=_ZERO, shortage=-credit,
@@ -159,6 +154,6 @@ def _rows(invoice: InvoiceRecord, at: datetime, reasons: dict[str, Decimal],
         "invoice_amount": _money(invoice.total),
         "deduction_amount": _money(net),
         "deduction_reasons": ";".join(f"{kind}:{_money(amount)}" for kind, amount in reasons.items() if amount),
-        "paid_amount": _money((_cents(invoice.total) if first_payment else _ZERO) - net),
+        "paid_amount": _money((round_cents(invoice.total) if first_payment else _ZERO) - net),
     }
     return [{**head, **line} for line in lines or [dict.fromkeys(LINE_COLUMNS, "")]]  # an invoice without items
