@@ -390,10 +390,11 @@ def resolve_alert(alert_id: int = typer.Argument(..., help="Alert id from `acorn
     """Mark an alert handled; it stays in the history, out of the open list."""
     from datetime import datetime
 
+    from acorn.domain.states import AlertStatus
     from acorn.store import UnitOfWork
 
     with UnitOfWork(_settings().resolved_database_url) as uow:
-        alert = next((a for a in uow.alerts.list(status="open") if a.id == alert_id), None)
+        alert = next((a for a in uow.alerts.list(status=AlertStatus.OPEN) if a.id == alert_id), None)
         if alert is None:
             console.print(f"[red]no open alert with id {alert_id}[/red]")
             raise typer.Exit(2)

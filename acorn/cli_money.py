@@ -160,7 +160,7 @@ def list_disputes(
     if ctx.invoked_subcommand is not None:
         return
     from acorn.cli_output import TABLE, emit, output_format
-    from acorn.domain.claims import parse_duration
+    from acorn.domain.claims import ClaimStatus, parse_duration
     from acorn.services.disputes import disputes
     from acorn.store.uow import units
 
@@ -176,7 +176,7 @@ def list_disputes(
     today = (cli._as_of(as_of) or datetime.now(UTC)).date()
     cli._require_schema(settings.resolved_database_url)
     claims = disputes(units(settings.resolved_database_url), account_code=account, as_of=today,
-                      due_within=within, statuses=None if all_ else ("open",))
+                      due_within=within, statuses=None if all_ else (ClaimStatus.OPEN,))
     emit(cli.console, _dispute_rows(claims, today), DISPUTE_COLUMNS, fmt=fmt)
     if fmt == TABLE:
         cli.console.print(_stake_line(claims))
@@ -213,12 +213,13 @@ def mark_dispute(
     on: str = typer.Option(None, "--on", help="Date it happened (default today)."),
 ) -> None:
     """Record that a claim was disputed, won or lost."""
+    from acorn.domain.claims import ClaimStatus
     from acorn.services.disputes import mark_claim
     from acorn.store.uow import units
 
     cli = _cli()
     settings = cli._settings()
-    if status not in ("disputed", "won", "lost"):
+    if status not in (ClaimStatus.DISPUTED, ClaimStatus.WON, ClaimStatus.LOST):
         raise typer.BadParameter(f"{status!r} is not one of disputed, won, lost", param_hint="--status")
     when = _day(on, "--on") or datetime.now(UTC).date()
     try:

@@ -69,6 +69,7 @@ def alerts_command(
     as_csv: bool = CSV_OPTION,
 ) -> None:
     """Alerts (open by default) with the date raised, the detail and the next step for ops."""
+    from acorn.domain.states import AlertStatus
     from acorn.store import UnitOfWork
 
     cli = _cli()
@@ -81,7 +82,8 @@ def alerts_command(
     cli._require_schema(settings.resolved_database_url)
     with UnitOfWork(settings.resolved_database_url) as uow:
         _known_severity(uow, severity)
-        alerts = uow.alerts.list(status=None if all_ else "resolved" if resolved else "open", severity=severity,
+        shown_status = None if all_ else AlertStatus.RESOLVED if resolved else AlertStatus.OPEN
+        alerts = uow.alerts.list(status=shown_status, severity=severity,
                                  account_code=account, kind=kind, since=start)
     rows = [alert_row(a) for a in alerts]
     emit(cli.console, rows, ALERT_COLUMNS, fmt=fmt)

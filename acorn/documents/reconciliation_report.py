@@ -41,6 +41,7 @@ from acorn.documents._env import markdown_cell, money, render
 from acorn.domain.claims import ClaimKind, ClaimStatus, at_stake
 from acorn.domain.money import round_money
 from acorn.domain.reconciliation import EXCEPTIONS, Category, parse_month
+from acorn.domain.states import RunStatus
 from acorn.services.metrics import (
     DISPUTED_STATUSES,
     VendorMetrics,
@@ -159,7 +160,7 @@ def _account_month(s: Any, account: VendorAccountSettings, month: str, first: da
                    metrics: VendorMetrics) -> AccountMonth:
     run = s.execute(sa.select(ReconciliationRun).where(ReconciliationRun.account_code == account.code,
                                                        ReconciliationRun.month == month)).scalar_one_or_none()
-    finished = run is not None and run.finished_at is not None and run.status != "failed"  # a rerun restarts it
+    finished = run is not None and run.status == RunStatus.DONE  # a rerun sets it running again
     lines = list(s.execute(sa.select(ReconciliationLine).where(ReconciliationLine.run_id == run.id)).scalars()) \
         if finished else []
     totals = run.totals if finished else {}
