@@ -117,12 +117,17 @@ class Suggestion:
         return "\n".join(lines)
 
 
+def percentile_share(level: Decimal) -> tuple[int, float]:
+    """Which published percentiles bracket ``level`` (index of the upper one in P70, P80, P90) and its share."""
+    upper = 1 if level <= FORECAST_LEVELS[1] else 2
+    low, high = FORECAST_LEVELS[upper - 1], FORECAST_LEVELS[upper]
+    return upper, float((level - low) / (high - low))  # exact in Decimal: 0.8 is all P80, not 0.9999…
+
+
 def level_of(week: ForecastWeek, level: Decimal) -> float:
     """Amazon's forecast at ``level``: a published percentile, or linear between the two around it."""
     points = (week.p70, week.p80, week.p90)
-    upper = 1 if level <= FORECAST_LEVELS[1] else 2
-    low, high = FORECAST_LEVELS[upper - 1], FORECAST_LEVELS[upper]
-    share = float((level - low) / (high - low))  # exact in Decimal: 0.8 is all P80, not 0.9999…
+    upper, share = percentile_share(level)
     return (1.0 - share) * points[upper - 1] + share * points[upper]
 
 
@@ -136,7 +141,7 @@ def estimate_from_history(inputs: ReplenishmentInputs, policy: ReplenishmentPoli
     blend = [weight * w.sold + (1.0 - weight) * w.ordered for w in weeks]
     n = len(weeks)
     mean = _running_sum(blend) / n
-    spread = math.sqrt(_running_sum([(b - mean) ** 2 for b in blend]) / n)
+    spread = math.sqrt(_running_sum([(b - mean) * (b - mean) for b in blend]) / n)  # x * x, as numpy squares
     sold = _running_sum([float(w.sold) for w in weeks]) / n
     ordered = _running_sum([float(w.ordered) for w in weeks]) / n
     return HistoryEstimate(n, sold, ordered, mean, spread, policy.z, mean + policy.z * spread)
@@ -201,14 +206,19 @@ def inbound_before(inputs: ReplenishmentInputs, day: date) -> int:
 
 def start_date(as_of: date, cover_weeks: float, lead_time_days: int,
                calendar: MarketplaceCalendar | None = None) -> date | None:
-    """The day cover falls to the lead time: ``as_of`` if it already has; ``None`` with infinite cover.
-
-    With a ``calendar``, a day the factory or dock does not work moves back to the business day
-    before it (later would be late), but never before ``as_of``.
-    """
+    """The day cover falls to the lead time: ``as_of`` if it already has; ``None`` with infinite cover."""
     if math.isinf(cover_weeks):
         return None
     day = as_of + timedelta(days=max(0, math.floor(cover_weeks * _WEEK - lead_time_days)))
+    return working_day_by(day, as_of=as_of, calendar=calendar)
+
+
+def working_day_by(day: date, *, as_of: date, calendar: MarketplaceCalendar | None) -> date:
+    """``day``, or with a ``calendar`` the business day before it when the factory or dock does not work.
+
+    Earlier, not later: a later start would be late. Never before ``as_of`` (then the first
+    business day from ``as_of``).
+    """
     if calendar is None or calendar.is_business_day(day):
         return day
     earlier = calendar.add_business_days(day, -1)
