@@ -65,6 +65,9 @@ class HistoryEstimate:
     spread: float  # population standard deviation of that blend
     z: float
     at_level: float  # mean + z × spread
+    #: shown, not planned on: accepted units are cut by our own shortages, received ones lag
+    accepted: int = 0
+    received: int = 0
 
 
 @dataclass(frozen=True)
@@ -104,7 +107,8 @@ class Suggestion:
             f"{i.ref} on {i.as_of}: service level {self.policy.service_level}, lead time {i.lead_time_days} d, "
             f"review {i.review_days} d, case pack {i.case_pack}",
             f"history ({h.weeks} wk): sold {h.sold_mean:.2f}/wk, ordered {h.ordered_mean:.2f}/wk, "
-            f"blend {h.mean:.2f} ± {h.spread:.2f} → {h.at_level:.2f}/wk at z {h.z:.3f}",
+            f"blend {h.mean:.2f} ± {h.spread:.2f} → {h.at_level:.2f}/wk at z {h.z:.3f}; "
+            f"we accepted {h.accepted}, Amazon received {h.received} units in those weeks",
             *(f"  week {w.week_start}: expected {w.expected:.2f}, at level {w.at_level:.2f} ({w.source})"
               for w in self.weeks),
             f"window {self.window_days} d: demand {self.window_demand:.2f}; on hand {i.on_hand} + inbound "
@@ -144,7 +148,8 @@ def estimate_from_history(inputs: ReplenishmentInputs, policy: ReplenishmentPoli
     spread = math.sqrt(_running_sum([(b - mean) * (b - mean) for b in blend]) / n)  # x * x, as numpy squares
     sold = _running_sum([float(w.sold) for w in weeks]) / n
     ordered = _running_sum([float(w.ordered) for w in weeks]) / n
-    return HistoryEstimate(n, sold, ordered, mean, spread, policy.z, mean + policy.z * spread)
+    return HistoryEstimate(n, sold, ordered, mean, spread, policy.z, mean + policy.z * spread,
+                           accepted=sum(w.accepted for w in weeks), received=sum(w.received for w in weeks))
 
 
 def _running_sum(values: Sequence[float]) -> float:

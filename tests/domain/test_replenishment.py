@@ -152,6 +152,8 @@ def test_history_blends_sales_with_what_amazon_ordered_not_what_we_accepted():
     weeks = history(*[100] * 8, accepted=40)  # we were short: accepted 40 of 100 ordered
     s = suggest(history=weeks, policy=ReplenishmentPolicy(sales_weight=Decimal("0.25")))
     assert s.history.ordered_mean == 100.0 and s.history.mean == 100.0
+    assert (s.history.accepted, s.history.received) == (8 * 40, 8 * 100)  # shown in explain(), not planned on
+    assert "we accepted 320, Amazon received 800" in s.explain()
 
 
 def test_a_missing_history_week_is_left_out_not_counted_as_zero():
