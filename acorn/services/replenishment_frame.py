@@ -150,14 +150,16 @@ def _inbound_before(frame: PlanningFrame, days: Any) -> Any:
 def _refuse_bad_rows(items: pd.DataFrame, inbound: pd.DataFrame, policy: ReplenishmentPolicy) -> None:
     """The domain's checks on the columns the frame trusts: the first bad row is named, with its field."""
     window = items["lead_time_days"] + items["review_days"]
-    checks = [("on_hand", items["on_hand"] < 0), ("case_pack", items["case_pack"] < 1),
-              ("lead_time_days", items["lead_time_days"] < 0), ("review_days", items["review_days"] < 0),
-              ("lead_time_days", window > _WEEK * policy.horizon_weeks)]
-    for field, bad in checks:
+    checks = [("on_hand", items["on_hand"] < 0, "is below 0"), ("case_pack", items["case_pack"] < 1, "is below 1"),
+              ("lead_time_days", items["lead_time_days"] < 0, "is below 0"),
+              ("review_days", items["review_days"] < 0, "is below 0"),
+              ("lead_time_days", window > _WEEK * policy.horizon_weeks,
+               f"+ review is longer than the {policy.horizon_weeks}-week horizon")]
+    for field, bad, reason in checks:
         if bad.any():
             row = items[bad.to_numpy()].iloc[0]
-            raise InvalidRecord(f"{row[field]} is not allowed here", record=planning_ref(row.vendor_sku,
-                                row.warehouse), field=field)
+            raise InvalidRecord(f"{row[field]} {reason}", record=planning_ref(row.vendor_sku, row.warehouse),
+                                field=field)
     if (inbound["units"] < 0).any():
         row = items.iloc[int(inbound[inbound["units"] < 0]["row"].iloc[0])]
         raise InvalidRecord("negative inbound units", record=planning_ref(row.vendor_sku, row.warehouse),

@@ -140,6 +140,28 @@ def test_a_bad_row_in_the_frame_is_named_with_its_field():
     policy = ReplenishmentPolicy()
     frame = frame_from_inputs(hand_made_items(), policy)
     frame.items.loc[3, "case_pack"] = 0
-    with pytest.raises(InvalidRecord) as raised:
+    with pytest.raises(InvalidRecord, match="0 is below 1") as raised:
         plan_frame(frame, policy)
     assert (raised.value.record, raised.value.field) == ("PARTIAL@DC1", "case_pack")
+
+
+@pytest.mark.parametrize(("column", "value", "field", "reason"), [
+    pytest.param("on_hand", -1, "on_hand", "-1 is below 0", id="negative-stock"),
+    pytest.param("lead_time_days", 90, "lead_time_days", "longer than the 13-week horizon", id="window-past-horizon"),
+])
+def test_the_frame_refuses_what_the_domain_refuses(column, value, field, reason):
+    policy = ReplenishmentPolicy()
+    frame = frame_from_inputs(hand_made_items(), policy)
+    frame.items.loc[1, column] = value
+    with pytest.raises(InvalidRecord, match=reason) as raised:
+        plan_frame(frame, policy)
+    assert (raised.value.record, raised.value.field) == ("SPIKE@DC1", field)
+
+
+def test_negative_inbound_in_the_frame_names_its_row():
+    policy = ReplenishmentPolicy()
+    frame = frame_from_inputs(hand_made_items(), policy)
+    frame.inbound.loc[0, "units"] = -5  # the first arrival belongs to EARLY
+    with pytest.raises(InvalidRecord) as raised:
+        plan_frame(frame, policy)
+    assert (raised.value.record, raised.value.field) == ("EARLY@DC1", "inbound.units")
