@@ -14,6 +14,7 @@ sandbox and tests call the same code. Modules:
 ``calendar``        marketplaces, business days, holidays, peak blackouts
 ``deadlines``       departure, delivery, ASN deadline and shipped-date rules
 ``invoice``         invoice lines, tax, totals, invoice numbers; ``payment_terms``
+``replenishment``   weekly demand, weeks of cover, suggested quantity and start date per SKU × warehouse
 ``errors``          the domain's exception tree
 """
 
@@ -70,6 +71,14 @@ from acorn.domain.model import OrderLine, PurchaseOrderView, ShipmentItem, SkuIn
 from acorn.domain.money import round_money
 from acorn.domain.pallets import PalletPlan, plan_pallets
 from acorn.domain.payment_terms import PaymentBasis, PaymentTerms
+from acorn.domain.replenishment import Suggestion, suggest_replenishment
+from acorn.domain.replenishment_inputs import (
+    ForecastWeek,
+    HistoryWeek,
+    Inbound,
+    ReplenishmentInputs,
+    ReplenishmentPolicy,
+)
 from acorn.domain.sscc import Sscc, gs1_128_element_string, is_valid_sscc, make_sscc, serial_capacity
 
 __all__ = [
@@ -84,7 +93,10 @@ __all__ = [
     "CurrencyMismatch",
     "DomainError",
     "DuplicateRecord",
+    "ForecastWeek",
     "FreightPolicy",
+    "HistoryWeek",
+    "Inbound",
     "InvalidRecord",
     "InvalidSscc",
     "InvoiceDatedBeforeOrder",
@@ -103,6 +115,8 @@ __all__ = [
     "PoFillRate",
     "PurchaseOrderView",
     "RejectionReason",
+    "ReplenishmentInputs",
+    "ReplenishmentPolicy",
     "ShipMode",
     "ShipSchedule",
     "ShipmentItem",
@@ -113,6 +127,7 @@ __all__ = [
     "Sscc",
     "SsccCapacityExceeded",
     "StockLevel",
+    "Suggestion",
     "UnknownMarketplace",
     "UnknownSku",
     "asn_deadline",
@@ -137,4 +152,5 @@ __all__ = [
     "ship_mode_for",
     "shipment_structure",
     "shipped_date_is_valid",
+    "suggest_replenishment",
 ]
