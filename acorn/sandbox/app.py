@@ -18,7 +18,7 @@ from __future__ import annotations
 import asyncio
 import json
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Collection
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -182,12 +182,13 @@ def _submit_endpoint(operation: str) -> Callable[[Request], Awaitable[Response]]
 def _add_spapi_routes(api: FastAPI) -> None:
     """A route per registered operation; one without a behaviour here stops the sandbox starting, naming it."""
     for op in spapi.operations():
+        behaviours: Collection[str]
         if op.answers_with_transaction:
-            behaviours, where, endpoint = SUBMISSIONS, "submissions.OPERATIONS", _submit_endpoint
+            behaviours, where, endpoint = SUBMISSIONS.keys(), "submissions.OPERATIONS", _submit_endpoint
         elif op.is_submission:
-            behaviours, where, endpoint = BODY_READERS, "readers.BODY_READERS", _body_read_endpoint
+            behaviours, where, endpoint = BODY_READERS.keys(), "readers.BODY_READERS", _body_read_endpoint
         else:
-            behaviours, where, endpoint = READERS, "readers.READERS", _read_endpoint
+            behaviours, where, endpoint = READERS.keys(), "readers.READERS", _read_endpoint
         if op.name not in behaviours:
             raise LookupError(f"the sandbox has no behaviour for {op.name} ({op.method} {op.path}); add it to {where}")
         api.add_api_route(op.path, endpoint(op.name), methods=[op.method], name=op.name)
