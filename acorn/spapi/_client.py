@@ -296,11 +296,12 @@ class SpApiClient:
         """The document's bytes from its URL, gunzipped when Amazon says GZIP (no access token sent)."""
         return download_document(self._http, document)
 
-    def wait_for_report(self, report_id: str, *, timeout_s: float = 600, poll_interval_s: float = 5,
+    def wait_for_report(self, report_id: str, *, timeout_s: float = 1800, poll_interval_s: float = 10,
                         on_poll: Callable[[wire.Report], None] | None = None) -> wire.Report:
         """Poll until the report is DONE; :class:`ReportNotDone` if it ends FATAL / CANCELLED or time runs out.
 
-        ``on_poll`` sees each report read (a test moves the sandbox's clock there).
+        Amazon's vendor reports take minutes, sometimes much longer, hence the half-hour default.
+        ``on_poll`` sees each report read that is not final (a test moves the sandbox's clock there).
         """
         if timeout_s < 0 or poll_interval_s <= 0:
             raise ValueError("timeout_s must be >= 0 and poll_interval_s > 0")

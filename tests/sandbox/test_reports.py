@@ -120,6 +120,9 @@ def test_sales_periods_add_up_and_are_priced_in_the_marketplaces_currency(vendor
         mine = [r for r in weeks["salesByAsin"] if r["startDate"] == aggregate["startDate"]]
         assert aggregate["shippedUnits"] == sum(r["shippedUnits"] for r in mine) <= aggregate["orderedUnits"]
     assert {r["shippedCogs"]["currencyCode"] for r in weeks["salesByAsin"]} == {"CAD"}
+    # customers buy what the demand model expects (the mean the forecast and the POs follow), give or take
+    expected = 28 * sum(mean_daily_units(item, pos_per_day=6, catalogue_size=40) for item in catalogue(7))
+    assert sum(a["orderedUnits"] for a in weeks["salesAggregate"]) == pytest.approx(expected, rel=0.05)
 
 
 def test_the_forecast_mean_is_the_volume_amazon_orders_over_time(vendor: Any) -> None:
