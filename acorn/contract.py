@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from jsonschema import Draft4Validator
+    from jsonschema import Draft4Validator, Draft7Validator
 
 MODELS_DIR = Path(__file__).resolve().parent.parent / "schemas" / "spapi_models"
 
@@ -27,6 +27,17 @@ APIS: dict[str, str] = {
     "shipments": "vendorShipments.json",
     "invoices": "vendorInvoices.json",
     "transactions": "vendorTransactionStatus.json",
+    "reports": "reports_2021-06-30.json",
+}
+#: the Retail Procurement APIs, whose ``x-amzn-api-sandbox`` examples the sandbox plays as a scenario; the
+#: Reports API's examples ask for seller report types (``GET_MERCHANT_LISTINGS_ALL_DATA``) a vendor never gets
+VENDOR_APIS: tuple[str, ...] = ("orders", "shipments", "invoices", "transactions")
+
+#: report type -> JSON schema (draft 7) of its document, under ``MODELS_DIR / "reports"``
+REPORT_SCHEMAS: dict[str, str] = {
+    "GET_VENDOR_SALES_REPORT": "vendorSalesReport.json",
+    "GET_VENDOR_INVENTORY_REPORT": "vendorInventoryReport.json",
+    "GET_VENDOR_FORECASTING_REPORT": "vendorForecastingReport.json",
 }
 
 
@@ -104,6 +115,26 @@ def validate(api: str, definition: str, payload: Any) -> None:
         raise ContractError(definition, found)
 
 
+@cache
+def report_schema(report_type: str) -> dict[str, Any]:
+    """The published JSON schema of a vendor report's document (``GET_VENDOR_SALES_REPORT``, ...)."""
+    return json.loads((MODELS_DIR / "reports" / REPORT_SCHEMAS[report_type]).read_text(encoding="utf-8"))
+
+
+@cache
+def _report_validator(report_type: str) -> Draft7Validator:
+    from jsonschema import Draft7Validator  # the report schemas are draft 7, unlike the Swagger 2.0 models
+
+    return Draft7Validator(report_schema(report_type), format_checker=Draft7Validator.FORMAT_CHECKER)
+
+
+def report_problems(report_type: str, document: Any) -> list[str]:
+    """Every violation of the published schema of ``report_type`` in a report document (dates checked too)."""
+    errors = _report_validator(report_type).iter_errors(document)
+    return [f"{'/'.join(str(p) for p in e.absolute_path) or '(root)'}: {e.message}"
+            for e in sorted(errors, key=lambda e: list(e.absolute_path))]
+
+
 @dataclass(frozen=True)
 class SandboxExample:
     """One of Amazon's ``x-amzn-api-sandbox`` static request/response pairs."""
@@ -118,8 +149,8 @@ class SandboxExample:
 
 
 def sandbox_examples(api: str | None = None) -> Iterator[SandboxExample]:
-    """Amazon's own request/response examples: free test vectors for both sides."""
-    for name in [api] if api else list(APIS):
+    """Amazon's own request/response examples: free test vectors for both sides (all vendor APIs by default)."""
+    for name in [api] if api else list(VENDOR_APIS):
         doc = model(name)
         for path, ops in doc["paths"].items():
             for method, op in ops.items():

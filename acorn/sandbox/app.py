@@ -18,7 +18,7 @@ from __future__ import annotations
 import asyncio
 import json
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Collection
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -31,7 +31,8 @@ from acorn import spapi
 from acorn.sandbox.auth import TokenRefused
 from acorn.sandbox.errors import InvalidRequest, SandboxError
 from acorn.sandbox.operator import router as operator_router
-from acorn.sandbox.readers import READERS
+from acorn.sandbox.readers import BASE_URL, BODY_READERS, READERS
+from acorn.sandbox.reports import DOCUMENT_PATH
 from acorn.sandbox.state import SandboxState
 from acorn.sandbox.submissions import OPERATIONS as SUBMISSIONS
 from acorn.sandbox.submissions import gateway_check
@@ -109,15 +110,24 @@ async def _gate(request: Request, operation: str) -> SandboxError | None:
     return None
 
 
-async def _read(request: Request, operation: str, handler: Callable[[SandboxState], dict[str, Any]]) -> Response:
+async def _read(request: Request, operation: str, handler: Callable[[SandboxState], dict[str, Any]],
+                status: int = 200) -> Response:
     state: SandboxState = request.app.state.sandbox
     refused = await _gate(request, operation)
     if refused is not None:
         return _error(state, operation, refused)
     try:
-        return _answer(state, operation, 200, handler(state))
+        return _answer(state, operation, status, handler(state))
     except SandboxError as err:
         return _error(state, operation, err)
+
+
+async def _json_body(request: Request) -> Any:
+    raw = await request.body()
+    try:
+        return json.loads(raw or b"null")
+    except (ValueError, UnicodeDecodeError):
+        raise InvalidRequest("The request body is not valid JSON", details="(body)") from None
 
 
 async def _submit(request: Request, operation: str) -> Response:
@@ -126,11 +136,7 @@ async def _submit(request: Request, operation: str) -> Response:
     if refused is not None:
         return _error(state, operation, refused)
     try:
-        raw = await request.body()
-        try:
-            body = json.loads(raw or b"null")
-        except (ValueError, UnicodeDecodeError):
-            raise InvalidRequest("The request body is not valid JSON", details="(body)") from None
+        body = await _json_body(request)
         gateway_check(operation, body)
     except SandboxError as err:
         return _error(state, operation, err)
@@ -146,8 +152,22 @@ def _read_endpoint(operation: str) -> Callable[[Request], Awaitable[Response]]:
     reader = READERS[operation]
 
     async def read(request: Request) -> Response:
-        return await _read(request, operation,
-                           lambda state: reader(state, request.path_params, dict(request.query_params)))
+        path = {**request.path_params, BASE_URL: str(request.base_url).rstrip("/")}
+        return await _read(request, operation, lambda state: reader(state, path, dict(request.query_params)))
+
+    return read
+
+
+def _body_read_endpoint(operation: str) -> Callable[[Request], Awaitable[Response]]:
+    """A POST answered 202 with something of its own (createReport's ``reportId``), not a transaction."""
+    reader = BODY_READERS[operation]
+
+    async def read(request: Request) -> Response:
+        try:
+            body = await _json_body(request)
+        except SandboxError as err:
+            return _error(request.app.state.sandbox, operation, err)
+        return await _read(request, operation, lambda state: reader(state, body), status=202)
 
     return read
 
@@ -162,12 +182,28 @@ def _submit_endpoint(operation: str) -> Callable[[Request], Awaitable[Response]]
 def _add_spapi_routes(api: FastAPI) -> None:
     """A route per registered operation; one without a behaviour here stops the sandbox starting, naming it."""
     for op in spapi.operations():
-        behaviours, where = ((SUBMISSIONS, "submissions.OPERATIONS") if op.answers_with_transaction
-                             else (READERS, "readers.READERS"))
+        behaviours: Collection[str]
+        if op.answers_with_transaction:
+            behaviours, where, endpoint = SUBMISSIONS.keys(), "submissions.OPERATIONS", _submit_endpoint
+        elif op.is_submission:
+            behaviours, where, endpoint = BODY_READERS.keys(), "readers.BODY_READERS", _body_read_endpoint
+        else:
+            behaviours, where, endpoint = READERS.keys(), "readers.READERS", _read_endpoint
         if op.name not in behaviours:
             raise LookupError(f"the sandbox has no behaviour for {op.name} ({op.method} {op.path}); add it to {where}")
-        endpoint = _submit_endpoint(op.name) if op.answers_with_transaction else _read_endpoint(op.name)
-        api.add_api_route(op.path, endpoint, methods=[op.method], name=op.name)
+        api.add_api_route(op.path, endpoint(op.name), methods=[op.method], name=op.name)
+
+
+def _add_report_document_route(api: FastAPI) -> None:
+    """The report documents' download, like Amazon's pre-signed S3 URLs: no access token, no usage plan."""
+    @api.get(DOCUMENT_PATH)
+    async def report_document(request: Request, reportDocumentId: str) -> Response:
+        state: SandboxState = request.app.state.sandbox
+        try:
+            content, compressed = state.report_document(reportDocumentId)
+        except SandboxError as err:
+            return JSONResponse(err.body(), status_code=err.status)
+        return Response(content, media_type="application/octet-stream" if compressed else "application/json")
 
 
 def _add_lwa_route(api: FastAPI) -> None:
@@ -202,6 +238,7 @@ def build_app(state: SandboxState) -> ASGIApp:
                             status_code=exc.status_code, headers={"x-amzn-RequestId": str(uuid.uuid4())})
 
     _add_spapi_routes(api)
+    _add_report_document_route(api)
     _add_lwa_route(api)
     api.include_router(operator_router)
     return _KeepRawSend(api)

@@ -4,7 +4,9 @@
 ``[min, max]`` added to every SP-API answer; ``drop_after_commit_rate``: a POST is applied
 and its answer never delivered (the connection is closed); ``stuck_processing_rate``: the
 transaction stays ``Processing``; ``missing_receiving_status_rate``: an item's
-``receivingStatus`` is left out of getPurchaseOrdersStatus. Rates are fractions 0..1; ``{}``
+``receivingStatus`` is left out of getPurchaseOrdersStatus; ``report_fatal_rate`` /
+``report_cancelled_rate``: a report created ends ``FATAL`` (after processing) or ``CANCELLED``
+(before it starts), as Amazon's reports sometimes do. Rates are fractions 0..1; ``{}``
 clears them all. Draws come from one random stream seeded by the sandbox seed, so a
 scripted session sees the same faults on every run.
 """
@@ -25,6 +27,8 @@ class FaultSettings(BaseModel):
     drop_after_commit_rate: float = Field(0.0, ge=0, le=1)
     stuck_processing_rate: float = Field(0.0, ge=0, le=1)
     missing_receiving_status_rate: float = Field(0.0, ge=0, le=1)
+    report_fatal_rate: float = Field(0.0, ge=0, le=1)
+    report_cancelled_rate: float = Field(0.0, ge=0, le=1)
 
     @field_validator("latency_ms")
     @classmethod
@@ -65,3 +69,9 @@ class Faults:
 
     def omit_receiving(self) -> bool:
         return self._hit(self.settings.missing_receiving_status_rate)
+
+    def report_failure(self) -> str | None:
+        """``FATAL``, ``CANCELLED`` or None (the report will be DONE), one draw per report created."""
+        if self._hit(self.settings.report_fatal_rate):
+            return "FATAL"
+        return "CANCELLED" if self._hit(self.settings.report_cancelled_rate) else None

@@ -14,6 +14,13 @@ if TYPE_CHECKING:
 
 #: (state, path parameters, query parameters) -> the answer's JSON body
 Reader = Callable[["SandboxState", Mapping[str, str], Mapping[str, str]], dict[str, Any]]
+#: (state, the request's JSON body) -> the answer's JSON body: a POST not answered by a transaction
+BodyReader = Callable[["SandboxState", Any], dict[str, Any]]
+
+#: the path parameter the routes add with the address the caller reached the sandbox at: getReportDocument
+#: answers a download URL under it (without HTTP, the fake Amazon has none; its URL is never fetched)
+BASE_URL = "@baseUrl"
+NO_BASE_URL = "http://sandbox.invalid"
 
 #: the sandbox's behaviour per read, bound to the path and method the registry (``acorn.spapi.operations()``)
 #: reads from Amazon's model
@@ -24,4 +31,12 @@ READERS: dict[str, Reader] = {
     "getTransaction": lambda state, path, _query: state.get_transaction(path["transactionId"]),
     "GetShipmentDetails": lambda state, _path, query: state.get_shipment_details(dict(query)),
     "GetShipmentLabels": lambda state, _path, query: state.get_shipment_labels(dict(query)),
+    "getReport": lambda state, path, _query: state.get_report(path["reportId"]),
+    "getReportDocument": lambda state, path, _query: state.get_report_document(
+        path["reportDocumentId"], path.get(BASE_URL, NO_BASE_URL)),
+}
+
+#: the POSTs answered with something of their own (createReport: ``{"reportId"}``, 202), not a transaction
+BODY_READERS: dict[str, BodyReader] = {
+    "createReport": lambda state, body: state.create_report(body),
 }

@@ -29,6 +29,7 @@ from acorn.sandbox.ratelimit import RateLimiter
 from acorn.sandbox.records import Registry
 from acorn.sandbox.remittance import remittance_rows, to_csv
 from acorn.sandbox.render import order_json, status_json
+from acorn.sandbox.reports import ReportBook, document_answer, document_bytes, read_specification
 from acorn.sandbox.settlement import Settlement, record_found_units, settle
 from acorn.sandbox.shipment_queries import shipment_details
 from acorn.sandbox.submissions import process
@@ -57,6 +58,7 @@ class SandboxState:
         self.ledger = Ledger()
         self.transactions = TransactionBook(cfg.seed, cfg.processing_polls, cfg.processing, sim_now=self.now)
         self.faults = Faults(cfg.seed)
+        self.reports = ReportBook(cfg.seed)
         #: SP-API requests received, by operationId, whatever they were answered (``GET /_sandbox/requests``)
         self.requests: Counter[str] = Counter()
         self.page_tokens = PageTokens(cfg.next_token_lifetime_seconds)
@@ -158,6 +160,29 @@ class SandboxState:
                 raise NotFound(f"Transaction {transaction_id} was not found.",
                                details=f"transactionId: {transaction_id}")
             return {"payload": {"transactionStatus": found}}
+
+    # ---- Reports API ------------------------------------------------------------------------
+    def create_report(self, body: Any) -> dict[str, Any]:
+        """createReport: the specification checked (400), the report's life decided; ``{"reportId"}``."""
+        with self.lock:
+            now = self.now()
+            report = self.reports.create(read_specification(body, now), now, self.faults)
+            return {"reportId": report.report_id}
+
+    def get_report(self, report_id: str) -> dict[str, Any]:
+        with self.lock:
+            return self.reports.get(report_id).to_json(self.now())
+
+    def get_report_document(self, document_id: str, base_url: str) -> dict[str, Any]:
+        """Where a DONE report's document is, under ``base_url`` (the address the caller reached us at)."""
+        with self.lock:
+            return document_answer(self.reports.done_document(document_id, self.now()), base_url)
+
+    def report_document(self, document_id: str) -> tuple[bytes, bool]:
+        """A document's bytes as served, and whether they are gzip-compressed."""
+        with self.lock:
+            report = self.reports.done_document(document_id, self.now())
+            return document_bytes(self, report), report.gzip
 
     # ---- SP-API writes -------------------------------------------------------------------
     def submit(self, operation: str, body: dict[str, Any]) -> Transaction:

@@ -16,10 +16,11 @@ from schemas import spapi as wire
 from . import _operations as ops
 from ._auth import LwaTokenSource
 from ._credentials import LwaCredentials, region_base_url, token_endpoint_for
-from ._exceptions import ResponseFormatError, TransactionTimeout
+from ._exceptions import ReportNotDone, ResponseFormatError, TransactionTimeout
 from ._payloads import outgoing_payload
 from ._ratelimit import RateLimit, RateLimiter, TokenBucketLimiter
 from ._redact import RedactingLog, Redactor
+from ._report_download import download_document, parse_json_document
 from ._retry import RetryPolicy
 from ._sender import Sender
 from ._stats import ClientStats
@@ -264,6 +265,67 @@ class SpApiClient:
                     f"transaction {transaction_id} still {status.status} after {timeout_s:g}s",
                     operation=ops.GET_TRANSACTION, transaction_id=transaction_id, last_status=status)
             time.sleep(min(poll_interval_s, remaining))
+
+    # ------------------------------------------------------------------ reports (Reports API 2021-06-30)
+
+    def create_report(self, specification: wire.CreateReportSpecification | dict[str, Any]) -> str:
+        """Ask for a report; returns its ``reportId`` (202, not a transaction: poll :meth:`get_report`)."""
+        op = ops.operation(ops.CREATE_REPORT)
+        assert op.request_definition is not None
+        payload = outgoing_payload(specification, api=op.api, definition=op.request_definition, operation=op.name)
+        data, request_id = self._sender.call(op, body=payload)
+        return self._parse(wire.CreateReportResponse, data, op.name, request_id).report_id
+
+    def get_report(self, report_id: str) -> wire.Report:
+        """The report's processing status, and its ``report_document_id`` once DONE."""
+        if not report_id:
+            raise ValueError("report_id is empty")
+        op = ops.operation(ops.GET_REPORT)
+        data, request_id = self._sender.call(op, path_params={"reportId": report_id})
+        return self._parse(wire.Report, data, op.name, request_id, record=report_id)
+
+    def get_report_document(self, report_document_id: str) -> wire.ReportDocument:
+        """Where a DONE report's document is (a URL valid minutes) and how it is compressed."""
+        if not report_document_id:
+            raise ValueError("report_document_id is empty")
+        op = ops.operation(ops.GET_REPORT_DOCUMENT)
+        data, request_id = self._sender.call(op, path_params={"reportDocumentId": report_document_id})
+        return self._parse(wire.ReportDocument, data, op.name, request_id, record=report_document_id)
+
+    def download_report_document(self, document: wire.ReportDocument) -> bytes:
+        """The document's bytes from its URL, gunzipped when Amazon says GZIP (no access token sent)."""
+        return download_document(self._http, document)
+
+    def wait_for_report(self, report_id: str, *, timeout_s: float = 1800, poll_interval_s: float = 10,
+                        on_poll: Callable[[wire.Report], None] | None = None) -> wire.Report:
+        """Poll until the report is DONE; :class:`ReportNotDone` if it ends FATAL / CANCELLED or time runs out.
+
+        Amazon's vendor reports take minutes, sometimes much longer, hence the half-hour default.
+        ``on_poll`` sees each report read that is not final (a test moves the sandbox's clock there).
+        """
+        if timeout_s < 0 or poll_interval_s <= 0:
+            raise ValueError("timeout_s must be >= 0 and poll_interval_s > 0")
+        deadline = time.monotonic() + timeout_s
+        while True:
+            report = self.get_report(report_id)
+            if report.processing_status == "DONE":
+                return report
+            if report.is_final or time.monotonic() >= deadline:
+                ended = "ended" if report.is_final else f"still after {timeout_s:g}s:"
+                raise ReportNotDone(f"report {report_id} {ended} {report.processing_status}",
+                                    operation=ops.GET_REPORT, report_id=report_id, last_status=report)
+            if on_poll is not None:
+                on_poll(report)
+            time.sleep(min(poll_interval_s, max(deadline - time.monotonic(), 0)))
+
+    def fetch_report(self, report_id: str, **wait: Any) -> dict[str, Any]:
+        """A vendor report's JSON document: wait until DONE, ask where it is, download and decompress it."""
+        report = self.wait_for_report(report_id, **wait)
+        if not report.report_document_id:
+            raise ResponseFormatError("a DONE report carries no reportDocumentId", operation=ops.GET_REPORT,
+                                      record=report_id)
+        document = self.get_report_document(report.report_document_id)
+        return parse_json_document(self.download_report_document(document), document.report_document_id)
 
     # ------------------------------------------------------------------ internals
 

@@ -13,7 +13,8 @@ SpApiError                      anything raised by the client
 ├── ResponseFormatError         an answer that does not fit the model (cannot be parsed)
 ├── InvalidSubmission           a payload we were about to send breaks Amazon's model (nothing sent);
 │                               also an ``acorn.contract.ContractError``
-└── TransactionTimeout          wait_for_transaction: still Processing when time ran out
+├── TransactionTimeout          wait_for_transaction: still Processing when time ran out
+└── ReportNotDone               wait_for_report: the report ended FATAL or CANCELLED, or time ran out
 ```
 
 Every exception carries what an operator needs to act: ``operation`` (Amazon's operationId),
@@ -130,5 +131,18 @@ class TransactionTimeout(SpApiError):
 
     def __init__(self, message: str, *, transaction_id: str, last_status: Any = None, **fields: Any) -> None:
         self.transaction_id = transaction_id
+        self.last_status = last_status
+        super().__init__(message, **fields)
+
+
+class ReportNotDone(SpApiError):
+    """A report that has no document: it ended ``FATAL`` or ``CANCELLED``, or was not done at the deadline.
+
+    ``last_status`` is the report as last read (``processing_status`` says which); a FATAL report
+    is worth asking for again later, a CANCELLED one had no data (or was cancelled).
+    """
+
+    def __init__(self, message: str, *, report_id: str, last_status: Any = None, **fields: Any) -> None:
+        self.report_id = report_id
         self.last_status = last_status
         super().__init__(message, **fields)

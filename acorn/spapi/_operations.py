@@ -36,6 +36,9 @@ SUBMIT_SHIPMENTS = "SubmitShipments"
 GET_SHIPMENT_LABELS = "GetShipmentLabels"
 SUBMIT_INVOICES = "submitInvoices"
 GET_TRANSACTION = "getTransaction"
+CREATE_REPORT = "createReport"
+GET_REPORT = "getReport"
+GET_REPORT_DOCUMENT = "getReportDocument"
 LWA_TOKEN = "lwaToken"   # not an SP-API operation; names the token call in errors and stats
 
 #: where the wire models live; a registry entry names a class of this module
@@ -73,6 +76,10 @@ DECLARED: tuple[Declared, ...] = (
              item_model="TransportLabel", record_key="labelCreateDateTime"),
     Declared(SUBMIT_INVOICES, "invoices", TRANSACTION_ANSWER, request_model="SubmitInvoicesRequest"),
     Declared(GET_TRANSACTION, "transactions", "GetTransactionResponse"),
+    # the Reports API: a POST answered with its own reportId, and reads with no ``payload`` envelope
+    Declared(CREATE_REPORT, "reports", "CreateReportResponse", request_model="CreateReportSpecification"),
+    Declared(GET_REPORT, "reports", "Report"),
+    Declared(GET_REPORT_DOCUMENT, "reports", "ReportDocument"),
 )
 _DECLARED_BY_NAME = {d.name: d for d in DECLARED}
 

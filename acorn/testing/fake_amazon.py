@@ -34,7 +34,7 @@ from acorn.sandbox.config import DEFAULT_CREDENTIALS, SandboxConfig
 from acorn.sandbox.errors import SandboxError
 from acorn.sandbox.faults import FaultSettings
 from acorn.sandbox.raw_orders import store_raw_orders
-from acorn.sandbox.readers import READERS
+from acorn.sandbox.readers import BODY_READERS, READERS
 from acorn.sandbox.state import SandboxState
 from acorn.sandbox.submissions import gateway_check
 from acorn.spapi import LwaCredentials, SpApiClient, SubmissionOutcomeUnknown
@@ -61,6 +61,8 @@ class _SandboxWire:
             self._gate(op.name)
             if op.answers_with_transaction:
                 return self._submit(op.name, body, request_id), request_id
+            if op.name in BODY_READERS:
+                return BODY_READERS[op.name](self.state, json.loads(json.dumps(body))), request_id
             return READERS[op.name](self.state, path_params or {}, params or {}), request_id
         except SandboxError as err:
             self.stats.record(op.name, failures=1)

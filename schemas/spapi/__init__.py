@@ -26,7 +26,8 @@ API's model does not declare.
 
 Layout: ``_base`` (value types, bases, shared blocks), ``reads`` (orders, status,
 transactions), ``acknowledgements``, ``shipments`` (the ASN sent), ``shipment_details``
-(shipments read back with GetShipmentDetails), ``transport_labels`` (GetShipmentLabels), ``invoices``; import from here.
+(shipments read back with GetShipmentDetails), ``transport_labels`` (GetShipmentLabels), ``invoices``,
+``reports`` (Reports API 2021-06-30, no ``payload`` envelope); import from here.
 """
 
 from __future__ import annotations
@@ -94,6 +95,18 @@ from .reads import (
     TransactionStatus,
     TransactionStatusPayload,
 )
+from .reports import (
+    FINAL_REPORT_STATES,
+    REPORT_STATES,
+    VENDOR_FORECASTING_REPORT,
+    VENDOR_INVENTORY_REPORT,
+    VENDOR_REPORT_TYPES,
+    VENDOR_SALES_REPORT,
+    CreateReportResponse,
+    CreateReportSpecification,
+    Report,
+    ReportDocument,
+)
 from .shipment_details import (
     SHIPMENT_STATUSES,
     CarrierDetails,
@@ -148,6 +161,16 @@ from .transport_labels import (
 )
 
 __all__ = [
+    "FINAL_REPORT_STATES",
+    "REPORT_STATES",
+    "VENDOR_FORECASTING_REPORT",
+    "VENDOR_INVENTORY_REPORT",
+    "VENDOR_REPORT_TYPES",
+    "VENDOR_SALES_REPORT",
+    "CreateReportResponse",
+    "CreateReportSpecification",
+    "Report",
+    "ReportDocument",
     "AcknowledgementStatus",
     "AcknowledgementStatusDetails",
     "AdditionalDetails",

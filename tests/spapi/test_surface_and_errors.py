@@ -16,6 +16,7 @@ from acorn.spapi import (
     InvalidSubmission,
     LwaCredentials,
     NetworkError,
+    ReportNotDone,
     ResponseFormatError,
     ServerError,
     SpApiClient,
@@ -35,7 +36,7 @@ def test_the_public_surface_is_exactly_what_flows_import() -> None:
     assert set(spapi.__all__) == {
         "REGION_HOSTS", "TOKEN_URL", "AuthError", "Backoff", "ClientRequestError", "ClientStats", "HostUnreachable",
         "InvalidSubmission", "LwaCredentials", "NetworkError", "Operation", "OperationStats", "RateLimit",
-        "RateLimiter", "ResponseFormatError",
+        "RateLimiter", "ReportNotDone", "ResponseFormatError",
         "RetryPolicy", "ServerError", "SpApiClient", "SpApiError", "SpApiHttpError", "SubmissionOutcomeUnknown",
         "ThrottledError", "TokenBucket", "TokenBucketLimiter", "TransactionTimeout", "default_token_url",
         "operation", "operations", "published_rate_limits", "region_base_url"}
@@ -56,6 +57,7 @@ def test_the_public_surface_is_exactly_what_flows_import() -> None:
     pytest.param(InvalidSubmission, SpApiError, id="invalid-submission"),
     pytest.param(InvalidSubmission, ContractError, id="invalid-submission-is-a-contract-error"),
     pytest.param(TransactionTimeout, SpApiError, id="transaction-timeout"),
+    pytest.param(ReportNotDone, SpApiError, id="report-not-done"),
 ])
 def test_the_exception_tree_matches_its_drawing(child: type, parent: type) -> None:
     assert issubclass(child, parent)
