@@ -18,6 +18,7 @@ from sqlmodel import Field, SQLModel
 
 from acorn.domain.claims import ClaimStatus
 from acorn.domain.states import AlertStatus, InvoiceStatus, RunStatus, ShipmentStatus
+from acorn.domain.vendor_reports import ReportRequestState
 
 
 class UtcDateTime(TypeDecorator[datetime]):
@@ -561,6 +562,61 @@ class Watermark(SQLModel, table=True):
     name: str = Field(primary_key=True, max_length=120)
     value: datetime = _ts()
     updated_at: datetime = _ts(default_factory=utcnow)
+
+
+class ReportRequest(SQLModel, table=True):
+    """A vendor report asked of Amazon for one account and period, remembered by its ``reportId``.
+
+    One row per (account, report type, period): a report still processing when a run ends is
+    polled by the next run under the same id instead of being asked for again.
+    """
+
+    __tablename__ = "report_request"
+    __table_args__ = (sa.UniqueConstraint("account_code", "report_type", "period_start", "period_end",
+                                          name="uq_report_request_period"),)
+    id: int | None = Field(default=None, primary_key=True)
+    account_code: str = Field(max_length=40)
+    report_type: str = Field(max_length=60)
+    period_start: date
+    period_end: date
+    report_id: str = Field(max_length=40, index=True)
+    state: str = Field(default=ReportRequestState.PENDING.value, max_length=12, index=True)
+    processing_status: str = Field(default="", max_length=20)
+    requested_at: datetime = _ts(default_factory=utcnow)
+    finished_at: datetime | None = _ts(default=None)
+
+
+class VendorReportDocument(SQLModel, table=True):
+    """A vendor report's document that fits its published schema; the same content is one row."""
+
+    __tablename__ = "vendor_report_document"
+    __table_args__ = (sa.Index("ix_vendor_report_document_period", "account_code", "report_type", "period_start"),)
+    id: int | None = Field(default=None, primary_key=True)
+    sha256: str = Field(unique=True, max_length=64)
+    account_code: str = Field(max_length=40)
+    report_type: str = Field(max_length=60)
+    period_start: date | None = None
+    period_end: date | None = None
+    report_id: str | None = Field(default=None, max_length=40)  # None when imported from a file
+    source: str = Field(default="", max_length=300)
+    received_at: datetime = _ts(default_factory=utcnow)
+    document: dict[str, Any] = _json(default_factory=dict)
+
+
+class QuarantinedReport(SQLModel, table=True):
+    """A report document that does not fit its schema (or is no JSON): kept raw, its first bad field named."""
+
+    __tablename__ = "quarantined_report"
+    id: int | None = Field(default=None, primary_key=True)
+    sha256: str = Field(unique=True, max_length=64)
+    account_code: str = Field(max_length=40, index=True)
+    report_type: str = Field(max_length=60)
+    report_id: str | None = Field(default=None, max_length=40)
+    source: str = Field(default="", max_length=300)
+    field: str = Field(max_length=300)
+    reason: str = Field(sa_type=sa.Text)
+    raw: str = Field(sa_type=sa.Text)
+    received_at: datetime = _ts(default_factory=utcnow)
 
 
 @sa.event.listens_for(AuditEvent, "before_update")

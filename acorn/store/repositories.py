@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import Callable, Iterable, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
@@ -19,6 +19,9 @@ from acorn.domain.carrier_numbers import ProNumberFormat, bill_of_lading_number
 from acorn.domain.documents import DocumentKind
 from acorn.domain.states import AlertStatus, RunStatus, ShipmentStatus
 from schemas.tables import (
+    QuarantinedReport,
+    ReportRequest,
+    VendorReportDocument,
     Acknowledgement,
     Alert,
     AuditEvent,
@@ -990,3 +993,33 @@ class WatermarkRepository(_Repository):
             self.add(Watermark(name=name, value=value))
         else:
             row.value, row.updated_at = value, utcnow()
+
+
+class VendorReportRepository(_Repository):
+    """Vendor reports: the requests waiting on Amazon, the documents kept, the ones set aside."""
+
+    def request_for(self, account_code: str, report_type: str, start: date, end: date) -> ReportRequest | None:
+        return self.session.exec(select(ReportRequest).where(
+            ReportRequest.account_code == account_code, ReportRequest.report_type == report_type,
+            ReportRequest.period_start == start, ReportRequest.period_end == end)).first()
+
+    def by_report_id(self, report_id: str) -> ReportRequest | None:
+        return self.session.exec(select(ReportRequest).where(ReportRequest.report_id == report_id)).first()
+
+    def has_document(self, sha256: str) -> bool:
+        return self.session.exec(select(VendorReportDocument.id).where(
+            VendorReportDocument.sha256 == sha256)).first() is not None
+
+    def has_quarantined(self, sha256: str) -> bool:
+        return self.session.exec(select(QuarantinedReport.id).where(
+            QuarantinedReport.sha256 == sha256)).first() is not None
+
+    def documents(self, account_code: str, report_type: str | None = None) -> builtins.list[VendorReportDocument]:
+        query = select(VendorReportDocument).where(VendorReportDocument.account_code == account_code)
+        if report_type is not None:
+            query = query.where(VendorReportDocument.report_type == report_type)
+        return builtins.list(self.session.exec(query.order_by(VendorReportDocument.id)).all())
+
+    def quarantined(self, account_code: str) -> builtins.list[QuarantinedReport]:
+        return builtins.list(self.session.exec(select(QuarantinedReport).where(
+            QuarantinedReport.account_code == account_code).order_by(QuarantinedReport.id)).all())

@@ -47,6 +47,7 @@ class UnitOfWork:
         self.alerts = r.AlertRepository(s)
         self.audit = r.AuditRepository(s)
         self.watermarks = r.WatermarkRepository(s)
+        self.vendor_reports = r.VendorReportRepository(s)
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
