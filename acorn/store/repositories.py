@@ -19,9 +19,6 @@ from acorn.domain.carrier_numbers import ProNumberFormat, bill_of_lading_number
 from acorn.domain.documents import DocumentKind
 from acorn.domain.states import AlertStatus, RunStatus, ShipmentStatus
 from schemas.tables import (
-    QuarantinedReport,
-    ReportRequest,
-    VendorReportDocument,
     Acknowledgement,
     Alert,
     AuditEvent,
@@ -37,16 +34,19 @@ from schemas.tables import (
     ProNumberAllocation,
     PurchaseOrder,
     PurchaseOrderItem,
+    QuarantinedReport,
     ReceiptSnapshot,
     ReconciliationLine,
     ReconciliationRun,
     RemittanceImport,
     RemittanceLine,
+    ReportRequest,
     Shipment,
     ShipmentLine,
     Sku,
     SsccSerial,
     VendorAccount,
+    VendorReportDocument,
     Watermark,
     utcnow,
 )
