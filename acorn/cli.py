@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from acorn.services.packing import PackingDocuments
 
 #: commands that can raise alerts outside a flow run: their alerts reach ops like a flow's
-_RAISE_ALERTS = frozenset({"erp-load", "remittance", "disputes", "doctor", "reconcile", "run"})
+_RAISE_ALERTS = frozenset({"erp-load", "remittance", "reports", "disputes", "doctor", "reconcile", "run"})
 
 
 def _announce_new_alerts() -> None:
@@ -59,6 +59,8 @@ _ELSEWHERE = {
     "alerts": Lazy("acorn.cli_status:alerts_command", "Alerts (open by default) with the date raised, the detail and "
                                                       "the next step for ops."),
     "remittance": Lazy("acorn.cli_money:remittance_app", "What Amazon paid: load remittance files.", group=True),
+    "reports": Lazy("acorn.cli_reports:reports_app", "Amazon's vendor reports: import one saved by hand.",
+                    group=True),
     "disputes": Lazy("acorn.cli_money:disputes_app", "Deductions Amazon took: list them by money at stake and "
                                                      "deadline, record disputes.", group=True),
     "automations": Lazy("acorn.cli_automations:automations_app", "Notifications for ops, as Prefect automations.",
