@@ -78,6 +78,17 @@ def test_a_fatal_report_is_alerted_naming_it_and_asked_for_again_next_run(world:
     assert sorted(_fetch(world).stored) == sorted(VendorReportType)
 
 
+def test_a_cancelled_report_is_alerted_once_and_not_asked_for_again(world: World) -> None:
+    world.amazon.faults(report_cancelled_rate=1.0)
+    assert len(_fetch(world).failed) == 3
+    assert all("CANCELLED" in a.subject for a in _alerts(world, "report_failed"))
+    world.amazon.faults()
+    before = world.amazon.requests().get("createReport", 0)
+    again = _fetch(world)
+    assert sorted(again.already_done) == sorted(VendorReportType) and again.failed == []
+    assert world.amazon.requests().get("createReport", 0) == before and len(_alerts(world, "report_failed")) == 3
+
+
 def test_a_document_that_breaks_its_schema_is_quarantined_naming_the_field(
         world: World, monkeypatch: pytest.MonkeyPatch) -> None:
     from acorn.sandbox import reports
