@@ -17,39 +17,15 @@ import pytest
 
 from acorn.services import intake
 from acorn.store import UnitOfWork
+from acorn.testing.amazon_orders import amazon_po, first_quantity
 from lifecycle_world import US, World
 
 GOOD = "RAWGOOD1"
 BAD = "RAWBAD01"
 
 
-def _iso(when: datetime) -> str:
-    return when.strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
 def _amazon_po(number: str, created: datetime, *, changed: datetime | None = None) -> dict[str, Any]:
-    """A well-formed SP-API Order of the US account, created at ``created``."""
-    details: dict[str, Any] = {
-        "purchaseOrderDate": _iso(created), "purchaseOrderStateChangedDate": _iso(created),
-        "purchaseOrderType": "RegularOrder", "paymentMethod": "Invoice",
-        "buyingParty": {"partyId": "ABE8"}, "sellingParty": {"partyId": US}, "shipToParty": {"partyId": "ABE8"},
-        "billToParty": {"partyId": "ABE8"},
-        "shipWindow": f"{_iso(created + timedelta(days=1))}--{_iso(created + timedelta(days=7))}",
-        "items": [
-            {"itemSequenceNumber": "1", "amazonProductIdentifier": "B0TESTAAA1", "vendorProductIdentifier": "SKU-1",
-             "orderedQuantity": {"amount": 24, "unitOfMeasure": "Eaches", "unitSize": 1},
-             "isBackOrderAllowed": True, "netCost": {"amount": "12.50", "currencyCode": "USD"}},
-            {"itemSequenceNumber": "2", "amazonProductIdentifier": "B0TESTAAA2", "vendorProductIdentifier": "SKU-2",
-             "orderedQuantity": {"amount": 2, "unitOfMeasure": "Cases", "unitSize": 6},
-             "isBackOrderAllowed": True, "netCost": {"amount": "3.10", "currencyCode": "USD"}},
-        ]}
-    if changed is not None:
-        details["purchaseOrderChangedDate"] = _iso(changed)
-    return {"purchaseOrderNumber": number, "purchaseOrderState": "New", "orderDetails": details}
-
-
-def _quantity(order: dict[str, Any]) -> dict[str, Any]:
-    return order["orderDetails"]["items"][0]["orderedQuantity"]
+    return amazon_po(number, created, selling_party=US, changed=changed)
 
 
 def _repeat_sequence(o: dict) -> None:
@@ -57,15 +33,15 @@ def _repeat_sequence(o: dict) -> None:
 
 
 def _amount_1e20_integer(o: dict) -> None:
-    _quantity(o)["amount"] = 10**20  # JSON 100000000000000000000: fits the wire model's int
+    first_quantity(o)["amount"] = 10**20  # JSON 100000000000000000000: fits the wire model's int
 
 
 def _amount_1e20_float(o: dict) -> None:
-    _quantity(o)["amount"] = 1e20  # JSON 1e+20: does not fit the wire model (the client's `unreadable`)
+    first_quantity(o)["amount"] = 1e20  # JSON 1e+20: does not fit the wire model (the client's `unreadable`)
 
 
 def _amount_fractional(o: dict) -> None:
-    _quantity(o)["amount"] = 2.5
+    first_quantity(o)["amount"] = 2.5
 
 
 def _no_number(o: dict) -> None:

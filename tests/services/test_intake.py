@@ -9,48 +9,24 @@ from typing import Any
 import pytest
 
 from acorn.services import intake
+from acorn.testing.amazon_orders import amazon_po, first_quantity
 
 from .world import US, World
 
 GOOD, BAD = "RAWGOOD1", "RAWBAD01"
 
 
-def _iso(when: datetime) -> str:
-    return when.strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
 def _amazon_po(number: str, created: datetime, *, changed: datetime | None = None) -> dict[str, Any]:
-    """A well-formed SP-API Order of the US account: 24 eaches and 2 cases of 6."""
-    details: dict[str, Any] = {
-        "purchaseOrderDate": _iso(created), "purchaseOrderStateChangedDate": _iso(created),
-        "purchaseOrderType": "RegularOrder", "paymentMethod": "Invoice",
-        "buyingParty": {"partyId": "ABE8"}, "sellingParty": {"partyId": US}, "shipToParty": {"partyId": "ABE8"},
-        "billToParty": {"partyId": "ABE8"},
-        "shipWindow": f"{_iso(created + timedelta(days=1))}--{_iso(created + timedelta(days=7))}",
-        "items": [
-            {"itemSequenceNumber": "1", "amazonProductIdentifier": "B0TESTAAA1", "vendorProductIdentifier": "SKU-1",
-             "orderedQuantity": {"amount": 24, "unitOfMeasure": "Eaches", "unitSize": 1},
-             "isBackOrderAllowed": True, "netCost": {"amount": "12.50", "currencyCode": "USD"}},
-            {"itemSequenceNumber": "2", "amazonProductIdentifier": "B0TESTAAA2", "vendorProductIdentifier": "SKU-2",
-             "orderedQuantity": {"amount": 2, "unitOfMeasure": "Cases", "unitSize": 6},
-             "isBackOrderAllowed": True, "netCost": {"amount": "3.10", "currencyCode": "USD"}},
-        ]}
-    if changed is not None:
-        details["purchaseOrderChangedDate"] = _iso(changed)
-    return {"purchaseOrderNumber": number, "purchaseOrderState": "New", "orderDetails": details}
-
-
-def _quantity(order: dict[str, Any]) -> dict[str, Any]:
-    return order["orderDetails"]["items"][0]["orderedQuantity"]
+    return amazon_po(number, created, selling_party=US, changed=changed)
 
 
 AMOUNT = "orderDetails.items[0].orderedQuantity.amount"
 POISONS = [
     pytest.param(lambda o: o["orderDetails"]["items"][1].update(itemSequenceNumber="1"), BAD,
                  "orderDetails.items[1].itemSequenceNumber", id="repeated-item-sequence"),
-    pytest.param(lambda o: _quantity(o).update(amount=10**20), BAD, AMOUNT, id="quantity-1e20"),
-    pytest.param(lambda o: _quantity(o).update(amount=1e20), BAD, AMOUNT, id="quantity-1e20-as-float"),
-    pytest.param(lambda o: _quantity(o).update(amount=2.5), BAD, AMOUNT, id="fractional-quantity"),
+    pytest.param(lambda o: first_quantity(o).update(amount=10**20), BAD, AMOUNT, id="quantity-1e20"),
+    pytest.param(lambda o: first_quantity(o).update(amount=1e20), BAD, AMOUNT, id="quantity-1e20-as-float"),
+    pytest.param(lambda o: first_quantity(o).update(amount=2.5), BAD, AMOUNT, id="fractional-quantity"),
     pytest.param(lambda o: o.update(purchaseOrderNumber=""), intake.NO_PO_NUMBER, "purchaseOrderNumber",
                  id="empty-po-number"),
     pytest.param(lambda o: o["orderDetails"]["items"][0]["netCost"].update(currencyCode="XXX"), BAD,
