@@ -46,7 +46,7 @@ from acorn.domain.deadlines import asn_deadline, asn_is_on_time, shipped_date_is
 from acorn.sandbox.accounts import CARRIER_DETAILS_REQUIRED_IN, country_of_party
 from acorn.sandbox.errors import RuleViolation
 from acorn.sandbox.gs1 import sscc_problem
-from acorn.sandbox.matching import eaches, find_line, item_reference, party_differs, sequence_key
+from acorn.sandbox.matching import beyond_the_line, eaches, find_line, item_reference, party_differs, sequence_key
 from acorn.sandbox.orderbook import OrderBook
 from acorn.sandbox.orders import OrderLine, PurchaseOrder, ShippedLine
 from acorn.sandbox.receiving import delivery_moment, receive
@@ -264,13 +264,8 @@ def _ship_units(item: dict[str, Any], where: str, po: PurchaseOrder, line: Order
                              f"line {line.sequence} of purchase order {po.number} was cancelled by Amazon")
     units = eaches(item["shippedQuantity"], line)
     total = _shipped_by_other_asns(line, doc) + submission.claim(po.number, line.sequence, units)
-    limit = po.target_each(line, now)
-    if total > limit:
-        code, what = (("QuantityExceedsAccepted", "accepted") if line.ack is not None
-                      else ("QuantityExceedsOrdered", "ordered"))
-        return RuleViolation(code, f"{where}.shippedQuantity.amount",
-                             f"{total} units of line {line.sequence} of purchase order {po.number} "
-                             f"would be shipped but {limit} are {what}")
+    if (too_many := beyond_the_line(po, line, total, now, where)) is not None:
+        return too_many
     doc.lines.append((po, line, units))
     return None
 

@@ -49,7 +49,7 @@ from acorn.domain.calendar import MarketplaceCalendar
 from acorn.sandbox.accounts import country_of_party
 from acorn.sandbox.carriers import pallet_count, plan_carrier, reference_number
 from acorn.sandbox.errors import RuleViolation
-from acorn.sandbox.matching import eaches, find_line
+from acorn.sandbox.matching import beyond_the_line, eaches, find_line
 from acorn.sandbox.orderbook import OrderBook
 from acorn.sandbox.orders import OrderLine, PurchaseOrder
 from acorn.sandbox.records import Registry, RoutingRecord
@@ -275,13 +275,8 @@ def _route_item(item: dict[str, Any], at: str, po: PurchaseOrder, doc: RoutingDo
     key = (po.number, line.sequence)
     pending[key] = pending.get(key, 0) + units
     total = line.shipped_total + _routed_elsewhere(registry, po, line, doc.shipment_id) + pending[key]
-    limit = po.target_each(line, now)
-    if total > limit:
-        code, what = (("QuantityExceedsAccepted", "accepted") if line.ack is not None
-                      else ("QuantityExceedsOrdered", "ordered"))
-        return RuleViolation(code, f"{at}.shippedQuantity.amount",
-                             f"{total} units of line {line.sequence} of purchase order {po.number} would be "
-                             f"shipped or routed but {limit} are {what}")
+    if (too_many := beyond_the_line(po, line, total, now, at, doing="shipped or routed")) is not None:
+        return too_many
     doc.lines.append((po, line, units))
     return None
 

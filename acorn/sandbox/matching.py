@@ -6,8 +6,10 @@ SKU, line number) but never ambiguous about the result: the first line that matc
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
+from acorn.sandbox.errors import RuleViolation
 from acorn.sandbox.gs1 import same_gtin
 from acorn.sandbox.orders import CASES, OrderLine, PurchaseOrder
 
@@ -88,3 +90,17 @@ def item_reference(item: dict[str, Any]) -> str:
     parts = [f"{k}={item[k]}" for k in ("itemSequenceNumber", "amazonProductIdentifier", "vendorProductIdentifier")
              if item.get(k) is not None]
     return ", ".join(parts) or "an item without identifiers"
+
+
+def beyond_the_line(po: PurchaseOrder, line: OrderLine, total: int, now: datetime, at: str, *,
+                    doing: str = "shipped") -> RuleViolation | None:
+    """Amazon's one limit for an ASN and a routing request alike: no more units than the line accepted
+    (or, before an acknowledgement, ordered)."""
+    limit = po.target_each(line, now)
+    if total <= limit:
+        return None
+    code, what = ("QuantityExceedsAccepted", "accepted") if line.ack is not None else ("QuantityExceedsOrdered",
+                                                                                          "ordered")
+    return RuleViolation(code, f"{at}.shippedQuantity.amount",
+                         f"{total} units of line {line.sequence} of purchase order {po.number} would be "
+                         f"{doing} but {limit} are {what}")
