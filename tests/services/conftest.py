@@ -61,10 +61,14 @@ def _fast_tier_only(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
     """Fail a test whose run costs more than ``SLOWEST_S`` of CPU (CPU, not wall: other work on the machine
-    must not make the tier flaky, and a test that sleeps or waits on a server is refused above anyway)."""
-    started = time.process_time()
+    must not make the tier flaky, and a test that sleeps or waits on a server is refused above anyway).
+
+    The test's own thread's CPU: in the full suite, threads an earlier test left winding down in this
+    process (a Prefect server, the sandbox) are not the test's cost (counted, they failed one at 2.4 s).
+    """
+    started = time.thread_time()
     result = yield
-    took = time.process_time() - started
+    took = time.thread_time() - started
     if took > SLOWEST_S:
         pytest.fail(f"{item.nodeid} took {took:.2f} s of CPU; the fast tier allows {SLOWEST_S:g} s a test "
                     "(move it to a slower directory, or make it fast)", pytrace=False)
