@@ -29,7 +29,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from acorn import spapi
 from acorn.sandbox.auth import TokenRefused
-from acorn.sandbox.errors import InvalidRequest, SandboxError
+from acorn.sandbox.errors import InvalidRequest, SandboxError, quota_exceeded
 from acorn.sandbox.operator import router as operator_router
 from acorn.sandbox.readers import BASE_URL, BODY_READERS, READERS
 from acorn.sandbox.reports import DOCUMENT_PATH
@@ -96,18 +96,9 @@ async def _gate(request: Request, operation: str) -> SandboxError | None:
             principal = state.tokens.verify(request.headers.get("x-amz-access-token"))
         except TokenRefused as refused:
             return SandboxError(403, "Access to requested resource is denied.", details=refused.details)
-    quota = SandboxError(429, "You exceeded your quota for the requested resource.")
     if not state.limiter.allow(operation, principal):  # a bucket per selling partner, application, operation
-        return quota
-    with state.lock:
-        if state.faults.throttle():
-            return quota
-        status = state.faults.server_error()
-    if status == 500:
-        return SandboxError(500, "We encountered an internal error. Please try again.")
-    if status == 503:
-        return SandboxError(503, "Service temporarily unavailable. Please try again.")
-    return None
+        return quota_exceeded()
+    return state.injected_refusal()
 
 
 async def _read(request: Request, operation: str, handler: Callable[[SandboxState], dict[str, Any]],

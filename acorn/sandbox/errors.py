@@ -115,3 +115,15 @@ class NotFound(SandboxError):
 
 class ClockError(ValueError):
     """An operator asked the sandbox clock to do something it will not (e.g. go backwards)."""
+
+
+def quota_exceeded() -> SandboxError:
+    """429: the usage plan's bucket is empty (or a throttle was injected)."""
+    return SandboxError(429, "You exceeded your quota for the requested resource.")
+
+
+def injected_server_error(status: int) -> SandboxError:
+    """500 or 503, with Amazon's words for each."""
+    if status == 503:
+        return SandboxError(503, "Service temporarily unavailable. Please try again.")
+    return SandboxError(500, "We encountered an internal error. Please try again.")

@@ -16,7 +16,7 @@ from acorn.sandbox.auth import SandboxCredential, TokenIssuer
 from acorn.sandbox.catalogue import CatalogueItem, catalogue
 from acorn.sandbox.clock import SandboxClock, parse_clock_mode, start_of
 from acorn.sandbox.config import SandboxConfig
-from acorn.sandbox.errors import NotFound
+from acorn.sandbox.errors import NotFound, SandboxError, injected_server_error, quota_exceeded
 from acorn.sandbox.faults import Faults, FaultSettings
 from acorn.sandbox.generator import OrderGenerator, OrderPolicy
 from acorn.sandbox.labels import shipment_labels
@@ -68,6 +68,14 @@ class SandboxState:
                                     refresh_token=cfg.refresh_token)
         self.tokens = TokenIssuer([primary, *cfg.more_credentials], lifetime=cfg.access_token_lifetime_seconds)
         self.now()
+
+    def injected_refusal(self) -> SandboxError | None:
+        """The gate's injected faults, after tokens and usage plans: a throttle, or a 500/503."""
+        with self.lock:
+            if self.faults.throttle():
+                return quota_exceeded()
+            status = self.faults.server_error()
+        return None if status is None else injected_server_error(status)
 
     def reset(self) -> None:
         """Back to the seed's start: clock, orders, ledger, faults, request counts, tokens and rate buckets."""

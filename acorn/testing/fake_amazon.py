@@ -72,11 +72,8 @@ class _SandboxWire:
         """The injected faults of the sandbox's gate; tokens and usage plans are the network's, not here."""
         with self.state.lock:
             self.state.requests[operation] += 1
-            if self.state.faults.throttle():
-                raise SandboxError(429, "You exceeded your quota for the requested resource.")
-            status = self.state.faults.server_error()
-        if status is not None:
-            raise SandboxError(status, "We encountered an internal error. Please try again.")
+        if (refused := self.state.injected_refusal()) is not None:
+            raise refused
 
     def _submit(self, operation: str, body: dict[str, Any] | None, request_id: str) -> dict[str, Any]:
         received = json.loads(json.dumps(body))  # Amazon gets a copy: the caller's dict stays the caller's
