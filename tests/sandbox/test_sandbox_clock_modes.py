@@ -183,29 +183,33 @@ def test_reset_takes_a_flowing_clock_back_to_its_start(make_sandbox: Any) -> Non
 def test_an_access_token_survives_simulated_days_in_a_fast_clock_and_expires_on_the_wall_clock(
         make_sandbox: Any) -> None:
     _, vendor = make_sandbox(SandboxConfig(seed=7, rate_scale=100, clock="speed=86400",
-                                           access_token_lifetime_seconds=2))
+                                           access_token_lifetime_seconds=5))
+    # five real seconds of life: the 2-day advance makes two days of orders, which on a loaded
+    # 2-core machine has taken longer than the two seconds this test once allowed
     granted = time.monotonic()
     vendor.refresh()
     before, _ = _clock(vendor)
     vendor.advance(2 * 86400, refresh=False)
     time.sleep(0.3)  # and another 7 simulated hours flow by
     assert _clock(vendor)[0] - before > timedelta(days=2, hours=6)
+    assert time.monotonic() - granted < 5, "too slow to tell: the token's real life was spent"
     assert vendor.http.get(ORDERS, params={"limit": 1}).status_code == 200
-    time.sleep(max(0.0, granted + 2.05 - time.monotonic()))  # two real seconds after the grant
+    time.sleep(max(0.0, granted + 5.05 - time.monotonic()))  # five real seconds after the grant
     r = vendor.http.get(ORDERS, params={"limit": 1})
     assert r.status_code == 403 and r.json()["errors"][0]["details"] == "The access token you provided has expired."
 
 
 def test_a_next_token_outlives_a_simulated_day_and_expires_on_the_wall_clock(make_sandbox: Any) -> None:
-    _, vendor = make_sandbox(SandboxConfig(seed=7, rate_scale=100, next_token_lifetime_seconds=1))
+    _, vendor = make_sandbox(SandboxConfig(seed=7, rate_scale=100, next_token_lifetime_seconds=4))
     first = vendor.http.get(ORDERS, params={"limit": 2}).json()["payload"]
-    issued = time.monotonic()
+    issued = time.monotonic()  # four real seconds of life: a simulated day of orders can take one or two
     token = first["pagination"]["nextToken"]
     with pytest.raises(ValueError):  # opaque: no query to read (or forge) inside
         json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
     vendor.advance(86400)
+    assert time.monotonic() - issued < 4, "too slow to tell: the token's real life was spent"
     assert vendor.http.get(ORDERS, params={"nextToken": token}).status_code == 200
-    time.sleep(max(0.0, issued + 1.05 - time.monotonic()))
+    time.sleep(max(0.0, issued + 4.05 - time.monotonic()))
     r = vendor.http.get(ORDERS, params={"nextToken": token})
     assert r.status_code == 400 and r.json()["errors"][0]["details"] == "nextToken"
 
