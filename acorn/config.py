@@ -216,6 +216,9 @@ class VendorAccountSettings(_Strict):
     parcel_carrier_scac: str = Field(default="UPSN", min_length=2, max_length=4)
     freight_carrier_scac: str = Field(default="ODFL", min_length=2, max_length=4)
     erp_warehouse: str = "NJ1"
+    #: accept a shortfall against the ERP's next arrival (``restock_date`` with ``restock_units``) when
+    #: it lands a day before the PO's ship window ends; off: only stock on the shelf is accepted
+    accept_arriving_stock: bool = False
     max_carton_weight_kg: Decimal = Field(default=Decimal("22.5"), gt=0)
     max_cartons_per_pallet: int = Field(default=40, gt=0)
     max_pallet_weight_kg: Decimal = Field(default=Decimal("680"), gt=0)

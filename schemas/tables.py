@@ -102,6 +102,7 @@ class InventoryLevel(SQLModel, table=True):
     on_hand: int
     reserved: int = 0
     restock_date: date | None = None
+    restock_units: int | None = None  # arriving on restock_date (None: the ERP did not say)
     updated_at: datetime = _ts(default_factory=utcnow)
 
 
@@ -160,6 +161,7 @@ class PurchaseOrderItem(SQLModel, table=True):
     rejected_qty: int = 0
     rejection_reason: str | None = Field(default=None, max_length=40)
     scheduled_ship_date: date | None = None
+    arriving_qty: int = 0  # of accepted_qty, promised from the arrival on scheduled_ship_date
     shipped_qty: int = 0
     received_qty: int = 0
     damaged_qty: int = 0

@@ -149,15 +149,22 @@ class SkuInfo:
 
 @dataclass(frozen=True)
 class StockLevel:
-    """Units of a SKU free to promise, and when more arrive (``None``: not known)."""
+    """Units of a SKU free to promise, and when more arrive (``None``: not known).
+
+    ``restock_units``: how many of the units arriving on ``restock_date`` are still free to
+    promise (``None``: the ERP gave a date without a quantity).
+    """
 
     vendor_sku: str
     on_hand: int
     restock_date: date | None = None
+    restock_units: int | None = None
 
     def __post_init__(self) -> None:
         sku = _checks.text(self.vendor_sku, record=None, field="vendor_sku")
         _checks.count(self.on_hand, record=sku, field="on_hand")
+        if self.restock_units is not None:
+            _checks.count(self.restock_units, record=sku, field="restock_units")
         if self.restock_date is not None and (
             isinstance(self.restock_date, datetime) or not isinstance(self.restock_date, date)
         ):

@@ -32,6 +32,8 @@ vendor_sku         yes       the SKU; (vendor_sku, warehouse) unique in the file
 warehouse          yes       the vendor's warehouse code the stock sits in
 on_hand            yes       units on hand, a whole number from 0 to 100,000,000
 restock_date       no        YYYY-MM-DD: when more units are expected (blank = unknown)
+restock_units      no        units arriving on restock_date, 0 to 100,000,000 (blank =
+                             unknown: then nothing is accepted against the arrival)
 =================  ========  ==============================================================
 
 A file that cannot be read as a whole (missing, empty, not UTF-8, malformed CSV, a
@@ -75,7 +77,7 @@ SKU_MASTER = TableSpec(
 INVENTORY = TableSpec(
     model=StockRow,
     required=("vendor_sku", "warehouse", "on_hand"),
-    optional=("restock_date",),
+    optional=("restock_date", "restock_units"),
     key=("vendor_sku", "warehouse"),
 )
 
@@ -92,7 +94,7 @@ SKU_COLUMNS: tuple[str, ...] = (
     "currency",
     "discontinued",
 )
-INVENTORY_COLUMNS: tuple[str, ...] = ("vendor_sku", "warehouse", "on_hand", "restock_date")
+INVENTORY_COLUMNS: tuple[str, ...] = ("vendor_sku", "warehouse", "on_hand", "restock_date", "restock_units")
 
 
 class CsvErp:

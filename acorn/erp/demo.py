@@ -7,7 +7,8 @@ both CSVs from the catalogue for a seed, deterministically, and shapes the stock
 demo shows each path of the business:
 
 - most SKUs plentiful (200 to 400 cartons on hand, a fortnight of the sandbox's demand);
-- a few low on stock (1 to 3 cartons) with a restock date 5 to 21 days after ``as_of``;
+- a few low on stock (1 to 3 cartons) with a restock date 5 to 21 days after ``as_of`` and a
+  hundred cases arriving then;
 - one or two out of stock with no restock date (to be rejected or backordered);
 - one discontinued (a little stock left, no restock);
 - exactly one deliberately bad row in each file, so the demo shows quarantine: an
@@ -164,21 +165,24 @@ def _stock_rows(items: list[Any], plan: DemoStockPlan, rng: random.Random, as_of
     rows = []
     for item in items:
         sku, pack = item.vendor_sku, item.case_pack
-        restock = ""
+        restock, arriving = "", ""
         if sku in plan.out_of_stock:
             on_hand = 0
         elif sku in plan.low_stock:
             on_hand = pack * rng.randint(1, 3)
             restock = (as_of + timedelta(days=rng.randint(5, 21))).isoformat()
+            arriving = str(pack * 100)  # a production run of a hundred cases (no draw: the seed's files stay)
         elif sku == plan.discontinued:
             on_hand = pack * 2
         else:
             on_hand = pack * rng.randint(200, 400)
-        rows.append({"vendor_sku": sku, "warehouse": MAIN_WAREHOUSE, "on_hand": str(on_hand), "restock_date": restock})
+        rows.append({"vendor_sku": sku, "warehouse": MAIN_WAREHOUSE, "on_hand": str(on_hand), "restock_date": restock,
+                     "restock_units": arriving})
     # a stocktake adjustment keyed in with the wrong sign, in the second warehouse
     special = {plan.discontinued, *plan.low_stock, *plan.out_of_stock}
     plentiful = next((item.vendor_sku for item in items if item.vendor_sku not in special), items[0].vendor_sku)
-    bad = {"vendor_sku": plentiful, "warehouse": BAD_STOCK_WAREHOUSE, "on_hand": "-12", "restock_date": ""}
+    bad = {"vendor_sku": plentiful, "warehouse": BAD_STOCK_WAREHOUSE, "on_hand": "-12", "restock_date": "",
+           "restock_units": ""}
     rows.insert(min(4, len(rows)), bad)
     return rows
 

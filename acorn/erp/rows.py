@@ -122,6 +122,15 @@ class StockRow(BaseModel):
     warehouse: Annotated[str, Field(min_length=1, max_length=WAREHOUSE_MAX)]
     on_hand: Annotated[int, Field(ge=0, le=MAX_ON_HAND)]
     restock_date: date | None = None
+    restock_units: Annotated[int | None, Field(ge=0, le=MAX_ON_HAND)] = None
+
+    @field_validator("restock_units")
+    @classmethod
+    def _units_arrive_on_a_date(cls, value: int | None, info: ValidationInfo) -> int | None:
+        # a quantity with no date cannot be promised against: say so rather than drop it
+        if value is not None and info.data.get("restock_date") is None:
+            raise ValueError("restock_units needs a restock_date: when do they arrive?")
+        return value
 
     @field_validator("restock_date", mode="before")
     @classmethod

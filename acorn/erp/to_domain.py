@@ -32,14 +32,25 @@ def sku_infos(rows: Iterable[SkuRow]) -> dict[str, SkuInfo]:
 
 
 def stock_levels(rows: Iterable[StockRow], *, warehouses: Collection[str] | None = None) -> dict[str, StockLevel]:
-    """Units on hand by vendor SKU over ``warehouses`` (all when ``None``)."""
+    """Units on hand by vendor SKU over ``warehouses`` (all when ``None``), with the first arrival.
+
+    The first arrival's units add up over the warehouses it arrives at on that day; one of them
+    without a quantity makes the total unknown.
+    """
+    rows = [row for row in rows if warehouses is None or row.warehouse in warehouses]
     on_hand: dict[str, int] = {}
-    restock: dict[str, date] = {}
     for row in rows:
-        if warehouses is not None and row.warehouse not in warehouses:
-            continue
         on_hand[row.vendor_sku] = on_hand.get(row.vendor_sku, 0) + row.on_hand
+    first: dict[str, date] = {}
+    for row in rows:
         if row.restock_date is not None:
-            known = restock.get(row.vendor_sku)
-            restock[row.vendor_sku] = row.restock_date if known is None else min(known, row.restock_date)
-    return {sku: StockLevel(vendor_sku=sku, on_hand=qty, restock_date=restock.get(sku)) for sku, qty in on_hand.items()}
+            known = first.get(row.vendor_sku)
+            first[row.vendor_sku] = row.restock_date if known is None else min(known, row.restock_date)
+    arriving: dict[str, int | None] = {}
+    for row in rows:
+        if row.restock_date is not None and row.restock_date == first[row.vendor_sku]:
+            so_far = arriving.get(row.vendor_sku, 0)
+            arriving[row.vendor_sku] = None if so_far is None or row.restock_units is None \
+                else so_far + row.restock_units
+    return {sku: StockLevel(vendor_sku=sku, on_hand=qty, restock_date=first.get(sku), restock_units=arriving.get(sku))
+            for sku, qty in on_hand.items()}

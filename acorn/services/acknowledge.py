@@ -106,8 +106,9 @@ def _decide(uow: UnitOfWork, account: VendorAccountSettings, pos: list[PurchaseO
     """Each PO's line decisions and fill rate, from the SKU master and the warehouse's free stock."""
     skus = sku_master(uow)
     plan = decide_acknowledgements([po_view(po, items[po.po_number]) for po in pos], skus,
-                                   free_stock(uow, account.erp_warehouse, skus=skus), as_of=as_of,
-                                   case_sizes=case_sizes(items))
+                                   free_stock(uow, account.erp_warehouse, skus=skus, today=as_of.date()),
+                                   as_of=as_of, case_sizes=case_sizes(items),
+                                   accept_arrivals=account.accept_arriving_stock)
     decided: dict[str, list[LineDecision]] = {po.po_number: [] for po in pos}
     for decision in plan.decisions:
         decided[decision.po_number].append(decision)
@@ -189,10 +190,10 @@ def _decided(item: PurchaseOrderItem, decision: LineDecision | None) -> dict[str
     """What the decision writes on the item (by id): the same fields for every item, so that all
     of them go in one UPDATE."""
     if decision is None:  # cancelled line: nothing promised
-        return {"id": item.id, "accepted_qty": 0, "backordered_qty": 0, "rejected_qty": 0,
+        return {"id": item.id, "accepted_qty": 0, "backordered_qty": 0, "rejected_qty": 0, "arriving_qty": 0,
                 "rejection_reason": item.rejection_reason, "scheduled_ship_date": item.scheduled_ship_date}
     return {"id": item.id, "accepted_qty": decision.accepted_qty, "backordered_qty": decision.backordered_qty,
-            "rejected_qty": decision.rejected_qty,
+            "rejected_qty": decision.rejected_qty, "arriving_qty": decision.arriving_qty,
             "rejection_reason": decision.rejection_reason.value if decision.rejection_reason else None,
             "scheduled_ship_date": decision.scheduled_ship_date}
 

@@ -56,7 +56,7 @@ def load_erp(units: Units, source: ErpSource, *, as_of: datetime, account_code: 
         tell("write SKUs and stock", len(skus.rows), total)
         uow.inventory.upsert_all([
             dict(vendor_sku=row.vendor_sku, warehouse=row.warehouse, on_hand=row.on_hand,
-                 restock_date=row.restock_date) for row in stock.rows])
+                 restock_date=row.restock_date, restock_units=row.restock_units) for row in stock.rows])
         result.stock_rows = len(stock.rows)
         _report_rejected(uow, result.errors, as_of=as_of, account_code=account_code)
         uow.commit()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 from acorn.carriers import carrier_port, pro_format
@@ -41,7 +41,8 @@ class PlanResult:
     shipments: list[str] = field(default_factory=list)
     cartons: int = 0
     pallets: int = 0
-    waiting: list[str] = field(default_factory=list)  # POs whose ship window has not opened yet
+    #: POs whose ship window has not opened, or whose accepted goods have not arrived yet
+    waiting: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
 
 
@@ -99,17 +100,7 @@ def plan_shipments(units: Units, settings: AcornSettings, account: VendorAccount
     with units() as uow:
         uow.stage_lock(f"plan-shipments:{account.code}")
         skus = sku_master(uow)
-        resolve, policy = SkuResolver(skus), freight_policy(account)
-        loads = []
-        for po, items in _promised_lines(uow, account):
-            schedule = schedule_for(settings, account, po, as_of=as_of)
-            if schedule.departure > schedule_for(settings, account, po, as_of=as_of, ignore_window=True).departure:
-                result.waiting.append(po.po_number)
-                continue
-            try:
-                loads.append(_load(po, items, skus, resolve, schedule, policy))
-            except (ValueError, KeyError) as exc:  # domain refusals name the record and field
-                _planning_failed(uow, account, result, po.po_number, exc)
+        loads = _loads(uow, settings, account, skus, result, as_of=as_of)
         planned = (_plan_collect(uow, settings, account, loads, result, as_of=as_of) if account.freight == "amazon"
                    else _plan_prepaid(uow, settings, account, loads, result))
         for p in planned:
@@ -123,6 +114,27 @@ def plan_shipments(units: Units, settings: AcornSettings, account: VendorAccount
     log.info("%s: planned %d shipments (%d cartons, %d pallets); %d POs wait for their ship window",
              account.code, len(result.shipments), result.cartons, result.pallets, len(result.waiting))
     return result
+
+
+def _loads(uow: UnitOfWork, settings: AcornSettings, account: VendorAccountSettings, skus: dict[str, SkuInfo],
+           result: PlanResult, *, as_of: datetime) -> list[_Planned]:
+    """The load of each PO with units that can leave on its next truck; the others wait (window, arrival)."""
+    resolve, policy = SkuResolver(skus), freight_policy(account)
+    loads = []
+    for po, items in _promised_lines(uow, account):
+        schedule = schedule_for(settings, account, po, as_of=as_of)
+        departure = schedule.departure.date()
+        ready = [i for i in items if shippable_qty(i, departure)]
+        window_shut = schedule.departure > schedule_for(settings, account, po, as_of=as_of,
+                                                        ignore_window=True).departure
+        if window_shut or not ready:  # the window has not opened, or every open unit waits for an arrival
+            result.waiting.append(po.po_number)
+            continue
+        try:
+            loads.append(_load(po, ready, skus, resolve, schedule, policy, departure=departure))
+        except (ValueError, KeyError) as exc:  # domain refusals name the record and field
+            _planning_failed(uow, account, result, po.po_number, exc)
+    return loads
 
 
 def _promised_lines(uow: UnitOfWork, account: VendorAccountSettings
@@ -160,12 +172,21 @@ class _Planned:
         return self.load.ship_mode == ShipMode.SMALL_PARCEL
 
 
+def shippable_qty(item: PurchaseOrderItem, departure: date) -> int:
+    """Accepted units not yet shipped that can leave on ``departure``: units accepted against an
+    arrival wait until the day it is due (the units on the shelf go first)."""
+    open_units = max(item.accepted_qty - item.shipped_qty, 0)
+    due = item.scheduled_ship_date
+    waiting = min(item.arriving_qty, open_units) if due is not None and departure < due else 0
+    return open_units - waiting
+
+
 def _load(po: PurchaseOrder, items: list[PurchaseOrderItem], skus: dict[str, SkuInfo], resolve: SkuResolver,
-          schedule: ShipSchedule, policy: FreightPolicy) -> _Planned:
+          schedule: ShipSchedule, policy: FreightPolicy, *, departure: date) -> _Planned:
     """Cartons and pallets for the PO's open lines (pure: nothing is numbered or written yet)."""
     to_ship = [ShipmentItem(po_number=po.po_number, item_sequence=i.item_sequence,
                             vendor_sku=resolve.erp_sku(i.vendor_sku, i.asin) or i.vendor_sku or i.asin or "?",
-                            asin=i.asin or "", qty=i.accepted_qty - i.shipped_qty) for i in items]
+                            asin=i.asin or "", qty=shippable_qty(i, departure)) for i in items]
     # lines Amazon ordered in Cases ship in whole cases of the PO's unitSize
     load: LoadPlan = plan_load(to_ship, skus, policy=policy,
                                case_sizes={(po.po_number, i.item_sequence): i.unit_size for i in items

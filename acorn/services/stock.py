@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import date
 
 from acorn.domain.model import SkuInfo, StockLevel
 from acorn.store import UnitOfWork
@@ -35,23 +36,48 @@ class SkuResolver:
         return self.by_asin.get(asin or "")
 
 
-def free_stock(uow: UnitOfWork, warehouse: str, *, skus: dict[str, SkuInfo] | None = None) -> dict[str, StockLevel]:
-    """On hand minus what is already promised (accepted, not yet shipped) on any PO.
+def free_stock(uow: UnitOfWork, warehouse: str, *, skus: dict[str, SkuInfo] | None = None,
+               today: date | None = None) -> dict[str, StockLevel]:
+    """On hand minus what is already promised (accepted, not yet shipped) on any PO, and the
+    units of the next arrival no PO has been promised yet.
 
     Derived rather than stored, so a PO change or a cancellation frees stock without any
     bookkeeping that could drift. ``skus``: the SKU master when the caller has read it already.
+    Units accepted against an arrival (``arriving_qty``) are promised from the arrival until its
+    day has come (after ``today``), from the shelf once it has; units backordered against an
+    arrival are promised from it. Without ``today`` every arrival is taken as still ahead.
     """
-    promised: dict[str, int] = defaultdict(int)
     resolve = SkuResolver(skus if skus is not None else sku_master(uow))
-    for item in uow.purchase_orders.open_items():
-        sku = resolve.erp_sku(item.vendor_sku, item.asin)
-        if sku:
-            promised[sku] += max(item.accepted_qty - item.shipped_qty, 0)
+    from_shelf, from_arrival = _promised(uow, resolve, today)
     levels = {}
     for row in uow.inventory.all():
         if row.warehouse != warehouse:
             continue
+        arriving = None if row.restock_units is None or row.restock_date is None else \
+            max(row.restock_units - from_arrival[(row.vendor_sku, row.restock_date)], 0)
         levels[row.vendor_sku] = StockLevel(vendor_sku=row.vendor_sku,
-                                            on_hand=max(row.on_hand - promised[row.vendor_sku], 0),
-                                            restock_date=row.restock_date)
+                                            on_hand=max(row.on_hand - from_shelf[row.vendor_sku], 0),
+                                            restock_date=row.restock_date, restock_units=arriving)
     return levels
+
+
+def _promised(uow: UnitOfWork, resolve: SkuResolver, today: date | None
+              ) -> tuple[dict[str, int], dict[tuple[str, date], int]]:
+    """Units promised from the shelf by SKU, and from arrivals by (SKU, arrival day)."""
+    from_shelf: dict[str, int] = defaultdict(int)
+    from_arrival: dict[tuple[str, date], int] = defaultdict(int)
+    for item in uow.purchase_orders.open_items():
+        sku = resolve.erp_sku(item.vendor_sku, item.asin)
+        if not sku:
+            continue
+        open_units = max(item.accepted_qty - item.shipped_qty, 0)
+        day = item.scheduled_ship_date
+        waiting = min(item.arriving_qty, open_units) if day and (today is None or day > today) else 0
+        from_shelf[sku] += open_units - waiting
+        if waiting and day:
+            from_arrival[(sku, day)] += waiting
+    for item in uow.purchase_orders.backorders_due_after(today or date.min):
+        sku = resolve.erp_sku(item.vendor_sku, item.asin)
+        if sku and item.scheduled_ship_date:
+            from_arrival[(sku, item.scheduled_ship_date)] += item.backordered_qty
+    return from_shelf, from_arrival

@@ -271,6 +271,12 @@ class PurchaseOrderRepository(_Repository):
             PurchaseOrderItem.accepted_qty > PurchaseOrderItem.shipped_qty,
             PurchaseOrderItem.cancelled.is_(False))).all())
 
+    def backorders_due_after(self, day: date) -> builtins.list[PurchaseOrderItem]:
+        """Items with units backordered against an arrival still ahead of ``day``, across every account."""
+        return list(self.session.exec(select(PurchaseOrderItem).where(
+            PurchaseOrderItem.backordered_qty > 0, PurchaseOrderItem.scheduled_ship_date > day,
+            PurchaseOrderItem.cancelled.is_(False))).all())
+
     def count(self, account_code: str | None = None) -> int:
         q = select(sa.func.count()).select_from(PurchaseOrder)
         if account_code:

@@ -16,6 +16,7 @@ from acorn.domain import (
     StockLevel,
     decide_acknowledgements,
 )
+from acorn.domain.acknowledgement import arrives_in_time
 
 UTC = UTC
 AS_OF = datetime(2026, 3, 10, 18, 0, tzinfo=UTC)
@@ -196,3 +197,94 @@ def test_accepted_units_become_the_item_to_pack():
     ).decisions
     item = decision.accepted_item()
     assert (item.po_number, item.item_sequence, item.vendor_sku, item.qty) == ("PO000001", "1", "MUG", 4)
+
+
+# ---- accepting against stock that arrives in time (orders placed 10 March, ship window ends 17 March) ----
+
+IN_TIME = date(2026, 3, 15)   # two days before the window's last day
+TOO_LATE = date(2026, 3, 17)  # the window's last day: no day left to receive, pick and pack
+
+
+def decide(stock: dict[str, StockLevel], *orders, accept_arrivals: bool = True):  # type: ignore[no-untyped-def]
+    return decide_acknowledgements(list(orders), SKUS, stock, as_of=AS_OF, accept_arrivals=accept_arrivals)
+
+
+def test_a_shortfall_covered_by_an_arrival_in_time_is_accepted_with_the_arrival_date() -> None:
+    stock = {"MUG": StockLevel("MUG", 4, restock_date=IN_TIME, restock_units=60)}
+    (decision,) = decide(stock, order("PO000001", ln("MUG", 10, backorder=False))).decisions
+    assert (decision.accepted_qty, decision.arriving_qty, decision.rejected_qty) == (10, 6, 0)
+    now, later = decision.parts
+    assert (now.code, now.qty, now.scheduled_ship_date) == (AcknowledgementCode.ACCEPTED, 4, None)
+    assert (later.code, later.qty, later.scheduled_ship_date) == (AcknowledgementCode.ACCEPTED, 6, IN_TIME)
+    assert decision.accepted_item() is not None and decision.accepted_item().qty == 4  # type: ignore[union-attr]
+
+
+def test_without_the_option_the_same_line_is_rejected_as_before() -> None:
+    stock = {"MUG": StockLevel("MUG", 4, restock_date=IN_TIME, restock_units=60)}
+    (decision,) = decide(stock, order("PO000001", ln("MUG", 10, backorder=False)), accept_arrivals=False).decisions
+    assert (decision.accepted_qty, decision.arriving_qty, decision.rejected_qty) == (4, 0, 6)
+    assert decision.rejection_reason == RejectionReason.TEMPORARILY_UNAVAILABLE
+
+
+def test_an_arrival_on_the_windows_last_day_is_too_late_to_accept_but_may_be_backordered() -> None:
+    assert arrives_in_time(IN_TIME, date(2026, 3, 17)) and not arrives_in_time(TOO_LATE, date(2026, 3, 17))
+    stock = {"MUG": StockLevel("MUG", 4, restock_date=TOO_LATE, restock_units=60)}
+    (decision,) = decide(stock, order("PO000001", ln("MUG", 10))).decisions
+    assert (decision.accepted_qty, decision.arriving_qty, decision.backordered_qty) == (4, 0, 6)
+    assert decision.scheduled_ship_date == TOO_LATE
+
+
+def test_arriving_units_are_promised_first_come_first_served_and_never_twice() -> None:
+    stock = {"MUG": StockLevel("MUG", 0, restock_date=IN_TIME, restock_units=15)}
+    plan = decide(stock, order("PO000001", ln("MUG", 10, backorder=False)),
+                  order("PO000002", ln("MUG", 10, backorder=False)))
+    first, second = plan.decisions
+    assert (first.arriving_qty, first.rejected_qty) == (10, 0)
+    assert (second.arriving_qty, second.rejected_qty) == (5, 5)
+    assert sum(d.arriving_qty for d in plan.decisions) == 15
+
+
+def test_a_backorder_is_limited_to_the_arriving_units_left_when_the_erp_says_how_many() -> None:
+    stock = {"MUG": StockLevel("MUG", 0, restock_date=TOO_LATE, restock_units=8)}
+    (decision,) = decide(stock, order("PO000001", ln("MUG", 12)), accept_arrivals=False).decisions
+    assert (decision.backordered_qty, decision.rejected_qty) == (8, 4)
+    assert decision.rejection_reason == RejectionReason.TEMPORARILY_UNAVAILABLE
+    assert [(p.code, p.qty) for p in decision.parts] == [  # no zero Accepted part: Amazon refuses a zero
+        (AcknowledgementCode.BACKORDERED, 8), (AcknowledgementCode.REJECTED, 4)]
+
+
+def test_a_restock_date_without_a_quantity_is_never_accepted_against() -> None:
+    stock = {"MUG": StockLevel("MUG", 0, restock_date=IN_TIME)}
+    (rejected,) = decide(stock, order("PO000001", ln("MUG", 10, backorder=False))).decisions
+    assert (rejected.accepted_qty, rejected.rejected_qty) == (0, 10)
+    (backordered,) = decide(stock, order("PO000001", ln("MUG", 10))).decisions  # backorder: the ERP's word, as before
+    assert (backordered.accepted_qty, backordered.backordered_qty) == (0, 10)
+
+
+def test_arrivals_in_time_come_before_backorders_on_a_line_that_allows_both() -> None:
+    stock = {"MUG": StockLevel("MUG", 2, restock_date=IN_TIME, restock_units=6)}
+    (decision,) = decide(stock, order("PO000001", ln("MUG", 12))).decisions
+    assert (decision.accepted_qty, decision.arriving_qty, decision.backordered_qty, decision.rejected_qty) == (
+        8, 6, 0, 4)
+
+
+def test_a_stale_restock_date_promises_nothing_however_many_units_it_names() -> None:
+    stock = {"MUG": StockLevel("MUG", 0, restock_date=date(2026, 3, 10), restock_units=100)}
+    (decision,) = decide(stock, order("PO000001", ln("MUG", 10))).decisions
+    assert (decision.accepted_qty, decision.backordered_qty, decision.rejected_qty) == (0, 0, 10)
+
+
+def test_a_cases_line_takes_whole_cases_of_the_arrival() -> None:
+    stock = {"PAN": StockLevel("PAN", 0, restock_date=IN_TIME, restock_units=10)}
+    plan = decide_acknowledgements([order("PO000001", ln("PAN", 12, backorder=False))], SKUS, stock, as_of=AS_OF,
+                                   case_sizes={("PO000001", "1"): 4}, accept_arrivals=True)
+    (decision,) = plan.decisions
+    assert (decision.arriving_qty, decision.rejected_qty) == (8, 4)
+
+
+def test_fill_rate_counts_units_accepted_against_an_arrival() -> None:
+    stock = {"MUG": StockLevel("MUG", 2, restock_date=IN_TIME, restock_units=60)}
+    with_arrivals = decide(stock, order("PO000001", ln("MUG", 10, backorder=False)))
+    without = decide(stock, order("PO000001", ln("MUG", 10, backorder=False)), accept_arrivals=False)
+    assert with_arrivals.fill_rate_of("PO000001").compliant
+    assert not without.fill_rate_of("PO000001").compliant

@@ -287,3 +287,24 @@ def test_a_file_that_cannot_be_decoded_names_the_file(tmp_path: Path) -> None:
     with pytest.raises(ErpInputError, match="UTF-8") as caught:
         CsvErp(path, tmp_path / "inventory.csv").load_skus()
     assert str(path) in str(caught.value)
+
+
+ARRIVALS_HEADER = "vendor_sku,warehouse,on_hand,restock_date,restock_units"
+
+
+def test_stock_may_say_how_many_units_arrive_on_the_restock_date(tmp_path: Path) -> None:
+    path = write(tmp_path / "inventory.csv", ARRIVALS_HEADER, "ACR-1,NJ1,0,2026-03-20,240", "ACR-2,NJ1,5,,",
+                 "ACR-3,NJ1,5,,40", "ACR-4,NJ1,5,2026-03-20,-1")
+    result = CsvErp(tmp_path / "skus.csv", path).load_inventory()
+    assert [(r.vendor_sku, r.restock_units) for r in result.rows] == [("ACR-1", 240), ("ACR-2", None)]
+    assert [(e.line, e.field) for e in result.errors] == [(4, "restock_units"), (5, "restock_units")]
+    assert "needs a restock_date" in result.errors[0].message
+
+
+def test_the_first_arrivals_units_add_up_over_warehouses_and_one_unknown_makes_them_unknown(tmp_path: Path) -> None:
+    rows = ("ACR-1,NJ1,0,2026-03-20,100", "ACR-1,PA2,0,2026-03-20,50", "ACR-1,DE1,0,2026-04-01,999",
+            "ACR-2,NJ1,0,2026-03-20,10", "ACR-2,PA2,0,2026-03-20,")
+    path = write(tmp_path / "inventory.csv", ARRIVALS_HEADER, *rows)
+    levels = stock_levels(CsvErp(tmp_path / "skus.csv", path).load_inventory().rows)
+    assert (levels["ACR-1"].restock_date, levels["ACR-1"].restock_units) == (date(2026, 3, 20), 150)
+    assert levels["ACR-2"].restock_units is None

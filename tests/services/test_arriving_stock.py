@@ -1,0 +1,91 @@
+"""Accepting against stock that arrives in time: Amazon takes the promise, the units wait for the goods."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, timedelta
+
+from acorn.services.stock import free_stock
+
+from .world import US, World
+
+ARRIVING = 100_000  # units the ERP says come in on the arrival day: more than any test here asks for
+
+
+def _arrival_for_everything(world: World, arrives: date, *, on_hand: int = 0, units: int | None = ARRIVING) -> None:
+    """Every SKU of the account's warehouse: ``on_hand`` on the shelf, ``units`` arriving on ``arrives``."""
+    world.settings = world.settings.model_copy(update={"accounts": [
+        a.model_copy(update={"accept_arriving_stock": True}) if a.code == US else a for a in world.settings.accounts]})
+    with world.units() as uow:
+        for row in uow.inventory.all():
+            if row.warehouse == world.account.erp_warehouse:
+                row.on_hand, row.restock_date, row.restock_units = on_hand, arrives, units
+        uow.commit()
+
+
+def test_amazon_accepts_units_promised_from_an_arrival_and_they_ship_once_it_has_come(world: World) -> None:
+    days = world.run_times(10)
+    arrives = days[0].date() + timedelta(days=2)
+    _arrival_for_everything(world, arrives)
+    queued = world.acknowledge(days[0])
+    world.deliver("acknowledgement", days[0])
+    with world.units() as uow:
+        items = [i for po in uow.purchase_orders.list(US) for i in uow.purchase_orders.items(po) if not i.cancelled]
+        sent = [part for e in uow.outbox.list(kind="acknowledgement", account_code=US)
+                for ack in e.payload["acknowledgements"] for item in ack["items"]
+                for part in item["itemAcknowledgements"]]
+    promised = [i for i in items if i.arriving_qty]
+    assert queued.decided and promised, "nothing was accepted against the arrival"
+    assert all(i.arriving_qty == i.accepted_qty and i.scheduled_ship_date == arrives for i in promised)
+    dated = [p for p in sent if p["acknowledgementCode"] == "Accepted" and p.get("scheduledShipDate")]
+    assert dated and {p["scheduledShipDate"][:10] for p in dated} == {arrives.isoformat()}
+    assert all((e["submissions"], e["accepted"]) == (1, 1) for e in world.amazon.ledger()["acknowledgements"])
+
+    before = world.plan(days[0])
+    assert before.shipments == [] and before.waiting  # nothing on the shelf: every PO waits for its goods
+    after = next(day for day in days if day.date() >= arrives)
+    world.at(after)
+    planned = world.plan(after)
+    with world.units() as uow:
+        shipments = {s.shipment_identifier: s for s in uow.shipments.list(US)}
+        shipped = sum(line.shipped_qty for s in shipments.values() for line in uow.shipments.lines(s))
+    assert planned.shipments and all(shipments[s].departure.date() >= arrives for s in planned.shipments)
+    assert shipped <= sum(i.accepted_qty for i in promised)
+
+
+def test_the_shelf_ships_now_and_the_arrivals_part_of_the_same_line_later(world: World) -> None:
+    days = world.run_times(10)
+    arrives = days[0].date() + timedelta(days=2)
+    _arrival_for_everything(world, arrives, on_hand=1)  # one unit each: most lines are short
+    world.acknowledge(days[0])
+    world.deliver("acknowledgement", days[0])
+    first = world.plan(days[0])
+    with world.units() as uow:
+        split = [i for po in uow.purchase_orders.list(US) for i in uow.purchase_orders.items(po)
+                 if i.arriving_qty and i.accepted_qty > i.arriving_qty]
+        assert all(i.shipped_qty == i.accepted_qty - i.arriving_qty for i in split)  # the shelf's part left
+    assert split and first.shipments
+
+
+def test_units_promised_from_an_arrival_are_not_free_to_promise_again(world: World) -> None:
+    as_of = world.run_times(1)[0]
+    arrives = as_of.date() + timedelta(days=2)
+    _arrival_for_everything(world, arrives)
+    world.acknowledge(as_of)
+    with world.units() as uow:
+        taken: dict[str, int] = defaultdict(int)
+        for po in uow.purchase_orders.list(US):
+            for i in uow.purchase_orders.items(po):
+                taken[i.vendor_sku] += i.arriving_qty
+        levels = free_stock(uow, world.account.erp_warehouse, today=as_of.date())
+    assert taken and all(levels[sku].restock_units == ARRIVING - n for sku, n in taken.items() if sku in levels)
+    assert all(level.on_hand == 0 for level in levels.values())  # promised from the arrival, not the shelf
+
+
+def test_a_restock_date_without_units_promises_nothing_in_time(world: World) -> None:
+    as_of = world.run_times(1)[0]
+    _arrival_for_everything(world, as_of.date() + timedelta(days=2), units=None)
+    world.acknowledge(as_of)
+    with world.units() as uow:
+        items = [i for po in uow.purchase_orders.list(US) for i in uow.purchase_orders.items(po) if not i.cancelled]
+    assert items and all(i.arriving_qty == 0 and i.accepted_qty == 0 for i in items)
