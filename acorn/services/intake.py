@@ -521,7 +521,9 @@ def _apply_change(uow: UnitOfWork, account: VendorAccountSettings, po: PurchaseO
             row.ordered_qty = item["ordered_qty"]
             row.cancelled = item["cancelled"]
             # Amazon's change wins: never ship more than it still wants
-            row.accepted_qty = min(row.accepted_qty, row.ordered_qty)
+            cut = max(row.accepted_qty - row.ordered_qty, 0)
+            row.accepted_qty -= cut
+            row.arriving_qty = max(row.arriving_qty - cut, 0)  # the arrival's part is cut first: the shelf ships now
             row.backordered_qty = min(row.backordered_qty, row.ordered_qty - row.accepted_qty)
     _alert_on_packed_units_amazon_cut(uow, account, po, list(existing.values()))
     audit.append({"action": "po.changed", "entity": "purchase_order", "entity_id": po.po_number,
