@@ -19,6 +19,9 @@ class _Benchmarks(LazyGroup):
         "reconcile": Lazy("acorn.reconcile_bench:reconcile_command", "Reconcile a month of PO lines with Acorn and "
                                                                      "with the same join in DuckDB; print both side by "
                                                                      "side."),
+        "replenish": Lazy("acorn.replenish_bench:replenish_command", "Backtest the replenishment suggestions on "
+                                                                     "the sandbox's orders beside a naive reorder; "
+                                                                     "print both side by side."),
     }
 
 

@@ -121,6 +121,7 @@ SANDBOX_WIRING = {
     "acorn/demo.py": "`acorn demo` serves a sandbox for the walkthrough",
     "acorn/erp/demo.py": "the demo ERP exports the sandbox's catalogue",
     "acorn/spapi/bench.py": "`acorn bench intake` fetches from an in-process sandbox",
+    "acorn/replenish_bench.py": "`acorn bench replenish` replays the sandbox's orders, sales and forecast",
 }
 #: folders of test wiring (fakes and harnesses built on the sandbox's state)
 SANDBOX_WIRING_FOLDERS = ("acorn/testing/",)
