@@ -19,7 +19,7 @@ have, from the same opening stock. The simulation and its definitions are in
 Each vendor account keeps its own stock of each SKU (the US and Canadian accounts are
 separate positions). The vectorised planner (``acorn.services.replenishment_frame``) is run
 on every review's inputs too, and the command says whether it agreed with the domain on each
-suggestion. Deterministic for a seed; a default run takes under a second of backtest (1.6 s for the
+suggestion. Deterministic for a seed; a default run takes under a second of backtest (1.1 s for the
 command with its start-up, 2 cores).
 """
 

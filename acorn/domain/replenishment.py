@@ -14,6 +14,14 @@ starting on ``as_of``):
   mean plus ``z × standard deviation`` (normal approximation, ``z`` of the service level); a week
   missing from the history is unknown, not zero, and is left out. The *expected* demand beside it
   is the forecast's mean or the history's mean.
+* **Never narrower than Amazon's own orders**: a week's service-level figure is at least its
+  expected demand plus ``z ×`` the spread of Amazon's weekly PO units of the SKU over the same
+  history weeks. The vendor serves Amazon's purchase orders, not its shoppers: Amazon buys in
+  cases, a few lines a week, so its orders of one SKU swing far more (about ±50 % a week at the
+  demo's volume) than the customer sales its forecast percentiles describe (about ±10 %).
+  Planned on the forecast's spread alone, the backtest (``acorn bench replenish``) filled 0.919
+  of Amazon's units against 0.966 for a naive monthly reorder; with this floor, 0.975 with
+  fewer stock-out days and two thirds of the naive policy's stock.
 * **Weeks of cover**: on-hand plus inbound arriving within the horizon, used up week by week at
   the service-level demand (cautious on purpose: the flag and the date follow the same figures
   as the quantity). Past the horizon, stock lasts at the horizon's average weekly rate; no demand
@@ -68,6 +76,13 @@ class HistoryEstimate:
     #: shown, not planned on: accepted units are cut by our own shortages, received ones lag
     accepted: int = 0
     received: int = 0
+    #: population standard deviation of Amazon's weekly ordered units: the floor of every week's margin
+    ordered_spread: float = 0.0
+
+    @property
+    def orders_margin(self) -> float:
+        """Units above the expected demand that Amazon's own order swings call for at the service level."""
+        return self.z * self.ordered_spread
 
 
 @dataclass(frozen=True)
@@ -77,7 +92,7 @@ class PlannedWeek:
     week_start: date
     expected: float
     at_level: float
-    source: str  # "forecast" or "history"
+    source: str  # "forecast" or "history", "+ orders' spread" when that floor set the level
 
 
 @dataclass(frozen=True)
@@ -108,6 +123,7 @@ class Suggestion:
             f"review {i.review_days} d, case pack {i.case_pack}",
             f"history ({h.weeks} wk): sold {h.sold_mean:.2f}/wk, ordered {h.ordered_mean:.2f}/wk, "
             f"blend {h.mean:.2f} ± {h.spread:.2f} → {h.at_level:.2f}/wk at z {h.z:.3f}; "
+            f"Amazon's orders ± {h.ordered_spread:.2f}/wk → margin at least {h.orders_margin:.2f}; "
             f"we accepted {h.accepted}, Amazon received {h.received} units in those weeks",
             *(f"  week {w.week_start}: expected {w.expected:.2f}, at level {w.at_level:.2f} ({w.source})"
               for w in self.weeks),
@@ -148,8 +164,11 @@ def estimate_from_history(inputs: ReplenishmentInputs, policy: ReplenishmentPoli
     spread = math.sqrt(_running_sum([(b - mean) * (b - mean) for b in blend]) / n)  # x * x, as numpy squares
     sold = _running_sum([float(w.sold) for w in weeks]) / n
     ordered = _running_sum([float(w.ordered) for w in weeks]) / n
+    ordered_spread = math.sqrt(_running_sum([(float(w.ordered) - ordered) * (float(w.ordered) - ordered)
+                                             for w in weeks]) / n)
     return HistoryEstimate(n, sold, ordered, mean, spread, policy.z, mean + policy.z * spread,
-                           accepted=sum(w.accepted for w in weeks), received=sum(w.received for w in weeks))
+                           accepted=sum(w.accepted for w in weeks), received=sum(w.received for w in weeks),
+                           ordered_spread=ordered_spread)
 
 
 def _running_sum(values: Sequence[float]) -> float:
@@ -162,16 +181,21 @@ def _running_sum(values: Sequence[float]) -> float:
 
 def plan_weeks(inputs: ReplenishmentInputs, policy: ReplenishmentPolicy,
                history: HistoryEstimate) -> tuple[PlannedWeek, ...]:
-    """The horizon's weeks: Amazon's forecast where it has the week, own history where not."""
+    """The horizon's weeks: Amazon's forecast where it has the week, own history where not; each at
+    least its expected demand plus the margin Amazon's order swings call for."""
     forecast = {w.week_start: w for w in inputs.forecast}
     planned = []
     for k in range(policy.horizon_weeks):
         start = inputs.as_of + timedelta(days=_WEEK * k)
         week = forecast.get(start)
         if week is None:
-            planned.append(PlannedWeek(start, history.mean, history.at_level, "history"))
+            expected, level, source = history.mean, history.at_level, "history"
         else:
-            planned.append(PlannedWeek(start, float(week.mean), level_of(week, policy.service_level), "forecast"))
+            expected, level, source = float(week.mean), level_of(week, policy.service_level), "forecast"
+        floor = expected + history.orders_margin
+        if floor > level:
+            level, source = floor, f"{source} + orders' spread"
+        planned.append(PlannedWeek(start, expected, level, source))
     return tuple(planned)
 
 

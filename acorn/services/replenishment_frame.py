@@ -61,6 +61,7 @@ class HistoryColumns:
     mean: Any
     spread: Any
     at_level: Any
+    ordered_spread: Any
 
 
 def _running_sum(columns: Any, known: Any) -> Any:
@@ -92,7 +93,9 @@ def history_columns(frame: PlanningFrame, policy: ReplenishmentPolicy) -> Histor
         spread = np.where(n > 0, np.sqrt(_running_sum(deviation * deviation, known) / n), 0.0)
         sold_mean = np.where(n > 0, _running_sum(sold, known) / n, 0.0)
         ordered_mean = np.where(n > 0, _running_sum(ordered, known) / n, 0.0)
-    return HistoryColumns(n, sold_mean, ordered_mean, mean, spread, mean + policy.z * spread)
+        swing = ordered - ordered_mean[:, None]
+        ordered_spread = np.where(n > 0, np.sqrt(_running_sum(swing * swing, known) / n), 0.0)
+    return HistoryColumns(n, sold_mean, ordered_mean, mean, spread, mean + policy.z * spread, ordered_spread)
 
 
 def _horizon(values: Any, weeks: int) -> Any:
@@ -105,7 +108,8 @@ def _horizon(values: Any, weeks: int) -> Any:
 
 def weekly_demand(frame: PlanningFrame, policy: ReplenishmentPolicy,
                   history: HistoryColumns) -> tuple[Any, Any]:
-    """(expected, at the service level): rows × horizon weeks, forecast where present, history where not."""
+    """(expected, at the service level): rows × horizon weeks, forecast where present, history where not;
+    each week at least expected + z × the spread of Amazon's weekly orders (the domain's floor)."""
     weeks = policy.horizon_weeks
     points = [_horizon(p, weeks) for p in (frame.forecast_p70, frame.forecast_p80, frame.forecast_p90)]
     upper, share = percentile_share(policy.service_level)
@@ -113,7 +117,8 @@ def weekly_demand(frame: PlanningFrame, policy: ReplenishmentPolicy,
     absent = np.isnan(points[0])
     at_level = np.where(absent, history.at_level[:, None], level)
     expected = np.where(absent, history.mean[:, None], _horizon(frame.forecast_mean, weeks))
-    return expected, at_level
+    floor = expected + (policy.z * history.ordered_spread)[:, None]
+    return expected, np.where(floor > at_level, floor, at_level)
 
 
 def _cover(stock: Any, weekly: Any) -> Any:
@@ -198,7 +203,8 @@ def plan_frame(frame: PlanningFrame, policy: ReplenishmentPolicy, *,
     return pd.DataFrame({
         "vendor_sku": items["vendor_sku"].to_numpy(), "warehouse": items["warehouse"].to_numpy(),
         "history_weeks": history.weeks, "history_mean": history.mean, "history_spread": history.spread,
-        "history_at_level": history.at_level, "expected_next_week": expected[:, 0],
+        "history_at_level": history.at_level,
+        "orders_spread": history.ordered_spread, "expected_next_week": expected[:, 0],
         "expected_over_window": _window_demand(expected, window), "window_days": window,
         "window_demand": window_demand, "on_hand": on_hand, "inbound_in_window": in_window,
         "inbound_in_horizon": in_horizon, "position": position, "units_needed": needed, "case_pack": case_pack,

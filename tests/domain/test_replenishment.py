@@ -205,3 +205,39 @@ def test_a_window_longer_than_the_horizon_is_refused():
 def test_a_service_level_outside_p70_to_p90_is_refused(level):
     with pytest.raises(InvalidRecord, match="P70-P90"):
         ReplenishmentPolicy(service_level=Decimal(level))
+
+
+# ---- Amazon's orders swing more than its shoppers: their spread is the floor of every week's margin ----
+
+def lumpy_history():
+    """Amazon orders 0 and 200 in turn (mean 100, spread 100) while shoppers buy a steady 100 a week."""
+    start = AS_OF - timedelta(weeks=8)
+    return tuple(HistoryWeek(start + timedelta(weeks=k), ordered=200 * (k % 2), accepted=200 * (k % 2),
+                             received=200 * (k % 2), sold=100) for k in range(8))
+
+
+def test_lumpy_orders_widen_a_narrow_forecast_to_their_own_spread():
+    s = suggest(history=lumpy_history(), forecast=forecast(104, 108, 112, mean=100))
+    # orders: mean 100, variance 100² → spread 100; z(0.8) = 0.841621 → floor 100 + 84.1621 = 184.1621 > P80 108
+    assert (s.history.ordered_mean, s.history.ordered_spread) == (100.0, 100.0)
+    assert s.weeks[0].at_level == pytest.approx(184.1621, abs=1e-4)
+    assert {w.source for w in s.weeks} == {"forecast + orders' spread"}
+    assert {w.expected for w in s.weeks} == {100.0}  # the expectation stays Amazon's mean
+    # window 3 wk: 552.486 − 120 on hand = 432.486 → 433 units → 36.08 → 37 cases = 444
+    assert (s.units_needed, s.cases, s.suggested_units) == (433, 37, 444)
+    assert "Amazon's orders ± 100.00/wk → margin at least 84.16" in s.explain()
+
+
+def test_steady_orders_leave_the_forecasts_percentile_in_charge():
+    s = suggest(history=history(*[100] * 8), forecast=forecast(104, 108, 112, mean=100))
+    # orders never swing: spread 0, floor = the mean 100 < P80 108
+    assert s.history.ordered_spread == 0.0
+    assert {(w.at_level, w.source) for w in s.weeks} == {(108.0, "forecast")}
+
+
+def test_history_weeks_take_the_orders_spread_when_it_is_wider_than_the_blends():
+    s = suggest(history=lumpy_history())
+    # blend = ½·100 + ½·ordered = 50 or 150: mean 100, spread 50 → 142.08; orders' floor 184.16 wins
+    assert s.history.spread == 50.0
+    assert s.weeks[0].source == "history + orders' spread"
+    assert s.weeks[0].at_level == pytest.approx(100 + s.history.z * 100)

@@ -109,12 +109,15 @@ def test_a_suggestion_reads_the_weeks_before_the_review_the_stock_on_hand_and_wh
     assert [(w.week_start, w.ordered, w.accepted, w.sold) for w in first.inputs.history] == [
         (SUNDAY + timedelta(days=7), 70, 70, 63), (SUNDAY, 28, 28, 21)]
     assert first.inputs.forecast == (ForecastWeek(SUNDAY + timedelta(days=14), 60.0, 65.0, 70.0, 80.0),)
-    # window 28 d: the forecast's P80 week (70) + 3 history weeks at 45.5 + 0.8416 x 21 (63.17) = 259.5; 100 on hand
-    assert first.suggested_units == 160
+    # Amazon's weekly orders 70 and 28: mean 49 ± 21, a margin of at least 0.8416 x 21 = 17.67 on every week.
+    # window 28 d: the forecast week, its P80 70 under its mean 60 + 17.67 = 77.67, + 3 history weeks at
+    # 45.5 + 0.8416 x 21 = 63.17 (the blend swings as much as the orders) = 267.2; 100 on hand → 168 units (cases of 1)
+    assert first.weeks[0].source == "forecast + orders' spread"
+    assert first.suggested_units == 168
     # the next week: 30 on hand, and the first order still on its way (placed day 14, due day 35)
     assert second.inputs.on_hand == 30
-    assert [(i.arrives, i.units) for i in second.inputs.inbound] == [(SUNDAY + timedelta(days=35), 160)]
-    assert [o.units for o in outcome.orders] == [160, second.suggested_units]
+    assert [(i.arrives, i.units) for i in second.inputs.inbound] == [(SUNDAY + timedelta(days=35), 168)]
+    assert [o.units for o in outcome.orders] == [168, second.suggested_units]
 
 
 def test_both_policies_start_from_the_same_opening_stock_and_see_the_same_demand() -> None:
