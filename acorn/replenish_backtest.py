@@ -53,6 +53,7 @@ from acorn.domain import (
     Suggestion,
     suggest_replenishment,
 )
+from acorn.domain.replenishment import whole_cases_up
 
 WEEK = 7
 OPENING_WEEKS = 4
@@ -132,8 +133,8 @@ class Policy(Protocol):
 
 
 def whole_cases(units: int, case_pack: int) -> int:
-    """``units`` rounded up to whole case packs (production makes cases)."""
-    return -(-units // case_pack) * case_pack
+    """``units`` rounded up to whole case packs, in units (production makes cases)."""
+    return whole_cases_up(units, case_pack) * case_pack
 
 
 @dataclass(frozen=True)
