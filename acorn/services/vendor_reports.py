@@ -28,6 +28,7 @@ from acorn.domain.vendor_reports import (
 )
 from acorn.services.ports import AmazonApi, Units
 from acorn.services.report_intake import Accepted, Arrival, accept, import_report_file
+from acorn.spapi import ClientRequestError
 from acorn.store import UnitOfWork
 from schemas import spapi as wire
 from schemas.tables import ReportRequest, utcnow
@@ -47,6 +48,7 @@ class FetchResult:
     pending: list[str] = field(default_factory=list)  # reportIds left for the next run
     failed: list[str] = field(default_factory=list)  # "<type> <reportId> FATAL"
     quarantined: list[str] = field(default_factory=list)  # "<type>: <field>"
+    asked_again: list[str] = field(default_factory=list)  # "<old reportId> -> <new reportId>": Amazon forgot the old
 
 
 @dataclass(frozen=True)
@@ -79,7 +81,7 @@ def fetch_vendor_reports(units: Units, client: AmazonApi, account: VendorAccount
     result, deadline = FetchResult(), budget.monotonic() + budget.wait_s
     waiting = [r for t in VendorReportType if (r := _requested(units, client, account, t, period, result))]
     while waiting:
-        waiting = [r for r in waiting if not _settled(units, client, account, r, download, result)]
+        waiting = [left for r in waiting if (left := _poll(units, client, account, r, download, result))]
         if not waiting or budget.monotonic() >= deadline:
             break
         budget.sleep(budget.poll_s)
@@ -118,6 +120,40 @@ def _remember(uow: UnitOfWork, found: ReportRequest | None, account: VendorAccou
         return
     found.report_id, found.state, found.processing_status = report_id, ReportRequestState.PENDING.value, ""
     found.requested_at, found.finished_at = utcnow(), None
+
+
+def _poll(units: Units, client: AmazonApi, account: VendorAccountSettings, report_id: str, download: Download,
+          result: FetchResult) -> str | None:
+    """The reportId still to wait for after one poll: None once settled, a new one if Amazon forgot it."""
+    try:
+        return None if _settled(units, client, account, report_id, download, result) else report_id
+    except ClientRequestError as exc:
+        if exc.status_code != 404:
+            raise
+        return _ask_again(units, client, account, report_id, result)
+
+
+def _ask_again(units: Units, client: AmazonApi, account: VendorAccountSettings, report_id: str,
+               result: FetchResult) -> str | None:
+    """Amazon no longer knows a report we remembered (its reports expire): request it anew, and say so."""
+    with units() as uow:
+        request = uow.vendor_reports.by_report_id(report_id)
+        if request is None:
+            return None
+        period = (request.period_start, request.period_end)
+        new_id = client.create_report(specification(account, request.report_type, period))
+        _remember(uow, request, account, request.report_type, period, new_id)
+        uow.alerts.raise_alert(
+            dedupe_key=f"report-forgotten:{account.code}:{report_id}", account_code=account.code,
+            kind="report_failed", subject=f"{request.report_type} report {report_id} unknown to Amazon",
+            message=f"Amazon answered 404 for report {report_id} ({request.report_type}, {period[0]}..{period[1]}); "
+                    f"it was requested again as {new_id}.",
+            next_step="Nothing, unless the new request fails too: then download the report from Vendor Central "
+                      "and run `acorn reports import FILE --account CODE`.", code="report_not_found")
+        uow.commit()
+    result.asked_again.append(f"{report_id} -> {new_id}")
+    log.warning("%s: report %s unknown to Amazon; requested again as %s", account.code, report_id, new_id)
+    return new_id
 
 
 def _settled(units: Units, client: AmazonApi, account: VendorAccountSettings, report_id: str, download: Download,

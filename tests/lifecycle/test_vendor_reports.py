@@ -71,6 +71,7 @@ def test_weekly_reports_are_stored_once_a_fatal_one_alerted_and_a_bad_file_quara
     assert kept.field == "salesAggregate/0/orderedUnits" and kept.report_type == VendorReportType.SALES
     [alert] = _report_alerts(world, "report_quarantined")
     assert "salesAggregate/0/orderedUnits" in alert.subject and VendorReportType.SALES in alert.subject
+    _list_shows_kept_and_quarantined(world)
 
     for secret in (DEFAULT_CREDENTIALS["client_secret"], DEFAULT_CREDENTIALS["refresh_token"]):
         assert secret not in caplog.text
@@ -88,3 +89,26 @@ def _import(world: World, path: Path, *, expect_exit: int, shows: str) -> None:
     assert result.exit_code == expect_exit, result.output
     assert shows in result.output
     assert ReportRequestState.QUARANTINED in result.output
+
+
+
+def _list_shows_kept_and_quarantined(world: World) -> None:
+    """``acorn reports list``: every kept report per account, the quarantined one with its field; exit 1 for it."""
+    from typer.testing import CliRunner
+
+    from acorn import cli
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(cli, "_settings", lambda: world.settings)
+        patch.setattr(cli.console, "width", 200)  # a wide terminal: no value folds onto a second line
+        runner = CliRunner()
+        canada = runner.invoke(cli.app, ["reports", "list", "--account", CA])
+        every = runner.invoke(cli.app, ["reports", "list"])
+        wrong = runner.invoke(cli.app, ["reports", "list", "--account", "NOPE"])
+    assert canada.exit_code == 0, canada.output
+    assert "no quarantined vendor reports" in canada.output
+    assert all(canada.output.count(t.removeprefix("GET_VENDOR_").removesuffix("_REPORT")) == 1
+               for t in VendorReportType) and US not in canada.output
+    assert every.exit_code == 1 and "salesAggregate/0/orderedUnits" in every.output
+    assert "sales-by-hand.json" in every.output
+    assert wrong.exit_code == 2 and "NOPE" in wrong.output

@@ -162,3 +162,23 @@ def test_a_bad_file_is_quarantined_raw_with_an_alert_naming_the_field(world: Wor
     [alert] = _alerts(world, "report_quarantined")
     assert result.field in alert.subject and str(path) in alert.subject
     assert import_report_file(world.units, world.account, path).new is False  # the same file: one alert, one row
+
+
+def test_a_remembered_report_amazon_no_longer_knows_is_requested_again_with_an_alert(world: World) -> None:
+    first = _fetch(world, wait_s=0)
+    assert first.pending
+    with world.units() as uow:  # Amazon's reports expire: make one of ours name a report it never had
+        request = uow.vendor_reports.by_report_id(first.pending[0])
+        assert request is not None
+        request.report_id, report_type = "99999999999", request.report_type
+        uow.commit()
+    again = _fetch(world)
+    (asked,) = again.asked_again
+    old, new = asked.split(" -> ")
+    assert old == "99999999999" and new != old
+    assert report_type in again.stored and again.failed == []
+    (alert,) = _alerts(world, "report_failed")
+    assert "99999999999" in alert.subject and new in alert.message
+    with world.units() as uow:
+        assert uow.vendor_reports.by_report_id(new) is not None
+        assert uow.vendor_reports.by_report_id(old) is None
