@@ -15,8 +15,10 @@ from tasks._names import per_account
 
 
 @task(**per_account("fetch vendor reports"), cache_policy=NO_CACHE, **TASK_RETRIES)
-def fetch_reports(account_code: str, as_of: datetime, wait_seconds: float, poll_seconds: float) -> dict[str, Any]:
-    """Request, wait for and keep last week's sales, inventory and forecast reports; bad ones quarantined."""
+def fetch_reports(account_code: str, as_of: datetime, wait_seconds: float, poll_seconds: float,
+                  catch_up_weeks: int = 0) -> dict[str, Any]:
+    """Request, wait for and keep last week's sales, inventory and forecast reports, and the sales and
+    inventory of ``catch_up_weeks`` weeks before not kept yet; bad ones quarantined."""
     from acorn.domain.vendor_reports import last_whole_week
     from acorn.services.vendor_reports import Budget, fetch_vendor_reports
 
@@ -24,7 +26,8 @@ def fetch_reports(account_code: str, as_of: datetime, wait_seconds: float, poll_
     account = rt.account(account_code)
     period = last_whole_week(as_of.date())
     result = fetch_vendor_reports(rt.units(), rt.client(account), account, period,
-                                  budget=Budget(wait_s=wait_seconds, poll_s=poll_seconds))
+                                  budget=Budget(wait_s=wait_seconds, poll_s=poll_seconds),
+                                  catch_up_weeks=catch_up_weeks)
     log.info("%s: week %s..%s: %d stored, %d already kept, %d still processing, %d failed, %d quarantined",
              account_code, *period, len(result.stored), len(result.already_done), len(result.pending),
              len(result.failed), len(result.quarantined))

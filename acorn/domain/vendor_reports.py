@@ -45,3 +45,13 @@ def last_whole_week(today: date) -> tuple[date, date]:
     """Amazon's last complete week before ``today``: Sunday to Saturday."""
     saturday = today - timedelta(days=(today.weekday() + 2) % 7 or 7)
     return saturday - timedelta(days=6), saturday
+
+
+#: the reports that describe a past week; the forecast is a snapshot of today, so it is never caught up
+WEEKLY_HISTORY = (VendorReportType.SALES, VendorReportType.INVENTORY)
+
+
+def weeks_before(week: tuple[date, date], count: int) -> list[tuple[date, date]]:
+    """The ``count`` whole weeks before ``week``, newest first: what a run catches up on after missed weeks."""
+    start, end = week
+    return [(start - timedelta(weeks=k), end - timedelta(weeks=k)) for k in range(1, count + 1)]

@@ -22,9 +22,11 @@ from acorn.domain.calendar import marketplace
 from acorn.domain.vendor_reports import (
     FINISHED,
     RETRY_AFTER,
+    WEEKLY_HISTORY,
     ReportProcessing,
     ReportRequestState,
     VendorReportType,
+    weeks_before,
 )
 from acorn.services.ports import AmazonApi, Units
 from acorn.services.report_intake import Accepted, Arrival, accept, import_report_file
@@ -74,12 +76,19 @@ def specification(account: VendorAccountSettings, report_type: str, period: Peri
 
 
 def fetch_vendor_reports(units: Units, client: AmazonApi, account: VendorAccountSettings, period: Period, *,
-                         budget: Budget | None = None, download: Download | None = None) -> FetchResult:
-    """The three vendor reports of ``period`` for one account: requested once, waited for, kept or alerted."""
+                         budget: Budget | None = None, download: Download | None = None,
+                         catch_up_weeks: int = 0) -> FetchResult:
+    """The three vendor reports of ``period`` for one account: requested once, waited for, kept or alerted.
+
+    ``catch_up_weeks``: also the sales and inventory reports of that many weeks before ``period``
+    not kept yet (a missed weekly run, a new install's first history); kept ones cost no call.
+    """
     budget = budget or Budget()
     download = download or client.download_report_document
     result, deadline = FetchResult(), budget.monotonic() + budget.wait_s
-    waiting = [r for t in VendorReportType if (r := _requested(units, client, account, t, period, result))]
+    asks = [(t, period) for t in VendorReportType] + [
+        (t, week) for week in weeks_before(period, catch_up_weeks) for t in WEEKLY_HISTORY]
+    waiting = [r for t, week in asks if (r := _requested(units, client, account, t, week, result))]
     while waiting:
         waiting = [left for r in waiting if (left := _poll(units, client, account, r, download, result))]
         if not waiting or budget.monotonic() >= deadline:

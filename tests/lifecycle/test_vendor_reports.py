@@ -22,7 +22,7 @@ def _run(world: World, account: str | None = None) -> Any:
     from flows.fetch_vendor_reports import fetch_vendor_reports
 
     state = fetch_vendor_reports(account=account, as_of=world.clock(), wait_seconds=0, poll_seconds=1,
-                                 return_state=True)
+                                 catch_up_weeks=0, return_state=True)  # the catch-up: tests/services
     assert state.is_completed(), state.message
     return state.result()
 

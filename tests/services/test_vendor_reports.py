@@ -182,3 +182,20 @@ def test_a_remembered_report_amazon_no_longer_knows_is_requested_again_with_an_a
     with world.units() as uow:
         assert uow.vendor_reports.by_report_id(new) is not None
         assert uow.vendor_reports.by_report_id(old) is None
+
+
+def test_missed_weeks_sales_and_inventory_are_caught_up_once_and_the_forecast_only_for_last_week(world: World) -> None:
+    week = last_whole_week(world.amazon.now().date())
+    first = fetch_vendor_reports(world.units, world.amazon, world.account, week, budget=_budget(world),
+                                 download=_download(world), catch_up_weeks=2)
+    history = [VendorReportType.SALES, VendorReportType.INVENTORY]
+    assert sorted(first.stored) == sorted([*VendorReportType, *history * 2])
+    with world.units() as uow:
+        kept = {(d.report_type, d.period_start) for d in uow.vendor_reports.documents(US)}
+    starts = [week[0] - timedelta(weeks=k) for k in range(3)]
+    assert kept == {(t, s) for t in (VendorReportType.SALES, VendorReportType.INVENTORY) for s in starts} | {
+        (VendorReportType.FORECASTING, week[0])}
+    asked = world.amazon.requests()["createReport"]
+    again = fetch_vendor_reports(world.units, world.amazon, world.account, week, budget=_budget(world),
+                                 download=_download(world), catch_up_weeks=2)
+    assert again.stored == [] and world.amazon.requests()["createReport"] == asked  # kept weeks cost no call
