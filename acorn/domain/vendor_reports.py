@@ -45,3 +45,8 @@ def last_whole_week(today: date) -> tuple[date, date]:
     """Amazon's last complete week before ``today``: Sunday to Saturday."""
     saturday = today - timedelta(days=(today.weekday() + 2) % 7 or 7)
     return saturday - timedelta(days=6), saturday
+
+
+def week_start(day: date) -> date:
+    """The Sunday that starts Amazon's week holding ``day``: sales and forecast weeks run Sunday to Saturday."""
+    return day - timedelta(days=(day.weekday() + 1) % 7)
