@@ -367,6 +367,11 @@ class AcornSettings(BaseSettings):
         return self.reports_dir or self.home / "reports"
 
     @property
+    def resolved_replenishment_dir(self) -> Path:
+        """Where `acorn replenish` and the weekly plan write their CSV and HTML: ``<reports>/replenishment``."""
+        return self.resolved_reports_dir / "replenishment"
+
+    @property
     def resolved_data_docs_dir(self) -> Path:
         return self.data_docs_dir or self.home / "data-docs"
 

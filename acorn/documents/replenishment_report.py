@@ -25,7 +25,7 @@ from acorn.documents._env import render
 from acorn.documents.replenishment_charts import CoverBar, SkuSeries, cover_svg, demand_svg, safe_id
 
 __all__ = ["CSV_COLUMNS", "PlanReport", "ReportPaths", "SkuSeries", "plan_csv", "render_plan_html",
-           "report_paths", "write_plan_report"]
+           "report_paths", "row_cells", "write_plan_report"]
 
 #: the CSV's header, in order; a row is a mapping with these keys
 CSV_COLUMNS = ("sku", "asin", "warehouse", "on_hand", "expected_weekly", "at_level_weekly", "window_demand",
@@ -72,6 +72,11 @@ def _cell(value: Any) -> str:
     return "" if value is None else str(value)
 
 
+def row_cells(row: Mapping[str, Any]) -> dict[str, str]:
+    """A row as the CSV prints it, column by column (for a Prefect table artifact too: JSON has no ``inf``)."""
+    return {name: _cell(row[name]) for name in CSV_COLUMNS}
+
+
 def plan_csv(rows: Sequence[Mapping[str, Any]]) -> str:
     """One line per SKU; figures as text (units to two decimals, ``inf`` cover when there is no demand)."""
     out = io.StringIO()
@@ -90,7 +95,7 @@ def render_plan_html(report: PlanReport) -> str:
                       horizon_weeks=int(report.settings["horizon_weeks"])) if bars else ""
     charts = [(s.vendor_sku, demand_svg(s, chart_id=f"demand-{safe_id(s.vendor_sku)}"))
               for s in report.series[:CHARTED_SKUS]]
-    shown = [{name: _cell(row[name]) for name in CSV_COLUMNS} for row in report.rows]
+    shown = [row_cells(row) for row in report.rows]
     return render("replenishment_report.html", report=report, rows=shown, cover_chart=cover, charts=charts,
                   below=sum(1 for r in report.rows if r["below_lead_time"]),
                   suggested=sum(int(r["suggested_units"]) for r in report.rows), charted=CHARTED_SKUS)

@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from acorn.config import VendorAccountSettings
+from acorn.documents.replenishment_report import ReportPaths
 from acorn.domain.calendar import MarketplaceCalendar
 from acorn.domain.errors import DomainError, InvalidRecord
 from acorn.domain.money import round_money
@@ -39,7 +40,7 @@ from acorn.services.ports import Units
 from acorn.services.replenishment_alerts import PlanAlerts, alert_plan
 from acorn.services.replenishment_frame import frame_from_inputs, history_columns, plan_frame, weekly_demand
 from acorn.services.replenishment_history import StoreHistory, read_history
-from acorn.services.replenishment_report import ReportPaths, write_report
+from acorn.services.replenishment_report import write_report
 from acorn.services.stock import SkuResolver, free_stock, sku_master
 from acorn.store import UnitOfWork
 from schemas.tables import Sku
@@ -87,7 +88,8 @@ class ReplenishmentPlan:
             if inputs.vendor_sku == vendor_sku:
                 return suggest_replenishment(inputs, self.policy, calendar=self.calendar)
         problem = next((s for s in self.set_aside if s.ref == planning_ref(vendor_sku, self.warehouse)), None)
-        why = f"set aside: {problem.field}: {problem.reason}" if problem else "not in the plan (unknown or discontinued)"
+        why = (f"set aside: {problem.field}: {problem.reason}" if problem
+               else "not in the plan (unknown or discontinued)")
         raise InvalidRecord(why, record=planning_ref(vendor_sku, self.warehouse), field="vendor_sku")
 
     def rows(self) -> list[dict[str, Any]]:

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from acorn.documents._env import markdown_cell
 from acorn.documents.replenishment_report import (
     CHARTED_SKUS,
     PlanReport,
@@ -16,7 +17,7 @@ from acorn.documents.replenishment_report import (
 )
 
 if TYPE_CHECKING:
-    from acorn.services.replenishment_plan import ReplenishmentPlan
+    from acorn.services.replenishment_plan import PlanOutcome, ReplenishmentPlan
 
 _WEEK = timedelta(days=7)
 
@@ -65,3 +66,23 @@ def plan_report(plan: ReplenishmentPlan, *, generated_at: datetime) -> PlanRepor
 def write_report(plan: ReplenishmentPlan, out_dir: Path, *, generated_at: datetime) -> ReportPaths:
     """``replenishment-<ACCOUNT>-<day>.csv`` and ``.html`` in ``out_dir``, replaced atomically."""
     return write_plan_report(plan_report(plan, generated_at=generated_at), out_dir)
+
+
+def summary_markdown(outcome: PlanOutcome) -> str:
+    """The run's summary for a Prefect markdown artifact: counts, the SKUs to start now, the files."""
+    plan, rows = outcome.plan, outcome.plan.rows()
+    below = [r for r in rows if r["below_lead_time"]]
+    lines = [f"# Replenishment {markdown_cell(plan.account_code)} at {markdown_cell(plan.warehouse)}, {plan.day}",
+             "", f"{len(rows)} SKUs planned (weeks from {plan.planning_week}), **{len(below)} below the "
+             f"{plan.lead_time_days}-day lead time**, {sum(r['suggested_units'] for r in rows):,} units suggested, "
+             f"{len(plan.set_aside)} set aside; alerts opened {len(outcome.alerts.opened)}, "
+             f"resolved {outcome.alerts.resolved}.", "",
+             f"- report: [{outcome.paths.html.name}]({outcome.paths.html.resolve().as_uri()})",
+             f"- CSV: [{outcome.paths.csv.name}]({outcome.paths.csv.resolve().as_uri()})"]
+    if below:
+        lines += ["", "| SKU | weeks of cover | suggested units | start by |", "|---|---:|---:|---|"]
+        lines += [f"| {markdown_cell(r['sku'])} | {r['weeks_of_cover']:.2f} | {r['suggested_units']:,} | "
+                  f"{r['start_by'] or ''} |" for r in below]
+    if plan.set_aside:
+        lines += ["", "Set aside (not planned):", *(f"- {markdown_cell(str(s))}" for s in plan.set_aside)]
+    return "\n".join(lines) + "\n"
