@@ -82,6 +82,7 @@ def alert_plan(units: Units, account: VendorAccountSettings, plan: Replenishment
         result.opened = uow.alerts.raise_alerts(problems) if problems else []
         result.resolved = uow.alerts.resolve_all([k for k in settled if k in open_now], at=at)
         uow.commit()
+    subjects = {p["dedupe_key"]: p["subject"] for p in problems}
     for key in result.opened:
-        log.warning("%s: %s", account.code, key)
+        log.warning("%s: alert raised: %s", account.code, subjects[key])
     return result

@@ -87,10 +87,11 @@ class ReplenishmentPlan:
         for inputs in self.inputs:
             if inputs.vendor_sku == vendor_sku:
                 return suggest_replenishment(inputs, self.policy, calendar=self.calendar)
-        problem = next((s for s in self.set_aside if s.ref == planning_ref(vendor_sku, self.warehouse)), None)
-        why = (f"set aside: {problem.field}: {problem.reason}" if problem
-               else "not in the plan (unknown or discontinued)")
-        raise InvalidRecord(why, record=planning_ref(vendor_sku, self.warehouse), field="vendor_sku")
+        ref = planning_ref(vendor_sku, self.warehouse)
+        problem = next((s for s in self.set_aside if s.ref == ref), None)
+        if problem is not None:
+            raise InvalidRecord(f"set aside, not planned: {problem.reason}", record=ref, field=problem.field)
+        raise InvalidRecord("not in the plan (unknown or discontinued)", record=ref, field="vendor_sku")
 
     def rows(self) -> list[dict[str, Any]]:
         """One row per SKU (the report's columns), below the lead time first, then by start date and SKU."""
