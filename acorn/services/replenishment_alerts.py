@@ -82,7 +82,9 @@ def alert_plan(units: Units, account: VendorAccountSettings, plan: Replenishment
         result.opened = uow.alerts.raise_alerts(problems) if problems else []
         result.resolved = uow.alerts.resolve_all([k for k in settled if k in open_now], at=at)
         uow.commit()
-    subjects = {p["dedupe_key"]: p["subject"] for p in problems}
-    for key in result.opened:
-        log.warning("%s: alert raised: %s", account.code, subjects[key])
+    if result.opened:
+        subjects = {p["dedupe_key"]: p["subject"] for p in problems}
+        shown = "; ".join(subjects[k] for k in result.opened[:10])
+        log.warning("%s: %d replenishment alert(s) raised: %s%s", account.code, len(result.opened), shown,
+                    " ..." if len(result.opened) > 10 else "")
     return result

@@ -95,7 +95,8 @@ class ReplenishmentPlan:
 
     def rows(self) -> list[dict[str, Any]]:
         """One row per SKU (the report's columns), below the lead time first, then by start date and SKU."""
-        rows = [_row(self, k) for k in range(len(self.inputs))]
+        records = self.table.to_dict("records") if len(self.table) else []
+        rows = [_row(t, float(self.at_level[k, 0])) for k, t in enumerate(records)]
         return sorted(rows, key=lambda r: (not r["below_lead_time"], r["start_by"] or date.max, r["sku"]))
 
 
@@ -176,13 +177,13 @@ def _compute(inputs: list[ReplenishmentInputs], skus: list[Sku], policy: Repleni
     return table, expected, at_level
 
 
-def _row(plan: ReplenishmentPlan, k: int) -> dict[str, Any]:
-    t = plan.table.iloc[k]
+def _row(t: dict[Any, Any], at_level: float) -> dict[str, Any]:
+    """One row of the plan's table (and week 1 at the service level) as the report prints it."""
     units, currency = int(t["suggested_units"]), str(t["currency"])
     cover = float(t["weeks_of_cover"])
     return {"sku": str(t["vendor_sku"]), "asin": str(t["asin"]), "warehouse": str(t["warehouse"]),
             "on_hand": int(t["on_hand"]), "expected_weekly": round(float(t["expected_next_week"]), 2),
-            "at_level_weekly": round(float(plan.at_level[k, 0]), 2),
+            "at_level_weekly": round(at_level, 2),
             "window_demand": round(float(t["window_demand"]), 2),
             "weeks_of_cover": cover if math.isinf(cover) else round(cover, 2), "suggested_units": units,
             "cases": int(t["cases"]), "case_pack": int(t["case_pack"]), "start_by": t["start_by"],
