@@ -22,7 +22,8 @@ if TYPE_CHECKING:
     from acorn.services.packing import PackingDocuments
 
 #: commands that can raise alerts outside a flow run: their alerts reach ops like a flow's
-_RAISE_ALERTS = frozenset({"erp-load", "remittance", "reports", "disputes", "doctor", "reconcile", "run"})
+_RAISE_ALERTS = frozenset({"erp-load", "remittance", "reports", "disputes", "doctor", "reconcile", "run",
+                           "replenish"})
 
 
 def _announce_new_alerts() -> None:
@@ -61,6 +62,8 @@ _ELSEWHERE = {
     "remittance": Lazy("acorn.cli_money:remittance_app", "What Amazon paid: load remittance files.", group=True),
     "reports": Lazy("acorn.cli_reports:reports_app", "Amazon's vendor reports: import one saved by hand.",
                     group=True),
+    "replenish": Lazy("acorn.cli_replenish:replenish_command", "Replenishment per SKU: what to make or send, how "
+                                                               "much, by when; alerts cover below lead time."),
     "disputes": Lazy("acorn.cli_money:disputes_app", "Deductions Amazon took: list them by money at stake and "
                                                      "deadline, record disputes.", group=True),
     "automations": Lazy("acorn.cli_automations:automations_app", "Notifications for ops, as Prefect automations.",

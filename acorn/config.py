@@ -227,6 +227,15 @@ class VendorAccountSettings(_Strict):
     freight: Literal["vendor", "amazon"] = "vendor"
     #: collect freight: business days Amazon needs between the routing request and the pickup
     collect_pickup_lead_business_days: int = Field(default=2, ge=0, le=10)
+    #: replenishment (``acorn replenish``, the weekly ``plan_replenishment``): days from deciding to make or
+    #: send stock until it is at the ship-from dock (production + transit); cover below it raises an alert
+    replenishment_lead_time_days: int = Field(default=21, ge=0, le=364)
+    #: days until the next plan looks again (the weekly run): stock must last lead time + this
+    replenishment_review_days: int = Field(default=7, ge=0, le=91)
+    #: the share of weeks demand should not exceed the plan: Amazon publishes P70, P80 and P90 (0.7-0.9)
+    replenishment_service_level: Decimal = Field(default=Decimal("0.8"), ge=Decimal("0.7"), le=Decimal("0.9"))
+    #: coming weeks planned; lead time + review must fit in them
+    replenishment_horizon_weeks: int = Field(default=13, ge=1, le=52)
 
     @field_validator("marketplace")
     @classmethod
@@ -259,6 +268,14 @@ class VendorAccountSettings(_Strict):
         if not (v.isdigit() and 7 <= len(v) <= 11):
             raise ValueError("a GS1 company prefix is 7 to 11 digits")
         return v
+
+    @model_validator(mode="after")
+    def _replenishment_window_fits(self) -> VendorAccountSettings:
+        window = self.replenishment_lead_time_days + self.replenishment_review_days
+        if window > 7 * self.replenishment_horizon_weeks:
+            raise ValueError(f"replenishment_lead_time_days + replenishment_review_days ({window} d) is longer than "
+                             f"replenishment_horizon_weeks ({self.replenishment_horizon_weeks} weeks)")
+        return self
 
     @model_validator(mode="after")
     def _region_matches(self) -> VendorAccountSettings:
@@ -351,6 +368,11 @@ class AcornSettings(BaseSettings):
     @property
     def resolved_reports_dir(self) -> Path:
         return self.reports_dir or self.home / "reports"
+
+    @property
+    def resolved_replenishment_dir(self) -> Path:
+        """Where `acorn replenish` and the weekly plan write their CSV and HTML: ``<reports>/replenishment``."""
+        return self.resolved_reports_dir / "replenishment"
 
     @property
     def resolved_data_docs_dir(self) -> Path:

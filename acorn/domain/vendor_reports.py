@@ -55,3 +55,8 @@ def weeks_before(week: tuple[date, date], count: int) -> list[tuple[date, date]]
     """The ``count`` whole weeks before ``week``, newest first: what a run catches up on after missed weeks."""
     start, end = week
     return [(start - timedelta(weeks=k), end - timedelta(weeks=k)) for k in range(1, count + 1)]
+
+
+def week_start(day: date) -> date:
+    """The Sunday that starts Amazon's week holding ``day``: sales and forecast weeks run Sunday to Saturday."""
+    return day - timedelta(days=(day.weekday() + 1) % 7)

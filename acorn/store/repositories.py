@@ -277,6 +277,18 @@ class PurchaseOrderRepository(_Repository):
             PurchaseOrderItem.backordered_qty > 0, PurchaseOrderItem.scheduled_ship_date > day,
             PurchaseOrderItem.cancelled.is_(False))).all())
 
+    def ordered_lines(self, account_code: str, *, since: datetime, until: datetime
+                      ) -> builtins.list[tuple[datetime, str | None, str | None, int, int]]:
+        """``(order date, vendor SKU, ASIN, ordered, accepted)`` of every line Amazon ordered in
+        ``[since, until)``, in one query (``ix_purchase_order_account_ordered``): replenishment's history."""
+        i = PurchaseOrderItem
+        q = (select(PurchaseOrder.order_date, i.vendor_sku, i.asin, i.ordered_qty, i.accepted_qty)
+             .join(i, i.purchase_order_id == PurchaseOrder.id)
+             .where(PurchaseOrder.account_code == account_code, PurchaseOrder.order_date >= since,
+                    PurchaseOrder.order_date < until))
+        return [(when, sku, asin, int(ordered), int(accepted)) for when, sku, asin, ordered, accepted
+                in self.session.exec(q).all()]
+
     def count(self, account_code: str | None = None) -> int:
         q = select(sa.func.count()).select_from(PurchaseOrder)
         if account_code:
@@ -720,6 +732,18 @@ class ReceiptRepository(_Repository):
         rows = self.session.exec(q.order_by(Shipment.departure, Shipment.shipment_identifier)).all()
         return [(shipment, int(lack or 0), int(got or 0), bool(done)) for shipment, lack, got, done in rows]
 
+    def received_lines(self, account_code: str, *, since: datetime, until: datetime
+                       ) -> builtins.list[tuple[datetime, str | None, str | None, int]]:
+        """``(last receipt date, vendor SKU, ASIN, received)`` of the PO items Amazon last received in
+        ``[since, until)``, in one query (``ix_goods_receipt_account_received``): replenishment's history."""
+        gr, i = GoodsReceipt, PurchaseOrderItem
+        q = (select(gr.last_receive_date, i.vendor_sku, i.asin, gr.received_qty)
+             .join(PurchaseOrder, (PurchaseOrder.account_code == gr.account_code)
+                   & (PurchaseOrder.po_number == gr.po_number))
+             .join(i, (i.purchase_order_id == PurchaseOrder.id) & (i.item_sequence == gr.item_sequence))
+             .where(gr.account_code == account_code, gr.last_receive_date >= since, gr.last_receive_date < until))
+        return [(when, sku, asin, int(received)) for when, sku, asin, received in self.session.exec(q).all()]
+
     @staticmethod
     def snapshot(receipt: GoodsReceipt, *, at: datetime) -> dict[str, Any]:
         """What Amazon reported at business time ``at``, as a row for :meth:`keep_snapshots`."""
@@ -1025,6 +1049,19 @@ class VendorReportRepository(_Repository):
         if report_type is not None:
             query = query.where(VendorReportDocument.report_type == report_type)
         return builtins.list(self.session.exec(query.order_by(VendorReportDocument.id)).all())
+
+    def documents_since(self, account_code: str, report_type: str, since: date
+                        ) -> builtins.list[VendorReportDocument]:
+        """The account's documents of ``report_type`` whose period ends on or after ``since``, oldest first."""
+        return builtins.list(self.session.exec(select(VendorReportDocument).where(
+            VendorReportDocument.account_code == account_code, VendorReportDocument.report_type == report_type,
+            VendorReportDocument.period_end >= since).order_by(VendorReportDocument.id)).all())
+
+    def newest_document(self, account_code: str, report_type: str) -> VendorReportDocument | None:
+        """The document of ``report_type`` stored last for the account (a forecast replaces the one before)."""
+        return self.session.exec(select(VendorReportDocument).where(
+            VendorReportDocument.account_code == account_code, VendorReportDocument.report_type == report_type)
+            .order_by(VendorReportDocument.received_at.desc(), VendorReportDocument.id.desc())).first()
 
     def quarantined(self, account_code: str) -> builtins.list[QuarantinedReport]:
         return builtins.list(self.session.exec(select(QuarantinedReport).where(

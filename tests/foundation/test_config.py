@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -168,4 +169,22 @@ def test_freight_is_booked_by_the_vendor_unless_an_account_says_amazon_arranges_
     assert (s.account("A").freight, s.account("A").collect_pickup_lead_business_days) == ("amazon", 2)
     monkeypatch.setenv("ACORN_ACCOUNTS", json.dumps([{**account, "freight": "vendor"}]))
     with pytest.raises(ConfigError, match="parcel_carrier_scac"):
+        load_settings()
+
+
+@pytest.mark.parametrize(("extra", "named"), [
+    pytest.param({"replenishment_lead_time_days": 90}, "replenishment_horizon_weeks", id="window-past-horizon"),
+    pytest.param({"replenishment_service_level": "0.95"}, "replenishment_service_level", id="level-above-p90"),
+    pytest.param({"replenishment_review_days": -1}, "replenishment_review_days", id="negative-review"),
+])
+def test_replenishment_settings_default_to_three_weeks_and_a_bad_one_is_named(
+        monkeypatch: pytest.MonkeyPatch, extra: dict[str, object], named: str) -> None:
+    us = load_settings().account("ACRNUS")
+    assert (us.replenishment_lead_time_days, us.replenishment_review_days, us.replenishment_service_level,
+            us.replenishment_horizon_weeks) == (21, 7, Decimal("0.8"), 13)
+    account = {"code": "A", "selling_party": "A", "marketplace": "US", "ship_from_party": "W",
+               "ship_from_address": {"name": "n", "line1": "l", "city": "c", "postal_code": "1", "country_code": "US"},
+               "gs1_company_prefix": "0614141", **extra}
+    monkeypatch.setenv("ACORN_ACCOUNTS", json.dumps([account]))
+    with pytest.raises(ConfigError, match=named):
         load_settings()
