@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -32,6 +32,7 @@ from acorn.config import VendorAccountSettings
 from acorn.documents.replenishment_report import ReportPaths
 from acorn.domain.calendar import MarketplaceCalendar
 from acorn.domain.errors import DomainError, InvalidRecord
+from acorn.domain.model import StockLevel
 from acorn.domain.money import round_money
 from acorn.domain.replenishment import Suggestion, suggest_replenishment
 from acorn.domain.replenishment_inputs import Inbound, ReplenishmentInputs, ReplenishmentPolicy, planning_ref
@@ -42,7 +43,6 @@ from acorn.services.replenishment_frame import frame_from_inputs, history_column
 from acorn.services.replenishment_history import StoreHistory, read_history
 from acorn.services.replenishment_report import write_report
 from acorn.services.stock import SkuResolver, free_stock, sku_master
-from acorn.store import UnitOfWork
 from schemas.tables import Sku
 
 log = logging.getLogger("acorn.replenishment")
@@ -105,15 +105,12 @@ def policy_for(account: VendorAccountSettings) -> ReplenishmentPolicy:
                                horizon_weeks=account.replenishment_horizon_weeks)
 
 
-def inbound_arrivals(uow: UnitOfWork, account: VendorAccountSettings, *, planning_week: date
-                     ) -> dict[str, tuple[Inbound, ...]]:
-    """Units already on their way to the account's warehouse, per SKU: none known yet.
-
-    The one place arrivals come from: the ERP stock table's restock date and units belong here
-    (production orders or transfers due at ``account.erp_warehouse``), and every figure of the plan
-    (cover, the quantity, the start date) takes them into account at once.
-    """
-    return {}
+def inbound_arrivals(stock: Mapping[str, StockLevel], *, day: date) -> dict[str, tuple[Inbound, ...]]:
+    """Units already on their way to the account's warehouse, per SKU: the ERP's next arrival
+    (``restock_date`` with ``restock_units``) still ahead of ``day``, less what acknowledgements
+    already promised from it (:func:`free_stock` counts those as Amazon's, not ours to plan with)."""
+    return {sku: (Inbound(level.restock_date, level.restock_units),) for sku, level in stock.items()
+            if level.restock_date is not None and level.restock_date > day and level.restock_units}
 
 
 def build_plan(units: Units, account: VendorAccountSettings, *, day: date) -> ReplenishmentPlan:
@@ -122,10 +119,10 @@ def build_plan(units: Units, account: VendorAccountSettings, *, day: date) -> Re
     with units() as uow:
         skus = sorted((s for s in uow.skus.all() if not s.discontinued), key=lambda s: s.vendor_sku)
         master = sku_master(uow)
-        stock = free_stock(uow, account.erp_warehouse, skus=master)
+        stock = free_stock(uow, account.erp_warehouse, skus=master, today=day)
         history = read_history(uow, account, SkuResolver(master), planning_week=planning_week,
                                history_weeks=policy.history_weeks, horizon_weeks=policy.horizon_weeks)
-        arrivals = inbound_arrivals(uow, account, planning_week=planning_week)
+        arrivals = inbound_arrivals(stock, day=day)
     inputs: list[ReplenishmentInputs] = []
     planned: list[Sku] = []
     set_aside: list[SetAside] = []

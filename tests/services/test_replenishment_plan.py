@@ -7,8 +7,10 @@ from Sunday 2026-03-01):
   of 15 Feb, and 5 more on Saturday 21 Feb at 22:00 New York time (already the 22nd in UTC: still the
   week of the 15th on the dock's calendar), 20 in the week of 22 Feb; 99 in the week of 8 Feb, which no
   sales report covers (unknown, left out). Sold 40 and 55 (a revised report replaced 50). Forecast
-  P80 60 a week, so 4 weeks of lead time + review need 240: 240 - 90 free = 150 → 13 cases = 156 units;
-  cover 90 / 60 = 1.5 weeks, under the 3-week lead time.
+  mean 50, P80 60 a week; but Amazon's own weekly orders (45 and 20 in the two weeks a sales report covers)
+  swing ± 12.5, so no week is planned under 50 + 0.8416 × 12.5 = 60.52: 4 weeks of lead time + review need
+  242.08: 242.08 - 90 free = 152.08 → 153 → 13 cases = 156 units; cover 90 / 60.52 = 1.49 weeks, under the
+  3-week lead time.
 * ``B&<1>`` (a name HTML must escape): 5,000 on hand, forecast P80 10 a week: covered, nothing to do.
 * ``SKU-C``: no stock row at NJ1 → set aside naming ``SKU-C@NJ1`` and ``on_hand``.
 * ``SKU-E``: a forecast whose P70 is above its P80 → set aside naming ``forecast.p90``.
@@ -185,8 +187,8 @@ def test_the_suggestions_follow_the_forecast_at_the_service_level_and_the_case_p
         units: Units, account: VendorAccountSettings) -> None:
     plan = build_plan(units, account, day=DAY)
     a, b = plan.rows()  # below the lead time first
-    assert (a["sku"], a["on_hand"], a["at_level_weekly"], a["window_demand"]) == ("SKU-A", 90, 60.0, 240.0)
-    assert (a["suggested_units"], a["cases"], a["weeks_of_cover"], a["below_lead_time"]) == (156, 13, 1.5, True)
+    assert (a["sku"], a["on_hand"], a["at_level_weekly"], a["window_demand"]) == ("SKU-A", 90, 60.52, 242.08)
+    assert (a["suggested_units"], a["cases"], a["weeks_of_cover"], a["below_lead_time"]) == (156, 13, 1.49, True)
     assert a["start_by"] == DAY  # due at once: shown as the day planned, not the Sunday before
     assert a["suggested_value"] == Decimal("390.00")
     assert (b["sku"], b["suggested_units"], b["below_lead_time"]) == ("B&<1>", 0, False)
@@ -232,8 +234,8 @@ def test_the_csv_has_one_row_per_sku_with_the_suggestion(units: Units, account: 
     rows = list(csv.DictReader(outcome.paths.csv.open(encoding="utf-8")))
     assert [r["sku"] for r in rows] == ["SKU-A", "B&<1>"]
     assert rows[0] == {"sku": "SKU-A", "asin": "B0000000AA", "warehouse": "NJ1", "on_hand": "90",
-                       "expected_weekly": "50.00", "at_level_weekly": "60.00", "window_demand": "240.00",
-                       "weeks_of_cover": "1.50", "suggested_units": "156", "cases": "13", "case_pack": "12",
+                       "expected_weekly": "50.00", "at_level_weekly": "60.52", "window_demand": "242.08",
+                       "weeks_of_cover": "1.49", "suggested_units": "156", "cases": "13", "case_pack": "12",
                        "start_by": "2026-03-04", "below_lead_time": "yes", "suggested_value": "390.00",
                        "currency": "USD"}
     assert rows[1]["below_lead_time"] == "no" and rows[1]["suggested_units"] == "0"
@@ -265,3 +267,27 @@ def test_without_stored_reports_no_week_is_known_and_the_report_says_so(account:
     a = next(r for r in plan.rows() if r["sku"] == "SKU-A")
     assert (a["expected_weekly"], a["suggested_units"], a["below_lead_time"]) == (0.0, 0, False)
     assert "no sales report covers the last 8 weeks" in outcome.paths.html.read_text()
+
+
+def test_the_erps_next_arrival_is_on_its_way_and_units_already_promised_from_it_are_not(
+        units: Units, account: VendorAccountSettings) -> None:
+    with units() as uow:
+        row = uow.inventory.get("SKU-A", "NJ1")
+        assert row is not None
+        row.restock_date, row.restock_units = date(2026, 3, 14), 130
+        stale = uow.inventory.get("B&<1>", "NJ1")
+        assert stale is not None
+        stale.restock_date, stale.restock_units = date(2026, 3, 3), 500  # due yesterday: not on its way any more
+        po = uow.purchase_orders.get(US, "PO-NOW")
+        assert po is not None
+        for item in uow.purchase_orders.items(po):  # 10 units Amazon was promised from the arrival
+            item.arriving_qty, item.scheduled_ship_date = 10, date(2026, 3, 14)
+        uow.commit()
+    plan = build_plan(units, account, day=DAY)
+    [a] = [i for i in plan.inputs if i.vendor_sku == "SKU-A"]
+    [b] = [i for i in plan.inputs if i.vendor_sku == "B&<1>"]
+    assert [(x.arrives, x.units) for x in a.inbound] == [(date(2026, 3, 14), 120)] and b.inbound == ()
+    assert a.on_hand == 100  # the PO's 10 units come from the arrival now, not the shelf
+    # window 28 d from 1 March: 242.08 at the level; 100 + 120 arriving on the 14th = 220 → 23 → 2 cases = 24
+    suggestion = plan.suggestion("SKU-A")
+    assert (suggestion.inbound_in_window, suggestion.position, suggestion.suggested_units) == (120, 220, 24)
