@@ -62,11 +62,9 @@ def replenish_command(
     Prints the suggestions, writes replenishment-<ACCOUNT>-<day>.csv and .html, and alerts each SKU whose
     cover is shorter than the lead time (once). Exit 0 when every SKU was planned, 1 when a SKU was set
     aside (its field named), 2 on a wrong option (an unknown account or SKU, a date that is not one).
+    A warehouse that ships for several accounts is planned once, for their demand together, under the
+    first of them in the settings.
     """
-    from datetime import UTC, datetime
-    from zoneinfo import ZoneInfo
-
-    from acorn.services.replenishment_plan import plan_replenishment
     from acorn.store import upgrade
     from acorn.store.uow import units
 
@@ -77,14 +75,30 @@ def replenish_command(
     upgrade(url)
     if sku is not None:
         _known_sku(units(url), sku)
-    folder = out or settings.resolved_replenishment_dir
-    failed = False
-    for vendor in accounts:
-        when = day or datetime.now(UTC).astimezone(ZoneInfo(vendor.ship_from_tz)).date()
-        outcome = plan_replenishment(units(url), vendor, day=when, at=datetime.now(UTC), out_dir=folder)
-        failed |= _print_plan(outcome, sku)
+    failed = _plan_warehouses(settings, accounts, units(url), day, out or settings.resolved_replenishment_dir, sku)
     if failed:
         raise typer.Exit(1)
+
+
+def _plan_warehouses(settings: Any, accounts: list[Any], store: Any, day: date | None, folder: Path,
+                     sku: str | None) -> bool:
+    """Each chosen account's warehouse once, for every account it ships for, under the first of them."""
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    from acorn.services.replenishment_plan import plan_replenishment, sharing_warehouse
+
+    failed, planned = False, set()
+    for chosen in accounts:
+        serving = sharing_warehouse(settings.accounts, chosen)
+        vendor = serving[0]
+        if vendor.code in planned:
+            continue
+        planned.add(vendor.code)
+        when = day or datetime.now(UTC).astimezone(ZoneInfo(vendor.ship_from_tz)).date()
+        outcome = plan_replenishment(store, vendor, day=when, at=datetime.now(UTC), out_dir=folder, serving=serving)
+        failed |= _print_plan(outcome, sku)
+    return failed
 
 
 def _print_plan(outcome: Any, sku: str | None) -> bool:
@@ -105,9 +119,10 @@ def _print_plan(outcome: Any, sku: str | None) -> bool:
     console.print(table)
     for problem in plan.set_aside:
         console.print(f"[yellow]set aside[/yellow] {escape(str(problem))}", soft_wrap=True)
-    console.print(f"{plan.account_code}: {len(rows)} planned, {sum(r['below_lead_time'] for r in rows)} below the "
-                  f"lead time, {len(plan.set_aside)} set aside; alerts opened {len(outcome.alerts.opened)}, "
-                  f"resolved {outcome.alerts.resolved}")
+    below = sum(r["below_lead_time"] for r in rows)
+    console.print(f"{plan.account_code}: warehouse {plan.warehouse} for {', '.join(plan.accounts)}: {len(rows)} "
+                  f"planned, {below} below the lead time, {len(plan.set_aside)} set aside; alerts opened "
+                  f"{len(outcome.alerts.opened)}, resolved {outcome.alerts.resolved}")
     console.print(f"report: {outcome.paths.html}\ncsv: {outcome.paths.csv}", markup=False, soft_wrap=True)
     return bool(plan.set_aside) | (sku is not None and not _explain(plan, sku))
 

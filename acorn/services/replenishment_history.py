@@ -23,7 +23,7 @@ no SKU carries is counted, never silently planned for something else.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -140,3 +140,39 @@ def _read_forecast(uow: UnitOfWork, account: VendorAccountSettings, resolver: Sk
         found.forecast.setdefault(erp, []).append(ForecastWeek(
             start, row["meanForecastUnits"], row["p70ForecastUnits"], row["p80ForecastUnits"],
             row["p90ForecastUnits"]))
+
+
+def combined(histories: Sequence[StoreHistory]) -> StoreHistory:
+    """One warehouse's history from the accounts it ships for: their units added week by week.
+
+    A week is known when every account that has sales reports at all covers it (a week one of
+    them has not reported would read as a drop in demand; an account with no report yet, new or
+    not fetched, leaves only its PO units). Amazon's forecasts add up week by week over the
+    accounts that forecast the SKU: the sum of percentiles is a little above the percentile of
+    the sum, the cautious side for a supplier.
+    """
+    if len(histories) == 1:
+        return histories[0]
+    first = histories[0]
+    reporting = [h.known_weeks for h in histories if h.known_weeks]
+    found = StoreHistory(first_week=first.first_week, planning_week=first.planning_week,
+                         known_weeks=frozenset.intersection(*reporting) if reporting else frozenset(),
+                         forecast_source="; ".join(h.forecast_source for h in histories),
+                         unmatched_asins=set().union(*(h.unmatched_asins for h in histories)))
+    for h in histories:
+        found.ordered.update(h.ordered)
+        found.accepted.update(h.accepted)
+        found.received.update(h.received)
+        found.sold.update(h.sold)
+    for sku in set().union(*(h.forecast for h in histories)):
+        found.forecast[sku] = _summed_forecast([w for h in histories for w in h.forecast.get(sku, [])])
+    return found
+
+
+def _summed_forecast(weeks: Iterable[ForecastWeek]) -> list[ForecastWeek]:
+    """The accounts' forecast weeks of one SKU added up per week, in week order."""
+    by_week: dict[date, list[ForecastWeek]] = {}
+    for week in weeks:
+        by_week.setdefault(week.week_start, []).append(week)
+    return [ForecastWeek(start, *(sum(getattr(w, name) for w in same) for name in ("mean", "p70", "p80", "p90")))
+            for start, same in sorted(by_week.items())]

@@ -40,7 +40,7 @@ from acorn.domain.vendor_reports import week_start
 from acorn.services.ports import Units
 from acorn.services.replenishment_alerts import PlanAlerts, alert_plan
 from acorn.services.replenishment_frame import frame_from_inputs, history_columns, plan_frame, weekly_demand
-from acorn.services.replenishment_history import StoreHistory, read_history
+from acorn.services.replenishment_history import StoreHistory, combined, read_history
 from acorn.services.replenishment_report import write_report
 from acorn.services.stock import SkuResolver, free_stock, sku_master
 from schemas.tables import Sku
@@ -62,7 +62,11 @@ class SetAside:
 
 @dataclass(frozen=True)
 class ReplenishmentPlan:
-    """The suggestions of one account on one day, with every input they came from."""
+    """The suggestions for one warehouse on one day, with every input they came from.
+
+    ``account_code`` is the account it is filed and alerted under: the first of ``accounts``, the
+    accounts whose orders the warehouse serves (their demand is planned together).
+    """
 
     account_code: str
     warehouse: str
@@ -77,6 +81,7 @@ class ReplenishmentPlan:
     at_level: Any  # rows × horizon weeks: units at the service level
     set_aside: tuple[SetAside, ...]
     history: StoreHistory
+    accounts: tuple[str, ...] = ()
 
     @property
     def planning_week(self) -> date:
@@ -113,15 +118,26 @@ def inbound_arrivals(stock: Mapping[str, StockLevel], *, day: date) -> dict[str,
             if level.restock_date is not None and level.restock_date > day and level.restock_units}
 
 
-def build_plan(units: Units, account: VendorAccountSettings, *, day: date) -> ReplenishmentPlan:
-    """The account's suggestions on ``day`` (the dock's calendar day) from what the store holds."""
+def sharing_warehouse(accounts: Sequence[VendorAccountSettings],
+                      account: VendorAccountSettings) -> list[VendorAccountSettings]:
+    """The accounts that ship from ``account``'s warehouse, in the settings' order: its stock serves all
+    of them, so it is planned once, for their demand together, under the first of them."""
+    return [a for a in accounts if a.erp_warehouse == account.erp_warehouse] or [account]
+
+
+def build_plan(units: Units, account: VendorAccountSettings, *, day: date,
+               serving: Sequence[VendorAccountSettings] = ()) -> ReplenishmentPlan:
+    """The suggestions for ``account``'s warehouse on ``day`` (the dock's calendar day) from what the store
+    holds; ``serving``: every account that ships from it (:func:`sharing_warehouse`; default the account alone)."""
     policy, planning_week = policy_for(account), week_start(day)
+    served = list(serving) or [account]
     with units() as uow:
         skus = sorted((s for s in uow.skus.all() if not s.discontinued), key=lambda s: s.vendor_sku)
         master = sku_master(uow)
         stock = free_stock(uow, account.erp_warehouse, skus=master, today=day)
-        history = read_history(uow, account, SkuResolver(master), planning_week=planning_week,
-                               history_weeks=policy.history_weeks, horizon_weeks=policy.horizon_weeks)
+        history = combined([read_history(uow, a, SkuResolver(master), planning_week=planning_week,
+                                         history_weeks=policy.history_weeks, horizon_weeks=policy.horizon_weeks)
+                            for a in served])
         arrivals = inbound_arrivals(stock, day=day)
     inputs: list[ReplenishmentInputs] = []
     planned: list[Sku] = []
@@ -137,7 +153,7 @@ def build_plan(units: Units, account: VendorAccountSettings, *, day: date) -> Re
     table, expected, at_level = _compute(inputs, planned, policy, calendar, day)
     return ReplenishmentPlan(account.code, account.erp_warehouse, day, account.replenishment_lead_time_days,
                              account.replenishment_review_days, policy, calendar, table, tuple(inputs), expected,
-                             at_level, tuple(set_aside), history)
+                             at_level, tuple(set_aside), history, tuple(a.code for a in served))
 
 
 def _inputs(sku: Sku, account: VendorAccountSettings, stock: dict[str, Any], history: StoreHistory,
@@ -198,13 +214,14 @@ class PlanOutcome:
 
 
 def plan_replenishment(units: Units, account: VendorAccountSettings, *, day: date, at: datetime,
-                       out_dir: Path) -> PlanOutcome:
-    """Plan the account on ``day``, alert SKUs below their lead time, write the CSV and HTML report.
+                       out_dir: Path, serving: Sequence[VendorAccountSettings] = ()) -> PlanOutcome:
+    """Plan the account's warehouse on ``day`` (for ``serving``'s demand, see :func:`build_plan`), alert SKUs
+    below their lead time, write the CSV and HTML report.
 
     ``at``: the business time the alerts are resolved at. A rerun of the day rewrites the files and
     raises nothing already open.
     """
-    plan = build_plan(units, account, day=day)
+    plan = build_plan(units, account, day=day, serving=serving)
     alerts = alert_plan(units, account, plan, at=at)
     paths = write_report(plan, out_dir, generated_at=at)
     below = int(plan.table["below_lead_time"].sum()) if len(plan.table) else 0

@@ -18,6 +18,8 @@ import pytest
 from acorn.domain.vendor_reports import VendorReportType
 from lifecycle_world import US, World
 
+CA = "ACRNCA"
+
 
 def _completed(state: Any) -> Any:
     assert state.is_completed(), state.message
@@ -25,15 +27,16 @@ def _completed(state: Any) -> Any:
 
 
 def _fetch_reports(world: World) -> None:
+    """Both accounts' reports (they ship from one warehouse, NJ1): last week's three and the sales and inventory
+    of the three weeks before (the flow's catch-up on a first run)."""
     from flows.fetch_vendor_reports import fetch_vendor_reports
 
-    first = _completed(fetch_vendor_reports(account=US, as_of=world.clock(), wait_seconds=0, poll_seconds=1,
-                                            return_state=True))
-    assert len(first["pending"]) == 3  # Amazon takes its time
+    first = _completed(fetch_vendor_reports(as_of=world.clock(), wait_seconds=0, poll_seconds=1, return_state=True))
+    assert {code: len(r["pending"]) for code, r in first.items()} == {US: 9, CA: 9}  # Amazon takes its time
     world.set_clock(world.clock() + timedelta(hours=1))
-    done = _completed(fetch_vendor_reports(account=US, as_of=world.clock(), wait_seconds=0, poll_seconds=1,
-                                           return_state=True))
-    assert sorted(done["stored"]) == sorted(VendorReportType)
+    done = _completed(fetch_vendor_reports(as_of=world.clock(), wait_seconds=0, poll_seconds=1, return_state=True))
+    weekly = [VendorReportType.SALES, VendorReportType.INVENTORY]
+    assert all(sorted(r["stored"]) == sorted([*VendorReportType, *weekly * 3]) for r in done.values())
 
 
 def _artifacts(flow_run_id: Any) -> dict[str, Any]:
@@ -57,6 +60,7 @@ def test_the_weekly_plan_runs_after_the_report_intake_and_publishes_its_suggesti
     state = plan_replenishment(account=US, as_of=world.clock(), out_dir=str(tmp_path / "plans"), return_state=True)
     result = _completed(state)
 
+    assert (result["warehouse"], result["accounts"]) == ("NJ1", [US, CA])  # one warehouse, both accounts' demand
     rows = list(csv.DictReader(Path(result["csv"]).open(encoding="utf-8")))
     assert len(rows) == result["planned"] >= 30 and result["set_aside"] == []  # the demo's bad rows never loaded
     assert Path(result["html"]).parent == tmp_path / "plans" and "<svg" in Path(result["html"]).read_text()

@@ -291,3 +291,26 @@ def test_the_erps_next_arrival_is_on_its_way_and_units_already_promised_from_it_
     # window 28 d from 1 March: 242.08 at the level; 100 + 120 arriving on the 14th = 220 → 23 → 2 cases = 24
     suggestion = plan.suggestion("SKU-A")
     assert (suggestion.inbound_in_window, suggestion.position, suggestion.suggested_units) == (120, 220, 24)
+
+
+def test_a_warehouse_shared_by_two_accounts_is_planned_for_their_demand_together() -> None:
+    from collections import Counter
+
+    from acorn.domain.replenishment_inputs import ForecastWeek
+    from acorn.services.replenishment_history import StoreHistory, combined
+
+    w1, w2, w3 = date(2026, 2, 15), date(2026, 2, 22), date(2026, 3, 1)
+    us = StoreHistory(first_week=w1, planning_week=w3, known_weeks=frozenset({w1, w2}),
+                      ordered=Counter({("SKU-A", w1): 40, ("SKU-A", w2): 20}), sold=Counter({("SKU-A", w1): 30}),
+                      forecast={"SKU-A": [ForecastWeek(w3, 50.0, 55.0, 60.0, 70.0)]})
+    ca = StoreHistory(first_week=w1, planning_week=w3, known_weeks=frozenset({w2}),  # CA's report of w1 missing
+                      ordered=Counter({("SKU-A", w1): 12, ("SKU-A", w2): 6}), sold=Counter({("SKU-A", w2): 5}),
+                      forecast={"SKU-A": [ForecastWeek(w3, 10.0, 11.0, 12.0, 14.0)],
+                                "SKU-B": [ForecastWeek(w3, 3.0, 3.0, 4.0, 5.0)]})
+    new = StoreHistory(first_week=w1, planning_week=w3, ordered=Counter({("SKU-A", w2): 1}))  # no report yet
+    both = combined([us, ca, new])
+    assert both.known_weeks == {w2}  # only the week every reporting account covers
+    assert both.history("SKU-A") == (HistoryWeek(w2, 27, 0, 0, 5),)
+    assert both.forecast["SKU-A"] == [ForecastWeek(w3, 60.0, 66.0, 72.0, 84.0)]
+    assert both.forecast["SKU-B"] == [ForecastWeek(w3, 3.0, 3.0, 4.0, 5.0)]  # only CA forecasts it
+    assert combined([us]) is us
