@@ -107,12 +107,12 @@ def run_demo(options: DemoOptions, console: Console) -> dict[str, Any]:
             _warm_up(bar, connecting)
             days = _run_times(settings, clock, options.days)
             failed_days = _run_days(days, operator, console, bar)
-            ledger = operator.get("/_sandbox/ledger").json()
-            money = _close_the_books(settings, operator, days, console, out, bar)
+            ledger, planned, money = _after_the_days(settings, operator, days, console, out, bar)
         finally:
             operator.close()
             runtime.install(previous)
-    return _summarise(options, settings, started, days, failed_days, loaded, ledger, money, console)
+    return _summarise(options, settings, started, days, failed_days, loaded, ledger, money, console,
+                      replenishment=planned)
 
 
 def _prepare(options: DemoOptions) -> Path:
@@ -134,7 +134,7 @@ def _clear(out: Path) -> None:
     for stale in out.glob("acorn.db*"):
         stale.unlink()
     shutil.rmtree(out / "quarantine", ignore_errors=True)
-    for stale_dir in ("documents", "remittances", "reconciliation", "reports", "data-docs"):
+    for stale_dir in ("documents", "remittances", "reconciliation", "reports", "data-docs", "replenishment"):
         shutil.rmtree(out / stale_dir, ignore_errors=True)
 
 
@@ -148,7 +148,8 @@ def _warm_up(bar: Any, connecting: Any) -> None:
 
 
 def _summarise(options: DemoOptions, settings: Any, started: float, days: list[datetime], failed_days: list[str],
-               loaded: Any, ledger: dict[str, Any], money: dict[str, Any], console: Console) -> dict[str, Any]:
+               loaded: Any, ledger: dict[str, Any], money: dict[str, Any], console: Console, *,
+               replenishment: dict[str, Any]) -> dict[str, Any]:
     from acorn.services.summary import lifecycle_counts
     from acorn.store.uow import units
 
@@ -157,7 +158,7 @@ def _summarise(options: DemoOptions, settings: Any, started: float, days: list[d
                "last_day": days[-1].isoformat(), "seconds": round(time.monotonic() - started, 1),
                "failed_days": failed_days, "erp": {"skus": loaded.skus, "stock_rows": loaded.stock_rows,
                                                    "quarantined": [str(e) for e in loaded.errors]},
-               **counts, "ledger": _ledger_stats(ledger), "money": money,
+               **counts, "ledger": _ledger_stats(ledger), "money": money, "replenishment": replenishment,
                "dashboard": str((settings.resolved_reports_dir / "dashboard.html").resolve())}
     (options.out / "summary.json").write_text(json.dumps(summary, indent=2, default=str), encoding="utf-8")
     console.print(_table(summary))
@@ -183,6 +184,39 @@ def _run_days(days: list[datetime], operator: httpx.Client, console: Console, ba
             bar.advance(task)
     bar.update(task, description="daily runs")
     return failed
+
+
+def _after_the_days(settings: Any, operator: httpx.Client, days: list[datetime], console: Console, out: Path,
+                    bar: Any) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
+    """Amazon's ledger of the days, the next Monday's replenishment plan, and the books closed."""
+    ledger = operator.get("/_sandbox/ledger").json()
+    planned = _plan_the_week(operator, days[-1], console, out, bar)
+    return ledger, planned, _close_the_books(settings, operator, days, console, out, bar)
+
+
+def _plan_the_week(operator: httpx.Client, last_day: datetime, console: Console, out: Path,
+                   bar: Any) -> dict[str, Any]:
+    """Monday's planning after the last day: Amazon's vendor reports fetched (they take an hour of its clock,
+    so twice), then each warehouse's replenishment planned; what it found, per warehouse."""
+    from acorn.progress import step
+    from flows.fetch_vendor_reports import fetch_vendor_reports
+    from flows.plan_replenishment import plan_replenishment
+
+    with step(bar, "fetch Amazon's vendor reports and plan replenishment"), prefect_env.without_heartbeats():
+        for hours in (1, 3):  # asked for at the first, kept at the second
+            moment = last_day + timedelta(hours=hours)
+            operator.post("/_sandbox/clock", json={"set": moment.isoformat().replace("+00:00", "Z")})
+            fetch_vendor_reports(as_of=moment, wait_seconds=0, poll_seconds=1, return_state=True)
+        state = plan_replenishment(as_of=moment, out_dir=str(out / "replenishment"), return_state=True)
+    if not state.is_completed():
+        console.print(f"replenishment  {state.name}: {state.message}")
+        return {"state": state.name}
+    plans = {code: r for code, r in state.result().items() if "planned" in r}
+    for r in plans.values():
+        console.print(f"replenishment {r['warehouse']} ({', '.join(r['accounts'])}): {r['planned']} SKUs, "
+                      f"{len(r['below_lead_time'])} below lead time; {r['html']}")
+    return {code: {k: r[k] for k in ("warehouse", "accounts", "planned", "below_lead_time", "suggested_units",
+                                     "html")} for code, r in plans.items()}
 
 
 def _close_the_books(settings: Any, operator: httpx.Client, days: list[datetime], console: Console,
@@ -307,6 +341,7 @@ def _table(s: dict[str, Any]) -> Table:
          f"{s['acknowledgements']['late']} / {led['acknowledgements']['late']}"),
         ("invoices accepted / rejected / open", f"{inv['accepted']} / {inv['rejected']} / {inv['open']}"),
         ("receipts (items) / fully received", f"{s['receipts']['items']} / {s['receipts']['fully_received']}"),
+        ("replenishment: SKUs planned / below lead time", _planned_row(s.get("replenishment", {}))),
         ("open alerts", s["alerts"]["open"]),
         *_money_rows(s["money"]),
         ("ledger: documents accepted twice", sum(v["accepted_twice"] for v in led.values())),
@@ -315,6 +350,12 @@ def _table(s: dict[str, Any]) -> Table:
     for what, value in rows:
         t.add_row(what, str(value))
     return t
+
+
+def _planned_row(plans: dict[str, Any]) -> str:
+    if "state" in plans:
+        return str(plans["state"])
+    return f"{sum(p['planned'] for p in plans.values())} / {sum(len(p['below_lead_time']) for p in plans.values())}"
 
 
 def _money_rows(money: dict[str, Any]) -> list[tuple[str, str]]:
@@ -332,7 +373,7 @@ def _money_rows(money: dict[str, Any]) -> list[tuple[str, str]]:
 
 def verdict(summary: dict[str, Any]) -> list[str]:
     """What makes the demo fail: late or failed ASNs, lateness (ASNs or acknowledgements) Acorn and Amazon
-    disagree on, double acceptance, failed days."""
+    disagree on, double acceptance, failed days, a failed replenishment plan."""
     problems = []
     if summary["asns"]["late"] or summary["asns"]["failed"]:
         problems.append(f"{summary['asns']['late']} late and {summary['asns']['failed']} failed ASNs")
@@ -355,4 +396,6 @@ def verdict(summary: dict[str, Any]) -> list[str]:
         problems.append(f"reconciliation failed for {', '.join(failed_months)}")
     if summary["failed_days"]:
         problems.append(f"daily runs failed on {', '.join(summary['failed_days'])}")
+    if "state" in summary.get("replenishment", {}):
+        problems.append(f"replenishment planning ended {summary['replenishment']['state']}")
     return problems

@@ -91,7 +91,8 @@ def test_the_demo_writes_its_summary_with_every_asn_on_time_and_no_duplicates(pr
     assert written["purchase_orders"] == summary["purchase_orders"] > 0
     assert written["asns"]["on_time"] > 0 and verdict(written) == []
     assert len(written["erp"]["quarantined"]) == 2  # one bad row in each sample file
-    assert "ASNs on time" in console.export_text()
+    printed = console.export_text()
+    assert "ASNs on time" in printed
     dashboard = tmp_path / "out" / "reports" / "dashboard.html"  # under the demo's out dir, named in the summary
     assert written["dashboard"] == str(dashboard.resolve()) and dashboard.read_text().count("<svg") >= 4
     assert list((tmp_path / "out" / "quarantine").glob("*.rejected.csv"))
@@ -116,6 +117,12 @@ def test_the_demo_writes_its_summary_with_every_asn_on_time_and_no_duplicates(pr
     invoices = list((tmp_path / "out" / "documents").glob("*/invoices/*"))
     assert len(invoices) == sum(written["invoices"][k] for k in ("accepted", "rejected", "open")) > 0
     assert all((i / "invoice.pdf").exists() for i in invoices)
+    # the next Monday's plan: one warehouse (NJ1) for both accounts, from the vendor reports fetched after the days
+    [plan] = written["replenishment"].values()
+    # the demo's 40 SKUs, less the discontinued one
+    assert (plan["warehouse"], plan["accounts"], plan["planned"]) == ("NJ1", ["ACRNUS", "ACRNCA"], 39)
+    assert Path(plan["html"]).parent == tmp_path / "out" / "replenishment" and "<svg" in Path(plan["html"]).read_text()
+    assert "replenishment: SKUs planned / below lead time" in printed
 
 
 @pytest.mark.flows
