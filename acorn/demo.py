@@ -206,7 +206,9 @@ def _plan_the_week(operator: httpx.Client, last_day: datetime, console: Console,
         for hours in (1, 3):  # asked for at the first, kept at the second
             moment = last_day + timedelta(hours=hours)
             operator.post("/_sandbox/clock", json={"set": moment.isoformat().replace("+00:00", "Z")})
-            fetch_vendor_reports(as_of=moment, wait_seconds=0, poll_seconds=1, return_state=True)
+            # last week's reports only: the catch-up's older weeks would wait on Amazon's createReport and
+            # getReportDocument rates (a burst of 15, then one a minute), minutes for a demo
+            fetch_vendor_reports(as_of=moment, wait_seconds=0, poll_seconds=1, catch_up_weeks=0, return_state=True)
         state = plan_replenishment(as_of=moment, out_dir=str(out / "replenishment"), return_state=True)
     if not state.is_completed():
         console.print(f"replenishment  {state.name}: {state.message}")
