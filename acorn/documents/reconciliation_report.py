@@ -24,8 +24,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
-import tempfile
 from collections import defaultdict
 from dataclasses import astuple, dataclass, fields
 from datetime import date, datetime, timedelta
@@ -38,6 +36,7 @@ import sqlalchemy as sa
 from acorn.config import VendorAccountSettings
 from acorn.documents import charts
 from acorn.documents._env import markdown_cell, money, render
+from acorn.documents.files import replace_text
 from acorn.domain.claims import ClaimKind, ClaimStatus, at_stake
 from acorn.domain.money import round_money
 from acorn.domain.reconciliation import EXCEPTIONS, Category, parse_month
@@ -300,18 +299,10 @@ def _cell(value: Any) -> Any:
 def write_report(report: MonthlyReport, out_dir: Path) -> Path:
     """``reconciliation-<month>.html`` and ``reconciliation-<month>-exceptions.csv``; a rerun replaces both."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    _replace(out_dir / f"reconciliation-{report.month}-exceptions.csv", exceptions_csv(report))
-    return _replace(out_dir / f"reconciliation-{report.month}.html", render_report_html(report))
+    replace_text(out_dir / f"reconciliation-{report.month}-exceptions.csv", exceptions_csv(report))
+    return replace_text(out_dir / f"reconciliation-{report.month}.html", render_report_html(report))
 
 
-def _replace(path: Path, text: str) -> Path:
-    """Write beside, then rename: a reader never sees half a report."""
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    with os.fdopen(handle, "w", encoding="utf-8", newline="") as f:
-        f.write(text)
-    os.chmod(temporary, 0o644)  # mkstemp makes it private; a report is for reading
-    os.replace(temporary, path)
-    return path
 
 
 def report_artifacts(report: MonthlyReport) -> tuple[list[dict[str, Any]], str]:

@@ -13,8 +13,6 @@ from __future__ import annotations
 import csv
 import io
 import math
-import os
-import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -22,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from acorn.documents._env import render
+from acorn.documents.files import replace_text
 from acorn.documents.replenishment_charts import CoverBar, SkuSeries, cover_svg, demand_svg, safe_id
 
 __all__ = ["CSV_COLUMNS", "PlanReport", "ReportPaths", "SkuSeries", "plan_csv", "render_plan_html",
@@ -101,20 +100,12 @@ def render_plan_html(report: PlanReport) -> str:
                   suggested=sum(int(r["suggested_units"]) for r in report.rows), charted=CHARTED_SKUS)
 
 
-def _replace(path: Path, text: str) -> Path:
-    """Write beside, then rename: a reader never sees half a report; a rerun replaces it."""
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    with os.fdopen(handle, "w", encoding="utf-8", newline="") as f:
-        f.write(text)
-    os.chmod(temporary, 0o644)  # mkstemp makes it private; a report is for reading
-    os.replace(temporary, path)
-    return path
 
 
 def write_plan_report(report: PlanReport, out_dir: Path) -> ReportPaths:
     """The CSV and the HTML page, named by account and day, in ``out_dir`` (created)."""
     paths = report_paths(out_dir, report.account_code, report.day)
     out_dir.mkdir(parents=True, exist_ok=True)
-    _replace(paths.csv, plan_csv(report.rows))
-    _replace(paths.html, render_plan_html(report))
+    replace_text(paths.csv, plan_csv(report.rows))
+    replace_text(paths.html, render_plan_html(report))
     return paths
