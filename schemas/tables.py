@@ -140,10 +140,11 @@ class PurchaseOrder(SQLModel, table=True):
 class PurchaseOrderItem(SQLModel, table=True):
     __tablename__ = "purchase_order_item"
     __table_args__ = (sa.UniqueConstraint("purchase_order_id", "item_sequence", name="uq_po_item_seq"),
-                      # free stock and planning read only items with accepted units still to ship (migration 0008)
+                      # free stock and planning read only items with promised units still to ship
+                      # (migrations 0008, 0012: backordered units are shipped too)
                       sa.Index("ix_purchase_order_item_open", "purchase_order_id",
-                               sqlite_where=sa.text("accepted_qty > shipped_qty"),
-                               postgresql_where=sa.text("accepted_qty > shipped_qty")))
+                               sqlite_where=sa.text("shipped_qty < accepted_qty + backordered_qty"),
+                               postgresql_where=sa.text("shipped_qty < accepted_qty + backordered_qty")))
     id: int | None = Field(default=None, primary_key=True)
     purchase_order_id: int = Field(foreign_key="purchase_order.id", index=True)
     item_sequence: str = Field(max_length=10)

@@ -20,7 +20,8 @@ acknowledgement lines (one per PO line, as :class:`acorn.domain.acknowledgement.
     rejection_reason (required when rejected_qty > 0)
 shipment (ASN) lines (one per carton and PO line in it; a full-case carton is one row, a
 mixed carton one row per PO line it holds)
-    po_number, item_sequence, sscc, shipped_qty (in this carton), accepted_qty and
+    po_number, item_sequence, sscc, shipped_qty (in this carton), accepted_qty (what the
+    acknowledgement promised: accepted and backordered, both of which Amazon takes) and
     already_shipped_qty (of the PO line, before this shipment), cancelled
 invoice lines (one per PO line billed)
     po_number, item_sequence, invoiced_qty, shipped_qty, unit_cost, po_unit_cost,
@@ -147,7 +148,7 @@ def _shipment() -> Suite:
             _at_least("shipped_qty", 1),
             _at_least("accepted_qty", 0),
             _at_least("already_shipped_qty", 0),
-            _holds("_within_accepted", "shipped (all cartons) + already shipped <= accepted, per PO line",
+            _holds("_within_accepted", "shipped (all cartons) + already shipped <= accepted + backordered, per PO line",
                    "shipped_qty"),
             Check("ExpectColumnValuesToBeInSet", "cancelled PO lines are not shipped", "cancelled",
                   {"column": "cancelled", "value_set": [False]}),

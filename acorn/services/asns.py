@@ -31,6 +31,7 @@ from acorn.services.archive import archive_asn
 from acorn.services.asn_keys import asn_key, awaiting_carrier, gate_alert_key
 from acorn.services.outbox import crash_point
 from acorn.services.ports import Units
+from acorn.services.stock import promised_units
 from acorn.store import UnitOfWork
 from acorn.store.ids import stored_id
 from schemas.tables import Carton, Pallet, PurchaseOrder, PurchaseOrderItem, Shipment, ShipmentLine
@@ -267,7 +268,7 @@ def _gate_rows(contents: ShipmentContents) -> list[dict[str, Any]]:
             key = (item["po_number"], item["item_sequence"])
             this_shipment, line = shipped.get(key, (0, None))
             rows.append({"po_number": key[0], "item_sequence": key[1], "sscc": carton.sscc,
-                         "shipped_qty": item["qty"], "accepted_qty": line.accepted_qty if line else 0,
+                         "shipped_qty": item["qty"], "accepted_qty": promised_units(line) if line else 0,
                          "already_shipped_qty": (line.shipped_qty - this_shipment) if line else 0,
                          "cancelled": bool(line.cancelled) if line else True})
     return rows

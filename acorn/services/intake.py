@@ -37,6 +37,7 @@ from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, SQLAlchemyErro
 from acorn.config import VendorAccountSettings
 from acorn.erp import ISO_4217
 from acorn.services.ports import AmazonApi, Units
+from acorn.services.stock import promised_units
 from acorn.store import UnitOfWork
 from acorn.store.ids import stored_id
 from schemas.spapi import ItemQuantity
@@ -536,7 +537,7 @@ def _alert_on_packed_units_amazon_cut(uow: UnitOfWork, account: VendorAccountSet
 
     The ASN quality gate holds the shipment's ASN back until it matches what Amazon still
     wants, so nothing wrong is sent; this alert is the early warning."""
-    over = [(r.item_sequence, r.shipped_qty - r.accepted_qty) for r in rows if r.shipped_qty > r.accepted_qty]
+    over = [(r.item_sequence, r.shipped_qty - promised_units(r)) for r in rows if r.shipped_qty > promised_units(r)]
     if not over:
         return
     lines = ", ".join(f"line {seq}: {units} units" for seq, units in over)

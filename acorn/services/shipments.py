@@ -28,7 +28,7 @@ from acorn.domain.states import ShipmentStatus
 from acorn.services import packing, routing
 from acorn.services.acknowledge import ack_key
 from acorn.services.ports import Units
-from acorn.services.stock import SkuResolver, sku_master
+from acorn.services.stock import SkuResolver, awaiting_arrival, open_units, sku_master
 from acorn.store import UnitOfWork
 from acorn.store.ids import stored_id
 from schemas.tables import AuditEvent, Carton, Pallet, PurchaseOrder, PurchaseOrderItem, Shipment, ShipmentLine
@@ -173,12 +173,9 @@ class _Planned:
 
 
 def shippable_qty(item: PurchaseOrderItem, departure: date) -> int:
-    """Accepted units not yet shipped that can leave on ``departure``: units accepted against an
-    arrival wait until the day it is due (the units on the shelf go first)."""
-    open_units = max(item.accepted_qty - item.shipped_qty, 0)
-    due = item.scheduled_ship_date
-    waiting = min(item.arriving_qty, open_units) if due is not None and departure < due else 0
-    return open_units - waiting
+    """Promised units not yet shipped that can leave on ``departure``: units accepted or
+    backordered against an arrival wait until the day it is due (the shelf's units go first)."""
+    return open_units(item) - awaiting_arrival(item, departure)
 
 
 def _load(po: PurchaseOrder, items: list[PurchaseOrderItem], skus: dict[str, SkuInfo], resolve: SkuResolver,

@@ -7,6 +7,7 @@ from datetime import date
 
 from acorn.domain.model import SkuInfo, StockLevel
 from acorn.store import UnitOfWork
+from schemas.tables import PurchaseOrderItem
 
 
 def sku_master(uow: UnitOfWork) -> dict[str, SkuInfo]:
@@ -43,9 +44,9 @@ def free_stock(uow: UnitOfWork, warehouse: str, *, skus: dict[str, SkuInfo] | No
 
     Derived rather than stored, so a PO change or a cancellation frees stock without any
     bookkeeping that could drift. ``skus``: the SKU master when the caller has read it already.
-    Units accepted against an arrival (``arriving_qty``) are promised from the arrival until its
-    day has come (after ``today``), from the shelf once it has; units backordered against an
-    arrival are promised from it. Without ``today`` every arrival is taken as still ahead.
+    Units accepted or backordered against an arrival are promised from the arrival until its
+    day has come (after ``today``), from the shelf once it has (``awaiting_arrival``). Without
+    ``today`` every arrival is taken as still ahead.
     """
     resolve = SkuResolver(skus if skus is not None else sku_master(uow))
     from_shelf, from_arrival = _promised(uow, resolve, today)
@@ -70,14 +71,32 @@ def _promised(uow: UnitOfWork, resolve: SkuResolver, today: date | None
         sku = resolve.erp_sku(item.vendor_sku, item.asin)
         if not sku:
             continue
-        open_units = max(item.accepted_qty - item.shipped_qty, 0)
-        day = item.scheduled_ship_date
-        waiting = min(item.arriving_qty, open_units) if day and (today is None or day > today) else 0
-        from_shelf[sku] += open_units - waiting
-        if waiting and day:
-            from_arrival[(sku, day)] += waiting
-    for item in uow.purchase_orders.backorders_due_after(today or date.min):
-        sku = resolve.erp_sku(item.vendor_sku, item.asin)
-        if sku and item.scheduled_ship_date:
-            from_arrival[(sku, item.scheduled_ship_date)] += item.backordered_qty
+        waiting = awaiting_arrival(item, today)
+        from_shelf[sku] += open_units(item) - waiting
+        if waiting and item.scheduled_ship_date:
+            from_arrival[(sku, item.scheduled_ship_date)] += waiting
     return from_shelf, from_arrival
+
+
+def promised_units(item: PurchaseOrderItem) -> int:
+    """What the acknowledgement promised on a line: units accepted and units backordered (Amazon
+    counts both as owed, and takes both on an ASN)."""
+    return item.accepted_qty + item.backordered_qty
+
+
+def open_units(item: PurchaseOrderItem) -> int:
+    """Units promised on a line and not shipped yet."""
+    return max(promised_units(item) - item.shipped_qty, 0)
+
+
+def awaiting_arrival(item: PurchaseOrderItem, day: date | None) -> int:
+    """Of a line's open units, those promised from an arrival that has not come by ``day``.
+
+    They are the units accepted against the arrival and the backorder, and they go last: the
+    shelf's units leave first. ``None`` takes every arrival as still ahead; a backorder without
+    a date (Amazon refuses one) waits for good rather than ship what nobody scheduled.
+    """
+    due = item.scheduled_ship_date
+    if due is not None and day is not None and day >= due:
+        return 0
+    return min(item.arriving_qty + item.backordered_qty, open_units(item))

@@ -52,6 +52,14 @@ from schemas.tables import (
 )
 
 
+def _promised_beyond_shipped() -> Any:
+    """Lines with units the acknowledgement promised (accepted, backordered) not shipped yet: the
+    predicate of the partial index ``ix_purchase_order_item_open``, which a query must repeat to use it
+    (column first: SQLite does not match ``a + b > c`` against the index's own ``a + b > c``)."""
+    item = PurchaseOrderItem
+    return item.shipped_qty < item.accepted_qty + item.backordered_qty
+
+
 def _chunks(values: Sequence[Any], size: int = 500) -> Iterable[list[Any]]:
     """``IN`` lists in slices: SQLite and PostgreSQL both cap the parameters of one statement."""
     for start in range(0, len(values), size):
@@ -227,13 +235,14 @@ class PurchaseOrderRepository(_Repository):
         return list(self.session.exec(q.order_by(PurchaseOrder.order_date, PurchaseOrder.po_number)).all())
 
     def lines_to_ship(self, account_code: str) -> builtins.list[tuple[PurchaseOrder, builtins.list[PurchaseOrderItem]]]:
-        """Acknowledged POs with accepted units still to ship, each with those lines, in two queries.
+        """Acknowledged POs with promised units (accepted, backordered) still to ship, each with those lines,
+        in two queries.
 
         Oldest order first, lines in sequence (the order planning numbers SSCCs and PROs in). The
         partial index ``ix_purchase_order_item_open`` holds only lines with units left, so the
         read stays the size of the open work however long the history.
         """
-        to_ship = PurchaseOrderItem.accepted_qty > PurchaseOrderItem.shipped_qty  # the partial index's predicate
+        to_ship = _promised_beyond_shipped()  # the partial index's predicate
         # first the POs with open lines, from the partial index alone; then those POs by id. One join would
         # let the planner start from the account's POs (SQLite probes each; PostgreSQL, unable to estimate
         # accepted > shipped, hashes them all): work that grows with the history.
@@ -266,16 +275,9 @@ class PurchaseOrderRepository(_Repository):
         return found
 
     def open_items(self) -> builtins.list[PurchaseOrderItem]:
-        """Items with accepted units still to ship, across every account."""
+        """Items with promised units (accepted, backordered) still to ship, across every account."""
         return list(self.session.exec(select(PurchaseOrderItem).where(
-            PurchaseOrderItem.accepted_qty > PurchaseOrderItem.shipped_qty,
-            PurchaseOrderItem.cancelled.is_(False))).all())
-
-    def backorders_due_after(self, day: date) -> builtins.list[PurchaseOrderItem]:
-        """Items with units backordered against an arrival still ahead of ``day``, across every account."""
-        return list(self.session.exec(select(PurchaseOrderItem).where(
-            PurchaseOrderItem.backordered_qty > 0, PurchaseOrderItem.scheduled_ship_date > day,
-            PurchaseOrderItem.cancelled.is_(False))).all())
+            _promised_beyond_shipped(), PurchaseOrderItem.cancelled.is_(False))).all())
 
     def ordered_lines(self, account_code: str, *, since: datetime, until: datetime
                       ) -> builtins.list[tuple[datetime, str | None, str | None, int, int]]:
